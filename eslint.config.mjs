@@ -1,0 +1,57 @@
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+
+/**
+ * Module boundaries by tag (see ../shared/CONVENTIONS.md): contracts import only themselves;
+ * every other scope imports itself and contracts. No wildcard rules: a project without a
+ * scope tag may import nothing from the workspace.
+ */
+const depConstraints = [
+  {
+    sourceTag: 'scope:shared',
+    onlyDependOnLibsWithTags: ['scope:shared'],
+    // Contracts are read by the portal, the API, the worker and the operator alike: no runtime
+    // of any one of them may leak in.
+    bannedExternalImports: ['@nestjs/*', '@angular/*', '@kubernetes/*', 'typeorm', 'bullmq', 'ioredis', 'pg', 'rxjs'],
+  },
+  { sourceTag: 'scope:backend', onlyDependOnLibsWithTags: ['scope:backend', 'scope:shared'] },
+  { sourceTag: 'scope:operator', onlyDependOnLibsWithTags: ['scope:operator', 'scope:shared'] },
+  { sourceTag: 'scope:frontend', onlyDependOnLibsWithTags: ['scope:frontend', 'scope:shared'] },
+  { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:deploy', 'scope:shared'] },
+];
+
+export default [
+  {
+    ignores: [
+      '**/node_modules',
+      '**/dist',
+      '**/out-tsc',
+      '**/coverage',
+      '**/.angular',
+      '.nx',
+      '.tools',
+      '.cineweave',
+      'tmp',
+    ],
+  },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    files: ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts', '**/*.mts'],
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  prettier,
+];

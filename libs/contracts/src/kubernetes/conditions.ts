@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** metav1.Condition, as the Kubernetes API conventions define it. */
+export const ConditionSchema = z.object({
+  type: z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]{1,316}$/),
+  status: z.enum(['True', 'False', 'Unknown']),
+  reason: z.string().regex(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/).max(1024),
+  message: z.string().max(32768),
+  lastTransitionTime: z.iso.datetime({ offset: true }),
+  observedGeneration: z.int().min(0).optional(),
+});
+export type Condition = z.infer<typeof ConditionSchema>;
+
+export const VIDEOJOB_CONDITIONS = {
+  /** The API admitted the job: credits reserved, job queued. */
+  accepted: 'Accepted',
+  /** The video is rendered and stored (`kubectl wait --for=condition=Complete`). */
+  complete: 'Complete',
+  /** The job ended without a video: bad spec, no account, no credits, render error, cancelled. */
+  failed: 'Failed',
+} as const;
+
+export const WORKERPOOL_CONDITIONS = {
+  /** At least `minReplicas` workers have loaded the model and take jobs. */
+  available: 'Available',
+  /** Demand exceeds `maxReplicas`: jobs wait for a free GPU. */
+  scalingLimited: 'ScalingLimited',
+} as const;
+
+/** Reasons: CamelCase, one per distinguishable cause, so that alerts and scripts can match them. */
+export const CONDITION_REASONS = {
+  submitted: 'Submitted',
+  pending: 'Pending',
+  running: 'Running',
+  succeeded: 'Succeeded',
+  invalidSpec: 'InvalidSpec',
+  noAccount: 'NoAccount',
+  insufficientCredits: 'InsufficientCredits',
+  activeJobLimit: 'ActiveJobLimit',
+  renderFailed: 'RenderFailed',
+  cancelled: 'Cancelled',
+  expired: 'Expired',
+  apiUnavailable: 'ApiUnavailable',
+  minimumReplicasAvailable: 'MinimumReplicasAvailable',
+  minimumReplicasUnavailable: 'MinimumReplicasUnavailable',
+  atMaxReplicas: 'AtMaxReplicas',
+  withinLimits: 'WithinLimits',
+} as const;
+export type ConditionReason = (typeof CONDITION_REASONS)[keyof typeof CONDITION_REASONS];

@@ -1,0 +1,40 @@
+/**
+ * Prometheus metric names, in one place so that dashboards, alert rules and code agree.
+ * Every process uses its own registry and the `cineweave_` prefix.
+ */
+export const METRIC_PREFIX = 'cineweave_';
+
+export const API_METRICS = {
+  httpRequestDuration: 'cineweave_http_request_duration_seconds',
+  jobsCreated: 'cineweave_jobs_created_total',
+  jobsFinished: 'cineweave_jobs_finished_total',
+  creditsReserved: 'cineweave_credits_reserved_total',
+  creditsCaptured: 'cineweave_credits_captured_total',
+  creditsReleased: 'cineweave_credits_released_total',
+  creditsGranted: 'cineweave_credits_granted_total',
+  creditsToppedUp: 'cineweave_credits_topped_up_total',
+  queueWaiting: 'cineweave_queue_waiting_jobs',
+  queueActive: 'cineweave_queue_active_jobs',
+  outboxLag: 'cineweave_outbox_lag_seconds',
+  gpuCost: 'cineweave_gpu_cost_usd_total',
+  gpuSeconds: 'cineweave_gpu_seconds_total',
+} as const;
+
+export const WORKER_METRICS = {
+  jobDuration: 'cineweave_worker_job_duration_seconds',
+  stepSeconds: 'cineweave_worker_denoising_step_seconds',
+  modelLoadSeconds: 'cineweave_worker_model_load_seconds',
+  stageSeconds: 'cineweave_worker_stage_seconds',
+  gpuSeconds: 'cineweave_worker_gpu_seconds_total',
+  gpuCost: 'cineweave_worker_gpu_cost_usd_total',
+  busy: 'cineweave_worker_busy',
+} as const;
+
+export const OPERATOR_METRICS = {
+  reconcileTotal: 'cineweave_operator_reconcile_total',
+  reconcileDuration: 'cineweave_operator_reconcile_duration_seconds',
+  queueDepth: 'cineweave_operator_workqueue_depth',
+  poolDesiredReplicas: 'cineweave_operator_pool_desired_replicas',
+  poolReadyReplicas: 'cineweave_operator_pool_ready_replicas',
+  videoJobsByPhase: 'cineweave_operator_videojobs',
+} as const;

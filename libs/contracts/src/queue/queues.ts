@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import {
+  DurationSecondsSchema,
+  FpsSchema,
+  GuidanceScaleSchema,
+  ModelIdSchema,
+  NegativePromptSchema,
+  PromptSchema,
+  ResolutionSchema,
+  SeedSchema,
+  StepsSchema,
+  UuidSchema,
+} from '../jobs/job-parameters.ts';
+
+/** BullMQ queue names. One queue carries work to GPU workers, one carries results back. */
+export const QUEUE_NAMES = {
+  videoJobs: 'video-jobs',
+  videoResults: 'video-results',
+} as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/** BullMQ job names within those queues. */
+export const JOB_NAMES = {
+  generate: 'generate',
+  result: 'result',
+} as const;
+
+/**
+ * What a GPU worker needs to render one job. Everything is resolved by the API at admission
+ * (defaults applied, seed chosen), so a job replays exactly from this payload.
+ */
+export const VideoJobPayloadSchema = z.strictObject({
+  jobId: UuidSchema,
+  accountId: UuidSchema,
+  /** Changes on every attempt; results carrying an older token are ignored at settlement. */
+  attemptToken: UuidSchema,
+  prompt: PromptSchema,
+  negativePrompt: NegativePromptSchema.optional(),
+  /** S3 key of the re-encoded input image for image-to-video. */
+  imageKey: z.string().min(1).optional(),
+  resolution: ResolutionSchema,
+  durationSeconds: DurationSecondsSchema,
+  fps: FpsSchema,
+  seed: SeedSchema,
+  steps: StepsSchema,
+  guidanceScale: GuidanceScaleSchema,
+  model: ModelIdSchema,
+});
+export type VideoJobPayload = z.infer<typeof VideoJobPayloadSchema>;
+
+/** Progress a worker reports after each denoising step (`job.updateProgress`). */
+export const JobProgressSchema = z.strictObject({
+  step: z.int().min(0),
+  totalSteps: z.int().min(1),
+  percent: z.number().min(0).max(100),
+  etaSeconds: z.number().min(0).optional(),
+});
+export type JobProgress = z.infer<typeof JobProgressSchema>;
+
+const ResultBase = {
+  jobId: UuidSchema,
+  attemptToken: UuidSchema,
+  gpuSeconds: z.number().min(0),
+  workerId: z.string().min(1).optional(),
+};
+
+export const JobSucceededResultSchema = z.strictObject({
+  ...ResultBase,
+  outcome: z.literal('succeeded'),
+  videoKey: z.string().min(1),
+  thumbnailKey: z.string().min(1),
+  durationSeconds: z.number().positive(),
+  frames: z.int().positive(),
+  modelHash: z.string().min(1),
+});
+
+export const JobFailedResultSchema = z.strictObject({
+  ...ResultBase,
+  outcome: z.literal('failed'),
+  /** A sentence a person can act on; shown in the portal and the VideoJob status. */
+  reason: z.string().min(1).max(2000),
+});
+
+export const JobCancelledResultSchema = z.strictObject({
+  ...ResultBase,
+  outcome: z.literal('cancelled'),
+});
+
+/** What a worker puts on the results queue when an attempt ends. */
+export const JobResultSchema = z.discriminatedUnion('outcome', [
+  JobSucceededResultSchema,
+  JobFailedResultSchema,
+  JobCancelledResultSchema,
+]);
+export type JobResult = z.infer<typeof JobResultSchema>;
+export type JobOutcome = JobResult['outcome'];
+
+/** Key of the Redis flag the API sets to ask the worker running a job to stop. */
+export function cancelSignalKey(jobId: string): string {
+  return `cineweave:cancel:${jobId}`;
+}
+
+/** Where a job's outputs live in the bucket. */
+export function outputKeys(accountId: string, jobId: string): { video: string; thumbnail: string } {
+  const prefix = `outputs/${accountId}/${jobId}`;
+  return { video: `${prefix}/video.mp4`, thumbnail: `${prefix}/thumbnail.webp` };
+}
