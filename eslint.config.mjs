@@ -53,5 +53,11 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Project config files import the workspace-level presets (vitest.shared.ts, this file):
+    // tooling, not product code, so the boundaries between projects do not apply.
+    files: ['**/eslint.config.mjs', '**/vitest.config.ts', '**/vite.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
   prettier,
 ];

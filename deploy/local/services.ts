@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A CineWeave component the local stack runs, once its issue has delivered it. */
+export interface ServiceSpec {
+  /** Nx project name. */
+  project: string;
+  /** npm workspace folder, relative to the repository root. */
+  workspace: string;
+  /** URL that answers 200 once the service is ready to work. */
+  readyUrl?: string;
+  env: Record<string, string>;
+}
+
+export interface StackEndpoints {
+  databaseUrl: string;
+  redisUrl: string;
+  s3: { url: string; accessKey: string; secretKey: string; bucket: string };
+  internalToken: string;
+  ports: { api: number; web: number; workerMetrics: number };
+  stateDir: string;
+}
+
+/** Every component the stack knows how to run, with the environment the local stack gives it. */
+export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
+  const { ports } = endpoints;
+  const shared = {
+    NODE_ENV: 'development',
+    REDIS_URL: endpoints.redisUrl,
+    S3_ENDPOINT: endpoints.s3.url,
+    S3_REGION: 'us-east-1',
+    S3_ACCESS_KEY: endpoints.s3.accessKey,
+    S3_SECRET_KEY: endpoints.s3.secretKey,
+    S3_BUCKET: endpoints.s3.bucket,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  };
+  return [
+    {
+      project: 'api',
+      workspace: 'services/api',
+      readyUrl: `http://127.0.0.1:${ports.api}/ready`,
+      env: {
+        ...shared,
+        PORT: String(ports.api),
+        DATABASE_URL: endpoints.databaseUrl,
+        DB_MIGRATE: 'true',
+        AUTH_MODE: 'dev',
+        INTERNAL_TOKEN: endpoints.internalToken,
+        CORS_ORIGINS: `http://127.0.0.1:${ports.web},http://localhost:${ports.web}`,
+      },
+    },
+    {
+      project: 'gpu-worker',
+      workspace: 'services/gpu-worker',
+      readyUrl: `http://127.0.0.1:${ports.workerMetrics}/readyz`,
+      env: {
+        ...shared,
+        DEVICE: 'cpu',
+        MODEL_DIR: join(endpoints.stateDir, 'models', 'tiny'),
+        METRICS_PORT: String(ports.workerMetrics),
+      },
+    },
+  ];
+}
+
+/**
+ * A component exists once its workspace has an entry point and a `start` script; until its
+ * issue delivers it, the stack runs without it.
+ */
+export function isDelivered(root: string, spec: ServiceSpec): boolean {
+  const dir = join(root, spec.workspace);
+  const manifest = join(dir, 'package.json');
+  if (!existsSync(join(dir, 'src', 'main.ts')) || !existsSync(manifest)) return false;
+  const { scripts } = JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string> };
+  return typeof scripts?.start === 'string';
+}
