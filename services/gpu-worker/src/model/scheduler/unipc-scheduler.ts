@@ -1,0 +1,264 @@
+import { assertNotFinished, assertSameLength, type DenoisingScheduler } from './denoising-scheduler.ts';
+import { flowMatchSchedule } from './flow-sigmas.ts';
+
+/** float32 rounding: the official solver runs on float32 tensors, scalars included. */
+const f = Math.fround;
+
+export interface UniPCOptions {
+  steps: number;
+  shift: number;
+  numTrainTimesteps?: number;
+  /** Predictor order (official default 2). */
+  solverOrder?: number;
+  /** bh2 (official default) or bh1. */
+  solverType?: 'bh1' | 'bh2';
+  /** Use a first-order step at the end (official default true). */
+  lowerOrderFinal?: boolean;
+  /** Step indices after which the corrector is skipped (official default none). */
+  disableCorrector?: readonly number[];
+}
+
+/**
+ * FlowUniPCMultistepScheduler of Wan 2.2 (UniPC for flow matching) with predict_x0 and the
+ * flow_prediction parameterisation, i.e. what WanTI2V samples with.
+ *
+ * Every scalar and element operation is rounded to float32 in the order the official torch code
+ * performs it, so the trajectory stays within float32 noise of the official one over 50 steps.
+ * Per step: the model output is converted to an x0 prediction; from the second step on, the
+ * corrector (UniC) first refines the incoming sample with the new prediction; then the predictor
+ * (UniP) produces the next sample. The predictor order warms up (1, then 2) and with
+ * lowerOrderFinal the last step is first order (which, with final sigma 0, returns x0 itself).
+ */
+export class FlowUniPCScheduler implements DenoisingScheduler {
+  readonly timesteps: readonly number[];
+  readonly sigmas: Float32Array;
+  private readonly order: number;
+  private readonly solverType: 'bh1' | 'bh2';
+  private readonly lowerOrderFinal: boolean;
+  private readonly disableCorrector: ReadonlySet<number>;
+  /** Converted (x0) model outputs, oldest first; length = solver order. */
+  private readonly modelOutputs: (Float32Array | null)[];
+  private lowerOrderNums = 0;
+  private lastSample: Float32Array | null = null;
+  private currentOrder = 0;
+  private index: number;
+
+  constructor(options: UniPCOptions) {
+    const schedule = flowMatchSchedule(options);
+    this.timesteps = schedule.timesteps;
+    this.sigmas = schedule.sigmas;
+    this.order = options.solverOrder ?? 2;
+    if (!Number.isInteger(this.order) || this.order < 1 || this.order > 3) {
+      throw new Error(`UniPC solver order must be 1, 2 or 3, got ${this.order}`);
+    }
+    this.solverType = options.solverType ?? 'bh2';
+    this.lowerOrderFinal = options.lowerOrderFinal ?? true;
+    this.disableCorrector = new Set(options.disableCorrector ?? []);
+    this.modelOutputs = new Array<Float32Array | null>(this.order).fill(null);
+    this.index = initialStepIndex(this.timesteps);
+  }
+
+  get stepIndex(): number {
+    return this.index;
+  }
+
+  /** Predictor order used by the last step (the official `this_order`). */
+  get lastOrder(): number {
+    return this.currentOrder;
+  }
+
+  step(modelOutput: Float32Array, sample: Float32Array): Float32Array {
+    assertNotFinished(this);
+    assertSameLength(modelOutput, sample);
+    const useCorrector =
+      this.index > 0 && !this.disableCorrector.has(this.index - 1) && this.lastSample !== null;
+
+    const converted = this.convertModelOutput(modelOutput, sample);
+    let current = sample;
+    if (useCorrector && this.lastSample) {
+      current = this.correct(converted, this.lastSample, sample, this.currentOrder);
+    }
+
+    for (let i = 0; i < this.order - 1; i++) this.modelOutputs[i] = this.modelOutputs[i + 1];
+    this.modelOutputs[this.order - 1] = converted;
+
+    const wanted = this.lowerOrderFinal
+      ? Math.min(this.order, this.timesteps.length - this.index)
+      : this.order;
+    this.currentOrder = Math.min(wanted, this.lowerOrderNums + 1);
+
+    this.lastSample = current;
+    const next = this.predict(current, this.currentOrder);
+    if (this.lowerOrderNums < this.order) this.lowerOrderNums++;
+    this.index++;
+    return next;
+  }
+
+  /** x0 = sample - sigma * v (flow prediction). */
+  private convertModelOutput(modelOutput: Float32Array, sample: Float32Array): Float32Array {
+    const sigma = this.sigmas[this.index];
+    const out = new Float32Array(sample.length);
+    for (let j = 0; j < out.length; j++) out[j] = f(sample[j] - f(sigma * modelOutput[j]));
+    return out;
+  }
+
+  /** UniP: from the sample at sigma[i] to sigma[i + 1]. */
+  private predict(sample: Float32Array, order: number): Float32Array {
+    const i = this.index;
+    // Older outputs: model_outputs[-(k + 1)] was taken at sigma[i - k].
+    const c = this.bhTerms(i + 1, i, order, (k) => i - k);
+    // The official predictor solves R[:-1, :-1] rho = b[:-1], except for order 2 where it uses 0.5.
+    const rhos = order === 2 ? [0.5] : order > 2 ? solve(leading(c.R), c.b.slice(0, -1)) : [];
+    const out = new Float32Array(sample.length);
+    for (let j = 0; j < out.length; j++) {
+      const base = f(f(c.sigmaRatio * sample[j]) - f(c.alphaPhi * c.m0[j]));
+      if (c.d1s.length === 0) {
+        out[j] = base;
+        continue;
+      }
+      out[j] = f(base - f(c.alphaBh * weightedSum(rhos, c.d1s, j)));
+    }
+    return out;
+  }
+
+  /** UniC: refines the sample the previous predictor produced, using this step's x0 prediction. */
+  private correct(
+    thisOutput: Float32Array,
+    lastSample: Float32Array,
+    thisSample: Float32Array,
+    order: number,
+  ): Float32Array {
+    const i = this.index;
+    // Here the newest stored output belongs to sigma[i - 1], so output k to sigma[i - 1 - k].
+    const c = this.bhTerms(i, i - 1, order, (k) => i - (k + 1));
+    const rhos = order === 1 ? [0.5] : solve(c.R, c.b);
+    const rhoT = rhos[rhos.length - 1];
+    const out = new Float32Array(thisSample.length);
+    for (let j = 0; j < out.length; j++) {
+      const base = f(f(c.sigmaRatio * lastSample[j]) - f(c.alphaPhi * c.m0[j]));
+      const d1t = f(thisOutput[j] - c.m0[j]);
+      const tail = f(rhoT * d1t);
+      const total = c.d1s.length === 0 ? tail : f(weightedSum(rhos, c.d1s, j) + tail);
+      out[j] = f(base - f(c.alphaBh * total));
+    }
+    return out;
+  }
+
+  /**
+   * The scalar terms of one B(h) update from sigma[s0Index] to sigma[tIndex] and the scaled
+   * differences D1_k = (m_k - m0) / r_k of the older outputs (k = 1 .. order - 1).
+   */
+  private bhTerms(
+    tIndex: number,
+    s0Index: number,
+    order: number,
+    sigmaIndexOf: (k: number) => number,
+  ): BhTerms {
+    const m0 = this.modelOutputs[this.order - 1];
+    if (!m0) throw new Error('UniPC has no model output yet: step() must convert one first');
+    const sigmaT = this.sigmas[tIndex];
+    const sigmaS0 = this.sigmas[s0Index];
+    const alphaT = f(1 - sigmaT);
+    const lambdaS0 = lambda(sigmaS0);
+    const h = f(lambda(sigmaT) - lambdaS0);
+
+    const rks: number[] = [];
+    const d1s: Float32Array[] = [];
+    for (let k = 1; k < order; k++) {
+      const mk = this.modelOutputs[this.order - 1 - k];
+      if (!mk) throw new Error(`UniPC order ${order} needs ${k} older model outputs`);
+      const rk = f(f(lambda(this.sigmas[sigmaIndexOf(k)]) - lambdaS0) / h);
+      rks.push(rk);
+      const d1 = new Float32Array(m0.length);
+      for (let j = 0; j < d1.length; j++) d1[j] = f(f(mk[j] - m0[j]) / rk);
+      d1s.push(d1);
+    }
+    rks.push(1);
+
+    const hh = f(-h); // predict_x0
+    const hPhi1 = f(Math.expm1(hh));
+    const bh = this.solverType === 'bh2' ? hPhi1 : hh;
+    let hPhiK = f(f(hPhi1 / hh) - 1);
+    let factorial = 1;
+    const R: number[][] = [];
+    const b: number[] = [];
+    for (let p = 1; p <= order; p++) {
+      R.push(rks.map((r) => f(r ** (p - 1))));
+      b.push(f(f(hPhiK * factorial) / bh));
+      factorial *= p + 1;
+      hPhiK = f(f(hPhiK / hh) - f(1 / factorial));
+    }
+    return {
+      m0,
+      d1s,
+      R,
+      b,
+      sigmaRatio: f(sigmaT / sigmaS0),
+      alphaPhi: f(alphaT * hPhi1),
+      alphaBh: f(alphaT * bh),
+    };
+  }
+}
+
+interface BhTerms {
+  m0: Float32Array;
+  d1s: Float32Array[];
+  R: number[][];
+  b: number[];
+  /** sigma_t / sigma_s0 */
+  sigmaRatio: number;
+  /** alpha_t * h phi_1(h) */
+  alphaPhi: number;
+  /** alpha_t * B(h) */
+  alphaBh: number;
+}
+
+function weightedSum(weights: readonly number[], terms: readonly Float32Array[], j: number): number {
+  let acc = f(weights[0] * terms[0][j]);
+  for (let k = 1; k < terms.length; k++) acc = f(acc + f(weights[k] * terms[k][j]));
+  return acc;
+}
+
+function leading(matrix: number[][]): number[][] {
+  return matrix.slice(0, -1).map((row) => row.slice(0, -1));
+}
+
+function lambda(sigma: number): number {
+  return f(f(Math.log(f(1 - sigma))) - f(Math.log(sigma)));
+}
+
+/**
+ * The official scheduler finds its first step index by looking the first timestep up; when that
+ * value occurs twice it takes the second occurrence.
+ */
+function initialStepIndex(timesteps: readonly number[]): number {
+  const matches = timesteps.flatMap((t, i) => (t === timesteps[0] ? [i] : []));
+  return matches.length > 1 ? matches[1] : 0;
+}
+
+/** Gaussian elimination with partial pivoting in float32 (what LAPACK sgesv does on a tiny system). */
+function solve(matrix: readonly number[][], rhs: readonly number[]): number[] {
+  const n = rhs.length;
+  const a = matrix.map((row) => [...row]);
+  const x = [...rhs];
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
+    if (a[pivot][col] === 0)
+      throw new Error('UniPC coefficient matrix is singular: check the sigma schedule');
+    [a[col], a[pivot]] = [a[pivot], a[col]];
+    [x[col], x[pivot]] = [x[pivot], x[col]];
+    const inv = f(1 / a[col][col]);
+    for (let r = col + 1; r < n; r++) {
+      const l = f(a[r][col] * inv);
+      for (let c = col; c < n; c++) a[r][c] = f(a[r][c] - f(l * a[col][c]));
+      x[r] = f(x[r] - f(l * x[col]));
+    }
+  }
+  for (let r = n - 1; r >= 0; r--) {
+    let acc = x[r];
+    for (let c = r + 1; c < n; c++) acc = f(acc - f(a[r][c] * x[c]));
+    x[r] = f(acc / a[r][r]);
+  }
+  return x;
+}
