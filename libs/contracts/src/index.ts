@@ -10,3 +10,4 @@ export * from './errors/error-codes.ts';
 export * from './pricing/pricing.ts';
 export * from './plans/plans.ts';
 export * from './metrics/metric-names.ts';
+export * from './api/api-shapes.ts';

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { JobStatusSchema } from '../jobs/job-status.ts';
+import { ResolutionSchema } from '../jobs/job-parameters.ts';
+import { VideoJobSpecSchema } from '../kubernetes/video-job.ts';
+
+/** A job as `GET /v1/jobs/:id` (and the internal route) return it. */
+export const JobViewSchema = z.object({
+  id: z.uuid(),
+  status: JobStatusSchema,
+  prompt: z.string(),
+  negativePrompt: z.string().nullable(),
+  imageUploadId: z.uuid().nullable(),
+  imageSha256: z.string().nullable(),
+  resolution: ResolutionSchema,
+  durationSeconds: z.int(),
+  fps: z.int(),
+  seed: z.int(),
+  steps: z.int(),
+  guidanceScale: z.number(),
+  model: z.string(),
+  priority: z.int(),
+  creditsReserved: z.int(),
+  creditsCharged: z.int().nullable(),
+  progress: z.number().min(0).max(100),
+  failureReason: z.string().nullable(),
+  gpuSeconds: z.number().nullable(),
+  /** Route of the video (302 to a presigned URL) once succeeded; null otherwise. */
+  videoUrl: z.string().nullable(),
+  thumbnailUrl: z.string().nullable(),
+  videoKey: z.string().nullable(),
+  thumbnailKey: z.string().nullable(),
+  outputExpiresAt: z.iso.datetime({ offset: true }).nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+  startedAt: z.iso.datetime({ offset: true }).nullable(),
+  finishedAt: z.iso.datetime({ offset: true }).nullable(),
+});
+export type JobView = z.infer<typeof JobViewSchema>;
+
+/**
+ * Body of `POST /internal/v1/jobs`, the operator's submission of a VideoJob: the account is
+ * named by its owner's user id (the namespace annotation), `uid` is the CR's uid and doubles
+ * as the idempotency key.
+ */
+export const InternalCreateJobRequestSchema = z.strictObject({
+  uid: z.string().min(1).max(128),
+  userId: z.string().min(1).max(128),
+  spec: VideoJobSpecSchema,
+});
+export type InternalCreateJobRequest = z.input<typeof InternalCreateJobRequestSchema>;
+
+/** `GET /internal/v1/queues/stats`: backlog per model for the autoscaler. */
+export const QueueStatsSchema = z.object({
+  models: z.array(z.object({ model: z.string(), waiting: z.int().min(0), active: z.int().min(0) })),
+});
+export type QueueStats = z.infer<typeof QueueStatsSchema>;
+
+/** A page of a cursor-paginated list; `nextCursor` is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
