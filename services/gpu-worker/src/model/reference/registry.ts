@@ -8,7 +8,11 @@ const RUNNERS_DIR = join(import.meta.dirname, 'runners');
 /** Every runner module in ./runners (see reference-types.ts for the contract), keyed by file. */
 export async function loadRunners(dir = RUNNERS_DIR): Promise<Map<string, ReferenceRunner>> {
   const runners = new Map<string, ReferenceRunner>();
-  const names = (await readdir(dir)).filter(
+  const listing = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  const names = listing.filter(
     (n) => /\.(ts|js)$/.test(n) && !/\.(spec|test)\.(ts|js)$/.test(n) && !n.endsWith('.d.ts'),
   );
   for (const name of names.sort()) {

@@ -3,7 +3,14 @@ import type { ReferenceIndex } from './reference-types.ts';
 import { parseToleranceList, toleranceFor } from './tolerance.ts';
 
 const index = {
-  files: { 'a.safetensors': { bytes: 0, sha256: '', tensors: {}, suggested_tolerance: { what: 'all', max_abs: 5e-5 } } },
+  files: {
+    'a.safetensors': {
+      bytes: 0,
+      sha256: '',
+      tensors: {},
+      suggested_tolerance: { what: 'all', max_abs: 5e-5 },
+    },
+  },
   suggested_tolerances: {
     'dit.safetensors': { what: '*.out', max_abs: 1e-4 },
     'pipe.safetensors': {

@@ -1,0 +1,138 @@
+import { GraphBuilder } from '../onnx/graph-builder.ts';
+import { attention, cast, geluTanh, linear, rmsNorm, type LayerContext } from '../onnx/layers.ts';
+import { weight, type WeightDType, type WeightStore } from '../onnx/weights.ts';
+import { relativeBucketTable } from './relative-buckets.ts';
+import type { T5Config } from './t5-config.ts';
+
+const FLOAT32_MIN = -3.4028234663852886e38;
+const FLOAT16_CLAMP = 65504 - 1000;
+
+export interface T5GraphOptions {
+  /** float32 for CPU; float16 for CUDA (norms and softmax in float32, overflow clamp as official). */
+  readonly dtype: WeightDType;
+}
+
+/**
+ * umT5 encoder (official T5Encoder, shared_pos=False): inputs `ids` and `mask` int64 [1, L]
+ * (L <= maxLength), output `out` float32 [1, L, dim] for every row, padding rows included; the
+ * pipeline keeps the first mask.sum() rows (see t5-context.ts).
+ */
+export function buildT5EncoderGraph(
+  config: T5Config,
+  weights: WeightStore,
+  options: T5GraphOptions,
+): GraphBuilder {
+  const g = new GraphBuilder('umt5_encoder');
+  const ctx: LayerContext = { g, weights, dtype: options.dtype };
+  const fp16 = options.dtype === 'float16';
+  const ids = g.input('ids', 'int64', [1, 'L']);
+  const mask = g.input('mask', 'int64', [1, 'L']);
+  const headDim = config.dimAttn / config.numHeads;
+
+  // Relative bucket index [L, L] for (query i, key j), shared by all layers.
+  const ids2d = g.op('Squeeze', [ids, g.ints([0])], {}, { name: 'ids_1d' });
+  const length = g.op('Shape', [ids2d], {}, { name: 'seq_len' });
+  const lengthScalar = g.op('Squeeze', [length, g.ints([0])]);
+  const zero = g.constant('int64', [], new BigInt64Array([0n]), 'zero');
+  const one = g.constant('int64', [], new BigInt64Array([1n]), 'one');
+  const positions = g.op('Range', [zero, lengthScalar, one], {}, { name: 'positions' });
+  const keyPos = g.op('Unsqueeze', [positions, g.ints([0])]);
+  const queryPos = g.op('Unsqueeze', [positions, g.ints([1])]);
+  const rel = g.op('Sub', [keyPos, queryPos], {}, { name: 'rel_pos' });
+  const relIndex = g.op('Add', [
+    rel,
+    g.constant('int64', [], new BigInt64Array([BigInt(config.maxLength - 1)])),
+  ]);
+  const table = g.constant(
+    'int64',
+    [2 * config.maxLength - 1],
+    relativeBucketTable(config.maxLength, config.numBuckets),
+    'rel_bucket_table',
+  );
+  const buckets = g.op('Gather', [table, relIndex], { axis: 0 }, { name: 'rel_buckets' });
+
+  // Padding keys get finfo(float32).min, as T5Attention's masked_fill does; [1, L] broadcasts over queries.
+  const maskF = g.op('Cast', [mask], { to: 1 });
+  const notMask = g.op('Sub', [g.scalar(1), maskF]);
+  const maskBias = g.op('Mul', [notMask, g.scalar(FLOAT32_MIN)], {}, { name: 'mask_bias' });
+
+  const table16 = weight(g, weights, 'token_embedding.weight', options.dtype);
+  let x = g.op('Gather', [table16, ids2d], { axis: 0 }, { name: 'token_embedding' }); // [L, dim]
+
+  for (let i = 0; i < config.numLayers; i++) {
+    const p = `blocks.${i}`;
+    // Position bias [n, Lq, Lk] of this layer's own table, plus the mask: float32 throughout.
+    const posTable = weight(g, weights, `${p}.pos_embedding.embedding.weight`, 'float32');
+    const pos = g.op('Gather', [posTable, buckets], { axis: 0 }, { name: `${p}.pos_bias` }); // [L, L, n]
+    const posBias = g.op('Transpose', [pos], { perm: [2, 0, 1] });
+    const bias = g.op('Add', [posBias, maskBias], {}, { name: `${p}.attn_bias` });
+
+    const h = t5Norm(ctx, x, `${p}.norm1`, config.eps);
+    const q = linear(ctx, h, `${p}.attn.q`, { bias: false });
+    const k = linear(ctx, h, `${p}.attn.k`, { bias: false });
+    const v = linear(ctx, h, `${p}.attn.v`, { bias: false });
+    const attn = fp16
+      ? castBack(
+          g,
+          attention(
+            g,
+            cast(g, q, 'float32'),
+            cast(g, k, 'float32'),
+            cast(g, v, 'float32'),
+            config.numHeads,
+            headDim,
+            { scale: 1, bias, name: `${p}.attn` },
+          ),
+        )
+      : attention(g, q, k, v, config.numHeads, headDim, { scale: 1, bias, name: `${p}.attn` });
+    x = clampIfFp16(
+      g,
+      g.op('Add', [x, linear(ctx, attn, `${p}.attn.o`, { bias: false })], {}, { name: `${p}.attn_residual` }),
+      fp16,
+    );
+
+    const h2 = t5Norm(ctx, x, `${p}.norm2`, config.eps);
+    const gate = geluTanh(g, linear(ctx, h2, `${p}.ffn.gate.0`, { bias: false }));
+    const hidden = g.op(
+      'Mul',
+      [linear(ctx, h2, `${p}.ffn.fc1`, { bias: false }), gate],
+      {},
+      { name: `${p}.ffn.mul` },
+    );
+    x = clampIfFp16(
+      g,
+      g.op(
+        'Add',
+        [x, linear(ctx, hidden, `${p}.ffn.fc2`, { bias: false })],
+        {},
+        { name: `${p}.ffn_residual` },
+      ),
+      fp16,
+    );
+  }
+  let out = t5Norm(ctx, x, 'norm', config.eps);
+  if (fp16) out = cast(g, out, 'float32');
+  g.output(g.op('Unsqueeze', [out, g.ints([0])]), 'out', 'float32', [1, 'L', config.dim]);
+  return g;
+}
+
+/** T5LayerNorm: RMS only, in float32, cast back to the weight dtype before the scale. */
+function t5Norm(ctx: LayerContext, x: string, prefix: string, eps: number): string {
+  const { g } = ctx;
+  const scale = weight(g, ctx.weights, `${prefix}.weight`, ctx.dtype);
+  if (ctx.dtype === 'float32') return rmsNorm(g, x, eps, scale, prefix);
+  const normed = rmsNorm(g, cast(g, x, 'float32'), eps, undefined, prefix);
+  return g.op('Mul', [cast(g, normed, 'float16'), scale], {}, { name: `${prefix}/scale` });
+}
+
+function castBack(g: GraphBuilder, x: string): string {
+  return cast(g, x, 'float16');
+}
+
+/** Official fp16_clamp: only when some value overflowed, clamp everything to ±(max - 1000). */
+function clampIfFp16(g: GraphBuilder, x: string, fp16: boolean): string {
+  if (!fp16) return x;
+  const anyInf = g.op('ReduceMax', [g.op('Cast', [g.op('IsInf', [x])], { to: 1 })], { keepdims: 0 });
+  const clamped = g.op('Clip', [x, g.scalar(-FLOAT16_CLAMP, 'float16'), g.scalar(FLOAT16_CLAMP, 'float16')]);
+  return g.op('Where', [g.op('Greater', [anyInf, g.scalar(0)]), clamped, x], {}, { name: 'fp16_clamp' });
+}
