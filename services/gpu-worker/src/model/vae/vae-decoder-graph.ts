@@ -1,0 +1,96 @@
+import { GraphBuilder } from '../onnx/graph-builder.ts';
+import type { WanVaeConfig } from './vae-config.ts';
+import type { LatentStats } from './vae-latent-stats.ts';
+import { UNIT, VaeGraphOps, type Activation, type CacheSlot } from './vae-graph-ops.ts';
+import type { FloatDType, WeightSource } from './vae-weights.ts';
+
+export interface VaeGraphOptions {
+  readonly precision?: FloatDType;
+  /** Also output the video before the [-1, 1] clamp (reference checks). */
+  readonly unclampedOutput?: boolean;
+}
+
+export interface StreamingGraph {
+  readonly graph: GraphBuilder;
+  /** Cache inputs/outputs in order; the runtime feeds zeros on the first call. */
+  readonly caches: readonly CacheSlot[];
+}
+
+export const DECODER_INPUT = 'latent';
+export const IS_FIRST_INPUT = 'is_first';
+export const VIDEO_OUTPUT = 'video';
+export const VIDEO_UNCLAMPED_OUTPUT = 'video_unclamped';
+
+/**
+ * The Wan 2.2 VAE decoder as a streaming graph: one normalised latent frame [1, z, 1, h, w] per
+ * call, the causal caches in and out, and the video frames it decodes to [1, 3, T, 16h, 16w]
+ * (T = 1 for the first latent frame, 4 after), clamped to [-1, 1]. Feeding the latent frames in
+ * order with the returned caches gives exactly the official whole-clip decode, whose chunk loop
+ * does the same thing one frame at a time; the peak memory is that of one latent frame.
+ */
+export async function buildVaeDecoderGraph(
+  config: WanVaeConfig,
+  weights: WeightSource,
+  stats: LatentStats,
+  options: VaeGraphOptions = {},
+): Promise<StreamingGraph> {
+  const precision = options.precision ?? 'float32';
+  const g = new GraphBuilder('wan22_vae_decoder_stream');
+  const latent = g.input(DECODER_INPUT, 'float32', [1, config.zDim, 1, 'h', 'w']);
+  const isFirst = g.input(IS_FIRST_INPUT, 'bool', [1]);
+  const ops = new VaeGraphOps(g, weights, precision, ['h', 'w'], isFirst);
+
+  // z / (1 / std) + mean, in float32 as the official wrapper does it.
+  const z = g.op('Add', [
+    g.op('Div', [latent, g.constant('float32', [1, config.zDim, 1, 1, 1], stats.invStd, 'vae_inv_std')]),
+    g.constant('float32', [1, config.zDim, 1, 1, 1], stats.mean, 'vae_mean'),
+  ]);
+  let x: Activation = { name: ops.toAct(z), channels: config.zDim, scale: UNIT };
+  x = ops.conv(x, 'conv2');
+
+  const mult = config.dimMult;
+  const dims = [mult[mult.length - 1], ...[...mult].reverse()].map((m) => m * config.decDim);
+  const temporalUp = [...config.temporalDownsample].reverse();
+
+  x = ops.causalConv(x, 'decoder.conv1');
+  x = await ops.residualBlock(x, 'decoder.middle.0');
+  x = await ops.attention(x, 'decoder.middle.1');
+  x = await ops.residualBlock(x, 'decoder.middle.2');
+
+  for (let i = 0; i < mult.length; i++) {
+    const stage = `decoder.upsamples.${i}`;
+    const up = i !== mult.length - 1;
+    const temporal = up && (temporalUp[i] ?? false);
+    const input = x;
+    let main = x;
+    for (let r = 0; r < config.numResBlocks + 1; r++) {
+      main = await ops.residualBlock(main, `${stage}.upsamples.${r}`);
+    }
+    if (up) {
+      main = ops.upsample(main, `${stage}.upsamples.${config.numResBlocks + 1}`, temporal);
+      const shortcut = ops.dupUp(input, dims[i + 1], temporal ? 2 : 1, 2);
+      x = ops.add(main, shortcut);
+    } else {
+      x = main;
+    }
+  }
+
+  x = ops.silu(await ops.rmsNorm(x, 'decoder.head.0.gamma'));
+  x = ops.causalConv(x, 'decoder.head.2');
+
+  const video = unpatchify(ops, ops.toFloat32(x.name), x.channels / 4);
+  const outDims = [1, 3, 'frames', 'h*16', 'w*16'] as const;
+  g.output(ops.clip(video, -1, 1), VIDEO_OUTPUT, 'float32', [...outDims]);
+  if (options.unclampedOutput) g.output(video, VIDEO_UNCLAMPED_OUTPUT, 'float32', [...outDims]);
+  return { graph: g, caches: ops.caches };
+}
+
+/** "b (c r q) f h w -> b c f (h q) (w r)" with q = r = 2 (r, the column offset, before q). */
+function unpatchify(ops: VaeGraphOps, x: string, channels: number): string {
+  const g = ops.g;
+  const tDims = ops.dims(x, [2, 3, 4]);
+  const split = g.op('Reshape', [x, ops.concatInts([[1, channels, 2, 2], tDims])]); // [1, c, r, q, T, h, w]
+  const moved = g.op('Transpose', [split], { perm: [0, 1, 4, 5, 3, 6, 2] }); // [1, c, T, h, q, w, r]
+  const sizes = g.op('Mul', [tDims, g.ints([1, 2, 2])]);
+  return g.op('Reshape', [moved, ops.concatInts([[1, channels], sizes])]);
+}
