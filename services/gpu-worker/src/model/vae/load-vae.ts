@@ -6,7 +6,7 @@ import { buildVaeDecoderGraph, type VaeGraphOptions } from './vae-decoder-graph.
 import { buildVaeEncoderGraph } from './vae-encoder-graph.ts';
 import type { LatentStats } from './vae-latent-stats.ts';
 import { StreamingSession } from './streaming-session.ts';
-import type { WeightSource } from './vae-weights.ts';
+import type { WeightStore } from '../onnx/weights.ts';
 
 export interface LoadedVae {
   readonly encoder: WanVaeEncoder;
@@ -22,7 +22,7 @@ export interface LoadedVae {
  */
 export async function loadVaeInMemory(
   config: WanVaeConfig,
-  weights: WeightSource,
+  weights: WeightStore,
   stats: LatentStats,
   options: VaeGraphOptions & SessionOptions & { readonly unnormalisedOutput?: boolean } = {},
 ): Promise<LoadedVae> {

@@ -2,10 +2,10 @@ import { GraphBuilder } from '../onnx/graph-builder.ts';
 import type { WanVaeConfig } from './vae-config.ts';
 import type { LatentStats } from './vae-latent-stats.ts';
 import { UNIT, VaeGraphOps, type Activation, type CacheSlot } from './vae-graph-ops.ts';
-import type { FloatDType, WeightSource } from './vae-weights.ts';
+import type { WeightDType, WeightStore } from '../onnx/weights.ts';
 
 export interface VaeGraphOptions {
-  readonly precision?: FloatDType;
+  readonly precision?: WeightDType;
   /** Also output the video before the [-1, 1] clamp (reference checks). */
   readonly unclampedOutput?: boolean;
 }
@@ -30,7 +30,7 @@ export const VIDEO_UNCLAMPED_OUTPUT = 'video_unclamped';
  */
 export async function buildVaeDecoderGraph(
   config: WanVaeConfig,
-  weights: WeightSource,
+  weights: WeightStore,
   stats: LatentStats,
   options: VaeGraphOptions = {},
 ): Promise<StreamingGraph> {

@@ -3,7 +3,7 @@ import type { WanVaeConfig } from './vae-config.ts';
 import { IS_FIRST_INPUT, type StreamingGraph, type VaeGraphOptions } from './vae-decoder-graph.ts';
 import type { LatentStats } from './vae-latent-stats.ts';
 import { VaeGraphOps, type Activation } from './vae-graph-ops.ts';
-import type { WeightSource } from './vae-weights.ts';
+import type { WeightStore } from '../onnx/weights.ts';
 
 export const ENCODER_INPUT = 'video';
 export const LATENT_OUTPUT = 'latent';
@@ -18,7 +18,7 @@ export const MU_OUTPUT = 'mu';
  */
 export async function buildVaeEncoderGraph(
   config: WanVaeConfig,
-  weights: WeightSource,
+  weights: WeightStore,
   stats: LatentStats,
   options: Pick<VaeGraphOptions, 'precision'> & { readonly unnormalisedOutput?: boolean } = {},
 ): Promise<StreamingGraph> {

@@ -1,6 +1,6 @@
 import type { GraphBuilder } from '../onnx/graph-builder.ts';
 import type { OnnxDim } from '../onnx/onnx-types.ts';
-import type { FloatDType, WeightSource } from './vae-weights.ts';
+import type { WeightDType, WeightStore } from '../onnx/weights.ts';
 
 /** A value in the graph with what the builders need to know statically about it. */
 export interface Activation {
@@ -80,8 +80,8 @@ export class VaeGraphOps {
   readonly caches: CacheSlot[] = [];
 
   readonly g: GraphBuilder;
-  readonly weights: WeightSource;
-  readonly act: FloatDType;
+  readonly weights: WeightStore;
+  readonly act: WeightDType;
   /** Symbolic base names of the spatial dims, e.g. ['h', 'w'] (latent) or ['H', 'W'] (video). */
   private readonly spatialNames: readonly [string, string];
   /** bool [1]: true on the first chunk / latent frame. */
@@ -89,8 +89,8 @@ export class VaeGraphOps {
 
   constructor(
     g: GraphBuilder,
-    weights: WeightSource,
-    act: FloatDType,
+    weights: WeightStore,
+    act: WeightDType,
     spatialNames: readonly [string, string],
     isFirst: string,
   ) {
@@ -104,7 +104,7 @@ export class VaeGraphOps {
   // ---- weights -----------------------------------------------------------------------------------
 
   /** A weight as an initializer in `dtype`, optionally re-declared with other dims (same data). */
-  weight(name: string, dtype: FloatDType = this.act, dims?: readonly number[]): string {
+  weight(name: string, dtype: WeightDType = this.act, dims?: readonly number[]): string {
     if (this.g.initializers.has(name)) return name;
     const declared = dims ?? this.weights.shape(name);
     const count = (d: readonly number[]) => d.reduce((a, b) => a * b, 1);
@@ -113,11 +113,11 @@ export class VaeGraphOps {
         `weight "${name}" has shape [${this.weights.shape(name).join(', ')}], not [${declared.join(', ')}]`,
       );
     }
-    return this.g.initializer(name, { dtype, dims: declared, data: this.weights.lazy(name, dtype) });
+    return this.g.initializer(name, { dtype, dims: declared, data: this.weights.data(name, dtype) });
   }
 
   private async gamma(name: string, channels: number, multiplier = 1): Promise<string> {
-    const data = await this.weights.read(name);
+    const data = await this.weights.float32(name);
     if (data.length !== channels)
       throw new Error(`"${name}" has ${data.length} values, expected ${channels}`);
     const out = multiplier === 1 ? data : data.map((v) => v * multiplier);
@@ -152,7 +152,7 @@ export class VaeGraphOps {
     return this.g.op('Slice', [x, s, e, this.g.ints([2])]);
   }
 
-  cast(x: string, to: FloatDType): string {
+  cast(x: string, to: WeightDType): string {
     return this.g.op('Cast', [x], { to: to === 'float32' ? 1 : 10 });
   }
 
@@ -173,7 +173,7 @@ export class VaeGraphOps {
       kernel3d?: readonly number[];
       pads?: readonly number[];
       strides?: readonly number[];
-      dtype?: FloatDType;
+      dtype?: WeightDType;
     } = {},
   ): Activation {
     const dtype = options.dtype ?? this.act;

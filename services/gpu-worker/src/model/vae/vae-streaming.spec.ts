@@ -8,7 +8,7 @@ import { loadVaeInMemory, type LoadedVae } from './load-vae.ts';
 import { sliceFrames, WanVaeDecoder, type VideoTensor } from './vae-codec.ts';
 import { WAN22_VAE_TINY_CONFIG } from './vae-config.ts';
 import { wan22LatentStats } from './vae-latent-stats.ts';
-import { safetensorsWeights } from './vae-weights.ts';
+import { SafetensorsWeights } from '../onnx/weights.ts';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/wan22/', import.meta.url));
 const TOLERANCE = 3e-5;
@@ -21,10 +21,14 @@ describe(WanVaeDecoder.name, () => {
   let intermediates: SafetensorsFile;
 
   beforeAll(async () => {
-    await using weights = await SafetensorsFile.open(join(fixtures, 'vae-tiny.safetensors'));
-    vae = await loadVaeInMemory(WAN22_VAE_TINY_CONFIG, safetensorsWeights(weights), wan22LatentStats(), {
-      unclampedOutput: true,
-    });
+    const weights = await SafetensorsWeights.open([join(fixtures, 'vae-tiny.safetensors')]);
+    try {
+      vae = await loadVaeInMemory(WAN22_VAE_TINY_CONFIG, weights, wan22LatentStats(), {
+        unclampedOutput: true,
+      });
+    } finally {
+      await weights.close();
+    }
     cases = await SafetensorsFile.open(join(fixtures, 'vae-tiny-cases.safetensors'));
     intermediates = await SafetensorsFile.open(join(fixtures, 'vae-tiny-intermediates.safetensors'));
     return async () => {

@@ -1,11 +1,14 @@
-import { join } from 'node:path';
-import { SafetensorsFile } from '../../safetensors/index.ts';
 import { loadVaeInMemory } from '../../vae/load-vae.ts';
 import type { VideoTensor } from '../../vae/vae-codec.ts';
 import { vaeConfigFromReference } from '../../vae/vae-config.ts';
 import { wan22LatentStats } from '../../vae/vae-latent-stats.ts';
-import { safetensorsWeights } from '../../vae/vae-weights.ts';
 import { maxAbsDiff } from '../compare.ts';
+import {
+  openReferenceCases,
+  openReferenceWeights,
+  referenceConfig,
+  weightsFileFor,
+} from '../reference-io.ts';
 import type { CaseResult, ReferenceRunner } from '../reference-types.ts';
 
 type VaeReferenceConfig = Parameters<typeof vaeConfigFromReference>[0];
@@ -19,18 +22,16 @@ type VaeReferenceConfig = Parameters<typeof vaeConfigFromReference>[0];
 export const runner: ReferenceRunner = {
   file: 'vae-tiny-cases.safetensors',
   async run(ctx) {
-    const weightsFile = ctx.file.replace(/-cases\.safetensors$/, '.safetensors');
-    const config = (ctx.index.files[weightsFile]?.meta as { config?: VaeReferenceConfig } | undefined)
-      ?.config;
-    if (!config) throw new Error(`index.json has no config for ${weightsFile}`);
+    const weightsFile = weightsFileFor(ctx.file);
+    const config = (await referenceConfig(ctx, weightsFile)) as unknown as VaeReferenceConfig;
     const tolerance = ctx.tolerance();
     const stats = wan22LatentStats();
-    await using weights = await SafetensorsFile.open(join(ctx.dir, weightsFile));
-    await using cases = await SafetensorsFile.open(join(ctx.dir, ctx.file));
-    const vae = await loadVaeInMemory(vaeConfigFromReference(config), safetensorsWeights(weights), stats, {
+    const weights = await openReferenceWeights(ctx, weightsFile);
+    const vae = await loadVaeInMemory(vaeConfigFromReference(config), weights, stats, {
       unclampedOutput: true,
       unnormalisedOutput: true,
-    });
+    }).finally(() => weights.close());
+    await using cases = await openReferenceCases(ctx);
     const tensor = async (name: string): Promise<VideoTensor> => {
       const dims = ctx.entry.tensors[name].shape;
       if (dims.length !== 4) throw new Error(`${name} should be [C, T, H, W], is [${dims.join(', ')}]`);
