@@ -18,9 +18,9 @@ export function* rgbFramesFromTensor(
     const base = frame * plane;
     for (let pixel = 0; pixel < plane; pixel += 1) {
       const offset = base + pixel;
-      out[pixel * 3] = toByte(data[offset]!);
-      out[pixel * 3 + 1] = toByte(data[offset + channelStride]!);
-      out[pixel * 3 + 2] = toByte(data[offset + 2 * channelStride]!);
+      out[pixel * 3] = toByte(data[offset]);
+      out[pixel * 3 + 1] = toByte(data[offset + channelStride]);
+      out[pixel * 3 + 2] = toByte(data[offset + 2 * channelStride]);
     }
     yield out;
   }

@@ -77,8 +77,8 @@ describe(rgbFramesFromTensor.name, () => {
 
 describe(encodeThumbnail.name, () => {
   it('should make a 480 px wide WebP keeping the aspect ratio', async () => {
-    const [frame] = [...gradientFrames(1, 1280, 704)];
-    const webp = await encodeThumbnail(frame!, 1280, 704);
+    const frame = gradientFrames(1, 1280, 704).next().value as Uint8Array;
+    const webp = await encodeThumbnail(frame, 1280, 704);
     const metadata = await sharp(webp).metadata();
     expect(metadata).toMatchObject({ format: 'webp', width: 480, height: 264 });
   });
