@@ -1,0 +1,315 @@
+{{/* Names, labels, images and the security settings every component shares. */}}
+
+{{- define "cineweave.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Release-scoped prefix of every resource name; the release name alone when it already says cineweave. */}}
+{{- define "cineweave.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of one component's resources: (dict "ctx" $ "component" "api"). */}}
+{{- define "cineweave.componentName" -}}
+{{- printf "%s-%s" (include "cineweave.fullname" .ctx | trunc 50 | trimSuffix "-") .component -}}
+{{- end -}}
+
+{{- define "cineweave.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Selector labels of one component: stable across upgrades, so never the chart version. */}}
+{{- define "cineweave.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "cineweave.name" .ctx }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* Labels of every resource of one component. */}}
+{{- define "cineweave.labels" -}}
+helm.sh/chart: {{ include "cineweave.chart" .ctx }}
+{{ include "cineweave.selectorLabels" . }}
+app.kubernetes.io/part-of: cineweave
+app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+{{- with .ctx.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Image of a component: (dict "ctx" $ "component" "api" "image" .Values.api.image). */}}
+{{- define "cineweave.image" -}}
+{{- $g := .ctx.Values.global.image -}}
+{{- $repository := .image.repository | default (printf "%s/%s" $g.registry .component) -}}
+{{- $tag := .image.tag | default $g.tag | default .ctx.Chart.AppVersion -}}
+{{- printf "%s:%s" $repository $tag -}}
+{{- end -}}
+
+{{- define "cineweave.imagePullSecrets" -}}
+{{- with .Values.global.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Pod Security `restricted`: non-root, seccomp RuntimeDefault. Pass the uid the image runs as.
+*/}}
+{{- define "cineweave.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .uid }}
+runAsGroup: {{ .uid }}
+fsGroup: {{ .uid }}
+fsGroupChangePolicy: OnRootMismatch
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Container half of `restricted`: read-only root, no escalation, every capability dropped. */}}
+{{- define "cineweave.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+privileged: false
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* The Secret the chart generates (credentials, bundled passwords). */}}
+{{- define "cineweave.secretName" -}}
+{{- include "cineweave.componentName" (dict "ctx" . "component" "credentials") -}}
+{{- end -}}
+
+{{/*
+Where the value of one secret environment variable lives: the user's `existingSecret` for the
+services run outside the chart, the generated Secret otherwise. (dict "ctx" $ "key" "REDIS_URL")
+*/}}
+{{- define "cineweave.secretKeyRef" -}}
+{{- $v := .ctx.Values -}}
+{{- $external := and $v.existingSecret (or
+  (eq .key "INTERNAL_TOKEN")
+  (and (eq .key "DATABASE_URL") (not $v.postgresql.enabled))
+  (and (eq .key "REDIS_URL") (not $v.redis.enabled))
+  (and (has .key (list "S3_ACCESS_KEY" "S3_SECRET_KEY")) (not $v.minio.enabled))) -}}
+secretKeyRef:
+  name: {{ ternary $v.existingSecret (include "cineweave.secretName" .ctx) (not (not $external)) }}
+  key: {{ .key }}
+{{- end -}}
+
+{{- define "cineweave.secretEnv" -}}
+- name: {{ .key }}
+  valueFrom:
+    {{- include "cineweave.secretKeyRef" . | nindent 4 }}
+{{- end -}}
+
+{{/* In-cluster addresses of the bundled services. */}}
+{{- define "cineweave.postgresHost" -}}
+{{- include "cineweave.componentName" (dict "ctx" . "component" "postgresql") -}}
+{{- end -}}
+{{- define "cineweave.redisHost" -}}
+{{- include "cineweave.componentName" (dict "ctx" . "component" "redis") -}}
+{{- end -}}
+{{- define "cineweave.minioHost" -}}
+{{- include "cineweave.componentName" (dict "ctx" . "component" "minio") -}}
+{{- end -}}
+
+{{- define "cineweave.s3Endpoint" -}}
+{{- if .Values.minio.enabled -}}
+{{- printf "http://%s:9000" (include "cineweave.minioHost" .) -}}
+{{- else -}}
+{{- .Values.s3.endpoint -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "cineweave.apiUrl" -}}
+{{- printf "http://%s:%v" (include "cineweave.componentName" (dict "ctx" . "component" "api")) .Values.api.service.port -}}
+{{- end -}}
+
+{{/* Config ConfigMaps roll the pods that read them. */}}
+{{- define "cineweave.checksum" -}}
+{{- include (print .ctx.Template.BasePath .path) .ctx | sha256sum -}}
+{{- end -}}
+
+{{/* `true` when the monitoring.coreos.com API is served, or the value forces it. */}}
+{{- define "cineweave.monitoringEnabled" -}}
+{{- $setting := toString .setting -}}
+{{- if eq $setting "true" -}}true
+{{- else if and (eq $setting "auto") (.ctx.Capabilities.APIVersions.Has (printf "monitoring.coreos.com/v1/%s" .kind)) -}}true
+{{- end -}}
+{{- end -}}
+
+{{/* Writable scratch space for read-only root file systems. */}}
+{{- define "cineweave.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ .size | default "256Mi" }}
+{{- end -}}
+
+{{- define "cineweave.modelClaimName" -}}
+{{- .Values.workers.model.persistence.existingClaim | default (include "cineweave.componentName" (dict "ctx" . "component" "models")) -}}
+{{- end -}}
+
+{{/* Scheduling of GPU pods: the GPU taint is always tolerated. */}}
+{{- define "cineweave.gpuTolerations" -}}
+- key: nvidia.com/gpu
+  operator: Exists
+  effect: NoSchedule
+{{- with .Values.workers.tolerations }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* The GPU worker pod template (a core/v1 PodTemplateSpec). */}}
+{{- define "cineweave.workerPodTemplate" -}}
+{{- $c := dict "ctx" . "component" "gpu-worker" -}}
+{{- $w := .Values.workers -}}
+metadata:
+  labels:
+    {{- include "cineweave.labels" $c | nindent 4 }}
+spec:
+  {{- include "cineweave.imagePullSecrets" . | nindent 2 }}
+  automountServiceAccountToken: false
+  # Long enough for a job to finish after SIGTERM (the worker hands it back otherwise).
+  terminationGracePeriodSeconds: {{ add $w.shutdownGraceSeconds 30 }}
+  securityContext:
+    {{- toYaml $w.podSecurityContext | nindent 4 }}
+  tolerations:
+    {{- include "cineweave.gpuTolerations" . | nindent 4 }}
+  containers:
+    - name: worker
+      image: {{ include "cineweave.image" (dict "ctx" . "component" "gpu-worker" "image" $w.image) }}
+      imagePullPolicy: {{ .Values.global.image.pullPolicy }}
+      ports:
+        - name: metrics
+          containerPort: {{ $w.metricsPort }}
+          protocol: TCP
+      env:
+        - name: NODE_ENV
+          value: {{ .Values.config.nodeEnv | quote }}
+        - name: LOG_LEVEL
+          value: {{ .Values.config.logLevel | quote }}
+        - name: HOME
+          value: /tmp
+        {{- include "cineweave.secretEnv" (dict "ctx" . "key" "REDIS_URL") | nindent 8 }}
+        - name: QUEUE_PREFIX
+          value: {{ .Values.config.queuePrefix | quote }}
+        - name: S3_ENDPOINT
+          value: {{ include "cineweave.s3Endpoint" . | quote }}
+        - name: S3_REGION
+          value: {{ .Values.s3.region | quote }}
+        - name: S3_BUCKET
+          value: {{ .Values.s3.bucket | quote }}
+        {{- include "cineweave.secretEnv" (dict "ctx" . "key" "S3_ACCESS_KEY") | nindent 8 }}
+        {{- include "cineweave.secretEnv" (dict "ctx" . "key" "S3_SECRET_KEY") | nindent 8 }}
+        - name: MODEL_DIR
+          value: {{ $w.model.mountPath | quote }}
+        - name: MODEL_ID
+          value: {{ $w.modelId | quote }}
+        - name: DEVICE
+          value: {{ $w.device | quote }}
+        - name: CUDA_DEVICE_ID
+          value: {{ $w.cudaDeviceId | quote }}
+        - name: METRICS_PORT
+          value: {{ $w.metricsPort | quote }}
+        - name: GPU_HOURLY_COST_USD
+          value: {{ .Values.config.gpuHourlyCostUsd | quote }}
+        - name: WORKER_CONCURRENCY
+          value: {{ $w.concurrency | quote }}
+        - name: SHUTDOWN_GRACE_SECONDS
+          value: {{ $w.shutdownGraceSeconds | quote }}
+        - name: FFMPEG_PATH
+          value: ffmpeg
+        {{- with $w.extraEnv }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      # Loading a 5B model takes minutes; readiness gates traffic and autoscaling on it.
+      startupProbe:
+        httpGet:
+          path: /healthz
+          port: metrics
+        periodSeconds: 5
+        failureThreshold: 60
+      livenessProbe:
+        httpGet:
+          path: /healthz
+          port: metrics
+        periodSeconds: 15
+        timeoutSeconds: 5
+      readinessProbe:
+        httpGet:
+          path: /readyz
+          port: metrics
+        periodSeconds: 5
+      resources:
+        {{- toYaml $w.resources | nindent 8 }}
+      securityContext:
+        {{- include "cineweave.containerSecurityContext" . | nindent 8 }}
+      volumeMounts:
+        - name: model
+          mountPath: {{ $w.model.mountPath }}
+          readOnly: true
+        - name: tmp
+          mountPath: /tmp
+  volumes:
+    - name: model
+      {{- if eq $w.model.source "hostPath" }}
+      hostPath:
+        path: {{ $w.model.hostPath }}
+        type: Directory
+      {{- else }}
+      persistentVolumeClaim:
+        claimName: {{ include "cineweave.modelClaimName" . }}
+        readOnly: true
+      {{- end }}
+    # Frames and the MP4 before upload: a 10 s 720p job needs a few GiB.
+    {{- include "cineweave.tmpVolume" (dict "size" "20Gi") | nindent 4 }}
+{{- end -}}
+
+{{/* A ClusterIP Service for one bundled store: (dict "ctx" $ "component" "redis" "port" 6379). */}}
+{{- define "cineweave.storeService" -}}
+{{- $c := dict "ctx" .ctx "component" .component -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "cineweave.componentName" $c }}
+  labels:
+    {{- include "cineweave.labels" $c | nindent 4 }}
+spec:
+  type: ClusterIP
+  selector:
+    {{- include "cineweave.selectorLabels" $c | nindent 4 }}
+  ports:
+    - name: {{ .portName }}
+      port: {{ .port }}
+      targetPort: {{ .portName }}
+      protocol: TCP
+{{- end -}}
+
+{{/* The PVC template of one bundled store. */}}
+{{- define "cineweave.storeVolumeClaim" -}}
+volumeClaimTemplates:
+  - metadata:
+      name: data
+      labels:
+        {{- include "cineweave.selectorLabels" (dict "ctx" .ctx "component" .component) | nindent 8 }}
+    spec:
+      accessModes: [ReadWriteOnce]
+      {{- with .persistence.storageClass }}
+      storageClassName: {{ . }}
+      {{- end }}
+      resources:
+        requests:
+          storage: {{ .persistence.size }}
+{{- end -}}
