@@ -1,0 +1,100 @@
+import { verifyToken } from '@clerk/backend';
+import { type JWTPayload, createRemoteJWKSet, jwtVerify } from 'jose';
+import type { Env } from '../config/config.schema.ts';
+import { DomainError } from '../errors/domain-error.ts';
+import type { VerifiedIdentity } from './principal.ts';
+
+export interface TokenVerifier {
+  verify(token: string): Promise<VerifiedIdentity>;
+}
+
+const USER_ID = /^[A-Za-z0-9_.@|:-]{1,128}$/;
+
+export const unauthenticated = (detail: string) => new DomainError('UNAUTHENTICATED', detail);
+
+function identityFrom(payload: JWTPayload & { role?: unknown; email?: unknown }): VerifiedIdentity {
+  if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub)) {
+    throw unauthenticated('The token has no usable subject (sub).');
+  }
+  return {
+    userId: payload.sub,
+    admin: payload.role === 'admin',
+    ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
+  };
+}
+
+/**
+ * `AUTH_MODE=dev`, the local stack's sign-in: `Bearer dev:<userId>` or `Bearer dev:<userId>:admin`.
+ * Configuration refuses this mode outside development and test.
+ */
+export class DevTokenVerifier implements TokenVerifier {
+  async verify(token: string): Promise<VerifiedIdentity> {
+    const match = /^dev:([A-Za-z0-9_.@-]{1,128})(:admin)?$/.exec(token);
+    if (!match) throw unauthenticated('In dev mode, send Authorization: Bearer dev:<userId> (or dev:<userId>:admin).');
+    return { userId: match[1], admin: match[2] === ':admin' };
+  }
+}
+
+/** Clerk session tokens, verified with the PEM key: no network call, ever. */
+export class ClerkTokenVerifier implements TokenVerifier {
+  constructor(
+    private readonly jwtKey: string,
+    private readonly authorizedParties: string[],
+  ) {}
+
+  async verify(token: string): Promise<VerifiedIdentity> {
+    let result: Awaited<ReturnType<typeof verifyToken>>;
+    try {
+      result = await verifyToken(token, { jwtKey: this.jwtKey, authorizedParties: this.authorizedParties });
+    } catch {
+      throw unauthenticated('The session token is not valid; sign in again.');
+    }
+    if (result.errors) throw unauthenticated('The session token is not valid; sign in again.');
+    return identityFrom(result.data as JWTPayload);
+  }
+}
+
+/** Generic OIDC: issuer, audience and algorithms pinned; keys from the provider's JWKS. */
+export class OidcTokenVerifier implements TokenVerifier {
+  private readonly jwks;
+
+  constructor(
+    jwksUrl: string,
+    private readonly issuer: string,
+    private readonly audience: string,
+    private readonly algorithms: string[],
+  ) {
+    this.jwks = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
+  }
+
+  async verify(token: string): Promise<VerifiedIdentity> {
+    try {
+      const { payload } = await jwtVerify(token, this.jwks, {
+        issuer: this.issuer,
+        audience: this.audience,
+        algorithms: this.algorithms,
+        requiredClaims: ['exp', 'sub'],
+      });
+      return identityFrom(payload);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      throw unauthenticated('The access token is not valid; sign in again.');
+    }
+  }
+}
+
+export function tokenVerifierFor(env: Env): TokenVerifier {
+  switch (env.AUTH_MODE) {
+    case 'dev':
+      return new DevTokenVerifier();
+    case 'clerk':
+      return new ClerkTokenVerifier(env.CLERK_JWT_KEY!, env.CLERK_AUTHORIZED_PARTIES);
+    case 'oidc':
+      return new OidcTokenVerifier(
+        env.OIDC_JWKS_URL!,
+        env.OIDC_ISSUER!,
+        env.OIDC_AUDIENCE!,
+        env.OIDC_ALGORITHMS.length > 0 ? env.OIDC_ALGORITHMS : ['RS256', 'ES256'],
+      );
+  }
+}

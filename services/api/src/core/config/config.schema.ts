@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+  .default('false')
+  .transform((value) => value === 'true' || value === '1');
+
+const url = (what: string) => z.url({ error: `must be a URL (${what})` });
+
+/**
+ * Every environment variable the API reads. `README.md` documents each one; keep the two in step.
+ * Defaults are the ones that let the local stack run.
+ */
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    DATABASE_URL: url('postgres://user:password@host:5432/db'),
+    /** Role the application switches to after connecting; it may not UPDATE or DELETE the ledger. */
+    DB_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'must be a plain role name' }).default('cineweave_app'),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+    DB_MIGRATE: bool,
+    REDIS_URL: url('redis://host:6379/0'),
+    /** Prefix of the API's own Redis keys (rate limits, live events). */
+    REDIS_PREFIX: z.string().min(1).default('cineweave'),
+    /** BullMQ key prefix; GPU workers must use the same one. `bull` is BullMQ's own default. */
+    QUEUE_PREFIX: z.string().min(1).default('bull'),
+    S3_ENDPOINT: url('http://host:9000'),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_ACCESS_KEY: z.string().min(1),
+    S3_SECRET_KEY: z.string().min(1),
+    S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be a valid bucket name' }),
+    AUTH_MODE: z.enum(['clerk', 'oidc', 'dev']),
+    CLERK_JWT_KEY: z.string().optional(),
+    CLERK_PUBLISHABLE_KEY: z.string().optional(),
+    CLERK_AUTHORIZED_PARTIES: csv,
+    OIDC_ISSUER: url('the issuer of your identity provider').optional(),
+    OIDC_AUDIENCE: z.string().min(1).optional(),
+    OIDC_JWKS_URL: url('the JWKS endpoint of your identity provider').optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_ALGORITHMS: csv.pipe(z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']))),
+    ADMIN_USER_IDS: csv,
+    INTERNAL_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }),
+    MAX_ACTIVE_JOBS_PER_USER: z.coerce.number().int().min(1).default(5),
+    RETENTION_HOURS: z.coerce.number().positive().default(24),
+    RETENTION_SWEEP_SECONDS: z.coerce.number().positive().default(300),
+    GPU_HOURLY_COST_USD: z.coerce.number().min(0).default(2.5),
+    CORS_ORIGINS: csv,
+    /** A reservation older than this fails the job and releases its credits. */
+    RESERVATION_TIMEOUT_MINUTES: z.coerce.number().positive().default(180),
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
+    OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    MAX_JSON_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+    BACKGROUND_TASKS: bool.default(true),
+  })
+  .superRefine((env, ctx) => {
+    const need = (key: keyof typeof env, why: string) => {
+      const value = env[key];
+      if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `is required ${why}` });
+      }
+    };
+    if (env.AUTH_MODE === 'dev' && env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_MODE'],
+        message: 'dev accepts any user id without a password: it is refused unless NODE_ENV is development or test',
+      });
+    }
+    if (env.AUTH_MODE === 'clerk') {
+      need('CLERK_JWT_KEY', 'when AUTH_MODE=clerk (the PEM public key from the Clerk dashboard)');
+      need('CLERK_AUTHORIZED_PARTIES', 'when AUTH_MODE=clerk (the portal origins, comma-separated)');
+    }
+    if (env.AUTH_MODE === 'oidc') {
+      need('OIDC_ISSUER', 'when AUTH_MODE=oidc');
+      need('OIDC_AUDIENCE', 'when AUTH_MODE=oidc');
+      need('OIDC_JWKS_URL', 'when AUTH_MODE=oidc');
+    }
+  });
+
+export type Env = z.output<typeof EnvSchema>;

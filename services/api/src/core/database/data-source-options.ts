@@ -1,0 +1,32 @@
+import type { DataSourceOptions } from 'typeorm';
+import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.ts';
+
+/** Every migration, in order. Listed explicitly: the compiled ESM build has no glob loader. */
+export const MIGRATIONS = [InitialSchema1764000000000];
+
+export interface DatabaseSettings {
+  url: string;
+  poolSize: number;
+  /** Role to switch to on every connection; null keeps the connecting user (migrations). */
+  role: string | null;
+}
+
+export function dataSourceOptions({ url, poolSize, role }: DatabaseSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    // Each migration in its own transaction, so a failed one leaves the previous ones applied.
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: {
+      max: poolSize,
+      // `-c role=` makes every pooled connection act as the application role from its first
+      // statement: no window in which a query runs with the owner's rights.
+      ...(role ? { options: `-c role=${role}` } : {}),
+      application_name: 'cineweave-api',
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { API_METRICS } from '@cineweave/contracts';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The API's own Prometheus registry (never the global one, so tests can run several apps). */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: API_METRICS.httpRequestDuration,
+    help: 'HTTP request duration by method, route template and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly jobsCreated = new Counter({
+    name: API_METRICS.jobsCreated,
+    help: 'Jobs admitted, by model and source.',
+    labelNames: ['model', 'source'] as const,
+    registers: [this.registry],
+  });
+  readonly jobsFinished = new Counter({
+    name: API_METRICS.jobsFinished,
+    help: 'Jobs that reached a final status, by status.',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+  readonly creditsReserved = this.credits(API_METRICS.creditsReserved, 'Credits reserved at admission.');
+  readonly creditsCaptured = this.credits(API_METRICS.creditsCaptured, 'Credits captured by succeeded jobs.');
+  readonly creditsReleased = this.credits(API_METRICS.creditsReleased, 'Credits released by failed, cancelled or timed-out jobs.');
+  readonly creditsGranted = this.credits(API_METRICS.creditsGranted, 'Credits granted (sign-up, plans, admins).');
+  readonly creditsToppedUp = this.credits(API_METRICS.creditsToppedUp, 'Credits bought through payments.');
+  readonly gpuSeconds = new Counter({
+    name: API_METRICS.gpuSeconds,
+    help: 'GPU seconds reported by workers for settled jobs.',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
+  readonly gpuCost = new Counter({
+    name: API_METRICS.gpuCost,
+    help: 'GPU cost in USD: GPU seconds x GPU_HOURLY_COST_USD / 3600.',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
+  readonly queueWaiting = new Gauge({
+    name: API_METRICS.queueWaiting,
+    help: 'Jobs waiting in the work queue.',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+  readonly queueActive = new Gauge({
+    name: API_METRICS.queueActive,
+    help: 'Jobs being worked on.',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+  readonly outboxLag = new Gauge({
+    name: API_METRICS.outboxLag,
+    help: 'Age in seconds of the oldest outbox row not yet moved to the queue (0 when empty).',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'cineweave_api_' });
+  }
+
+  private credits(name: string, help: string): Counter<string> {
+    return new Counter({ name, help, registers: [this.registry] });
+  }
+}

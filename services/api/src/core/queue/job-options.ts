@@ -1,0 +1,30 @@
+import type { JobsOptions } from 'bullmq';
+
+/** Attempts BullMQ makes before giving a job up; a stalled worker (crash, SIGKILL) costs one. */
+export const GENERATE_ATTEMPTS = 3;
+
+/**
+ * Every BullMQ option of a `generate` job, in one place.
+ * `priority` is the VideoJob priority (0-100, higher runs sooner).
+ */
+export function generateJobOptions(job: { id: string; priority: number }): JobsOptions {
+  return {
+    // The job's own id: the outbox relay and the reconciler may both add the same job, and BullMQ
+    // ignores an add whose id already exists, so duplicates collapse instead of rendering twice.
+    jobId: job.id,
+    // Domain failures come back as `failed` results, not exceptions; attempts only cover a worker
+    // that died or handed the job back on shutdown, so a few are enough.
+    attempts: GENERATE_ATTEMPTS,
+    // A crash loop should not burn through the attempts in seconds.
+    backoff: { type: 'exponential', delay: 15_000 },
+    // BullMQ runs lower numbers first and treats 0 as "no priority"; map 100 -> 1 ... 0 -> 101.
+    priority: 101 - Math.max(0, Math.min(100, job.priority)),
+    // Finished entries stay a day so the reconciler can tell "finished, result in flight" from
+    // "lost with Redis"; beyond that Postgres has the history.
+    removeOnComplete: { age: 24 * 3600, count: 50_000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
+  };
+}
+
+/** Options of `result` jobs the API consumes: nothing to retry into, so keep them briefly for debugging. */
+export const RESULT_RETENTION = { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };

@@ -1,0 +1,61 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Client } from 'minio';
+import { AppConfig } from '../config/app-config.ts';
+
+/** Presigned links live 15 minutes: long enough to start a download, short enough to leak little. */
+export const PRESIGN_SECONDS = 15 * 60;
+
+/** The one S3 bucket: uploads, inputs and outputs. */
+@Injectable()
+export class StorageService implements OnModuleInit {
+  private readonly logger = new Logger(StorageService.name);
+  readonly client: Client;
+  readonly bucket: string;
+
+  constructor(config: AppConfig) {
+    const endpoint = new URL(config.env.S3_ENDPOINT);
+    this.bucket = config.env.S3_BUCKET;
+    this.client = new Client({
+      endPoint: endpoint.hostname,
+      port: endpoint.port ? Number(endpoint.port) : endpoint.protocol === 'https:' ? 443 : 80,
+      useSSL: endpoint.protocol === 'https:',
+      accessKey: config.env.S3_ACCESS_KEY,
+      secretKey: config.env.S3_SECRET_KEY,
+      region: config.env.S3_REGION,
+      // Path-style works with MinIO, R2, s3rver and AWS alike.
+      pathStyle: true,
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.ensureBucket().catch((error: Error) =>
+      // Not fatal: /ready reports S3 until it is reachable, and the next call retries.
+      this.logger.warn({ bucket: this.bucket, error: error.message }, 'Could not ensure the bucket exists'),
+    );
+  }
+
+  async ensureBucket(): Promise<void> {
+    if (!(await this.client.bucketExists(this.bucket))) {
+      await this.client.makeBucket(this.bucket).catch(async (error: { code?: string }) => {
+        if (error.code !== 'BucketAlreadyOwnedByYou' && error.code !== 'BucketAlreadyExists') throw error;
+      });
+      this.logger.log({ bucket: this.bucket }, 'Created bucket');
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.client.bucketExists(this.bucket);
+  }
+
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.client.putObject(this.bucket, key, body, body.length, { 'Content-Type': contentType });
+  }
+
+  async remove(keys: string[]): Promise<void> {
+    if (keys.length > 0) await this.client.removeObjects(this.bucket, keys);
+  }
+
+  async presignGet(key: string): Promise<string> {
+    return this.client.presignedGetObject(this.bucket, key, PRESIGN_SECONDS);
+  }
+}

@@ -1,0 +1,30 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
+import type { Principal } from '../../core/auth/principal.ts';
+import { AccountsService } from './accounts.service.ts';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('v1')
+export class UsersController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  /** Idempotent: the first call creates the user and a free account with its grant. */
+  @Post('users/init')
+  @HttpCode(200)
+  async init(@CurrentPrincipal() principal: Principal) {
+    const { account, created } = await this.accounts.ensureAccount(principal.userId, principal.email);
+    return { created, user: { id: principal.userId, role: principal.role }, credits: this.accounts.summary(account) };
+  }
+
+  @Get('me')
+  async me(@CurrentPrincipal() principal: Principal) {
+    const account = await this.accounts.forPrincipal(principal);
+    return {
+      user: { id: principal.userId, role: principal.role, authenticatedBy: principal.via },
+      account: { id: account.id, plan: account.planId, createdAt: account.createdAt },
+      credits: this.accounts.summary(account),
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { UuidSchema } from '@cineweave/contracts';
+import { z } from 'zod';
+import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
+import type { Principal } from '../../core/auth/principal.ts';
+import { zodDto } from '../../core/http/zod-dto.ts';
+import { ApiKeysService } from './api-keys.service.ts';
+
+class CreateApiKeyDto extends zodDto(
+  z.strictObject({
+    name: z
+      .string({ error: 'name must be a string' })
+      .trim()
+      .min(1, { error: 'name must not be empty' })
+      .max(100, { error: 'name must be at most 100 characters' })
+      // eslint-disable-next-line no-control-regex
+      .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), { error: 'name must not contain control characters' }),
+  }),
+) {}
+class ApiKeyIdParams extends zodDto(z.strictObject({ id: UuidSchema })) {}
+
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @HttpCode(201)
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto) {
+    return this.keys.create(principal.userId, body.name);
+  }
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal) {
+    return { items: await this.keys.list(principal.userId) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async revoke(@CurrentPrincipal() principal: Principal, @Param() params: ApiKeyIdParams) {
+    await this.keys.revoke(principal.userId, params.id);
+  }
+}

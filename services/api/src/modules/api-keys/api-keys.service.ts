@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { generateApiKey } from '../../core/auth/api-key-hash.ts';
+import { DomainError } from '../../core/errors/domain-error.ts';
+import { AccountsService } from '../accounts/accounts.service.ts';
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+const MAX_KEYS_PER_USER = 20;
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  /** The key itself is returned here and never again: only its hash is stored. */
+  async create(userId: string, name: string): Promise<ApiKeyView & { key: string }> {
+    await this.accounts.ensureAccount(userId);
+    const [{ count }]: { count: number }[] = await this.db.query(
+      `SELECT count(*)::int AS count FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL`,
+      [userId],
+    );
+    if (count >= MAX_KEYS_PER_USER) {
+      throw new DomainError('CONFLICT', `You already have ${MAX_KEYS_PER_USER} API keys; revoke one first.`);
+    }
+    const { key, hash, prefix } = generateApiKey();
+    const rows: { id: string; created_at: Date }[] = await this.db.query(
+      `INSERT INTO api_keys (user_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
+      [userId, name, prefix, hash],
+    );
+    return { id: rows[0].id, name, prefix, key, createdAt: rows[0].created_at.toISOString(), lastUsedAt: null };
+  }
+
+  async list(userId: string): Promise<ApiKeyView[]> {
+    const rows: { id: string; name: string; prefix: string; created_at: Date; last_used_at: Date | null }[] =
+      await this.db.query(
+        `SELECT id, name, prefix, created_at, last_used_at FROM api_keys
+          WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC`,
+        [userId],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      prefix: row.prefix,
+      createdAt: row.created_at.toISOString(),
+      lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    }));
+  }
+
+  async revoke(userId: string, id: string): Promise<void> {
+    const rows: { id: string }[] = await this.db.query(
+      `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
+      [id, userId],
+    );
+    if (rows.length === 0) throw new DomainError('NOT_FOUND', `API key ${id} was not found.`);
+  }
+}

@@ -1,0 +1,26 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '../../core/config/app-config.ts';
+import { Public } from '../../core/auth/auth.decorators.ts';
+
+/** What the portal needs to know before sign-in; public settings only, never a secret. */
+@ApiTags('config')
+@Controller('v1/config')
+export class ClientConfigController {
+  constructor(private readonly config: AppConfig) {}
+
+  @Public()
+  @Get()
+  get() {
+    const { env } = this.config;
+    return {
+      authMode: env.AUTH_MODE,
+      ...(env.AUTH_MODE === 'clerk' && env.CLERK_PUBLISHABLE_KEY ? { clerkPublishableKey: env.CLERK_PUBLISHABLE_KEY } : {}),
+      ...(env.AUTH_MODE === 'oidc' && env.OIDC_ISSUER
+        ? { oidc: { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID ?? env.OIDC_AUDIENCE ?? '' } }
+        : {}),
+      paymentsProvider: 'none' as const,
+      retentionHours: env.RETENTION_HOURS,
+    };
+  }
+}

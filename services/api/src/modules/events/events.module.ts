@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { JobEventsService } from './job-events.service.ts';
+
+@Module({ providers: [JobEventsService], exports: [JobEventsService] })
+export class EventsModule {}

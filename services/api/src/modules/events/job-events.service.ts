@@ -1,0 +1,64 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { JobEventType } from '@cineweave/contracts';
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '../../core/config/app-config.ts';
+import { REDIS, REDIS_SUBSCRIBER } from '../../core/redis/redis.module.ts';
+
+export interface JobEvent {
+  type: JobEventType;
+  data: Record<string, unknown> & { jobId: string };
+}
+
+/**
+ * Live job events for SSE. Status changes are published through Redis so every replica's
+ * subscribers hear them, whichever replica made the change. Progress comes from BullMQ's own
+ * event stream, which every replica reads anyway, so it is emitted locally only.
+ */
+@Injectable()
+export class JobEventsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(JobEventsService.name);
+  private readonly local = new EventEmitter();
+  private readonly pattern: string;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
+    config: AppConfig,
+  ) {
+    this.pattern = `${config.env.REDIS_PREFIX}:job-events:`;
+    // One listener per open SSE stream; thousands are normal.
+    this.local.setMaxListeners(0);
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.subscriber.on('pmessage', (_pattern: string, _channel: string, message: string) => {
+      try {
+        this.emitLocal(JSON.parse(message) as JobEvent);
+      } catch (error) {
+        this.logger.warn({ error: (error as Error).message }, 'Dropped an unreadable job event');
+      }
+    });
+    await this.subscriber.psubscribe(`${this.pattern}*`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.subscriber.punsubscribe().catch(() => undefined);
+  }
+
+  /** To every replica (including this one). Best effort: Postgres holds the truth, SSE is a view. */
+  async publish(event: JobEvent): Promise<void> {
+    await this.redis
+      .publish(`${this.pattern}${event.data.jobId}`, JSON.stringify(event))
+      .catch((error: Error) => this.logger.warn({ jobId: event.data.jobId, error: error.message }, 'Could not publish a job event'));
+  }
+
+  emitLocal(event: JobEvent): void {
+    this.local.emit(event.data.jobId, event);
+  }
+
+  subscribe(jobId: string, listener: (event: JobEvent) => void): () => void {
+    this.local.on(jobId, listener);
+    return () => this.local.off(jobId, listener);
+  }
+}

@@ -1,0 +1,96 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { JobsService, type JobScope } from '../jobs/jobs.service.ts';
+import { type JobEvent, JobEventsService } from './job-events.service.ts';
+
+const KEEPALIVE_MS = 15_000;
+const FINAL_EVENTS = new Set(['completed', 'failed']);
+
+/**
+ * `GET /v1/jobs/:id/events` as Server-Sent Events. It subscribes before reading the job, so
+ * nothing said in between is lost, then sends the current state first (a late subscriber sees
+ * where the job is) and follows live events until the job finishes or the client leaves.
+ */
+@Injectable()
+export class JobStreamService {
+  private readonly logger = new Logger(JobStreamService.name);
+
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly events: JobEventsService,
+  ) {}
+
+  async stream(jobId: string, scope: JobScope, request: Request, response: Response): Promise<void> {
+    const buffered: JobEvent[] = [];
+    let live: ((event: JobEvent) => void) | null = null;
+    const unsubscribe = this.events.subscribe(jobId, (event) => (live ? live(event) : buffered.push(event)));
+    let job;
+    try {
+      job = await this.jobs.get(jobId, scope);
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+
+    response.status(200);
+    response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    response.setHeader('Cache-Control', 'no-cache, no-transform');
+    response.setHeader('Connection', 'keep-alive');
+    // Proxies such as nginx would otherwise hold events back in a buffer.
+    response.setHeader('X-Accel-Buffering', 'no');
+    response.flushHeaders();
+
+    let closed = false;
+    const keepalive = setInterval(() => response.write(': keepalive\n\n'), KEEPALIVE_MS);
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(keepalive);
+      unsubscribe();
+      response.end();
+    };
+    request.on('close', close);
+
+    const send = (event: JobEvent) => {
+      if (closed) return;
+      response.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      if (FINAL_EVENTS.has(event.type)) close();
+    };
+
+    const view = this.jobs.view(job);
+    send({ type: 'status', data: { jobId, status: job.status, queuePosition: await this.jobs.queuePosition(job) } });
+    if (job.status === 'running') {
+      const progress = await this.jobs.currentProgress(jobId);
+      if (progress) {
+        send({
+          type: 'progress',
+          data: { jobId, ...progress, etaSeconds: progress.etaSeconds ?? null, queuePosition: null },
+        });
+      }
+    } else if (job.status === 'succeeded') {
+      send({
+        type: 'completed',
+        data: {
+          jobId,
+          status: 'succeeded',
+          creditsCharged: view.creditsCharged ?? 0,
+          videoUrl: view.videoUrl ?? '',
+          thumbnailUrl: view.thumbnailUrl ?? '',
+        },
+      });
+    } else if (job.status !== 'queued') {
+      send({
+        type: 'failed',
+        data: {
+          jobId,
+          status: job.status,
+          reason: job.failure_reason ?? (job.status === 'expired' ? 'The outputs expired.' : 'The job did not complete.'),
+          creditsReleased: job.status === 'expired' ? 0 : job.credits_reserved,
+        },
+      });
+    }
+    live = send;
+    for (const event of buffered.splice(0)) send(event);
+    this.logger.debug({ jobId }, 'Opened job event stream');
+  }
+}

@@ -1,0 +1,74 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { QUEUE_NAMES } from '@cineweave/contracts';
+import type { Queue } from 'bullmq';
+import type { Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { Public } from '../../core/auth/auth.decorators.ts';
+import { MetricsService } from '../../core/metrics/metrics.service.ts';
+import { REDIS } from '../../core/redis/redis.module.ts';
+import { StorageService } from '../../core/storage/storage.service.ts';
+import { OutboxRelay } from '../jobs/outbox-relay.service.ts';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within 2 s`)), CHECK_TIMEOUT_MS).unref()),
+  ]);
+}
+
+@ApiTags('health')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectQueue(QUEUE_NAMES.videoJobs) private readonly queue: Queue,
+    private readonly storage: StorageService,
+    private readonly metrics: MetricsService,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /** The process is alive (liveness): no dependency is checked, so a database blip restarts nothing. */
+  @Get('health')
+  health() {
+    return { status: 'ok' };
+  }
+
+  /** Postgres, Redis and S3 all answer (readiness). */
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) response: Response) {
+    const checks = await Promise.allSettled([
+      within(this.db.query('SELECT 1'), 'Postgres'),
+      within(this.redis.ping(), 'Redis'),
+      within(this.storage.ensureBucket(), 'S3'),
+    ]);
+    const names = ['postgres', 'redis', 's3'] as const;
+    const status = Object.fromEntries(
+      checks.map((check, i) => [names[i], check.status === 'fulfilled' ? 'ok' : (check.reason as Error).message]),
+    );
+    const ready = checks.every((check) => check.status === 'fulfilled');
+    response.status(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'not ready', checks: status };
+  }
+
+  @Get('metrics')
+  @ApiExcludeEndpoint()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  async scrape(): Promise<string> {
+    await Promise.allSettled([this.refreshQueueGauges(), this.relay.lagSeconds()]);
+    return this.metrics.registry.metrics();
+  }
+
+  private async refreshQueueGauges(): Promise<void> {
+    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+    this.metrics.queueWaiting.set({ queue: QUEUE_NAMES.videoJobs }, (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0) + (counts['delayed'] ?? 0));
+    this.metrics.queueActive.set({ queue: QUEUE_NAMES.videoJobs }, counts['active'] ?? 0);
+  }
+}

@@ -1,0 +1,197 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type JobParameters, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
+import { randomInt, randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '../../core/errors/domain-error.ts';
+import { MetricsService } from '../../core/metrics/metrics.service.ts';
+import { AccountsService } from '../accounts/accounts.service.ts';
+import { JobEventsService } from '../events/job-events.service.ts';
+import { PlansService } from '../plans/plans.service.ts';
+import type { JobRow } from './job-row.ts';
+import { OutboxRelay } from './outbox-relay.service.ts';
+
+export interface AdmissionRequest {
+  userId: string;
+  email?: string;
+  params: JobParameters & { priority?: number };
+  /** An S3 key given directly by the operator (trusted) instead of an upload. */
+  imageKey?: string;
+  source: 'api' | 'internal';
+  externalRef?: string;
+  /** Create the account on first use (portal users) or insist it exists (operator). */
+  createAccount: boolean;
+}
+
+interface LockedAccount {
+  id: string;
+  balance: number;
+  reserved: number;
+  active_jobs: number;
+  active_job_limit: number | null;
+}
+
+/**
+ * Admission, in one transaction: lock the account row, check the active-job limit and the
+ * available credits, then insert the job, its reserve ledger row, the account's new totals and
+ * the outbox row together. A job never exists without its reservation, nor a reservation
+ * without its job; the queue learns about the job only from the committed outbox.
+ */
+@Injectable()
+export class AdmissionService {
+  private readonly logger = new Logger(AdmissionService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly accounts: AccountsService,
+    private readonly plans: PlansService,
+    private readonly relay: OutboxRelay,
+    private readonly events: JobEventsService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async admit(request: AdmissionRequest): Promise<JobRow> {
+    const { params } = request;
+    const price = this.plans.quote(params);
+    const jobId = randomUUID();
+    const attemptToken = randomUUID();
+    const seed = params.seed ?? randomInt(0, 2 ** 32);
+    const priority = params.priority ?? 50;
+
+    const row = await this.inTransaction(request, async (tx, account) => {
+      const limit = this.accounts.activeJobLimit(account.active_job_limit);
+      if (account.active_jobs >= limit) {
+        throw new DomainError(
+          'ACTIVE_JOB_LIMIT',
+          `You already have ${account.active_jobs} jobs queued or running, your plan's limit; wait for one to finish.`,
+          [],
+          { 'Retry-After': '30' },
+        );
+      }
+      const available = account.balance - account.reserved;
+      if (available < price) {
+        throw new DomainError(
+          'INSUFFICIENT_CREDITS',
+          `This job costs ${price} credits and ${available} are available; choose a shorter or smaller video, or add credits.`,
+        );
+      }
+      const image = await this.resolveImage(tx, account.id, params.imageUploadId, request.imageKey);
+      const payload: VideoJobPayload = {
+        jobId,
+        accountId: account.id,
+        attemptToken,
+        prompt: params.prompt,
+        ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}),
+        ...(image.key ? { imageKey: image.key } : {}),
+        resolution: params.resolution,
+        durationSeconds: params.durationSeconds,
+        fps: params.fps,
+        seed,
+        steps: params.steps,
+        guidanceScale: params.guidanceScale,
+        model: params.model,
+      };
+      // One statement, four writes: fewer round trips while the account row is locked.
+      const rows: JobRow[] = await tx.query(
+        `WITH job AS (
+           INSERT INTO jobs (id, account_id, user_id, status, source, external_ref, prompt, negative_prompt,
+                             image_upload_id, image_key, image_sha256, resolution, duration_seconds, fps, seed,
+                             steps, guidance_scale, model, priority, credits_reserved, attempt_token)
+           VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+           RETURNING *
+         ), reserve AS (
+           INSERT INTO credit_ledger (account_id, kind, amount, reserved_delta, job_id, reason, actor)
+           SELECT account_id, 'reserve', 0, credits_reserved, id, 'Reserved at admission', user_id FROM job
+         ), totals AS (
+           UPDATE accounts SET reserved = reserved + $19, active_jobs = active_jobs + 1, updated_at = now() WHERE id = $2
+         ), outbox AS (
+           INSERT INTO outbox (topic, job_id, payload) SELECT $21, id, $22::jsonb FROM job
+         )
+         SELECT * FROM job`,
+        [
+          jobId,
+          account.id,
+          request.userId,
+          request.source,
+          request.externalRef ?? null,
+          params.prompt,
+          params.negativePrompt ?? null,
+          params.imageUploadId ?? null,
+          image.key,
+          image.sha256,
+          params.resolution,
+          params.durationSeconds,
+          params.fps,
+          seed,
+          params.steps,
+          params.guidanceScale,
+          params.model,
+          priority,
+          price,
+          attemptToken,
+          QUEUE_NAMES.videoJobs,
+          JSON.stringify(payload),
+        ],
+      );
+      return rows[0];
+    });
+
+    this.metrics.jobsCreated.inc({ model: row.model, source: row.source });
+    this.metrics.creditsReserved.inc(price);
+    this.relay.nudge();
+    void this.events.publish({ type: 'status', data: { jobId, status: 'queued', queuePosition: null } });
+    this.logger.log({ jobId, accountId: row.account_id, credits: price }, 'Admitted job');
+    return row;
+  }
+
+  /** The job a VideoJob uid already created, if any: the operator's retries land here. */
+  async findByExternalRef(externalRef: string): Promise<JobRow | null> {
+    const rows: JobRow[] = await this.db.query(`SELECT * FROM jobs WHERE external_ref = $1`, [externalRef]);
+    return rows[0] ?? null;
+  }
+
+  private async inTransaction(
+    request: AdmissionRequest,
+    work: (tx: EntityManager, account: LockedAccount) => Promise<JobRow>,
+  ): Promise<JobRow> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const result = await this.db.transaction(async (tx) => {
+        const accounts: LockedAccount[] = await tx.query(
+          `SELECT a.id, a.balance, a.reserved, a.active_jobs, p.active_job_limit
+             FROM accounts a JOIN plans p ON p.id = a.plan_id
+            WHERE a.user_id = $1
+              FOR UPDATE OF a`,
+          [request.userId],
+        );
+        if (accounts.length === 0) return null;
+        return work(tx, accounts[0]);
+      });
+      if (result) return result;
+      if (!request.createAccount) {
+        throw new DomainError('NOT_FOUND', `No account belongs to user ${request.userId}; they must sign in once first.`);
+      }
+      await this.accounts.ensureAccount(request.userId, request.email);
+    }
+    throw new Error(`Account of ${request.userId} could not be created`);
+  }
+
+  private async resolveImage(
+    tx: EntityManager,
+    accountId: string,
+    uploadId: string | undefined,
+    imageKey: string | undefined,
+  ): Promise<{ key: string | null; sha256: string | null }> {
+    if (imageKey) return { key: imageKey, sha256: null };
+    if (!uploadId) return { key: null, sha256: null };
+    const rows: { object_key: string; sha256: string }[] = await tx.query(
+      `SELECT object_key, sha256 FROM uploads WHERE id = $1 AND account_id = $2`,
+      [uploadId, accountId],
+    );
+    if (rows.length === 0) {
+      throw new DomainError('UNPROCESSABLE', 'imageUploadId does not name one of your uploads; upload the image first.', [
+        { field: 'imageUploadId', message: 'is not one of your uploads' },
+      ]);
+    }
+    return { key: rows[0].object_key, sha256: rows[0].sha256 };
+  }
+}

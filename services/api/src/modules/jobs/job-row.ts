@@ -1,0 +1,93 @@
+import type { JobStatus, JobView, Resolution, VideoJobPayload } from '@cineweave/contracts';
+
+/** A `jobs` row as pg returns it. */
+export interface JobRow {
+  id: string;
+  account_id: string;
+  user_id: string;
+  status: JobStatus;
+  source: 'api' | 'internal';
+  external_ref: string | null;
+  prompt: string;
+  negative_prompt: string | null;
+  image_upload_id: string | null;
+  image_key: string | null;
+  image_sha256: string | null;
+  resolution: Resolution;
+  duration_seconds: number;
+  fps: number;
+  seed: string;
+  steps: number;
+  guidance_scale: number;
+  model: string;
+  priority: number;
+  credits_reserved: number;
+  credits_charged: number | null;
+  attempt_token: string;
+  attempts: number;
+  progress_percent: number;
+  failure_reason: string | null;
+  video_key: string | null;
+  thumbnail_key: string | null;
+  gpu_seconds: number | null;
+  cancel_requested_at: Date | null;
+  enqueued_at: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  created_at: Date;
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function toJobView(row: JobRow, retentionHours: number): JobView {
+  const succeeded = row.status === 'succeeded';
+  return {
+    id: row.id,
+    status: row.status,
+    prompt: row.prompt,
+    negativePrompt: row.negative_prompt,
+    imageUploadId: row.image_upload_id,
+    imageSha256: row.image_sha256,
+    resolution: row.resolution,
+    durationSeconds: row.duration_seconds,
+    fps: row.fps,
+    seed: Number(row.seed),
+    steps: row.steps,
+    guidanceScale: row.guidance_scale,
+    model: row.model,
+    priority: row.priority,
+    creditsReserved: row.credits_reserved,
+    creditsCharged: row.credits_charged,
+    progress: succeeded ? 100 : row.progress_percent,
+    failureReason: row.failure_reason,
+    gpuSeconds: row.gpu_seconds,
+    videoUrl: succeeded ? `/v1/jobs/${row.id}/video` : null,
+    thumbnailUrl: succeeded ? `/v1/jobs/${row.id}/thumbnail` : null,
+    videoKey: row.video_key,
+    thumbnailKey: row.thumbnail_key,
+    outputExpiresAt:
+      succeeded && row.finished_at ? new Date(row.finished_at.getTime() + retentionHours * 3_600_000).toISOString() : null,
+    createdAt: row.created_at.toISOString(),
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+  };
+}
+
+/** What the worker receives: everything resolved, so the job replays exactly. */
+export function toPayload(row: JobRow): VideoJobPayload {
+  return {
+    jobId: row.id,
+    accountId: row.account_id,
+    attemptToken: row.attempt_token,
+    prompt: row.prompt,
+    ...(row.negative_prompt ? { negativePrompt: row.negative_prompt } : {}),
+    ...(row.image_key ? { imageKey: row.image_key } : {}),
+    resolution: row.resolution,
+    durationSeconds: row.duration_seconds,
+    fps: row.fps,
+    seed: Number(row.seed),
+    steps: row.steps,
+    guidanceScale: row.guidance_scale,
+    model: row.model,
+  };
+}

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module.ts';
+import { EventsModule } from '../events/events.module.ts';
+import { JobStreamService } from '../events/job-stream.service.ts';
+import { AdmissionService } from './admission.service.ts';
+import { IdempotencyService } from './idempotency.service.ts';
+import { JobSubmissionService } from './job-submission.service.ts';
+import { JobsController } from './jobs.controller.ts';
+import { JobsService } from './jobs.service.ts';
+import { OutboxRelay } from './outbox-relay.service.ts';
+import { ReconcilerService } from './reconciler.service.ts';
+import { ResultsProcessor } from './results.processor.ts';
+import { SettlementService } from './settlement.service.ts';
+import { WorkQueueListener } from './work-queue.listener.ts';
+
+@Module({
+  imports: [AccountsModule, EventsModule],
+  controllers: [JobsController],
+  providers: [
+    AdmissionService,
+    IdempotencyService,
+    JobSubmissionService,
+    JobsService,
+    JobStreamService,
+    OutboxRelay,
+    ReconcilerService,
+    ResultsProcessor,
+    SettlementService,
+    WorkQueueListener,
+  ],
+  exports: [AdmissionService, JobsService, OutboxRelay, ReconcilerService, SettlementService],
+})
+export class JobsModule {}

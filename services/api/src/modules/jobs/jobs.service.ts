@@ -1,0 +1,175 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type JobProgress, type JobStatus, type JobView, type Page, QUEUE_NAMES, cancelSignalKey } from '@cineweave/contracts';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { AppConfig } from '../../core/config/app-config.ts';
+import { DomainError } from '../../core/errors/domain-error.ts';
+import { decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
+import { REDIS } from '../../core/redis/redis.module.ts';
+import { StorageService } from '../../core/storage/storage.service.ts';
+import { JobEventsService } from '../events/job-events.service.ts';
+import { type JobRow, toJobView } from './job-row.ts';
+import { SettlementService } from './settlement.service.ts';
+
+/** A running job's cancel flag outlives any plausible step; the worker polls it between steps. */
+const CANCEL_SIGNAL_TTL_SECONDS = 6 * 3600;
+
+const CursorSchema = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+
+export interface JobScope {
+  /** Restrict to one account (every user route); omit for admins and the operator. */
+  accountId?: string;
+}
+
+@Injectable()
+export class JobsService {
+  private readonly logger = new Logger(JobsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(QUEUE_NAMES.videoJobs) private readonly queue: Queue,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly settlement: SettlementService,
+    private readonly events: JobEventsService,
+    private readonly storage: StorageService,
+    private readonly config: AppConfig,
+  ) {}
+
+  view(row: JobRow): JobView {
+    return toJobView(row, this.config.env.RETENTION_HOURS);
+  }
+
+  /** Another account's job is "not found", never "forbidden": its existence is not confirmed. */
+  async get(jobId: string, scope: JobScope): Promise<JobRow> {
+    const rows: JobRow[] = await this.db.query(
+      `SELECT * FROM jobs WHERE id = $1 AND ($2::uuid IS NULL OR account_id = $2::uuid)`,
+      [jobId, scope.accountId ?? null],
+    );
+    if (rows.length === 0) throw new DomainError('NOT_FOUND', `Job ${jobId} was not found.`);
+    return rows[0];
+  }
+
+  async list(
+    scope: JobScope,
+    filter: { status?: JobStatus; cursor?: string; limit: number },
+  ): Promise<Page<JobView>> {
+    const after = decodeCursor(filter.cursor, CursorSchema);
+    const rows: JobRow[] = await this.db.query(
+      `SELECT * FROM jobs
+        WHERE ($1::uuid IS NULL OR account_id = $1::uuid)
+          AND ($2::text IS NULL OR status = $2::text)
+          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+        ORDER BY created_at DESC, id DESC
+        LIMIT $5`,
+      [scope.accountId ?? null, filter.status ?? null, after?.[0] ?? null, after?.[1] ?? null, filter.limit + 1],
+    );
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((row) => this.view(row)),
+      nextCursor: rows.length > filter.limit ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+    };
+  }
+
+  /**
+   * A queued job is cancelled at once and its reservation released; a running one gets the
+   * cancel signal and settles when the worker reports `cancelled` (or finishes first).
+   */
+  async cancel(jobId: string, scope: JobScope): Promise<JobRow> {
+    const job = await this.get(jobId, scope);
+    if (job.status === 'queued') {
+      const outcome = await this.settlement.finish(jobId, { status: 'cancelled', reason: 'Cancelled before it started.' });
+      if (outcome === 'settled') {
+        // Best effort: a worker may have taken it this instant; the signal below stops it then.
+        await this.queue.remove(jobId).catch(() => 0);
+      }
+    } else if (job.status !== 'running') {
+      throw new DomainError('INVALID_STATE', `Job ${jobId} is ${job.status}; only queued or running jobs can be cancelled.`);
+    }
+    await this.db.query(
+      `UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, now()), updated_at = now() WHERE id = $1`,
+      [jobId],
+    );
+    await this.sendCancelSignal(jobId);
+    return this.get(jobId, scope);
+  }
+
+  async sendCancelSignal(jobId: string): Promise<void> {
+    const key = cancelSignalKey(jobId);
+    await this.redis.set(key, '1', 'EX', CANCEL_SIGNAL_TTL_SECONDS);
+    await this.redis.publish(key, '1');
+    this.logger.log({ jobId }, 'Sent cancel signal');
+  }
+
+  /** A presigned link to an output, or 410 once retention has deleted it. */
+  async outputUrl(jobId: string, scope: JobScope, which: 'video' | 'thumbnail'): Promise<string> {
+    const job = await this.get(jobId, scope);
+    if (job.status === 'expired') {
+      throw new DomainError('GONE', `The outputs of job ${jobId} were deleted after ${this.config.env.RETENTION_HOURS} hours.`);
+    }
+    const key = which === 'video' ? job.video_key : job.thumbnail_key;
+    if (job.status !== 'succeeded' || !key) {
+      throw new DomainError('INVALID_STATE', `Job ${jobId} is ${job.status}; its ${which} exists once it has succeeded.`);
+    }
+    return this.storage.presignGet(key);
+  }
+
+  /** A worker took the job (BullMQ `active`). */
+  async markRunning(jobId: string): Promise<void> {
+    const rows: { id: string }[] = await this.db.query(
+      `UPDATE jobs SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
+        WHERE id = $1 AND status = 'queued' RETURNING id`,
+      [jobId],
+    );
+    if (rows.length > 0) {
+      await this.events.publish({ type: 'status', data: { jobId, status: 'running', queuePosition: null } });
+    }
+  }
+
+  /** Progress from the worker: shown live, and stored coarsely for late readers. */
+  async recordProgress(jobId: string, progress: JobProgress): Promise<void> {
+    this.events.emitLocal({
+      type: 'progress',
+      data: {
+        jobId,
+        step: progress.step,
+        totalSteps: progress.totalSteps,
+        percent: progress.percent,
+        etaSeconds: progress.etaSeconds ?? null,
+        queuePosition: null,
+      },
+    });
+  }
+
+  async persistProgress(jobId: string, progress: JobProgress): Promise<void> {
+    await this.db.query(
+      `UPDATE jobs SET progress_percent = $2, status = CASE WHEN status = 'queued' THEN 'running' ELSE status END,
+              started_at = coalesce(started_at, now())
+        WHERE id = $1 AND status IN ('queued', 'running')`,
+      [jobId, progress.percent],
+    );
+  }
+
+  /** Jobs queued ahead of this one (same model), for the portal's "n in line". */
+  async queuePosition(job: JobRow): Promise<number | null> {
+    if (job.status !== 'queued') return null;
+    const rows: { ahead: number }[] = await this.db.query(
+      `SELECT count(*)::int AS ahead FROM jobs
+        WHERE status = 'queued' AND model = $1 AND (priority > $2 OR (priority = $2 AND created_at < $3))`,
+      [job.model, job.priority, job.created_at],
+    );
+    return rows[0].ahead;
+  }
+
+  /** The BullMQ progress of a running job, for a subscriber who joins mid-way. */
+  async currentProgress(jobId: string): Promise<JobProgress | null> {
+    const entry = await this.queue.getJob(jobId).catch(() => undefined);
+    const progress = entry?.progress;
+    if (progress && typeof progress === 'object' && 'step' in progress) return progress as JobProgress;
+    return null;
+  }
+}

@@ -1,0 +1,120 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { JOB_NAMES, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
+import type { Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { AppConfig } from '../../core/config/app-config.ts';
+import { MetricsService } from '../../core/metrics/metrics.service.ts';
+import { generateJobOptions } from '../../core/queue/job-options.ts';
+
+const BATCH = 200;
+
+/**
+ * Moves committed outbox rows into BullMQ. Admission nudges it right after commit (so a job
+ * reaches the queue in milliseconds) and a timer sweeps whatever a crash or a Redis outage left
+ * behind. Rows are claimed with SKIP LOCKED so replicas share the work; BullMQ ignores a second
+ * add of the same jobId, so a row sent twice (crash between add and mark) is harmless.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(QUEUE_NAMES.videoJobs) private readonly queue: Queue,
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.nudge(), this.config.env.OUTBOX_POLL_MS);
+    this.timer.unref();
+    this.nudge();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Drain soon; calls made while a drain runs coalesce into one more pass. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drainLoop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Drains until empty; resolves when this replica has sent everything it could claim. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+    await this.drainOnce();
+  }
+
+  private async drainLoop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while ((await this.drainOnce()) === BATCH) {
+          /* keep going while full batches come back */
+        }
+      } catch (error) {
+        this.logger.warn({ error: (error as Error).message }, 'Outbox relay pass failed; retrying on the next tick');
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async drainOnce(): Promise<number> {
+    const sent = await this.db.transaction(async (tx) => {
+      const rows: { id: string; job_id: string; payload: VideoJobPayload; priority: number | null; status: string | null }[] =
+        await tx.query(
+          `SELECT o.id, o.job_id, o.payload, j.priority, j.status
+             FROM outbox o LEFT JOIN jobs j ON j.id = o.job_id
+            WHERE o.dispatched_at IS NULL
+            ORDER BY o.id
+            LIMIT ${BATCH}
+              FOR UPDATE OF o SKIP LOCKED`,
+        );
+      if (rows.length === 0) return 0;
+      // A job cancelled before its row was relayed never reaches a worker.
+      const live = rows.filter((row) => row.status === 'queued');
+      if (live.length > 0) {
+        await this.queue.addBulk(
+          live.map((row) => ({
+            name: JOB_NAMES.generate,
+            data: row.payload,
+            opts: generateJobOptions({ id: row.job_id, priority: row.priority ?? 50 }),
+          })),
+        );
+      }
+      await tx.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+      if (live.length > 0) {
+        await tx.query(`UPDATE jobs SET enqueued_at = now() WHERE id = ANY($1::uuid[])`, [live.map((row) => row.job_id)]);
+      }
+      return rows.length;
+    });
+    if (sent > 0) this.logger.debug({ count: sent }, 'Relayed outbox rows');
+    return sent;
+  }
+
+  /** Seconds the oldest pending row has waited; feeds the outbox-lag gauge. */
+  async lagSeconds(): Promise<number> {
+    const rows: { lag: number | null }[] = await this.db.query(
+      `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS lag FROM outbox WHERE dispatched_at IS NULL`,
+    );
+    const lag = rows[0]?.lag ?? 0;
+    this.metrics.outboxLag.set(lag);
+    return lag;
+  }
+}

@@ -1,0 +1,138 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { QUEUE_NAMES } from '@cineweave/contracts';
+import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { AppConfig } from '../../core/config/app-config.ts';
+import { type JobRow, toPayload } from './job-row.ts';
+import { OutboxRelay } from './outbox-relay.service.ts';
+import { SettlementService } from './settlement.service.ts';
+import { JobsService } from './jobs.service.ts';
+
+/** A queue entry younger than this may still be on its way; leave it alone. */
+const GRACE_SECONDS = 60;
+const BATCH = 500;
+
+export interface ReconcileReport {
+  requeued: string[];
+  timedOut: string[];
+  failedInQueue: string[];
+}
+
+/**
+ * Postgres is the truth, Redis only carries work. Periodically (one replica at a time, by
+ * advisory lock): re-enqueue unfinished jobs whose queue entry vanished (Redis flushed, or
+ * restarted without persistence) under a new attempt token, and fail jobs whose reservation
+ * outlived RESERVATION_TIMEOUT_MINUTES, releasing their credits.
+ */
+@Injectable()
+export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReconcilerService.name);
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(QUEUE_NAMES.videoJobs) private readonly queue: Queue,
+    private readonly settlement: SettlementService,
+    private readonly jobs: JobsService,
+    private readonly relay: OutboxRelay,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.env.BACKGROUND_TASKS) return;
+    this.timer = setInterval(() => {
+      this.reconcile().catch((error: Error) => this.logger.warn({ error: error.message }, 'Reconcile pass failed'));
+    }, this.config.env.RECONCILE_INTERVAL_SECONDS * 1000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async reconcile(options: { graceSeconds?: number } = {}): Promise<ReconcileReport> {
+    const report: ReconcileReport = { requeued: [], timedOut: [], failedInQueue: [] };
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(727275) AS locked`)) as { locked: boolean }[];
+      if (!locked) return report;
+      try {
+        await this.timeOut(report);
+        await this.requeueLost(report, options.graceSeconds ?? GRACE_SECONDS);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(727275)`);
+      }
+    } finally {
+      await runner.release();
+    }
+    if (report.requeued.length + report.timedOut.length + report.failedInQueue.length > 0) {
+      this.logger.log(report, 'Reconciled jobs');
+    }
+    return report;
+  }
+
+  private async timeOut(report: ReconcileReport): Promise<void> {
+    const minutes = this.config.env.RESERVATION_TIMEOUT_MINUTES;
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT id FROM jobs WHERE status IN ('queued', 'running')
+          AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT ${BATCH}`,
+      [minutes * 60],
+    );
+    for (const { id } of rows) {
+      const outcome = await this.settlement.finish(id, {
+        status: 'failed',
+        reason: `The job did not finish within ${minutes} minutes; its credits were released.`,
+      });
+      if (outcome === 'settled') {
+        report.timedOut.push(id);
+        await this.jobs.sendCancelSignal(id).catch(() => undefined);
+        await this.queue.remove(id).catch(() => 0);
+      }
+    }
+  }
+
+  private async requeueLost(report: ReconcileReport, graceSeconds: number): Promise<void> {
+    const rows: JobRow[] = await this.db.query(
+      `SELECT * FROM jobs WHERE status IN ('queued', 'running')
+          AND enqueued_at IS NOT NULL AND enqueued_at < now() - make_interval(secs => $1)
+        ORDER BY created_at LIMIT ${BATCH}`,
+      [graceSeconds],
+    );
+    for (const row of rows) {
+      const entry = await this.queue.getJob(row.id);
+      if (entry) {
+        if ((await entry.getState()) === 'failed' && entry.attemptsMade >= (entry.opts.attempts ?? 1)) {
+          const outcome = await this.settlement.finish(row.id, {
+            status: 'failed',
+            reason: `The worker could not complete the job: ${entry.failedReason ?? 'unknown error'}`,
+          });
+          if (outcome === 'settled') report.failedInQueue.push(row.id);
+        }
+        continue;
+      }
+      // Lost with Redis: a new attempt token makes any result of the lost attempt stale.
+      const requeued = await this.db.transaction(async (tx) => {
+        const updated: JobRow[] = await tx.query(
+          `UPDATE jobs SET status = 'queued', attempt_token = $2, attempts = attempts + 1, enqueued_at = NULL,
+                  progress_percent = 0, updated_at = now()
+            WHERE id = $1 AND status IN ('queued', 'running') AND attempt_token = $3
+            RETURNING *`,
+          [row.id, randomUUID(), row.attempt_token],
+        );
+        if (updated.length === 0) return false;
+        await tx.query(`INSERT INTO outbox (topic, job_id, payload) VALUES ($1, $2, $3::jsonb)`, [
+          QUEUE_NAMES.videoJobs,
+          row.id,
+          JSON.stringify(toPayload(updated[0])),
+        ]);
+        return true;
+      });
+      if (requeued) report.requeued.push(row.id);
+    }
+    if (report.requeued.length > 0) this.relay.nudge();
+  }
+}

@@ -1,0 +1,155 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type JobResult, isFinishedStatus } from '@cineweave/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../core/config/app-config.ts';
+import { MetricsService } from '../../core/metrics/metrics.service.ts';
+import { appendLedger } from '../credits/ledger.ts';
+import { JobEventsService } from '../events/job-events.service.ts';
+import type { JobRow } from './job-row.ts';
+
+export type SettleOutcome = 'settled' | 'duplicate' | 'stale' | 'unknown-job';
+
+/** How a job ended, from whichever source decided it. */
+export type Ending =
+  | { status: 'succeeded'; result: Extract<JobResult, { outcome: 'succeeded' }> }
+  | { status: 'failed' | 'cancelled'; reason: string; gpuSeconds?: number; workerId?: string };
+
+/**
+ * Settlement: exactly one of capture or release per job. The job row is locked first, so two
+ * results (duplicates, a late success racing a cancel, the reconciler's timeout) serialise, and
+ * whichever comes second finds the job finished and changes nothing. The ledger's unique index
+ * on (job_id) for outcomes is the backstop if this logic were ever wrong.
+ */
+@Injectable()
+export class SettlementService {
+  private readonly logger = new Logger(SettlementService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly events: JobEventsService,
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** A worker's result; results carrying an older attempt token are ignored. */
+  async settleResult(result: JobResult): Promise<SettleOutcome> {
+    const ending: Ending =
+      result.outcome === 'succeeded'
+        ? { status: 'succeeded', result }
+        : {
+            status: result.outcome,
+            reason: result.outcome === 'failed' ? result.reason : 'Cancelled at your request.',
+            gpuSeconds: result.gpuSeconds,
+            ...(result.workerId ? { workerId: result.workerId } : {}),
+          };
+    return this.finish(result.jobId, ending, result.attemptToken);
+  }
+
+  /**
+   * Ends an active job. With `attemptToken`, only if it is the job's current attempt. Runs in
+   * its own transaction unless given one.
+   */
+  async finish(jobId: string, ending: Ending, attemptToken?: string, tx?: EntityManager): Promise<SettleOutcome> {
+    const outcome = tx
+      ? await this.finishIn(tx, jobId, ending, attemptToken)
+      : await this.db.transaction((inner) => this.finishIn(inner, jobId, ending, attemptToken));
+    if (outcome.kind !== 'settled') {
+      this.logger.log({ jobId, outcome: outcome.kind, status: ending.status }, 'Ignored a job ending');
+      return outcome.kind;
+    }
+    this.afterCommit(outcome.job, ending);
+    return 'settled';
+  }
+
+  private async finishIn(
+    tx: EntityManager,
+    jobId: string,
+    ending: Ending,
+    attemptToken: string | undefined,
+  ): Promise<{ kind: 'settled'; job: JobRow } | { kind: Exclude<SettleOutcome, 'settled'> }> {
+    const rows: JobRow[] = await tx.query(`SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [jobId]);
+    const job = rows[0];
+    if (!job) return { kind: 'unknown-job' };
+    if (isFinishedStatus(job.status)) return { kind: 'duplicate' };
+    if (attemptToken !== undefined && attemptToken !== job.attempt_token) return { kind: 'stale' };
+
+    const credits = job.credits_reserved;
+    if (ending.status === 'succeeded') {
+      const { result } = ending;
+      await appendLedger(tx, {
+        accountId: job.account_id,
+        kind: 'capture',
+        amount: -credits,
+        reservedDelta: -credits,
+        activeJobsDelta: -1,
+        jobId,
+        reason: 'Video delivered',
+        actor: 'system',
+      });
+      const updated: JobRow[] = await tx.query(
+        `UPDATE jobs SET status = 'succeeded', credits_charged = $2, video_key = $3, thumbnail_key = $4,
+                output_duration_seconds = $5, frames = $6, model_hash = $7, gpu_seconds = $8, worker_id = $9,
+                progress_percent = 100, started_at = coalesce(started_at, now()), finished_at = now(), updated_at = now()
+          WHERE id = $1 RETURNING *`,
+        [
+          jobId,
+          credits,
+          result.videoKey,
+          result.thumbnailKey,
+          result.durationSeconds,
+          result.frames,
+          result.modelHash,
+          result.gpuSeconds,
+          result.workerId ?? null,
+        ],
+      );
+      return { kind: 'settled', job: updated[0] };
+    }
+    await appendLedger(tx, {
+      accountId: job.account_id,
+      kind: 'release',
+      amount: 0,
+      reservedDelta: -credits,
+      activeJobsDelta: -1,
+      jobId,
+      reason: ending.status === 'cancelled' ? 'Job cancelled' : 'Job failed',
+      actor: 'system',
+    });
+    const updated: JobRow[] = await tx.query(
+      `UPDATE jobs SET status = $2, credits_charged = 0, failure_reason = $3, gpu_seconds = $4, worker_id = $5,
+              finished_at = now(), updated_at = now()
+        WHERE id = $1 RETURNING *`,
+      [jobId, ending.status, ending.reason, ending.gpuSeconds ?? null, ending.workerId ?? null],
+    );
+    return { kind: 'settled', job: updated[0] };
+  }
+
+  private afterCommit(job: JobRow, ending: Ending): void {
+    this.metrics.jobsFinished.inc({ status: job.status });
+    if (job.gpu_seconds) {
+      this.metrics.gpuSeconds.inc({ model: job.model }, job.gpu_seconds);
+      this.metrics.gpuCost.inc({ model: job.model }, (job.gpu_seconds * this.config.env.GPU_HOURLY_COST_USD) / 3600);
+    }
+    if (ending.status === 'succeeded') {
+      this.metrics.creditsCaptured.inc(job.credits_reserved);
+      void this.events.publish({
+        type: 'completed',
+        data: {
+          jobId: job.id,
+          status: 'succeeded',
+          creditsCharged: job.credits_reserved,
+          videoUrl: `/v1/jobs/${job.id}/video`,
+          thumbnailUrl: `/v1/jobs/${job.id}/thumbnail`,
+        },
+      });
+    } else {
+      this.metrics.creditsReleased.inc(job.credits_reserved);
+      void this.events.publish({
+        type: 'failed',
+        data: { jobId: job.id, status: ending.status, reason: ending.reason, creditsReleased: job.credits_reserved },
+      });
+    }
+    this.logger.log({ jobId: job.id, status: job.status, credits: job.credits_reserved }, 'Settled job');
+  }
+}

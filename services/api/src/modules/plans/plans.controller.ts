@@ -1,0 +1,32 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { DurationSecondsSchema, JOB_DEFAULTS, ResolutionSchema } from '@cineweave/contracts';
+import { z } from 'zod';
+import { Public } from '../../core/auth/auth.decorators.ts';
+import { zodDto } from '../../core/http/zod-dto.ts';
+import { PlansService } from './plans.service.ts';
+
+class QuoteQueryDto extends zodDto(
+  z.strictObject({
+    resolution: ResolutionSchema.default(JOB_DEFAULTS.resolution),
+    durationSeconds: z.coerce.number({ error: 'durationSeconds must be a number' }).pipe(DurationSecondsSchema).default(JOB_DEFAULTS.durationSeconds),
+  }),
+) {}
+
+@ApiTags('plans')
+@Controller('v1')
+export class PlansController {
+  constructor(private readonly plans: PlansService) {}
+
+  @Public()
+  @Get('plans')
+  async list() {
+    return { items: await this.plans.list() };
+  }
+
+  @Public()
+  @Get('pricing/quote')
+  quote(@Query() query: QuoteQueryDto) {
+    return { resolution: query.resolution, durationSeconds: query.durationSeconds, credits: this.plans.quote(query) };
+  }
+}

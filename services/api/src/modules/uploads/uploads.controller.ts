@@ -1,0 +1,40 @@
+import { Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
+import type { Principal } from '../../core/auth/principal.ts';
+import { DomainError } from '../../core/errors/domain-error.ts';
+import { AccountsService } from '../accounts/accounts.service.ts';
+import { MAX_UPLOAD_BYTES } from './image-inspection.ts';
+import { UploadsService } from './uploads.service.ts';
+
+interface UploadedImage {
+  buffer: Buffer;
+  size: number;
+}
+
+@ApiTags('uploads')
+@ApiBearerAuth()
+@Controller('v1/uploads')
+export class UploadsController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly uploads: UploadsService,
+  ) {}
+
+  /** Multipart, field `file`: a PNG, JPEG or WebP image of at most 10 MB and 4096x4096. */
+  @Post()
+  @HttpCode(201)
+  @ApiConsumes('multipart/form-data')
+  @UseInterceptors(
+    FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1024 } }),
+  )
+  async create(@CurrentPrincipal() principal: Principal, @UploadedFile() file: UploadedImage | undefined) {
+    if (!file) {
+      throw new DomainError('VALIDATION_FAILED', 'Send the image as multipart/form-data in the field "file".', [
+        { field: 'file', message: 'is required' },
+      ]);
+    }
+    return this.uploads.create(await this.accounts.forPrincipal(principal), file.buffer);
+  }
+}
