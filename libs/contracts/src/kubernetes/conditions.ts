@@ -2,12 +2,21 @@ import { z } from 'zod';
 
 /** metav1.Condition, as the Kubernetes API conventions define it. */
 export const ConditionSchema = z.object({
-  type: z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]{1,316}$/),
-  status: z.enum(['True', 'False', 'Unknown']),
-  reason: z.string().regex(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/).max(1024),
-  message: z.string().max(32768),
-  lastTransitionTime: z.iso.datetime({ offset: true }),
-  observedGeneration: z.int().min(0).optional(),
+  type: z
+    .string()
+    .regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]{1,316}$/)
+    .describe('Type of condition in CamelCase, e.g. Complete.'),
+  status: z
+    .enum(['True', 'False', 'Unknown'])
+    .describe('Whether the condition holds: True, False or Unknown.'),
+  reason: z
+    .string()
+    .regex(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/)
+    .max(1024)
+    .describe("Machine-readable CamelCase cause of the condition's last transition."),
+  message: z.string().max(32768).describe('Human-readable detail about the transition.'),
+  lastTransitionTime: z.iso.datetime({ offset: true }).describe('When the status last changed.'),
+  observedGeneration: z.int().min(0).optional().describe('metadata.generation the condition was set for.'),
 });
 export type Condition = z.infer<typeof ConditionSchema>;
 

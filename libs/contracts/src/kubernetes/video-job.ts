@@ -15,33 +15,74 @@ import {
 import type { JobStatus } from '../jobs/job-status.ts';
 import { ConditionSchema } from './conditions.ts';
 
+export const IMAGE_SOURCE_ERROR = 'image must have exactly one of uploadId, url or s3Key';
+
 /** Input image of an image-to-video VideoJob: exactly one source. */
-export const VideoJobImageSchema = z.union(
-  [
-    z.strictObject({ uploadId: UuidSchema }),
-    z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'image.url must be an http(s) URL' }) }),
-    z.strictObject({ s3Key: z.string().min(1).max(1024) }),
-  ],
-  { error: 'image must have exactly one of uploadId, url or s3Key' },
-);
+export const VideoJobImageSchema = z
+  .union(
+    [
+      z.strictObject({
+        uploadId: UuidSchema.describe('Id of an image uploaded through the API (POST /v1/uploads).'),
+      }),
+      z.strictObject({
+        url: z
+          .url({ protocol: /^https?$/, error: 'image.url must be an http(s) URL' })
+          .describe('http(s) URL the API downloads the image from.'),
+      }),
+      z.strictObject({
+        s3Key: z
+          .string()
+          .min(1)
+          .max(1024)
+          .describe("Key of an object in the platform's bucket that holds the image."),
+      }),
+    ],
+    { error: IMAGE_SOURCE_ERROR },
+  )
+  .describe('Input image for image-to-video; omit for text-to-video. Exactly one of uploadId, url or s3Key.');
 
 export const VideoJobSpecSchema = z.strictObject({
-  prompt: PromptSchema,
-  negativePrompt: NegativePromptSchema.optional(),
+  prompt: PromptSchema.describe('What the video shows: subject, action, scene, camera, style.'),
+  negativePrompt: NegativePromptSchema.optional().describe(
+    'What the video should avoid (artefacts, styles, objects).',
+  ),
   image: VideoJobImageSchema.optional(),
-  resolution: ResolutionSchema.default(JOB_DEFAULTS.resolution),
-  durationSeconds: DurationSecondsSchema.default(JOB_DEFAULTS.durationSeconds),
-  fps: FpsSchema.default(JOB_DEFAULTS.fps),
-  seed: SeedSchema.optional(),
-  steps: StepsSchema.default(JOB_DEFAULTS.steps),
-  guidanceScale: GuidanceScaleSchema.default(JOB_DEFAULTS.guidanceScale),
-  model: ModelIdSchema.default(JOB_DEFAULTS.model),
+  resolution: ResolutionSchema.default(JOB_DEFAULTS.resolution).describe(
+    'Output size, width x height in pixels. 1280x704 and 704x1280 are the sizes the model was trained for.',
+  ),
+  durationSeconds: DurationSecondsSchema.default(JOB_DEFAULTS.durationSeconds).describe(
+    'Length of the clip in seconds.',
+  ),
+  fps: FpsSchema.default(JOB_DEFAULTS.fps).describe('Frames per second of the output video.'),
+  seed: SeedSchema.optional().describe(
+    'Random seed; the same seed and spec give the same video. Random when omitted.',
+  ),
+  steps: StepsSchema.default(JOB_DEFAULTS.steps).describe('Denoising steps: more is slower and finer.'),
+  guidanceScale: GuidanceScaleSchema.default(JOB_DEFAULTS.guidanceScale).describe(
+    'Classifier-free guidance: how closely the video follows the prompt.',
+  ),
+  model: ModelIdSchema.default(JOB_DEFAULTS.model).describe(
+    'Model id; a WorkerPool serving this model renders the job.',
+  ),
   /** Higher runs sooner among an account's waiting jobs. */
-  priority: z.int().min(0).max(100).default(50),
+  priority: z
+    .int()
+    .min(0)
+    .max(100)
+    .default(50)
+    .describe("Higher runs sooner among the account's waiting jobs (0-100)."),
 });
 export type VideoJobSpec = z.output<typeof VideoJobSpecSchema>;
 
-export const VIDEOJOB_PHASES = ['Pending', 'Queued', 'Running', 'Succeeded', 'Failed', 'Cancelled', 'Expired'] as const;
+export const VIDEOJOB_PHASES = [
+  'Pending',
+  'Queued',
+  'Running',
+  'Succeeded',
+  'Failed',
+  'Cancelled',
+  'Expired',
+] as const;
 export const VideoJobPhaseSchema = z.enum(VIDEOJOB_PHASES);
 export type VideoJobPhase = z.infer<typeof VideoJobPhaseSchema>;
 
@@ -59,26 +100,31 @@ export function phaseForStatus(status: JobStatus): VideoJobPhase {
   return PHASE_BY_STATUS[status];
 }
 
-export const VideoJobOutputSchema = z.strictObject({
-  objectKey: z.string(),
-  thumbnailKey: z.string(),
-  url: z.string().optional(),
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
-});
+export const VideoJobOutputSchema = z
+  .strictObject({
+    objectKey: z.string().describe('Object key of the MP4 in the platform bucket.'),
+    thumbnailKey: z.string().describe('Object key of the thumbnail image.'),
+    url: z.string().optional().describe('Presigned download URL of the video, valid until expiresAt.'),
+    expiresAt: z.iso.datetime({ offset: true }).optional().describe('When the presigned URL stops working.'),
+  })
+  .describe('Where the rendered video is stored.');
 
 export const VideoJobStatusSchema = z.strictObject({
-  phase: VideoJobPhaseSchema.optional(),
-  progress: z.int().min(0).max(100).optional(),
-  queuePosition: z.int().min(0).optional(),
-  jobId: UuidSchema.optional(),
+  phase: VideoJobPhaseSchema.optional().describe('Where the job is in its life.'),
+  progress: z.int().min(0).max(100).optional().describe('Rendering progress in percent.'),
+  queuePosition: z.int().min(0).optional().describe('Jobs ahead of this one while Queued.'),
+  jobId: UuidSchema.optional().describe('Id of the job in the CineWeave API.'),
   output: VideoJobOutputSchema.optional(),
-  creditsReserved: z.int().min(0).optional(),
-  creditsCharged: z.int().min(0).optional(),
-  gpuSeconds: z.number().min(0).optional(),
-  startTime: z.iso.datetime({ offset: true }).optional(),
-  completionTime: z.iso.datetime({ offset: true }).optional(),
-  message: z.string().optional(),
-  observedGeneration: z.int().min(0).optional(),
-  conditions: z.array(ConditionSchema).optional(),
+  creditsReserved: z.int().min(0).optional().describe('Credits held for the job while it runs.'),
+  creditsCharged: z.int().min(0).optional().describe('Credits captured when the job succeeded.'),
+  gpuSeconds: z.number().min(0).optional().describe('GPU time the render used, in seconds.'),
+  startTime: z.iso.datetime({ offset: true }).optional().describe('When a worker started rendering.'),
+  completionTime: z.iso.datetime({ offset: true }).optional().describe('When the job reached a final phase.'),
+  message: z.string().optional().describe('Human-readable detail about the current phase.'),
+  observedGeneration: z.int().min(0).optional().describe('metadata.generation the operator last reconciled.'),
+  conditions: z
+    .array(ConditionSchema)
+    .optional()
+    .describe('Accepted, Complete and Failed, in metav1.Condition shape.'),
 });
 export type VideoJobStatus = z.infer<typeof VideoJobStatusSchema>;

@@ -2,53 +2,105 @@ import { z } from 'zod';
 import { DEFAULT_MODEL_ID, ModelIdSchema } from '../jobs/job-parameters.ts';
 import { ConditionSchema } from './conditions.ts';
 
-const TolerationSchema = z.strictObject({
-  key: z.string().optional(),
-  operator: z.enum(['Exists', 'Equal']).optional(),
-  value: z.string().optional(),
-  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
-  tolerationSeconds: z.int().optional(),
-});
+const TolerationSchema = z
+  .strictObject({
+    key: z.string().optional().describe('Taint key the toleration matches; empty matches every key.'),
+    operator: z.enum(['Exists', 'Equal']).optional().describe('Exists or Equal (default Equal).'),
+    value: z.string().optional().describe('Taint value to match when operator is Equal.'),
+    effect: z
+      .enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'])
+      .optional()
+      .describe('Taint effect to match; empty matches every effect.'),
+    tolerationSeconds: z
+      .int()
+      .optional()
+      .describe('How long a NoExecute taint is tolerated before eviction, in seconds.'),
+  })
+  .describe('A Kubernetes toleration for the worker pods.');
 
-const QuantitySchema = z.union([z.string().regex(/^[0-9.]+([eE][0-9]+|[a-zA-Z]{1,2})?$/), z.number()]);
+const QuantitySchema = z
+  .union([z.string().regex(/^[0-9.]+([eE][0-9]+|[a-zA-Z]{1,2})?$/), z.number()])
+  .describe('A Kubernetes quantity, e.g. 8, 500m or 64Gi.');
 const ResourceListSchema = z.record(z.string(), QuantitySchema);
+
+export const MIN_ABOVE_MAX_ERROR = 'minReplicas must not exceed maxReplicas';
 
 export const WorkerPoolSpecSchema = z
   .strictObject({
-    model: ModelIdSchema.default(DEFAULT_MODEL_ID),
-    minReplicas: z.int().min(0).default(0),
-    maxReplicas: z.int().min(0).max(1000).default(1),
-    jobsPerReplica: z.int().min(1).default(1),
-    scaleDownDelaySeconds: z.int().min(0).max(86400).default(300),
+    model: ModelIdSchema.default(DEFAULT_MODEL_ID).describe(
+      'Model the pool serves; it takes the jobs of this model.',
+    ),
+    minReplicas: z
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Fewest workers, even with no backlog (0 scales to zero).'),
+    maxReplicas: z.int().min(0).max(1000).default(1).describe('Most workers, however long the backlog.'),
+    jobsPerReplica: z
+      .int()
+      .min(1)
+      .default(1)
+      .describe('Backlog (waiting + active jobs) one worker is expected to handle.'),
+    scaleDownDelaySeconds: z
+      .int()
+      .min(0)
+      .max(86400)
+      .default(300)
+      .describe('How long demand must stay lower before workers are removed, in seconds.'),
     gpu: z
       .strictObject({
-        resourceName: z.string().min(1).default('nvidia.com/gpu'),
-        count: z.int().min(0).max(16).default(1),
+        resourceName: z
+          .string()
+          .min(1)
+          .default('nvidia.com/gpu')
+          .describe('Extended resource name of the GPU, e.g. nvidia.com/gpu.'),
+        count: z.int().min(0).max(16).default(1).describe('GPUs per worker pod.'),
       })
-      .default({ resourceName: 'nvidia.com/gpu', count: 1 }),
-    image: z.string().min(1).optional(),
+      .default({ resourceName: 'nvidia.com/gpu', count: 1 })
+      .describe('GPUs each worker pod requests.'),
+    image: z.string().min(1).optional().describe('Worker container image; the chart default when omitted.'),
     resources: z
-      .strictObject({ requests: ResourceListSchema.optional(), limits: ResourceListSchema.optional() })
-      .optional(),
-    nodeSelector: z.record(z.string(), z.string()).optional(),
-    tolerations: z.array(TolerationSchema).optional(),
-    runtimeClassName: z.string().min(1).optional(),
-    priorityClassName: z.string().min(1).optional(),
+      .strictObject({
+        requests: ResourceListSchema.optional().describe('Minimum resources, e.g. memory: 64Gi.'),
+        limits: ResourceListSchema.optional().describe('Maximum resources; the GPU limit is set from gpu.'),
+      })
+      .optional()
+      .describe('CPU and memory of the worker container.'),
+    nodeSelector: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Node labels the worker pods must match, e.g. the GPU product.'),
+    tolerations: z
+      .array(TolerationSchema)
+      .optional()
+      .describe('Extra tolerations; the GPU taint nvidia.com/gpu:NoSchedule is always tolerated.'),
+    runtimeClassName: z.string().min(1).optional().describe('RuntimeClass of the worker pods, e.g. nvidia.'),
+    priorityClassName: z.string().min(1).optional().describe('PriorityClass of the worker pods.'),
   })
   .refine((spec) => spec.minReplicas <= spec.maxReplicas, {
-    error: 'minReplicas must not exceed maxReplicas',
+    error: MIN_ABOVE_MAX_ERROR,
     path: ['minReplicas'],
   });
 export type WorkerPoolSpec = z.output<typeof WorkerPoolSpecSchema>;
 
 export const WorkerPoolStatusSchema = z.strictObject({
-  replicas: z.int().min(0).optional(),
-  readyReplicas: z.int().min(0).optional(),
-  desiredReplicas: z.int().min(0).optional(),
-  backlog: z.int().min(0).optional(),
-  observedGeneration: z.int().min(0).optional(),
-  lastScaleTime: z.iso.datetime({ offset: true }).optional(),
-  conditions: z.array(ConditionSchema).optional(),
+  replicas: z.int().min(0).optional().describe('Worker pods that exist.'),
+  readyReplicas: z.int().min(0).optional().describe('Worker pods that loaded the model and take jobs.'),
+  desiredReplicas: z
+    .int()
+    .min(0)
+    .optional()
+    .describe('Worker pods the backlog calls for, within min and max.'),
+  backlog: z.int().min(0).optional().describe("Waiting + active jobs of the pool's model."),
+  observedGeneration: z.int().min(0).optional().describe('metadata.generation the operator last reconciled.'),
+  lastScaleTime: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('When the pool last changed its replicas.'),
+  conditions: z
+    .array(ConditionSchema)
+    .optional()
+    .describe('Available and ScalingLimited, in metav1.Condition shape.'),
 });
 export type WorkerPoolStatus = z.infer<typeof WorkerPoolStatusSchema>;
 

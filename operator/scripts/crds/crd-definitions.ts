@@ -1,0 +1,266 @@
+import { z } from 'zod';
+import {
+  API_GROUP,
+  API_VERSION,
+  CATEGORY,
+  IMAGE_SOURCE_ERROR,
+  MIN_ABOVE_MAX_ERROR,
+  VIDEOJOB,
+  VideoJobSpecSchema,
+  VideoJobStatusSchema,
+  WORKERPOOL,
+  WorkerPoolSpecSchema,
+  WorkerPoolStatusSchema,
+} from '@cineweave/contracts';
+import { format, resolveConfig } from 'prettier';
+import { stringify } from 'yaml';
+import type { CelRule, StructuralSchema } from './structural-schema.ts';
+import { toStructuralSchema } from './structural-schema.ts';
+
+/** Message of the spec immutability rule: what happened and what to do instead. */
+export const SPEC_IMMUTABLE_MESSAGE =
+  'spec is immutable once the VideoJob is created; delete it and apply a new VideoJob to render something else';
+
+export interface PrinterColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  jsonPath: string;
+  description?: string;
+  format?: string;
+  priority?: number;
+}
+
+export interface CustomResourceDefinition {
+  apiVersion: 'apiextensions.k8s.io/v1';
+  kind: 'CustomResourceDefinition';
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: {
+    group: string;
+    names: {
+      kind: string;
+      listKind: string;
+      plural: string;
+      singular: string;
+      shortNames: string[];
+      categories: string[];
+    };
+    scope: 'Namespaced' | 'Cluster';
+    versions: Array<{
+      name: string;
+      served: boolean;
+      storage: boolean;
+      subresources: { status: Record<string, never> };
+      additionalPrinterColumns: PrinterColumn[];
+      schema: { openAPIV3Schema: StructuralSchema };
+    }>;
+  };
+}
+
+const AGE: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
+
+function structural(schema: z.ZodType): StructuralSchema {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw' }) as Record<string, unknown>;
+  return toStructuralSchema(json, {
+    oneOfMessage: (_fields, path) =>
+      path === '.image' ? IMAGE_SOURCE_ERROR : `${path.slice(1)}: exactly one field`,
+  });
+}
+
+function resourceSchema(
+  description: string,
+  spec: StructuralSchema,
+  status: StructuralSchema,
+  specRequired: boolean,
+): StructuralSchema {
+  return {
+    type: 'object',
+    description,
+    ...(specRequired ? { required: ['spec'] } : {}),
+    properties: {
+      apiVersion: {
+        type: 'string',
+        description:
+          'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values.',
+      },
+      kind: {
+        type: 'string',
+        description:
+          'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase.',
+      },
+      metadata: { type: 'object', description: "Standard object's metadata." },
+      spec,
+      status,
+    },
+  };
+}
+
+function crd(
+  names: { kind: string; plural: string; singular: string; shortNames: readonly string[] },
+  schema: StructuralSchema,
+  columns: PrinterColumn[],
+): CustomResourceDefinition {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {
+      name: `${names.plural}.${API_GROUP}`,
+      labels: { 'app.kubernetes.io/part-of': 'cineweave' },
+    },
+    spec: {
+      group: API_GROUP,
+      names: {
+        kind: names.kind,
+        listKind: `${names.kind}List`,
+        plural: names.plural,
+        singular: names.singular,
+        shortNames: [...names.shortNames],
+        categories: [CATEGORY],
+      },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: API_VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: columns,
+          schema: { openAPIV3Schema: schema },
+        },
+      ],
+    },
+  };
+}
+
+function withRules(schema: StructuralSchema, rules: CelRule[]): StructuralSchema {
+  return { ...schema, 'x-kubernetes-validations': [...(schema['x-kubernetes-validations'] ?? []), ...rules] };
+}
+
+export function videoJobCrd(): CustomResourceDefinition {
+  const spec = withRules(
+    {
+      ...structural(VideoJobSpecSchema),
+      description: 'What to render. Immutable once the VideoJob is created.',
+    },
+    [{ rule: 'self == oldSelf', message: SPEC_IMMUTABLE_MESSAGE }],
+  );
+  const status: StructuralSchema = {
+    ...structural(VideoJobStatusSchema),
+    description: 'What the operator observed; written only through the status subresource.',
+  };
+  return crd(
+    VIDEOJOB,
+    resourceSchema(
+      'VideoJob renders one video with CineWeave: text-to-video, or image-to-video when spec.image is set.',
+      spec,
+      status,
+      true,
+    ),
+    [
+      {
+        name: 'Phase',
+        type: 'string',
+        jsonPath: '.status.phase',
+        description: 'Where the job is in its life.',
+      },
+      {
+        name: 'Progress',
+        type: 'integer',
+        jsonPath: '.status.progress',
+        description: 'Rendering progress in percent.',
+      },
+      {
+        name: 'Model',
+        type: 'string',
+        jsonPath: '.spec.model',
+        description: 'Model that renders the video.',
+      },
+      AGE,
+      {
+        name: 'Job',
+        type: 'string',
+        jsonPath: '.status.jobId',
+        description: 'Job id in the API.',
+        priority: 1,
+      },
+      { name: 'Message', type: 'string', jsonPath: '.status.message', description: 'Detail.', priority: 1 },
+    ],
+  );
+}
+
+export function workerPoolCrd(): CustomResourceDefinition {
+  const spec = withRules(
+    {
+      ...structural(WorkerPoolSpecSchema),
+      description: 'Which model the pool serves, how far it scales and how its GPU worker pods look.',
+      // Without a default, an omitted spec would skip every nested default.
+      default: {},
+    },
+    [
+      {
+        rule: 'self.minReplicas <= self.maxReplicas',
+        message: MIN_ABOVE_MAX_ERROR,
+        fieldPath: '.minReplicas',
+      },
+    ],
+  );
+  const status: StructuralSchema = {
+    ...structural(WorkerPoolStatusSchema),
+    description: 'What the operator observed; written only through the status subresource.',
+  };
+  return crd(
+    WORKERPOOL,
+    resourceSchema('WorkerPool runs and autoscales the GPU workers of one model.', spec, status, false),
+    [
+      {
+        name: 'Model',
+        type: 'string',
+        jsonPath: '.spec.model',
+        description: 'Model the pool serves.',
+        priority: 1,
+      },
+      {
+        name: 'Desired',
+        type: 'integer',
+        jsonPath: '.status.desiredReplicas',
+        description: 'Workers wanted.',
+      },
+      {
+        name: 'Ready',
+        type: 'integer',
+        jsonPath: '.status.readyReplicas',
+        description: 'Workers taking jobs.',
+      },
+      {
+        name: 'Backlog',
+        type: 'integer',
+        jsonPath: '.status.backlog',
+        description: 'Waiting + active jobs.',
+      },
+      { name: 'Min', type: 'integer', jsonPath: '.spec.minReplicas', priority: 1 },
+      { name: 'Max', type: 'integer', jsonPath: '.spec.maxReplicas', priority: 1 },
+      AGE,
+    ],
+  );
+}
+
+export const CRD_HEADER =
+  '# Generated from the @cineweave/contracts zod schemas by operator/scripts/generate-crds.ts.\n' +
+  '# Do not edit: change the contracts and run `npm run -w operator crds:generate`.\n';
+
+/**
+ * The committed YAML of every CRD, by file name, formatted with the repository's Prettier settings
+ * so that `npm run format:check` and the drift test agree on one text.
+ */
+export async function renderCrds(): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const definition of [videoJobCrd(), workerPoolCrd()]) {
+    const file = `${definition.metadata.name}.yaml`;
+    const config = (await resolveConfig(new URL(`../../crds/${file}`, import.meta.url))) ?? {};
+    const text = await format(CRD_HEADER + stringify(definition, { lineWidth: 0 }), {
+      ...config,
+      parser: 'yaml',
+    });
+    files.set(file, text);
+  }
+  return files;
+}

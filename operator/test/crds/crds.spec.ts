@@ -1,0 +1,141 @@
+import { readFile } from 'node:fs/promises';
+import { VideoJobSpecSchema, WorkerPoolSpecSchema } from '@cineweave/contracts';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { renderCrds, videoJobCrd, workerPoolCrd } from '../../scripts/crds/crd-definitions.ts';
+import type { StructuralSchema } from '../../scripts/crds/structural-schema.ts';
+import { toStructuralSchema, UndescribedFieldsError } from '../../scripts/crds/structural-schema.ts';
+import { CRD_DIRECTORY } from '../kube-api-server/custom-resources.ts';
+import { applyDefaults } from '../kube-api-server/structural-defaults.ts';
+
+/** Every schema node with its path, to check rules that hold everywhere in a structural schema. */
+function* nodes(schema: StructuralSchema, path = ''): Generator<[string, StructuralSchema]> {
+  yield [path, schema];
+  for (const [name, child] of Object.entries(schema.properties ?? {})) yield* nodes(child, `${path}.${name}`);
+  if (schema.items) yield* nodes(schema.items, `${path}[]`);
+  if (schema.additionalProperties) yield* nodes(schema.additionalProperties, `${path}[*]`);
+}
+
+describe('CRDs', () => {
+  it('should match the committed YAML when generated from the contracts (run crds:generate if not)', async () => {
+    const rendered = await renderCrds();
+    expect([...rendered.keys()].sort()).toEqual([
+      'videojobs.cineweave.io.yaml',
+      'workerpools.cineweave.io.yaml',
+    ]);
+    for (const [file, text] of rendered) {
+      await expect(
+        readFile(`${CRD_DIRECTORY}${file}`, 'utf8'),
+        `${file} drifted from the contracts`,
+      ).resolves.toBe(text);
+    }
+  });
+
+  it.each([
+    ['VideoJob', videoJobCrd()],
+    ['WorkerPool', workerPoolCrd()],
+  ])('should give %s a structural schema with a description on every field', (_kind, crd) => {
+    const schema = crd.spec.versions[0].schema.openAPIV3Schema;
+    for (const [path, node] of nodes(schema)) {
+      if (!path.endsWith('[]') && !path.endsWith('[*]'))
+        expect(node.description, `${path} has no description`).toBeTruthy();
+      const typed = node.type !== undefined || node['x-kubernetes-int-or-string'] === true;
+      expect(typed, `${path} has no type`).toBe(true);
+      expect(node).not.toHaveProperty('additionalProperties', false);
+      expect(node).not.toHaveProperty('$schema');
+      expect(node).not.toHaveProperty('propertyNames');
+      if (node.anyOf) expect(node['x-kubernetes-int-or-string'], `${path} has a bare anyOf`).toBe(true);
+    }
+  });
+
+  it('should name the kinds, short names, category, status subresource and printer columns', () => {
+    const videoJob = videoJobCrd();
+    expect(videoJob.metadata.name).toBe('videojobs.cineweave.io');
+    expect(videoJob.spec.names).toMatchObject({
+      kind: 'VideoJob',
+      shortNames: ['vj'],
+      categories: ['cineweave'],
+    });
+    const version = videoJob.spec.versions[0];
+    expect(version.name).toBe('v1alpha1');
+    expect(version.subresources).toEqual({ status: {} });
+    expect(version.additionalPrinterColumns.filter((c) => !c.priority).map((c) => c.name)).toEqual([
+      'Phase',
+      'Progress',
+      'Model',
+      'Age',
+    ]);
+    const workerPool = workerPoolCrd();
+    expect(workerPool.spec.names.shortNames).toEqual(['wp']);
+    expect(
+      workerPool.spec.versions[0].additionalPrinterColumns.filter((c) => !c.priority).map((c) => c.name),
+    ).toEqual(['Desired', 'Ready', 'Backlog', 'Age']);
+  });
+
+  it('should make the VideoJob spec immutable with a CEL rule that says what to do', () => {
+    const spec = videoJobCrd().spec.versions[0].schema.openAPIV3Schema.properties!.spec;
+    expect(spec['x-kubernetes-validations']).toEqual([
+      { rule: 'self == oldSelf', message: expect.stringContaining('spec is immutable') },
+    ]);
+  });
+
+  it('should default a spec exactly as the contracts schema does', () => {
+    const videoJobSpec = videoJobCrd().spec.versions[0].schema.openAPIV3Schema.properties!.spec;
+    const applied: Record<string, unknown> = { prompt: 'waves' };
+    applyDefaults(applied, videoJobSpec);
+    expect(applied).toEqual(VideoJobSpecSchema.parse({ prompt: 'waves' }));
+
+    const workerPool = workerPoolCrd().spec.versions[0].schema.openAPIV3Schema;
+    const object: Record<string, unknown> = {};
+    applyDefaults(object, workerPool);
+    expect(object.spec).toEqual(WorkerPoolSpecSchema.parse({}));
+  });
+
+  it('should parse back from YAML to the same definitions', async () => {
+    const text = await readFile(`${CRD_DIRECTORY}videojobs.cineweave.io.yaml`, 'utf8');
+    expect(parse(text)).toEqual(JSON.parse(JSON.stringify(videoJobCrd())));
+  });
+});
+
+describe(toStructuralSchema.name, () => {
+  it('should refuse a field without a description', () => {
+    expect(() =>
+      toStructuralSchema({ type: 'object', properties: { replicas: { type: 'integer' } } }),
+    ).toThrow(UndescribedFieldsError);
+  });
+
+  it('should turn a union of one-field objects into one object with an exactly-one CEL rule', () => {
+    const schema = toStructuralSchema({
+      anyOf: [
+        {
+          type: 'object',
+          properties: { a: { type: 'string', description: 'A' } },
+          required: ['a'],
+          additionalProperties: false,
+        },
+        {
+          type: 'object',
+          properties: { b: { type: 'string', description: 'B' } },
+          required: ['b'],
+          additionalProperties: false,
+        },
+      ],
+    });
+    expect(schema).toMatchObject({
+      type: 'object',
+      properties: { a: { type: 'string' }, b: { type: 'string' } },
+      'x-kubernetes-validations': [{ rule: '(has(self.a) ? 1 : 0) + (has(self.b) ? 1 : 0) == 1' }],
+    });
+  });
+
+  it('should turn string | number into an int-or-string quantity', () => {
+    const schema = toStructuralSchema({ anyOf: [{ type: 'string' }, { type: 'number' }] });
+    expect(schema['x-kubernetes-int-or-string']).toBe(true);
+  });
+
+  it('should refuse a union it cannot express structurally', () => {
+    expect(() =>
+      toStructuralSchema({ anyOf: [{ type: 'boolean' }, { type: 'array', items: { type: 'string' } }] }),
+    ).toThrow(/no structural form/);
+  });
+});

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { pruneUnknownFields, applyDefaults } from './structural-defaults.ts';
+import { StructuralValidator } from './structural-validation.ts';
+import type { ResourceType } from './resource-type.ts';
+import type { KubeObject, StatusCause } from './types.ts';
+import { isPlainObject } from './types.ts';
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const GENERATED_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** The apiserver's rules for metadata and, for custom resources, the CRD schema. */
+export class ObjectRules {
+  private readonly validators = new WeakMap<ResourceType, StructuralValidator>();
+
+  /** Defaults and prunes a custom resource; returns the unknown fields it dropped. */
+  normalize(type: ResourceType, object: KubeObject): string[] {
+    if (!type.schema) return [];
+    // A shallow copy without metadata: nested unknown fields are pruned in place, top-level ones below.
+    const unknown = pruneUnknownFields(
+      Object.fromEntries(Object.entries(object).filter(([key]) => key !== 'metadata')),
+      type.schema,
+    );
+    for (const key of Object.keys(object)) {
+      if (key !== 'metadata' && key !== 'apiVersion' && key !== 'kind' && !type.schema.properties?.[key])
+        delete object[key];
+    }
+    applyDefaults(object, type.schema);
+    return unknown;
+  }
+
+  validate(type: ResourceType, object: KubeObject, previous?: KubeObject): StatusCause[] {
+    const causes = validateMetadata(type, object);
+    if (type.schema) {
+      let validator = this.validators.get(type);
+      if (!validator) {
+        validator = new StructuralValidator(type.schema);
+        this.validators.set(type, validator);
+      }
+      const { metadata: _metadata, ...content } = object;
+      const old = previous ? (({ metadata: _m, ...rest }) => rest)(previous) : undefined;
+      causes.push(...validator.validate(content, old));
+    }
+    return causes;
+  }
+}
+
+function validateMetadata(type: ResourceType, object: KubeObject): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const name = object.metadata.name ?? '';
+  const pattern = type.kind === 'Namespace' ? DNS_LABEL : DNS_SUBDOMAIN;
+  if (!name) {
+    causes.push({
+      reason: 'FieldValueRequired',
+      field: 'metadata.name',
+      message: 'Required value: name or generateName is required',
+    });
+  } else if (!pattern.test(name) || name.length > (type.kind === 'Namespace' ? 63 : 253)) {
+    const what = type.kind === 'Namespace' ? 'a lowercase RFC 1123 label' : 'a lowercase RFC 1123 subdomain';
+    causes.push({
+      reason: 'FieldValueInvalid',
+      field: 'metadata.name',
+      message: `Invalid value: "${name}": ${what} must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+    });
+  }
+  for (const [field, map] of [
+    ['metadata.labels', object.metadata.labels],
+    ['metadata.annotations', object.metadata.annotations],
+  ] as const) {
+    if (map === undefined) continue;
+    if (!isPlainObject(map) || Object.values(map).some((value) => typeof value !== 'string')) {
+      causes.push({ reason: 'FieldValueInvalid', field, message: 'Invalid value: values must be strings' });
+    }
+  }
+  return causes;
+}
+
+export function generateName(prefix: string): string {
+  let suffix = '';
+  for (let index = 0; index < 5; index += 1) {
+    suffix += GENERATED_NAME_ALPHABET[Math.floor(Math.random() * GENERATED_NAME_ALPHABET.length)];
+  }
+  return `${prefix}${suffix}`;
+}
+
+export function newUid(): string {
+  return randomUUID();
+}
+
+/** The part of an object whose changes bump metadata.generation: everything but metadata and status. */
+export function specOf(object: KubeObject): string {
+  const { metadata: _metadata, status: _status, apiVersion: _apiVersion, kind: _kind, ...rest } = object;
+  return stableJson(rest);
+}
+
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, child: unknown) =>
+    isPlainObject(child)
+      ? Object.fromEntries(Object.entries(child).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : child,
+  );
+}
