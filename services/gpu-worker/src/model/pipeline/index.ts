@@ -1,0 +1,7 @@
+export * from './denoising-loop.ts';
+export * from './first-frame.ts';
+export * from './flow-model.ts';
+export * from './guidance.ts';
+export * from './image-input.ts';
+export * from './onnx-flow-model.ts';
+export * from './token-timesteps.ts';
