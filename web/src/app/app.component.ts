@@ -1,13 +1,10 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core';
-import { RouterOutlet } from '@angular/router';
-import { DEFAULT_MODEL_ID } from '@cineweave/contracts';
+import { ShellComponent } from './core/layout/shell.component';
 
 @Component({
   selector: 'cw-root',
-  imports: [RouterOutlet],
-  template: `<h1 class="text-3xl text-purple-400">CineWeave {{ model }}</h1><router-outlet />`,
+  imports: [ShellComponent],
+  template: `<cw-shell />`,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class AppComponent {
-  protected readonly model = DEFAULT_MODEL_ID;
-}
+export class AppComponent {}

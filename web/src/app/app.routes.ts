@@ -1,2 +1,64 @@
 import type { Routes } from '@angular/router';
-export const routes: Routes = [];
+import { adminGuard, signedInGuard, signedOutGuard } from './core/auth/guards';
+
+export const routes: Routes = [
+  {
+    path: '',
+    pathMatch: 'full',
+    title: 'CineWeave — cinematic AI video on your own GPUs',
+    loadComponent: () => import('./landing/landing.page').then((m) => m.LandingPage),
+  },
+  {
+    path: 'sign-in',
+    title: 'Sign in · CineWeave',
+    canActivate: [signedOutGuard],
+    data: { mode: 'sign-in' },
+    loadComponent: () => import('./auth/sign-in.page').then((m) => m.SignInPage),
+  },
+  {
+    path: 'sign-up',
+    title: 'Create your account · CineWeave',
+    canActivate: [signedOutGuard],
+    data: { mode: 'sign-up' },
+    loadComponent: () => import('./auth/sign-in.page').then((m) => m.SignInPage),
+  },
+  {
+    path: 'auth/callback',
+    title: 'Signing in · CineWeave',
+    loadComponent: () => import('./auth/oidc-callback.page').then((m) => m.OidcCallbackPage),
+  },
+  {
+    path: 'dashboard',
+    title: 'Dashboard · CineWeave',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./dashboard/dashboard.page').then((m) => m.DashboardPage),
+  },
+  {
+    path: 'create',
+    title: 'Create a video · CineWeave',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./create/create.page').then((m) => m.CreatePage),
+  },
+  {
+    path: 'jobs',
+    canActivate: [signedInGuard],
+    loadChildren: () => import('./jobs/jobs.routes').then((m) => m.JOBS_ROUTES),
+  },
+  {
+    path: 'account',
+    title: 'Account · CineWeave',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./account/account.page').then((m) => m.AccountPage),
+  },
+  {
+    path: 'admin',
+    title: 'Admin · CineWeave',
+    canActivate: [adminGuard],
+    loadComponent: () => import('./admin/admin.page').then((m) => m.AdminPage),
+  },
+  {
+    path: '**',
+    title: 'Not found · CineWeave',
+    loadComponent: () => import('./landing/not-found.page').then((m) => m.NotFoundPage),
+  },
+];

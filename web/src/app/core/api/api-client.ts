@@ -1,0 +1,87 @@
+import { Injectable, InjectionToken, inject } from '@angular/core';
+import { AuthTokens } from '../auth/auth-tokens';
+import { RUNTIME_CONFIG } from '../config/runtime-config';
+import { ApiError } from './api-error';
+
+/** `fetch`, injectable so tests hand in a fake and the SSE reader shares the same one. */
+export const FETCH = new InjectionToken<typeof fetch>('FETCH', {
+  providedIn: 'root',
+  factory: () => globalThis.fetch.bind(globalThis),
+});
+
+export type QueryValue = string | number | boolean | null | undefined;
+
+export interface RequestOptions {
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Public routes (config, plans) are called without a token. */
+  anonymous?: boolean;
+}
+
+/** Thin JSON-over-fetch client: base URL, bearer token, problem+json errors. */
+@Injectable({ providedIn: 'root' })
+export class ApiClient {
+  private readonly fetchFn = inject(FETCH);
+  private readonly tokens = inject(AuthTokens);
+  private readonly baseUrl = inject(RUNTIME_CONFIG).apiBaseUrl;
+
+  url(path: string, query: Record<string, QueryValue> = {}): string {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+    }
+    const search = params.toString();
+    return `${this.baseUrl}${path}${search ? `?${search}` : ''}`;
+  }
+
+  get<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('GET', path, options);
+  }
+
+  post<T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('POST', path, { ...options, body });
+  }
+
+  delete<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('DELETE', path, options);
+  }
+
+  /** Headers every authenticated call carries; also used by the event stream. */
+  async authHeaders(): Promise<Record<string, string>> {
+    const authorization = await this.tokens.authorization();
+    return authorization ? { authorization } : {};
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = this.url(path, options.query);
+    const headers: Record<string, string> = {
+      accept: 'application/json, application/problem+json',
+      ...(options.anonymous ? {} : await this.authHeaders()),
+      ...options.headers,
+    };
+    let body: BodyInit | undefined;
+    if (options.body instanceof FormData) {
+      body = options.body;
+    } else if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    }
+
+    let response: Response;
+    try {
+      response = await this.fetchFn(url, { method, headers, body, signal: options.signal });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      throw ApiError.network(url);
+    }
+
+    if (!response.ok) {
+      if (response.status === 401 && !options.anonymous) this.tokens.markExpired();
+      throw await ApiError.fromResponse(response);
+    }
+    if (response.status === 204 || response.headers.get('content-length') === '0') return undefined as T;
+    return (await response.json()) as T;
+  }
+}

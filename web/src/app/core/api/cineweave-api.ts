@@ -1,0 +1,124 @@
+import { Injectable, inject } from '@angular/core';
+import type { CreateJobRequest, JobStatus, Resolution } from '@cineweave/contracts';
+import { ApiClient } from './api-client';
+import type {
+  AdminStats,
+  AdminUser,
+  ApiKey,
+  CreatedApiKey,
+  CreditsSummary,
+  GrantCreditsRequest,
+  Job,
+  LedgerEntry,
+  Me,
+  Page,
+  Plan,
+  PublicConfig,
+  Quote,
+  Upload,
+} from './api-types';
+
+export interface JobListQuery {
+  status?: JobStatus | null;
+  cursor?: string | null;
+  limit?: number;
+}
+
+/** Every API route the portal calls, in one place, typed with the shared contracts. */
+@Injectable({ providedIn: 'root' })
+export class CineweaveApi {
+  private readonly client = inject(ApiClient);
+
+  config(): Promise<PublicConfig> {
+    return this.client.get('/v1/config', { anonymous: true });
+  }
+
+  async plans(): Promise<Plan[]> {
+    return listItems(await this.client.get<Plan[] | Page<Plan>>('/v1/plans', { anonymous: true }));
+  }
+
+  initUser(): Promise<unknown> {
+    return this.client.post('/v1/users/init');
+  }
+
+  me(): Promise<Me> {
+    return this.client.get('/v1/me');
+  }
+
+  credits(): Promise<CreditsSummary> {
+    return this.client.get('/v1/credits');
+  }
+
+  ledger(cursor?: string | null, limit = 20): Promise<Page<LedgerEntry>> {
+    return this.client.get('/v1/credits/ledger', { query: { cursor, limit } });
+  }
+
+  quote(resolution: Resolution, durationSeconds: number, signal?: AbortSignal): Promise<Quote> {
+    return this.client.get('/v1/pricing/quote', { query: { resolution, durationSeconds }, signal });
+  }
+
+  upload(file: File): Promise<Upload> {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return this.client.post('/v1/uploads', form);
+  }
+
+  createJob(request: CreateJobRequest, idempotencyKey: string): Promise<Job> {
+    return this.client.post('/v1/jobs', request, { headers: { 'idempotency-key': idempotencyKey } });
+  }
+
+  jobs(query: JobListQuery = {}): Promise<Page<Job>> {
+    return this.client.get('/v1/jobs', {
+      query: { status: query.status, cursor: query.cursor, limit: query.limit ?? 24 },
+    });
+  }
+
+  job(id: string): Promise<Job> {
+    return this.client.get(`/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  cancelJob(id: string): Promise<Job> {
+    return this.client.post(`/v1/jobs/${encodeURIComponent(id)}/cancel`);
+  }
+
+  async apiKeys(): Promise<ApiKey[]> {
+    return listItems(await this.client.get<ApiKey[] | Page<ApiKey>>('/v1/api-keys'));
+  }
+
+  createApiKey(name: string): Promise<CreatedApiKey> {
+    return this.client.post('/v1/api-keys', { name });
+  }
+
+  revokeApiKey(id: string): Promise<void> {
+    return this.client.delete(`/v1/api-keys/${encodeURIComponent(id)}`);
+  }
+
+  adminUsers(cursor?: string | null, search?: string): Promise<Page<AdminUser>> {
+    return this.client.get('/v1/admin/users', { query: { cursor, search, limit: 50 } });
+  }
+
+  grantCredits(request: GrantCreditsRequest): Promise<unknown> {
+    return this.client.post('/v1/admin/credits/grant', request);
+  }
+
+  adminJobs(query: JobListQuery = {}): Promise<Page<Job>> {
+    return this.client.get('/v1/admin/jobs', {
+      query: { status: query.status, cursor: query.cursor, limit: query.limit ?? 50 },
+    });
+  }
+
+  adminStats(): Promise<AdminStats> {
+    return this.client.get('/v1/admin/stats');
+  }
+
+  /** Media links of a job: used as given when absolute (presigned), else resolved against the API. */
+  mediaUrl(url: string | null | undefined): string | null {
+    if (!url) return null;
+    return /^(https?:|blob:|data:)/.test(url) ? url : this.client.url(url);
+  }
+}
+
+/** Lists come back as a bare array or as a page; the portal only needs the items. */
+function listItems<T>(value: T[] | Page<T>): T[] {
+  return Array.isArray(value) ? value : (value?.items ?? []);
+}

@@ -1,0 +1,127 @@
+import { Injectable, computed, inject, signal } from '@angular/core';
+import { errorMessage } from '../api/api-error';
+import type { Me } from '../api/api-types';
+import { FETCH } from '../api/api-client';
+import { CineweaveApi } from '../api/cineweave-api';
+import { PlatformConfigStore } from '../config/platform-config.store';
+import type { AuthProvider } from './auth-provider';
+import { AuthTokens } from './auth-tokens';
+import { ClerkAuthProvider } from './clerk-auth.provider';
+import { DevAuthProvider } from './dev-auth.provider';
+import { OidcAuthProvider } from './oidc-auth.provider';
+
+export type SessionStatus = 'starting' | 'signed-out' | 'signed-in' | 'unavailable';
+
+/**
+ * Who is signed in. Learns the sign-in mode from the API, restores an earlier session, and
+ * makes sure the account exists (`POST /v1/users/init` is idempotent) before anything asks for it.
+ */
+@Injectable({ providedIn: 'root' })
+export class SessionStore {
+  private readonly api = inject(CineweaveApi);
+  private readonly platform = inject(PlatformConfigStore);
+  private readonly tokens = inject(AuthTokens);
+  private readonly fetchFn = inject(FETCH);
+
+  private readonly statusState = signal<SessionStatus>('starting');
+  private readonly meState = signal<Me | null>(null);
+  private readonly errorState = signal<string | null>(null);
+  private readonly providerState = signal<AuthProvider | null>(null);
+  private started: Promise<void> | null = null;
+
+  readonly status = this.statusState.asReadonly();
+  readonly me = this.meState.asReadonly();
+  readonly error = this.errorState.asReadonly();
+  readonly provider = this.providerState.asReadonly();
+  readonly signedIn = computed(() => this.statusState() === 'signed-in');
+  readonly isAdmin = computed(() => {
+    const me = this.meState();
+    return me?.role === 'admin' || (me?.roles ?? []).includes('admin');
+  });
+  readonly displayName = computed(() => {
+    const me = this.meState();
+    return me?.displayName || me?.email || me?.id || '';
+  });
+
+  /** Resolves once the session is known (signed in, signed out or API unavailable). */
+  start(): Promise<void> {
+    this.started ??= this.boot();
+    return this.started;
+  }
+
+  async signInDev(userId: string, admin: boolean): Promise<void> {
+    const provider = this.providerState();
+    if (!(provider instanceof DevAuthProvider)) throw new Error('Local sign-in is not enabled on this deployment.');
+    provider.signIn(userId, admin);
+    this.tokens.use(provider);
+    await this.establish();
+  }
+
+  /** Called once an OIDC redirect or a Clerk component has produced a session. */
+  async refresh(): Promise<void> {
+    const provider = this.providerState();
+    this.tokens.use(provider);
+    if (provider && (await provider.getToken())) await this.establish();
+    else this.signedOut();
+  }
+
+  async signOut(): Promise<void> {
+    await this.providerState()?.signOut();
+    this.signedOut();
+  }
+
+  private async boot(): Promise<void> {
+    const config = await this.platform.load();
+    if (!config) {
+      this.errorState.set(this.platform.error());
+      this.statusState.set('unavailable');
+      return;
+    }
+    try {
+      const provider = this.createProvider(config.authMode, config);
+      this.providerState.set(provider);
+      this.tokens.use(provider);
+      if (await provider.init()) await this.establish();
+      else this.signedOut();
+    } catch (error) {
+      this.errorState.set(errorMessage(error));
+      this.statusState.set('unavailable');
+    }
+  }
+
+  private async establish(): Promise<void> {
+    try {
+      await this.api.initUser();
+      this.meState.set(await this.api.me());
+      this.errorState.set(null);
+      this.statusState.set('signed-in');
+    } catch (error) {
+      this.errorState.set(errorMessage(error));
+      this.signedOut();
+      throw error;
+    }
+  }
+
+  private signedOut(): void {
+    this.meState.set(null);
+    this.statusState.set('signed-out');
+  }
+
+  private createProvider(
+    mode: string,
+    config: { clerkPublishableKey?: string; oidc?: { issuer: string; clientId: string } },
+  ): AuthProvider {
+    switch (mode) {
+      case 'dev':
+        return new DevAuthProvider();
+      case 'oidc':
+        if (!config.oidc) throw new Error('The API is in OIDC mode but did not say which identity provider to use.');
+        return new OidcAuthProvider(config.oidc, this.fetchFn);
+      case 'clerk':
+        if (!config.clerkPublishableKey) throw new Error('The API is in Clerk mode but sent no publishable key.');
+        return new ClerkAuthProvider(config.clerkPublishableKey, () => void this.refresh().catch(() => undefined));
+      default:
+        throw new Error(`The API reported an unknown sign-in mode "${mode}".`);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { Injectable, inject } from '@angular/core';
+import {
+  JobCompletedEventSchema,
+  JobFailedEventSchema,
+  JobProgressEventSchema,
+  JobStatusEventSchema,
+  type JobCompletedEvent,
+  type JobFailedEvent,
+  type JobProgressEvent,
+  type JobStatusEvent,
+} from '@cineweave/contracts';
+import { Observable } from 'rxjs';
+import { ApiClient, FETCH } from '../api/api-client';
+import { ApiError } from '../api/api-error';
+import { SseParser, type ServerSentEvent } from './sse-parser';
+
+export type JobEvent =
+  | { type: 'status'; data: JobStatusEvent }
+  | { type: 'progress'; data: JobProgressEvent }
+  | { type: 'completed'; data: JobCompletedEvent }
+  | { type: 'failed'; data: JobFailedEvent };
+
+const SCHEMAS = {
+  status: JobStatusEventSchema,
+  progress: JobProgressEventSchema,
+  completed: JobCompletedEventSchema,
+  failed: JobFailedEventSchema,
+} as const;
+
+/** Reconnection delays; the stream resumes with Last-Event-ID and the API replays the current state. */
+export const RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000];
+
+/**
+ * Live events of one job (`GET /v1/jobs/:id/events`). EventSource cannot send an Authorization
+ * header, so the stream is read with fetch and parsed here; this is the only place that does it.
+ * The observable completes after `completed` or `failed`, and reconnects on a dropped connection.
+ */
+@Injectable({ providedIn: 'root' })
+export class JobEventStream {
+  private readonly fetchFn = inject(FETCH);
+  private readonly client = inject(ApiClient);
+
+  watch(jobId: string): Observable<JobEvent> {
+    return new Observable<JobEvent>((subscriber) => {
+      const abort = new AbortController();
+      let lastEventId: string | null = null;
+      let retryMs: number | null = null;
+
+      const run = async () => {
+        for (let attempt = 0; !abort.signal.aborted; attempt++) {
+          try {
+            const parser = new SseParser();
+            const finished = await this.read(jobId, lastEventId, abort.signal, parser, (event) => {
+              attempt = 0;
+              subscriber.next(event);
+            });
+            if (parser.retry !== null) retryMs = parser.retry;
+            lastEventId = parser.lastEventId ?? lastEventId;
+            if (finished) {
+              subscriber.complete();
+              return;
+            }
+          } catch (error) {
+            if (abort.signal.aborted) return;
+            // A 4xx will not get better by retrying (the job is gone or not ours).
+            if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429) {
+              subscriber.error(error);
+              return;
+            }
+          }
+          const delay = retryMs ?? RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)];
+          await sleep(delay, abort.signal);
+        }
+      };
+
+      void run();
+      return () => abort.abort();
+    });
+  }
+
+  /** Reads one connection; true when the job reached its end. */
+  private async read(
+    jobId: string,
+    lastEventId: string | null,
+    signal: AbortSignal,
+    parser: SseParser,
+    emit: (event: JobEvent) => void,
+  ): Promise<boolean> {
+    const headers: Record<string, string> = { accept: 'text/event-stream', ...(await this.client.authHeaders()) };
+    if (lastEventId) headers['last-event-id'] = lastEventId;
+    const response = await this.fetchFn(this.client.url(`/v1/jobs/${encodeURIComponent(jobId)}/events`), {
+      headers,
+      signal,
+      cache: 'no-store',
+    });
+    if (!response.ok) throw await ApiError.fromResponse(response);
+    if (!response.body) throw new Error('The event stream has no body.');
+
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return false;
+        for (const raw of parser.push(value)) {
+          const event = toJobEvent(raw);
+          if (!event) continue;
+          emit(event);
+          if (event.type === 'completed' || event.type === 'failed') return true;
+        }
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+}
+
+/** A known event with a payload matching its contract, or null (unknown events are skipped). */
+export function toJobEvent(raw: ServerSentEvent): JobEvent | null {
+  if (!(raw.event in SCHEMAS)) return null;
+  const type = raw.event as keyof typeof SCHEMAS;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.data);
+  } catch {
+    return null;
+  }
+  const parsed = SCHEMAS[type].safeParse(json);
+  return parsed.success ? ({ type, data: parsed.data } as JobEvent) : null;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,55 @@
+import { ChangeDetectionStrategy, Component, effect, inject, signal } from '@angular/core';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { filter } from 'rxjs';
+import { LogoComponent } from '../../shared/ui/logo.component';
+import { SessionStore } from '../auth/session.store';
+import { AuthTokens } from '../auth/auth-tokens';
+import { CreditsStore } from '../credits/credits.store';
+import { formatNumber } from '../format/format';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+
+@Component({
+  selector: 'cw-shell',
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, LogoComponent],
+  templateUrl: './shell.component.html',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ShellComponent {
+  protected readonly session = inject(SessionStore);
+  protected readonly credits = inject(CreditsStore);
+  protected readonly tokens = inject(AuthTokens);
+  private readonly router = inject(Router);
+  protected readonly menuOpen = signal(false);
+  protected readonly formatNumber = formatNumber;
+  protected readonly year = new Date().getFullYear();
+
+  protected readonly links = [
+    { path: '/dashboard', label: 'Dashboard' },
+    { path: '/create', label: 'Create' },
+    { path: '/jobs', label: 'My videos' },
+    { path: '/account', label: 'Account' },
+  ];
+
+  constructor() {
+    void this.session.start();
+    effect(() => {
+      if (this.session.signedIn()) this.credits.startPolling();
+      else this.credits.clear();
+    });
+    this.router.events
+      .pipe(
+        filter((event) => event instanceof NavigationEnd),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => this.menuOpen.set(false));
+  }
+
+  protected async signOut(): Promise<void> {
+    await this.session.signOut();
+    await this.router.navigateByUrl('/');
+  }
+
+  protected signInAgain(): void {
+    void this.router.navigate(['/sign-in'], { queryParams: { returnUrl: this.router.url } });
+  }
+}

@@ -1,0 +1,320 @@
+import { DestroyRef, Injectable, computed, effect, inject, signal } from '@angular/core';
+import {
+  JOB_DEFAULTS,
+  JOB_LIMITS,
+  NegativePromptSchema,
+  PromptSchema,
+  type CreateJobRequest,
+  type Resolution,
+} from '@cineweave/contracts';
+import { ApiError, errorMessage } from '../core/api/api-error';
+import type { Job, Upload } from '../core/api/api-types';
+import { CineweaveApi } from '../core/api/cineweave-api';
+import { CreditsStore } from '../core/credits/credits.store';
+import { formatCredits } from '../core/format/format';
+import { checkImageFile, checkImageSize, readImageSize } from './image-check';
+
+export type Orientation = 'landscape' | 'portrait';
+export type Quality = 'hd' | 'draft';
+export type CreateField = 'prompt' | 'negativePrompt' | 'image' | 'durationSeconds' | 'seed' | 'steps' | 'guidanceScale' | 'resolution';
+
+const RESOLUTION_BY: Record<Quality, Record<Orientation, Resolution>> = {
+  hd: { landscape: '1280x704', portrait: '704x1280' },
+  draft: { landscape: '640x352', portrait: '352x640' },
+};
+
+/** Which form field an API error path belongs to. */
+const FIELD_OF: Record<string, CreateField> = {
+  prompt: 'prompt',
+  negativePrompt: 'negativePrompt',
+  imageUploadId: 'image',
+  file: 'image',
+  image: 'image',
+  durationSeconds: 'durationSeconds',
+  seed: 'seed',
+  steps: 'steps',
+  guidanceScale: 'guidanceScale',
+  resolution: 'resolution',
+};
+
+export function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0];
+}
+
+interface ImageState {
+  file: File;
+  previewUrl: string;
+  upload: Upload | null;
+  uploading: boolean;
+}
+
+/** The create form: its values, the live quote, client checks, upload, and submission. */
+@Injectable()
+export class CreateStore {
+  private readonly api = inject(CineweaveApi);
+  private readonly credits = inject(CreditsStore);
+
+  private readonly promptState = signal('');
+  private readonly negativePromptState = signal('');
+  private readonly orientationState = signal<Orientation>('landscape');
+  private readonly qualityState = signal<Quality>('hd');
+  private readonly durationState = signal<number>(JOB_DEFAULTS.durationSeconds);
+  private readonly seedState = signal<number>(randomSeed());
+  private readonly keepSeedState = signal(false);
+  private readonly stepsState = signal<number>(JOB_DEFAULTS.steps);
+  private readonly guidanceState = signal<number>(JOB_DEFAULTS.guidanceScale);
+  private readonly imageState = signal<ImageState | null>(null);
+  private readonly quoteState = signal<{ key: string; credits: number } | null>(null);
+  private readonly quoteErrorState = signal<string | null>(null);
+  private readonly submittingState = signal(false);
+  private readonly serverErrors = signal<Partial<Record<CreateField, string>>>({});
+  private readonly formErrorState = signal<ApiError | null>(null);
+  private idempotency: { body: string; key: string } | null = null;
+
+  readonly prompt = this.promptState.asReadonly();
+  readonly negativePrompt = this.negativePromptState.asReadonly();
+  readonly orientation = this.orientationState.asReadonly();
+  readonly quality = this.qualityState.asReadonly();
+  readonly durationSeconds = this.durationState.asReadonly();
+  readonly seed = this.seedState.asReadonly();
+  readonly keepSeed = this.keepSeedState.asReadonly();
+  readonly steps = this.stepsState.asReadonly();
+  readonly guidanceScale = this.guidanceState.asReadonly();
+  readonly image = this.imageState.asReadonly();
+  readonly submitting = this.submittingState.asReadonly();
+  readonly formError = computed(() => this.formErrorState()?.detail ?? null);
+  readonly insufficientCreditsError = computed(() => this.formErrorState()?.status === 402);
+  readonly limits = JOB_LIMITS;
+
+  readonly resolution = computed(() => RESOLUTION_BY[this.qualityState()][this.orientationState()]);
+  private readonly quoteKey = computed(() => `${this.resolution()}/${this.durationState()}`);
+  /** The price for the current settings; null while it is being worked out. */
+  readonly price = computed(() => {
+    const quote = this.quoteState();
+    return quote && quote.key === this.quoteKey() ? quote.credits : null;
+  });
+  readonly quoteError = this.quoteErrorState.asReadonly();
+  readonly available = this.credits.available;
+
+  /** Problems found before anything is sent, by field. */
+  private readonly clientErrors = computed(() => {
+    const errors: Partial<Record<CreateField, string>> = {};
+    const prompt = PromptSchema.safeParse(this.promptState());
+    if (!prompt.success && this.promptState().length > 0) errors.prompt = prompt.error.issues[0].message;
+    const negative = NegativePromptSchema.safeParse(this.negativePromptState());
+    if (!negative.success) errors.negativePrompt = negative.error.issues[0].message;
+    const { seed, steps, guidanceScale, durationSeconds } = JOB_LIMITS;
+    if (!inRange(this.seedState(), seed, true)) errors.seed = `Seed must be a whole number from ${seed.min} to ${seed.max}.`;
+    if (!inRange(this.stepsState(), steps, true)) errors.steps = `Steps must be a whole number from ${steps.min} to ${steps.max}.`;
+    if (!inRange(this.guidanceState(), guidanceScale, false))
+      errors.guidanceScale = `Guidance must be between ${guidanceScale.min} and ${guidanceScale.max}.`;
+    if (!inRange(this.durationState(), durationSeconds, true))
+      errors.durationSeconds = `Duration must be ${durationSeconds.min} to ${durationSeconds.max} seconds.`;
+    return errors;
+  });
+
+  /** Client checks first, then what the API said about the last attempt. */
+  readonly fieldErrors = computed(() => ({ ...this.serverErrors(), ...this.clientErrors() }));
+
+  /** Why the create button is disabled, in words; null when it may be pressed. */
+  readonly blockedReason = computed<string | null>(() => {
+    if (this.submittingState()) return 'Creating your video…';
+    if (this.promptState().trim().length === 0) return 'Describe the video you want in the prompt.';
+    if (Object.keys(this.clientErrors()).length > 0) return 'Fix the highlighted fields first.';
+    const image = this.imageState();
+    if (image?.uploading) return 'Wait for the image to finish uploading.';
+    if (image && !image.upload) return 'The image did not upload: remove it or choose another.';
+    const price = this.price();
+    if (price === null) return this.quoteErrorState() ? 'The price could not be worked out.' : 'Working out the price…';
+    const available = this.available();
+    if (available === null) return 'Loading your credits…';
+    if (price > available) {
+      return `Not enough credits: this video costs ${formatCredits(price)} and you have ${formatCredits(available)} available.`;
+    }
+    return null;
+  });
+
+  readonly request = computed<CreateJobRequest>(() => {
+    const negativePrompt = this.negativePromptState().trim();
+    const upload = this.imageState()?.upload;
+    return {
+      prompt: this.promptState().trim(),
+      ...(negativePrompt ? { negativePrompt } : {}),
+      ...(upload ? { imageUploadId: upload.id } : {}),
+      resolution: this.resolution(),
+      durationSeconds: this.durationState(),
+      seed: this.seedState(),
+      steps: this.stepsState(),
+      guidanceScale: this.guidanceState(),
+    };
+  });
+
+  constructor() {
+    const destroyRef = inject(DestroyRef);
+    // Re-quote whenever size or length changes; a short pause keeps a dragged slider from flooding the API.
+    effect((onCleanup) => {
+      const resolution = this.resolution();
+      const duration = this.durationState();
+      const key = this.quoteKey();
+      if (!inRange(duration, JOB_LIMITS.durationSeconds, true)) return;
+      const abort = new AbortController();
+      const timer = setTimeout(() => void this.fetchQuote(resolution, duration, key, abort.signal), 200);
+      onCleanup(() => {
+        clearTimeout(timer);
+        abort.abort();
+      });
+    });
+    destroyRef.onDestroy(() => {
+      const image = this.imageState();
+      if (image) URL.revokeObjectURL(image.previewUrl);
+    });
+  }
+
+  setPrompt(value: string): void {
+    this.promptState.set(value);
+    this.clearServerError('prompt');
+  }
+  setNegativePrompt(value: string): void {
+    this.negativePromptState.set(value);
+    this.clearServerError('negativePrompt');
+  }
+  setOrientation(value: Orientation): void {
+    this.orientationState.set(value);
+    this.clearServerError('resolution');
+  }
+  setQuality(value: Quality): void {
+    this.qualityState.set(value);
+    this.clearServerError('resolution');
+  }
+  setDuration(value: number): void {
+    this.durationState.set(value);
+    this.clearServerError('durationSeconds');
+  }
+  setSeed(value: number): void {
+    this.seedState.set(value);
+    this.clearServerError('seed');
+  }
+  rollSeed(): void {
+    this.setSeed(randomSeed());
+  }
+  setKeepSeed(value: boolean): void {
+    this.keepSeedState.set(value);
+  }
+  setSteps(value: number): void {
+    this.stepsState.set(value);
+    this.clearServerError('steps');
+  }
+  setGuidance(value: number): void {
+    this.guidanceState.set(value);
+    this.clearServerError('guidanceScale');
+  }
+
+  /** Fills the form from an earlier job ("copy settings to a new job"). */
+  copyFrom(job: Job): void {
+    this.promptState.set(job.prompt);
+    this.negativePromptState.set(job.negativePrompt ?? '');
+    const [width, height] = job.resolution.split('x').map(Number);
+    this.orientationState.set(width >= height ? 'landscape' : 'portrait');
+    this.qualityState.set(Math.max(width, height) >= 1280 ? 'hd' : 'draft');
+    this.durationState.set(job.durationSeconds);
+    if (job.seed !== null && job.seed !== undefined) {
+      this.seedState.set(job.seed);
+      this.keepSeedState.set(true);
+    }
+    this.stepsState.set(job.steps);
+    this.guidanceState.set(job.guidanceScale);
+  }
+
+  async chooseImage(file: File): Promise<void> {
+    this.removeImage();
+    const problem = checkImageFile(file);
+    if (problem) {
+      this.serverErrors.update((errors) => ({ ...errors, image: problem }));
+      return;
+    }
+    const size = await readImageSize(file);
+    const sizeProblem = size ? checkImageSize(size.width, size.height) : null;
+    if (sizeProblem) {
+      this.serverErrors.update((errors) => ({ ...errors, image: sizeProblem }));
+      return;
+    }
+    const state: ImageState = { file, previewUrl: URL.createObjectURL(file), upload: null, uploading: true };
+    this.imageState.set(state);
+    this.clearServerError('image');
+    try {
+      const upload = await this.api.upload(file);
+      if (this.imageState()?.file === file) this.imageState.set({ ...state, upload, uploading: false });
+    } catch (error) {
+      if (this.imageState()?.file !== file) return;
+      this.imageState.set({ ...state, uploading: false });
+      const messages = error instanceof ApiError ? error.fieldMessages() : {};
+      this.serverErrors.update((errors) => ({ ...errors, image: messages['file'] ?? messages['image'] ?? errorMessage(error) }));
+    }
+  }
+
+  removeImage(): void {
+    const image = this.imageState();
+    if (image) URL.revokeObjectURL(image.previewUrl);
+    this.imageState.set(null);
+    this.clearServerError('image');
+  }
+
+  /** Submits the job; resolves with it, or null when the API refused (errors are then on the form). */
+  async submit(): Promise<Job | null> {
+    if (this.blockedReason()) return null;
+    const request = this.request();
+    const body = JSON.stringify(request);
+    // The same key for a retry of the same body, so a double click or a lost response never makes two jobs.
+    if (this.idempotency?.body !== body) this.idempotency = { body, key: crypto.randomUUID() };
+    this.submittingState.set(true);
+    this.formErrorState.set(null);
+    this.serverErrors.set({});
+    try {
+      const job = await this.api.createJob(request, this.idempotency.key);
+      this.idempotency = null;
+      if (!this.keepSeedState()) this.seedState.set(randomSeed());
+      void this.credits.refresh();
+      return job;
+    } catch (error) {
+      const apiError =
+        error instanceof ApiError ? error : new ApiError(0, null, errorMessage(error));
+      const byField: Partial<Record<CreateField, string>> = {};
+      for (const [path, message] of Object.entries(apiError.fieldMessages())) {
+        const field = FIELD_OF[path.split('.')[0]];
+        if (field) byField[field] ??= message;
+      }
+      this.serverErrors.set(byField);
+      this.formErrorState.set(apiError);
+      if (apiError.status === 402) void this.credits.refresh();
+      return null;
+    } finally {
+      this.submittingState.set(false);
+    }
+  }
+
+  private async fetchQuote(resolution: Resolution, duration: number, key: string, signal: AbortSignal): Promise<void> {
+    try {
+      const { credits } = await this.api.quote(resolution, duration, signal);
+      this.quoteState.set({ key, credits });
+      this.quoteErrorState.set(null);
+    } catch (error) {
+      if (signal.aborted) return;
+      this.quoteErrorState.set(errorMessage(error));
+    }
+  }
+
+  private clearServerError(field: CreateField): void {
+    if (this.serverErrors()[field]) {
+      this.serverErrors.update((errors) => {
+        const next = { ...errors };
+        delete next[field];
+        return next;
+      });
+    }
+    if (this.formErrorState()) this.formErrorState.set(null);
+  }
+}
+
+function inRange(value: number, { min, max }: { min: number; max: number }, integer: boolean): boolean {
+  return Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
+}

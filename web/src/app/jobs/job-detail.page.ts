@@ -1,0 +1,71 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { DecimalPipe } from '@angular/common';
+import { Router, RouterLink } from '@angular/router';
+import { formatCredits, formatDateTime, formatDuration, formatRelativeTime, resolutionLabel } from '../core/format/format';
+import { AlertComponent } from '../shared/ui/alert.component';
+import { EmptyStateComponent } from '../shared/ui/empty-state.component';
+import { ProgressBarComponent } from '../shared/ui/progress-bar.component';
+import { SpinnerComponent } from '../shared/ui/spinner.component';
+import { StatusBadgeComponent } from '../shared/ui/status-badge.component';
+import { JobDetailStore } from './job-detail.store';
+
+@Component({
+  selector: 'cw-job-detail-page',
+  imports: [DecimalPipe, RouterLink, AlertComponent, EmptyStateComponent, ProgressBarComponent, SpinnerComponent, StatusBadgeComponent],
+  providers: [JobDetailStore],
+  templateUrl: './job-detail.page.html',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class JobDetailPage {
+  protected readonly store = inject(JobDetailStore);
+  private readonly router = inject(Router);
+
+  readonly id = input.required<string>();
+
+  protected readonly confirmingCancel = signal(false);
+  protected readonly copied = signal(false);
+  protected readonly formatCredits = formatCredits;
+  protected readonly formatDuration = formatDuration;
+  protected readonly formatDateTime = formatDateTime;
+  protected readonly formatRelativeTime = formatRelativeTime;
+  protected readonly resolutionLabel = resolutionLabel;
+
+  protected readonly stepText = computed(() => {
+    const job = this.store.job();
+    if (!job?.totalSteps) return '';
+    return `Step ${job.step ?? 0} of ${job.totalSteps}`;
+  });
+  protected readonly portrait = computed(() => {
+    const job = this.store.job();
+    if (!job) return false;
+    const [width, height] = job.resolution.split('x').map(Number);
+    return height > width;
+  });
+  protected readonly downloadName = computed(() => `cineweave-${this.store.job()?.id.slice(0, 8) ?? 'video'}.mp4`);
+
+  constructor() {
+    effect(() => {
+      const id = this.id();
+      untracked(() => void this.store.load(id));
+    });
+  }
+
+  protected copySettings(): void {
+    void this.router.navigate(['/create'], { queryParams: { from: this.id() } });
+  }
+
+  protected async cancel(): Promise<void> {
+    this.confirmingCancel.set(false);
+    await this.store.cancel();
+  }
+
+  protected async copySeed(seed: number): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(String(seed));
+      this.copied.set(true);
+      setTimeout(() => this.copied.set(false), 2000);
+    } catch {
+      // Clipboard refused (insecure origin): the seed is on screen to copy by hand.
+    }
+  }
+}

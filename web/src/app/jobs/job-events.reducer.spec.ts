@@ -1,0 +1,48 @@
+import type { Job } from '../core/api/api-types';
+import { applyJobEvent } from './job-events.reducer';
+
+const ID = '6f1c1f9e-8f0a-4b8e-9d55-0a4a7c2b9e11';
+const queued: Job = {
+  id: ID,
+  status: 'queued',
+  prompt: 'a fox',
+  resolution: '1280x704',
+  durationSeconds: 5,
+  fps: 24,
+  steps: 50,
+  guidanceScale: 5,
+  model: 'wan2.2-ti2v-5b',
+  creditsReserved: 50,
+  createdAt: '2026-01-01T00:00:00Z',
+};
+
+describe('applyJobEvent', () => {
+  it('should show the queue position when a status event arrives', () => {
+    const job = applyJobEvent(queued, { type: 'status', data: { jobId: ID, status: 'queued', queuePosition: 3 } });
+    expect(job.queuePosition).toBe(3);
+  });
+
+  it('should mark the job running with step and ETA when progress arrives', () => {
+    const job = applyJobEvent(queued, {
+      type: 'progress',
+      data: { jobId: ID, step: 10, totalSteps: 50, percent: 20, etaSeconds: 80, queuePosition: null },
+    });
+    expect(job).toMatchObject({ status: 'running', step: 10, totalSteps: 50, progress: 20, etaSeconds: 80 });
+  });
+
+  it('should keep the video and charged credits when the job completes', () => {
+    const job = applyJobEvent(queued, {
+      type: 'completed',
+      data: { jobId: ID, status: 'succeeded', creditsCharged: 50, videoUrl: 'https://s3/v.mp4', thumbnailUrl: 'https://s3/t.jpg' },
+    });
+    expect(job).toMatchObject({ status: 'succeeded', progress: 100, creditsCharged: 50, videoUrl: 'https://s3/v.mp4' });
+  });
+
+  it('should keep the reason and released credits when the job fails', () => {
+    const job = applyJobEvent(queued, {
+      type: 'failed',
+      data: { jobId: ID, status: 'failed', reason: 'GPU out of memory', creditsReleased: 50 },
+    });
+    expect(job).toMatchObject({ status: 'failed', failureReason: 'GPU out of memory', creditsReleased: 50 });
+  });
+});

@@ -1,0 +1,53 @@
+import type { Job } from '../core/api/api-types';
+import type { JobEvent } from '../core/events/job-event-stream';
+
+/** A job as last seen, plus the progress only the event stream knows. */
+export interface LiveJob extends Job {
+  step?: number | null;
+  totalSteps?: number | null;
+  etaSeconds?: number | null;
+}
+
+/** Folds one server-sent event into the job the page shows. */
+export function applyJobEvent(job: LiveJob, event: JobEvent): LiveJob {
+  switch (event.type) {
+    case 'status':
+      return {
+        ...job,
+        status: event.data.status,
+        queuePosition: event.data.queuePosition,
+        message: event.data.message ?? job.message,
+      };
+    case 'progress':
+      return {
+        ...job,
+        // Progress only flows while a worker renders the job.
+        status: 'running',
+        step: event.data.step,
+        totalSteps: event.data.totalSteps,
+        progress: event.data.percent,
+        etaSeconds: event.data.etaSeconds,
+        queuePosition: event.data.queuePosition,
+      };
+    case 'completed':
+      return {
+        ...job,
+        status: 'succeeded',
+        progress: 100,
+        etaSeconds: null,
+        queuePosition: null,
+        creditsCharged: event.data.creditsCharged,
+        videoUrl: event.data.videoUrl,
+        thumbnailUrl: event.data.thumbnailUrl,
+      };
+    case 'failed':
+      return {
+        ...job,
+        status: event.data.status,
+        etaSeconds: null,
+        queuePosition: null,
+        failureReason: event.data.reason,
+        creditsReleased: event.data.creditsReleased,
+      };
+  }
+}

@@ -1,0 +1,62 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import type { Job } from '../../core/api/api-types';
+import { CineweaveApi } from '../../core/api/cineweave-api';
+import { formatRelativeTime, resolutionLabel } from '../../core/format/format';
+import { ProgressBarComponent } from './progress-bar.component';
+import { StatusBadgeComponent } from './status-badge.component';
+
+/** One job as a poster in a gallery: thumbnail when ready, live status otherwise. */
+@Component({
+  selector: 'cw-job-card',
+  imports: [RouterLink, StatusBadgeComponent, ProgressBarComponent],
+  template: `
+    <a
+      [routerLink]="['/jobs', job().id]"
+      class="group block overflow-hidden rounded-2xl border border-white/8 bg-night-850/80 transition hover:-translate-y-0.5 hover:border-brand-purple/50 hover:shadow-xl hover:shadow-brand-purple/10"
+      [attr.aria-label]="'Open job: ' + job().prompt"
+    >
+      <div class="relative aspect-video overflow-hidden bg-night-800">
+        @if (thumbnail(); as src) {
+          <img [src]="src" alt="" class="size-full object-cover transition duration-500 group-hover:scale-105" loading="lazy" />
+        } @else {
+          <div class="poster-placeholder size-full" [class.animate-pulse]="active()"></div>
+        }
+        <div class="absolute top-2 left-2"><cw-status-badge [status]="job().status" /></div>
+        @if (job().status === 'succeeded') {
+          <span
+            class="absolute right-2 bottom-2 grid size-9 place-items-center rounded-full bg-black/60 text-white opacity-80 backdrop-blur transition group-hover:opacity-100"
+            aria-hidden="true"
+            >▶</span
+          >
+        }
+      </div>
+      <div class="space-y-2 p-4">
+        <p class="line-clamp-2 text-sm font-medium text-ink">{{ job().prompt }}</p>
+        @if (active() && job().progress !== null && job().progress !== undefined) {
+          <cw-progress-bar [percent]="job().progress ?? null" label="Render progress" />
+        }
+        <p class="flex flex-wrap gap-x-3 text-xs text-ink-muted">
+          <span>{{ when() }}</span><span>{{ size() }}</span><span>{{ job().durationSeconds }} s</span>
+        </p>
+      </div>
+    </a>
+  `,
+  styles: `
+    .poster-placeholder {
+      background:
+        radial-gradient(circle at 30% 30%, rgb(139 92 246 / 0.35), transparent 55%),
+        radial-gradient(circle at 75% 70%, rgb(59 130 246 / 0.3), transparent 55%),
+        radial-gradient(circle at 60% 20%, rgb(244 63 94 / 0.25), transparent 50%), #120c20;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class JobCardComponent {
+  private readonly api = inject(CineweaveApi);
+  readonly job = input.required<Job>();
+  protected readonly thumbnail = computed(() => this.api.mediaUrl(this.job().thumbnailUrl));
+  protected readonly active = computed(() => this.job().status === 'queued' || this.job().status === 'running');
+  protected readonly when = computed(() => formatRelativeTime(this.job().createdAt));
+  protected readonly size = computed(() => resolutionLabel(this.job().resolution).split(' (')[0]);
+}
