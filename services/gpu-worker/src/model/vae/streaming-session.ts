@@ -82,8 +82,9 @@ export class StreamingSession {
     for (const input of this.cacheInputs) {
       const dims = input.shape.map((d) => evaluateDim(d, sizes));
       const count = dims.reduce((a, b) => a * b, 1);
-      const data = input.type === 'float16' ? new Uint16Array(count) : new Float32Array(count);
-      caches.set(input.name, new ort.Tensor(input.type, data, dims));
+      if (input.type !== 'float32')
+        throw new Error(`cache input ${input.name} is ${input.type}, expected float32`);
+      caches.set(input.name, new ort.Tensor('float32', new Float32Array(count), dims));
     }
     return caches;
   }

@@ -196,29 +196,44 @@ export class VaeGraphOps {
     return { name: y, channels: shape[0], scale: stride === 1 ? x.scale : scaled(x.scale, 1 / stride) };
   }
 
-  /** Declares a cache input [1, C, frames, h, w] and its output (filled in later). */
+  /**
+   * Declares a cache input [1, C, frames, h, w] and returns it in the activation dtype. Cache
+   * inputs and outputs are float32 whatever the precision: onnxruntime-node 1.30 on Node 24 hands
+   * float16 tensors to the native side as Float16Array, which it cannot read. Values a float16
+   * graph stores are float16-exact, so only the transfer size doubles.
+   */
   private cacheInput(x: Activation, frames: number): string {
     const index = this.caches.length;
-    const input = this.g.input(`cache_in.${index}`, this.act, [
-      1,
-      x.channels,
-      frames,
-      symbolicDim(this.spatialNames[0], x.scale),
-      symbolicDim(this.spatialNames[1], x.scale),
-    ]);
-    return input;
+    const input = this.g.input(`cache_in.${index}`, 'float32', this.cacheDims(x, frames));
+    return this.toAct(input);
   }
 
-  private cacheOutput(owner: string, input: string, value: string, x: Activation, frames: number): void {
+  private cacheOutput(owner: string, value: string, x: Activation, frames: number): void {
     const index = this.caches.length;
-    const output = this.g.output(value, `cache_out.${index}`, this.act, [
+    const output = this.g.output(
+      this.toFloat32(value),
+      `cache_out.${index}`,
+      'float32',
+      this.cacheDims(x, frames),
+    );
+    this.caches.push({
+      input: `cache_in.${index}`,
+      output,
+      owner,
+      channels: x.channels,
+      frames,
+      scale: x.scale,
+    });
+  }
+
+  private cacheDims(x: Activation, frames: number): OnnxDim[] {
+    return [
       1,
       x.channels,
       frames,
       symbolicDim(this.spatialNames[0], x.scale),
       symbolicDim(this.spatialNames[1], x.scale),
-    ]);
-    this.caches.push({ input, output, owner, channels: x.channels, frames, scale: x.scale });
+    ];
   }
 
   /**
@@ -234,7 +249,7 @@ export class VaeGraphOps {
     const ph = (shape[3] - 1) / 2;
     const pw = (shape[4] - 1) / 2;
     const y = this.conv({ ...x, name: joined }, prefix, { pads: [0, ph, pw, 0, ph, pw] });
-    this.cacheOutput(prefix, cache, this.sliceTime(joined, -2, BIG), x, 2);
+    this.cacheOutput(prefix, this.sliceTime(joined, -2, BIG), x, 2);
     return y;
   }
 
@@ -345,7 +360,7 @@ export class VaeGraphOps {
       const end = this.pick(1, BIG);
       cur = { ...x, name: this.sliceTime(both, start, end) };
       const kept = this.g.op('Where', [this.isFirst, cache, this.sliceTime(joined, -2, BIG)]);
-      this.cacheOutput(`${prefix}.time_conv`, cache, kept, x, 2);
+      this.cacheOutput(`${prefix}.time_conv`, kept, x, 2);
     }
     const up = this.g.op(
       'Resize',
@@ -380,7 +395,7 @@ export class VaeGraphOps {
     const both = this.g.op('Concat', [spatial.name, tc.name], { axis: 2 });
     const start = this.pick(0, this.dims(spatial.name, [2]));
     const end = this.pick(1, BIG);
-    this.cacheOutput(`${prefix}.time_conv`, cache, this.sliceTime(spatial.name, -1, BIG), spatial, 1);
+    this.cacheOutput(`${prefix}.time_conv`, this.sliceTime(spatial.name, -1, BIG), spatial, 1);
     return { ...spatial, name: this.sliceTime(both, start, end) };
   }
 
