@@ -31,6 +31,9 @@ describe('serviceSpecs', () => {
   it('should run the worker on CPU with the tiny model kept in the state folder', () => {
     const worker = serviceSpecs(endpoints).find((spec) => spec.project === 'gpu-worker');
     expect(worker?.env).toMatchObject({ DEVICE: 'cpu', MODEL_DIR: '/tmp/state/models/tiny' });
+    expect(worker?.prepare?.command).toEqual(
+      expect.arrayContaining(['build-model', '--tiny', '--out', '/tmp/state/models/tiny']),
+    );
   });
 });
 

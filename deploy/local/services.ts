@@ -10,6 +10,8 @@ export interface ServiceSpec {
   /** URL that answers 200 once the service is ready to work. */
   readyUrl?: string;
   env: Record<string, string>;
+  /** A one-off step before the first start (e.g. building the tiny model), skipped once done. */
+  prepare?: { done: () => boolean; description: string; command: string[] };
 }
 
 export interface StackEndpoints {
@@ -24,6 +26,7 @@ export interface StackEndpoints {
 /** Every component the stack knows how to run, with the environment the local stack gives it. */
 export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
   const { ports } = endpoints;
+  const modelDir = join(endpoints.stateDir, 'models', 'tiny');
   const shared = {
     NODE_ENV: 'development',
     REDIS_URL: endpoints.redisUrl,
@@ -56,8 +59,15 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
       env: {
         ...shared,
         DEVICE: 'cpu',
-        MODEL_DIR: join(endpoints.stateDir, 'models', 'tiny'),
+        MODEL_DIR: modelDir,
         METRICS_PORT: String(ports.workerMetrics),
+      },
+      prepare: {
+        // No weights can be downloaded here: the local stack renders with a tiny random model of
+        // the real architecture (meaningless pictures, real pipeline).
+        done: () => existsSync(join(modelDir, 'model.json')),
+        description: `Building the tiny CPU model into ${modelDir}`,
+        command: ['npm', 'run', '--silent', '-w', 'services/gpu-worker', 'build-model', '--', '--tiny', '--out', modelDir],
       },
     },
   ];

@@ -84,6 +84,17 @@ async function main(): Promise<void> {
     }
   }
 
+  for (const spec of specs) {
+    if (!spec.prepare || spec.prepare.done()) continue;
+    say(`${spec.prepare.description}…`);
+    const [command, ...args] = spec.prepare.command as [string, ...string[]];
+    const prepared = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    if (prepared.status !== 0) {
+      say(`${spec.project}: preparation failed: see the errors above.`);
+      await shutDown(1);
+    }
+  }
+
   const readiness: Promise<void>[] = [];
   for (const spec of specs) {
     const managed = startProcess(spec.project, 'npm', ['run', 'start', '--silent', '-w', spec.workspace], {
