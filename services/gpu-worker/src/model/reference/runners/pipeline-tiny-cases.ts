@@ -39,7 +39,7 @@ export const runner: ReferenceRunner = {
   file: 'pipeline-tiny-cases.safetensors',
   async run(ctx) {
     const variant = ctx.file.replace(/^pipeline-/, '').replace(/-cases\.safetensors$/, '');
-    const models = await loadModels(ctx, variant);
+    const models = await loadPipelineModels(ctx, variant);
     await using cases = await openReferenceCases(ctx);
     const results: CaseResult[] = [];
     const tol = (key: string) => ctx.tolerance(key);
@@ -71,7 +71,7 @@ export const runner: ReferenceRunner = {
 async function runMode(
   ctx: ReferenceRunnerContext,
   cases: Cases,
-  models: Models,
+  models: PipelineModels,
   mode: 't2v' | 'i2v',
   kwargs: GenerateKwargs,
   contexts: Record<string, TextContext>,
@@ -179,14 +179,17 @@ async function runMode(
   return results;
 }
 
-interface Models {
+export interface PipelineModels {
   dit: OnnxFlowModel;
   vae: Awaited<ReturnType<typeof loadVaeInMemory>>;
   encodeText(ids: BigInt64Array, mask: BigInt64Array): Promise<Float32Array>;
 }
 
-/** DiT, VAE and umT5 graphs from the `<model>-<variant>.safetensors` weights beside the cases. */
-async function loadModels(ctx: ReferenceRunnerContext, variant: string): Promise<Models> {
+/** DiT, VAE and umT5 graphs from the `<model>-<variant>.safetensors` weights in the reference dir. */
+export async function loadPipelineModels(
+  ctx: ReferenceRunnerContext,
+  variant: string,
+): Promise<PipelineModels> {
   const file = (model: string) => `${model}-${variant}.safetensors`;
   const open = (model: string) => SafetensorsWeights.open([join(ctx.dir, file(model))]);
 
