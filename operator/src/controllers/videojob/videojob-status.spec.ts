@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { InternalJobView } from '../../cineweave-api/cineweave-api-client.ts';
+import { failedStatus, statusFromJob } from './videojob-status.ts';
+
+const job: InternalJobView = {
+  id: '0b6e3d4e-8a4f-4d36-9a43-4f1f2c3b7a10',
+  status: 'queued',
+  prompt: 'a fox',
+  negativePrompt: null,
+  imageUploadId: null,
+  imageSha256: null,
+  resolution: '1280x704',
+  durationSeconds: 5,
+  fps: 24,
+  seed: 1,
+  steps: 50,
+  guidanceScale: 5,
+  model: 'wan2.2-ti2v-5b',
+  priority: 50,
+  creditsReserved: 120,
+  creditsCharged: null,
+  progress: 0,
+  failureReason: null,
+  gpuSeconds: null,
+  videoUrl: null,
+  thumbnailUrl: null,
+  videoKey: null,
+  thumbnailKey: null,
+  outputExpiresAt: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  startedAt: null,
+  finishedAt: null,
+  queuePosition: 3,
+};
+const context = { generation: 1, now: new Date('2026-01-01T00:00:05Z'), apiUrl: 'http://api:3000' };
+
+describe(statusFromJob.name, () => {
+  it('should be Queued and Accepted with the queue position when the job waits', () => {
+    const status = statusFromJob(undefined, job, context);
+    expect(status).toMatchObject({
+      phase: 'Queued',
+      queuePosition: 3,
+      jobId: job.id,
+      creditsReserved: 120,
+      observedGeneration: 1,
+    });
+    expect(status.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Accepted', 'True', 'Submitted'],
+      ['Complete', 'False', 'Pending'],
+    ]);
+  });
+
+  it('should carry output, credits and Complete=True when the job succeeded', () => {
+    const done = {
+      ...job,
+      status: 'succeeded' as const,
+      progress: 100,
+      creditsCharged: 120,
+      gpuSeconds: 42.5,
+      videoKey: `outputs/a/${job.id}/video.mp4`,
+      thumbnailKey: `outputs/a/${job.id}/thumb.jpg`,
+      videoUrl: `/v1/jobs/${job.id}/video`,
+      outputExpiresAt: '2026-01-02T00:00:00.000Z',
+      startedAt: '2026-01-01T00:00:01.000Z',
+      finishedAt: '2026-01-01T00:00:04.000Z',
+    };
+    const status = statusFromJob(statusFromJob(undefined, job, context), done, context);
+    expect(status).toMatchObject({
+      phase: 'Succeeded',
+      progress: 100,
+      creditsCharged: 120,
+      gpuSeconds: 42.5,
+      startTime: done.startedAt,
+      completionTime: done.finishedAt,
+      output: {
+        objectKey: done.videoKey,
+        thumbnailKey: done.thumbnailKey,
+        url: `http://api:3000/v1/jobs/${job.id}/video`,
+        expiresAt: done.outputExpiresAt,
+      },
+    });
+    expect(status.queuePosition).toBeUndefined();
+    expect(status.conditions?.find((c) => c.type === 'Complete')).toMatchObject({
+      status: 'True',
+      reason: 'Succeeded',
+    });
+  });
+
+  it('should set Failed=True with the reason when the render failed', () => {
+    const status = statusFromJob(
+      undefined,
+      { ...job, status: 'failed', failureReason: 'out of memory' },
+      context,
+    );
+    expect(status.phase).toBe('Failed');
+    expect(status.conditions?.find((c) => c.type === 'Failed')).toMatchObject({
+      status: 'True',
+      reason: 'RenderFailed',
+    });
+  });
+});
+
+describe(failedStatus.name, () => {
+  it('should set Accepted=False and Failed=True with the same reason when a job is refused', () => {
+    const status = failedStatus(undefined, 'NoAccount', 'no account', { generation: 2, now: context.now });
+    expect(status.phase).toBe('Failed');
+    expect(status.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Accepted', 'False', 'NoAccount'],
+      ['Failed', 'True', 'NoAccount'],
+    ]);
+  });
+});

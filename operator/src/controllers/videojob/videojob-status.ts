@@ -1,0 +1,172 @@
+import type { VideoJobPhase, VideoJobStatus } from '@cineweave/contracts';
+import { CONDITION_REASONS, VIDEOJOB_CONDITIONS, phaseForStatus } from '@cineweave/contracts';
+import type { InternalJobView } from '../../cineweave-api/cineweave-api-client.ts';
+import { setCondition } from '../conditions.ts';
+
+export const FINAL_PHASES: ReadonlySet<VideoJobPhase> = new Set([
+  'Succeeded',
+  'Failed',
+  'Cancelled',
+  'Expired',
+]);
+
+export function isFinal(phase: VideoJobPhase | undefined): boolean {
+  return phase !== undefined && FINAL_PHASES.has(phase);
+}
+
+/** Where the status's links point: the API's public address for the job's video route. */
+export interface StatusContext {
+  generation: number | undefined;
+  now: Date;
+  apiUrl: string;
+}
+
+/**
+ * The VideoJob status that mirrors an API job: phase, progress, queue position, output, credits,
+ * times and the Accepted/Complete/Failed conditions. Pure, so that a reconcile can compare it with
+ * what is stored and write only a real change.
+ */
+export function statusFromJob(
+  current: VideoJobStatus | undefined,
+  job: InternalJobView,
+  context: StatusContext,
+): VideoJobStatus {
+  const phase = phaseForStatus(job.status);
+  let conditions = setCondition(
+    current?.conditions,
+    {
+      type: VIDEOJOB_CONDITIONS.accepted,
+      status: 'True',
+      reason: CONDITION_REASONS.submitted,
+      message: `Job ${job.id} admitted: ${job.creditsReserved} credits reserved.`,
+    },
+    context.generation,
+    context.now,
+  );
+  const set = (type: string, status: 'True' | 'False', reason: string, message: string): void => {
+    conditions = setCondition(conditions, { type, status, reason, message }, context.generation, context.now);
+  };
+  switch (job.status) {
+    case 'queued':
+    case 'running':
+      set(
+        VIDEOJOB_CONDITIONS.complete,
+        'False',
+        job.status === 'queued' ? CONDITION_REASONS.pending : CONDITION_REASONS.running,
+        phaseMessage(job),
+      );
+      break;
+    case 'succeeded':
+      set(VIDEOJOB_CONDITIONS.complete, 'True', CONDITION_REASONS.succeeded, phaseMessage(job));
+      break;
+    case 'expired':
+      // The video was made (Complete stays as it was); only its files are gone.
+      break;
+    case 'failed':
+    case 'cancelled':
+      set(
+        VIDEOJOB_CONDITIONS.complete,
+        'False',
+        job.status === 'failed' ? CONDITION_REASONS.renderFailed : CONDITION_REASONS.cancelled,
+        phaseMessage(job),
+      );
+      set(
+        VIDEOJOB_CONDITIONS.failed,
+        'True',
+        job.status === 'failed' ? CONDITION_REASONS.renderFailed : CONDITION_REASONS.cancelled,
+        phaseMessage(job),
+      );
+      break;
+  }
+  const status: VideoJobStatus = {
+    phase,
+    progress: job.status === 'succeeded' || job.status === 'expired' ? 100 : Math.round(job.progress),
+    jobId: job.id,
+    creditsReserved: job.creditsReserved,
+    message: phaseMessage(job),
+    observedGeneration: context.generation,
+    conditions,
+  };
+  if (job.status === 'queued' && job.queuePosition !== null && job.queuePosition !== undefined) {
+    status.queuePosition = job.queuePosition;
+  }
+  if (job.creditsCharged !== null) status.creditsCharged = job.creditsCharged;
+  if (job.gpuSeconds !== null) status.gpuSeconds = job.gpuSeconds;
+  if (job.startedAt) status.startTime = job.startedAt;
+  if (job.finishedAt && isFinal(phase)) status.completionTime = job.finishedAt;
+  if (job.status === 'succeeded' && job.videoKey && job.thumbnailKey) {
+    status.output = {
+      objectKey: job.videoKey,
+      thumbnailKey: job.thumbnailKey,
+      ...(job.videoUrl ? { url: new URL(job.videoUrl, context.apiUrl).toString() } : {}),
+      ...(job.outputExpiresAt ? { expiresAt: job.outputExpiresAt } : {}),
+    };
+  }
+  return status;
+}
+
+/** The status of a VideoJob that ends before reaching the API (bad spec, no account, refused). */
+export function failedStatus(
+  current: VideoJobStatus | undefined,
+  reason: string,
+  message: string,
+  context: Omit<StatusContext, 'apiUrl'>,
+): VideoJobStatus {
+  let conditions = setCondition(
+    current?.conditions,
+    { type: VIDEOJOB_CONDITIONS.accepted, status: 'False', reason, message },
+    context.generation,
+    context.now,
+  );
+  conditions = setCondition(
+    conditions,
+    { type: VIDEOJOB_CONDITIONS.failed, status: 'True', reason, message },
+    context.generation,
+    context.now,
+  );
+  return {
+    phase: 'Failed',
+    message,
+    observedGeneration: context.generation,
+    completionTime: current?.completionTime ?? context.now.toISOString(),
+    conditions,
+  };
+}
+
+/** A VideoJob waiting to be submitted (API down, active-job limit): Pending with the cause. */
+export function pendingStatus(
+  current: VideoJobStatus | undefined,
+  reason: string,
+  message: string,
+  context: Omit<StatusContext, 'apiUrl'>,
+): VideoJobStatus {
+  return {
+    ...current,
+    phase: 'Pending',
+    message,
+    observedGeneration: context.generation,
+    conditions: setCondition(
+      current?.conditions,
+      { type: VIDEOJOB_CONDITIONS.accepted, status: 'False', reason, message },
+      context.generation,
+      context.now,
+    ),
+  };
+}
+
+function phaseMessage(job: InternalJobView): string {
+  switch (job.status) {
+    case 'queued':
+      return job.queuePosition ? `Queued behind ${job.queuePosition} job(s).` : 'Queued for a GPU worker.';
+    case 'running':
+      return `Rendering: ${Math.round(job.progress)}%.`;
+    case 'succeeded':
+      return 'The video is ready.';
+    case 'failed':
+      return `Rendering failed: ${job.failureReason ?? 'no reason given'}.`;
+    case 'cancelled':
+      return job.failureReason ?? 'Cancelled.';
+    case 'expired':
+      return 'The outputs were deleted after the retention period.';
+  }
+}

@@ -1,0 +1,143 @@
+import type { WorkerPoolSpec } from '@cineweave/contracts';
+import { API_GROUP_VERSION, WORKERPOOL } from '@cineweave/contracts';
+import type { KubeObject } from '../../kube/kube-object.ts';
+
+export const POOL_LABEL = 'cineweave.io/workerpool';
+
+/** Settings of the worker pods that come from the operator's configuration, not the pool. */
+export interface WorkerTemplateConfig {
+  image: string;
+  imagePullPolicy: string;
+  secretName: string;
+  configMapName?: string;
+  serviceAccountName?: string;
+  metricsPort: number;
+  shutdownGraceSeconds: number;
+  modelDir: string;
+  modelPvc?: string;
+  gpuHourlyCostUsd: number;
+}
+
+export interface PoolIdentity {
+  name: string;
+  namespace: string;
+  uid: string;
+}
+
+/** The Deployment's name: deterministic, so a second create is a harmless 409. */
+export function deploymentName(poolName: string): string {
+  return `${poolName}-workers`.slice(0, 63).replace(/-+$/, '');
+}
+
+/**
+ * The worker Deployment of a pool, as the operator server-side applies it: GPU limits and the
+ * GPU taint toleration, the pool's scheduling overrides, readiness once the model is loaded, and
+ * a termination grace long enough for the job in hand to finish.
+ */
+export function workerDeployment(
+  pool: PoolIdentity,
+  spec: WorkerPoolSpec,
+  replicas: number,
+  config: WorkerTemplateConfig,
+): KubeObject {
+  const labels = {
+    'app.kubernetes.io/name': 'cineweave-gpu-worker',
+    'app.kubernetes.io/component': 'gpu-worker',
+    'app.kubernetes.io/managed-by': 'cineweave-operator',
+    [POOL_LABEL]: pool.name,
+  };
+  const gpuLimits = spec.gpu.count > 0 ? { [spec.gpu.resourceName]: String(spec.gpu.count) } : {};
+  const tolerations = [
+    { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+    ...(spec.tolerations ?? []),
+  ];
+  const env = [
+    { name: 'MODEL_ID', value: spec.model },
+    { name: 'MODEL_DIR', value: config.modelDir },
+    { name: 'DEVICE', value: spec.gpu.count > 0 ? 'cuda' : 'cpu' },
+    { name: 'METRICS_PORT', value: String(config.metricsPort) },
+    { name: 'GPU_HOURLY_COST_USD', value: String(config.gpuHourlyCostUsd) },
+    { name: 'SHUTDOWN_GRACE_SECONDS', value: String(config.shutdownGraceSeconds) },
+  ];
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: deploymentName(pool.name),
+      namespace: pool.namespace,
+      labels,
+      ownerReferences: [
+        {
+          apiVersion: API_GROUP_VERSION,
+          kind: WORKERPOOL.kind,
+          name: pool.name,
+          uid: pool.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      replicas,
+      selector: { matchLabels: { [POOL_LABEL]: pool.name } },
+      // A worker holds a GPU: never run more pods than asked for during a rollout.
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+      template: {
+        metadata: {
+          labels,
+          annotations: {
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(config.metricsPort),
+            'prometheus.io/path': '/metrics',
+          },
+        },
+        spec: {
+          // Long enough for the job in hand: the worker stops taking jobs on SIGTERM and finishes it.
+          terminationGracePeriodSeconds: config.shutdownGraceSeconds + 30,
+          ...(config.serviceAccountName ? { serviceAccountName: config.serviceAccountName } : {}),
+          ...(spec.nodeSelector ? { nodeSelector: spec.nodeSelector } : {}),
+          ...(spec.runtimeClassName ? { runtimeClassName: spec.runtimeClassName } : {}),
+          ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
+          tolerations,
+          containers: [
+            {
+              name: 'worker',
+              image: spec.image ?? config.image,
+              imagePullPolicy: config.imagePullPolicy,
+              env,
+              envFrom: [
+                { secretRef: { name: config.secretName } },
+                ...(config.configMapName ? [{ configMapRef: { name: config.configMapName } }] : []),
+              ],
+              ports: [{ name: 'metrics', containerPort: config.metricsPort, protocol: 'TCP' }],
+              resources: {
+                ...(spec.resources?.requests ? { requests: spec.resources.requests } : {}),
+                limits: { ...(spec.resources?.limits ?? {}), ...gpuLimits },
+              },
+              readinessProbe: {
+                httpGet: { path: '/readyz', port: 'metrics' },
+                periodSeconds: 10,
+                failureThreshold: 3,
+              },
+              livenessProbe: {
+                httpGet: { path: '/healthz', port: 'metrics' },
+                // Loading the model takes minutes on first start.
+                initialDelaySeconds: 600,
+                periodSeconds: 30,
+                failureThreshold: 5,
+              },
+              // The kubelet's SIGTERM comes after this; the worker drains its job within the grace period.
+              lifecycle: { preStop: { sleep: { seconds: 5 } } },
+              volumeMounts: [{ name: 'models', mountPath: config.modelDir }],
+            },
+          ],
+          volumes: [
+            config.modelPvc
+              ? { name: 'models', persistentVolumeClaim: { claimName: config.modelPvc, readOnly: true } }
+              : { name: 'models', emptyDir: {} },
+          ],
+        },
+      },
+    },
+  };
+}

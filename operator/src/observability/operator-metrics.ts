@@ -1,0 +1,72 @@
+import { OPERATOR_METRICS, VIDEOJOB_PHASES } from '@cineweave/contracts';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The operator's own registry, so that tests and several instances in one process stay apart. */
+export class OperatorMetrics {
+  readonly registry = new Registry();
+  readonly reconcileTotal: Counter<'kind' | 'result'>;
+  readonly reconcileDuration: Histogram<'kind' | 'result'>;
+  readonly queueDepth: Gauge<'kind'>;
+  readonly poolDesiredReplicas: Gauge<'namespace' | 'pool'>;
+  readonly poolReadyReplicas: Gauge<'namespace' | 'pool'>;
+  readonly videoJobs: Gauge<'phase'>;
+  readonly isLeader: Gauge;
+  /** Phases of the VideoJobs in the informer cache; counted when Prometheus scrapes. */
+  videoJobPhases: (() => Iterable<string | undefined>) | undefined;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics)
+      collectDefaultMetrics({ register: this.registry, prefix: 'cineweave_operator_' });
+    this.reconcileTotal = new Counter({
+      name: OPERATOR_METRICS.reconcileTotal,
+      help: 'Reconciles by kind and result (success, requeue, error).',
+      labelNames: ['kind', 'result'],
+      registers,
+    });
+    this.reconcileDuration = new Histogram({
+      name: OPERATOR_METRICS.reconcileDuration,
+      help: 'Time one reconcile took, by kind and result.',
+      labelNames: ['kind', 'result'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.queueDepth = new Gauge({
+      name: OPERATOR_METRICS.queueDepth,
+      help: 'Keys waiting in the work queue, by kind.',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.poolDesiredReplicas = new Gauge({
+      name: OPERATOR_METRICS.poolDesiredReplicas,
+      help: 'Worker replicas the backlog calls for, per WorkerPool.',
+      labelNames: ['namespace', 'pool'],
+      registers,
+    });
+    this.poolReadyReplicas = new Gauge({
+      name: OPERATOR_METRICS.poolReadyReplicas,
+      help: 'Worker replicas that are ready, per WorkerPool.',
+      labelNames: ['namespace', 'pool'],
+      registers,
+    });
+    this.videoJobs = new Gauge({
+      name: OPERATOR_METRICS.videoJobsByPhase,
+      help: 'VideoJobs in the watched namespaces, by phase.',
+      labelNames: ['phase'],
+      registers,
+      collect: () => {
+        const counts = new Map<string, number>(VIDEOJOB_PHASES.map((phase) => [phase, 0]));
+        for (const phase of this.videoJobPhases?.() ?? []) {
+          const name = phase ?? 'Pending';
+          counts.set(name, (counts.get(name) ?? 0) + 1);
+        }
+        for (const [phase, count] of counts) this.videoJobs.set({ phase }, count);
+      },
+    });
+    this.isLeader = new Gauge({
+      name: 'cineweave_operator_leader',
+      help: '1 while this instance holds the leader lease.',
+      registers,
+    });
+  }
+}

@@ -1,0 +1,221 @@
+import type { VideoJobStatus } from '@cineweave/contracts';
+import type { Logger } from 'pino';
+import type { CineweaveApiClient } from './cineweave-api/cineweave-api-client.ts';
+import { EventRecorder } from './controllers/event-recorder.ts';
+import type { VideoJob } from './controllers/videojob/videojob-controller.ts';
+import { VIDEOJOB_RESOURCE, VideoJobController } from './controllers/videojob/videojob-controller.ts';
+import type { BusyProbe } from './controllers/workerpool/pod-busy-probe.ts';
+import type { WorkerTemplateConfig } from './controllers/workerpool/worker-deployment.ts';
+import { POOL_LABEL } from './controllers/workerpool/worker-deployment.ts';
+import { WORKERPOOL_RESOURCE, WorkerPoolController } from './controllers/workerpool/workerpool-controller.ts';
+import type { KubeClient } from './kube/kube-client.ts';
+import type { KubeObject } from './kube/kube-object.ts';
+import { RESOURCES } from './kube/resource-paths.ts';
+import type { OperatorMetrics } from './observability/operator-metrics.ts';
+import { Informer, errorMessage } from './runtime/informer.ts';
+import { LeaderElector } from './runtime/leader-election.ts';
+import { WorkQueue } from './runtime/work-queue.ts';
+
+export interface OperatorOptions {
+  client: KubeClient;
+  api: CineweaveApiClient;
+  logger: Logger;
+  metrics: OperatorMetrics;
+  namespaces: readonly string[];
+  apiUrl: string;
+  identity: string;
+  leaderElection: {
+    namespace: string;
+    name: string;
+    leaseDurationSeconds: number;
+    renewDeadlineMs: number;
+    retryPeriodMs: number;
+  };
+  concurrency: number;
+  resyncMs: number;
+  jobPollMs: number;
+  poolPollMs: number;
+  template: WorkerTemplateConfig;
+  probe: BusyProbe;
+  /** Backoff of failed reconciles (tests shorten it). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+/** One running set of informers, queues and controllers: what the leader runs. */
+class ControllerSet {
+  readonly videoJobs: Informer<VideoJob>;
+  readonly pools: Informer<KubeObject>;
+  readonly deployments: Informer<KubeObject>;
+  readonly namespaceCache: Informer<KubeObject>;
+  readonly videoJobQueue: WorkQueue;
+  readonly poolQueue: WorkQueue;
+  private stopped = false;
+
+  constructor(options: OperatorOptions) {
+    const { client, logger, metrics } = options;
+    const informerOptions = { namespaces: options.namespaces, resyncMs: options.resyncMs, logger };
+    this.videoJobs = new Informer<VideoJob>(client, VIDEOJOB_RESOURCE, informerOptions);
+    this.pools = new Informer(client, WORKERPOOL_RESOURCE, informerOptions);
+    this.deployments = new Informer(client, RESOURCES.deployments, {
+      ...informerOptions,
+      labelSelector: POOL_LABEL,
+    });
+    this.namespaceCache = new Informer(client, RESOURCES.namespaces, { ...informerOptions, namespaces: [] });
+    const events = new EventRecorder(client, 'cineweave.io/operator', options.identity, logger);
+
+    const videoJobController = new VideoJobController({
+      client,
+      api: options.api,
+      namespaces: this.namespaceCache,
+      events,
+      logger,
+      apiUrl: options.apiUrl,
+      pollMs: options.jobPollMs,
+    });
+    const poolController = new WorkerPoolController({
+      client,
+      api: options.api,
+      events,
+      metrics,
+      logger,
+      template: options.template,
+      probe: options.probe,
+      pollMs: options.poolPollMs,
+    });
+    this.videoJobQueue = this.queueFor(
+      videoJobController.kind,
+      (key) => videoJobController.reconcile(key),
+      options,
+    );
+    this.poolQueue = this.queueFor(poolController.kind, (key) => poolController.reconcile(key), options);
+
+    this.videoJobs.onChange((key, type, object, previous) => {
+      if (VideoJobController.shouldEnqueue(type, object, previous)) this.videoJobQueue.add(key);
+    });
+    this.pools.onChange((key) => this.poolQueue.add(key));
+    // A worker Deployment's ready count changed: its pool's status should say so.
+    this.deployments.onChange((_key, _type, object) => {
+      const pool = object.metadata.labels?.[POOL_LABEL];
+      if (pool && object.metadata.namespace) this.poolQueue.add(`${object.metadata.namespace}/${pool}`);
+    });
+  }
+
+  private queueFor(
+    kind: string,
+    reconcile: (key: string) => Promise<unknown>,
+    options: OperatorOptions,
+  ): WorkQueue {
+    const { metrics, logger } = options;
+    return new WorkQueue({
+      name: kind,
+      concurrency: options.concurrency,
+      reconcile: reconcile as (key: string) => Promise<void>,
+      retryBaseMs: options.retryBaseMs ?? 500,
+      retryMaxMs: options.retryMaxMs ?? 60_000,
+      onDepth: (depth) => metrics.queueDepth.set({ kind }, depth),
+      onResult: (key, result, seconds, error) => {
+        metrics.reconcileTotal.inc({ kind, result });
+        metrics.reconcileDuration.observe({ kind, result }, seconds);
+        if (error)
+          logger.warn({ kind, key, err: errorMessage(error) }, 'Reconcile failed; retrying with backoff');
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    this.namespaceCache.start();
+    this.videoJobs.start();
+    this.pools.start();
+    this.deployments.start();
+    await Promise.all([
+      this.namespaceCache.waitForSync(),
+      this.videoJobs.waitForSync(),
+      this.pools.waitForSync(),
+    ]);
+    if (this.stopped) return;
+    // Keys added before the workers start are kept; start after the caches are warm.
+    this.videoJobQueue.start();
+    this.poolQueue.start();
+    for (const vj of this.videoJobs.list()) this.videoJobQueue.add(keyOf(vj));
+    for (const pool of this.pools.list()) this.poolQueue.add(keyOf(pool));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([this.videoJobQueue.stop(), this.poolQueue.stop()]);
+    await Promise.all([
+      this.videoJobs.stop(),
+      this.pools.stop(),
+      this.deployments.stop(),
+      this.namespaceCache.stop(),
+    ]);
+  }
+}
+
+function keyOf(object: KubeObject): string {
+  return `${object.metadata.namespace}/${object.metadata.name}`;
+}
+
+/**
+ * The operator: campaigns for the leader Lease and runs the controllers only while it leads, so a
+ * standby replica takes over within one lease duration and two never reconcile at once.
+ */
+export class Operator {
+  private readonly elector: LeaderElector;
+  private controllers: ControllerSet | undefined;
+  private transition: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: OperatorOptions) {
+    this.elector = new LeaderElector(options.client, {
+      ...options.leaderElection,
+      identity: options.identity,
+      logger: options.logger,
+      onStartedLeading: () => this.serialize(() => this.startControllers()),
+      onStoppedLeading: () => this.serialize(() => this.stopControllers()),
+    });
+    options.metrics.videoJobPhases = () =>
+      (this.controllers?.videoJobs.list() ?? []).map(
+        (vj) => (vj.status as VideoJobStatus | undefined)?.phase,
+      );
+  }
+
+  get isLeader(): boolean {
+    return this.elector.isLeader;
+  }
+
+  /** The running controllers, for tests that wait on caches or queues. */
+  get running(): ControllerSet | undefined {
+    return this.controllers;
+  }
+
+  start(): void {
+    this.elector.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.elector.stop();
+    await this.transition;
+  }
+
+  private serialize(step: () => Promise<void>): Promise<void> {
+    this.transition = this.transition.then(step, step);
+    return this.transition;
+  }
+
+  private async startControllers(): Promise<void> {
+    this.options.metrics.isLeader.set(1);
+    const set = new ControllerSet(this.options);
+    this.controllers = set;
+    await set.start();
+    this.options.logger.info({ namespaces: this.options.namespaces.join(',') || '*' }, 'Started controllers');
+  }
+
+  private async stopControllers(): Promise<void> {
+    this.options.metrics.isLeader.set(0);
+    const set = this.controllers;
+    this.controllers = undefined;
+    await set?.stop();
+    this.options.logger.info('Stopped controllers');
+  }
+}
