@@ -1,0 +1,67 @@
+// build-model --from <official Wan2.2-TI2V-5B dir> --out <model dir> [--precision fp16|fp32] [--target cuda|cpu]
+// build-model --tiny --out <model dir> [--precision ...] [--target ...] [--seed N]
+// Writes text_encoder.onnx, dit.onnx, vae_encoder.onnx, vae_decoder.onnx (+ .data beside big ones),
+// tokenizer/ and model.json (files with sha256, dims, sampling defaults).
+import { parseArgs } from 'node:util';
+import { buildModel, type Precision, type Target } from '../build/build-model.ts';
+
+const usage = `usage: build-model (--from <dir with the official Wan2.2-TI2V-5B files> | --tiny) --out <model dir>
+                   [--precision fp16|fp32] [--target cuda|cpu] [--seed N]
+  defaults: --target cuda with --from, cpu with --tiny; --precision fp16 on cuda, fp32 on cpu`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      from: { type: 'string' },
+      out: { type: 'string' },
+      tiny: { type: 'boolean' },
+      precision: { type: 'string' },
+      target: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const problems: string[] = [];
+  if (!values.out) problems.push('--out is required');
+  if (Boolean(values.from) === Boolean(values.tiny))
+    problems.push('give exactly one of --from <dir> or --tiny');
+  const target = (values.target ?? (values.tiny ? 'cpu' : 'cuda')) as Target;
+  if (target !== 'cuda' && target !== 'cpu')
+    problems.push(`--target must be cuda or cpu, not "${values.target}"`);
+  const precision = (values.precision ?? (target === 'cuda' ? 'fp16' : 'fp32')) as Precision;
+  if (precision !== 'fp16' && precision !== 'fp32')
+    problems.push(`--precision must be fp16 or fp32, not "${values.precision}"`);
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isSafeInteger(seed)) problems.push('--seed must be an integer');
+  if (problems.length) {
+    console.error(`${problems.join('\n')}\n${usage}`);
+    return 2;
+  }
+  const out = values.out as string;
+  const started = performance.now();
+  const manifest = await buildModel({
+    out,
+    precision,
+    target,
+    source: values.from ? { kind: 'official', dir: values.from } : { kind: 'tiny', seed },
+    log: (m) => console.log(`building ${m}`),
+  });
+  const files = Object.values(manifest.components).flatMap((c) => c.files);
+  const bytes = files.reduce((a, f) => a + f.bytes, 0);
+  console.log(
+    `wrote ${manifest.name} (${precision}, ${target}) to ${out}: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`build-model: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
