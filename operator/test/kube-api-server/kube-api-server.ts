@@ -59,6 +59,7 @@ export class KubeApiServer {
   readonly requestCounts = new Map<string, number>();
   private readonly server: Server;
   private readonly bookmarkIntervalMs: number;
+  private readonly watches = new Set<ServerResponse>();
   private baseUrl = '';
 
   private constructor(options: KubeApiServerOptions) {
@@ -164,6 +165,51 @@ export class KubeApiServer {
     ).object;
   }
 
+  /**
+   * Merge-patches an object directly (no HTTP), e.g. to play a controller in a test:
+   * `patchObject('cineweave.io/v1alpha1', 'VideoJob', 'ns', 'x', { status: { phase: 'Running' } }, 'status')`.
+   */
+  patchObject(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    patch: Record<string, unknown>,
+    subresource?: 'status',
+  ): KubeObject {
+    const type = this.typeOf(apiVersion, kind);
+    return this.operations.patch(
+      type,
+      namespace,
+      name,
+      PATCH_TYPES.merge,
+      JSON.stringify(patch),
+      subresource,
+      this.internalWriteOptions(),
+    ).object;
+  }
+
+  /** Reads an object directly (no HTTP); undefined when it does not exist. */
+  getObject(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined {
+    const type = this.typeOf(apiVersion, kind);
+    try {
+      return this.operations.get(type, namespace, name);
+    } catch (error) {
+      if (error instanceof ApiError && error.status.code === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Ends every open watch, as an apiserver restart or a load balancer timeout would; clients must resume. */
+  dropWatches(): void {
+    for (const response of this.watches) response.end();
+  }
+
   /** Forgets the watch history, like an etcd compaction: watches resuming from older versions get 410 Gone. */
   compactHistory(): void {
     this.store.compact();
@@ -235,6 +281,7 @@ export class KubeApiServer {
           },
           response,
           this.bookmarkIntervalMs,
+          this.watches,
         );
       }
       return this.sendList(response, type, route.namespace, selectors, query, table, request.headers.accept);
@@ -387,6 +434,8 @@ export class KubeApiServer {
 
   private sendError(response: ServerResponse, error: unknown): void {
     if (response.headersSent) {
+      // A watch already streaming cannot carry a Status any more: log the bug and end the stream.
+      console.error('kube-test-server: error after the response started', error);
       response.end();
       return;
     }
@@ -437,7 +486,8 @@ function parseBody(body: string, contentType: string): unknown {
     throw new ApiError(
       415,
       'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json (not ${contentType})`,
+      `the body of the request was in an unknown format - accepted media types include: application/json (not ${contentType}). ` +
+        'The CineWeave test API server speaks JSON only; typed kubectl commands such as `kubectl create namespace` send protobuf, so use `kubectl apply -f` or `kubectl create -f` instead',
     );
   }
   try {

@@ -29,6 +29,7 @@ export function serveWatch(
   request: WatchRequest,
   response: ServerResponse,
   bookmarkIntervalMs: number,
+  active: Set<ServerResponse>,
 ): void {
   const { type } = request;
   const storageKey = storageKeyOf(type);
@@ -87,12 +88,14 @@ export function serveWatch(
     for (const event of since.events) deliver(event);
   }
 
+  active.add(response);
   const unsubscribe = store.subscribe(deliver);
   const bookmarks = setInterval(() => bookmark(), bookmarkIntervalMs);
   const timeout = request.timeoutSeconds
     ? setTimeout(() => response.end(), request.timeoutSeconds * 1000)
     : undefined;
   const stop = () => {
+    active.delete(response);
     unsubscribe();
     clearInterval(bookmarks);
     if (timeout) clearTimeout(timeout);
