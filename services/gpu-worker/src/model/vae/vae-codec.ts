@@ -85,17 +85,26 @@ export class WanVaeEncoder {
 
   /** Normalised latents (or another per-chunk output of the graph, e.g. the debug "mu"). */
   async encode(video: VideoTensor, output = 'latent'): Promise<VideoTensor> {
-    const [c, t, hh, ww] = video.dims;
-    if (c !== 3) throw new Error(`the VAE encodes RGB video [3, T, H, W], got ${c} channels`);
-    if ((t - 1) % TEMPORAL !== 0) throw new Error(`the VAE encodes 1 + 4k frames, got ${t}`);
-    if (hh % SPATIAL !== 0 || ww % SPATIAL !== 0) {
-      throw new Error(`the VAE needs a size divisible by ${SPATIAL}, got ${ww}x${hh}`);
-    }
+    checkEncoderInput(video);
+    const [, t, hh, ww] = video.dims;
     const latentFrames = 1 + (t - 1) / TEMPORAL;
     const h = hh / SPATIAL;
     const w = ww / SPATIAL;
     const dims = [this.zDim, latentFrames, h, w] as const;
     const out = new Float32Array(this.zDim * latentFrames * h * w);
+    for await (const chunk of this.chunks(video)) {
+      const latent = chunk.outputs[output];
+      if (!latent) throw new Error(`the encoder graph has no "${output}" output`);
+      placeFrames(out, dims, latent, chunk.index);
+    }
+    return { data: out, dims };
+  }
+
+  /** Every output of the graph (debug taps included) for each chunk: frame 0, then 4 at a time. */
+  async *chunks(video: VideoTensor): AsyncGenerator<{ index: number; outputs: Record<string, VideoTensor> }> {
+    checkEncoderInput(video);
+    const [, t, hh, ww] = video.dims;
+    const latentFrames = 1 + (t - 1) / TEMPORAL;
     this.stream.reset();
     try {
       for (let i = 0; i < latentFrames; i++) {
@@ -103,14 +112,25 @@ export class WanVaeEncoder {
         const count = i === 0 ? 1 : TEMPORAL;
         const chunk = new ort.Tensor('float32', sliceFrames(video, start, count), [1, 3, count, hh, ww]);
         const result = await this.stream.run({ video: chunk }, { H: hh, W: ww });
-        const latent = result[output];
-        if (!latent) throw new Error(`the encoder graph has no "${output}" output`);
-        placeFrames(out, dims, { data: latent.data as Float32Array, dims: [this.zDim, 1, h, w] }, i);
+        const outputs: Record<string, VideoTensor> = {};
+        for (const [name, value] of Object.entries(result)) {
+          const [, channels, frames, oh, ow] = value.dims;
+          outputs[name] = { data: value.data as Float32Array, dims: [channels, frames, oh, ow] };
+        }
+        yield { index: i, outputs };
       }
     } finally {
       this.stream.reset();
     }
-    return { data: out, dims };
+  }
+}
+
+function checkEncoderInput(video: VideoTensor): void {
+  const [c, t, hh, ww] = video.dims;
+  if (c !== 3) throw new Error(`the VAE encodes RGB video [3, T, H, W], got ${c} channels`);
+  if (t < 1 || (t - 1) % TEMPORAL !== 0) throw new Error(`the VAE encodes 1 + 4k frames, got ${t}`);
+  if (hh % SPATIAL !== 0 || ww % SPATIAL !== 0) {
+    throw new Error(`the VAE needs a size divisible by ${SPATIAL}, got ${ww}x${hh}`);
   }
 }
 

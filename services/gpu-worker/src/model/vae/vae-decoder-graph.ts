@@ -8,6 +8,8 @@ export interface VaeGraphOptions {
   readonly precision?: WeightDType;
   /** Also output the video before the [-1, 1] clamp (reference checks). */
   readonly unclampedOutput?: boolean;
+  /** Output the intermediates the reference set records (`tap.<name>`), for localising mismatches. */
+  readonly debugTaps?: boolean;
 }
 
 export interface StreamingGraph {
@@ -38,7 +40,7 @@ export async function buildVaeDecoderGraph(
   const g = new GraphBuilder('wan22_vae_decoder_stream');
   const latent = g.input(DECODER_INPUT, 'float32', [1, config.zDim, 1, 'h', 'w']);
   const isFirst = g.input(IS_FIRST_INPUT, 'bool', [1]);
-  const ops = new VaeGraphOps(g, weights, precision, ['h', 'w'], isFirst);
+  const ops = new VaeGraphOps(g, weights, precision, ['h', 'w'], isFirst, options.debugTaps);
 
   // z / (1 / std) + mean, in float32 as the official wrapper does it.
   const z = g.op('Add', [
@@ -46,16 +48,22 @@ export async function buildVaeDecoderGraph(
     g.constant('float32', [1, config.zDim, 1, 1, 1], stats.mean, 'vae_mean'),
   ]);
   let x: Activation = { name: ops.toAct(z), channels: config.zDim, scale: UNIT };
+  ops.tap('z_denorm', { ...x, name: z });
   x = ops.conv(x, 'conv2');
+  ops.tap('vae_conv2', x);
 
   const mult = config.dimMult;
   const dims = [mult[mult.length - 1], ...[...mult].reverse()].map((m) => m * config.decDim);
   const temporalUp = [...config.temporalDownsample].reverse();
 
   x = ops.causalConv(x, 'decoder.conv1');
+  ops.tap('conv1', x);
   x = await ops.residualBlock(x, 'decoder.middle.0');
+  ops.tap('middle.0', x);
   x = await ops.attention(x, 'decoder.middle.1');
+  ops.tap('middle.1', x);
   x = await ops.residualBlock(x, 'decoder.middle.2');
+  ops.tap('middle', x);
 
   for (let i = 0; i < mult.length; i++) {
     const stage = `decoder.upsamples.${i}`;
@@ -67,21 +75,27 @@ export async function buildVaeDecoderGraph(
       main = await ops.residualBlock(main, `${stage}.upsamples.${r}`);
     }
     if (up) {
-      main = ops.upsample(main, `${stage}.upsamples.${config.numResBlocks + 1}`, temporal);
+      ops.tap(`up${i}.res`, main);
+      main = ops.upsample(main, `${stage}.upsamples.${config.numResBlocks + 1}`, temporal, `up${i}`);
       const shortcut = ops.dupUp(input, dims[i + 1], temporal ? 2 : 1, 2);
+      ops.tap(`up${i}.main`, main);
+      ops.tap(`up${i}.shortcut`, shortcut);
       x = ops.add(main, shortcut);
     } else {
       x = main;
     }
+    ops.tap(`up${i}`, x);
   }
 
   x = ops.silu(await ops.rmsNorm(x, 'decoder.head.0.gamma'));
   x = ops.causalConv(x, 'decoder.head.2');
+  ops.tap('head', x);
 
   const video = unpatchify(ops, ops.toFloat32(x.name), x.channels / 4);
   const outDims = [1, 3, 'frames', 'h*16', 'w*16'] as const;
   g.output(ops.clip(video, -1, 1), VIDEO_OUTPUT, 'float32', [...outDims]);
   if (options.unclampedOutput) g.output(video, VIDEO_UNCLAMPED_OUTPUT, 'float32', [...outDims]);
+  ops.emitTaps();
   return { graph: g, caches: ops.caches };
 }
 

@@ -20,17 +20,20 @@ export async function buildVaeEncoderGraph(
   config: WanVaeConfig,
   weights: WeightStore,
   stats: LatentStats,
-  options: Pick<VaeGraphOptions, 'precision'> & { readonly unnormalisedOutput?: boolean } = {},
+  options: Pick<VaeGraphOptions, 'precision' | 'debugTaps'> & { readonly unnormalisedOutput?: boolean } = {},
 ): Promise<StreamingGraph> {
   const precision = options.precision ?? 'float32';
   const g = new GraphBuilder('wan22_vae_encoder_stream');
   const video = g.input(ENCODER_INPUT, 'float32', [1, 3, 'frames', 'H', 'W']);
   const isFirst = g.input(IS_FIRST_INPUT, 'bool', [1]);
-  const ops = new VaeGraphOps(g, weights, precision, ['H', 'W'], isFirst);
+  const ops = new VaeGraphOps(g, weights, precision, ['H', 'W'], isFirst, options.debugTaps);
 
   const dims = [1, ...config.dimMult].map((m) => m * config.dim);
-  let x: Activation = { name: ops.toAct(patchify(ops, video)), channels: 12, scale: { num: 1, den: 2 } };
+  const patches = patchify(ops, video);
+  let x: Activation = { name: ops.toAct(patches), channels: 12, scale: { num: 1, den: 2 } };
+  ops.tap('patchified', { ...x, name: patches });
   x = ops.causalConv(x, 'encoder.conv1');
+  ops.tap('conv1', x);
 
   const stages = config.dimMult.length;
   for (let i = 0; i < stages; i++) {
@@ -42,16 +45,28 @@ export async function buildVaeEncoderGraph(
     for (let r = 0; r < config.numResBlocks; r++) {
       main = await ops.residualBlock(main, `${stage}.downsamples.${r}`);
     }
-    if (down) main = ops.downsample(main, `${stage}.downsamples.${config.numResBlocks}`, temporal);
-    x = ops.add(main, ops.avgDown(input, dims[i + 1], temporal ? 2 : 1, down ? 2 : 1));
+    if (down) {
+      ops.tap(`down${i}.res`, main);
+      main = ops.downsample(main, `${stage}.downsamples.${config.numResBlocks}`, temporal, `down${i}`);
+    }
+    const shortcut = ops.avgDown(input, dims[i + 1], temporal ? 2 : 1, down ? 2 : 1);
+    ops.tap(`down${i}.main`, main);
+    ops.tap(`down${i}.shortcut`, shortcut);
+    x = ops.add(main, shortcut);
+    ops.tap(`down${i}`, x);
   }
 
   x = await ops.residualBlock(x, 'encoder.middle.0');
+  ops.tap('middle.0', x);
   x = await ops.attention(x, 'encoder.middle.1');
+  ops.tap('middle.1', x);
   x = await ops.residualBlock(x, 'encoder.middle.2');
+  ops.tap('middle', x);
   x = ops.silu(await ops.rmsNorm(x, 'encoder.head.0.gamma'));
   x = ops.causalConv(x, 'encoder.head.2');
+  ops.tap('head', x);
   x = ops.conv(x, 'conv1');
+  ops.tap('vae_conv1', x);
 
   // mu = the first z channels (log_var is discarded), then (mu - mean) * (1 / std) in float32.
   const mu = g.op('Slice', [ops.toFloat32(x.name), g.ints([0]), g.ints([config.zDim]), g.ints([1])]);
@@ -63,6 +78,7 @@ export async function buildVaeEncoderGraph(
   const latentDims = [1, config.zDim, 'latent_frames', 'H/16', 'W/16'];
   g.output(normalised, LATENT_OUTPUT, 'float32', latentDims);
   if (options.unnormalisedOutput) g.output(mu, MU_OUTPUT, 'float32', latentDims);
+  ops.emitTaps();
   return { graph: g, caches: ops.caches };
 }
 

@@ -69,6 +69,9 @@ export interface CacheSlot {
 
 const BIG = 2 ** 62;
 
+/** Graph outputs holding debug taps are named `tap.<name>`. */
+export const TAP_PREFIX = 'tap.';
+
 /**
  * The building blocks of the Wan 2.2 VAE as ONNX ops on [1, C, T, h, w] tensors, with the causal
  * caches of the official chunked encode / decode turned into explicit graph inputs and outputs.
@@ -78,6 +81,8 @@ const BIG = 2 ** 62;
  */
 export class VaeGraphOps {
   readonly caches: CacheSlot[] = [];
+  /** Debug taps (name -> value) when enabled: graph outputs `tap.<name>` for reference checks. */
+  private readonly taps: Map<string, Activation> | null;
 
   readonly g: GraphBuilder;
   readonly weights: WeightStore;
@@ -93,12 +98,34 @@ export class VaeGraphOps {
     act: WeightDType,
     spatialNames: readonly [string, string],
     isFirst: string,
+    debugTaps = false,
   ) {
+    this.taps = debugTaps ? new Map() : null;
     this.g = g;
     this.weights = weights;
     this.act = act;
     this.spatialNames = spatialNames;
     this.isFirst = isFirst;
+  }
+
+  /** Records an intermediate under the official tensor naming (e.g. "up0.main") when tapping. */
+  tap(name: string, value: Activation): void {
+    if (!this.taps) return;
+    if (this.taps.has(name)) throw new Error(`debug tap "${name}" is defined twice`);
+    this.taps.set(name, value);
+  }
+
+  /** Adds the recorded taps as float32 graph outputs (call once, at the end of the build). */
+  emitTaps(): void {
+    for (const [name, value] of this.taps ?? []) {
+      this.g.output(this.toFloat32(value.name), `${TAP_PREFIX}${name}`, 'float32', [
+        1,
+        value.channels,
+        `${name}:t`,
+        `${name}:h`,
+        `${name}:w`,
+      ]);
+    }
   }
 
   // ---- weights -----------------------------------------------------------------------------------
@@ -339,12 +366,13 @@ export class VaeGraphOps {
    * whose halves become frames 2t and 2t+1; on the first latent frame the official code skips it
    * ("Rep") and keeps the cache at zeros, so the conv's history starts with latent frame 1.
    */
-  upsample(x: Activation, prefix: string, temporal: boolean): Activation {
+  upsample(x: Activation, prefix: string, temporal: boolean, tapName?: string): Activation {
     let cur = x;
     if (temporal) {
       const cache = this.cacheInput(x, 2);
       const joined = this.g.op('Concat', [cache, x.name], { axis: 2 });
       const tc = this.conv({ ...x, name: joined }, `${prefix}.time_conv`); // [1, 2C, T, h, w]
+      if (tapName) this.tap(`${tapName}.time_conv`, tc);
       const c = x.channels;
       const tDims = this.dims(x.name, [2, 3, 4]);
       const split = this.g.op('Reshape', [tc.name, this.concatInts([[1, 2, c], tDims])]);
@@ -379,7 +407,7 @@ export class VaeGraphOps {
    * time with a (3,1,1) stride-2 conv over [last frame of the previous chunk, this chunk], which
    * the official code skips on the first chunk (the frame passes through).
    */
-  downsample(x: Activation, prefix: string, temporal: boolean): Activation {
+  downsample(x: Activation, prefix: string, temporal: boolean, tapName?: string): Activation {
     const spatial = this.frameConv(x, `${prefix}.resample.1`, 2);
     if (!temporal) return spatial;
     const cache = this.cacheInput(spatial, 1);
@@ -392,6 +420,7 @@ export class VaeGraphOps {
     ]);
     const padded = this.g.op('Pad', [joined, pads]);
     const tc = this.conv({ ...spatial, name: padded }, `${prefix}.time_conv`, { strides: [2, 1, 1] });
+    if (tapName) this.tap(`${tapName}.time_conv`, tc);
     const both = this.g.op('Concat', [spatial.name, tc.name], { axis: 2 });
     const start = this.pick(0, this.dims(spatial.name, [2]));
     const end = this.pick(1, BIG);
