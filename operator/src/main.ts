@@ -3,11 +3,12 @@
  * /readyz, campaign for the leader Lease and run the controllers while leading; on SIGTERM step
  * down cleanly (stop reconciling, release the Lease) so a standby takes over at once.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { CineweaveApiClient } from './cineweave-api/cineweave-api-client.ts';
 import { ConfigError, loadConfig } from './config/operator-config.ts';
 import { httpBusyProbe } from './controllers/workerpool/pod-busy-probe.ts';
 import { KubeClient } from './kube/kube-client.ts';
+import { loadKubeConfig } from './kube/load-kube-config.ts';
 import { HealthServer } from './observability/health-server.ts';
 import { createLogger } from './observability/logger.ts';
 import { OperatorMetrics } from './observability/operator-metrics.ts';
@@ -25,10 +26,9 @@ try {
 }
 
 const logger = createLogger(config.LOG_LEVEL);
-const kubeConfig = new KubeConfig();
+let kubeConfig: KubeConfig;
 try {
-  if (config.KUBECONFIG) kubeConfig.loadFromFile(config.KUBECONFIG);
-  else kubeConfig.loadFromCluster();
+  kubeConfig = loadKubeConfig({ file: config.KUBECONFIG });
 } catch (error) {
   logger.fatal(
     { err: (error as Error).message, kubeconfig: config.KUBECONFIG ?? 'in-cluster' },
