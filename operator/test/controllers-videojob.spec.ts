@@ -52,8 +52,6 @@ describe('VideoJobController against the test API server', () => {
   const apply = (name: string, spec: Record<string, unknown> = {}, namespace = NS) =>
     client.create<VJ>(resourcePath(VIDEOJOB_RESOURCE, namespace), videoJob(name, namespace, spec));
   const condition = (vj: VJ, type: string) => vj.status?.conditions?.find((c) => c.type === type);
-  const submissionsOf = (uid: string | undefined) =>
-    api.calls.filter((call) => call === 'POST /internal/v1/jobs').length && uid;
 
   it('should go Accepted → Running with progress → Complete with output when the job renders', async () => {
     const created = await apply('fox');
