@@ -82,6 +82,9 @@ export function buildDitGraph(
   const tEmb = cast(g, sinusoid, 'float32');
   const e = linear(ctx32, silu(g, linear(ctx32, tEmb, 'time_embedding.0')), 'time_embedding.2'); // [L, dim]
   const e0 = g.op('Reshape', [linear(ctx32, silu(g, e), 'time_projection.1'), g.ints([-1, 6, dim])]); // [L, 6, dim]
+  const e0Chunks = g
+    .opN('Split', [e0], 6, { axis: 1, num_outputs: 6 }, { name: 'e0' })
+    .map((c) => g.op('Squeeze', [c, g.ints([1])])); // 6 x [L, dim]
 
   // Text context: zero rows up to text_len (exact zeros), then text_embedding; all rows attend.
   const lc = g.op('Slice', [g.op('Shape', [context]), g.ints([0]), g.ints([1])]);
@@ -98,17 +101,15 @@ export function buildDitGraph(
 
   for (let i = 0; i < config.numLayers; i++) {
     const p = `blocks.${i}`;
-    const mod = weight(g, weights, `${p}.modulation`, 'float32'); // [1, 6, dim]
-    const chunks = g.opN(
-      'Split',
-      [g.op('Add', [e0, mod], {}, { name: `${p}.mod_add` })],
-      6,
-      { axis: 1, num_outputs: 6 },
-      { name: `${p}.mod` },
-    );
-    const [shift1, scale1, gate1, shift2, scale2, gate2] = chunks.map((c) =>
-      g.op('Squeeze', [c, g.ints([1])]),
-    );
+    // (modulation + e0).chunk(6): added per chunk right where it is used, so that at 720p only
+    // one [L, dim] float32 chunk is alive at a time instead of a second [L, 6, dim] tensor.
+    const mod = g.opN('Split', [weight(g, weights, `${p}.modulation`, 'float32')], 6, {
+      axis: 1,
+      num_outputs: 6,
+    });
+    const chunk = (k: number): string =>
+      g.op('Add', [e0Chunks[k], g.op('Reshape', [mod[k], g.ints([1, dim])])], {}, { name: `${p}.e${k}` });
+    const [shift1, scale1] = [0, 1].map(chunk);
 
     // Self-attention on the modulated, non-affine LayerNorm.
     const n1 = modulate(g, layerNorm(ctx32, h, dim, config.eps), shift1, scale1);
@@ -132,7 +133,7 @@ export function buildDitGraph(
       name: `${p}.self_attn`,
     });
     const y = toF32(linear(ctx, sa, `${p}.self_attn.o`));
-    h = g.op('Add', [h, g.op('Mul', [y, gate1])], {}, { name: `${p}.self_attn_residual` });
+    h = g.op('Add', [h, g.op('Mul', [y, chunk(2)])], {}, { name: `${p}.self_attn_residual` });
 
     // Cross-attention over all text_len context rows (context_lens = None), no modulation.
     const n3 = config.crossAttnNorm ? layerNorm(ctx32, h, dim, config.eps, `${p}.norm3`) : h;
@@ -158,9 +159,10 @@ export function buildDitGraph(
     );
 
     // FFN (Linear, tanh GELU, Linear) on the modulated LayerNorm.
+    const [shift2, scale2] = [3, 4].map(chunk);
     const n2 = toCompute(modulate(g, layerNorm(ctx32, h, dim, config.eps), shift2, scale2));
     const ff = toF32(linear(ctx, geluTanh(g, linear(ctx, n2, `${p}.ffn.0`)), `${p}.ffn.2`));
-    h = g.op('Add', [h, g.op('Mul', [ff, gate2])], {}, { name: `${p}.ffn_residual` });
+    h = g.op('Add', [h, g.op('Mul', [ff, chunk(5)])], {}, { name: `${p}.ffn_residual` });
   }
 
   // Head (float32 as in the official autocast(float32) block): modulation + e, not e0.
