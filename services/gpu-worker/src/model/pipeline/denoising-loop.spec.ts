@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DistilledRenoiseScheduler } from '../scheduler/distilled-scheduler.ts';
 import { FlowEulerScheduler } from '../scheduler/euler-scheduler.ts';
+import { GaussianNoise } from './gaussian-noise.ts';
 import { DenoiseCancelledError, DenoisingLoop, denoise, type DenoiseStep } from './denoising-loop.ts';
 import type { FlowModel, FlowModelInput, LatentDims } from './flow-model.ts';
 
@@ -115,6 +117,25 @@ describe(DenoisingLoop.name, () => {
       ),
     ).rejects.toThrow(/cancelled after 0 steps/);
     expect(model.calls).toHaveLength(0);
+  });
+
+  it('should run a distilled checkpoint in 4 single-pass steps with seeded re-noising', async () => {
+    const run = async () => {
+      const model = new RecordingModel();
+      const noise = new GaussianNoise(11);
+      const latent = await denoise({
+        model,
+        scheduler: new DistilledRenoiseScheduler({ steps: 4, shift: 5, noise: (n) => noise.sample(n) }),
+        noise: new GaussianNoise(10).sample(size),
+        latentDims: dims,
+        context,
+        guidanceScale: 1,
+      });
+      return { latent, calls: model.calls.length };
+    };
+    const first = await run();
+    expect(first.calls).toBe(4);
+    expect(Array.from((await run()).latent)).toEqual(Array.from(first.latent));
   });
 
   it('should refuse guidance without a negative context', () => {
