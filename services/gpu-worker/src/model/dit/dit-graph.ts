@@ -22,6 +22,12 @@ export interface DitGraphOptions {
   readonly dtype: WeightDType;
   /** com.microsoft MultiHeadAttention instead of MatMul/Softmax (CUDA; 27k tokens at 720p). */
   readonly fusedAttention: boolean;
+  /**
+   * Also output the reference's debug tensors as `dbg:<name>` (float32 graphs): patch_embedding
+   * [1, dim, f, h, w], e [L, dim], e0 [L, 6, dim], context_emb [Lc + 1, dim] (the real rows and one
+   * padding row), block<N> [L, dim], head [L, prod(patch) * out_dim].
+   */
+  readonly debugOutputs?: boolean;
 }
 
 /**
@@ -82,6 +88,13 @@ export function buildDitGraph(
   const tEmb = cast(g, sinusoid, 'float32');
   const e = linear(ctx32, silu(g, linear(ctx32, tEmb, 'time_embedding.0')), 'time_embedding.2'); // [L, dim]
   const e0 = g.op('Reshape', [linear(ctx32, silu(g, e), 'time_projection.1'), g.ints([-1, 6, dim])]); // [L, 6, dim]
+  const debug = options.debugOutputs === true;
+  const tap = (value: string, name: string, dims: (string | number)[]): void => {
+    if (debug) g.output(toF32(value), `dbg:${name}`, 'float32', dims);
+  };
+  tap(patches, 'patch_embedding', [1, dim, 'f', 'h', 'w']);
+  tap(e, 'e', ['L', dim]);
+  tap(e0, 'e0', ['L', 6, dim]);
   const e0Chunks = g
     .opN('Split', [e0], 6, { axis: 1, num_outputs: 6 }, { name: 'e0' })
     .map((c) => g.op('Squeeze', [c, g.ints([1])])); // 6 x [L, dim]
@@ -96,6 +109,11 @@ export function buildDitGraph(
     geluTanh(g, linear(ctx, toCompute(padded), 'text_embedding.0')),
     'text_embedding.2',
   );
+
+  if (debug) {
+    const rows = g.op('Add', [lc, g.ints([1])]);
+    tap(g.op('Slice', [ctxEmb, g.ints([0]), rows, g.ints([0])]), 'context_emb', ['Lc1', dim]);
+  }
 
   const rope = buildRope(g, grid, hd);
 
@@ -163,6 +181,7 @@ export function buildDitGraph(
     const n2 = toCompute(modulate(g, layerNorm(ctx32, h, dim, config.eps), shift2, scale2));
     const ff = toF32(linear(ctx, geluTanh(g, linear(ctx, n2, `${p}.ffn.0`)), `${p}.ffn.2`));
     h = g.op('Add', [h, g.op('Mul', [ff, chunk(5)])], {}, { name: `${p}.ffn_residual` });
+    tap(h, `block${i}`, ['L', dim]);
   }
 
   // Head (float32 as in the official autocast(float32) block): modulation + e, not e0.
@@ -177,6 +196,7 @@ export function buildDitGraph(
   ]);
   const headIn = modulate(g, layerNorm(ctx32, h, dim, config.eps), headShift, headScale);
   const headOut = linear(ctx32, headIn, 'head.head'); // [L, prod(patch) * out_dim]
+  tap(headOut, 'head', ['L', pt * ph * pw * config.outDim]);
 
   // Unpatchify: channel index ((a*ph + b)*pw + c)*out_dim + ch -> pixel (ch, f*pt+a, y*ph+b, x*pw+c).
   const unflat = g.op('Concat', [grid, g.ints([pt, ph, pw, config.outDim])], { axis: 0 });

@@ -10,6 +10,12 @@ const FLOAT16_CLAMP = 65504 - 1000;
 export interface T5GraphOptions {
   /** float32 for CPU; float16 for CUDA (norms and softmax in float32, overflow clamp as official). */
   readonly dtype: WeightDType;
+  /**
+   * Also output the official intermediates as `dbg:<name>` (float32 graphs only): embed, blocks.N.pos_bias,
+   * .attn_bias, .attn_logits ([n, L, L]), .attn_out, .ffn_out, .out ([L, dim]) - the tensors of
+   * t5-tiny-intermediates.safetensors without their batch axis.
+   */
+  readonly debugOutputs?: boolean;
 }
 
 /**
@@ -58,6 +64,11 @@ export function buildT5EncoderGraph(
 
   const table16 = weight(g, weights, 'token_embedding.weight', options.dtype);
   let x = g.op('Gather', [table16, ids2d], { axis: 0 }, { name: 'token_embedding' }); // [L, dim]
+  const debug = options.debugOutputs === true && !fp16;
+  const tap = (value: string, name: string, dims: (string | number)[]): void => {
+    if (debug) g.output(value, `dbg:${name}`, 'float32', dims);
+  };
+  tap(x, 'embed', ['L', config.dim]);
 
   for (let i = 0; i < config.numLayers; i++) {
     const p = `blocks.${i}`;
@@ -71,6 +82,14 @@ export function buildT5EncoderGraph(
     const q = linear(ctx, h, `${p}.attn.q`, { bias: false });
     const k = linear(ctx, h, `${p}.attn.k`, { bias: false });
     const v = linear(ctx, h, `${p}.attn.v`, { bias: false });
+    tap(posBias, `${p}.pos_bias`, [config.numHeads, 'L', 'L']);
+    tap(bias, `${p}.attn_bias`, [config.numHeads, 'L', 'L']);
+    if (debug) {
+      const heads = (t: string, perm: number[]): string =>
+        g.op('Transpose', [g.op('Reshape', [t, g.ints([0, config.numHeads, headDim])])], { perm });
+      const logits = g.op('Add', [g.op('MatMul', [heads(q, [1, 0, 2]), heads(k, [1, 2, 0])]), bias]);
+      tap(logits, `${p}.attn_logits`, [config.numHeads, 'L', 'L']);
+    }
     const attn = fp16
       ? castBack(
           g,
@@ -85,11 +104,9 @@ export function buildT5EncoderGraph(
           ),
         )
       : attention(g, q, k, v, config.numHeads, headDim, { scale: 1, bias, name: `${p}.attn` });
-    x = clampIfFp16(
-      g,
-      g.op('Add', [x, linear(ctx, attn, `${p}.attn.o`, { bias: false })], {}, { name: `${p}.attn_residual` }),
-      fp16,
-    );
+    const attnOut = linear(ctx, attn, `${p}.attn.o`, { bias: false });
+    tap(attnOut, `${p}.attn_out`, ['L', config.dim]);
+    x = clampIfFp16(g, g.op('Add', [x, attnOut], {}, { name: `${p}.attn_residual` }), fp16);
 
     const h2 = t5Norm(ctx, x, `${p}.norm2`, config.eps);
     const gate = geluTanh(g, linear(ctx, h2, `${p}.ffn.gate.0`, { bias: false }));
@@ -99,16 +116,10 @@ export function buildT5EncoderGraph(
       {},
       { name: `${p}.ffn.mul` },
     );
-    x = clampIfFp16(
-      g,
-      g.op(
-        'Add',
-        [x, linear(ctx, hidden, `${p}.ffn.fc2`, { bias: false })],
-        {},
-        { name: `${p}.ffn_residual` },
-      ),
-      fp16,
-    );
+    const ffnOut = linear(ctx, hidden, `${p}.ffn.fc2`, { bias: false });
+    tap(ffnOut, `${p}.ffn_out`, ['L', config.dim]);
+    x = clampIfFp16(g, g.op('Add', [x, ffnOut], {}, { name: `${p}.ffn_residual` }), fp16);
+    tap(x, `${p}.out`, ['L', config.dim]);
   }
   let out = t5Norm(ctx, x, 'norm', config.eps);
   if (fp16) out = cast(g, out, 'float32');

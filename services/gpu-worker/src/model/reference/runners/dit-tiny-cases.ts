@@ -25,7 +25,12 @@ export const runner: ReferenceRunner = {
     const weights = await openReferenceWeights(ctx, weightsFile);
     const results: CaseResult[] = [];
     try {
-      const graph = buildDitGraph(config, weights, { dtype: 'float32', fusedAttention: false });
+      const hasDebug = cases.names.some((n) => n.includes('.dbg.'));
+      const graph = buildDitGraph(config, weights, {
+        dtype: 'float32',
+        fusedAttention: false,
+        debugOutputs: hasDebug,
+      });
       const session = await createSession(await encodeModel(graph));
       const names = cases.names.filter((n) => n.endsWith('.out')).map((n) => n.slice(0, -'.out'.length));
       for (const name of names) {
@@ -46,6 +51,22 @@ export const runner: ReferenceRunner = {
           maxAbsError: maxAbsDiff(out['out'].data as Float32Array, expected),
           tolerance: ctx.tolerance(),
         });
+        // Debug intermediates (same layout without the batch axis), held to the same tolerance.
+        for (const dbg of cases.names.filter((n) => n.startsWith(`${name}.dbg.`))) {
+          const got = out[`dbg:${dbg.slice(`${name}.dbg.`.length)}`];
+          const want = await cases.readFloat32(dbg);
+          const data = got?.data as Float32Array | undefined;
+          results.push(
+            data && data.length === want.length
+              ? { name: dbg, maxAbsError: maxAbsDiff(data, want), tolerance: ctx.tolerance() }
+              : {
+                  name: dbg,
+                  maxAbsError: Number.NaN,
+                  tolerance: ctx.tolerance(),
+                  failure: 'no matching graph output',
+                },
+          );
+        }
       }
     } finally {
       await weights.close();
