@@ -4,5 +4,6 @@ export * from './flow-model.ts';
 export * from './gaussian-noise.ts';
 export * from './guidance.ts';
 export * from './image-input.ts';
+export * from './latent-shape.ts';
 export * from './onnx-flow-model.ts';
 export * from './token-timesteps.ts';
