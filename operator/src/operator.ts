@@ -166,7 +166,10 @@ export class Operator {
   private controllers: ControllerSet | undefined;
   private transition: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: OperatorOptions) {
+  private readonly options: OperatorOptions;
+
+  constructor(options: OperatorOptions) {
+    this.options = options;
     this.elector = new LeaderElector(options.client, {
       ...options.leaderElection,
       identity: options.identity,

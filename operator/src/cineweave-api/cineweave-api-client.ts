@@ -10,12 +10,15 @@ export type InternalJobView = z.infer<typeof InternalJobViewSchema>;
 
 /** The API refused the request (4xx): it will refuse it again, so the caller must not retry. */
 export class ApiRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string | undefined,
-    readonly detail: string,
-  ) {
+  readonly status: number;
+  readonly code: string | undefined;
+  readonly detail: string;
+
+  constructor(status: number, code: string | undefined, detail: string) {
     super(`The CineWeave API refused the request (${status}${code ? ` ${code}` : ''}): ${detail}`);
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
     this.name = 'ApiRefusal';
   }
 }
@@ -34,11 +37,15 @@ export type ApiCallObserver = (route: string) => void;
 export class CineweaveApiClient {
   observer: ApiCallObserver | undefined;
 
-  constructor(
-    private readonly baseUrl: string,
-    private readonly token: string,
-    private readonly timeoutMs = 10_000,
-  ) {}
+  private readonly baseUrl: string;
+  private readonly token: string;
+  private readonly timeoutMs: number;
+
+  constructor(baseUrl: string, token: string, timeoutMs: number = 10_000) {
+    this.baseUrl = baseUrl;
+    this.token = token;
+    this.timeoutMs = timeoutMs;
+  }
 
   /** Submits a VideoJob; the CR uid makes a repeated submission return the first job. */
   async submit(request: InternalCreateJobRequest): Promise<InternalJobView> {

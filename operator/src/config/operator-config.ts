@@ -64,10 +64,13 @@ export const EnvSchema = z
 export type OperatorConfig = z.output<typeof EnvSchema>;
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
     super(
       `The operator cannot start; fix these environment variables:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
+    this.problems = problems;
     this.name = 'ConfigError';
   }
 }

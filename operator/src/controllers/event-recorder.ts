@@ -13,12 +13,17 @@ export type EventType = 'Normal' | 'Warning';
  * Best effort: a lost event must never fail or repeat a reconcile.
  */
 export class EventRecorder {
-  constructor(
-    private readonly client: KubeClient,
-    private readonly controller: string,
-    private readonly instance: string,
-    private readonly logger: Logger,
-  ) {}
+  private readonly client: KubeClient;
+  private readonly controller: string;
+  private readonly instance: string;
+  private readonly logger: Logger;
+
+  constructor(client: KubeClient, controller: string, instance: string, logger: Logger) {
+    this.client = client;
+    this.controller = controller;
+    this.instance = instance;
+    this.logger = logger;
+  }
 
   record(object: KubeObject, type: EventType, reason: string, action: string, note: string): void {
     const namespace = object.metadata.namespace ?? 'default';

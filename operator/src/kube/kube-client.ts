@@ -13,12 +13,13 @@ export const PATCH = {
 
 /** A non-2xx answer of the Kubernetes API, with the `Status` reason (NotFound, Conflict, Expired...). */
 export class KubeApiError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly reason: string,
-    message: string,
-  ) {
+  readonly statusCode: number;
+  readonly reason: string;
+
+  constructor(statusCode: number, reason: string, message: string) {
     super(message);
+    this.statusCode = statusCode;
+    this.reason = reason;
     this.name = 'KubeApiError';
   }
 }
@@ -48,7 +49,10 @@ export class KubeClient {
   private readonly watcher: Watch;
   observer: RequestObserver | undefined;
 
-  constructor(readonly config: KubeConfig) {
+  readonly config: KubeConfig;
+
+  constructor(config: KubeConfig) {
+    this.config = config;
     const cluster = config.getCurrentCluster();
     if (!cluster)
       throw new Error('The kubeconfig has no current cluster: set current-context or KUBECONFIG.');

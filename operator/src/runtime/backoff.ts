@@ -1,10 +1,14 @@
 /** Exponential backoff with full jitter on the upper half, capped: base · 2^attempt, at most max. */
 export class Backoff {
-  constructor(
-    private readonly baseMs: number,
-    private readonly maxMs: number,
-    private readonly random: () => number = Math.random,
-  ) {}
+  private readonly baseMs: number;
+  private readonly maxMs: number;
+  private readonly random: () => number;
+
+  constructor(baseMs: number, maxMs: number, random: () => number = Math.random) {
+    this.baseMs = baseMs;
+    this.maxMs = maxMs;
+    this.random = random;
+  }
 
   /** Delay before retry number `attempt` (0 for the first retry). */
   delay(attempt: number): number {

@@ -42,11 +42,14 @@ export class Informer<T extends KubeObject> {
   private loops: Promise<void>[] = [];
   private resyncTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly client: KubeClient,
-    readonly resource: ResourceRef,
-    private readonly options: InformerOptions,
-  ) {
+  private readonly client: KubeClient;
+  readonly resource: ResourceRef;
+  private readonly options: InformerOptions;
+
+  constructor(client: KubeClient, resource: ResourceRef, options: InformerOptions) {
+    this.client = client;
+    this.resource = resource;
+    this.options = options;
     this.backoff = new Backoff(options.retryBaseMs ?? 500, options.retryMaxMs ?? 30_000);
     this.scopes =
       resource.namespaced && options.namespaces.length > 0 ? [...options.namespaces] : [undefined];

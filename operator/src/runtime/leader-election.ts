@@ -43,10 +43,13 @@ export class LeaderElector {
   private loop: Promise<void> | undefined;
   private lastLease: Lease | undefined;
 
-  constructor(
-    private readonly client: KubeClient,
-    private readonly options: LeaderElectionOptions,
-  ) {}
+  private readonly client: KubeClient;
+  private readonly options: LeaderElectionOptions;
+
+  constructor(client: KubeClient, options: LeaderElectionOptions) {
+    this.client = client;
+    this.options = options;
+  }
 
   get isLeader(): boolean {
     return this.leading;

@@ -35,7 +35,10 @@ export class WorkQueue {
   private running = false;
   private workers: Promise<void>[] = [];
 
-  constructor(private readonly options: WorkQueueOptions) {
+  private readonly options: WorkQueueOptions;
+
+  constructor(options: WorkQueueOptions) {
+    this.options = options;
     this.backoff = new Backoff(options.retryBaseMs ?? 200, options.retryMaxMs ?? 60_000);
   }
 

@@ -56,7 +56,10 @@ export class VideoJobController {
   readonly kind = VIDEOJOB.kind;
   private readonly now: () => Date;
 
-  constructor(private readonly options: VideoJobControllerOptions) {
+  private readonly options: VideoJobControllerOptions;
+
+  constructor(options: VideoJobControllerOptions) {
+    this.options = options;
     this.now = options.now ?? (() => new Date());
   }
 

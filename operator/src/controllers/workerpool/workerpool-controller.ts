@@ -66,7 +66,10 @@ export class WorkerPoolController {
   private readonly lowSince = new Map<string, number>();
   private readonly now: () => number;
 
-  constructor(private readonly options: WorkerPoolControllerOptions) {
+  private readonly options: WorkerPoolControllerOptions;
+
+  constructor(options: WorkerPoolControllerOptions) {
+    this.options = options;
     this.now = options.now ?? Date.now;
   }
 
