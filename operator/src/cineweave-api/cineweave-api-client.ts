@@ -41,7 +41,7 @@ export class CineweaveApiClient {
   private readonly token: string;
   private readonly timeoutMs: number;
 
-  constructor(baseUrl: string, token: string, timeoutMs: number = 10_000) {
+  constructor(baseUrl: string, token: string, timeoutMs = 10_000) {
     this.baseUrl = baseUrl;
     this.token = token;
     this.timeoutMs = timeoutMs;
