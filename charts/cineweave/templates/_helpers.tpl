@@ -157,6 +157,27 @@ secretKeyRef:
     sizeLimit: {{ .size | default "256Mi" }}
 {{- end -}}
 
+{{/*
+Labels the operator puts on the worker pods it creates (operator/src/controllers/workerpool/
+worker-deployment.ts): the worker NetworkPolicy and metrics Service select them.
+*/}}
+{{- define "cineweave.workerSelectorLabels" -}}
+app.kubernetes.io/name: cineweave-gpu-worker
+app.kubernetes.io/component: gpu-worker
+{{- end -}}
+
+{{/* Secret the workers read REDIS_URL and S3_* from (envFrom): theirs alone, never DATABASE_URL. */}}
+{{- define "cineweave.workerSecretName" -}}
+{{- $v := .Values -}}
+{{- if $v.workers.existingSecret -}}
+{{- $v.workers.existingSecret -}}
+{{- else if and $v.existingSecret (or (not $v.redis.enabled) (not $v.minio.enabled)) -}}
+{{- $v.existingSecret -}}
+{{- else -}}
+{{- include "cineweave.componentName" (dict "ctx" . "component" "worker") -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "cineweave.modelClaimName" -}}
 {{- .Values.workers.model.persistence.existingClaim | default (include "cineweave.componentName" (dict "ctx" . "component" "models")) -}}
 {{- end -}}
@@ -171,111 +192,7 @@ secretKeyRef:
 {{- end }}
 {{- end -}}
 
-{{/* The GPU worker pod template (a core/v1 PodTemplateSpec). */}}
-{{- define "cineweave.workerPodTemplate" -}}
-{{- $c := dict "ctx" . "component" "gpu-worker" -}}
-{{- $w := .Values.workers -}}
-metadata:
-  labels:
-    {{- include "cineweave.labels" $c | nindent 4 }}
-spec:
-  {{- include "cineweave.imagePullSecrets" . | nindent 2 }}
-  automountServiceAccountToken: false
-  # Long enough for a job to finish after SIGTERM (the worker hands it back otherwise).
-  terminationGracePeriodSeconds: {{ add $w.shutdownGraceSeconds 30 }}
-  securityContext:
-    {{- toYaml $w.podSecurityContext | nindent 4 }}
-  tolerations:
-    {{- include "cineweave.gpuTolerations" . | nindent 4 }}
-  containers:
-    - name: worker
-      image: {{ include "cineweave.image" (dict "ctx" . "component" "gpu-worker" "image" $w.image) }}
-      imagePullPolicy: {{ .Values.global.image.pullPolicy }}
-      ports:
-        - name: metrics
-          containerPort: {{ $w.metricsPort }}
-          protocol: TCP
-      env:
-        - name: NODE_ENV
-          value: {{ .Values.config.nodeEnv | quote }}
-        - name: LOG_LEVEL
-          value: {{ .Values.config.logLevel | quote }}
-        - name: HOME
-          value: /tmp
-        {{- include "cineweave.secretEnv" (dict "ctx" . "key" "REDIS_URL") | nindent 8 }}
-        - name: QUEUE_PREFIX
-          value: {{ .Values.config.queuePrefix | quote }}
-        - name: S3_ENDPOINT
-          value: {{ include "cineweave.s3Endpoint" . | quote }}
-        - name: S3_REGION
-          value: {{ .Values.s3.region | quote }}
-        - name: S3_BUCKET
-          value: {{ .Values.s3.bucket | quote }}
-        {{- include "cineweave.secretEnv" (dict "ctx" . "key" "S3_ACCESS_KEY") | nindent 8 }}
-        {{- include "cineweave.secretEnv" (dict "ctx" . "key" "S3_SECRET_KEY") | nindent 8 }}
-        - name: MODEL_DIR
-          value: {{ $w.model.mountPath | quote }}
-        - name: MODEL_ID
-          value: {{ $w.modelId | quote }}
-        - name: DEVICE
-          value: {{ $w.device | quote }}
-        - name: CUDA_DEVICE_ID
-          value: {{ $w.cudaDeviceId | quote }}
-        - name: METRICS_PORT
-          value: {{ $w.metricsPort | quote }}
-        - name: GPU_HOURLY_COST_USD
-          value: {{ .Values.config.gpuHourlyCostUsd | quote }}
-        - name: WORKER_CONCURRENCY
-          value: {{ $w.concurrency | quote }}
-        - name: SHUTDOWN_GRACE_SECONDS
-          value: {{ $w.shutdownGraceSeconds | quote }}
-        - name: FFMPEG_PATH
-          value: ffmpeg
-        {{- with $w.extraEnv }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
-      # Loading a 5B model takes minutes; readiness gates traffic and autoscaling on it.
-      startupProbe:
-        httpGet:
-          path: /healthz
-          port: metrics
-        periodSeconds: 5
-        failureThreshold: 60
-      livenessProbe:
-        httpGet:
-          path: /healthz
-          port: metrics
-        periodSeconds: 15
-        timeoutSeconds: 5
-      readinessProbe:
-        httpGet:
-          path: /readyz
-          port: metrics
-        periodSeconds: 5
-      resources:
-        {{- toYaml $w.resources | nindent 8 }}
-      securityContext:
-        {{- include "cineweave.containerSecurityContext" . | nindent 8 }}
-      volumeMounts:
-        - name: model
-          mountPath: {{ $w.model.mountPath }}
-          readOnly: true
-        - name: tmp
-          mountPath: /tmp
-  volumes:
-    - name: model
-      {{- if eq $w.model.source "hostPath" }}
-      hostPath:
-        path: {{ $w.model.hostPath }}
-        type: Directory
-      {{- else }}
-      persistentVolumeClaim:
-        claimName: {{ include "cineweave.modelClaimName" . }}
-        readOnly: true
-      {{- end }}
-    # Frames and the MP4 before upload: a 10 s 720p job needs a few GiB.
-    {{- include "cineweave.tmpVolume" (dict "size" "20Gi") | nindent 4 }}
-{{- end -}}
+
 
 {{/* A ClusterIP Service for one bundled store: (dict "ctx" $ "component" "redis" "port" 6379). */}}
 {{- define "cineweave.storeService" -}}
@@ -312,4 +229,33 @@ volumeClaimTemplates:
       resources:
         requests:
           storage: {{ .persistence.size }}
+{{- end -}}
+
+{{/* A NetworkPolicy peer: the pods of one component of this release. */}}
+{{- define "cineweave.peer" -}}
+- podSelector:
+    matchLabels:
+      {{- include "cineweave.selectorLabels" . | nindent 6 }}
+{{- end -}}
+
+{{/* Addresses outside the cluster, never the cloud metadata service (each except in its own family). */}}
+{{- define "cineweave.externalPeers" -}}
+{{- include "cineweave.externalPeersUntrimmed" . | trim -}}
+{{- end -}}
+
+{{- define "cineweave.externalPeersUntrimmed" -}}
+{{- $np := .Values.networkPolicy -}}
+{{- range $cidr := $np.externalEgressCidrs }}
+{{- $v6 := contains ":" $cidr }}
+{{- $except := list }}
+{{- range $m := $np.metadataCidrs }}
+{{- if eq $v6 (contains ":" $m) }}{{ $except = append $except $m }}{{ end }}
+{{- end }}
+- ipBlock:
+    cidr: {{ $cidr }}
+    {{- with $except }}
+    except:
+      {{- toYaml . | nindent 6 }}
+    {{- end }}
+{{- end }}
 {{- end -}}

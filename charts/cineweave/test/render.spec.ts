@@ -1,0 +1,241 @@
+import { WorkerPoolSpecSchema } from '@cineweave/contracts';
+import { describe, expect, it } from 'vitest';
+import { podTemplates } from './support/pods.ts';
+import {
+  byKind,
+  ciValuesFiles,
+  MONITORING_APIS,
+  NAMESPACE,
+  renderChart,
+  type KubeObject,
+} from './support/render.ts';
+import { THIRD_PARTY_KINDS, validateBuiltin, validateCustom } from './support/validate.ts';
+
+const scenarios = ciValuesFiles.flatMap((file) => [
+  { file, args: [] as string[], label: `ci/${file}` },
+  {
+    file,
+    args: MONITORING_APIS.flatMap((api) => ['--api-versions', api]),
+    label: `ci/${file} with monitoring APIs`,
+  },
+]);
+
+async function problemsOf(objects: KubeObject[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const object of objects) {
+    const key = `${object.apiVersion}/${object.kind}`;
+    try {
+      if (object.apiVersion.startsWith('cineweave.io/')) validateCustom(object);
+      else if (THIRD_PARTY_KINDS.has(key)) expect(object['spec']).toBeTypeOf('object');
+      else await validateBuiltin(object);
+    } catch (error) {
+      problems.push(`${object.kind}/${object.metadata.name}: ${(error as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+describe('helm template', () => {
+  it.each(scenarios)(
+    'should render only objects valid against their schemas when given $label',
+    async ({ file, args }) => {
+      const objects = await renderChart(file, args);
+      expect(objects.length).toBeGreaterThan(20);
+      expect(await problemsOf(objects)).toEqual([]);
+    },
+  );
+
+  it('should catch an invalid object when the validators see one', async () => {
+    const broken = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'broken' },
+      spec: {
+        selector: {},
+        template: { spec: { containers: [{ name: 'x', ports: [{ containerPort: 'http' }] }] } },
+      },
+    } as unknown as KubeObject;
+    const pool = {
+      apiVersion: 'cineweave.io/v1alpha1',
+      kind: 'WorkerPool',
+      metadata: { name: 'p' },
+      spec: { maxReplicas: 2, gpus: 1 },
+    } as unknown as KubeObject;
+    expect(await problemsOf([broken, pool])).toEqual([
+      expect.stringContaining('containerPort must be integer'),
+      expect.stringContaining('must NOT have additional properties'),
+    ]);
+  });
+
+  it.each(ciValuesFiles)('should render WorkerPools the contracts accept when given ci/%s', async (file) => {
+    const pools = byKind(await renderChart(file), 'WorkerPool');
+    expect(pools.length).toBeGreaterThan(0);
+    for (const pool of pools) {
+      const result = WorkerPoolSpecSchema.safeParse(pool['spec']);
+      expect(result.error?.issues ?? [], `${pool.metadata.name}`).toEqual([]);
+    }
+  });
+
+  it('should render the H100 pool with its scheduling when given the GPU pool scenario', async () => {
+    const pools = byKind(await renderChart('gpu-pool-values.yaml'), 'WorkerPool');
+    const h100 = pools.find((pool) => pool.metadata.name === 'h100');
+    expect(h100?.['spec']).toMatchObject({
+      maxReplicas: 4,
+      minReplicas: 0,
+      runtimeClassName: 'nvidia',
+      nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' },
+    });
+    expect(pools.map((pool) => (pool['spec'] as { minReplicas: number }).minReplicas)).toEqual([0, 0]);
+  });
+
+  it('should render ServiceMonitors and PrometheusRules only when the monitoring API exists or a value forces them', async () => {
+    const kinds = (objects: KubeObject[]) => objects.map((object) => object.kind);
+    expect(kinds(await renderChart('default-values.yaml'))).not.toContain('ServiceMonitor');
+    expect(kinds(await renderChart('default-values.yaml'))).not.toContain('PrometheusRule');
+    const withApi = await renderChart(
+      'default-values.yaml',
+      MONITORING_APIS.flatMap((api) => ['--api-versions', api]),
+    );
+    expect(byKind(withApi, 'ServiceMonitor')).toHaveLength(3);
+    expect(byKind(withApi, 'PrometheusRule')).toHaveLength(1);
+    const forced = await renderChart('external-services-values.yaml');
+    expect(byKind(forced, 'ServiceMonitor')).toHaveLength(3);
+  });
+
+  it('should roll the API pods when its configuration changes', async () => {
+    const annotationOf = async (args: string[]) => {
+      const objects = await renderChart('default-values.yaml', args);
+      const api = byKind(objects, 'Deployment').find((object) => object.metadata.name.endsWith('-api'));
+      return (api?.['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template
+        .metadata.annotations['checksum/config'];
+    };
+    const before = await annotationOf([]);
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    expect(await annotationOf(['--set', 'config.retentionHours=48'])).not.toBe(before);
+  });
+
+  it('should set every environment variable the README lists for each component', async () => {
+    const objects = await renderChart('default-values.yaml');
+    const envOf = (name: string) => {
+      const pod = podTemplates(objects).find((entry) => entry.name.includes(name));
+      if (!pod) throw new Error(`no pod ${name}`);
+      const container = pod.template.spec.containers[0];
+      const fromConfigMaps = (container.envFrom ?? []).flatMap((source) => {
+        const ref = source['configMapRef'] as { name: string } | undefined;
+        const map = byKind(objects, 'ConfigMap').find((object) => object.metadata.name === ref?.name);
+        return Object.keys((map?.['data'] as Record<string, string>) ?? {});
+      });
+      return [...(container.env ?? []).map((env) => env.name), ...fromConfigMaps];
+    };
+    expect(envOf('Deployment/cw-cineweave-api')).toEqual(
+      expect.arrayContaining([
+        'PORT',
+        'DATABASE_URL',
+        'DB_MIGRATE',
+        'REDIS_URL',
+        'S3_ENDPOINT',
+        'S3_REGION',
+        'S3_ACCESS_KEY',
+        'S3_SECRET_KEY',
+        'S3_BUCKET',
+        'AUTH_MODE',
+        'OIDC_ISSUER',
+        'OIDC_AUDIENCE',
+        'OIDC_JWKS_URL',
+        'OIDC_CLIENT_ID',
+        'ADMIN_USER_IDS',
+        'INTERNAL_TOKEN',
+        'MAX_ACTIVE_JOBS_PER_USER',
+        'RETENTION_HOURS',
+        'GPU_HOURLY_COST_USD',
+        'CORS_ORIGINS',
+        'NODE_ENV',
+        'LOG_LEVEL',
+      ]),
+    );
+    expect(envOf('Deployment/cw-cineweave-operator')).toEqual(
+      expect.arrayContaining([
+        'CINEWEAVE_API_URL',
+        'INTERNAL_TOKEN',
+        'WATCH_NAMESPACES',
+        'LEADER_ELECTION_NAMESPACE',
+        'LEADER_ELECTION_ID',
+        'METRICS_PORT',
+        'NODE_ENV',
+        'LOG_LEVEL',
+      ]),
+    );
+  });
+
+  it.each(ciValuesFiles)(
+    'should give the operator worker settings that name rendered objects when given ci/%s',
+    async (file) => {
+      const objects = await renderChart(file);
+      const operator = podTemplates(objects).find((pod) => pod.name === 'Deployment/cw-cineweave-operator');
+      const env = Object.fromEntries(
+        (operator?.template.spec.containers[0].env ?? []).map((variable) => [variable.name, variable.value]),
+      );
+      const named = (kind: string, name: string | undefined) =>
+        byKind(objects, kind).find((object) => object.metadata.name === name) as
+          (KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> }) | undefined;
+      expect(env['WORKER_IMAGE']).toBe('ghcr.io/cineweave/gpu-worker:0.1.0');
+      const secret = named('Secret', env['WORKER_SECRET_NAME']);
+      // Workers get the queue and the object store, never the database or the internal token.
+      expect(Object.keys(secret?.stringData ?? {}).sort()).toEqual([
+        'REDIS_URL',
+        'S3_ACCESS_KEY',
+        'S3_SECRET_KEY',
+      ]);
+      const config = named('ConfigMap', env['WORKER_CONFIGMAP_NAME']);
+      expect(named('PersistentVolumeClaim', env['WORKER_MODEL_PVC'])).toBeDefined();
+      expect(named('ServiceAccount', env['WORKER_SERVICE_ACCOUNT'])?.['automountServiceAccountToken']).toBe(
+        false,
+      );
+      // What the operator sets on each worker from the pool and its WORKER_* settings.
+      const fromOperator = [
+        'MODEL_ID',
+        'MODEL_DIR',
+        'DEVICE',
+        'METRICS_PORT',
+        'GPU_HOURLY_COST_USD',
+        'SHUTDOWN_GRACE_SECONDS',
+      ];
+      const workerEnv = [
+        ...fromOperator,
+        ...Object.keys(config?.data ?? {}),
+        ...Object.keys(secret?.stringData ?? {}),
+      ];
+      expect(workerEnv).toEqual(
+        expect.arrayContaining([
+          'REDIS_URL',
+          'S3_ENDPOINT',
+          'S3_REGION',
+          'S3_ACCESS_KEY',
+          'S3_SECRET_KEY',
+          'S3_BUCKET',
+          'MODEL_DIR',
+          'MODEL_ID',
+          'DEVICE',
+          'CUDA_DEVICE_ID',
+          'METRICS_PORT',
+          'GPU_HOURLY_COST_USD',
+          'WORKER_CONCURRENCY',
+          'SHUTDOWN_GRACE_SECONDS',
+          'FFMPEG_PATH',
+          'NODE_ENV',
+          'LOG_LEVEL',
+        ]),
+      );
+    },
+  );
+
+  it('should put every namespaced object in the release namespace when rendered', async () => {
+    const objects = await renderChart('default-values.yaml', ['--namespace', NAMESPACE]);
+    const clusterScoped = new Set(['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
+    for (const object of objects.filter((o) => !clusterScoped.has(o.kind))) {
+      expect(object.metadata.namespace ?? NAMESPACE, `${object.kind}/${object.metadata.name}`).toBe(
+        NAMESPACE,
+      );
+    }
+  });
+});

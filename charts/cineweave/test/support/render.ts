@@ -1,0 +1,56 @@
+import { readdirSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { chartDir, helm } from './tools.ts';
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [field: string]: unknown;
+}
+
+export const RELEASE = 'cw';
+export const NAMESPACE = 'cineweave';
+/** The APIs a cluster with the Prometheus operator serves: monitoring renders on `auto`. */
+export const MONITORING_APIS = [
+  'monitoring.coreos.com/v1/ServiceMonitor',
+  'monitoring.coreos.com/v1/PrometheusRule',
+];
+
+export const ciValuesFiles: string[] = readdirSync(`${chartDir}ci`)
+  .filter((name) => name.endsWith('-values.yaml'))
+  .sort();
+
+const cache = new Map<string, Promise<KubeObject[]>>();
+
+/** `helm template` of the chart with one ci values file, parsed (cached per arguments). */
+export function renderChart(valuesFile: string | null, extraArgs: string[] = []): Promise<KubeObject[]> {
+  const args = ['template', RELEASE, '.', '--namespace', NAMESPACE, ...extraArgs];
+  if (valuesFile) args.push('--values', `ci/${valuesFile}`);
+  const key = args.join(' ');
+  let rendered = cache.get(key);
+  if (!rendered) {
+    rendered = helm(args).then(({ stdout }) => parseObjects(stdout));
+    cache.set(key, rendered);
+  }
+  return rendered;
+}
+
+export function parseObjects(manifest: string): KubeObject[] {
+  return parseAllDocuments(manifest)
+    .map((document) => {
+      if (document.errors.length > 0)
+        throw new Error(`helm rendered invalid YAML: ${document.errors[0].message}`);
+      return document.toJS() as KubeObject | null;
+    })
+    .filter((object): object is KubeObject => object !== null);
+}
+
+export function byKind(objects: KubeObject[], kind: string): KubeObject[] {
+  return objects.filter((object) => object.kind === kind);
+}
