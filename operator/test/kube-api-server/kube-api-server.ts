@@ -7,6 +7,8 @@ import type { CustomResourceDefinition } from '../../scripts/crds/crd-definition
 import { ApiError, badRequest, gone } from './api-error.ts';
 import { builtinResources } from './builtin-resources.ts';
 import { readCrds, resourceTypesOf } from './custom-resources.ts';
+import type { DeploymentControllerOptions } from './deployment-controller.ts';
+import { DeploymentController } from './deployment-controller.ts';
 import { apiGroupList, apiGroupOf, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
 import { ObjectStore } from './object-store.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
@@ -32,6 +34,8 @@ export interface KubeApiServerOptions {
   bookmarkIntervalMs?: number;
   port?: number;
   host?: string;
+  /** Run a stand-in Deployment controller that creates and removes pods (off by default). */
+  deployments?: DeploymentControllerOptions | false;
 }
 
 interface ResourceRoute {
@@ -60,6 +64,7 @@ export class KubeApiServer {
   private readonly server: Server;
   private readonly bookmarkIntervalMs: number;
   private readonly watches = new Set<ServerResponse>();
+  private deploymentController?: DeploymentController;
   private baseUrl = '';
 
   private constructor(options: KubeApiServerOptions) {
@@ -84,6 +89,14 @@ export class KubeApiServer {
       server.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     }
     for (const crd of options.crds ?? (await readCrds())) server.installCrd(crd);
+    if (options.deployments) {
+      server.deploymentController = new DeploymentController(
+        server.store,
+        server.registry,
+        server.operations,
+        options.deployments,
+      );
+    }
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
       server.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -217,6 +230,7 @@ export class KubeApiServer {
   }
 
   async close(): Promise<void> {
+    this.deploymentController?.stop();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

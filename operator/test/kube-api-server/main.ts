@@ -3,6 +3,7 @@
  * cluster:
  *   npm run -w operator kube-test-server -- --port 6443 --kubeconfig /tmp/cineweave.kubeconfig
  *   kubectl --kubeconfig /tmp/cineweave.kubeconfig apply -f deploy/examples/videojob.yaml
+ * A stand-in Deployment controller runs too, so WorkerPool Deployments get (pretend) pods.
  */
 import { parseArgs } from 'node:util';
 import { KubeApiServer } from './kube-api-server.ts';
@@ -21,7 +22,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const server = await KubeApiServer.start({ port, host: values.host });
+const server = await KubeApiServer.start({ port, host: values.host, deployments: { podReadiness: 'immediate' } });
 if (values.kubeconfig) await server.writeKubeconfig(values.kubeconfig, values.namespace);
 console.log(`CineWeave test Kubernetes API server listening on ${server.url}`);
 console.log(
