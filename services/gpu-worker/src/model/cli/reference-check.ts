@@ -4,22 +4,38 @@
 import { parseArgs } from 'node:util';
 import { formatLine, referenceCheck } from '../reference/reference-check.ts';
 
-const usage = 'usage: reference-check --dir <reference dir with index.json> [--only <file name part>]...';
+const usage = `usage: reference-check --dir <reference dir with index.json> [--only <file name part>]...
+                       [--precision fp32|fp16] [--provider cpu|cuda]
+  fp32/cpu (default) uses index.json's tolerances; fp16 and/or cuda check the CUDA graphs of the
+  umT5 and DiT runners against 1e-2 of each reference tensor's range (run this on a GPU node).`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { dir: { type: 'string' }, only: { type: 'string', multiple: true }, help: { type: 'boolean' } },
+    options: {
+      dir: { type: 'string' },
+      only: { type: 'string', multiple: true },
+      precision: { type: 'string', default: 'fp32' },
+      provider: { type: 'string', default: 'cpu' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) {
     console.log(usage);
     return 0;
   }
-  if (!values.dir) {
+  const precision = values.precision;
+  const provider = values.provider;
+  if (
+    !values.dir ||
+    (precision !== 'fp32' && precision !== 'fp16') ||
+    (provider !== 'cpu' && provider !== 'cuda')
+  ) {
     console.error(usage);
     return 2;
   }
   const report = await referenceCheck(values.dir, {
     only: values.only,
+    variant: { precision, provider },
     onLine: (line) => console.log(formatLine(line)),
   });
   console.log(`${report.passed} passed, ${report.failed} failed`);

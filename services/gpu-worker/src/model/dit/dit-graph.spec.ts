@@ -37,10 +37,10 @@ describe(buildDitGraph.name, () => {
   beforeAll(async () => {
     weights = await SafetensorsWeights.open([join(fixtures, 'dit-tiny.safetensors')]);
     cases = await SafetensorsFile.open(join(fixtures, 'dit-tiny-cases.safetensors'));
-    const info = (await SafetensorsFile.open(join(fixtures, 'dit-tiny.safetensors'))).info<{
-      config: Record<string, unknown>;
-    }>();
-    config = ditConfigFromOfficial(info!.config);
+    await using file = await SafetensorsFile.open(join(fixtures, 'dit-tiny.safetensors'));
+    const info = file.info<{ config: Record<string, unknown> }>();
+    if (!info) throw new Error('dit-tiny.safetensors carries no info metadata');
+    config = ditConfigFromOfficial(info.config);
   });
   afterAll(async () => {
     await weights.close();

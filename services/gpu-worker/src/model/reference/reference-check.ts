@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadRunners } from './registry.ts';
-import { casePassed, type ReferenceIndex, type ReferenceRunner } from './reference-types.ts';
+import {
+  casePassed,
+  type ReferenceIndex,
+  type ReferenceRunner,
+  type ReferenceVariant,
+} from './reference-types.ts';
 import { toleranceFor } from './tolerance.ts';
 
 export interface ReferenceCheckLine {
@@ -24,6 +29,7 @@ export interface ReferenceCheckOptions {
   readonly only?: readonly string[];
   readonly runners?: ReadonlyMap<string, ReferenceRunner>;
   readonly onLine?: (line: ReferenceCheckLine) => void;
+  readonly variant?: ReferenceVariant;
 }
 
 export function formatLine(line: ReferenceCheckLine): string {
@@ -71,6 +77,7 @@ export async function referenceCheck(
         entry,
         index,
         tolerance: (key?: string) => toleranceFor(index, file, key),
+        variant: options.variant,
       });
       if (results.length === 0) {
         emit({

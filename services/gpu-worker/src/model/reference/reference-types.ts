@@ -51,6 +51,26 @@ export interface CaseResult {
   readonly failure?: string;
 }
 
+/**
+ * Which build of the graphs to check. The default (fp32 on CPU) is what the tolerances in
+ * index.json are for; fp16 / cuda is the GPU-node check of the CUDA graphs, held to 1e-2 of each
+ * reference tensor's largest magnitude (see halfPrecisionTolerance). Runners that have no such
+ * variant ignore it.
+ */
+export interface ReferenceVariant {
+  readonly precision: 'fp32' | 'fp16';
+  readonly provider: 'cpu' | 'cuda';
+}
+
+export const DEFAULT_VARIANT: ReferenceVariant = { precision: 'fp32', provider: 'cpu' };
+
+/** Half precision rounds at 2^-11 per matmul input; 1e-2 of the output range is the manifest's guidance. */
+export function halfPrecisionTolerance(expected: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < expected.length; i++) max = Math.max(max, Math.abs(expected[i]));
+  return 1e-2 * max;
+}
+
 export interface ReferenceRunnerContext {
   /** Absolute path of the reference directory. */
   readonly dir: string;
@@ -63,6 +83,8 @@ export interface ReferenceRunnerContext {
    * (pipeline: "latents 1e-3, noise_pred 2e-3, ..."), the one named `key`.
    */
   tolerance(key?: string): number;
+  /** Absent means DEFAULT_VARIANT. */
+  readonly variant?: ReferenceVariant;
 }
 
 export interface ReferenceRunner {

@@ -27,9 +27,10 @@ describe(buildT5EncoderGraph.name, () => {
   // Same half-precision argument as the DiT (see dit-graph.spec.ts): measured max 1.6e-3 on
   // outputs up to 3.1; bound 1e-2 of the output range, and > 1e-5 to prove fp16 rounding happened.
   it('should stay within half-precision error of the reference when built fp16 for CUDA', async () => {
-    const file = await SafetensorsFile.open(join(fixtures, 't5-tiny.safetensors'));
-    const config = t5ConfigFromReference(file.info<{ config: Record<string, unknown> }>()!.config);
-    await file.close();
+    await using file = await SafetensorsFile.open(join(fixtures, 't5-tiny.safetensors'));
+    const info = file.info<{ config: Record<string, unknown> }>();
+    if (!info) throw new Error('t5-tiny.safetensors carries no info metadata');
+    const config = t5ConfigFromReference(info.config);
     const session = await createSession(
       await encodeModel(buildT5EncoderGraph(config, weights, { dtype: 'float16' })),
     );

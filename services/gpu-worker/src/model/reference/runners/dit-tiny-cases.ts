@@ -5,7 +5,12 @@ import {
   referenceConfig,
   weightsFileFor,
 } from '../reference-io.ts';
-import type { CaseResult, ReferenceRunner } from '../reference-types.ts';
+import {
+  DEFAULT_VARIANT,
+  halfPrecisionTolerance,
+  type CaseResult,
+  type ReferenceRunner,
+} from '../reference-types.ts';
 import { ditConfigFromOfficial } from '../../dit/dit-config.ts';
 import { buildDitGraph } from '../../dit/dit-graph.ts';
 import { encodeModel } from '../../onnx/model-writer.ts';
@@ -24,14 +29,20 @@ export const runner: ReferenceRunner = {
     await using cases = await openReferenceCases(ctx);
     const weights = await openReferenceWeights(ctx, weightsFile);
     const results: CaseResult[] = [];
+    const variant = ctx.variant ?? DEFAULT_VARIANT;
+    const half = variant.precision === 'fp16';
+    const tolerance = (expected: Float32Array): number =>
+      half ? halfPrecisionTolerance(expected) : ctx.tolerance();
     try {
       const hasDebug = cases.names.some((n) => n.includes('.dbg.'));
       const graph = buildDitGraph(config, weights, {
-        dtype: 'float32',
-        fusedAttention: false,
+        dtype: half ? 'float16' : 'float32',
+        fusedAttention: variant.provider === 'cuda',
         debugOutputs: hasDebug,
       });
-      const session = await createSession(await encodeModel(graph));
+      const session = await createSession(await encodeModel(graph), {
+        executionProviders: [variant.provider],
+      });
       const names = cases.names.filter((n) => n.endsWith('.out')).map((n) => n.slice(0, -'.out'.length));
       for (const name of names) {
         const xInfo = cases.get(`${name}.x`);
@@ -49,7 +60,7 @@ export const runner: ReferenceRunner = {
         results.push({
           name: `${name}.out`,
           maxAbsError: maxAbsDiff(out['out'].data as Float32Array, expected),
-          tolerance: ctx.tolerance(),
+          tolerance: tolerance(expected),
         });
         // Debug intermediates (same layout without the batch axis), held to the same tolerance.
         for (const dbg of cases.names.filter((n) => n.startsWith(`${name}.dbg.`))) {
@@ -58,7 +69,7 @@ export const runner: ReferenceRunner = {
           const data = got?.data as Float32Array | undefined;
           results.push(
             data && data.length === want.length
-              ? { name: dbg, maxAbsError: maxAbsDiff(data, want), tolerance: ctx.tolerance() }
+              ? { name: dbg, maxAbsError: maxAbsDiff(data, want), tolerance: tolerance(want) }
               : {
                   name: dbg,
                   maxAbsError: Number.NaN,

@@ -5,7 +5,12 @@ import {
   referenceConfig,
   weightsFileFor,
 } from '../reference-io.ts';
-import type { CaseResult, ReferenceRunner } from '../reference-types.ts';
+import {
+  DEFAULT_VARIANT,
+  halfPrecisionTolerance,
+  type CaseResult,
+  type ReferenceRunner,
+} from '../reference-types.ts';
 import { encodeModel } from '../../onnx/model-writer.ts';
 import { createSession, i64, runSession } from '../../onnx/session.ts';
 import { relativeBucketTable } from '../../t5/relative-buckets.ts';
@@ -25,11 +30,15 @@ export const runner: ReferenceRunner = {
     const config = t5ConfigFromReference(await referenceConfig(ctx, weightsFile));
     await using cases = await openReferenceCases(ctx);
     const weights = await openReferenceWeights(ctx, weightsFile);
-    const tol = ctx.tolerance();
+    const variant = ctx.variant ?? DEFAULT_VARIANT;
+    const half = variant.precision === 'fp16';
+    const tolFor = (expected: Float32Array): number =>
+      half ? halfPrecisionTolerance(expected) : ctx.tolerance();
     const results: CaseResult[] = [];
     try {
       const session = await createSession(
-        await encodeModel(buildT5EncoderGraph(config, weights, { dtype: 'float32' })),
+        await encodeModel(buildT5EncoderGraph(config, weights, { dtype: half ? 'float16' : 'float32' })),
+        { executionProviders: [variant.provider] },
       );
       const idsInfo = cases.get('ids');
       const [batch, length] = idsInfo.shape;
@@ -49,11 +58,8 @@ export const runner: ReferenceRunner = {
         const contextName = `context_${b}`;
         if (cases.has(contextName)) {
           const context = trimContext(rowOut, config.dim, rowMask);
-          results.push({
-            name: contextName,
-            maxAbsError: diffOrInf(context, await cases.readFloat32(contextName)),
-            tolerance: tol,
-          });
+          const want = await cases.readFloat32(contextName);
+          results.push({ name: contextName, maxAbsError: diffOrInf(context, want), tolerance: tolFor(want) });
           // Same prompt padded to text_len, as the tokenizer returns it for the pipeline.
           const padded = config.maxLength;
           const pIds = new BigInt64Array(padded);
@@ -67,12 +73,16 @@ export const runner: ReferenceRunner = {
           const longContext = trimContext(long['out'].data as Float32Array, config.dim, pMask);
           results.push({
             name: `${contextName}(ids padded to ${padded})`,
-            maxAbsError: diffOrInf(longContext, await cases.readFloat32(contextName)),
-            tolerance: tol,
+            maxAbsError: diffOrInf(longContext, want),
+            tolerance: tolFor(want),
           });
         }
       }
-      results.unshift({ name: 'out(all rows)', maxAbsError: maxAbsDiff(got, expected), tolerance: tol });
+      results.unshift({
+        name: 'out(all rows)',
+        maxAbsError: maxAbsDiff(got, expected),
+        tolerance: tolFor(expected),
+      });
       if (cases.has('dbg.rel_buckets')) {
         const expectedBuckets = await cases.readInt64('dbg.rel_buckets');
         const table = relativeBucketTable(config.maxLength, config.numBuckets);
