@@ -117,6 +117,17 @@ describe('kubectl against the test Kubernetes API server', () => {
     expect(table).toMatch(/^NAME\s+DESIRED\s+READY\s+BACKLOG\s+AGE/);
   });
 
+  it('should apply the H100 WorkerPool example when the CRDs are installed', async () => {
+    const { stdout } = await kubectl(
+      'apply',
+      '-n',
+      'default',
+      '-f',
+      `${repoRoot}deploy/examples/workerpool-h100.yaml`,
+    );
+    expect(stdout).toContain('workerpool.cineweave.io/h100 created');
+  });
+
   it('should refuse a WorkerPool outside the CRD schema when applied', async () => {
     const bad = {
       apiVersion: 'cineweave.io/v1alpha1',

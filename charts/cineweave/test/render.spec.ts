@@ -1,4 +1,5 @@
 import { WorkerPoolSpecSchema } from '@cineweave/contracts';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { podTemplates } from './support/pods.ts';
 import {
@@ -6,9 +7,11 @@ import {
   ciValuesFiles,
   MONITORING_APIS,
   NAMESPACE,
+  parseObjects,
   renderChart,
   type KubeObject,
 } from './support/render.ts';
+import { repoRoot } from './support/tools.ts';
 import { THIRD_PARTY_KINDS, validateBuiltin, validateCustom } from './support/validate.ts';
 
 const scenarios = ciValuesFiles.flatMap((file) => [
@@ -66,6 +69,15 @@ describe('helm template', () => {
       expect.stringContaining('must NOT have additional properties'),
     ]);
   });
+
+  it.each(['videojob.yaml', 'videojob-i2v.yaml', 'workerpool-h100.yaml'])(
+    'should ship deploy/examples/%s valid against the chart CRDs',
+    async (file) => {
+      const objects = parseObjects(readFileSync(`${repoRoot}deploy/examples/${file}`, 'utf8'));
+      expect(objects).toHaveLength(1);
+      expect(await problemsOf(objects)).toEqual([]);
+    },
+  );
 
   it.each(ciValuesFiles)('should render WorkerPools the contracts accept when given ci/%s', async (file) => {
     const pools = byKind(await renderChart(file), 'WorkerPool');
