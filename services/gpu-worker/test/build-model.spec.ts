@@ -31,7 +31,7 @@ describe('build-model --tiny', () => {
     expect(seconds).toBeLessThan(30);
   });
 
-  it('should record files whose sha256 match what was written', async () => {
+  it('should record files whose sha256 match what was written', { timeout: 30_000 }, async () => {
     const files = [
       ...Object.values(manifest.components).flatMap((c) => c.files),
       ...manifest.tokenizer.files.map((f) => ({ ...f, path: join(manifest.tokenizer.dir, f.path) })),
@@ -56,27 +56,31 @@ describe('build-model --tiny', () => {
     });
   });
 
-  it('should load every graph in onnxruntime and run the text encoder and the DiT on CPU', async () => {
-    const open = (name: keyof ModelManifest['components']): Promise<OrtSession> =>
-      createSession(join(dir, 'cpu', manifest.components[name].model));
-    const [t5, dit] = [await open('textEncoder'), await open('dit')];
-    await open('vaeEncoder');
-    await open('vaeDecoder');
-    const ids = new BigInt64Array(512);
-    const mask = new BigInt64Array(512);
-    ids.set([17n, 42n, 1n]);
-    mask.set([1n, 1n, 1n]);
-    const context = (await runSession(t5, { ids: i64([1, 512], ids), mask: i64([1, 512], mask) }))['out'];
-    const dim = manifest.dims.textDim;
-    const x = Float32Array.from({ length: 48 * 2 * 4 * 4 }, (_, i) => Math.sin(i));
-    const out = await runSession(dit, {
-      x: f32([48, 2, 4, 4], x),
-      t: f32([8], new Float32Array(8).fill(500)),
-      context: f32([3, dim], (context.data as Float32Array).slice(0, 3 * dim)),
-    });
-    expect(out['out'].dims).toEqual([48, 2, 4, 4]);
-    expect((out['out'].data as Float32Array).every(Number.isFinite)).toBe(true);
-  });
+  it(
+    'should load every graph in onnxruntime and run the text encoder and the DiT on CPU',
+    { timeout: 30_000 },
+    async () => {
+      const open = (name: keyof ModelManifest['components']): Promise<OrtSession> =>
+        createSession(join(dir, 'cpu', manifest.components[name].model));
+      const [t5, dit] = [await open('textEncoder'), await open('dit')];
+      await open('vaeEncoder');
+      await open('vaeDecoder');
+      const ids = new BigInt64Array(512);
+      const mask = new BigInt64Array(512);
+      ids.set([17n, 42n, 1n]);
+      mask.set([1n, 1n, 1n]);
+      const context = (await runSession(t5, { ids: i64([1, 512], ids), mask: i64([1, 512], mask) }))['out'];
+      const dim = manifest.dims.textDim;
+      const x = Float32Array.from({ length: 48 * 2 * 4 * 4 }, (_, i) => Math.sin(i));
+      const out = await runSession(dit, {
+        x: f32([48, 2, 4, 4], x),
+        t: f32([8], new Float32Array(8).fill(500)),
+        context: f32([3, dim], (context.data as Float32Array).slice(0, 3 * dim)),
+      });
+      expect(out['out'].dims).toEqual([48, 2, 4, 4]);
+      expect((out['out'].data as Float32Array).every(Number.isFinite)).toBe(true);
+    },
+  );
 
   it('should write byte-identical graphs when built twice with the same seed', async () => {
     const again = await buildModel({

@@ -29,7 +29,7 @@ function compare(got: Float32Array, ref: Float32Array): Stats {
   return { max, mean: sum / ref.length, refMax };
 }
 
-describe(buildDitGraph.name, () => {
+describe(buildDitGraph.name, { timeout: 30_000 }, () => {
   let weights: SafetensorsWeights;
   let cases: SafetensorsFile;
   let config: DitConfig;

@@ -18,7 +18,7 @@ function affineGraph(weights: Float32Array | LazyTensorData): GraphBuilder {
 
 const identity = new Float32Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
 
-describe(GraphBuilder.name, () => {
+describe(GraphBuilder.name, { timeout: 30_000 }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'onnx-builder-'));

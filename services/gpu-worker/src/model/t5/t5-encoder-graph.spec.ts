@@ -11,7 +11,7 @@ import { buildT5EncoderGraph } from './t5-encoder-graph.ts';
 
 const fixtures = join(import.meta.dirname, '../../../test/fixtures/wan22');
 
-describe(buildT5EncoderGraph.name, () => {
+describe(buildT5EncoderGraph.name, { timeout: 30_000 }, () => {
   let weights: SafetensorsWeights;
   let cases: SafetensorsFile;
 
