@@ -22,7 +22,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const server = await KubeApiServer.start({ port, host: values.host, deployments: { podReadiness: 'immediate' } });
+const server = await KubeApiServer.start({
+  port,
+  host: values.host,
+  deployments: { podReadiness: 'immediate' },
+});
 if (values.kubeconfig) await server.writeKubeconfig(values.kubeconfig, values.namespace);
 console.log(`CineWeave test Kubernetes API server listening on ${server.url}`);
 console.log(

@@ -43,7 +43,8 @@ function leafPaths(value: unknown, rules: ListMergeRule[], prefix: Segment[] = [
       if (prefix.length === 1 && prefix[0] === 'f:metadata') return !UNTRACKED_METADATA.has(key);
       return true;
     });
-    if (entries.length === 0) return prefix.length > 0 ? [prefix] : [];
+    // An empty object is a field of its own; one whose fields are all untracked (metadata.name...) is not.
+    if (entries.length === 0) return prefix.length > 0 && Object.keys(value).length === 0 ? [prefix] : [];
     return entries.flatMap(([key, child]) => leafPaths(child, rules, [...prefix, `f:${key}`], key));
   }
   const rule = rules.find((candidate) => candidate.field === field);
