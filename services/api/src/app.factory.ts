@@ -12,7 +12,10 @@ import { httpMetricsMiddleware } from './core/metrics/http-metrics.middleware.ts
 import { MetricsService } from './core/metrics/metrics.service.ts';
 
 /** Builds the whole HTTP application; `main.ts` and the integration tests share it. */
-export async function createApp(config: AppConfig, options: { logs?: boolean } = {}): Promise<INestApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: { logs?: boolean } = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     bodyParser: false,
@@ -43,12 +46,16 @@ export async function createApp(config: AppConfig, options: { logs?: boolean } =
     app,
     new DocumentBuilder()
       .setTitle('CineWeave API')
-      .setDescription('Accounts, credits, video jobs, uploads and live job events. Errors are application/problem+json.')
+      .setDescription(
+        'Accounts, credits, video jobs, uploads and live job events. Errors are application/problem+json.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),
   );
-  const express = app.getHttpAdapter().getInstance() as { get: (path: string, handler: (req: Request, res: Response) => void) => void };
+  const express = app.getHttpAdapter().getInstance() as {
+    get: (path: string, handler: (req: Request, res: Response) => void) => void;
+  };
   express.get('/openapi.json', (_request, response) => void response.json(document));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   return app;

@@ -32,11 +32,18 @@ describe('API skeleton', () => {
   it('should answer an unknown route with problem+json when nothing matches', async () => {
     const response = await request(h.server).get('/nope').expect(404);
     expect(response.headers['content-type']).toContain('application/problem+json');
-    expect(response.body).toMatchObject({ status: 404, code: 'NOT_FOUND', type: 'https://cineweave.io/problems/not-found' });
+    expect(response.body).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+      type: 'https://cineweave.io/problems/not-found',
+    });
   });
 
   it('should answer a wrong method with 405 and Allow when the path exists', async () => {
-    const response = await request(h.server).delete('/v1/credits').set('Authorization', 'Bearer dev:u1').expect(405);
+    const response = await request(h.server)
+      .delete('/v1/credits')
+      .set('Authorization', 'Bearer dev:u1')
+      .expect(405);
     expect(response.headers['allow']).toBe('GET');
     expect(response.body.code).toBe('METHOD_NOT_ALLOWED');
   });

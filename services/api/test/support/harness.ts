@@ -6,6 +6,7 @@ import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ export interface Harness {
   app: INestApplication;
   baseUrl: string;
   /** The `http.Server`, for supertest. */
-  server: unknown;
+  server: Server;
   /** Owner connection to the suite's database, for assertions. */
   db: pg.Pool;
   databaseUrl: string;
@@ -72,8 +73,8 @@ export async function startHarness(suite: string, env: Record<string, string> = 
   });
   const app = await createApp(config, { logs: false });
   await app.listen(0, '127.0.0.1');
-  const server = app.getHttpServer() as { address(): AddressInfo };
-  const baseUrl = `http://127.0.0.1:${server.address().port}`;
+  const server = app.getHttpServer() as Server;
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const redis = new Redis(REDIS_URL);
@@ -128,7 +129,8 @@ export class FakeGpuWorker {
   async take(timeoutMs = 5_000): Promise<Job<VideoJobPayload>> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const job = (await this.worker.getNextJob(this.token, { block: false })) as Job<VideoJobPayload> | undefined;
+      const job = (await this.worker.getNextJob(this.token, { block: false })) as
+        Job<VideoJobPayload> | undefined;
       if (job) return job;
       await sleep(50);
     }
@@ -137,6 +139,11 @@ export class FakeGpuWorker {
 
   async progress(job: Job<VideoJobPayload>, step: number, totalSteps: number): Promise<void> {
     await job.updateProgress({ step, totalSteps, percent: Math.round((step / totalSteps) * 1000) / 10 });
+  }
+
+  /** Puts a result on the results queue, as the worker does when an attempt ends. */
+  async report(result: JobResult): Promise<void> {
+    await this.harness.resultsQueue.add(JOB_NAMES.result, result);
   }
 
   async succeed(job: Job<VideoJobPayload>, overrides: Partial<JobResult> = {}): Promise<void> {
@@ -165,7 +172,10 @@ export class FakeGpuWorker {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` returns a value other than undefined/false. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -11,6 +11,7 @@ import { ACCESS_KEY, type Access } from './auth.decorators.ts';
 import type { AuthenticatedRequest } from './current-principal.decorator.ts';
 import type { Principal } from './principal.ts';
 import { type TokenVerifier, tokenVerifierFor, unauthenticated } from './token-verifiers.ts';
+import { returningRows } from '../database/returning.ts';
 
 /**
  * Every route is authenticated unless marked `@Public()`. Bearer tokens are, in order: an API key
@@ -38,13 +39,16 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const access =
-      this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ??
-      'user';
+      this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? 'user';
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearer(request.headers.authorization);
     if (access === 'internal') {
-      if (!token || !this.isInternalToken(token)) throw unauthenticated('Internal routes need Bearer $INTERNAL_TOKEN.');
+      if (!token || !this.isInternalToken(token))
+        throw unauthenticated('Internal routes need Bearer $INTERNAL_TOKEN.');
       return true;
     }
     if (!token) throw unauthenticated('Send Authorization: Bearer <token> (a session token or an API key).');
@@ -64,11 +68,13 @@ export class AuthGuard implements CanActivate {
 
   private async authenticate(token: string): Promise<Principal> {
     if (token.startsWith(API_KEY_PREFIX)) {
-      const rows: { user_id: string }[] = await this.db.query(
-        `UPDATE api_keys SET last_used_at = now()
+      const rows = returningRows<{ user_id: string }>(
+        await this.db.query(
+          `UPDATE api_keys SET last_used_at = now()
           WHERE key_hash = $1 AND revoked_at IS NULL
           RETURNING user_id`,
-        [hashApiKey(token)],
+          [hashApiKey(token)],
+        ),
       );
       if (rows.length === 0) throw unauthenticated('The API key is unknown or revoked.');
       const userId = rows[0].user_id;

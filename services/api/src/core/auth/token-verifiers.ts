@@ -30,7 +30,8 @@ function identityFrom(payload: JWTPayload & { role?: unknown; email?: unknown })
 export class DevTokenVerifier implements TokenVerifier {
   async verify(token: string): Promise<VerifiedIdentity> {
     const match = /^dev:([A-Za-z0-9_.@-]{1,128})(:admin)?$/.exec(token);
-    if (!match) throw unauthenticated('In dev mode, send Authorization: Bearer dev:<userId> (or dev:<userId>:admin).');
+    if (!match)
+      throw unauthenticated('In dev mode, send Authorization: Bearer dev:<userId> (or dev:<userId>:admin).');
     return { userId: match[1], admin: match[2] === ':admin' };
   }
 }

@@ -11,7 +11,9 @@ export class AppConfig {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`The API cannot start; fix these environment variables:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `The API cannot start; fix these environment variables:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -25,7 +27,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const result = EnvSchema.safeParse(empty);
   if (!result.success) {
     throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(environment)'}: ${issue.message}`),
+      result.error.issues.map(
+        (issue) => `${issue.path.map(String).join('.') || '(environment)'}: ${issue.message}`,
+      ),
     );
   }
   return new AppConfig(result.data);

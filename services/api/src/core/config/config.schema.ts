@@ -28,7 +28,10 @@ export const EnvSchema = z
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     DATABASE_URL: url('postgres://user:password@host:5432/db'),
     /** Role the application switches to after connecting; it may not UPDATE or DELETE the ledger. */
-    DB_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'must be a plain role name' }).default('cineweave_app'),
+    DB_APP_ROLE: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, { error: 'must be a plain role name' })
+      .default('cineweave_app'),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
     DB_MIGRATE: bool,
     REDIS_URL: url('redis://host:6379/0'),
@@ -40,7 +43,9 @@ export const EnvSchema = z
     S3_REGION: z.string().min(1).default('us-east-1'),
     S3_ACCESS_KEY: z.string().min(1),
     S3_SECRET_KEY: z.string().min(1),
-    S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be a valid bucket name' }),
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be a valid bucket name' }),
     AUTH_MODE: z.enum(['clerk', 'oidc', 'dev']),
     CLERK_JWT_KEY: z.string().optional(),
     CLERK_PUBLISHABLE_KEY: z.string().optional(),
@@ -49,7 +54,9 @@ export const EnvSchema = z
     OIDC_AUDIENCE: z.string().min(1).optional(),
     OIDC_JWKS_URL: url('the JWKS endpoint of your identity provider').optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
-    OIDC_ALGORITHMS: csv.pipe(z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']))),
+    OIDC_ALGORITHMS: csv.pipe(
+      z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'])),
+    ),
     ADMIN_USER_IDS: csv,
     INTERNAL_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }),
     MAX_ACTIVE_JOBS_PER_USER: z.coerce.number().int().min(1).default(5),
@@ -62,7 +69,11 @@ export const EnvSchema = z
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-    MAX_JSON_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+    MAX_JSON_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024),
     BACKGROUND_TASKS: bool.default(true),
   })
   .superRefine((env, ctx) => {
@@ -76,7 +87,8 @@ export const EnvSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['AUTH_MODE'],
-        message: 'dev accepts any user id without a password: it is refused unless NODE_ENV is development or test',
+        message:
+          'dev accepts any user id without a password: it is refused unless NODE_ENV is development or test',
       });
     }
     if (env.AUTH_MODE === 'clerk') {

@@ -7,18 +7,33 @@ import { allowedMethods } from './route-methods.ts';
 
 /** body-parser's errors carry a `type`; these are the ones a client caused. */
 const BODY_ERRORS: Record<string, { code: ErrorCode; detail: string }> = {
-  'entity.parse.failed': { code: 'MALFORMED_JSON', detail: 'The body could not be parsed as JSON; check quoting and commas.' },
+  'entity.parse.failed': {
+    code: 'MALFORMED_JSON',
+    detail: 'The body could not be parsed as JSON; check quoting and commas.',
+  },
   'entity.too.large': { code: 'PAYLOAD_TOO_LARGE', detail: 'The body is larger than this endpoint accepts.' },
-  'encoding.unsupported': { code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'The body uses a character set this API does not read; send UTF-8.' },
-  'charset.unsupported': { code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'The body uses a character set this API does not read; send UTF-8.' },
+  'encoding.unsupported': {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    detail: 'The body uses a character set this API does not read; send UTF-8.',
+  },
+  'charset.unsupported': {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    detail: 'The body uses a character set this API does not read; send UTF-8.',
+  },
   'request.aborted': { code: 'VALIDATION_FAILED', detail: 'The request body ended early.' },
-  'request.size.invalid': { code: 'VALIDATION_FAILED', detail: 'The body length does not match Content-Length.' },
+  'request.size.invalid': {
+    code: 'VALIDATION_FAILED',
+    detail: 'The body length does not match Content-Length.',
+  },
 };
 
 const MULTER_ERRORS: Record<string, { code: ErrorCode; detail: string }> = {
   LIMIT_FILE_SIZE: { code: 'PAYLOAD_TOO_LARGE', detail: 'The image is larger than 10 MB.' },
   LIMIT_FILE_COUNT: { code: 'VALIDATION_FAILED', detail: 'Send exactly one file, in the field "file".' },
-  LIMIT_UNEXPECTED_FILE: { code: 'VALIDATION_FAILED', detail: 'Send the image in the multipart field "file".' },
+  LIMIT_UNEXPECTED_FILE: {
+    code: 'VALIDATION_FAILED',
+    detail: 'Send the image in the multipart field "file".',
+  },
   LIMIT_PART_COUNT: { code: 'VALIDATION_FAILED', detail: 'The multipart body has too many parts.' },
   LIMIT_FIELD_COUNT: { code: 'VALIDATION_FAILED', detail: 'The multipart body has too many fields.' },
   LIMIT_FIELD_VALUE: { code: 'PAYLOAD_TOO_LARGE', detail: 'A multipart field is too large.' },
@@ -59,18 +74,31 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toAnswer(exception: unknown, request: Request): Answer {
     if (exception instanceof DomainError) {
-      return { code: exception.code, detail: exception.detail, errors: exception.errors, headers: exception.headers };
+      return {
+        code: exception.code,
+        detail: exception.detail,
+        errors: exception.errors,
+        headers: exception.headers,
+      };
     }
     const typed = exception as { type?: string; code?: string; status?: number; name?: string };
     if (typed && typeof typed.type === 'string' && BODY_ERRORS[typed.type]) return BODY_ERRORS[typed.type];
-    if (typed && typed.name === 'MulterError' && typeof typed.code === 'string' && MULTER_ERRORS[typed.code]) {
+    if (
+      typed &&
+      typed.name === 'MulterError' &&
+      typeof typed.code === 'string' &&
+      MULTER_ERRORS[typed.code]
+    ) {
       return MULTER_ERRORS[typed.code];
     }
     if (exception instanceof HttpException) return this.fromHttpException(exception, request);
     if (typed && typeof typed.status === 'number' && typed.status >= 400 && typed.status < 500) {
       return { code: 'VALIDATION_FAILED', detail: 'The request could not be read.' };
     }
-    return { code: 'INTERNAL', detail: 'Something went wrong on our side; it has been logged. Try again later.' };
+    return {
+      code: 'INTERNAL',
+      detail: 'Something went wrong on our side; it has been logged. Try again later.',
+    };
   }
 
   private fromHttpException(exception: HttpException, request: Request): Answer {

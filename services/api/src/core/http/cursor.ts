@@ -11,9 +11,11 @@ export function decodeCursor<T>(cursor: string | undefined, schema: z.ZodType<T>
   try {
     return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw new DomainError('VALIDATION_FAILED', 'The cursor is not one this API issued; start again without it.', [
-      { field: 'cursor', message: 'is not valid' },
-    ]);
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'The cursor is not one this API issued; start again without it.',
+      [{ field: 'cursor', message: 'is not valid' }],
+    );
   }
 }
 

@@ -12,13 +12,17 @@ export function jsonBodies(limit: number) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const hasBody =
       BODY_METHODS.has(request.method) &&
-      (request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0);
+      (request.headers['transfer-encoding'] !== undefined ||
+        Number(request.headers['content-length'] ?? 0) > 0);
     if (!hasBody) return next();
     const type = (request.headers['content-type'] ?? '').toLowerCase();
     if (type.startsWith('multipart/form-data')) return next();
     if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/.test(type)) {
       return next(
-        new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON with Content-Type: application/json.'),
+        new DomainError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'Send the body as JSON with Content-Type: application/json.',
+        ),
       );
     }
     parse(request, response, next);

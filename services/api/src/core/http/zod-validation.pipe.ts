@@ -20,7 +20,10 @@ export class ZodValidationPipe implements PipeTransform {
     const schema = (metadata.metatype as Partial<ZodDtoClass> | undefined)?.zodSchema;
     if (!schema) return value;
     if (metadata.type === 'body' && (value === undefined || value === null || typeof value !== 'object')) {
-      throw new DomainError('VALIDATION_FAILED', 'The body must be a JSON object sent with Content-Type: application/json.');
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'The body must be a JSON object sent with Content-Type: application/json.',
+      );
     }
     const result = schema.safeParse(value ?? {});
     if (!result.success) {

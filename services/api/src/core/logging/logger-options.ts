@@ -24,7 +24,9 @@ export function loggerOptions(config: AppConfig): Params {
         const given = request.headers['x-request-id'];
         return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
       },
-      autoLogging: { ignore: (request: IncomingMessage) => QUIET_PATHS.has(request.url?.split('?')[0] ?? '') },
+      autoLogging: {
+        ignore: (request: IncomingMessage) => QUIET_PATHS.has(request.url?.split('?')[0] ?? ''),
+      },
     },
   };
 }

@@ -28,8 +28,14 @@ export class MetricsService {
   });
   readonly creditsReserved = this.credits(API_METRICS.creditsReserved, 'Credits reserved at admission.');
   readonly creditsCaptured = this.credits(API_METRICS.creditsCaptured, 'Credits captured by succeeded jobs.');
-  readonly creditsReleased = this.credits(API_METRICS.creditsReleased, 'Credits released by failed, cancelled or timed-out jobs.');
-  readonly creditsGranted = this.credits(API_METRICS.creditsGranted, 'Credits granted (sign-up, plans, admins).');
+  readonly creditsReleased = this.credits(
+    API_METRICS.creditsReleased,
+    'Credits released by failed, cancelled or timed-out jobs.',
+  );
+  readonly creditsGranted = this.credits(
+    API_METRICS.creditsGranted,
+    'Credits granted (sign-up, plans, admins).',
+  );
   readonly creditsToppedUp = this.credits(API_METRICS.creditsToppedUp, 'Credits bought through payments.');
   readonly gpuSeconds = new Counter({
     name: API_METRICS.gpuSeconds,

@@ -27,4 +27,7 @@ export function generateJobOptions(job: { id: string; priority: number }): JobsO
 }
 
 /** Options of `result` jobs the API consumes: nothing to retry into, so keep them briefly for debugging. */
-export const RESULT_RETENTION = { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+export const RESULT_RETENTION = {
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};

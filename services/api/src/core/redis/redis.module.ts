@@ -41,7 +41,8 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REDIS_SUBSCRIBER,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new Redis({ ...redisOptions(config.env.REDIS_URL), maxRetriesPerRequest: null }),
+      useFactory: (config: AppConfig) =>
+        new Redis({ ...redisOptions(config.env.REDIS_URL), maxRetriesPerRequest: null }),
     },
     RedisCloser,
   ],

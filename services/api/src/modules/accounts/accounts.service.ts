@@ -57,7 +57,10 @@ export class AccountsService {
     if (existing) return { account: existing, created: false };
     let granted = 0;
     const created = await this.db.transaction(async (tx) => {
-      await tx.query(`INSERT INTO users (id, email) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [userId, email ?? null]);
+      await tx.query(`INSERT INTO users (id, email) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [
+        userId,
+        email ?? null,
+      ]);
       const rows: { id: string; monthly_credits: number }[] = await tx.query(
         `INSERT INTO accounts (user_id, plan_id) VALUES ($1, 'free')
          ON CONFLICT (user_id) DO NOTHING
@@ -97,7 +100,11 @@ export class AccountsService {
 
   async requireByUser(userId: string): Promise<Account> {
     const account = await this.findByUser(userId);
-    if (!account) throw new DomainError('NOT_FOUND', `No account belongs to user ${userId}; they must sign in once first.`);
+    if (!account)
+      throw new DomainError(
+        'NOT_FOUND',
+        `No account belongs to user ${userId}; they must sign in once first.`,
+      );
     return account;
   }
 
@@ -116,11 +123,20 @@ export class AccountsService {
     try {
       await this.db.transaction(async (tx) => {
         await tx.query(`SELECT id FROM accounts WHERE id = $1 FOR UPDATE`, [target.id]);
-        await appendLedger(tx, { accountId: target.id, kind: amount >= 0 ? 'grant' : 'adjust', amount, reason, actor });
+        await appendLedger(tx, {
+          accountId: target.id,
+          kind: amount >= 0 ? 'grant' : 'adjust',
+          amount,
+          reason,
+          actor,
+        });
       });
     } catch (error) {
       if ((error as { constraint?: string }).constraint === 'accounts_available_not_negative') {
-        throw new DomainError('UNPROCESSABLE', `Removing ${-amount} credits would leave the account below what its running jobs hold.`);
+        throw new DomainError(
+          'UNPROCESSABLE',
+          `Removing ${-amount} credits would leave the account below what its running jobs hold.`,
+        );
       }
       throw error;
     }

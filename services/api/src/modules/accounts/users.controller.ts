@@ -15,7 +15,11 @@ export class UsersController {
   @HttpCode(200)
   async init(@CurrentPrincipal() principal: Principal) {
     const { account, created } = await this.accounts.ensureAccount(principal.userId, principal.email);
-    return { created, user: { id: principal.userId, role: principal.role }, credits: this.accounts.summary(account) };
+    return {
+      created,
+      user: { id: principal.userId, role: principal.role },
+      credits: this.accounts.summary(account),
+    };
   }
 
   @Get('me')

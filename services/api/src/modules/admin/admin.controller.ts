@@ -12,7 +12,9 @@ import { JobsService } from '../jobs/jobs.service.ts';
 import { AdminService } from './admin.service.ts';
 
 class PageQuery extends zodDto(z.strictObject(PageQueryFields)) {}
-class AdminJobsQuery extends zodDto(z.strictObject({ ...PageQueryFields, status: JobStatusSchema.optional() })) {}
+class AdminJobsQuery extends zodDto(
+  z.strictObject({ ...PageQueryFields, status: JobStatusSchema.optional() }),
+) {}
 class GrantDto extends zodDto(
   z.strictObject({
     userId: z.string({ error: 'userId must be a string' }).min(1).max(128),
@@ -21,7 +23,11 @@ class GrantDto extends zodDto(
       .min(-1_000_000)
       .max(1_000_000)
       .refine((amount) => amount !== 0, { error: 'amount must not be zero' }),
-    reason: z.string({ error: 'reason must be a string' }).trim().min(3, { error: 'say why, in a few words' }).max(500),
+    reason: z
+      .string({ error: 'reason must be a string' })
+      .trim()
+      .min(3, { error: 'say why, in a few words' })
+      .max(500),
   }),
 ) {}
 

@@ -70,7 +70,9 @@ export class AdminService {
     const gpuSeconds = gpu.seconds ?? 0;
     return {
       jobsByStatus: Object.fromEntries(jobs.map((row) => [row.status, row.count])),
-      creditsByKind: Object.fromEntries(credits.map((row) => [row.kind, { total: Number(row.total), entries: row.entries }])),
+      creditsByKind: Object.fromEntries(
+        credits.map((row) => [row.kind, { total: Number(row.total), entries: row.entries }]),
+      ),
       gpuSeconds,
       gpuHourlyCostUsd: this.config.env.GPU_HOURLY_COST_USD,
       gpuCostUsd: Math.round(((gpuSeconds * this.config.env.GPU_HOURLY_COST_USD) / 3600) * 100) / 100,

@@ -15,7 +15,9 @@ class CreateApiKeyDto extends zodDto(
       .min(1, { error: 'name must not be empty' })
       .max(100, { error: 'name must be at most 100 characters' })
       // eslint-disable-next-line no-control-regex
-      .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), { error: 'name must not contain control characters' }),
+      .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), {
+        error: 'name must not contain control characters',
+      }),
   }),
 ) {}
 class ApiKeyIdParams extends zodDto(z.strictObject({ id: UuidSchema })) {}

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { generateApiKey } from '../../core/auth/api-key-hash.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
+import { returningRows } from '../../core/database/returning.ts';
 
 export interface ApiKeyView {
   id: string;
@@ -37,7 +38,14 @@ export class ApiKeysService {
       `INSERT INTO api_keys (user_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
       [userId, name, prefix, hash],
     );
-    return { id: rows[0].id, name, prefix, key, createdAt: rows[0].created_at.toISOString(), lastUsedAt: null };
+    return {
+      id: rows[0].id,
+      name,
+      prefix,
+      key,
+      createdAt: rows[0].created_at.toISOString(),
+      lastUsedAt: null,
+    };
   }
 
   async list(userId: string): Promise<ApiKeyView[]> {
@@ -57,9 +65,11 @@ export class ApiKeysService {
   }
 
   async revoke(userId: string, id: string): Promise<void> {
-    const rows: { id: string }[] = await this.db.query(
-      `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
-      [id, userId],
+    const rows = returningRows<{ id: string }>(
+      await this.db.query(
+        `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
+        [id, userId],
+      ),
     );
     if (rows.length === 0) throw new DomainError('NOT_FOUND', `API key ${id} was not found.`);
   }

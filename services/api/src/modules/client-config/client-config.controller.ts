@@ -15,7 +15,9 @@ export class ClientConfigController {
     const { env } = this.config;
     return {
       authMode: env.AUTH_MODE,
-      ...(env.AUTH_MODE === 'clerk' && env.CLERK_PUBLISHABLE_KEY ? { clerkPublishableKey: env.CLERK_PUBLISHABLE_KEY } : {}),
+      ...(env.AUTH_MODE === 'clerk' && env.CLERK_PUBLISHABLE_KEY
+        ? { clerkPublishableKey: env.CLERK_PUBLISHABLE_KEY }
+        : {}),
       ...(env.AUTH_MODE === 'oidc' && env.OIDC_ISSUER
         ? { oidc: { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID ?? env.OIDC_AUDIENCE ?? '' } }
         : {}),

@@ -50,7 +50,9 @@ export class JobEventsService implements OnModuleInit, OnModuleDestroy {
   async publish(event: JobEvent): Promise<void> {
     await this.redis
       .publish(`${this.pattern}${event.data.jobId}`, JSON.stringify(event))
-      .catch((error: Error) => this.logger.warn({ jobId: event.data.jobId, error: error.message }, 'Could not publish a job event'));
+      .catch((error: Error) =>
+        this.logger.warn({ jobId: event.data.jobId, error: error.message }, 'Could not publish a job event'),
+      );
   }
 
   emitLocal(event: JobEvent): void {

@@ -58,7 +58,10 @@ export class JobStreamService {
     };
 
     const view = this.jobs.view(job);
-    send({ type: 'status', data: { jobId, status: job.status, queuePosition: await this.jobs.queuePosition(job) } });
+    send({
+      type: 'status',
+      data: { jobId, status: job.status, queuePosition: await this.jobs.queuePosition(job) },
+    });
     if (job.status === 'running') {
       const progress = await this.jobs.currentProgress(jobId);
       if (progress) {
@@ -84,7 +87,9 @@ export class JobStreamService {
         data: {
           jobId,
           status: job.status,
-          reason: job.failure_reason ?? (job.status === 'expired' ? 'The outputs expired.' : 'The job did not complete.'),
+          reason:
+            job.failure_reason ??
+            (job.status === 'expired' ? 'The outputs expired.' : 'The job did not complete.'),
           creditsReleased: job.status === 'expired' ? 0 : job.credits_reserved,
         },
       });

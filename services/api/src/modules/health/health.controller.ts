@@ -18,7 +18,9 @@ const CHECK_TIMEOUT_MS = 2_000;
 function within<T>(promise: Promise<T>, what: string): Promise<T> {
   return Promise.race([
     promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within 2 s`)), CHECK_TIMEOUT_MS).unref()),
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not answer within 2 s`)), CHECK_TIMEOUT_MS).unref(),
+    ),
   ]);
 }
 
@@ -51,7 +53,10 @@ export class HealthController {
     ]);
     const names = ['postgres', 'redis', 's3'] as const;
     const status = Object.fromEntries(
-      checks.map((check, i) => [names[i], check.status === 'fulfilled' ? 'ok' : (check.reason as Error).message]),
+      checks.map((check, i) => [
+        names[i],
+        check.status === 'fulfilled' ? 'ok' : (check.reason as Error).message,
+      ]),
     );
     const ready = checks.every((check) => check.status === 'fulfilled');
     response.status(ready ? 200 : 503);
@@ -68,7 +73,10 @@ export class HealthController {
 
   private async refreshQueueGauges(): Promise<void> {
     const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
-    this.metrics.queueWaiting.set({ queue: QUEUE_NAMES.videoJobs }, (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0) + (counts['delayed'] ?? 0));
+    this.metrics.queueWaiting.set(
+      { queue: QUEUE_NAMES.videoJobs },
+      (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0) + (counts['delayed'] ?? 0),
+    );
     this.metrics.queueActive.set({ queue: QUEUE_NAMES.videoJobs }, counts['active'] ?? 0);
   }
 }

@@ -15,14 +15,18 @@ export class InternalJobsService {
   ) {}
 
   /** Submits a VideoJob once per uid: a retry returns the job the first call created. */
-  async submit(body: z.output<typeof InternalCreateJobRequestSchema>): Promise<{ job: JobRow; created: boolean }> {
+  async submit(
+    body: z.output<typeof InternalCreateJobRequestSchema>,
+  ): Promise<{ job: JobRow; created: boolean }> {
     const existing = await this.admission.findByExternalRef(body.uid);
     if (existing) return { job: existing, created: false };
     const { spec } = body;
     if (spec.image && 'url' in spec.image) {
-      throw new DomainError('UNPROCESSABLE', 'image.url is not supported yet; upload the image and use image.uploadId.', [
-        { field: 'spec.image.url', message: 'is not supported yet' },
-      ]);
+      throw new DomainError(
+        'UNPROCESSABLE',
+        'image.url is not supported yet; upload the image and use image.uploadId.',
+        [{ field: 'spec.image.url', message: 'is not supported yet' }],
+      );
     }
     try {
       const job = await this.admission.admit({

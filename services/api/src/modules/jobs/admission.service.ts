@@ -168,7 +168,10 @@ export class AdmissionService {
       });
       if (result) return result;
       if (!request.createAccount) {
-        throw new DomainError('NOT_FOUND', `No account belongs to user ${request.userId}; they must sign in once first.`);
+        throw new DomainError(
+          'NOT_FOUND',
+          `No account belongs to user ${request.userId}; they must sign in once first.`,
+        );
       }
       await this.accounts.ensureAccount(request.userId, request.email);
     }
@@ -188,9 +191,11 @@ export class AdmissionService {
       [uploadId, accountId],
     );
     if (rows.length === 0) {
-      throw new DomainError('UNPROCESSABLE', 'imageUploadId does not name one of your uploads; upload the image first.', [
-        { field: 'imageUploadId', message: 'is not one of your uploads' },
-      ]);
+      throw new DomainError(
+        'UNPROCESSABLE',
+        'imageUploadId does not name one of your uploads; upload the image first.',
+        [{ field: 'imageUploadId', message: 'is not one of your uploads' }],
+      );
     }
     return { key: rows[0].object_key, sha256: rows[0].sha256 };
   }

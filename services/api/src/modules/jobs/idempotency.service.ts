@@ -29,9 +29,11 @@ export class IdempotencyService {
 
   static validateKey(key: string): void {
     if (!KEY_PATTERN.test(key)) {
-      throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 printable ASCII characters.', [
-        { field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' },
-      ]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'Idempotency-Key must be 1-255 printable ASCII characters.',
+        [{ field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }],
+      );
     }
   }
 
@@ -74,7 +76,11 @@ export class IdempotencyService {
     return { ...outcome, replayed: false };
   }
 
-  private async complete(userId: string, key: string, outcome: { status: number; body: unknown }): Promise<void> {
+  private async complete(
+    userId: string,
+    key: string,
+    outcome: { status: number; body: unknown },
+  ): Promise<void> {
     await this.db.query(
       `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4::jsonb, completed_at = now()
         WHERE user_id = $1 AND key = $2`,
@@ -83,14 +89,21 @@ export class IdempotencyService {
   }
 
   private async replay(userId: string, key: string, requestHash: string): Promise<StoredResponse> {
-    const rows: { request_hash: string; state: string; response_status: number | null; response_body: unknown }[] =
-      await this.db.query(
-        `SELECT request_hash, state, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-        [userId, key],
-      );
+    const rows: {
+      request_hash: string;
+      state: string;
+      response_status: number | null;
+      response_body: unknown;
+    }[] = await this.db.query(
+      `SELECT request_hash, state, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+      [userId, key],
+    );
     const row = rows[0];
     if (!row) {
-      throw new DomainError('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key just changed state; retry it.');
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_IN_FLIGHT',
+        'A request with this Idempotency-Key just changed state; retry it.',
+      );
     }
     if (row.request_hash !== requestHash) {
       throw new DomainError(

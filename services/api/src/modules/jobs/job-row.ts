@@ -66,7 +66,9 @@ export function toJobView(row: JobRow, retentionHours: number): JobView {
     videoKey: row.video_key,
     thumbnailKey: row.thumbnail_key,
     outputExpiresAt:
-      succeeded && row.finished_at ? new Date(row.finished_at.getTime() + retentionHours * 3_600_000).toISOString() : null,
+      succeeded && row.finished_at
+        ? new Date(row.finished_at.getTime() + retentionHours * 3_600_000).toISOString()
+        : null,
     createdAt: row.created_at.toISOString(),
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),

@@ -20,7 +20,12 @@ export class JobSubmissionService {
     private readonly jobs: JobsService,
   ) {}
 
-  async submit(principal: Principal, params: JobParameters, rawBody: unknown, key?: string): Promise<SubmitAnswer> {
+  async submit(
+    principal: Principal,
+    params: JobParameters,
+    rawBody: unknown,
+    key?: string,
+  ): Promise<SubmitAnswer> {
     const admit = async () => {
       const row = await this.admission.admit({
         userId: principal.userId,

@@ -67,13 +67,21 @@ export class JobsController {
   }
 
   @Get(':id/video')
-  async video(@CurrentPrincipal() principal: Principal, @Param() params: JobIdParams, @Res() response: Response) {
+  async video(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: JobIdParams,
+    @Res() response: Response,
+  ) {
     const account = await this.accounts.forPrincipal(principal);
     response.redirect(302, await this.jobs.outputUrl(params.id, { accountId: account.id }, 'video'));
   }
 
   @Get(':id/thumbnail')
-  async thumbnail(@CurrentPrincipal() principal: Principal, @Param() params: JobIdParams, @Res() response: Response) {
+  async thumbnail(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: JobIdParams,
+    @Res() response: Response,
+  ) {
     const account = await this.accounts.forPrincipal(principal);
     response.redirect(302, await this.jobs.outputUrl(params.id, { accountId: account.id }, 'thumbnail'));
   }

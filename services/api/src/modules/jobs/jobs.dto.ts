@@ -5,4 +5,6 @@ import { zodDto } from '../../core/http/zod-dto.ts';
 
 export class CreateJobDto extends zodDto(CreateJobRequestSchema) {}
 export class JobIdParams extends zodDto(z.strictObject({ id: UuidSchema })) {}
-export class ListJobsQuery extends zodDto(z.strictObject({ ...PageQueryFields, status: JobStatusSchema.optional() })) {}
+export class ListJobsQuery extends zodDto(
+  z.strictObject({ ...PageQueryFields, status: JobStatusSchema.optional() }),
+) {}

@@ -1,7 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type JobProgress, type JobStatus, type JobView, type Page, QUEUE_NAMES, cancelSignalKey } from '@cineweave/contracts';
+import {
+  type JobProgress,
+  type JobStatus,
+  type JobView,
+  type Page,
+  QUEUE_NAMES,
+  cancelSignalKey,
+} from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -14,6 +21,7 @@ import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { type JobRow, toJobView } from './job-row.ts';
 import { SettlementService } from './settlement.service.ts';
+import { returningRows } from '../../core/database/returning.ts';
 
 /** A running job's cancel flag outlives any plausible step; the worker polls it between steps. */
 const CANCEL_SIGNAL_TTL_SECONDS = 6 * 3600;
@@ -65,7 +73,13 @@ export class JobsService {
           AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
         ORDER BY created_at DESC, id DESC
         LIMIT $5`,
-      [scope.accountId ?? null, filter.status ?? null, after?.[0] ?? null, after?.[1] ?? null, filter.limit + 1],
+      [
+        scope.accountId ?? null,
+        filter.status ?? null,
+        after?.[0] ?? null,
+        after?.[1] ?? null,
+        filter.limit + 1,
+      ],
     );
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
@@ -82,13 +96,19 @@ export class JobsService {
   async cancel(jobId: string, scope: JobScope): Promise<JobRow> {
     const job = await this.get(jobId, scope);
     if (job.status === 'queued') {
-      const outcome = await this.settlement.finish(jobId, { status: 'cancelled', reason: 'Cancelled before it started.' });
+      const outcome = await this.settlement.finish(jobId, {
+        status: 'cancelled',
+        reason: 'Cancelled before it started.',
+      });
       if (outcome === 'settled') {
         // Best effort: a worker may have taken it this instant; the signal below stops it then.
         await this.queue.remove(jobId).catch(() => 0);
       }
     } else if (job.status !== 'running') {
-      throw new DomainError('INVALID_STATE', `Job ${jobId} is ${job.status}; only queued or running jobs can be cancelled.`);
+      throw new DomainError(
+        'INVALID_STATE',
+        `Job ${jobId} is ${job.status}; only queued or running jobs can be cancelled.`,
+      );
     }
     await this.db.query(
       `UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, now()), updated_at = now() WHERE id = $1`,
@@ -109,21 +129,29 @@ export class JobsService {
   async outputUrl(jobId: string, scope: JobScope, which: 'video' | 'thumbnail'): Promise<string> {
     const job = await this.get(jobId, scope);
     if (job.status === 'expired') {
-      throw new DomainError('GONE', `The outputs of job ${jobId} were deleted after ${this.config.env.RETENTION_HOURS} hours.`);
+      throw new DomainError(
+        'GONE',
+        `The outputs of job ${jobId} were deleted after ${this.config.env.RETENTION_HOURS} hours.`,
+      );
     }
     const key = which === 'video' ? job.video_key : job.thumbnail_key;
     if (job.status !== 'succeeded' || !key) {
-      throw new DomainError('INVALID_STATE', `Job ${jobId} is ${job.status}; its ${which} exists once it has succeeded.`);
+      throw new DomainError(
+        'INVALID_STATE',
+        `Job ${jobId} is ${job.status}; its ${which} exists once it has succeeded.`,
+      );
     }
     return this.storage.presignGet(key);
   }
 
   /** A worker took the job (BullMQ `active`). */
   async markRunning(jobId: string): Promise<void> {
-    const rows: { id: string }[] = await this.db.query(
-      `UPDATE jobs SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
+    const rows = returningRows<{ id: string }>(
+      await this.db.query(
+        `UPDATE jobs SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
         WHERE id = $1 AND status = 'queued' RETURNING id`,
-      [jobId],
+        [jobId],
+      ),
     );
     if (rows.length > 0) {
       await this.events.publish({ type: 'status', data: { jobId, status: 'running', queuePosition: null } });

@@ -69,7 +69,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           /* keep going while full batches come back */
         }
       } catch (error) {
-        this.logger.warn({ error: (error as Error).message }, 'Outbox relay pass failed; retrying on the next tick');
+        this.logger.warn(
+          { error: (error as Error).message },
+          'Outbox relay pass failed; retrying on the next tick',
+        );
         return;
       }
     } while (this.again && !this.stopped);
@@ -77,15 +80,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async drainOnce(): Promise<number> {
     const sent = await this.db.transaction(async (tx) => {
-      const rows: { id: string; job_id: string; payload: VideoJobPayload; priority: number | null; status: string | null }[] =
-        await tx.query(
-          `SELECT o.id, o.job_id, o.payload, j.priority, j.status
+      const rows: {
+        id: string;
+        job_id: string;
+        payload: VideoJobPayload;
+        priority: number | null;
+        status: string | null;
+      }[] = await tx.query(
+        `SELECT o.id, o.job_id, o.payload, j.priority, j.status
              FROM outbox o LEFT JOIN jobs j ON j.id = o.job_id
             WHERE o.dispatched_at IS NULL
             ORDER BY o.id
             LIMIT ${BATCH}
               FOR UPDATE OF o SKIP LOCKED`,
-        );
+      );
       if (rows.length === 0) return 0;
       // A job cancelled before its row was relayed never reaches a worker.
       const live = rows.filter((row) => row.status === 'queued');
@@ -98,9 +106,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           })),
         );
       }
-      await tx.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+      await tx.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [
+        rows.map((row) => row.id),
+      ]);
       if (live.length > 0) {
-        await tx.query(`UPDATE jobs SET enqueued_at = now() WHERE id = ANY($1::uuid[])`, [live.map((row) => row.job_id)]);
+        await tx.query(`UPDATE jobs SET enqueued_at = now() WHERE id = ANY($1::uuid[])`, [
+          live.map((row) => row.job_id),
+        ]);
       }
       return rows.length;
     });

@@ -10,6 +10,7 @@ import { type JobRow, toPayload } from './job-row.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
 import { SettlementService } from './settlement.service.ts';
 import { JobsService } from './jobs.service.ts';
+import { returningRows } from '../../core/database/returning.ts';
 
 /** A queue entry younger than this may still be on its way; leave it alone. */
 const GRACE_SECONDS = 60;
@@ -44,7 +45,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     if (!this.config.env.BACKGROUND_TASKS) return;
     this.timer = setInterval(() => {
-      this.reconcile().catch((error: Error) => this.logger.warn({ error: error.message }, 'Reconcile pass failed'));
+      this.reconcile().catch((error: Error) =>
+        this.logger.warn({ error: error.message }, 'Reconcile pass failed'),
+      );
     }, this.config.env.RECONCILE_INTERVAL_SECONDS * 1000);
     this.timer.unref();
   }
@@ -58,7 +61,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(727275) AS locked`)) as { locked: boolean }[];
+      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(727275) AS locked`)) as {
+        locked: boolean;
+      }[];
       if (!locked) return report;
       try {
         await this.timeOut(report);
@@ -116,12 +121,14 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       }
       // Lost with Redis: a new attempt token makes any result of the lost attempt stale.
       const requeued = await this.db.transaction(async (tx) => {
-        const updated: JobRow[] = await tx.query(
-          `UPDATE jobs SET status = 'queued', attempt_token = $2, attempts = attempts + 1, enqueued_at = NULL,
+        const updated = returningRows<JobRow>(
+          await tx.query(
+            `UPDATE jobs SET status = 'queued', attempt_token = $2, attempts = attempts + 1, enqueued_at = NULL,
                   progress_percent = 0, updated_at = now()
             WHERE id = $1 AND status IN ('queued', 'running') AND attempt_token = $3
             RETURNING *`,
-          [row.id, randomUUID(), row.attempt_token],
+            [row.id, randomUUID(), row.attempt_token],
+          ),
         );
         if (updated.length === 0) return false;
         await tx.query(`INSERT INTO outbox (topic, job_id, payload) VALUES ($1, $2, $3::jsonb)`, [

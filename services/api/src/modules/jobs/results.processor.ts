@@ -22,7 +22,8 @@ export class ResultsProcessor extends WorkerHost implements OnModuleInit {
 
   onModuleInit(): void {
     for (const name of [JOB_NAMES.result]) {
-      if (!this.handlers.has(name)) throw new Error(`No handler for ${QUEUE_NAMES.videoResults} job "${name}"`);
+      if (!this.handlers.has(name))
+        throw new Error(`No handler for ${QUEUE_NAMES.videoResults} job "${name}"`);
     }
   }
 

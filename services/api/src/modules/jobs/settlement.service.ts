@@ -7,6 +7,7 @@ import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { appendLedger } from '../credits/ledger.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import type { JobRow } from './job-row.ts';
+import { returningRows } from '../../core/database/returning.ts';
 
 export type SettleOutcome = 'settled' | 'duplicate' | 'stale' | 'unknown-job';
 
@@ -50,7 +51,12 @@ export class SettlementService {
    * Ends an active job. With `attemptToken`, only if it is the job's current attempt. Runs in
    * its own transaction unless given one.
    */
-  async finish(jobId: string, ending: Ending, attemptToken?: string, tx?: EntityManager): Promise<SettleOutcome> {
+  async finish(
+    jobId: string,
+    ending: Ending,
+    attemptToken?: string,
+    tx?: EntityManager,
+  ): Promise<SettleOutcome> {
     const outcome = tx
       ? await this.finishIn(tx, jobId, ending, attemptToken)
       : await this.db.transaction((inner) => this.finishIn(inner, jobId, ending, attemptToken));
@@ -87,22 +93,24 @@ export class SettlementService {
         reason: 'Video delivered',
         actor: 'system',
       });
-      const updated: JobRow[] = await tx.query(
-        `UPDATE jobs SET status = 'succeeded', credits_charged = $2, video_key = $3, thumbnail_key = $4,
+      const updated = returningRows<JobRow>(
+        await tx.query(
+          `UPDATE jobs SET status = 'succeeded', credits_charged = $2, video_key = $3, thumbnail_key = $4,
                 output_duration_seconds = $5, frames = $6, model_hash = $7, gpu_seconds = $8, worker_id = $9,
                 progress_percent = 100, started_at = coalesce(started_at, now()), finished_at = now(), updated_at = now()
           WHERE id = $1 RETURNING *`,
-        [
-          jobId,
-          credits,
-          result.videoKey,
-          result.thumbnailKey,
-          result.durationSeconds,
-          result.frames,
-          result.modelHash,
-          result.gpuSeconds,
-          result.workerId ?? null,
-        ],
+          [
+            jobId,
+            credits,
+            result.videoKey,
+            result.thumbnailKey,
+            result.durationSeconds,
+            result.frames,
+            result.modelHash,
+            result.gpuSeconds,
+            result.workerId ?? null,
+          ],
+        ),
       );
       return { kind: 'settled', job: updated[0] };
     }
@@ -116,11 +124,13 @@ export class SettlementService {
       reason: ending.status === 'cancelled' ? 'Job cancelled' : 'Job failed',
       actor: 'system',
     });
-    const updated: JobRow[] = await tx.query(
-      `UPDATE jobs SET status = $2, credits_charged = 0, failure_reason = $3, gpu_seconds = $4, worker_id = $5,
+    const updated = returningRows<JobRow>(
+      await tx.query(
+        `UPDATE jobs SET status = $2, credits_charged = 0, failure_reason = $3, gpu_seconds = $4, worker_id = $5,
               finished_at = now(), updated_at = now()
         WHERE id = $1 RETURNING *`,
-      [jobId, ending.status, ending.reason, ending.gpuSeconds ?? null, ending.workerId ?? null],
+        [jobId, ending.status, ending.reason, ending.gpuSeconds ?? null, ending.workerId ?? null],
+      ),
     );
     return { kind: 'settled', job: updated[0] };
   }
@@ -129,7 +139,10 @@ export class SettlementService {
     this.metrics.jobsFinished.inc({ status: job.status });
     if (job.gpu_seconds) {
       this.metrics.gpuSeconds.inc({ model: job.model }, job.gpu_seconds);
-      this.metrics.gpuCost.inc({ model: job.model }, (job.gpu_seconds * this.config.env.GPU_HOURLY_COST_USD) / 3600);
+      this.metrics.gpuCost.inc(
+        { model: job.model },
+        (job.gpu_seconds * this.config.env.GPU_HOURLY_COST_USD) / 3600,
+      );
     }
     if (ending.status === 'succeeded') {
       this.metrics.creditsCaptured.inc(job.credits_reserved);
@@ -147,7 +160,12 @@ export class SettlementService {
       this.metrics.creditsReleased.inc(job.credits_reserved);
       void this.events.publish({
         type: 'failed',
-        data: { jobId: job.id, status: ending.status, reason: ending.reason, creditsReleased: job.credits_reserved },
+        data: {
+          jobId: job.id,
+          status: ending.status,
+          reason: ending.reason,
+          creditsReleased: job.credits_reserved,
+        },
       });
     }
     this.logger.log({ jobId: job.id, status: job.status, credits: job.credits_reserved }, 'Settled job');

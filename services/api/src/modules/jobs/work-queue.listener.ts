@@ -34,7 +34,9 @@ export class WorkQueueListener extends QueueEventsHost {
       return;
     }
     await this.jobs.recordProgress(jobId, progress.data);
-    await this.jobs.persistProgress(jobId, progress.data).catch((error: Error) => this.warn(jobId, 'progress', error));
+    await this.jobs
+      .persistProgress(jobId, progress.data)
+      .catch((error: Error) => this.warn(jobId, 'progress', error));
   }
 
   @OnQueueEvent('failed')

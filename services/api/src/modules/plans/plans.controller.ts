@@ -9,7 +9,10 @@ import { PlansService } from './plans.service.ts';
 class QuoteQueryDto extends zodDto(
   z.strictObject({
     resolution: ResolutionSchema.default(JOB_DEFAULTS.resolution),
-    durationSeconds: z.coerce.number({ error: 'durationSeconds must be a number' }).pipe(DurationSecondsSchema).default(JOB_DEFAULTS.durationSeconds),
+    durationSeconds: z.coerce
+      .number({ error: 'durationSeconds must be a number' })
+      .pipe(DurationSecondsSchema)
+      .default(JOB_DEFAULTS.durationSeconds),
   }),
 ) {}
 
@@ -27,6 +30,10 @@ export class PlansController {
   @Public()
   @Get('pricing/quote')
   quote(@Query() query: QuoteQueryDto) {
-    return { resolution: query.resolution, durationSeconds: query.durationSeconds, credits: this.plans.quote(query) };
+    return {
+      resolution: query.resolution,
+      durationSeconds: query.durationSeconds,
+      credits: this.plans.quote(query),
+    };
   }
 }

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DEFAULT_PRICING, type Plan, type PlanId, type PricingTable, type Resolution, quoteCredits } from '@cineweave/contracts';
+import {
+  DEFAULT_PRICING,
+  type Plan,
+  type PlanId,
+  type PricingTable,
+  type Resolution,
+  quoteCredits,
+} from '@cineweave/contracts';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 

@@ -8,7 +8,10 @@ export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
 /** The format a file really is, from its first bytes; the name and declared type are not trusted. */
 export function sniffFormat(bytes: Buffer): ImageFormat | null {
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+  if (
+    bytes.length >= 8 &&
+    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  ) {
     return 'png';
   }
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
@@ -40,7 +43,11 @@ export interface CleanImage {
 export async function inspectAndReencode(bytes: Buffer): Promise<CleanImage> {
   const format = sniffFormat(bytes);
   if (!format) throw refuse('The file is not a PNG, JPEG or WebP image.');
-  const options = { limitInputPixels: MAX_IMAGE_SIDE * MAX_IMAGE_SIDE, failOn: 'error' as const, sequentialRead: true };
+  const options = {
+    limitInputPixels: MAX_IMAGE_SIDE * MAX_IMAGE_SIDE,
+    failOn: 'error' as const,
+    sequentialRead: true,
+  };
   let metadata: Metadata;
   try {
     metadata = await sharp(bytes, options).metadata();
@@ -53,7 +60,9 @@ export async function inspectAndReencode(bytes: Buffer): Promise<CleanImage> {
   const { width, height } = metadata;
   if (!width || !height) throw refuse('The image has no dimensions.');
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
-    throw refuse(`The image is ${width}x${height}; the largest accepted is ${MAX_IMAGE_SIDE}x${MAX_IMAGE_SIDE}.`);
+    throw refuse(
+      `The image is ${width}x${height}; the largest accepted is ${MAX_IMAGE_SIDE}x${MAX_IMAGE_SIDE}.`,
+    );
   }
   if ((metadata.pages ?? 1) > 1) throw refuse('Animated images are not accepted; upload a single frame.');
   try {

@@ -27,13 +27,17 @@ export class UploadsController {
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
   @UseInterceptors(
-    FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1024 } }),
+    FileInterceptor('file', {
+      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1024 },
+    }),
   )
   async create(@CurrentPrincipal() principal: Principal, @UploadedFile() file: UploadedImage | undefined) {
     if (!file) {
-      throw new DomainError('VALIDATION_FAILED', 'Send the image as multipart/form-data in the field "file".', [
-        { field: 'file', message: 'is required' },
-      ]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'Send the image as multipart/form-data in the field "file".',
+        [{ field: 'file', message: 'is required' }],
+      );
     }
     return this.uploads.create(await this.accounts.forPrincipal(principal), file.buffer);
   }

@@ -102,11 +102,15 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await db.query(`CREATE INDEX jobs_account_recent ON jobs (account_id, created_at DESC, id DESC)`);
-    await db.query(`CREATE INDEX jobs_active ON jobs (status, created_at) WHERE status IN ('queued', 'running')`);
+    await db.query(
+      `CREATE INDEX jobs_active ON jobs (status, created_at) WHERE status IN ('queued', 'running')`,
+    );
     await db.query(`CREATE INDEX jobs_retention ON jobs (finished_at) WHERE status = 'succeeded'`);
     await db.query(`CREATE INDEX jobs_recent ON jobs (created_at DESC, id DESC)`);
     // A VideoJob's uid submits one job, however often the operator retries.
-    await db.query(`CREATE UNIQUE INDEX jobs_external_ref ON jobs (external_ref) WHERE external_ref IS NOT NULL`);
+    await db.query(
+      `CREATE UNIQUE INDEX jobs_external_ref ON jobs (external_ref) WHERE external_ref IS NOT NULL`,
+    );
 
     await db.query(`
       CREATE TABLE credit_ledger (
@@ -123,12 +127,16 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       )`);
     await db.query(`CREATE INDEX credit_ledger_account ON credit_ledger (account_id, id DESC)`);
     // One reserve and at most one outcome per job, whatever arrives twice.
-    await db.query(`CREATE UNIQUE INDEX credit_ledger_one_reserve ON credit_ledger (job_id) WHERE kind = 'reserve'`);
+    await db.query(
+      `CREATE UNIQUE INDEX credit_ledger_one_reserve ON credit_ledger (job_id) WHERE kind = 'reserve'`,
+    );
     await db.query(
       `CREATE UNIQUE INDEX credit_ledger_one_outcome ON credit_ledger (job_id) WHERE kind IN ('capture', 'release')`,
     );
     // External facts (a sign-up grant, a settled payment) credit an account once.
-    await db.query(`CREATE UNIQUE INDEX credit_ledger_reference ON credit_ledger (kind, reference) WHERE reference IS NOT NULL`);
+    await db.query(
+      `CREATE UNIQUE INDEX credit_ledger_reference ON credit_ledger (kind, reference) WHERE reference IS NOT NULL`,
+    );
 
     await db.query(`
       CREATE TABLE outbox (
@@ -210,7 +218,18 @@ export class InitialSchema1764000000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['payments', 'api_keys', 'idempotency_keys', 'outbox', 'credit_ledger', 'jobs', 'uploads', 'accounts', 'users', 'plans']) {
+    for (const table of [
+      'payments',
+      'api_keys',
+      'idempotency_keys',
+      'outbox',
+      'credit_ledger',
+      'jobs',
+      'uploads',
+      'accounts',
+      'users',
+      'plans',
+    ]) {
       await db.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

@@ -1,0 +1,268 @@
+import { cancelSignalKey } from '@cineweave/contracts';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReconcilerService } from '../src/modules/jobs/reconciler.service.ts';
+import { RetentionService } from '../src/modules/retention/retention.service.ts';
+import {
+  FakeGpuWorker,
+  type Harness,
+  checkInvariants,
+  dev,
+  eventually,
+  sleep,
+  startHarness,
+} from './support/harness.ts';
+import { openSse } from './support/sse.ts';
+
+const DRAFT = { prompt: 'a paper boat on a rainy street', resolution: '640x352', durationSeconds: 1 };
+
+describe('job lifecycle', () => {
+  let h: Harness;
+  let worker: FakeGpuWorker;
+
+  beforeAll(async () => {
+    h = await startHarness('life', { MAX_ACTIVE_JOBS_PER_USER: '3' });
+    worker = new FakeGpuWorker(h);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await h?.close();
+  });
+
+  const createJob = (user: string, body: object = DRAFT) =>
+    request(h.server).post('/v1/jobs').set('Authorization', dev(user)).send(body);
+
+  const drainQueue = async () => {
+    // Leave no job for the next test's `take()`.
+    await h.jobsQueue.drain(true);
+  };
+
+  it('should create the account with the free grant once when users/init is called twice', async () => {
+    const first = await request(h.server)
+      .post('/v1/users/init')
+      .set('Authorization', dev('alice'))
+      .expect(200);
+    expect(first.body.created).toBe(true);
+    const second = await request(h.server)
+      .post('/v1/users/init')
+      .set('Authorization', dev('alice'))
+      .expect(200);
+    expect(second.body.created).toBe(false);
+    const credits = await request(h.server).get('/v1/credits').set('Authorization', dev('alice')).expect(200);
+    expect(credits.body).toEqual({ balance: 100, reserved: 0, available: 100, plan: 'free' });
+  });
+
+  it('should stream status, progress and completed and capture the credits when a job succeeds', async () => {
+    const created = await createJob('alice').expect(202);
+    const job = created.body;
+    expect(job).toMatchObject({
+      status: 'queued',
+      creditsReserved: 3,
+      resolution: '640x352',
+      durationSeconds: 1,
+      fps: 24,
+    });
+    expect(job.seed).toEqual(expect.any(Number));
+
+    const sse = openSse(`${h.baseUrl}/v1/jobs/${job.id}/events`, dev('alice'));
+    await eventually(async () => sse.events.length > 0);
+    const taken = await worker.take();
+    expect(taken.id).toBe(job.id);
+    expect(taken.data).toMatchObject({ jobId: job.id, seed: job.seed, prompt: DRAFT.prompt });
+    await eventually(async () =>
+      sse.events.some((e) => e.event === 'status' && e.data['status'] === 'running'),
+    );
+    for (let step = 1; step <= 3; step++) await worker.progress(taken, step, 3);
+    await eventually(async () => sse.events.filter((e) => e.event === 'progress').length === 3);
+    await worker.succeed(taken);
+    const events = await sse.done;
+
+    const names = events.map((e) => e.event);
+    expect(names[0]).toBe('status');
+    expect(names.indexOf('progress')).toBeGreaterThan(names.indexOf('status'));
+    expect(names.at(-1)).toBe('completed');
+    expect(events.find((e) => e.event === 'progress')?.data).toMatchObject({ step: 1, totalSteps: 3 });
+    expect(events.at(-1)?.data).toMatchObject({ status: 'succeeded', creditsCharged: 3 });
+
+    const done = await request(h.server)
+      .get(`/v1/jobs/${job.id}`)
+      .set('Authorization', dev('alice'))
+      .expect(200);
+    expect(done.body).toMatchObject({
+      status: 'succeeded',
+      creditsCharged: 3,
+      gpuSeconds: 42,
+      progress: 100,
+    });
+    const credits = await request(h.server).get('/v1/credits').set('Authorization', dev('alice')).expect(200);
+    expect(credits.body).toMatchObject({ balance: 97, reserved: 0, available: 97 });
+
+    const video = await request(h.server)
+      .get(`/v1/jobs/${job.id}/video`)
+      .set('Authorization', dev('alice'))
+      .expect(302);
+    expect(video.headers['location']).toContain(`outputs/`);
+    expect(video.headers['location']).toContain('X-Amz-Expires=900');
+    await checkInvariants(h.db);
+  });
+
+  it('should send a late subscriber the current state first when the job already finished', async () => {
+    const list = await request(h.server).get('/v1/jobs').set('Authorization', dev('alice')).expect(200);
+    const finished = list.body.items.find((j: { status: string }) => j.status === 'succeeded');
+    const events = await openSse(`${h.baseUrl}/v1/jobs/${finished.id}/events`, dev('alice')).done;
+    expect(events.map((e) => e.event)).toEqual(['status', 'completed']);
+  });
+
+  it('should release the reservation at once when a queued job is cancelled', async () => {
+    const job = (await createJob('bob').expect(202)).body;
+    const cancelled = await request(h.server)
+      .post(`/v1/jobs/${job.id}/cancel`)
+      .set('Authorization', dev('bob'))
+      .expect(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const credits = await request(h.server).get('/v1/credits').set('Authorization', dev('bob')).expect(200);
+    expect(credits.body).toMatchObject({ balance: 100, reserved: 0 });
+    await request(h.server).post(`/v1/jobs/${job.id}/cancel`).set('Authorization', dev('bob')).expect(409);
+    await drainQueue();
+    await checkInvariants(h.db);
+  });
+
+  it('should signal the worker and release when a running job is cancelled', async () => {
+    const job = (await createJob('carol').expect(202)).body;
+    const taken = await worker.take();
+    await eventually(
+      async () =>
+        (await h.db.query(`SELECT status FROM jobs WHERE id = $1`, [job.id])).rows[0].status === 'running',
+    );
+    const answer = await request(h.server)
+      .post(`/v1/jobs/${job.id}/cancel`)
+      .set('Authorization', dev('carol'))
+      .expect(200);
+    expect(answer.body.status).toBe('running');
+    expect(await h.redis.get(cancelSignalKey(job.id))).toBe('1');
+    expect(await h.redis.ttl(cancelSignalKey(job.id))).toBeGreaterThan(0);
+    await h.resultsQueue.add('result', {
+      jobId: job.id,
+      attemptToken: taken.data.attemptToken,
+      outcome: 'cancelled',
+      gpuSeconds: 3,
+    });
+    await eventually(
+      async () =>
+        (await h.db.query(`SELECT status FROM jobs WHERE id = $1`, [job.id])).rows[0].status === 'cancelled',
+    );
+    const credits = await request(h.server).get('/v1/credits').set('Authorization', dev('carol')).expect(200);
+    expect(credits.body).toMatchObject({ balance: 100, reserved: 0 });
+    await checkInvariants(h.db);
+  });
+
+  it('should ignore a result whose attempt token is stale', async () => {
+    const job = (await createJob('dave').expect(202)).body;
+    const taken = await worker.take();
+    const base = { jobId: job.id, gpuSeconds: 1 };
+    await worker.report({
+      ...base,
+      attemptToken: '00000000-0000-4000-8000-000000000000',
+      outcome: 'cancelled',
+    });
+    await sleep(300);
+    expect((await h.db.query(`SELECT status FROM jobs WHERE id = $1`, [job.id])).rows[0].status).toBe(
+      'running',
+    );
+    await worker.report({
+      ...base,
+      attemptToken: taken.data.attemptToken,
+      outcome: 'failed',
+      reason: 'out of memory',
+    });
+    await eventually(
+      async () =>
+        (await h.db.query(`SELECT status FROM jobs WHERE id = $1`, [job.id])).rows[0].status === 'failed',
+    );
+    const ledger = await h.db.query(`SELECT kind FROM credit_ledger WHERE job_id = $1 ORDER BY id`, [job.id]);
+    expect(ledger.rows.map((r) => r.kind)).toEqual(['reserve', 'release']);
+    const failed = await request(h.server)
+      .get(`/v1/jobs/${job.id}`)
+      .set('Authorization', dev('dave'))
+      .expect(200);
+    expect(failed.body.failureReason).toBe('out of memory');
+  });
+
+  it('should answer 429 with Retry-After when the plan’s active-job limit is reached', async () => {
+    for (let i = 0; i < 3; i++) await createJob('erin').expect(202);
+    const refused = await createJob('erin').expect(429);
+    expect(refused.body.code).toBe('ACTIVE_JOB_LIMIT');
+    expect(refused.headers['retry-after']).toBe('30');
+    await drainQueue();
+  });
+
+  it('should answer 402 and change nothing when credits are short', async () => {
+    const grant = (amount: number) =>
+      request(h.server)
+        .post('/v1/admin/credits/grant')
+        .set('Authorization', dev('root-admin'))
+        .send({ userId: 'frank', amount, reason: 'test adjustment' });
+    await grant(-1).expect(404);
+    await request(h.server).post('/v1/users/init').set('Authorization', dev('frank')).expect(200);
+    expect((await grant(-50).expect(200)).body).toMatchObject({ balance: 50, available: 50 });
+    await grant(-51).expect(422);
+    const refused = await createJob('frank', {
+      prompt: 'long',
+      resolution: '1280x704',
+      durationSeconds: 10,
+    }).expect(402);
+    expect(refused.body).toMatchObject({ code: 'INSUFFICIENT_CREDITS', status: 402 });
+    expect(refused.body.detail).toContain('costs 100 credits and 50 are available');
+    const jobs = await h.db.query(`SELECT count(*)::int AS n FROM jobs WHERE user_id = 'frank'`);
+    expect(jobs.rows[0].n).toBe(0);
+    await checkInvariants(h.db);
+  });
+
+  it("should answer 404 when a user asks for another account's job", async () => {
+    const job = (await createJob('gina').expect(202)).body;
+    for (const path of ['', '/events', '/video', '/thumbnail']) {
+      const response = await request(h.server)
+        .get(`/v1/jobs/${job.id}${path}`)
+        .set('Authorization', dev('mallory'));
+      expect(response.status).toBe(404);
+      expect(response.body.code).toBe('NOT_FOUND');
+    }
+    await request(h.server)
+      .post(`/v1/jobs/${job.id}/cancel`)
+      .set('Authorization', dev('mallory'))
+      .expect(404);
+    await drainQueue();
+  });
+
+  it('should re-enqueue with a new attempt token when the queue entry was lost', async () => {
+    const job = (await createJob('hank').expect(202)).body;
+    await eventually(async () => (await h.jobsQueue.getJob(job.id)) !== undefined);
+    const before = (await h.db.query(`SELECT attempt_token FROM jobs WHERE id = $1`, [job.id])).rows[0]
+      .attempt_token;
+    await h.jobsQueue.obliterate({ force: true });
+    const report = await h.app.get(ReconcilerService).reconcile({ graceSeconds: 0 });
+    expect(report.requeued).toContain(job.id);
+    const entry = await eventually(async () => h.jobsQueue.getJob(job.id));
+    expect(entry.data.attemptToken).not.toBe(before);
+    await checkInvariants(h.db);
+    await drainQueue();
+  });
+
+  it('should expire outputs past retention and answer 410 for the video when swept', async () => {
+    const job = (await createJob('ivan').expect(202)).body;
+    const taken = await worker.take();
+    await worker.succeed(taken);
+    await eventually(
+      async () =>
+        (await h.db.query(`SELECT status FROM jobs WHERE id = $1`, [job.id])).rows[0].status === 'succeeded',
+    );
+    const expired = await h.app.get(RetentionService).sweep(new Date(Date.now() + 25 * 3_600_000));
+    expect(expired).toContain(job.id);
+    const gone = await request(h.server)
+      .get(`/v1/jobs/${job.id}/video`)
+      .set('Authorization', dev('ivan'))
+      .expect(410);
+    expect(gone.body.code).toBe('GONE');
+    await checkInvariants(h.db);
+  });
+});
