@@ -13,13 +13,14 @@ import type { GraphBuilder } from '../onnx/graph-builder.ts';
 import { saveModel, sha256File } from '../onnx/model-writer.ts';
 import type { WeightDType, WeightStore } from '../onnx/weights.ts';
 import { buildT5EncoderGraph } from '../t5/t5-encoder-graph.ts';
-import { UMT5_XXL, type T5Config } from '../t5/t5-config.ts';
-import { WAN22_VAE_CONFIG, type WanVaeConfig } from '../vae/vae-config.ts';
+import type { T5Config } from '../t5/t5-config.ts';
+import type { WanVaeConfig } from '../vae/vae-config.ts';
 import { buildVaeDecoderGraph } from '../vae/vae-decoder-graph.ts';
 import { buildVaeEncoderGraph } from '../vae/vae-encoder-graph.ts';
 import { wan22LatentStats } from '../vae/vae-latent-stats.ts';
 import { tinyTokenizerConfig, tinyTokenizerJson } from '../../text/tiny-tokenizer.ts';
 import { locateOfficialCheckpoint, openCheckpoint } from './checkpoint.ts';
+import { t5ConfigFromWeights, vaeConfigFromWeights } from './infer-config.ts';
 import { ditParameterShapes, t5ParameterShapes, vaeParameterShapes } from './parameter-shapes.ts';
 import { TINY_DIT, TINY_T5, TINY_VAE, randomWeights } from './tiny-model.ts';
 
@@ -81,11 +82,14 @@ async function officialComponents(dir: string): Promise<Components> {
   const ditWeights = await openCheckpoint(files.ditShards);
   const t5Weights = await openCheckpoint([files.t5]);
   const vaeWeights = await openCheckpoint([files.vae]);
-  const t5: T5Config = { ...UMT5_XXL, maxLength: dit.textLen };
+  const t5 = t5ConfigFromWeights(t5Weights, dit.textLen);
+  const vae = vaeConfigFromWeights(vaeWeights);
+  if (t5.dim !== dit.textDim)
+    throw new Error(`umT5 width ${t5.dim} does not match the DiT's text_dim ${dit.textDim}`);
   for (const [what, shapes, store] of [
     ['DiT', ditParameterShapes(dit), ditWeights],
     ['umT5', t5ParameterShapes(t5), t5Weights],
-    ['VAE', vaeParameterShapes(WAN22_VAE_CONFIG), vaeWeights],
+    ['VAE', vaeParameterShapes(vae), vaeWeights],
   ] as const) {
     for (const [name, shape] of shapes) {
       if (!store.has(name))
@@ -98,10 +102,14 @@ async function officialComponents(dir: string): Promise<Components> {
     }
   }
   return {
-    name: 'wan2.2-ti2v-5b',
+    // The contracts' model id for the real checkpoint; anything else is named by its size.
+    name:
+      dit.dim === 3072 && dit.numLayers === 30
+        ? 'wan2.2-ti2v-5b'
+        : `wan2.2-ti2v-d${dit.dim}-l${dit.numLayers}`,
     t5,
     dit,
-    vae: WAN22_VAE_CONFIG,
+    vae,
     t5Weights,
     ditWeights,
     vaeWeights,
