@@ -4,6 +4,8 @@ import { API_METRICS, OPERATOR_METRICS, WORKER_METRICS } from '@cineweave/contra
 import { describe, expect, it } from 'vitest';
 import { dashboardExpressions } from '../scripts/grafana-dashboard.ts';
 import {
+  alertRulesFile,
+  alertRulesYaml,
   crdChartDir,
   crdFileNames,
   crdSourceDir,
@@ -53,6 +55,10 @@ describe('files the chart copies or generates', () => {
     const expected = await dashboardJson();
     expect(read(dashboardFile), `deploy/grafana is stale: ${SYNC}`).toBe(expected);
     expect(read(dashboardChartFile), `the chart's dashboard copy is stale: ${SYNC}`).toBe(expected);
+  });
+
+  it('should ship the alerts as a plain Prometheus rules file in deploy/prometheus', async () => {
+    expect(read(alertRulesFile), `deploy/prometheus is stale: ${SYNC}`).toBe(await alertRulesYaml());
   });
 
   it('should document every key of values.yaml with a # -- comment', () => {
