@@ -7,7 +7,14 @@ import { isKubeStatus } from '../src/kube/kube-client.ts';
 import type { KubeObject } from '../src/kube/kube-object.ts';
 import { RESOURCES, resourcePath } from '../src/kube/resource-paths.ts';
 import type { Operator } from '../src/operator.ts';
-import { clientFor, createNamespace, eventually, KubeApiServer, startOperator, videoJob } from './controllers-harness.ts';
+import {
+  clientFor,
+  createNamespace,
+  eventually,
+  KubeApiServer,
+  startOperator,
+  videoJob,
+} from './controllers-harness.ts';
 import { buildApi, INTERNAL_TOKEN, QueueWorker, RealApi } from './e2e-support.ts';
 
 type VJ = KubeObject & { status?: VideoJobStatus };
@@ -49,17 +56,29 @@ describe('Operator end to end with the real API, Postgres, Redis and s3rver', ()
 
   it('should take a VideoJob from apply through Accepted and Running with progress to Complete, across a watch expiry', async () => {
     await apply('sunrise');
-    const accepted = await eventually(() => read('sunrise'), (vj) => condition(vj, 'Accepted')?.status === 'True', 'Accepted');
+    const accepted = await eventually(
+      () => read('sunrise'),
+      (vj) => condition(vj, 'Accepted')?.status === 'True',
+      'Accepted',
+    );
     expect(accepted.status).toMatchObject({ phase: 'Queued', creditsReserved: 3 });
     const job = await worker.take();
     expect(job.data.jobId).toBe(accepted.status?.jobId);
     await worker.progress(job, 2, 4);
-    const running = await eventually(() => read('sunrise'), (vj) => vj.status?.phase === 'Running' && vj.status.progress === 50, 'Running at 50%');
+    const running = await eventually(
+      () => read('sunrise'),
+      (vj) => vj.status?.phase === 'Running' && vj.status.progress === 50,
+      'Running at 50%',
+    );
     expect(running.status?.startTime).toBeDefined();
     // Etcd compacted mid-run: the operator's watches get 410 Gone and must relist.
     server.compactHistory();
     await worker.finish(job, 'succeeded');
-    const done = await eventually(() => read('sunrise'), (vj) => condition(vj, 'Complete')?.status === 'True', 'Complete');
+    const done = await eventually(
+      () => read('sunrise'),
+      (vj) => condition(vj, 'Complete')?.status === 'True',
+      'Complete',
+    );
     expect(done.status).toMatchObject({
       phase: 'Succeeded',
       progress: 100,
@@ -74,34 +93,60 @@ describe('Operator end to end with the real API, Postgres, Redis and s3rver', ()
   it('should fail a bad spec with InvalidSpec and touch no credits', async () => {
     const before = await api.credits(USER);
     await apply('blank', { ...SPEC, prompt: '  ' });
-    const failed = await eventually(() => read('blank'), (vj) => vj.status?.phase === 'Failed', 'Failed');
+    const failed = await eventually(
+      () => read('blank'),
+      (vj) => vj.status?.phase === 'Failed',
+      'Failed',
+    );
     expect(condition(failed, 'Failed')?.reason).toBe('InvalidSpec');
     expect(await api.credits(USER)).toEqual(before);
-    const { rows } = await api.db.query(`SELECT count(*)::int AS n FROM jobs WHERE external_ref = $1`, [failed.metadata.uid]);
+    const { rows } = await api.db.query(`SELECT count(*)::int AS n FROM jobs WHERE external_ref = $1`, [
+      failed.metadata.uid,
+    ]);
     expect(rows[0].n).toBe(0);
   });
 
   it('should fail with NoAccount when the annotated user has no account', async () => {
     await apply('nobody', SPEC, 'strangers');
-    const failed = await eventually(() => read('nobody', 'strangers'), (vj) => vj.status?.phase === 'Failed', 'Failed');
+    const failed = await eventually(
+      () => read('nobody', 'strangers'),
+      (vj) => vj.status?.phase === 'Failed',
+      'Failed',
+    );
     expect(condition(failed, 'Failed')?.reason).toBe('NoAccount');
   });
 
   it('should cancel a running job when its VideoJob is deleted and release the credits once', async () => {
     await apply('abandon');
-    const accepted = await eventually(() => read('abandon'), (vj) => !!vj.status?.jobId, 'jobId');
+    const accepted = await eventually(
+      () => read('abandon'),
+      (vj) => !!vj.status?.jobId,
+      'jobId',
+    );
     const jobId = accepted.status?.jobId ?? '';
     const job = await worker.take();
     expect(job.data.jobId).toBe(jobId);
     await worker.progress(job, 1, 4);
-    await eventually(() => read('abandon'), (vj) => vj.status?.phase === 'Running', 'Running');
+    await eventually(
+      () => read('abandon'),
+      (vj) => vj.status?.phase === 'Running',
+      'Running',
+    );
     await client.request({ method: 'DELETE', path: path('abandon') });
     // The finalizer holds the VideoJob while the worker is told to stop.
-    await eventually(() => worker.cancelRequested(jobId), (asked) => asked, 'cancel signal');
+    await eventually(
+      () => worker.cancelRequested(jobId),
+      (asked) => asked,
+      'cancel signal',
+    );
     expect((await read('abandon')).metadata.deletionTimestamp).toBeDefined();
     await worker.finish(job, 'cancelled');
     await eventually(
-      () => read('abandon').then(() => false, (error: unknown) => isKubeStatus(error, 404)),
+      () =>
+        read('abandon').then(
+          () => false,
+          (error: unknown) => isKubeStatus(error, 404),
+        ),
       (gone) => gone,
       'VideoJob gone',
     );
@@ -112,15 +157,30 @@ describe('Operator end to end with the real API, Postgres, Redis and s3rver', ()
   it('should wait out an API outage as Pending and submit once when it is back', async () => {
     await api.down();
     await apply('outage');
-    const pending = await eventually(() => read('outage'), (vj) => condition(vj, 'Accepted')?.reason === 'ApiUnavailable', 'ApiUnavailable');
+    const pending = await eventually(
+      () => read('outage'),
+      (vj) => condition(vj, 'Accepted')?.reason === 'ApiUnavailable',
+      'ApiUnavailable',
+    );
     expect(pending.status?.phase).toBe('Pending');
     await api.up();
-    const accepted = await eventually(() => read('outage'), (vj) => condition(vj, 'Accepted')?.status === 'True', 'Accepted', 30_000);
-    const { rows } = await api.db.query(`SELECT count(*)::int AS n FROM jobs WHERE external_ref = $1`, [accepted.metadata.uid]);
+    const accepted = await eventually(
+      () => read('outage'),
+      (vj) => condition(vj, 'Accepted')?.status === 'True',
+      'Accepted',
+      30_000,
+    );
+    const { rows } = await api.db.query(`SELECT count(*)::int AS n FROM jobs WHERE external_ref = $1`, [
+      accepted.metadata.uid,
+    ]);
     expect(rows[0].n).toBe(1);
     const job = await worker.take();
     await worker.finish(job, 'succeeded');
-    await eventually(() => read('outage'), (vj) => vj.status?.phase === 'Succeeded', 'Succeeded');
+    await eventually(
+      () => read('outage'),
+      (vj) => vj.status?.phase === 'Succeeded',
+      'Succeeded',
+    );
   }, 90_000);
 
   it('should scale a WorkerPool 0 → N → 0 as the backlog rises and falls', async () => {
@@ -128,7 +188,13 @@ describe('Operator end to end with the real API, Postgres, Redis and s3rver', ()
       apiVersion: 'cineweave.io/v1alpha1',
       kind: 'WorkerPool',
       metadata: { name: 'wan', namespace: NS },
-      spec: { model: 'wan2.2-ti2v-5b', minReplicas: 0, maxReplicas: 3, jobsPerReplica: 1, scaleDownDelaySeconds: 1 },
+      spec: {
+        model: 'wan2.2-ti2v-5b',
+        minReplicas: 0,
+        maxReplicas: 3,
+        jobsPerReplica: 1,
+        scaleDownDelaySeconds: 1,
+      },
     });
     const deploymentPath = resourcePath(RESOURCES.deployments, NS, 'wan-workers');
     const replicas = async () => ((await client.get(deploymentPath)).spec as { replicas: number }).replicas;
@@ -136,7 +202,9 @@ describe('Operator end to end with the real API, Postgres, Redis and s3rver', ()
     await apply('pool-a');
     await apply('pool-b');
     await eventually(replicas, (n) => n === 2, 'Deployment at 2');
-    const pool = await client.get<KubeObject & { status?: WorkerPoolStatus }>(resourcePath(WORKERPOOL_RESOURCE, NS, 'wan'));
+    const pool = await client.get<KubeObject & { status?: WorkerPoolStatus }>(
+      resourcePath(WORKERPOOL_RESOURCE, NS, 'wan'),
+    );
     expect(pool.status).toMatchObject({ backlog: 2, desiredReplicas: 2 });
     for (let i = 0; i < 2; i++) await worker.finish(await worker.take(), 'succeeded');
     await eventually(replicas, (n) => n === 0, 'Deployment back at 0', 20_000);

@@ -35,11 +35,15 @@ async function freePort(): Promise<number> {
 
 /** Builds the API (and contracts) with Nx; cached when nothing changed. */
 export function buildApi(): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/nx/dist/bin/nx.js'), 'build', 'api', '--outputStyle=static'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-    env: process.env,
-  });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/nx/dist/bin/nx.js'), 'build', 'api', '--outputStyle=static'],
+    {
+      cwd: ROOT,
+      stdio: 'ignore',
+      env: process.env,
+    },
+  );
 }
 
 export class RealApi {
@@ -52,7 +56,12 @@ export class RealApi {
   private readonly env: Record<string, string>;
   private readonly cleanups: (() => Promise<unknown>)[];
 
-  private constructor(port: number, env: Record<string, string>, db: pg.Pool, cleanups: (() => Promise<unknown>)[]) {
+  private constructor(
+    port: number,
+    env: Record<string, string>,
+    db: pg.Pool,
+    cleanups: (() => Promise<unknown>)[],
+  ) {
     this.url = `http://127.0.0.1:${port}`;
     this.env = env;
     this.queuePrefix = env.QUEUE_PREFIX;
@@ -121,7 +130,8 @@ export class RealApi {
     });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`The API exited with ${this.child.exitCode} during start-up`);
+      if (this.child.exitCode !== null)
+        throw new Error(`The API exited with ${this.child.exitCode} during start-up`);
       const ok = await fetch(`${this.url}/internal/v1/queues/stats`, {
         headers: { Authorization: `Bearer ${INTERNAL_TOKEN}` },
       }).then(
@@ -146,17 +156,26 @@ export class RealApi {
 
   /** Creates the user's account with the free plan's grant (dev sign-in). */
   async initUser(userId: string): Promise<void> {
-    const response = await fetch(`${this.url}/v1/users/init`, { method: 'POST', headers: { Authorization: `Bearer dev:${userId}` } });
-    if (!response.ok) throw new Error(`users/init for ${userId} answered ${response.status}: ${await response.text()}`);
+    const response = await fetch(`${this.url}/v1/users/init`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer dev:${userId}` },
+    });
+    if (!response.ok)
+      throw new Error(`users/init for ${userId} answered ${response.status}: ${await response.text()}`);
   }
 
   async credits(userId: string): Promise<{ balance: number; reserved: number; available: number }> {
-    const response = await fetch(`${this.url}/v1/credits`, { headers: { Authorization: `Bearer dev:${userId}` } });
+    const response = await fetch(`${this.url}/v1/credits`, {
+      headers: { Authorization: `Bearer dev:${userId}` },
+    });
     return (await response.json()) as { balance: number; reserved: number; available: number };
   }
 
   async ledgerKinds(jobId: string): Promise<string[]> {
-    const { rows } = await this.db.query<{ kind: string }>(`SELECT kind FROM credit_ledger WHERE job_id = $1 ORDER BY id`, [jobId]);
+    const { rows } = await this.db.query<{ kind: string }>(
+      `SELECT kind FROM credit_ledger WHERE job_id = $1 ORDER BY id`,
+      [jobId],
+    );
     return rows.map((row) => row.kind);
   }
 
@@ -177,13 +196,18 @@ export class QueueWorker {
   private readonly token = randomUUID();
 
   constructor(private readonly api: RealApi) {
-    this.worker = new Worker(QUEUE_NAMES.videoJobs, null, { connection: REDIS, prefix: api.queuePrefix, autorun: false });
+    this.worker = new Worker(QUEUE_NAMES.videoJobs, null, {
+      connection: REDIS,
+      prefix: api.queuePrefix,
+      autorun: false,
+    });
   }
 
   async take(timeoutMs = 15_000): Promise<Job<VideoJobPayload>> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const job = (await this.worker.getNextJob(this.token, { block: false })) as Job<VideoJobPayload> | undefined;
+      const job = (await this.worker.getNextJob(this.token, { block: false })) as
+        Job<VideoJobPayload> | undefined;
       if (job) return job;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -195,7 +219,12 @@ export class QueueWorker {
   }
 
   async finish(job: Job<VideoJobPayload>, outcome: 'succeeded' | 'cancelled'): Promise<void> {
-    const base = { jobId: job.data.jobId, attemptToken: job.data.attemptToken, gpuSeconds: 7, workerId: 'e2e-worker' };
+    const base = {
+      jobId: job.data.jobId,
+      attemptToken: job.data.attemptToken,
+      gpuSeconds: 7,
+      workerId: 'e2e-worker',
+    };
     const prefix = `outputs/${job.data.accountId}/${job.data.jobId}`;
     const result: JobResult =
       outcome === 'succeeded'
@@ -216,7 +245,11 @@ export class QueueWorker {
   /** Whether the API asked the worker to stop this job (the Redis flag, with or without the key prefix). */
   async cancelRequested(jobId: string): Promise<boolean> {
     const key = cancelSignalKey(jobId);
-    const hits = await Promise.all([this.api.redis.exists(key), this.api.redis.exists(`${this.api.queuePrefix}${key}`), this.api.redis.exists(`${this.api.queuePrefix}:${key}`)]);
+    const hits = await Promise.all([
+      this.api.redis.exists(key),
+      this.api.redis.exists(`${this.api.queuePrefix}${key}`),
+      this.api.redis.exists(`${this.api.queuePrefix}:${key}`),
+    ]);
     return hits.some((hit) => hit > 0);
   }
 
