@@ -81,7 +81,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: exception.headers,
       };
     }
-    const typed = exception as { type?: string; code?: string; status?: number; name?: string };
+    // Nest may wrap body-parser's errors in an HttpException; the original is its `cause`.
+    const cause = exception instanceof HttpException ? (exception.cause as object | undefined) : undefined;
+    const typed = (cause ?? exception) as { type?: string; code?: string; status?: number; name?: string };
     if (typed && typeof typed.type === 'string' && BODY_ERRORS[typed.type]) return BODY_ERRORS[typed.type];
     if (
       typed &&
