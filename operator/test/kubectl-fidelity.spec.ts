@@ -44,7 +44,7 @@ describe('kubectl against the test API server', () => {
   }
 
   beforeAll(async () => {
-    server = await KubeApiServer.start();
+    server = await KubeApiServer.start({ deployments: { podReadiness: 'immediate' } });
     kubectl = await Kubectl.forServer(server);
   });
 
@@ -253,6 +253,62 @@ describe('kubectl against the test API server', () => {
     const gone = await kubectl.run(['get', 'vj', 'cancelled', '-n', ns]);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('videojobs.cineweave.io "cancelled" not found');
+  });
+
+  it('should server-side apply and label a VideoJob', async () => {
+    const ns = namespace();
+    const applied = await kubectl.run([
+      'apply',
+      '--server-side',
+      '-n',
+      ns,
+      '-f',
+      `${EXAMPLES}videojob-i2v.yaml`,
+    ]);
+    expect(applied.stdout).toContain('videojob.cineweave.io/lighthouse-storm serverside-applied');
+    const labelled = await kubectl.run(['label', 'vj', 'lighthouse-storm', '-n', ns, 'team=media']);
+    expect(labelled.stdout).toContain('videojob.cineweave.io/lighthouse-storm labeled');
+    const managers = server
+      .getObject(...VIDEOJOB, ns, 'lighthouse-storm')
+      ?.metadata.managedFields?.map((entry) => entry.manager);
+    expect(managers).toEqual(['kubectl', 'kubectl-label']);
+  });
+
+  it('should apply, re-apply and scale a Deployment whose pods the stand-in controller runs', async () => {
+    const ns = namespace();
+    const manifest = (replicas: number) =>
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'workers' },
+        spec: {
+          replicas,
+          selector: { matchLabels: { app: 'workers' } },
+          template: {
+            metadata: { labels: { app: 'workers' } },
+            spec: { containers: [{ name: 'worker', image: 'w:1' }] },
+          },
+        },
+      });
+    await expect(kubectl.run(['apply', '-n', ns, '-f', '-'], manifest(1))).resolves.toMatchObject({
+      code: 0,
+    });
+    const reapplied = await kubectl.run(['apply', '-n', ns, '-f', '-'], manifest(2));
+    expect(reapplied.stdout).toContain('deployment.apps/workers configured');
+    const scaled = await kubectl.run(['scale', 'deployment/workers', '-n', ns, '--replicas=3']);
+    expect(scaled.stdout).toContain('deployment.apps/workers scaled');
+    const rolledOut = await kubectl.run([
+      'wait',
+      '--for=jsonpath={.status.readyReplicas}=3',
+      'deployment/workers',
+      '-n',
+      ns,
+      '--timeout=10s',
+    ]);
+    expect(rolledOut.code).toBe(0);
+    const pods = await kubectl.run(['get', 'pods', '-n', ns, '-l', 'app=workers', '--no-headers']);
+    expect(pods.stdout.trim().split('\n')).toHaveLength(3);
+    expect(pods.stdout).toMatch(/workers-\w{5}\s+1\/1\s+Running/);
   });
 
   it('should explain the VideoJob fields from the CRD descriptions', async () => {

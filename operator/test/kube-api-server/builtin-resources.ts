@@ -168,6 +168,7 @@ export function builtinResources(): ResourceType[] {
       shortNames: ['deploy'],
       categories: ['all'],
       statusSubresource: true,
+      scaleSubresource: true,
       columns: [
         NAME_COLUMN,
         {

@@ -60,6 +60,19 @@ export function apiResourceList(types: ResourceType[], groupVersion: string): Re
         ...(type.shortNames.length > 0 ? { shortNames: type.shortNames } : {}),
         ...(type.categories.length > 0 ? { categories: type.categories } : {}),
       },
+      ...(type.scaleSubresource
+        ? [
+            {
+              name: `${type.plural}/scale`,
+              singularName: '',
+              namespaced: type.namespaced,
+              group: 'autoscaling',
+              version: 'v1',
+              kind: 'Scale',
+              verbs: ['get', 'patch', 'update'],
+            },
+          ]
+        : []),
       ...(type.statusSubresource
         ? [
             {

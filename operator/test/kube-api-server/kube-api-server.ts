@@ -4,7 +4,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { stringify } from 'yaml';
 import type { CustomResourceDefinition } from '../../scripts/crds/crd-definitions.ts';
-import { ApiError, badRequest, gone } from './api-error.ts';
+import { ApiError, badRequest, conflict, gone, invalid, STALE_OBJECT } from './api-error.ts';
+import { applyJsonPatch, applyMergePatch } from './patches.ts';
 import { builtinResources } from './builtin-resources.ts';
 import { readCrds, resourceTypesOf } from './custom-resources.ts';
 import type { DeploymentControllerOptions } from './deployment-controller.ts';
@@ -257,6 +258,10 @@ export class KubeApiServer {
     }
     const route = parseResourcePath(segments);
     const type = route && this.registry.find(route.group, route.version, route.plural);
+    if (route?.subresource === 'scale' && route.name && type?.scaleSubresource) {
+      this.count(method, `${type.plural}/scale`);
+      return this.handleScale(type, route.namespace, route.name, method, request, response);
+    }
     if (
       !route ||
       !type ||
@@ -368,6 +373,81 @@ export class KubeApiServer {
       `the server does not allow this method on the requested resource`,
       {},
     );
+  }
+
+  /** The autoscaling/v1 Scale view of spec.replicas, which `kubectl scale` reads and patches. */
+  private async handleScale(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    method: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    const toScale = (object: KubeObject) => {
+      const spec = isPlainObject(object.spec) ? object.spec : {};
+      const status = isPlainObject(object.status) ? object.status : {};
+      const selector =
+        isPlainObject(spec.selector) && isPlainObject(spec.selector.matchLabels)
+          ? spec.selector.matchLabels
+          : {};
+      const {
+        name: objectName,
+        namespace: objectNamespace,
+        uid,
+        resourceVersion,
+        creationTimestamp,
+      } = object.metadata;
+      return {
+        kind: 'Scale',
+        apiVersion: 'autoscaling/v1',
+        metadata: { name: objectName, namespace: objectNamespace, uid, resourceVersion, creationTimestamp },
+        spec: { replicas: typeof spec.replicas === 'number' ? spec.replicas : 1 },
+        status: {
+          replicas: typeof status.replicas === 'number' ? status.replicas : 0,
+          selector: Object.entries(selector)
+            .map(([key, value]) => `${key}=${String(value)}`)
+            .join(','),
+        },
+      };
+    };
+    const current = this.operations.get(type, namespace, name);
+    if (method === 'GET') return this.sendJson(response, 200, toScale(current));
+    const body = await readBody(request);
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim();
+    let scale: unknown;
+    if (method === 'PUT') scale = parseBody(body, contentType);
+    else if (method === 'PATCH' && contentType === PATCH_TYPES.json)
+      scale = applyJsonPatch(toScale(current), JSON.parse(body));
+    else if (method === 'PATCH') scale = applyMergePatch(toScale(current), JSON.parse(body));
+    else
+      throw new ApiError(405, 'MethodNotAllowed', 'the scale subresource allows get, update and patch', {});
+    const wanted = isPlainObject(scale) ? scale : {};
+    const metadata = isPlainObject(wanted.metadata) ? wanted.metadata : {};
+    if (metadata.resourceVersion && metadata.resourceVersion !== current.metadata.resourceVersion) {
+      throw conflict(type, name, STALE_OBJECT);
+    }
+    const replicas = isPlainObject(wanted.spec) ? wanted.spec.replicas : undefined;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+      throw invalid(type, name, [
+        {
+          reason: 'FieldValueInvalid',
+          field: 'spec.replicas',
+          message: `Invalid value: ${JSON.stringify(replicas)}: must be a non-negative integer`,
+        },
+      ]);
+    }
+    const options = writeOptions(new URL(request.url ?? '/', 'http://localhost').searchParams, request);
+    const updated = this.operations.patch(
+      type,
+      namespace,
+      name,
+      PATCH_TYPES.merge,
+      JSON.stringify({ spec: { replicas } }),
+      undefined,
+      options,
+    );
+    this.sendJson(response, 200, toScale(updated.object));
   }
 
   private nonResourceDocument(path: string, segments: string[], request: IncomingMessage): unknown {

@@ -32,6 +32,8 @@ export interface ResourceType {
   namespaced: boolean;
   /** Has the `/status` subresource: status and the rest are written separately. */
   statusSubresource: boolean;
+  /** Has the `/scale` subresource (autoscaling/v1 Scale over spec.replicas), as Deployments do. */
+  scaleSubresource?: boolean;
   /** CRDs refuse a PUT without metadata.resourceVersion; most built-in kinds accept it. */
   allowUnconditionalUpdate: boolean;
   /** Custom resources do not accept strategic merge patch. */
