@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { podTemplates } from './support/pods.ts';
+import { byKind, ciValuesFiles, renderChart, type KubeObject } from './support/render.ts';
+import { repoRoot } from './support/tools.ts';
+
+type Component = 'api' | 'gpu-worker' | 'operator';
+
+/** Variables the chart leaves to the component's default on purpose, and why. */
+const LEFT_AT_DEFAULT: Record<string, string> = {
+  KUBECONFIG: 'the operator uses its in-cluster ServiceAccount',
+  JOB_LOCK_SECONDS: "the worker's default; settable through workers.extraConfig",
+  WORKER_ID: 'defaults to the host name, which is the pod name',
+};
+
+/** `{ variable → components }` from the configuration table of the root README. */
+function readmeVariables(readme: string): Map<string, Component[]> {
+  const variables = new Map<string, Component[]>();
+  for (const line of readme.split('\n')) {
+    const cells = line.split('|').map((cell) => cell.trim());
+    if (cells.length < 5 || !cells[1].startsWith('`')) continue;
+    const names = [...cells[1].matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((match) => match[1]);
+    const readBy = cells[3];
+    const components = (['api', 'gpu-worker', 'operator'] as const).filter(
+      (component) => readBy === 'all' || new RegExp(`(^|[ ,])${component}([ ,(]|$)`).test(readBy),
+    );
+    for (const name of names) if (components.length > 0) variables.set(name, components);
+  }
+  return variables;
+}
+
+/** Every variable the chart gives a component: env, envFrom ConfigMaps, and for workers what the operator adds. */
+function variablesSet(objects: KubeObject[]): Record<Component, Set<string>> {
+  const pods = podTemplates(objects);
+  const containerEnv = (name: string) => {
+    const container = pods.find((pod) => pod.name === name)?.template.spec.containers[0];
+    const fromMaps = (container?.envFrom ?? []).flatMap((source) => {
+      const ref = source['configMapRef'] as { name: string } | undefined;
+      const map = byKind(objects, 'ConfigMap').find((object) => object.metadata.name === ref?.name);
+      return Object.keys((map?.['data'] as Record<string, string>) ?? {});
+    });
+    return [...(container?.env ?? []).map((env) => env.name), ...fromMaps];
+  };
+  const operatorEnv = containerEnv('Deployment/cw-cineweave-operator');
+  const worker = (suffix: string) =>
+    byKind(objects, 'Secret')
+      .concat(byKind(objects, 'ConfigMap'))
+      .filter((o) => o.metadata.name.endsWith(suffix));
+  const workerKeys = worker('-worker').flatMap((object) =>
+    Object.keys({ ...(object['data'] as object), ...(object['stringData'] as object) }),
+  );
+  // operator/src/controllers/workerpool/worker-deployment.ts sets these on every worker.
+  const fromOperator = operatorEnv.some((name) => name === 'WORKER_IMAGE')
+    ? ['MODEL_ID', 'MODEL_DIR', 'DEVICE', 'METRICS_PORT', 'GPU_HOURLY_COST_USD', 'SHUTDOWN_GRACE_SECONDS']
+    : [];
+  return {
+    api: new Set(containerEnv('Deployment/cw-cineweave-api')),
+    operator: new Set(operatorEnv),
+    'gpu-worker': new Set([...workerKeys, ...fromOperator]),
+  };
+}
+
+describe('README configuration table', () => {
+  it('should read the variables and their components when parsing the table', () => {
+    const table = [
+      '| variable | default | read by | meaning |',
+      '| `PORT` | `3000` | api | HTTP port |',
+      '| `S3_ACCESS_KEY` / `S3_SECRET_KEY` | — | api, gpu-worker | S3 |',
+      '| `NODE_ENV` | `production` | all | env |',
+      '| `WEB_PORT` | `4200` | local stack | port |',
+    ].join('\n');
+    expect(Object.fromEntries(readmeVariables(table))).toEqual({
+      PORT: ['api'],
+      S3_ACCESS_KEY: ['api', 'gpu-worker'],
+      S3_SECRET_KEY: ['api', 'gpu-worker'],
+      NODE_ENV: ['api', 'gpu-worker', 'operator'],
+    });
+  });
+
+  it('should set every variable of every component somewhere across the ci scenarios', async () => {
+    const set: Record<Component, Set<string>> = {
+      api: new Set(),
+      operator: new Set(),
+      'gpu-worker': new Set(),
+    };
+    for (const file of ciValuesFiles) {
+      const scenario = variablesSet(await renderChart(file));
+      for (const component of Object.keys(set) as Component[])
+        scenario[component].forEach((name) => set[component].add(name));
+    }
+    const variables = readmeVariables(readFileSync(`${repoRoot}README.md`, 'utf8'));
+    expect(variables.size).toBeGreaterThan(30);
+    const missing = [...variables].flatMap(([name, components]) =>
+      name in LEFT_AT_DEFAULT
+        ? []
+        : components.filter((component) => !set[component].has(name)).map((c) => `${name} (${c})`),
+    );
+    expect(missing).toEqual([]);
+  });
+});
