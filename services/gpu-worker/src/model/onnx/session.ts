@@ -18,6 +18,8 @@ export async function createSession(
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: [...(options.executionProviders ?? ['cpu'])],
     graphOptimizationLevel: 'all',
+    // Warnings (e.g. unused initializers removed) would interleave with CLI output; errors still show.
+    logSeverityLevel: 3,
     ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
   };
   return typeof model === 'string'
