@@ -30,12 +30,13 @@ export async function saveVaeModels(
   config: WanVaeConfig,
   weights: WeightStore,
   stats: LatentStats,
-  options: Pick<VaeGraphOptions, 'precision'> = {},
+  /** framesPerCall: decoder latent frames per call; 4 to 8 keeps the 720p cache traffic down. */
+  options: Pick<VaeGraphOptions, 'precision' | 'framesPerCall'> = {},
 ): Promise<SavedVae> {
   const metadata = {
     docString: 'Wan 2.2 VAE, streaming (one chunk / latent frame per call, cache_in.N -> cache_out.N)',
   };
-  const encoder = await buildVaeEncoderGraph(config, weights, stats, options);
+  const encoder = await buildVaeEncoderGraph(config, weights, stats, { precision: options.precision });
   const savedEncoder = await saveModel(encoder.graph, join(dir, VAE_ENCODER_FILE), metadata);
   const decoder = await buildVaeDecoderGraph(config, weights, stats, options);
   const savedDecoder = await saveModel(decoder.graph, join(dir, VAE_DECODER_FILE), metadata);

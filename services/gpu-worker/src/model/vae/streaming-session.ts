@@ -29,6 +29,13 @@ export class StreamingSession {
       .sort((a, b) => cacheIndex(a.name) - cacheIndex(b.name));
   }
 
+  /** The declared shape of a graph input (numbers, or symbolic names for dynamic axes). */
+  inputShape(name: string): readonly (number | string)[] {
+    const meta = this.session.inputMetadata.find((m) => m.name === name);
+    if (!meta?.isTensor) throw new Error(`the graph has no tensor input "${name}"`);
+    return meta.shape;
+  }
+
   get cacheCount(): number {
     return this.cacheInputs.length;
   }

@@ -25,24 +25,51 @@ const TEMPORAL = 4;
  */
 export class WanVaeDecoder {
   private readonly stream: StreamingSession;
+  /** Latent frames the graph decodes per call (its latent input's time dim). */
+  readonly framesPerCall: number;
+  private busy = false;
 
   constructor(stream: StreamingSession) {
     this.stream = stream;
+    const k = stream.inputShape('latent')[2];
+    this.framesPerCall = typeof k === 'number' ? k : 1;
   }
 
-  /** The video chunk by chunk (for encoding while decoding, and a cancel check between chunks). */
+  /**
+   * The video chunk by chunk, one graph call each (for encoding while decoding, and a cancel check
+   * between chunks). The last call is padded with zero latent frames when the count does not
+   * divide; the decoder is causal, so their output frames are simply dropped.
+   */
   async *chunks(latent: VideoTensor): AsyncGenerator<DecodedChunk> {
+    if (this.busy)
+      throw new Error('this VAE decoder is already decoding: its caches allow one video at a time');
+    this.busy = true;
     const [z, t, h, w] = latent.dims;
+    const k = this.framesPerCall;
+    const totalFrames = 1 + TEMPORAL * (t - 1);
     this.stream.reset();
     let firstFrame = 0;
     try {
-      for (let i = 0; i < t; i++) {
-        const frame = new ort.Tensor('float32', sliceFrames(latent, i, 1), [1, z, 1, h, w]);
-        const out = await this.stream.run({ latent: frame }, { h, w });
+      for (let start = 0; start < t; start += k) {
+        const available = Math.min(k, t - start);
+        const slice = sliceFrames(latent, start, available);
+        const input = available === k ? slice : padFrames(slice, [z, available, h, w], k);
+        const out = await this.stream.run(
+          { latent: new ort.Tensor('float32', input, [1, z, k, h, w]) },
+          { h, w },
+        );
+        const keep = Math.min(
+          totalFrames - firstFrame,
+          start === 0 ? 1 + TEMPORAL * (available - 1) : TEMPORAL * available,
+        );
         const outputs: Record<string, VideoTensor> = {};
         for (const [name, value] of Object.entries(out)) {
-          const [, c, frames, hh, ww] = value.dims;
-          outputs[name] = { data: value.data as Float32Array, dims: [c, frames, hh, ww] };
+          const [, c, n, hh, ww] = value.dims;
+          const whole: VideoTensor = { data: value.data as Float32Array, dims: [c, n, hh, ww] };
+          outputs[name] =
+            n > keep && name.startsWith('video')
+              ? { data: sliceFrames(whole, 0, keep), dims: [c, keep, hh, ww] }
+              : whole;
         }
         const video = outputs['video'];
         if (!video) throw new Error('the decoder graph has no "video" output');
@@ -51,6 +78,7 @@ export class WanVaeDecoder {
       }
     } finally {
       this.stream.reset();
+      this.busy = false;
     }
   }
 
@@ -132,6 +160,20 @@ function checkEncoderInput(video: VideoTensor): void {
   if (hh % SPATIAL !== 0 || ww % SPATIAL !== 0) {
     throw new Error(`the VAE needs a size divisible by ${SPATIAL}, got ${ww}x${hh}`);
   }
+}
+
+/** [C, n, H, W] zero-padded at the end of time to [C, frames, H, W]. */
+function padFrames(
+  data: Float32Array,
+  dims: readonly [number, number, number, number],
+  frames: number,
+): Float32Array {
+  const [c, n, h, w] = dims;
+  const plane = h * w;
+  const out = new Float32Array(c * frames * plane);
+  for (let ch = 0; ch < c; ch++)
+    out.set(data.subarray(ch * n * plane, (ch + 1) * n * plane), ch * frames * plane);
+  return out;
 }
 
 /** Frames [start, start + count) of a [C, T, H, W] tensor, as [C, count, H, W]. */

@@ -10,6 +10,8 @@ export interface VaeGraphOptions {
   readonly unclampedOutput?: boolean;
   /** Output the intermediates the reference set records (`tap.<name>`), for localising mismatches. */
   readonly debugTaps?: boolean;
+  /** Decoder only: latent frames per call (see buildVaeDecoderGraph). */
+  readonly framesPerCall?: number;
 }
 
 export interface StreamingGraph {
@@ -24,11 +26,16 @@ export const VIDEO_OUTPUT = 'video';
 export const VIDEO_UNCLAMPED_OUTPUT = 'video_unclamped';
 
 /**
- * The Wan 2.2 VAE decoder as a streaming graph: one normalised latent frame [1, z, 1, h, w] per
- * call, the causal caches in and out, and the video frames it decodes to [1, 3, T, 16h, 16w]
- * (T = 1 for the first latent frame, 4 after), clamped to [-1, 1]. Feeding the latent frames in
- * order with the returned caches gives exactly the official whole-clip decode, whose chunk loop
- * does the same thing one frame at a time; the peak memory is that of one latent frame.
+ * The Wan 2.2 VAE decoder as a streaming graph: K normalised latent frames [1, z, K, h, w] per
+ * call (K = framesPerCall, default 1), the causal caches in and out, and the video frames they
+ * decode to [1, 3, T, 16h, 16w] (the clip's first latent frame gives 1 frame, every other 4),
+ * clamped to [-1, 1]. Feeding the latent frames in order with the returned caches gives exactly
+ * the official whole-clip decode, whose chunk loop does the same thing one frame at a time.
+ *
+ * With K > 1 the graph chains K single-frame decodes internally (shared weights), so the caches
+ * cross the graph boundary once per K frames: at 720p they are about 6.4 GB in float32, which
+ * matters when every call copies them between host and GPU. Trailing padding frames are harmless
+ * (the decoder is causal); the runtime pads the last call and drops their output frames.
  */
 export async function buildVaeDecoderGraph(
   config: WanVaeConfig,
@@ -37,11 +44,43 @@ export async function buildVaeDecoderGraph(
   options: VaeGraphOptions = {},
 ): Promise<StreamingGraph> {
   const precision = options.precision ?? 'float32';
+  const framesPerCall = options.framesPerCall ?? 1;
+  if (!Number.isInteger(framesPerCall) || framesPerCall < 1) {
+    throw new Error(`framesPerCall must be a positive integer, got ${framesPerCall}`);
+  }
+  if (options.debugTaps && framesPerCall !== 1) throw new Error('debug taps need framesPerCall 1');
   const g = new GraphBuilder('wan22_vae_decoder_stream');
-  const latent = g.input(DECODER_INPUT, 'float32', [1, config.zDim, 1, 'h', 'w']);
+  const latent = g.input(DECODER_INPUT, 'float32', [1, config.zDim, framesPerCall, 'h', 'w']);
   const isFirst = g.input(IS_FIRST_INPUT, 'bool', [1]);
   const ops = new VaeGraphOps(g, weights, precision, ['h', 'w'], isFirst, options.debugTaps);
+  const notFirst = g.constant('bool', [1], Uint8Array.from([0]), 'not_first');
 
+  let caches: string[] | null = null;
+  const videos: string[] = [];
+  for (let k = 0; k < framesPerCall; k++) {
+    ops.beginStep(caches, k === 0 ? isFirst : notFirst);
+    const frame = framesPerCall === 1 ? latent : ops.sliceTime(latent, k, k + 1);
+    videos.push(await decodeLatentFrame(ops, config, stats, frame));
+    caches = ops.endStep();
+  }
+  ops.emitCacheOutputs(caches ?? []);
+
+  const video = videos.length === 1 ? videos[0] : g.op('Concat', videos, { axis: 2 });
+  const outDims = [1, 3, 'frames', 'h*16', 'w*16'] as const;
+  g.output(ops.clip(video, -1, 1), VIDEO_OUTPUT, 'float32', [...outDims]);
+  if (options.unclampedOutput) g.output(video, VIDEO_UNCLAMPED_OUTPUT, 'float32', [...outDims]);
+  ops.emitTaps();
+  return { graph: g, caches: ops.caches };
+}
+
+/** One latent frame [1, z, 1, h, w] through conv2 and Decoder3d to float32 video (unclamped). */
+async function decodeLatentFrame(
+  ops: VaeGraphOps,
+  config: WanVaeConfig,
+  stats: LatentStats,
+  latent: string,
+): Promise<string> {
+  const g = ops.g;
   // z / (1 / std) + mean, in float32 as the official wrapper does it.
   const z = g.op('Add', [
     g.op('Div', [latent, g.constant('float32', [1, config.zDim, 1, 1, 1], stats.invStd, 'vae_inv_std')]),
@@ -90,13 +129,7 @@ export async function buildVaeDecoderGraph(
   x = ops.silu(await ops.rmsNorm(x, 'decoder.head.0.gamma'));
   x = ops.causalConv(x, 'decoder.head.2');
   ops.tap('head', x);
-
-  const video = unpatchify(ops, ops.toFloat32(x.name), x.channels / 4);
-  const outDims = [1, 3, 'frames', 'h*16', 'w*16'] as const;
-  g.output(ops.clip(video, -1, 1), VIDEO_OUTPUT, 'float32', [...outDims]);
-  if (options.unclampedOutput) g.output(video, VIDEO_UNCLAMPED_OUTPUT, 'float32', [...outDims]);
-  ops.emitTaps();
-  return { graph: g, caches: ops.caches };
+  return unpatchify(ops, ops.toFloat32(x.name), x.channels / 4);
 }
 
 /** "b (c r q) f h w -> b c f (h q) (w r)" with q = r = 2 (r, the column offset, before q). */

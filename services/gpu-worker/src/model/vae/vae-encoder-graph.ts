@@ -27,6 +27,7 @@ export async function buildVaeEncoderGraph(
   const video = g.input(ENCODER_INPUT, 'float32', [1, 3, 'frames', 'H', 'W']);
   const isFirst = g.input(IS_FIRST_INPUT, 'bool', [1]);
   const ops = new VaeGraphOps(g, weights, precision, ['H', 'W'], isFirst, options.debugTaps);
+  ops.beginStep(null, isFirst);
 
   const dims = [1, ...config.dimMult].map((m) => m * config.dim);
   const patches = patchify(ops, video);
@@ -69,6 +70,7 @@ export async function buildVaeEncoderGraph(
   ops.tap('vae_conv1', x);
 
   // mu = the first z channels (log_var is discarded), then (mu - mean) * (1 / std) in float32.
+  ops.emitCacheOutputs(ops.endStep());
   const mu = g.op('Slice', [ops.toFloat32(x.name), g.ints([0]), g.ints([config.zDim]), g.ints([1])]);
   const shape = [1, config.zDim, 1, 1, 1];
   const normalised = g.op('Mul', [

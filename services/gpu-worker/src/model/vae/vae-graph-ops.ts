@@ -81,6 +81,14 @@ export const TAP_PREFIX = 'tap.';
  */
 export class VaeGraphOps {
   readonly caches: CacheSlot[] = [];
+  /**
+   * Several latent frames per call: the caches of sub-step s > 0 come from sub-step s - 1 inside
+   * the graph (previous), only the first sub-step reads cache_in.N and only the last writes
+   * cache_out.N. `stepOutputs` collects the current sub-step's new caches in order.
+   */
+  private previous: readonly string[] | null = null;
+  private stepOutputs: string[] = [];
+  private counter = 0;
   /** Debug taps (name -> value) when enabled: graph outputs `tap.<name>` for reference checks. */
   private readonly taps: Map<string, Activation> | null;
 
@@ -89,8 +97,8 @@ export class VaeGraphOps {
   readonly act: WeightDType;
   /** Symbolic base names of the spatial dims, e.g. ['h', 'w'] (latent) or ['H', 'W'] (video). */
   private readonly spatialNames: readonly [string, string];
-  /** bool [1]: true on the first chunk / latent frame. */
-  readonly isFirst: string;
+  /** bool [1]: true on the first chunk / latent frame (of the clip, for the current sub-step). */
+  private isFirstValue: string;
 
   constructor(
     g: GraphBuilder,
@@ -105,7 +113,7 @@ export class VaeGraphOps {
     this.weights = weights;
     this.act = act;
     this.spatialNames = spatialNames;
-    this.isFirst = isFirst;
+    this.isFirstValue = isFirst;
   }
 
   /** Records an intermediate under the official tensor naming (e.g. "up0.main") when tapping. */
@@ -170,7 +178,7 @@ export class VaeGraphOps {
   /** int64 [1]: `ifFirst` on the first chunk, else `otherwise` (either a constant or a tensor). */
   pick(ifFirst: number | string, otherwise: number | string): string {
     const v = (x: number | string) => (typeof x === 'number' ? this.g.ints([x]) : x);
-    return this.g.op('Where', [this.isFirst, v(ifFirst), v(otherwise)]);
+    return this.g.op('Where', [this.isFirstValue, v(ifFirst), v(otherwise)]);
   }
 
   sliceTime(x: string, start: string | number, end: string | number): string {
@@ -230,26 +238,57 @@ export class VaeGraphOps {
    * graph stores are float16-exact, so only the transfer size doubles.
    */
   private cacheInput(x: Activation, frames: number): string {
-    const index = this.caches.length;
+    const index = this.counter;
+    if (this.previous) {
+      const value = this.previous[index];
+      if (value === undefined)
+        throw new Error(`sub-step cache ${index} has no value from the previous sub-step`);
+      return value;
+    }
     const input = this.g.input(`cache_in.${index}`, 'float32', this.cacheDims(x, frames));
     return this.toAct(input);
   }
 
   private cacheOutput(owner: string, value: string, x: Activation, frames: number): void {
-    const index = this.caches.length;
-    const output = this.g.output(
-      this.toFloat32(value),
-      `cache_out.${index}`,
-      'float32',
-      this.cacheDims(x, frames),
-    );
-    this.caches.push({
-      input: `cache_in.${index}`,
-      output,
-      owner,
-      channels: x.channels,
-      frames,
-      scale: x.scale,
+    if (!this.previous) {
+      this.caches.push({
+        input: `cache_in.${this.counter}`,
+        output: `cache_out.${this.counter}`,
+        owner,
+        channels: x.channels,
+        frames,
+        scale: x.scale,
+      });
+    }
+    this.stepOutputs.push(value);
+    this.counter++;
+  }
+
+  /**
+   * Starts one latent frame / chunk of the graph: its caches come from `previous` (the values a
+   * previous sub-step returned) or, for the first sub-step, from the graph's cache inputs.
+   */
+  beginStep(previous: readonly string[] | null, isFirst: string): void {
+    this.previous = previous;
+    this.isFirstValue = isFirst;
+    this.stepOutputs = [];
+    this.counter = 0;
+  }
+
+  /** The sub-step's new caches (activation dtype), in cache order. */
+  endStep(): string[] {
+    if (this.counter !== this.caches.length) {
+      throw new Error(`a sub-step used ${this.counter} caches, the graph declares ${this.caches.length}`);
+    }
+    return this.stepOutputs;
+  }
+
+  /** Declares the final caches as the graph's cache_out.N outputs (float32, see cacheInput). */
+  emitCacheOutputs(values: readonly string[]): void {
+    values.forEach((value, i) => {
+      const slot = this.caches[i];
+      const x = { name: value, channels: slot.channels, scale: slot.scale };
+      this.g.output(this.toFloat32(value), slot.output, 'float32', this.cacheDims(x, slot.frames));
     });
   }
 
@@ -387,7 +426,7 @@ export class VaeGraphOps {
       const start = this.pick(0, this.dims(x.name, [2]));
       const end = this.pick(1, BIG);
       cur = { ...x, name: this.sliceTime(both, start, end) };
-      const kept = this.g.op('Where', [this.isFirst, cache, this.sliceTime(joined, -2, BIG)]);
+      const kept = this.g.op('Where', [this.isFirstValue, cache, this.sliceTime(joined, -2, BIG)]);
       this.cacheOutput(`${prefix}.time_conv`, kept, x, 2);
     }
     const up = this.g.op(
@@ -414,7 +453,7 @@ export class VaeGraphOps {
     const joined = this.g.op('Concat', [cache, spatial.name], { axis: 2 });
     // On the first chunk joined has 2 frames, too few for the kernel: pad one (its output is unused).
     const pads = this.g.op('Where', [
-      this.isFirst,
+      this.isFirstValue,
       this.g.ints([0, 0, 0, 0, 0, 0, 0, 1, 0, 0]),
       this.g.ints([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
     ]);

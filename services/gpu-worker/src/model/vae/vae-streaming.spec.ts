@@ -114,6 +114,19 @@ describe(WanVaeDecoder.name, () => {
     expect(imageError).toBeLessThan(TOLERANCE);
   });
 
+  for (const framesPerCall of [2, 3]) {
+    it(`should decode the same video when the graph takes ${framesPerCall} latent frames per call`, async () => {
+      const weights = await SafetensorsWeights.open([join(fixtures, 'vae-tiny.safetensors')]);
+      const batched = await loadVaeInMemory(WAN22_VAE_TINY_CONFIG, weights, wan22LatentStats(), {
+        framesPerCall,
+      }).finally(() => weights.close());
+      expect(batched.decoder.framesPerCall).toBe(framesPerCall);
+      const video = await batched.decoder.decode(await latent());
+      expect(video.dims).toEqual([3, 5, 32, 32]);
+      expect(maxAbsDiff(video.data, await cases.readFloat32('decode.out'))).toBeLessThan(TOLERANCE);
+    });
+  }
+
   it('should refuse a video whose frame count is not 1 + 4k', async () => {
     await expect(
       vae.encoder.encode({ data: new Float32Array(3 * 2 * 32 * 32), dims: [3, 2, 32, 32] }),
