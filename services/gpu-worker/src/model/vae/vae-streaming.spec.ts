@@ -127,6 +127,26 @@ describe(WanVaeDecoder.name, () => {
     });
   }
 
+  it('should chain frames inside the graph exactly as across calls when the clip is long and not square', async () => {
+    // No official tensors exist for 4 latent frames of a 2x3 latent; the two ways of carrying the
+    // caches (graph outputs between calls, values inside one call) must agree, and the sizes follow.
+    const weights = await SafetensorsWeights.open([join(fixtures, 'vae-tiny.safetensors')]);
+    const batched = await loadVaeInMemory(WAN22_VAE_TINY_CONFIG, weights, wan22LatentStats(), {
+      framesPerCall: 3,
+    }).finally(() => weights.close());
+    const long: VideoTensor = {
+      data: new Float32Array(48 * 4 * 2 * 3).map((_, i) => Math.sin(i * 0.37)),
+      dims: [48, 4, 2, 3],
+    };
+    const single = await vae.decoder.decode(long);
+    const chained = await batched.decoder.decode(long);
+    expect(single.dims).toEqual([3, 13, 32, 48]);
+    expect(maxAbsDiff(chained.data, single.data)).toBeLessThan(1e-6);
+    const encoded = await vae.encoder.encode({ data: single.data, dims: single.dims });
+    expect(encoded.dims).toEqual([48, 4, 2, 3]);
+    expect(encoded.data.every(Number.isFinite)).toBe(true);
+  });
+
   it('should refuse a video whose frame count is not 1 + 4k', async () => {
     await expect(
       vae.encoder.encode({ data: new Float32Array(3 * 2 * 32 * 32), dims: [3, 2, 32, 32] }),
