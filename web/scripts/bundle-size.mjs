@@ -11,7 +11,9 @@ const html = readFileSync(join(dir, 'index.html'), 'utf8');
 
 // index.html names the entry scripts, the stylesheet and the modulepreloads of initial chunks.
 const files = new Set(
-  [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((match) => match[1]).filter((file) => !/^https?:/.test(file)),
+  [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)]
+    .map((match) => match[1])
+    .filter((file) => !/^https?:/.test(file)),
 );
 let raw = 0;
 let gzipped = 0;
@@ -20,10 +22,16 @@ for (const file of files) {
   const size = gzipSync(bytes, { level: 9 }).length;
   raw += bytes.length;
   gzipped += size;
-  console.log(`  ${file.padEnd(28)} ${(bytes.length / 1000).toFixed(1).padStart(8)} kB raw ${(size / 1000).toFixed(1).padStart(7)} kB gzip`);
+  console.log(
+    `  ${file.padEnd(28)} ${(bytes.length / 1000).toFixed(1).padStart(8)} kB raw ${(size / 1000).toFixed(1).padStart(7)} kB gzip`,
+  );
 }
-console.log(`Initial bundle: ${(raw / 1000).toFixed(1)} kB raw, ${(gzipped / 1000).toFixed(1)} kB gzipped (limit ${limitKb} kB gzipped)`);
+console.log(
+  `Initial bundle: ${(raw / 1000).toFixed(1)} kB raw, ${(gzipped / 1000).toFixed(1)} kB gzipped (limit ${limitKb} kB gzipped)`,
+);
 if (gzipped > limitKb * 1000) {
-  console.error(`The initial bundle is over budget by ${((gzipped - limitKb * 1000) / 1000).toFixed(1)} kB gzipped: lazy-load more.`);
+  console.error(
+    `The initial bundle is over budget by ${((gzipped - limitKb * 1000) / 1000).toFixed(1)} kB gzipped: lazy-load more.`,
+  );
   process.exit(1);
 }

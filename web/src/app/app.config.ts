@@ -12,7 +12,11 @@ export function appConfig(runtime: RuntimeConfig): ApplicationConfig {
     providers: [
       provideBrowserGlobalErrorListeners(),
       provideZonelessChangeDetection(),
-      provideRouter(routes, withComponentInputBinding(), withInMemoryScrolling({ scrollPositionRestoration: 'top' })),
+      provideRouter(
+        routes,
+        withComponentInputBinding(),
+        withInMemoryScrolling({ scrollPositionRestoration: 'top' }),
+      ),
       { provide: RUNTIME_CONFIG, useValue: runtime },
     ],
   };

@@ -39,7 +39,9 @@ export class AccountPage {
   protected readonly confirmRevoke = signal<string | null>(null);
   protected readonly packs = [500, 2000, 10000];
 
-  protected readonly paymentsEnabled = computed(() => !['none', ''].includes(this.platform.paymentsProvider()));
+  protected readonly paymentsEnabled = computed(
+    () => !['none', ''].includes(this.platform.paymentsProvider()),
+  );
   protected readonly planName = computed(() => {
     const plan = this.credits.summary()?.plan;
     return plan ? plan.charAt(0).toUpperCase() + plan.slice(1) : '—';

@@ -12,7 +12,12 @@ describe(AccountStore.name, () => {
   it('should show the secret once and list the key without it when a key is created', async () => {
     const store = setup({
       apiKeys: async () => [],
-      createApiKey: async (name: string) => ({ id: 'k1', name, key: 'cw_secret', createdAt: '2026-01-01T00:00:00Z' }),
+      createApiKey: async (name: string) => ({
+        id: 'k1',
+        name,
+        key: 'cw_secret',
+        createdAt: '2026-01-01T00:00:00Z',
+      }),
     });
     await store.loadKeys();
 
@@ -67,8 +72,14 @@ describe(AccountStore.name, () => {
   it('should page through the ledger with the cursor when loading more', async () => {
     const ledger = vi
       .fn()
-      .mockResolvedValueOnce({ items: [{ id: 'l1', kind: 'grant', amount: 100, createdAt: '' }], nextCursor: 'n1' })
-      .mockResolvedValueOnce({ items: [{ id: 'l2', kind: 'reserve', amount: -50, createdAt: '' }], nextCursor: null });
+      .mockResolvedValueOnce({
+        items: [{ id: 'l1', kind: 'grant', amount: 100, createdAt: '' }],
+        nextCursor: 'n1',
+      })
+      .mockResolvedValueOnce({
+        items: [{ id: 'l2', kind: 'reserve', amount: -50, createdAt: '' }],
+        nextCursor: null,
+      });
     const store = setup({ ledger });
 
     await store.loadLedger();

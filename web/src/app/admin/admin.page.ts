@@ -29,7 +29,9 @@ export class AdminPage {
 
   protected readonly cost = computed(() => {
     const usd = this.store.stats()?.gpuCostUsd;
-    return usd === undefined ? '—' : new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(usd);
+    return usd === undefined
+      ? '—'
+      : new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(usd);
   });
 
   constructor() {
@@ -43,7 +45,11 @@ export class AdminPage {
 
   protected async grant(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const ok = await this.store.grant({ userId: this.grantUserId(), amount: this.grantAmount(), reason: this.grantReason() });
+    const ok = await this.store.grant({
+      userId: this.grantUserId(),
+      amount: this.grantAmount(),
+      reason: this.grantReason(),
+    });
     if (ok) this.grantReason.set('');
   }
 

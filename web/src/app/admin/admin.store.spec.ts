@@ -8,7 +8,14 @@ function setup(api: Partial<CineweaveApi>) {
   TestBed.configureTestingModule({
     providers: [
       AdminStore,
-      { provide: CineweaveApi, useValue: { adminUsers: async () => ({ items: [], nextCursor: null }), adminStats: async () => null, ...api } },
+      {
+        provide: CineweaveApi,
+        useValue: {
+          adminUsers: async () => ({ items: [], nextCursor: null }),
+          adminStats: async () => null,
+          ...api,
+        },
+      },
       { provide: CreditsStore, useValue: { refresh: vi.fn(async () => undefined) } },
     ],
   });
@@ -20,7 +27,9 @@ describe(AdminStore.name, () => {
     const grantCredits = vi.fn(async () => ({}));
     const store = setup({ grantCredits });
 
-    await expect(store.grant({ userId: ' alice ', amount: 500, reason: ' launch bonus ' })).resolves.toBe(true);
+    await expect(store.grant({ userId: ' alice ', amount: 500, reason: ' launch bonus ' })).resolves.toBe(
+      true,
+    );
 
     expect(grantCredits).toHaveBeenCalledWith({ userId: 'alice', amount: 500, reason: 'launch bonus' });
     expect(store.granted()).toBe('Granted 500 credits to alice.');

@@ -47,7 +47,9 @@ export class AdminStore {
   readonly grantFieldErrors = this.grantFieldErrorsState.asReadonly();
   readonly granted = this.grantedState.asReadonly();
 
-  readonly totalJobs = computed(() => Object.values(this.statsState()?.jobsByStatus ?? {}).reduce((sum, count) => sum + (count ?? 0), 0));
+  readonly totalJobs = computed(() =>
+    Object.values(this.statsState()?.jobsByStatus ?? {}).reduce((sum, count) => sum + (count ?? 0), 0),
+  );
 
   loadAll(): void {
     void this.loadStats();
@@ -103,7 +105,8 @@ export class AdminStore {
   async grant(form: GrantForm): Promise<boolean> {
     const errors: Record<string, string> = {};
     if (!form.userId.trim()) errors['userId'] = 'Enter the user id (the identity’s sub) to grant credits to.';
-    if (!Number.isInteger(form.amount) || form.amount <= 0) errors['amount'] = 'Grant a whole number of credits, at least 1.';
+    if (!Number.isInteger(form.amount) || form.amount <= 0)
+      errors['amount'] = 'Grant a whole number of credits, at least 1.';
     if (!form.reason.trim()) errors['reason'] = 'Say why: the reason is kept in the user’s ledger.';
     this.grantFieldErrorsState.set(errors);
     this.grantedState.set(null);

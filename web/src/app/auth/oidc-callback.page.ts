@@ -39,7 +39,8 @@ export class OidcCallbackPage {
     try {
       await this.session.start();
       const provider = this.session.provider();
-      if (!(provider instanceof OidcAuthProvider)) throw new Error('This deployment does not use single sign-on.');
+      if (!(provider instanceof OidcAuthProvider))
+        throw new Error('This deployment does not use single sign-on.');
       const returnUrl = await provider.completeSignIn(location.href);
       await this.session.refresh();
       await this.router.navigateByUrl(safeReturnUrl(returnUrl), { replaceUrl: true });

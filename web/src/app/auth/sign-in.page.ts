@@ -68,7 +68,8 @@ export class SignInPage {
       onCleanup(unmount);
     });
     effect(() => {
-      if (this.session.signedIn() && this.authMode() === 'clerk') void this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
+      if (this.session.signedIn() && this.authMode() === 'clerk')
+        void this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
     });
   }
 

@@ -4,13 +4,14 @@ import { errorMessage } from '../core/api/api-error';
 import { CineweaveApi } from '../core/api/cineweave-api';
 import { formatCredits, formatNumber, resolutionLabel } from '../core/format/format';
 import { AlertComponent } from '../shared/ui/alert.component';
+import { IconComponent } from '../shared/ui/icon.component';
 import { SpinnerComponent } from '../shared/ui/spinner.component';
 import { CreateStore, type Orientation, type Quality } from './create.store';
 import { IMAGE_LIMITS } from './image-check';
 
 @Component({
   selector: 'cw-create-page',
-  imports: [RouterLink, AlertComponent, SpinnerComponent],
+  imports: [RouterLink, AlertComponent, IconComponent, SpinnerComponent],
   providers: [CreateStore],
   templateUrl: './create.page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,

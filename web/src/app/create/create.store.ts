@@ -16,7 +16,15 @@ import { checkImageFile, checkImageSize, readImageSize } from './image-check';
 
 export type Orientation = 'landscape' | 'portrait';
 export type Quality = 'hd' | 'draft';
-export type CreateField = 'prompt' | 'negativePrompt' | 'image' | 'durationSeconds' | 'seed' | 'steps' | 'guidanceScale' | 'resolution';
+export type CreateField =
+  | 'prompt'
+  | 'negativePrompt'
+  | 'image'
+  | 'durationSeconds'
+  | 'seed'
+  | 'steps'
+  | 'guidanceScale'
+  | 'resolution';
 
 const RESOLUTION_BY: Record<Quality, Record<Orientation, Resolution>> = {
   hd: { landscape: '1280x704', portrait: '704x1280' },
@@ -104,8 +112,10 @@ export class CreateStore {
     const negative = NegativePromptSchema.safeParse(this.negativePromptState());
     if (!negative.success) errors.negativePrompt = negative.error.issues[0].message;
     const { seed, steps, guidanceScale, durationSeconds } = JOB_LIMITS;
-    if (!inRange(this.seedState(), seed, true)) errors.seed = `Seed must be a whole number from ${seed.min} to ${seed.max}.`;
-    if (!inRange(this.stepsState(), steps, true)) errors.steps = `Steps must be a whole number from ${steps.min} to ${steps.max}.`;
+    if (!inRange(this.seedState(), seed, true))
+      errors.seed = `Seed must be a whole number from ${seed.min} to ${seed.max}.`;
+    if (!inRange(this.stepsState(), steps, true))
+      errors.steps = `Steps must be a whole number from ${steps.min} to ${steps.max}.`;
     if (!inRange(this.guidanceState(), guidanceScale, false))
       errors.guidanceScale = `Guidance must be between ${guidanceScale.min} and ${guidanceScale.max}.`;
     if (!inRange(this.durationState(), durationSeconds, true))
@@ -125,7 +135,8 @@ export class CreateStore {
     if (image?.uploading) return 'Wait for the image to finish uploading.';
     if (image && !image.upload) return 'The image did not upload: remove it or choose another.';
     const price = this.price();
-    if (price === null) return this.quoteErrorState() ? 'The price could not be worked out.' : 'Working out the price…';
+    if (price === null)
+      return this.quoteErrorState() ? 'The price could not be worked out.' : 'Working out the price…';
     const available = this.available();
     if (available === null) return 'Loading your credits…';
     if (price > available) {
@@ -248,7 +259,10 @@ export class CreateStore {
       if (this.imageState()?.file !== file) return;
       this.imageState.set({ ...state, uploading: false });
       const messages = error instanceof ApiError ? error.fieldMessages() : {};
-      this.serverErrors.update((errors) => ({ ...errors, image: messages['file'] ?? messages['image'] ?? errorMessage(error) }));
+      this.serverErrors.update((errors) => ({
+        ...errors,
+        image: messages['file'] ?? messages['image'] ?? errorMessage(error),
+      }));
     }
   }
 
@@ -276,8 +290,7 @@ export class CreateStore {
       void this.credits.refresh();
       return job;
     } catch (error) {
-      const apiError =
-        error instanceof ApiError ? error : new ApiError(0, null, errorMessage(error));
+      const apiError = error instanceof ApiError ? error : new ApiError(0, null, errorMessage(error));
       const byField: Partial<Record<CreateField, string>> = {};
       for (const [path, message] of Object.entries(apiError.fieldMessages())) {
         const field = FIELD_OF[path.split('.')[0]];
@@ -292,7 +305,12 @@ export class CreateStore {
     }
   }
 
-  private async fetchQuote(resolution: Resolution, duration: number, key: string, signal: AbortSignal): Promise<void> {
+  private async fetchQuote(
+    resolution: Resolution,
+    duration: number,
+    key: string,
+    signal: AbortSignal,
+  ): Promise<void> {
     try {
       const { credits } = await this.api.quote(resolution, duration, signal);
       this.quoteState.set({ key, credits });

@@ -10,7 +10,9 @@ describe('checkImageFile', () => {
   });
 
   it('should refuse an image when it is larger than 10 MB', () => {
-    expect(checkImageFile({ name: 'big.jpg', type: 'image/jpeg', size: 11 * 1024 * 1024 })).toMatch(/11.0 MB/);
+    expect(checkImageFile({ name: 'big.jpg', type: 'image/jpeg', size: 11 * 1024 * 1024 })).toMatch(
+      /11.0 MB/,
+    );
   });
 
   it('should refuse an image when a side exceeds 4096 pixels', () => {

@@ -45,7 +45,9 @@ export class DashboardStore {
       if (!isActiveStatus(job.status) || this.watching.has(job.id)) continue;
       const subscription = this.events.watch(job.id).subscribe({
         next: (event) => {
-          this.jobsState.update((jobs) => jobs?.map((item) => (item.id === job.id ? applyJobEvent(item, event) : item)) ?? null);
+          this.jobsState.update(
+            (jobs) => jobs?.map((item) => (item.id === job.id ? applyJobEvent(item, event) : item)) ?? null,
+          );
           if (event.type === 'completed' || event.type === 'failed') void this.credits.refresh();
         },
         // A broken stream leaves the card at its last known state; the job page says more.

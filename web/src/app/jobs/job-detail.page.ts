@@ -1,9 +1,25 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
 import { DecimalPipe } from '@angular/common';
 import { Router, RouterLink } from '@angular/router';
-import { formatCredits, formatDateTime, formatDuration, formatRelativeTime, resolutionLabel } from '../core/format/format';
+import {
+  formatCredits,
+  formatDateTime,
+  formatDuration,
+  formatRelativeTime,
+  resolutionLabel,
+} from '../core/format/format';
 import { AlertComponent } from '../shared/ui/alert.component';
 import { EmptyStateComponent } from '../shared/ui/empty-state.component';
+import { IconComponent } from '../shared/ui/icon.component';
 import { ProgressBarComponent } from '../shared/ui/progress-bar.component';
 import { SpinnerComponent } from '../shared/ui/spinner.component';
 import { StatusBadgeComponent } from '../shared/ui/status-badge.component';
@@ -11,7 +27,16 @@ import { JobDetailStore } from './job-detail.store';
 
 @Component({
   selector: 'cw-job-detail-page',
-  imports: [DecimalPipe, RouterLink, AlertComponent, EmptyStateComponent, ProgressBarComponent, SpinnerComponent, StatusBadgeComponent],
+  imports: [
+    DecimalPipe,
+    RouterLink,
+    AlertComponent,
+    EmptyStateComponent,
+    IconComponent,
+    ProgressBarComponent,
+    SpinnerComponent,
+    StatusBadgeComponent,
+  ],
   providers: [JobDetailStore],
   templateUrl: './job-detail.page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -41,7 +66,9 @@ export class JobDetailPage {
     const [width, height] = job.resolution.split('x').map(Number);
     return height > width;
   });
-  protected readonly downloadName = computed(() => `cineweave-${this.store.job()?.id.slice(0, 8) ?? 'video'}.mp4`);
+  protected readonly downloadName = computed(
+    () => `cineweave-${this.store.job()?.id.slice(0, 8) ?? 'video'}.mp4`,
+  );
 
   constructor() {
     effect(() => {

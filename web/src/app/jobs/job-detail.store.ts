@@ -90,7 +90,12 @@ export class JobDetailStore {
   private async refreshJob(id: string): Promise<void> {
     try {
       const job = await this.api.job(id);
-      this.jobState.update((current) => ({ ...current, ...job, videoUrl: job.videoUrl ?? current?.videoUrl, thumbnailUrl: job.thumbnailUrl ?? current?.thumbnailUrl }));
+      this.jobState.update((current) => ({
+        ...current,
+        ...job,
+        videoUrl: job.videoUrl ?? current?.videoUrl,
+        thumbnailUrl: job.thumbnailUrl ?? current?.thumbnailUrl,
+      }));
     } catch {
       // The events already told the outcome; the extra details can wait for a reload.
     }

@@ -18,7 +18,10 @@ const queued: Job = {
 
 describe('applyJobEvent', () => {
   it('should show the queue position when a status event arrives', () => {
-    const job = applyJobEvent(queued, { type: 'status', data: { jobId: ID, status: 'queued', queuePosition: 3 } });
+    const job = applyJobEvent(queued, {
+      type: 'status',
+      data: { jobId: ID, status: 'queued', queuePosition: 3 },
+    });
     expect(job.queuePosition).toBe(3);
   });
 
@@ -33,9 +36,20 @@ describe('applyJobEvent', () => {
   it('should keep the video and charged credits when the job completes', () => {
     const job = applyJobEvent(queued, {
       type: 'completed',
-      data: { jobId: ID, status: 'succeeded', creditsCharged: 50, videoUrl: 'https://s3/v.mp4', thumbnailUrl: 'https://s3/t.jpg' },
+      data: {
+        jobId: ID,
+        status: 'succeeded',
+        creditsCharged: 50,
+        videoUrl: 'https://s3/v.mp4',
+        thumbnailUrl: 'https://s3/t.jpg',
+      },
     });
-    expect(job).toMatchObject({ status: 'succeeded', progress: 100, creditsCharged: 50, videoUrl: 'https://s3/v.mp4' });
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      progress: 100,
+      creditsCharged: 50,
+      videoUrl: 'https://s3/v.mp4',
+    });
   });
 
   it('should keep the reason and released credits when the job fails', () => {

@@ -11,7 +11,14 @@ import { JobsListStore } from './jobs-list.store';
 
 @Component({
   selector: 'cw-jobs-list-page',
-  imports: [RouterLink, AlertComponent, EmptyStateComponent, InViewDirective, JobCardComponent, SpinnerComponent],
+  imports: [
+    RouterLink,
+    AlertComponent,
+    EmptyStateComponent,
+    InViewDirective,
+    JobCardComponent,
+    SpinnerComponent,
+  ],
   providers: [JobsListStore],
   template: `
     <div class="page">
@@ -28,7 +35,11 @@ import { JobsListStore } from './jobs-list.store';
           <button
             type="button"
             class="shrink-0 rounded-full border px-3.5 py-1.5 text-sm font-medium transition"
-            [class]="store.status() === option.value ? 'border-brand-purple/70 bg-brand-purple/15 text-ink' : 'border-white/10 text-ink-muted hover:border-white/25 hover:text-ink'"
+            [class]="
+              store.status() === option.value
+                ? 'border-brand-purple/70 bg-brand-purple/15 text-ink'
+                : 'border-white/10 text-ink-muted hover:border-white/25 hover:text-ink'
+            "
             [attr.aria-pressed]="store.status() === option.value"
             (click)="choose(option.value)"
           >
@@ -42,18 +53,29 @@ import { JobsListStore } from './jobs-list.store';
           @for (placeholder of [1, 2, 3, 4, 5, 6]; track placeholder) {
             <div class="overflow-hidden rounded-2xl border border-white/8" aria-hidden="true">
               <div class="skeleton aspect-video rounded-none"></div>
-              <div class="space-y-2 p-4"><div class="skeleton h-4 w-3/4"></div><div class="skeleton h-3 w-1/2"></div></div>
+              <div class="space-y-2 p-4">
+                <div class="skeleton h-4 w-3/4"></div>
+                <div class="skeleton h-3 w-1/2"></div>
+              </div>
             </div>
           }
           <span class="sr-only">Loading your videos…</span>
         </div>
       } @else if (store.empty()) {
         @if (store.status()) {
-          <cw-empty-state heading="No {{ label(store.status()!).toLowerCase() }} videos" message="Try another filter, or show every video." icon="⌕">
+          <cw-empty-state
+            heading="No {{ label(store.status()!).toLowerCase() }} videos"
+            message="Try another filter, or show every video."
+            icon="search"
+          >
             <button type="button" class="btn-secondary" (click)="choose(null)">Show all videos</button>
           </cw-empty-state>
         } @else {
-          <cw-empty-state heading="No videos yet" message="Your renders will appear here, newest first." icon="🎬">
+          <cw-empty-state
+            heading="No videos yet"
+            message="Your renders will appear here, newest first."
+            icon="film"
+          >
             <a routerLink="/create" class="btn-primary">Create your first video</a>
           </cw-empty-state>
         }
@@ -68,7 +90,13 @@ import { JobsListStore } from './jobs-list.store';
       @if (store.error()) {
         <div class="mt-6">
           <cw-alert heading="Could not load your videos" [message]="store.error()!">
-            <button type="button" class="mt-2 font-semibold underline underline-offset-2" (click)="store.loadMore()">Try again</button>
+            <button
+              type="button"
+              class="mt-2 font-semibold underline underline-offset-2"
+              (click)="store.loadMore()"
+            >
+              Try again
+            </button>
           </cw-alert>
         </div>
       }

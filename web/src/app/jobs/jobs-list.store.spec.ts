@@ -21,7 +21,9 @@ function job(id: string, status: Job['status'] = 'succeeded'): Job {
 
 function setup(pages: Page<Job>[]) {
   const jobs = vi.fn(async () => pages.shift() ?? { items: [], nextCursor: null });
-  TestBed.configureTestingModule({ providers: [JobsListStore, { provide: CineweaveApi, useValue: { jobs } }] });
+  TestBed.configureTestingModule({
+    providers: [JobsListStore, { provide: CineweaveApi, useValue: { jobs } }],
+  });
   return { store: TestBed.inject(JobsListStore), jobs };
 }
 

@@ -8,7 +8,11 @@ import { EmptyStateComponent } from '../shared/ui/empty-state.component';
   template: `
     <div class="page">
       <h1 class="sr-only">Page not found</h1>
-      <cw-empty-state heading="This page is not on the reel" message="The link may be old, or the address mistyped." icon="🎞">
+      <cw-empty-state
+        heading="This page is not on the reel"
+        message="The link may be old, or the address mistyped."
+        icon="film"
+      >
         <a routerLink="/" class="btn-primary">Back to the start</a>
       </cw-empty-state>
     </div>

@@ -12,7 +12,12 @@ function setup(fetchFn: typeof fetch) {
     ],
   });
   const tokens = TestBed.inject(AuthTokens);
-  tokens.use({ mode: 'dev', init: async () => true, getToken: async () => 'dev:alice', signOut: async () => undefined });
+  tokens.use({
+    mode: 'dev',
+    init: async () => true,
+    getToken: async () => 'dev:alice',
+    signOut: async () => undefined,
+  });
   return { client: TestBed.inject(ApiClient), tokens };
 }
 
@@ -32,7 +37,9 @@ describe(ApiClient.name, () => {
 
   it('should leave out empty query values when building a URL', () => {
     const { client } = setup(vi.fn());
-    expect(client.url('/v1/jobs', { status: null, cursor: '', limit: 10 })).toBe('http://api.test/v1/jobs?limit=10');
+    expect(client.url('/v1/jobs', { status: null, cursor: '', limit: 10 })).toBe(
+      'http://api.test/v1/jobs?limit=10',
+    );
   });
 
   it('should not send a token when the call is anonymous', async () => {
@@ -54,7 +61,11 @@ describe(ApiClient.name, () => {
       errors: [{ field: 'durationSeconds', message: 'durationSeconds must be at most 10' }],
     };
     const fetchFn = vi.fn<typeof fetch>(
-      async () => new Response(JSON.stringify(problem), { status: 400, headers: { 'content-type': 'application/problem+json' } }),
+      async () =>
+        new Response(JSON.stringify(problem), {
+          status: 400,
+          headers: { 'content-type': 'application/problem+json' },
+        }),
     );
     const { client } = setup(fetchFn);
 
@@ -63,7 +74,9 @@ describe(ApiClient.name, () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).detail).toBe('durationSeconds must be at most 10');
     expect((error as ApiError).code).toBe('VALIDATION_FAILED');
-    expect((error as ApiError).fieldMessages()).toEqual({ durationSeconds: 'durationSeconds must be at most 10' });
+    expect((error as ApiError).fieldMessages()).toEqual({
+      durationSeconds: 'durationSeconds must be at most 10',
+    });
   });
 
   it('should mark the session expired when the API answers 401', async () => {
@@ -86,10 +99,18 @@ describe(ApiClient.name, () => {
   it('should read Retry-After when the API rate limits', async () => {
     const fetchFn = vi.fn<typeof fetch>(
       async () =>
-        new Response(JSON.stringify({ status: 429, title: 'Too many active jobs', detail: 'You have 5 active jobs', code: 'ACTIVE_JOB_LIMIT' }), {
-          status: 429,
-          headers: { 'content-type': 'application/problem+json', 'retry-after': '30' },
-        }),
+        new Response(
+          JSON.stringify({
+            status: 429,
+            title: 'Too many active jobs',
+            detail: 'You have 5 active jobs',
+            code: 'ACTIVE_JOB_LIMIT',
+          }),
+          {
+            status: 429,
+            headers: { 'content-type': 'application/problem+json', 'retry-after': '30' },
+          },
+        ),
     );
     const { client } = setup(fetchFn);
 

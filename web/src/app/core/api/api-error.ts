@@ -80,7 +80,9 @@ async function readProblem(response: Response): Promise<ProblemDetails | null> {
     ? (value['errors'] as unknown[]).flatMap((entry) => {
         if (typeof entry !== 'object' || entry === null) return [];
         const { field, message } = entry as Record<string, unknown>;
-        return typeof message === 'string' ? [{ field: typeof field === 'string' ? field : '(body)', message }] : [];
+        return typeof message === 'string'
+          ? [{ field: typeof field === 'string' ? field : '(body)', message }]
+          : [];
       })
     : [];
   return {

@@ -90,8 +90,11 @@ export class ClerkAuthProvider implements AuthProvider {
       script.crossOrigin = 'anonymous';
       script.dataset['clerkPublishableKey'] = this.publishableKey;
       script.onload = () =>
-        window.Clerk ? resolve(window.Clerk) : reject(new Error('Clerk did not start. Reload the page to try again.'));
-      script.onerror = () => reject(new Error(`Could not load Clerk from ${frontendApi}. Check your connection.`));
+        window.Clerk
+          ? resolve(window.Clerk)
+          : reject(new Error('Clerk did not start. Reload the page to try again.'));
+      script.onerror = () =>
+        reject(new Error(`Could not load Clerk from ${frontendApi}. Check your connection.`));
       document.head.appendChild(script);
     });
   }

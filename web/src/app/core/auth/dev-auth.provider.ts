@@ -12,7 +12,10 @@ export class DevAuthProvider implements AuthProvider {
 
   async init(): Promise<boolean> {
     try {
-      const saved = JSON.parse(this.storage.getItem(STORAGE_KEY) ?? 'null') as { userId?: string; admin?: boolean } | null;
+      const saved = JSON.parse(this.storage.getItem(STORAGE_KEY) ?? 'null') as {
+        userId?: string;
+        admin?: boolean;
+      } | null;
       this.token = saved?.userId ? devToken(saved.userId, saved.admin === true) : null;
     } catch {
       this.token = null;

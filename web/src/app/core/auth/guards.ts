@@ -7,7 +7,9 @@ export const signedInGuard: CanActivateFn = async (_route, state) => {
   const session = inject(SessionStore);
   const router = inject(Router);
   await session.start();
-  return session.signedIn() ? true : router.createUrlTree(['/sign-in'], { queryParams: { returnUrl: state.url } });
+  return session.signedIn()
+    ? true
+    : router.createUrlTree(['/sign-in'], { queryParams: { returnUrl: state.url } });
 };
 
 /** The admin area exists only for admins; everyone else lands on their dashboard. */
@@ -15,7 +17,8 @@ export const adminGuard: CanActivateFn = async (_route, state) => {
   const session = inject(SessionStore);
   const router = inject(Router);
   await session.start();
-  if (!session.signedIn()) return router.createUrlTree(['/sign-in'], { queryParams: { returnUrl: state.url } });
+  if (!session.signedIn())
+    return router.createUrlTree(['/sign-in'], { queryParams: { returnUrl: state.url } });
   return session.isAdmin() ? true : router.createUrlTree(['/dashboard']);
 };
 

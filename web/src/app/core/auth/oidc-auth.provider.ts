@@ -116,7 +116,8 @@ export class OidcAuthProvider implements AuthProvider {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ ...grant, client_id: this.settings.clientId }),
     });
-    if (!response.ok) throw new Error(`The identity provider did not issue a token (HTTP ${response.status}).`);
+    if (!response.ok)
+      throw new Error(`The identity provider did not issue a token (HTTP ${response.status}).`);
     const body = (await response.json()) as {
       access_token: string;
       id_token?: string;
@@ -142,9 +143,12 @@ export class OidcAuthProvider implements AuthProvider {
   }
 
   private metadata(): Promise<Discovery> {
-    this.discovery ??= this.fetchFn(`${this.settings.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`)
+    this.discovery ??= this.fetchFn(
+      `${this.settings.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`,
+    )
       .then(async (response) => {
-        if (!response.ok) throw new Error(`Could not read the identity provider's settings (HTTP ${response.status}).`);
+        if (!response.ok)
+          throw new Error(`Could not read the identity provider's settings (HTTP ${response.status}).`);
         return (await response.json()) as Discovery;
       })
       .catch((error: unknown) => {

@@ -51,7 +51,8 @@ export class SessionStore {
 
   async signInDev(userId: string, admin: boolean): Promise<void> {
     const provider = this.providerState();
-    if (!(provider instanceof DevAuthProvider)) throw new Error('Local sign-in is not enabled on this deployment.');
+    if (!(provider instanceof DevAuthProvider))
+      throw new Error('Local sign-in is not enabled on this deployment.');
     provider.signIn(userId, admin);
     this.tokens.use(provider);
     await this.establish();
@@ -115,11 +116,16 @@ export class SessionStore {
       case 'dev':
         return new DevAuthProvider();
       case 'oidc':
-        if (!config.oidc) throw new Error('The API is in OIDC mode but did not say which identity provider to use.');
+        if (!config.oidc)
+          throw new Error('The API is in OIDC mode but did not say which identity provider to use.');
         return new OidcAuthProvider(config.oidc, this.fetchFn);
       case 'clerk':
-        if (!config.clerkPublishableKey) throw new Error('The API is in Clerk mode but sent no publishable key.');
-        return new ClerkAuthProvider(config.clerkPublishableKey, () => void this.refresh().catch(() => undefined));
+        if (!config.clerkPublishableKey)
+          throw new Error('The API is in Clerk mode but sent no publishable key.');
+        return new ClerkAuthProvider(
+          config.clerkPublishableKey,
+          () => void this.refresh().catch(() => undefined),
+        );
       default:
         throw new Error(`The API reported an unknown sign-in mode "${mode}".`);
     }

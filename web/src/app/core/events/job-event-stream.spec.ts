@@ -50,9 +50,15 @@ describe(JobEventStream.name, () => {
     try {
       const fetchFn = vi
         .fn<typeof fetch>()
-        .mockResolvedValueOnce(streamOf(`id: 4\nretry: 5\nevent: status\ndata: {"jobId":"${JOB}","status":"running","queuePosition":null}\n\n`))
         .mockResolvedValueOnce(
-          streamOf(`event: failed\ndata: {"jobId":"${JOB}","status":"failed","reason":"GPU out of memory","creditsReleased":50}\n\n`),
+          streamOf(
+            `id: 4\nretry: 5\nevent: status\ndata: {"jobId":"${JOB}","status":"running","queuePosition":null}\n\n`,
+          ),
+        )
+        .mockResolvedValueOnce(
+          streamOf(
+            `event: failed\ndata: {"jobId":"${JOB}","status":"failed","reason":"GPU out of memory","creditsReleased":50}\n\n`,
+          ),
         );
       const stream = setup(fetchFn);
 
@@ -69,16 +75,24 @@ describe(JobEventStream.name, () => {
 
   it('should error without retrying when the API answers 404', async () => {
     const fetchFn = vi.fn<typeof fetch>(async () =>
-      Response.json({ status: 404, title: 'Not found', detail: 'No such job', code: 'NOT_FOUND' }, { status: 404 }),
+      Response.json(
+        { status: 404, title: 'Not found', detail: 'No such job', code: 'NOT_FOUND' },
+        { status: 404 },
+      ),
     );
     const stream = setup(fetchFn);
 
-    await expect(firstValueFrom(stream.watch(JOB))).rejects.toMatchObject({ status: 404, detail: 'No such job' });
+    await expect(firstValueFrom(stream.watch(JOB))).rejects.toMatchObject({
+      status: 404,
+      detail: 'No such job',
+    });
     expect(fetchFn).toHaveBeenCalledTimes(1);
   });
 
   it('should skip an event when its payload breaks the contract', () => {
-    expect(toJobEvent({ event: 'progress', data: '{"jobId":"x","step":-1}', id: null, retry: null })).toBeNull();
+    expect(
+      toJobEvent({ event: 'progress', data: '{"jobId":"x","step":-1}', id: null, retry: null }),
+    ).toBeNull();
     expect(toJobEvent({ event: 'unknown', data: '{}', id: null, retry: null })).toBeNull();
     expect(toJobEvent({ event: 'status', data: 'not json', id: null, retry: null })).toBeNull();
   });

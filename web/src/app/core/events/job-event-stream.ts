@@ -63,7 +63,12 @@ export class JobEventStream {
           } catch (error) {
             if (abort.signal.aborted) return;
             // A 4xx will not get better by retrying (the job is gone or not ours).
-            if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429) {
+            if (
+              error instanceof ApiError &&
+              error.status >= 400 &&
+              error.status < 500 &&
+              error.status !== 429
+            ) {
               subscriber.error(error);
               return;
             }
@@ -86,7 +91,10 @@ export class JobEventStream {
     parser: SseParser,
     emit: (event: JobEvent) => void,
   ): Promise<boolean> {
-    const headers: Record<string, string> = { accept: 'text/event-stream', ...(await this.client.authHeaders()) };
+    const headers: Record<string, string> = {
+      accept: 'text/event-stream',
+      ...(await this.client.authHeaders()),
+    };
     if (lastEventId) headers['last-event-id'] = lastEventId;
     const response = await this.fetchFn(this.client.url(`/v1/jobs/${encodeURIComponent(jobId)}/events`), {
       headers,

@@ -1,4 +1,10 @@
-import { formatCredits, formatDuration, formatMoneyMinor, formatRelativeTime, resolutionLabel } from './format';
+import {
+  formatCredits,
+  formatDuration,
+  formatMoneyMinor,
+  formatRelativeTime,
+  resolutionLabel,
+} from './format';
 
 describe('format', () => {
   it('should say credit in the singular when there is one', () => {

@@ -46,9 +46,11 @@ export function formatDateTime(iso: string | null | undefined): string {
 
 export function formatMoneyMinor(minor: number | null, currency = 'GBP'): string {
   if (minor === null) return 'Contact us';
-  return new Intl.NumberFormat('en-GB', { style: 'currency', currency, maximumFractionDigits: minor % 100 ? 2 : 0 }).format(
-    minor / 100,
-  );
+  return new Intl.NumberFormat('en-GB', {
+    style: 'currency',
+    currency,
+    maximumFractionDigits: minor % 100 ? 2 : 0,
+  }).format(minor / 100);
 }
 
 export const STATUS_LABELS: Record<JobStatus, string> = {

@@ -12,7 +12,11 @@ const TONES: Record<AlertTone, string> = {
 @Component({
   selector: 'cw-alert',
   template: `
-    <div class="flex items-start gap-3 rounded-xl border px-4 py-3 text-sm" [class]="toneClass()" [attr.role]="role()">
+    <div
+      class="flex items-start gap-3 rounded-xl border px-4 py-3 text-sm"
+      [class]="toneClass()"
+      [attr.role]="role()"
+    >
       <span aria-hidden="true" class="mt-0.5">{{ icon() }}</span>
       <div class="min-w-0 flex-1">
         @if (heading()) {

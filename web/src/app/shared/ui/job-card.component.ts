@@ -3,13 +3,14 @@ import { RouterLink } from '@angular/router';
 import type { Job } from '../../core/api/api-types';
 import { CineweaveApi } from '../../core/api/cineweave-api';
 import { formatRelativeTime, resolutionLabel } from '../../core/format/format';
+import { IconComponent } from './icon.component';
 import { ProgressBarComponent } from './progress-bar.component';
 import { StatusBadgeComponent } from './status-badge.component';
 
 /** One job as a poster in a gallery: thumbnail when ready, live status otherwise. */
 @Component({
   selector: 'cw-job-card',
-  imports: [RouterLink, StatusBadgeComponent, ProgressBarComponent],
+  imports: [RouterLink, IconComponent, StatusBadgeComponent, ProgressBarComponent],
   template: `
     <a
       [routerLink]="['/jobs', job().id]"
@@ -18,7 +19,12 @@ import { StatusBadgeComponent } from './status-badge.component';
     >
       <div class="relative aspect-video overflow-hidden bg-night-800">
         @if (thumbnail(); as src) {
-          <img [src]="src" alt="" class="size-full object-cover transition duration-500 group-hover:scale-105" loading="lazy" />
+          <img
+            [src]="src"
+            alt=""
+            class="size-full object-cover transition duration-500 group-hover:scale-105"
+            loading="lazy"
+          />
         } @else {
           <div class="poster-placeholder size-full" [class.animate-pulse]="active()"></div>
         }
@@ -27,8 +33,8 @@ import { StatusBadgeComponent } from './status-badge.component';
           <span
             class="absolute right-2 bottom-2 grid size-9 place-items-center rounded-full bg-black/60 text-white opacity-80 backdrop-blur transition group-hover:opacity-100"
             aria-hidden="true"
-            >▶</span
-          >
+            ><cw-icon name="play" [size]="4"
+          /></span>
         }
       </div>
       <div class="space-y-2 p-4">
@@ -37,7 +43,8 @@ import { StatusBadgeComponent } from './status-badge.component';
           <cw-progress-bar [percent]="job().progress ?? null" label="Render progress" />
         }
         <p class="flex flex-wrap gap-x-3 text-xs text-ink-muted">
-          <span>{{ when() }}</span><span>{{ size() }}</span><span>{{ job().durationSeconds }} s</span>
+          <span>{{ when() }}</span><span>{{ size() }}</span
+          ><span>{{ job().durationSeconds }} s</span>
         </p>
       </div>
     </a>
@@ -56,7 +63,9 @@ export class JobCardComponent {
   private readonly api = inject(CineweaveApi);
   readonly job = input.required<Job>();
   protected readonly thumbnail = computed(() => this.api.mediaUrl(this.job().thumbnailUrl));
-  protected readonly active = computed(() => this.job().status === 'queued' || this.job().status === 'running');
+  protected readonly active = computed(
+    () => this.job().status === 'queued' || this.job().status === 'running',
+  );
   protected readonly when = computed(() => formatRelativeTime(this.job().createdAt));
   protected readonly size = computed(() => resolutionLabel(this.job().resolution).split(' (')[0]);
 }

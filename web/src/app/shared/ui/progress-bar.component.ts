@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
 
 @Component({
   selector: 'cw-progress-bar',
+  host: { class: 'block' },
   template: `
     <div
       class="h-2.5 w-full overflow-hidden rounded-full bg-white/8"

@@ -9,7 +9,9 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
         <path d="M22 12a10 10 0 0 0-10-10" stroke="url(#cw-spin)" stroke-width="3" stroke-linecap="round" />
         <defs>
           <linearGradient id="cw-spin" x1="0" y1="0" x2="24" y2="24">
-            <stop stop-color="#8b5cf6" /><stop offset="0.5" stop-color="#f43f5e" /><stop offset="1" stop-color="#3b82f6" />
+            <stop stop-color="#8b5cf6" />
+            <stop offset="0.5" stop-color="#f43f5e" />
+            <stop offset="1" stop-color="#3b82f6" />
           </linearGradient>
         </defs>
       </svg>

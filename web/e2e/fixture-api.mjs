@@ -1,0 +1,280 @@
+// A stand-in for the CineWeave API with fixed data, for screenshots and manual checks of the
+// portal before the real API runs. It speaks the routes and shapes the portal expects
+// (see src/app/core/api/api-types.ts); the end-to-end suite uses the real API instead.
+import { createServer } from 'node:http';
+
+const now = Date.now();
+const ago = (minutes) => new Date(now - minutes * 60_000).toISOString();
+const id = (n) => `6f1c1f9e-8f0a-4b8e-9d55-0a4a7c2b9e${String(n).padStart(2, '0')}`;
+
+export function fixtures(assetBase) {
+  const job = (n, status, prompt, extra = {}) => ({
+    id: id(n),
+    status,
+    prompt,
+    negativePrompt: null,
+    imageUploadId: null,
+    resolution: '1280x704',
+    durationSeconds: 5,
+    fps: 24,
+    seed: 1_234_567 + n,
+    steps: 50,
+    guidanceScale: 5,
+    model: 'wan2.2-ti2v-5b',
+    creditsReserved: 50,
+    creditsCharged: status === 'succeeded' ? 50 : null,
+    queuePosition: null,
+    progress: null,
+    failureReason: null,
+    videoUrl: null,
+    thumbnailUrl: null,
+    createdAt: ago(n * 37),
+    completedAt: status === 'succeeded' ? ago(n * 37 - 4) : null,
+    expiresAt: status === 'succeeded' ? new Date(now + 20 * 3600_000).toISOString() : null,
+    userId: n % 2 ? 'alice' : 'bob',
+    ...extra,
+  });
+  const thumb = (name) => ({
+    thumbnailUrl: `${assetBase}/examples/${name}.svg`,
+    videoUrl: `${assetBase}/examples/none.mp4`,
+  });
+  const jobs = [
+    job(
+      1,
+      'running',
+      'A paper boat drifting down a rainy street at dusk, macro lens, shallow depth of field',
+      { progress: 42 },
+    ),
+    job(2, 'queued', 'Slow aerial orbit around a lighthouse in a storm, waves crashing', {
+      queuePosition: 2,
+    }),
+    job(
+      3,
+      'succeeded',
+      'A rain-soaked cyberpunk street at night, neon signs reflecting in puddles',
+      thumb('neon-city'),
+    ),
+    job(
+      4,
+      'succeeded',
+      'Aurora borealis rippling over a silent fjord, stars wheeling, time-lapse',
+      thumb('aurora-fjord'),
+    ),
+    job(5, 'failed', 'Two koi circling in dark water, ink-wash style', {
+      failureReason: 'The GPU worker ran out of memory at step 31. Try a draft size or fewer steps.',
+      creditsReleased: 50,
+    }),
+    job(6, 'succeeded', 'A camel caravan crossing dunes at sunset, long shadows, wide cinematic shot', {
+      ...thumb('desert-caravan'),
+      resolution: '704x1280',
+    }),
+    job(7, 'cancelled', 'Close-up of a hummingbird feeding, slow motion'),
+    job(8, 'expired', 'Fireworks over a harbour, reflections on the water'),
+  ];
+  return {
+    config: { authMode: 'dev', paymentsProvider: 'none', retentionHours: 24 },
+    plans: [
+      { id: 'free', name: 'Free', monthlyCredits: 200, activeJobLimit: null, priceMinor: 0, currency: 'GBP' },
+      {
+        id: 'starter',
+        name: 'Starter',
+        monthlyCredits: 2000,
+        activeJobLimit: 3,
+        priceMinor: 1900,
+        currency: 'GBP',
+      },
+      {
+        id: 'pro',
+        name: 'Pro',
+        monthlyCredits: 10000,
+        activeJobLimit: 10,
+        priceMinor: 7900,
+        currency: 'GBP',
+      },
+      {
+        id: 'enterprise',
+        name: 'Enterprise',
+        monthlyCredits: 100000,
+        activeJobLimit: 50,
+        priceMinor: null,
+        currency: 'GBP',
+      },
+    ],
+    credits: { balance: 1340, reserved: 100, available: 1240, plan: 'starter' },
+    jobs,
+    ledger: [
+      { id: 'l1', kind: 'reserve', amount: -50, jobId: id(1), createdAt: ago(37) },
+      { id: 'l2', kind: 'reserve', amount: -50, jobId: id(2), createdAt: ago(74) },
+      { id: 'l3', kind: 'capture', amount: 0, jobId: id(3), reason: null, createdAt: ago(100) },
+      { id: 'l4', kind: 'release', amount: 50, jobId: id(5), createdAt: ago(180) },
+      {
+        id: 'l5',
+        kind: 'grant',
+        amount: 2000,
+        jobId: null,
+        reason: 'Starter plan, monthly credits',
+        createdAt: ago(3000),
+      },
+      { id: 'l6', kind: 'topup', amount: 500, jobId: null, reason: 'Card payment', createdAt: ago(6000) },
+    ],
+    apiKeys: [
+      { id: 'k1', name: 'render-farm CI', prefix: 'cw_3f9a', createdAt: ago(9000), lastUsedAt: ago(60) },
+      { id: 'k2', name: 'Laptop script', prefix: 'cw_81bc', createdAt: ago(20000), lastUsedAt: null },
+    ],
+    adminUsers: [
+      { id: 'alice', email: 'alice@example.com', plan: 'starter', balance: 1340, reserved: 100 },
+      { id: 'bob', email: 'bob@example.com', plan: 'free', balance: 150, reserved: 0 },
+      { id: 'carol', email: null, plan: 'pro', balance: 8420, reserved: 250 },
+    ],
+    adminStats: {
+      jobsByStatus: { queued: 3, running: 2, succeeded: 148, failed: 6, cancelled: 4, expired: 52 },
+      creditsByKind: {
+        grant: 24000,
+        topup: 3500,
+        reserve: 10650,
+        capture: 9800,
+        release: 600,
+        refund: 0,
+        adjust: 0,
+      },
+      gpuSeconds: 51234,
+      gpuCostUsd: 35.58,
+    },
+  };
+}
+
+export function createFixtureApi({ assetBase = '', authMode = 'dev' } = {}) {
+  const data = fixtures(assetBase);
+  data.config.authMode = authMode;
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const send = (status, body, headers = {}) => {
+      res.writeHead(status, {
+        'content-type': status >= 400 ? 'application/problem+json' : 'application/json',
+        'access-control-allow-origin': '*',
+        'access-control-allow-headers': '*',
+        'access-control-allow-methods': 'GET, POST, DELETE',
+        ...headers,
+      });
+      res.end(body === undefined ? '' : JSON.stringify(body));
+    };
+    if (req.method === 'OPTIONS') return send(204);
+    const authed = /^Bearer /.test(req.headers.authorization ?? '');
+    if (path === '/v1/config') return send(200, data.config);
+    if (path === '/v1/plans') return send(200, data.plans);
+    if (!authed)
+      return send(401, {
+        type: 'about:blank',
+        title: 'Authentication required',
+        status: 401,
+        detail: 'Sign in to continue.',
+        code: 'UNAUTHENTICATED',
+        errors: [],
+      });
+    const admin = /:admin$/.test(req.headers.authorization ?? '');
+    const user = (req.headers.authorization ?? '').replace(/^Bearer dev:/, '').replace(/:admin$/, '');
+    if (path === '/v1/users/init') return send(200, { id: user });
+    if (path === '/v1/me')
+      return send(200, {
+        id: user,
+        email: `${user}@example.com`,
+        displayName: user.charAt(0).toUpperCase() + user.slice(1),
+        role: admin ? 'admin' : 'user',
+      });
+    if (path === '/v1/credits') return send(200, data.credits);
+    if (path === '/v1/credits/ledger') return send(200, { items: data.ledger, nextCursor: null });
+    if (path === '/v1/pricing/quote') {
+      const perSecond =
+        (url.searchParams.get('resolution') ?? '').startsWith('1280') ||
+        (url.searchParams.get('resolution') ?? '').startsWith('704')
+          ? 10
+          : 3;
+      return send(200, { credits: perSecond * Number(url.searchParams.get('durationSeconds') ?? 5) });
+    }
+    if (path === '/v1/jobs' && req.method === 'GET') {
+      const status = url.searchParams.get('status');
+      const limit = Number(url.searchParams.get('limit') ?? 24);
+      const items = data.jobs.filter((job) => !status || job.status === status).slice(0, limit);
+      return send(200, { items, nextCursor: null });
+    }
+    const jobMatch = /^\/v1\/jobs\/([^/]+)(\/events|\/cancel)?$/.exec(path);
+    if (jobMatch) {
+      const job = data.jobs.find((item) => item.id === jobMatch[1]);
+      if (!job)
+        return send(404, {
+          type: 'about:blank',
+          title: 'Not found',
+          status: 404,
+          detail: 'No such job.',
+          code: 'NOT_FOUND',
+          errors: [],
+        });
+      if (jobMatch[2] === '/events') return streamEvents(res, job);
+      if (jobMatch[2] === '/cancel') return send(200, { ...job, status: 'cancelled' });
+      return send(200, job);
+    }
+    if (path === '/v1/api-keys' && req.method === 'GET') return send(200, data.apiKeys);
+    if (path === '/v1/api-keys' && req.method === 'POST')
+      return send(201, {
+        id: 'k9',
+        name: 'new key',
+        prefix: 'cw_9d2e',
+        createdAt: new Date().toISOString(),
+        key: 'cw_9d2e4b7f0c1a8e6d5b3c2a1f0e9d8c7b',
+      });
+    if (path.startsWith('/v1/admin/') && !admin)
+      return send(403, {
+        type: 'about:blank',
+        title: 'Not allowed',
+        status: 403,
+        detail: 'Administrators only.',
+        code: 'FORBIDDEN',
+        errors: [],
+      });
+    if (path === '/v1/admin/users') return send(200, { items: data.adminUsers, nextCursor: null });
+    if (path === '/v1/admin/jobs') return send(200, { items: data.jobs, nextCursor: null });
+    if (path === '/v1/admin/stats') return send(200, data.adminStats);
+    if (path === '/v1/admin/credits/grant') return send(200, {});
+    return send(404, {
+      type: 'about:blank',
+      title: 'Not found',
+      status: 404,
+      detail: `No route ${req.method} ${path}.`,
+      code: 'NOT_FOUND',
+      errors: [],
+    });
+  });
+}
+
+/** A running job reports progress every half second; others replay their state and end. */
+function streamEvents(res, job) {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    'access-control-allow-origin': '*',
+  });
+  const send = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  send('status', { jobId: job.id, status: job.status, queuePosition: job.queuePosition ?? null });
+  if (job.status !== 'running') return; // queued jobs stay open, waiting
+  let step = 21;
+  const timer = setInterval(() => {
+    step = Math.min(step + 1, 49);
+    send('progress', {
+      jobId: job.id,
+      step,
+      totalSteps: 50,
+      percent: (step / 50) * 100,
+      etaSeconds: (50 - step) * 3,
+      queuePosition: null,
+    });
+  }, 500);
+  res.on('close', () => clearInterval(timer));
+}
+
+if (process.argv[1]?.endsWith('fixture-api.mjs')) {
+  const port = Number(process.env.PORT ?? 3999);
+  createFixtureApi({ assetBase: process.env.ASSET_BASE ?? 'http://localhost:4200' }).listen(port, () =>
+    console.log(`Fixture API on http://localhost:${port}`),
+  );
+}

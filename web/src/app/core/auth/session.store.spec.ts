@@ -1,0 +1,99 @@
+import { TestBed } from '@angular/core/testing';
+import { ApiError } from '../api/api-error';
+import { CineweaveApi } from '../api/cineweave-api';
+import { AuthTokens } from './auth-tokens';
+import { SessionStore } from './session.store';
+
+function setup(api: Partial<CineweaveApi>) {
+  TestBed.configureTestingModule({ providers: [{ provide: CineweaveApi, useValue: api }] });
+  return { session: TestBed.inject(SessionStore), tokens: TestBed.inject(AuthTokens) };
+}
+
+const devConfig = async () => ({ authMode: 'dev' as const, paymentsProvider: 'none', retentionHours: 24 });
+
+describe(SessionStore.name, () => {
+  beforeEach(() => localStorage.clear());
+
+  it('should be signed out when the API is in dev mode and nobody signed in before', async () => {
+    const { session } = setup({ config: devConfig });
+
+    await session.start();
+
+    expect(session.status()).toBe('signed-out');
+    expect(session.provider()?.mode).toBe('dev');
+  });
+
+  it('should initialise the account and read the profile when signing in with a dev user', async () => {
+    const initUser = vi.fn(async () => ({}));
+    const { session, tokens } = setup({
+      config: devConfig,
+      initUser,
+      me: async () => ({ id: 'root', role: 'admin' as const }),
+    });
+    await session.start();
+
+    await session.signInDev('root', true);
+
+    expect(initUser).toHaveBeenCalledTimes(1);
+    expect(session.signedIn()).toBe(true);
+    expect(session.isAdmin()).toBe(true);
+    await expect(tokens.authorization()).resolves.toBe('Bearer dev:root:admin');
+  });
+
+  it('should restore the earlier dev session when the page is reloaded', async () => {
+    localStorage.setItem('cineweave.dev-session', JSON.stringify({ userId: 'alice', admin: false }));
+    const { session } = setup({
+      config: devConfig,
+      initUser: async () => ({}),
+      me: async () => ({ id: 'alice' }),
+    });
+
+    await session.start();
+
+    expect(session.signedIn()).toBe(true);
+    expect(session.displayName()).toBe('alice');
+  });
+
+  it('should report the API unavailable when the config cannot be read', async () => {
+    const { session } = setup({
+      config: async () => {
+        throw ApiError.network('/v1/config');
+      },
+    });
+
+    await session.start();
+
+    expect(session.status()).toBe('unavailable');
+    expect(session.error()).toMatch(/Could not reach the CineWeave API/);
+  });
+
+  it('should stay signed out with the reason when the API refuses the token', async () => {
+    const { session } = setup({
+      config: devConfig,
+      initUser: async () => {
+        throw new ApiError(401, null, 'The token is not valid.');
+      },
+    });
+    await session.start();
+
+    await expect(session.signInDev('alice', false)).rejects.toThrow('The token is not valid.');
+
+    expect(session.status()).toBe('signed-out');
+    expect(session.error()).toBe('The token is not valid.');
+  });
+
+  it('should forget the dev session when signing out', async () => {
+    const { session } = setup({
+      config: devConfig,
+      initUser: async () => ({}),
+      me: async () => ({ id: 'alice' }),
+    });
+    await session.start();
+    await session.signInDev('alice', false);
+
+    await session.signOut();
+
+    expect(session.signedIn()).toBe(false);
+    expect(localStorage.getItem('cineweave.dev-session')).toBeNull();
+  });
+});

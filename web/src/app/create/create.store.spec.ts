@@ -1,0 +1,183 @@
+import { TestBed } from '@angular/core/testing';
+import { signal } from '@angular/core';
+import { ApiError } from '../core/api/api-error';
+import { CineweaveApi } from '../core/api/cineweave-api';
+import { CreditsStore } from '../core/credits/credits.store';
+import { CreateStore } from './create.store';
+
+function setup({ available = 1000, api = {} as Partial<CineweaveApi> } = {}) {
+  const quote = vi.fn(async (_resolution: string, duration: number) => ({ credits: duration * 10 }));
+  const createJob = vi.fn(async () => ({ id: 'job-1' }));
+  const credits = { available: signal<number | null>(available), refresh: vi.fn(async () => undefined) };
+  TestBed.configureTestingModule({
+    providers: [
+      CreateStore,
+      { provide: CineweaveApi, useValue: { quote, createJob, ...api } },
+      { provide: CreditsStore, useValue: credits },
+    ],
+  });
+  return { store: TestBed.inject(CreateStore), quote, createJob, credits };
+}
+
+/** Lets the debounced quote effect run and its promise settle. */
+async function settle(): Promise<void> {
+  TestBed.tick();
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  TestBed.tick();
+}
+
+describe(CreateStore.name, () => {
+  it('should quote the price for the chosen size and length when they change', async () => {
+    const { store, quote } = setup();
+    store.setDuration(8);
+    await settle();
+
+    expect(quote).toHaveBeenLastCalledWith('1280x704', 8, expect.any(AbortSignal));
+    expect(store.price()).toBe(80);
+  });
+
+  it('should pick the portrait draft size when portrait and draft are chosen', () => {
+    const { store } = setup();
+    store.setOrientation('portrait');
+    store.setQuality('draft');
+
+    expect(store.resolution()).toBe('352x640');
+  });
+
+  it('should block submit with the reason when credits are short', async () => {
+    const { store, createJob } = setup({ available: 20 });
+    store.setPrompt('a fox in the snow');
+    await settle();
+
+    expect(store.blockedReason()).toBe(
+      'Not enough credits: this video costs 50 credits and you have 20 credits available.',
+    );
+    await expect(store.submit()).resolves.toBeNull();
+    expect(createJob).not.toHaveBeenCalled();
+  });
+
+  it('should ask for a prompt when the prompt is empty', async () => {
+    const { store } = setup();
+    await settle();
+
+    expect(store.blockedReason()).toBe('Describe the video you want in the prompt.');
+  });
+
+  it('should flag an out-of-range field before sending when a value breaks the limits', async () => {
+    const { store } = setup();
+    store.setPrompt('a fox');
+    store.setSteps(500);
+    await settle();
+
+    expect(store.fieldErrors().steps).toBe('Steps must be a whole number from 1 to 100.');
+    expect(store.blockedReason()).toBe('Fix the highlighted fields first.');
+  });
+
+  it('should send the request with an idempotency key when everything is in order', async () => {
+    const { store, createJob } = setup();
+    store.setPrompt('  a fox in the snow  ');
+    store.setSeed(42);
+    await settle();
+
+    await expect(store.submit()).resolves.toEqual({ id: 'job-1' });
+
+    expect(createJob).toHaveBeenCalledWith(
+      {
+        prompt: 'a fox in the snow',
+        resolution: '1280x704',
+        durationSeconds: 5,
+        seed: 42,
+        steps: 50,
+        guidanceScale: 5,
+      },
+      expect.stringMatching(/^[0-9a-f-]{36}$/),
+    );
+    expect(store.seed()).not.toBe(42);
+  });
+
+  it('should keep the seed after submitting when asked to keep it', async () => {
+    const { store } = setup();
+    store.setPrompt('a fox');
+    store.setSeed(7);
+    store.setKeepSeed(true);
+    await settle();
+
+    await store.submit();
+
+    expect(store.seed()).toBe(7);
+  });
+
+  it('should reuse the idempotency key when the same request is retried after a failure', async () => {
+    const { store, createJob } = setup();
+    createJob.mockRejectedValueOnce(new ApiError(0, null, 'Could not reach the CineWeave API.'));
+    store.setPrompt('a fox');
+    await settle();
+
+    await store.submit();
+    await store.submit();
+
+    const keys = createJob.mock.calls.map((call) => (call as unknown[])[1]);
+    expect(keys[0]).toBe(keys[1]);
+  });
+
+  it('should put the API message next to its field when the API refuses a field', async () => {
+    const { store, createJob } = setup();
+    const problem = {
+      type: 't',
+      title: 'The request is not valid',
+      status: 400,
+      detail: 'prompt must not contain control characters',
+      code: 'VALIDATION_FAILED' as const,
+      errors: [{ field: 'prompt', message: 'prompt must not contain control characters' }],
+    };
+    createJob.mockRejectedValueOnce(new ApiError(400, problem, problem.detail));
+    store.setPrompt('a fox');
+    await settle();
+
+    await store.submit();
+
+    expect(store.fieldErrors().prompt).toBe('prompt must not contain control characters');
+    expect(store.formError()).toBe('prompt must not contain control characters');
+  });
+
+  it('should copy every setting when filling from an earlier job', () => {
+    const { store } = setup();
+    store.copyFrom({
+      id: 'j',
+      status: 'succeeded',
+      prompt: 'old prompt',
+      negativePrompt: 'blur',
+      resolution: '704x1280',
+      durationSeconds: 3,
+      fps: 24,
+      seed: 99,
+      steps: 30,
+      guidanceScale: 7,
+      model: 'wan2.2-ti2v-5b',
+      creditsReserved: 30,
+      createdAt: '',
+    });
+
+    expect(store.request()).toEqual({
+      prompt: 'old prompt',
+      negativePrompt: 'blur',
+      resolution: '704x1280',
+      durationSeconds: 3,
+      seed: 99,
+      steps: 30,
+      guidanceScale: 7,
+    });
+    expect(store.keepSeed()).toBe(true);
+  });
+
+  it('should refuse an image before uploading when its type is not accepted', async () => {
+    const upload = vi.fn();
+    const { store } = setup({ api: { upload } });
+
+    await store.chooseImage(new File(['GIF89a'], 'cat.gif', { type: 'image/gif' }));
+
+    expect(upload).not.toHaveBeenCalled();
+    expect(store.fieldErrors().image).toBe('cat.gif is not a PNG, JPEG or WebP image.');
+    expect(store.image()).toBeNull();
+  });
+});
