@@ -51,7 +51,7 @@ export function ditFlopsPerCall(c: DitConfig, tokens: number): number {
     2 * 2 * L * D * c.ffnDim; // FFN
   const embed =
     2 * L * D * c.inDim * patch + // patch embedding
-    2 * L * (c.freqDim * D + D * D + D * 6 * D) + // per-token time embedding and projection
+    2 * 2 * (c.freqDim * D + D * D + D * 6 * D) + // time MLPs, once per distinct timestep (<= 2)
     2 * Lc * (c.textDim * D + D * D) + // text embedding
     2 * L * D * patch * c.outDim; // head
   return c.numLayers * perLayer + embed;

@@ -75,9 +75,14 @@ export function buildDitGraph(
   let h = toF32(tokens); // residual stream [L, dim], float32 as in the official blocks
 
   // Time embedding per token: sinusoid in float64 (cos first), then the float32 MLPs.
+  // Per-token timesteps take only a couple of distinct values (i2v: 0 on frame 0, t elsewhere), so
+  // the embedding MLPs run once per distinct value and rows are gathered per token where used:
+  // row for row the same arithmetic as the official per-token computation, without a
+  // [L, 6, dim] float32 tensor (2 GB at 720p) or the L-row time projection.
+  const [tUnique, , tIndex] = g.opN('Unique', [t], 4, { sorted: 1 }, { name: 'timesteps' });
   const half = config.freqDim / 2;
   const freqs = Float64Array.from({ length: half }, (_, i) => Math.pow(10000, -i / half));
-  const t64 = g.op('Unsqueeze', [g.op('Cast', [t], { to: 11 }), g.ints([1])]);
+  const t64 = g.op('Unsqueeze', [g.op('Cast', [tUnique], { to: 11 }), g.ints([1])]);
   const angles = g.op(
     'Mul',
     [t64, g.constant('float64', [1, half], freqs, 'time_freqs')],
@@ -86,18 +91,22 @@ export function buildDitGraph(
   );
   const sinusoid = g.op('Concat', [g.op('Cos', [angles]), g.op('Sin', [angles])], { axis: 1 });
   const tEmb = cast(g, sinusoid, 'float32');
-  const e = linear(ctx32, silu(g, linear(ctx32, tEmb, 'time_embedding.0')), 'time_embedding.2'); // [L, dim]
-  const e0 = g.op('Reshape', [linear(ctx32, silu(g, e), 'time_projection.1'), g.ints([-1, 6, dim])]); // [L, 6, dim]
+  const eU = linear(ctx32, silu(g, linear(ctx32, tEmb, 'time_embedding.0')), 'time_embedding.2'); // [U, dim]
+  const e0U = g.op('Reshape', [linear(ctx32, silu(g, eU), 'time_projection.1'), g.ints([-1, 6, dim])]); // [U, 6, dim]
+  const perToken = (value: string, name?: string): string =>
+    g.op('Gather', [value, tIndex], { axis: 0 }, { name });
   const debug = options.debugOutputs === true;
   const tap = (value: string, name: string, dims: (string | number)[]): void => {
     if (debug) g.output(toF32(value), `dbg:${name}`, 'float32', dims);
   };
   tap(patches, 'patch_embedding', [1, dim, 'f', 'h', 'w']);
-  tap(e, 'e', ['L', dim]);
-  tap(e0, 'e0', ['L', 6, dim]);
+  if (debug) {
+    tap(perToken(eU), 'e', ['L', dim]);
+    tap(perToken(e0U), 'e0', ['L', 6, dim]);
+  }
   const e0Chunks = g
-    .opN('Split', [e0], 6, { axis: 1, num_outputs: 6 }, { name: 'e0' })
-    .map((c) => g.op('Squeeze', [c, g.ints([1])])); // 6 x [L, dim]
+    .opN('Split', [e0U], 6, { axis: 1, num_outputs: 6 }, { name: 'e0' })
+    .map((c) => g.op('Squeeze', [c, g.ints([1])])); // 6 x [U, dim]
 
   // Text context: zero rows up to text_len (exact zeros), then text_embedding; all rows attend.
   const lc = g.op('Slice', [g.op('Shape', [context]), g.ints([0]), g.ints([1])]);
@@ -126,7 +135,7 @@ export function buildDitGraph(
       num_outputs: 6,
     });
     const chunk = (k: number): string =>
-      g.op('Add', [e0Chunks[k], g.op('Reshape', [mod[k], g.ints([1, dim])])], {}, { name: `${p}.e${k}` });
+      perToken(g.op('Add', [e0Chunks[k], g.op('Reshape', [mod[k], g.ints([1, dim])])]), `${p}.e${k}`);
     const [shift1, scale1] = [0, 1].map(chunk);
 
     // Self-attention on the modulated, non-affine LayerNorm.
@@ -186,14 +195,15 @@ export function buildDitGraph(
 
   // Head (float32 as in the official autocast(float32) block): modulation + e, not e0.
   const headMod = weight(g, weights, 'head.modulation', 'float32'); // [1, 2, dim]
-  const headShift = g.op('Add', [
-    e,
-    g.op('Gather', [headMod, g.constant('int64', [], new BigInt64Array([0n]))], { axis: 1 }),
-  ]);
-  const headScale = g.op('Add', [
-    e,
-    g.op('Gather', [headMod, g.constant('int64', [], new BigInt64Array([1n]))], { axis: 1 }),
-  ]);
+  const headPart = (k: bigint): string =>
+    perToken(
+      g.op('Add', [
+        eU,
+        g.op('Gather', [headMod, g.constant('int64', [], new BigInt64Array([k]))], { axis: 1 }),
+      ]),
+    );
+  const headShift = headPart(0n);
+  const headScale = headPart(1n);
   const headIn = modulate(g, layerNorm(ctx32, h, dim, config.eps), headShift, headScale);
   const headOut = linear(ctx32, headIn, 'head.head'); // [L, prod(patch) * out_dim]
   tap(headOut, 'head', ['L', pt * ph * pw * config.outDim]);
