@@ -102,3 +102,20 @@ describe(FlowUniPCScheduler.name, () => {
     ]);
   });
 });
+
+describe(`${FlowUniPCScheduler.name} orders`, () => {
+  for (const solverOrder of [1, 2, 3]) {
+    it(`should land on the data when the flow is exactly linear and the order is ${solverOrder}`, () => {
+      // x_s = (1 - s) x0 + s eps has velocity eps - x0, so every x0 prediction is exact.
+      const x0 = [0.25, -1.5];
+      const eps = [1.2, 0.3];
+      const scheduler = new FlowUniPCScheduler({ steps: 12, shift: 5, solverOrder });
+      const s0 = scheduler.sigmas[0];
+      let x: Float32Array = Float32Array.from(x0, (v, i) => (1 - s0) * v + s0 * eps[i]);
+      const v = Float32Array.from(x0, (v0, i) => eps[i] - v0);
+      for (let k = 0; k < 12; k++) x = scheduler.step(v, x);
+      expect(x[0]).toBeCloseTo(x0[0], 5);
+      expect(x[1]).toBeCloseTo(x0[1], 5);
+    });
+  }
+});

@@ -41,7 +41,12 @@ export class FlowUniPCScheduler implements DenoisingScheduler {
   private lowerOrderNums = 0;
   private lastSample: Float32Array | null = null;
   private currentOrder = 0;
-  private index: number;
+  /**
+   * Starts at 0. The official scheduler looks its first index up from the first timestep and would
+   * take the second occurrence of a repeated one (only past ~200 steps, and it then fails at the
+   * last step); the loop here always starts at the first timestep.
+   */
+  private index = 0;
 
   constructor(options: UniPCOptions) {
     const schedule = flowMatchSchedule(options);
@@ -55,7 +60,6 @@ export class FlowUniPCScheduler implements DenoisingScheduler {
     this.lowerOrderFinal = options.lowerOrderFinal ?? true;
     this.disableCorrector = new Set(options.disableCorrector ?? []);
     this.modelOutputs = new Array<Float32Array | null>(this.order).fill(null);
-    this.index = initialStepIndex(this.timesteps);
   }
 
   get stepIndex(): number {
@@ -225,15 +229,6 @@ function leading(matrix: number[][]): number[][] {
 
 function lambda(sigma: number): number {
   return f(f(Math.log(f(1 - sigma))) - f(Math.log(sigma)));
-}
-
-/**
- * The official scheduler finds its first step index by looking the first timestep up; when that
- * value occurs twice it takes the second occurrence.
- */
-function initialStepIndex(timesteps: readonly number[]): number {
-  const matches = timesteps.flatMap((t, i) => (t === timesteps[0] ? [i] : []));
-  return matches.length > 1 ? matches[1] : 0;
 }
 
 /** Gaussian elimination with partial pivoting in float32 (what LAPACK sgesv does on a tiny system). */
