@@ -44,14 +44,20 @@ export class ClerkTokenVerifier implements TokenVerifier {
   ) {}
 
   async verify(token: string): Promise<VerifiedIdentity> {
-    let result: Awaited<ReturnType<typeof verifyToken>>;
+    let payload: JWTPayload;
     try {
-      result = await verifyToken(token, { jwtKey: this.jwtKey, authorizedParties: this.authorizedParties });
+      // The public export throws on a bad token and returns the claims; older builds returned
+      // `{ data, errors }`. Both shapes are read so an upgrade cannot turn a failure into a pass.
+      const result = (await verifyToken(token, {
+        jwtKey: this.jwtKey,
+        authorizedParties: this.authorizedParties,
+      })) as unknown as JWTPayload & { data?: JWTPayload; errors?: unknown[] };
+      if (result.errors) throw new Error('invalid');
+      payload = result.data ?? result;
     } catch {
       throw unauthenticated('The session token is not valid; sign in again.');
     }
-    if (result.errors) throw unauthenticated('The session token is not valid; sign in again.');
-    return identityFrom(result.data as JWTPayload);
+    return identityFrom(payload);
   }
 }
 

@@ -1,0 +1,215 @@
+import { SignJWT, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, INTERNAL_TOKEN, checkInvariants, dev, startHarness } from './support/harness.ts';
+
+const DRAFT = { prompt: 'a fox in the snow', resolution: '640x352', durationSeconds: 1 };
+
+describe('auth, roles and the ledger role (dev mode)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('auth', { ADMIN_USER_IDS: 'ops-lead' });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('should refuse UPDATE and DELETE on the ledger when connected as the application role', async () => {
+    await request(h.server).post('/v1/users/init').set('Authorization', dev('ledger-user')).expect(200);
+    const app = new pg.Client({ connectionString: h.databaseUrl, options: '-c role=cineweave_app' });
+    await app.connect();
+    try {
+      const [{ current_user }] = (await app.query('SELECT current_user')).rows;
+      expect(current_user).toBe('cineweave_app');
+      const rows = await app.query(`SELECT count(*)::int AS n FROM credit_ledger`);
+      expect(rows.rows[0].n).toBeGreaterThan(0);
+      await expect(app.query(`UPDATE credit_ledger SET amount = 1000000`)).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(app.query(`DELETE FROM credit_ledger`)).rejects.toThrow(/permission denied/);
+      await expect(app.query(`TRUNCATE credit_ledger`)).rejects.toThrow(/permission denied/);
+    } finally {
+      await app.end();
+    }
+    const untouched = await h.db.query(`SELECT count(*)::int AS n FROM credit_ledger WHERE amount = 1000000`);
+    expect(untouched.rows[0].n).toBe(0);
+  });
+
+  it('should run the API as the application role when it serves requests', async () => {
+    const [{ current_user }] = await h.app.get(DataSource).query('SELECT current_user');
+    expect(current_user).toBe('cineweave_app');
+  });
+
+  it('should show an API key once, accept it, and refuse it after revocation', async () => {
+    const created = await request(h.server)
+      .post('/v1/api-keys')
+      .set('Authorization', dev('scripter'))
+      .send({ name: 'ci' })
+      .expect(201);
+    expect(created.body.key).toMatch(/^cw_[A-Za-z0-9_-]{40,}$/);
+    const stored = await h.db.query(`SELECT key_hash FROM api_keys WHERE id = $1`, [created.body.id]);
+    expect(stored.rows[0].key_hash).not.toContain(created.body.key);
+    const listed = await request(h.server)
+      .get('/v1/api-keys')
+      .set('Authorization', dev('scripter'))
+      .expect(200);
+    expect(listed.body.items).toHaveLength(1);
+    expect(listed.body.items[0].key).toBeUndefined();
+
+    const me = await request(h.server)
+      .get('/v1/me')
+      .set('Authorization', `Bearer ${created.body.key}`)
+      .expect(200);
+    expect(me.body.user).toMatchObject({ id: 'scripter', authenticatedBy: 'api-key' });
+    await request(h.server)
+      .post('/v1/jobs')
+      .set('Authorization', `Bearer ${created.body.key}`)
+      .send(DRAFT)
+      .expect(202);
+
+    await request(h.server)
+      .delete(`/v1/api-keys/${created.body.id}`)
+      .set('Authorization', dev('intruder'))
+      .expect(404);
+    await request(h.server)
+      .delete(`/v1/api-keys/${created.body.id}`)
+      .set('Authorization', dev('scripter'))
+      .expect(204);
+    const refused = await request(h.server)
+      .get('/v1/me')
+      .set('Authorization', `Bearer ${created.body.key}`)
+      .expect(401);
+    expect(refused.body.code).toBe('UNAUTHENTICATED');
+    await h.jobsQueue.drain(true);
+  });
+
+  it('should let admins from ADMIN_USER_IDS or the admin claim in, and nobody else', async () => {
+    await request(h.server).get('/v1/admin/stats').set('Authorization', dev('someone')).expect(403);
+    await request(h.server).post('/v1/users/init').set('Authorization', dev('someone')).expect(200);
+    await request(h.server).get('/v1/admin/stats').set('Authorization', dev('ops-lead')).expect(200);
+    const stats = await request(h.server)
+      .get('/v1/admin/stats')
+      .set('Authorization', dev('claims-admin', true))
+      .expect(200);
+    expect(stats.body).toMatchObject({
+      jobsByStatus: expect.any(Object),
+      creditsByKind: expect.any(Object),
+      gpuHourlyCostUsd: 2.5,
+    });
+    const users = await request(h.server)
+      .get('/v1/admin/users?limit=2')
+      .set('Authorization', dev('ops-lead'))
+      .expect(200);
+    expect(users.body.items).toHaveLength(2);
+    expect(users.body.nextCursor).toEqual(expect.any(String));
+    const next = await request(h.server)
+      .get(`/v1/admin/users?limit=2&cursor=${users.body.nextCursor}`)
+      .set('Authorization', dev('ops-lead'))
+      .expect(200);
+    expect(next.body.items[0].userId > users.body.items[1].userId).toBe(true);
+    const granted = await request(h.server)
+      .post('/v1/admin/credits/grant')
+      .set('Authorization', dev('ops-lead'))
+      .send({ userId: 'scripter', amount: 25, reason: 'support gesture' })
+      .expect(200);
+    expect(granted.body).toMatchObject({ balance: 125, reserved: 3, available: 122 });
+    await request(h.server)
+      .get('/v1/admin/jobs?status=queued')
+      .set('Authorization', dev('ops-lead'))
+      .expect(200);
+    await checkInvariants(h.db);
+  });
+
+  it('should submit a VideoJob once per uid and cancel it when the operator asks', async () => {
+    const internal = (path: string) =>
+      request(h.server).post(path).set('Authorization', `Bearer ${INTERNAL_TOKEN}`);
+    const body = {
+      uid: '6f1c7d4e-vj-uid',
+      userId: 'scripter',
+      spec: { ...DRAFT, priority: 80, model: 'wan-tiny-test' },
+    };
+    const first = await internal('/internal/v1/jobs').send(body).expect(202);
+    const again = await internal('/internal/v1/jobs').send(body).expect(200);
+    expect(again.body.id).toBe(first.body.id);
+    expect(first.body.priority).toBe(80);
+    const stats = await request(h.server)
+      .get('/internal/v1/queues/stats')
+      .set('Authorization', `Bearer ${INTERNAL_TOKEN}`)
+      .expect(200);
+    expect(stats.body.models).toContainEqual({ model: 'wan-tiny-test', waiting: 1, active: 0 });
+    const seen = await request(h.server)
+      .get(`/internal/v1/jobs/${first.body.id}`)
+      .set('Authorization', `Bearer ${INTERNAL_TOKEN}`)
+      .expect(200);
+    expect(seen.body).toMatchObject({ status: 'queued', queuePosition: 0 });
+    const cancelled = await internal(`/internal/v1/jobs/${first.body.id}/cancel`).expect(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    await internal(`/internal/v1/jobs/${first.body.id}/cancel`).expect(200);
+    const jobs = await h.db.query(`SELECT count(*)::int AS n FROM jobs WHERE external_ref = $1`, [body.uid]);
+    expect(jobs.rows[0].n).toBe(1);
+    await checkInvariants(h.db);
+  });
+});
+
+describe('auth (clerk mode over HTTP)', () => {
+  const party = 'http://localhost:4200';
+  let h: Harness;
+  let key: CryptoKey;
+  const now = () => Math.floor(Date.now() / 1000);
+  const token = (claims: Record<string, unknown> = {}) =>
+    new SignJWT({
+      sub: 'user_clerk1',
+      azp: party,
+      iat: now() - 5,
+      nbf: now() - 5,
+      exp: now() + 60,
+      ...claims,
+    })
+      .setProtectedHeader({ alg: 'RS256' })
+      .sign(key);
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    key = pair.privateKey;
+    h = await startHarness('clerk', {
+      AUTH_MODE: 'clerk',
+      CLERK_JWT_KEY: await exportSPKI(pair.publicKey),
+      CLERK_AUTHORIZED_PARTIES: party,
+      CLERK_PUBLISHABLE_KEY: 'pk_test_abc',
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('should tell the portal to use Clerk when it reads /v1/config', async () => {
+    const config = await request(h.server).get('/v1/config').expect(200);
+    expect(config.body).toEqual({
+      authMode: 'clerk',
+      clerkPublishableKey: 'pk_test_abc',
+      paymentsProvider: 'none',
+      retentionHours: 24,
+    });
+  });
+
+  it('should accept a valid session token and refuse bad ones with 401', async () => {
+    await request(h.server)
+      .get('/v1/me')
+      .set('Authorization', `Bearer ${await token()}`)
+      .expect(200);
+    const bad = [
+      await token({ exp: now() - 100, iat: now() - 200, nbf: now() - 200 }),
+      await token({ nbf: now() + 600 }),
+      await token({ azp: 'https://evil.example.com' }),
+      `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'user_clerk1', azp: party, exp: now() + 60 })).toString('base64url')}.`,
+      'dev:user_clerk1',
+    ];
+    for (const t of bad) {
+      const response = await request(h.server).get('/v1/me').set('Authorization', `Bearer ${t}`);
+      expect(response.status).toBe(401);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+});
