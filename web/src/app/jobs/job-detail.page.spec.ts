@@ -1,0 +1,105 @@
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import { Subject } from 'rxjs';
+import { CineweaveApi } from '../core/api/cineweave-api';
+import type { Job } from '../core/api/api-types';
+import { CreditsStore } from '../core/credits/credits.store';
+import { type JobEvent, JobEventStream } from '../core/events/job-event-stream';
+import { aJob, text } from '../testing/fake-api';
+import { JobDetailPage } from './job-detail.page';
+
+const ID = '6f1c1f9e-8f0a-4b8e-9d55-0a4a7c2b9e11';
+
+async function setup(job: Job, api: Partial<CineweaveApi> = {}) {
+  const events = new Subject<JobEvent>();
+  const watch = vi.fn(() => events);
+  TestBed.configureTestingModule({
+    providers: [
+      provideRouter([]),
+      {
+        provide: CineweaveApi,
+        useValue: { job: async () => job, mediaUrl: (url: string | null | undefined) => url ?? null, ...api },
+      },
+      { provide: JobEventStream, useValue: { watch } },
+      { provide: CreditsStore, useValue: { refresh: vi.fn(async () => undefined) } },
+    ],
+  });
+  const fixture = TestBed.createComponent(JobDetailPage);
+  fixture.componentRef.setInput('id', job.id);
+  await fixture.whenStable();
+  await fixture.whenStable();
+  const element = fixture.nativeElement as HTMLElement;
+  const push = async (event: JobEvent) => {
+    events.next(event);
+    await fixture.whenStable();
+  };
+  return { fixture, element, push, watch, events };
+}
+
+describe(JobDetailPage.name, () => {
+  it('should show the queue position when the job is waiting', async () => {
+    const { element, watch } = await setup(aJob({ status: 'queued', queuePosition: 3 }));
+
+    expect(watch).toHaveBeenCalledWith(ID);
+    expect(text(element.querySelector('[data-testid="queue-position"]'))).toBe('Number 3 in the queue');
+  });
+
+  it('should move the progress bar with step and ETA when progress events arrive', async () => {
+    const { element, push } = await setup(aJob({ status: 'queued' }));
+
+    await push({
+      type: 'progress',
+      data: { jobId: ID, step: 20, totalSteps: 50, percent: 40, etaSeconds: 75, queuePosition: null },
+    });
+
+    const bar = element.querySelector('[role="progressbar"]')!;
+    expect(bar.getAttribute('aria-valuenow')).toBe('40');
+    expect(text(element)).toContain('Step 20 of 50');
+    expect(text(element.querySelector('[data-testid="eta"]'))).toBe('About 1 min 15 s left');
+  });
+
+  it('should play the video with its poster and offer a download when the job completes', async () => {
+    const { element, push } = await setup(aJob({ status: 'running' }));
+
+    await push({
+      type: 'completed',
+      data: { jobId: ID, status: 'succeeded', creditsCharged: 50, videoUrl: 'https://s3.test/v.mp4', thumbnailUrl: 'https://s3.test/t.jpg' },
+    });
+
+    const video = element.querySelector<HTMLVideoElement>('[data-testid="video-player"]')!;
+    expect(video.getAttribute('src')).toBe('https://s3.test/v.mp4');
+    expect(video.getAttribute('poster')).toBe('https://s3.test/t.jpg');
+    expect(element.querySelector('[data-testid="download"]')?.getAttribute('href')).toBe('https://s3.test/v.mp4');
+  });
+
+  it('should show the reason and released credits when the job fails', async () => {
+    const { element, push } = await setup(aJob({ status: 'running' }));
+
+    await push({ type: 'failed', data: { jobId: ID, status: 'failed', reason: 'GPU out of memory', creditsReleased: 50 } });
+
+    expect(text(element.querySelector('[data-testid="failure-reason"]'))).toBe('GPU out of memory');
+    expect(text(element)).toContain('50 credits returned to your balance.');
+    expect(element.querySelector('button.btn-danger')).toBeNull();
+  });
+
+  it('should cancel after confirmation when the job is queued', async () => {
+    const cancelJob = vi.fn(async () => aJob({ status: 'cancelled' }));
+    const { element, fixture } = await setup(aJob({ status: 'queued' }), { cancelJob });
+
+    element.querySelector<HTMLButtonElement>('button.btn-danger')!.click();
+    await fixture.whenStable();
+    element.querySelector<HTMLButtonElement>('[aria-label="Confirm cancel"] button.btn-danger')!.click();
+    await fixture.whenStable();
+    await fixture.whenStable();
+
+    expect(cancelJob).toHaveBeenCalledWith(ID);
+    expect(text(element)).toContain('This render was cancelled');
+  });
+
+  it('should not open an event stream when the job is already finished', async () => {
+    const { watch, element } = await setup(aJob({ status: 'succeeded', videoUrl: 'https://s3.test/v.mp4' }));
+
+    expect(watch).not.toHaveBeenCalled();
+    expect(element.querySelector('[data-testid="video-player"]')).not.toBeNull();
+  });
+});
