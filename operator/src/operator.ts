@@ -37,6 +37,8 @@ export interface OperatorOptions {
   poolPollMs: number;
   template: WorkerTemplateConfig;
   probe: BusyProbe;
+  /** Sees every reconcile's outcome and duration (benchmarks). */
+  observeReconcile?: (kind: string, result: string, seconds: number) => void;
   /** Backoff of failed reconciles (tests shorten it). */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -68,6 +70,7 @@ class ControllerSet {
       client,
       api: options.api,
       namespaces: this.namespaceCache,
+      cache: this.videoJobs,
       events,
       logger,
       apiUrl: options.apiUrl,
@@ -117,6 +120,7 @@ class ControllerSet {
       onResult: (key, result, seconds, error) => {
         metrics.reconcileTotal.inc({ kind, result });
         metrics.reconcileDuration.observe({ kind, result }, seconds);
+        options.observeReconcile?.(kind, result, seconds);
         if (error)
           logger.warn({ kind, key, err: errorMessage(error) }, 'Reconcile failed; retrying with backoff');
       },

@@ -1,6 +1,6 @@
-import { request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { RequestOptions } from 'node:https';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Watch } from '@kubernetes/client-node';
 import type { KubeObject, KubeList, WatchEvent } from './kube-object.ts';
@@ -48,6 +48,8 @@ export class KubeClient {
   private readonly server: URL;
   private readonly watcher: Watch;
   observer: RequestObserver | undefined;
+  private httpAgent: HttpAgent | undefined;
+  private httpsAgent: HttpsAgent | undefined;
 
   readonly config: KubeConfig;
 
@@ -80,6 +82,8 @@ export class KubeClient {
       },
     };
     await this.config.applyToHTTPSOptions(options);
+    // client-node's agent opens a connection (and a TLS handshake) per request; keep them alive instead.
+    options.agent = this.agentFor(url.protocol, options);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<T>((resolve, reject) => {
       const req = send(url, options, (response) => {
@@ -113,6 +117,22 @@ export class KubeClient {
       if (body !== undefined) req.write(body);
       req.end();
     });
+  }
+
+  private agentFor(protocol: string, options: RequestOptions): HttpAgent {
+    if (protocol !== 'https:') return (this.httpAgent ??= new HttpAgent({ keepAlive: true, maxSockets: 64 }));
+    // TLS material comes from the kubeconfig (or the service account's CA) and does not change.
+    return (this.httpsAgent ??= new HttpsAgent({
+      keepAlive: true,
+      maxSockets: 64,
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      pfx: options.pfx,
+      passphrase: options.passphrase,
+      servername: options.servername,
+      ...(options.rejectUnauthorized !== undefined ? { rejectUnauthorized: options.rejectUnauthorized } : {}),
+    }));
   }
 
   get<T extends KubeObject = KubeObject>(path: string): Promise<T> {

@@ -36,6 +36,8 @@ export interface VideoJobControllerOptions {
   client: KubeClient;
   api: CineweaveApiClient;
   namespaces: Informer<KubeObject>;
+  /** The VideoJob informer: reconciles read from it and fall back to a GET after a conflict. */
+  cache?: Informer<VideoJob>;
   events: EventRecorder;
   logger: Logger;
   /** Public address of the API, for the links in status.output. */
@@ -55,6 +57,7 @@ export interface VideoJobControllerOptions {
 export class VideoJobController {
   readonly kind = VIDEOJOB.kind;
   private readonly now: () => Date;
+  private readonly stale = new Set<string>();
 
   private readonly options: VideoJobControllerOptions;
 
@@ -75,13 +78,31 @@ export class VideoJobController {
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const { namespace, name } = splitKey(key);
     const path = resourcePath(VIDEOJOB_RESOURCE, namespace, name);
-    let vj: VideoJob;
+    // The cache is as new as the event that queued the key; after a 409 it is known to lag, so read afresh.
+    let vj = this.stale.has(key) ? undefined : this.options.cache?.get(key);
+    if (!vj) {
+      try {
+        vj = await this.options.client.get<VideoJob>(path);
+      } catch (error) {
+        if (isKubeStatus(error, 404)) return;
+        throw error;
+      }
+    }
+    this.stale.delete(key);
     try {
-      vj = await this.options.client.get<VideoJob>(path);
+      return await this.reconcileObject(vj, key, path);
     } catch (error) {
-      if (isKubeStatus(error, 404)) return;
+      if (isKubeStatus(error, 409)) this.stale.add(key);
       throw error;
     }
+  }
+
+  private async reconcileObject(
+    object: VideoJob,
+    key: string,
+    path: string,
+  ): Promise<ReconcileResult | void> {
+    let vj = object;
     const log = this.options.logger.child({ videojob: key, jobId: vj.status?.jobId });
     if (vj.metadata.deletionTimestamp) return this.finalize(vj, path, log);
     if (!vj.metadata.finalizers?.includes(FINALIZER)) {
