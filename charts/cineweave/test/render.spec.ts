@@ -251,3 +251,75 @@ describe('helm template', () => {
     }
   });
 });
+
+describe('secrets', () => {
+  const external = [
+    '--set',
+    'existingSecret=cineweave-managed',
+    '--set',
+    'postgresql.enabled=false',
+    '--set',
+    'redis.enabled=false',
+    '--set',
+    'minio.enabled=false',
+    '--set',
+    's3.endpoint=https://s3.example.com',
+  ];
+  const refsOf = (objects: KubeObject[], pod: string) =>
+    Object.fromEntries(
+      (podTemplates(objects).find((entry) => entry.name === pod)?.template.spec.containers[0].env ?? [])
+        .filter((env) => env.valueFrom?.['secretKeyRef'])
+        .map((env) => [env.name, (env.valueFrom?.['secretKeyRef'] as { name: string }).name]),
+    );
+
+  it('should read every credential from existingSecret when the services are external', async () => {
+    const objects = await renderChart('default-values.yaml', external);
+    expect(refsOf(objects, 'Deployment/cw-cineweave-api')).toEqual({
+      DATABASE_URL: 'cineweave-managed',
+      REDIS_URL: 'cineweave-managed',
+      S3_ACCESS_KEY: 'cineweave-managed',
+      S3_SECRET_KEY: 'cineweave-managed',
+      INTERNAL_TOKEN: 'cineweave-managed',
+    });
+    expect(refsOf(objects, 'Job/cw-cineweave-migrations')).toEqual({ DATABASE_URL: 'cineweave-managed' });
+    const operatorEnv = podTemplates(objects).find(
+      (entry) => entry.name === 'Deployment/cw-cineweave-operator',
+    )?.template.spec.containers[0].env;
+    expect(operatorEnv).toContainEqual({ name: 'WORKER_SECRET_NAME', value: 'cineweave-managed' });
+    expect(byKind(objects, 'Secret').map((secret) => secret.metadata.name)).toEqual([
+      'cw-cineweave-credentials',
+    ]);
+  });
+
+  it('should generate the bundled stores’ credentials once per render and share them', async () => {
+    const objects = await renderChart('default-values.yaml');
+    const data = (name: string) =>
+      byKind(objects, 'Secret').find((secret) => secret.metadata.name === name)?.['stringData'] as Record<
+        string,
+        string
+      >;
+    const credentials = data('cw-cineweave-credentials');
+    expect(credentials['INTERNAL_TOKEN']).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(credentials['DATABASE_URL']).toBe(
+      `postgres://cineweave:${credentials['POSTGRES_PASSWORD']}@cw-cineweave-postgresql:5432/cineweave`,
+    );
+    expect(data('cw-cineweave-worker')).toEqual({
+      REDIS_URL: credentials['REDIS_URL'],
+      S3_ACCESS_KEY: credentials['S3_ACCESS_KEY'],
+      S3_SECRET_KEY: credentials['S3_SECRET_KEY'],
+    });
+    const keep = byKind(objects, 'Secret').find(
+      (secret) => secret.metadata.name === 'cw-cineweave-credentials',
+    );
+    expect(keep?.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
+  });
+
+  it('should run the migrations before install with an external Postgres and after it with the bundled one', async () => {
+    const hookOf = async (args: string[]) =>
+      byKind(await renderChart('default-values.yaml', args), 'Job').find((job) =>
+        job.metadata.name.endsWith('-migrations'),
+      )?.metadata.annotations?.['helm.sh/hook'];
+    expect(await hookOf([])).toBe('post-install,pre-upgrade');
+    expect(await hookOf(external)).toBe('pre-install,pre-upgrade');
+  });
+});
