@@ -23,6 +23,11 @@ const WorkerEnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  /**
+   * How long a job stays locked to this worker without a renewal. A worker that dies (SIGKILL,
+   * OOM, node loss) loses its job to another worker about this long after its last renewal.
+   */
+  JOB_LOCK_SECONDS: z.coerce.number().int().min(2).max(600).default(60),
   WORKER_ID: z.string().min(1).optional(),
 });
 

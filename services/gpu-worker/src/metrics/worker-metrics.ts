@@ -1,10 +1,10 @@
 import { WORKER_METRICS } from '@cineweave/contracts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type PipelineStage = 'tokenize' | 'text_encode' | 'image_encode' | 'sample' | 'decode' | 'encode_video' | 'upload';
+import type { PipelineStage, StageTimer } from '../render/video-renderer.ts';
 
 /** The worker's own Prometheus registry (never the global one), prefix `cineweave_worker_`. */
-export class WorkerMetrics {
+export class WorkerMetrics implements StageTimer {
   readonly registry = new Registry();
   readonly jobDuration: Histogram<'model' | 'resolution' | 'status'>;
   readonly stepSeconds: Histogram<'model' | 'resolution'>;
@@ -64,6 +64,15 @@ export class WorkerMetrics {
   recordGpuTime(model: string, seconds: number): void {
     this.gpuSeconds.inc({ model }, seconds);
     this.gpuCost.inc({ model }, (seconds * this.gpuHourlyCostUsd) / 3600);
+  }
+
+  startStage(stage: PipelineStage): () => void {
+    const end = this.stageSeconds.startTimer({ stage });
+    return () => void end();
+  }
+
+  observeStage(stage: PipelineStage, seconds: number): void {
+    this.stageSeconds.observe({ stage }, seconds);
   }
 
   /** Runs one pipeline stage and times it into the stage histogram. */

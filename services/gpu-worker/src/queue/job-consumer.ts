@@ -29,6 +29,7 @@ export interface JobConsumerOptions {
   ffmpegPath: string;
   shutdownGraceSeconds: number;
   workerId: string;
+  lockSeconds: number;
 }
 
 /** Upper bound of an input image's decoded size; the API already refuses larger uploads. */
@@ -60,8 +61,10 @@ export class JobConsumer {
       prefix: this.options.prefix,
       concurrency: this.options.concurrency,
       // One attempt renders for minutes on an event loop that stays free (onnxruntime runs in its own
-      // threads), so a 60 s lock renewed every 30 s holds; a dead worker's job is taken over a minute later.
-      lockDuration: 60_000,
+      // threads), so a lock renewed at half its duration holds; a dead worker's job is taken over
+      // within about one lock duration (the stalled check runs as often).
+      lockDuration: this.options.lockSeconds * 1000,
+      stalledInterval: this.options.lockSeconds * 1000,
       // A job whose worker died twice (SIGKILL, OOM) is failed rather than offered a third time.
       maxStalledCount: 2,
     });
@@ -186,7 +189,7 @@ export class JobConsumer {
   }
 
   private async loadImage(key: string): Promise<NonNullable<RenderRequest['image']>> {
-    const bytes = await this.metrics.timeStage('image_encode', () => this.store.download(key));
+    const bytes = await this.store.download(key);
     if (!bytes) throw new InvalidJobInput(`The input image '${key}' no longer exists; upload it again`);
     try {
       const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })

@@ -2,7 +2,6 @@ import { parseResolution } from '@cineweave/contracts';
 import ort from 'onnxruntime-node';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { WorkerMetrics } from '../metrics/worker-metrics.ts';
 import { DenoisingLoop } from '../model/pipeline/denoising-loop.ts';
 import type { LatentDims, TextContext } from '../model/pipeline/flow-model.ts';
 import { bestOutputSize, imageToVideoTensor } from '../model/pipeline/image-input.ts';
@@ -18,6 +17,7 @@ import { seededNoise } from './seeded-noise.ts';
 import { sessionOptionsFor, type Device } from './session-options.ts';
 import {
   InvalidJobInput,
+  type StageTimer,
   type RenderHooks,
   type RenderRequest,
   type RenderedVideo,
@@ -39,20 +39,24 @@ export class OnnxVideoRenderer implements VideoRenderer {
   readonly modelId: string;
   readonly modelHash: string;
 
-  private constructor(
-    private readonly model: ModelDirectory,
-    private readonly sessions: Sessions,
-    private readonly tokenizer: PromptTokenizer,
-    private readonly metrics: WorkerMetrics,
-    modelId: string,
-  ) {
+  private readonly model: ModelDirectory;
+  private readonly sessions: Sessions;
+  private readonly tokenizer: PromptTokenizer;
+  private readonly metrics: StageTimer;
+
+  // Plain fields, not parameter properties: this module runs type-stripped in the render thread.
+  private constructor(model: ModelDirectory, sessions: Sessions, tokenizer: PromptTokenizer, metrics: StageTimer, modelId: string) {
+    this.model = model;
+    this.sessions = sessions;
+    this.tokenizer = tokenizer;
+    this.metrics = metrics;
     this.modelId = modelId;
     this.modelHash = `sha256:${model.hash}`;
   }
 
   static async load(
     options: { modelDir: string; modelId: string; device: Device; cudaDeviceId: number },
-    metrics: WorkerMetrics,
+    metrics: StageTimer,
   ): Promise<OnnxVideoRenderer> {
     const model = await openModelDirectory(options.modelDir);
     const { manifest } = model;
@@ -141,7 +145,7 @@ export class OnnxVideoRenderer implements VideoRenderer {
       // Decoded one latent frame at a time and handed to the encoder as it comes, so a 121-frame
       // 720p clip never sits in memory as one float tensor.
       async *frames() {
-        const end = metrics.stageSeconds.startTimer({ stage: 'decode' });
+        const end = metrics.startStage('decode');
         try {
           for await (const chunk of decoder.chunks({ data: latent, dims: latentDims })) {
             yield* rgbFramesFromTensor(chunk.video.data, chunk.video.dims);

@@ -43,7 +43,18 @@ export class InvalidJobInput extends Error {}
 
 /** Thrown by a checkpoint: the job stops between two steps. */
 export class JobStopped extends Error {
-  constructor(readonly why: 'cancelled' | 'shutdown') {
+  readonly why: 'cancelled' | 'shutdown';
+
+  constructor(why: 'cancelled' | 'shutdown') {
     super(why === 'cancelled' ? 'The job was cancelled' : 'The worker is shutting down');
+    this.why = why;
   }
+}
+
+export type PipelineStage = 'tokenize' | 'text_encode' | 'image_encode' | 'sample' | 'decode' | 'encode_video' | 'upload';
+
+/** Times pipeline stages into the stage histogram (wherever the renderer runs). */
+export interface StageTimer {
+  timeStage<T>(stage: PipelineStage, run: () => Promise<T> | T): Promise<T>;
+  startStage(stage: PipelineStage): () => void;
 }

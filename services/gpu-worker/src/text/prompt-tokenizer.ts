@@ -16,11 +16,16 @@ export interface TokenizedPrompt {
  * truncation Wan uses: at most `maxLength` tokens, the last one always `</s>`.
  */
 export class PromptTokenizer {
-  private constructor(
-    private readonly tokenizer: Tokenizer,
-    private readonly padId: number,
-    private readonly eosId: number,
-  ) {}
+  private readonly tokenizer: Tokenizer;
+  private readonly padId: number;
+  private readonly eosId: number;
+
+  // Plain fields, not parameter properties: this module also runs type-stripped in the render thread.
+  private constructor(tokenizer: Tokenizer, padId: number, eosId: number) {
+    this.tokenizer = tokenizer;
+    this.padId = padId;
+    this.eosId = eosId;
+  }
 
   static async load(tokenizerJsonPath: string, tokenizerConfigPath?: string): Promise<PromptTokenizer> {
     const json = JSON.parse(await readFile(tokenizerJsonPath, 'utf8')) as {

@@ -1,4 +1,5 @@
-// @20minutes/s3rver ships no types; this is the part of its JS API the local stack uses.
+// @20minutes/s3rver ships no types; this is the part of its JS API the local stack and tests use.
+// Projects that use it add `../../types/*.d.ts` (or `../types/*.d.ts`) to their tsconfig include.
 declare module '@20minutes/s3rver' {
   interface S3rverOptions {
     address?: string;
