@@ -11,6 +11,31 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
   KUBECONFIG: 'the operator uses its in-cluster ServiceAccount',
   JOB_LOCK_SECONDS: "the worker's default; settable through workers.extraConfig",
   WORKER_ID: 'defaults to the host name, which is the pod name',
+  ...Object.fromEntries(
+    [
+      // API tuning with sound defaults (services/api/src/core/config/config.schema.ts).
+      'DB_APP_ROLE',
+      'DB_POOL_SIZE',
+      'REDIS_PREFIX',
+      'RETENTION_SWEEP_SECONDS',
+      'RESERVATION_TIMEOUT_MINUTES',
+      'RECONCILE_INTERVAL_SECONDS',
+      'OUTBOX_POLL_MS',
+      'RATE_LIMIT_PER_MINUTE',
+      'MAX_JSON_BODY_BYTES',
+      'BACKGROUND_TASKS',
+      // Operator tuning (operator/src/config/operator-config.ts).
+      'LEADER_ELECTION_IDENTITY',
+      'LEASE_DURATION_SECONDS',
+      'RENEW_DEADLINE_SECONDS',
+      'RETRY_PERIOD_SECONDS',
+      'METRICS_HOST',
+      'RECONCILE_CONCURRENCY',
+      'RESYNC_SECONDS',
+      'JOB_POLL_SECONDS',
+      'POOL_POLL_SECONDS',
+    ].map((name) => [name, "the component's default; settable through api.extraEnv / operator.extraEnv"]),
+  ),
 };
 
 /** `{ variable → components }` from the configuration table of the root README. */
