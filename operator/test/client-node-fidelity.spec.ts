@@ -66,7 +66,7 @@ async function statusOf(call: Promise<unknown>): Promise<{ code: number; body: R
  * details controllers depend on — list + watch with resourceVersions, 410 Gone, optimistic
  * concurrency, server-side apply, the status subresource and garbage collection.
  */
-describe('client-node against the test API server', () => {
+describe('client-node against the test API server', { timeout: 20_000 }, () => {
   let server: KubeApiServer;
   let config: KubeConfig;
   let custom: CustomObjectsApi;

@@ -30,7 +30,7 @@ function completeCondition(): Record<string, unknown> {
  * The real kubectl against the test API server: the commands the issue promises platform
  * engineers (apply, get, get -w, describe, wait, delete) behave as on a cluster.
  */
-describe('kubectl against the test API server', () => {
+describe('kubectl against the test API server', { timeout: 30_000 }, () => {
   let server: KubeApiServer;
   let kubectl: Kubectl;
   let namespaceCount = 0;

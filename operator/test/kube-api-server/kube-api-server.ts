@@ -100,7 +100,11 @@ export class KubeApiServer {
     }
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
-      server.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+      // A deep backlog: benchmarks open a thousand connections at once.
+      server.server.listen(
+        { port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 },
+        () => resolve(),
+      );
     });
     const address = server.server.address() as AddressInfo;
     server.baseUrl = `http://${address.address}:${address.port}`;

@@ -50,10 +50,13 @@ export class ObjectStore {
     return all.map(([, object]) => structuredClone(object));
   }
 
-  /** Every object of every kind (the garbage collector looks for dependents everywhere). */
-  *all(): Generator<{ storageKey: string; object: KubeObject }> {
+  /**
+   * Every object of every kind, for the garbage collector's scans. Not copied, for speed with
+   * thousands of objects: callers must treat them as read-only.
+   */
+  *all(): Generator<{ storageKey: string; object: Readonly<KubeObject> }> {
     for (const [storageKey, objects] of this.objects) {
-      for (const object of objects.values()) yield { storageKey, object: structuredClone(object) };
+      for (const object of objects.values()) yield { storageKey, object };
     }
   }
 
@@ -64,12 +67,14 @@ export class ObjectStore {
       objects = new Map();
       this.objects.set(storageKey, objects);
     }
-    objects.set(objectKey(object.metadata.namespace, object.metadata.name!), structuredClone(object));
+    // One copy serves the map and the history: stored objects are replaced, never changed in place.
+    const stored = structuredClone(object);
+    objects.set(objectKey(object.metadata.namespace, object.metadata.name!), stored);
     this.record({
       revision: Number(object.metadata.resourceVersion),
       type: previous ? 'MODIFIED' : 'ADDED',
       storageKey,
-      object: structuredClone(object),
+      object: stored,
       previous,
     });
   }

@@ -3,13 +3,17 @@ import type { ListMergeRule } from './resource-type.ts';
 import type { JsonObject } from './types.ts';
 import { isPlainObject } from './types.ts';
 
-/** RFC 7386 JSON merge patch. */
+/** RFC 7386 JSON merge patch; the target is left untouched. */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
+  return mergeInto(structuredClone(target), patch);
+}
+
+function mergeInto(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return structuredClone(patch);
-  const result: JsonObject = isPlainObject(target) ? structuredClone(target) : {};
+  const result: JsonObject = isPlainObject(target) ? target : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
-    else result[key] = applyMergePatch(result[key], value);
+    else result[key] = mergeInto(result[key], value);
   }
   return result;
 }

@@ -320,7 +320,8 @@ export class ResourceOperations {
     candidate: KubeObject,
     context: CommitContext,
   ): WriteResult {
-    let object = structuredClone(candidate);
+    // Every caller hands over a fresh object (decoded, patched or applied): no copy needed.
+    let object = candidate;
     object.apiVersion = groupVersion(type);
     object.kind = type.kind;
     if (previous && context.subresource === 'status') {
