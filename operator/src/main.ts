@@ -89,7 +89,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'Stopping operator');
+    logger.info({ signal }, 'Received signal; stepping down');
     const deadline = setTimeout(() => process.exit(1), 20_000);
     deadline.unref();
     void operator

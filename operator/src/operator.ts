@@ -2,6 +2,7 @@ import type { VideoJobStatus } from '@cineweave/contracts';
 import type { Logger } from 'pino';
 import type { CineweaveApiClient } from './cineweave-api/cineweave-api-client.ts';
 import { EventRecorder } from './controllers/event-recorder.ts';
+import { specOrDeletionChanged } from './controllers/predicates.ts';
 import type { VideoJob } from './controllers/videojob/videojob-controller.ts';
 import { VIDEOJOB_RESOURCE, VideoJobController } from './controllers/videojob/videojob-controller.ts';
 import type { BusyProbe } from './controllers/workerpool/pod-busy-probe.ts';
@@ -11,6 +12,7 @@ import { WORKERPOOL_RESOURCE, WorkerPoolController } from './controllers/workerp
 import type { KubeClient } from './kube/kube-client.ts';
 import type { KubeObject } from './kube/kube-object.ts';
 import { RESOURCES } from './kube/resource-paths.ts';
+import { sameJson } from './kube/same-json.ts';
 import type { OperatorMetrics } from './observability/operator-metrics.ts';
 import { Informer, errorMessage } from './runtime/informer.ts';
 import { LeaderElector } from './runtime/leader-election.ts';
@@ -94,13 +96,18 @@ class ControllerSet {
     this.poolQueue = this.queueFor(poolController.kind, (key) => poolController.reconcile(key), options);
 
     this.videoJobs.onChange((key, type, object, previous) => {
-      if (VideoJobController.shouldEnqueue(type, object, previous)) this.videoJobQueue.add(key);
+      if (specOrDeletionChanged(type, object, previous)) this.videoJobQueue.add(key);
     });
-    this.pools.onChange((key) => this.poolQueue.add(key));
-    // A worker Deployment's ready count changed: its pool's status should say so.
-    this.deployments.onChange((_key, _type, object) => {
+    // Our own status writes need no reconcile; spec changes and deletions do (the poll covers the rest).
+    this.pools.onChange((key, type, object, previous) => {
+      if (specOrDeletionChanged(type, object, previous)) this.poolQueue.add(key);
+    });
+    // A worker Deployment's pod counts changed: its pool's status should say so.
+    this.deployments.onChange((_key, type, object, previous) => {
       const pool = object.metadata.labels?.[POOL_LABEL];
-      if (pool && object.metadata.namespace) this.poolQueue.add(`${object.metadata.namespace}/${pool}`);
+      if (!pool || !object.metadata.namespace) return;
+      if (type === 'MODIFIED' && previous && sameJson(object.status, previous.status)) return;
+      this.poolQueue.add(`${object.metadata.namespace}/${pool}`);
     });
   }
 
@@ -122,7 +129,7 @@ class ControllerSet {
         metrics.reconcileDuration.observe({ kind, result }, seconds);
         options.observeReconcile?.(kind, result, seconds);
         if (error)
-          logger.warn({ kind, key, err: errorMessage(error) }, 'Reconcile failed; retrying with backoff');
+          logger.warn({ kind, key, err: errorMessage(error) }, 'Failed to reconcile; requeued with backoff');
       },
     });
   }

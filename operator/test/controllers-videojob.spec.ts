@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { VideoJobStatus } from '@cineweave/contracts';
-import { FINALIZER } from '@cineweave/contracts';
+import { FINALIZER, OPERATOR_PERMISSIONS } from '@cineweave/contracts';
 import { VIDEOJOB_RESOURCE } from '../src/controllers/videojob/videojob-controller.ts';
 import type { KubeClient } from '../src/kube/kube-client.ts';
 import { isKubeStatus } from '../src/kube/kube-client.ts';
@@ -15,7 +15,11 @@ import {
   startOperator,
   videoJob,
 } from './controllers-harness.ts';
+import type { RbacCall } from './controllers-permissions.ts';
+import { notPermitted, recordCalls } from './controllers-permissions.ts';
 import { StubApi } from './controllers-stub-api.ts';
+import { HealthServer } from '../src/observability/health-server.ts';
+import type { OperatorMetrics } from '../src/observability/operator-metrics.ts';
 
 type VJ = KubeObject & { status?: VideoJobStatus };
 const NS = 'team-a';
@@ -25,6 +29,8 @@ describe('VideoJobController against the test API server', () => {
   let client: KubeClient;
   let api: StubApi;
   let operator: Operator;
+  let metrics: OperatorMetrics;
+  let calls: RbacCall[];
 
   beforeAll(async () => {
     server = await KubeApiServer.start({ historyLimit: 1_000 });
@@ -33,7 +39,13 @@ describe('VideoJobController against the test API server', () => {
     await createNamespace(client, NS, 'user-1');
     await createNamespace(client, 'no-account');
     await createNamespace(client, 'stranger', 'user-unknown');
-    ({ operator } = startOperator({ client, apiUrl: api.url, token: 'x'.repeat(32) }));
+    const operatorClient = clientFor(server);
+    calls = recordCalls(operatorClient);
+    ({ operator, metrics } = startOperator({
+      client: operatorClient,
+      apiUrl: api.url,
+      token: 'x'.repeat(32),
+    }));
   });
 
   afterAll(async () => {
@@ -266,5 +278,27 @@ describe('VideoJobController against the test API server', () => {
         spec: { ...(current.spec as object), prompt: 'something else entirely' },
       }),
     ).rejects.toMatchObject({ statusCode: 422 });
+  });
+
+  it('should make only the Kubernetes calls the chart grants (OPERATOR_PERMISSIONS)', () => {
+    expect(calls.length).toBeGreaterThan(0);
+    expect(notPermitted(calls, OPERATOR_PERMISSIONS)).toEqual([]);
+  });
+
+  it('should serve reconcile counts, durations, queue depth and VideoJobs by phase on /metrics', async () => {
+    const health = new HealthServer(metrics.registry, { live: () => true, ready: () => true });
+    const port = await health.listen(0, '127.0.0.1');
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(text).toMatch(/cineweave_operator_reconcile_total\{kind="VideoJob",result="requeue"\} [1-9]/);
+      expect(text).toContain('cineweave_operator_reconcile_duration_seconds_bucket{le="0.1",kind="VideoJob"');
+      expect(text).toContain('cineweave_operator_workqueue_depth{kind="VideoJob"}');
+      expect(text).toMatch(/cineweave_operator_videojobs\{phase="Failed"\} [1-9]/);
+      expect(text).toMatch(/cineweave_operator_videojobs\{phase="Succeeded"\} [1-9]/);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    } finally {
+      await health.close();
+    }
   });
 });

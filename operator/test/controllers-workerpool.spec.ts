@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerPoolStatus } from '@cineweave/contracts';
-import { POD_DELETION_COST_ANNOTATION } from '@cineweave/contracts';
+import { OPERATOR_PERMISSIONS, POD_DELETION_COST_ANNOTATION } from '@cineweave/contracts';
 import { httpBusyProbe } from '../src/controllers/workerpool/pod-busy-probe.ts';
 import { POOL_LABEL } from '../src/controllers/workerpool/worker-deployment.ts';
 import { WORKERPOOL_RESOURCE } from '../src/controllers/workerpool/workerpool-controller.ts';
@@ -12,6 +12,8 @@ import type { KubeObject } from '../src/kube/kube-object.ts';
 import { RESOURCES, resourcePath } from '../src/kube/resource-paths.ts';
 import type { Operator } from '../src/operator.ts';
 import { clientFor, eventually, KubeApiServer, startOperator } from './controllers-harness.ts';
+import type { RbacCall } from './controllers-permissions.ts';
+import { notPermitted, recordCalls } from './controllers-permissions.ts';
 import { StubApi } from './controllers-stub-api.ts';
 
 const NS = 'gpu';
@@ -47,6 +49,7 @@ describe('WorkerPoolController against the test API server', () => {
   let client: KubeClient;
   let api: StubApi;
   let operator: Operator;
+  let calls: RbacCall[];
   const workers = [new FakeWorkerMetrics(), new FakeWorkerMetrics(), new FakeWorkerMetrics()];
 
   beforeAll(async () => {
@@ -54,8 +57,10 @@ describe('WorkerPoolController against the test API server', () => {
     client = clientFor(server);
     api = await StubApi.start();
     for (const worker of workers) await worker.start();
+    const operatorClient = clientFor(server);
+    calls = recordCalls(operatorClient);
     ({ operator } = startOperator({
-      client,
+      client: operatorClient,
       apiUrl: api.url,
       token: 'x'.repeat(32),
       probe: httpBusyProbe(9464, 1_000),
@@ -182,5 +187,10 @@ describe('WorkerPoolController against the test API server', () => {
     await eventually(readDeployment, (d) => d.spec.replicas === 0, '0 replicas');
     const pool = await eventually(readPool, (p) => p.status?.desiredReplicas === 0, 'pool status at zero');
     expect(pool.status?.conditions?.find((c) => c.type === 'ScalingLimited')?.status).toBe('False');
+  });
+
+  it('should make only the Kubernetes calls the chart grants (OPERATOR_PERMISSIONS)', () => {
+    expect(calls.some((call) => call.resource === 'pods' && call.verb === 'patch')).toBe(true);
+    expect(notPermitted(calls, OPERATOR_PERMISSIONS)).toEqual([]);
   });
 });

@@ -113,18 +113,21 @@ export class Informer<T extends KubeObject> {
           resourceVersion = await this.relist(path, namespace);
           this.markSynced(namespace);
         }
+        const watchStarted = Date.now();
         const outcome = await this.watchOnce(path, resourceVersion, signal, (rv) => {
           resourceVersion = rv;
           failures = 0;
         });
+        // A server that ends every watch at once must not turn this loop into a busy one.
+        if (outcome === 'closed' && Date.now() - watchStarted < 1_000) await sleep(1_000, signal);
         if (outcome === 'expired') {
-          log.info({ resourceVersion }, 'Watch expired; relisting');
+          log.info({ resourceVersion }, 'Relisted after the watch expired (410 Gone)');
           resourceVersion = undefined;
         }
       } catch (error) {
         if (signal.aborted) break;
         const delay = this.backoff.delay(failures++);
-        log.warn({ err: errorMessage(error), retryInMs: delay }, 'Watch failed; restarting after backoff');
+        log.warn({ err: errorMessage(error), retryInMs: delay }, 'Restarted watch after an error');
         await sleep(delay, signal);
       }
     }

@@ -75,7 +75,7 @@ export class LeaderElector {
     Promise.resolve()
       .then(callback)
       .catch((error: unknown) =>
-        this.options.logger.error({ err: errorMessage(error) }, 'Leader callback failed'),
+        this.options.logger.error({ err: errorMessage(error) }, 'Failed to run leader callback'),
       );
   }
 

@@ -78,6 +78,8 @@ export class KubeApiServer {
       const crd = event.object as unknown as CustomResourceDefinition;
       if (event.type === 'DELETED') this.registry.remove(crd.spec.group, crd.spec.names.plural);
       else for (const type of resourceTypesOf(crd)) this.registry.add(type);
+      // A CRD created through the API (kubectl apply -f) becomes Established as on a cluster.
+      if (event.type === 'ADDED') setImmediate(() => this.markEstablished(crd.metadata.name));
     });
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => this.sendError(response, error));
@@ -132,6 +134,12 @@ export class KubeApiServer {
 
   async writeKubeconfig(path: string, namespace = 'default'): Promise<void> {
     await writeFile(path, this.kubeconfig(namespace), { mode: 0o600 });
+  }
+
+  private markEstablished(name: string): void {
+    const crd = this.getObject('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name);
+    if (!crd || (crd.status as { conditions?: unknown[] } | undefined)?.conditions?.length) return;
+    this.installCrd(crd as unknown as CustomResourceDefinition);
   }
 
   /** Installs (or replaces) a CRD, marking it Established as the apiextensions controller would. */

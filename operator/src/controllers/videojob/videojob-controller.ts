@@ -66,15 +66,6 @@ export class VideoJobController {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Informer events worth a reconcile: spec changes and deletions, not our own status writes. */
-  static shouldEnqueue(type: string, object: VideoJob, previous?: VideoJob): boolean {
-    if (type !== 'MODIFIED' || !previous) return true;
-    return (
-      object.metadata.generation !== previous.metadata.generation ||
-      object.metadata.deletionTimestamp !== previous.metadata.deletionTimestamp
-    );
-  }
-
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const { namespace, name } = splitKey(key);
     const path = resourcePath(VIDEOJOB_RESOURCE, namespace, name);
@@ -241,7 +232,7 @@ export class VideoJobController {
       job = await this.options.api.getJob(jobId);
     } catch (error) {
       if (error instanceof ApiRefusal && error.status === 404) {
-        log.warn({ jobId }, 'Found no API job for VideoJob; will look again');
+        log.warn({ jobId }, 'Found no API job for VideoJob; requeued');
         return { requeueAfterMs: this.options.pollMs * 6 };
       }
       throw error;
@@ -271,22 +262,20 @@ export class VideoJobController {
     if (jobId && !isFinal(vj.status?.phase)) {
       let job: InternalJobView | undefined;
       try {
-        await this.options.api.cancel(jobId);
+        // Read first: a job that already ended (or a second pass over a stale cache) needs no cancel.
         job = await this.options.api.getJob(jobId);
+        if (!this.jobIsFinal(job)) {
+          await this.options.api.cancel(jobId);
+          job = await this.options.api.getJob(jobId);
+        }
       } catch (error) {
         if (!(error instanceof ApiRefusal && error.status === 404)) throw error;
       }
       const waitedMs = this.now().getTime() - Date.parse(vj.metadata.deletionTimestamp ?? '');
-      if (
-        job &&
-        !isFinal(
-          statusFromJob(undefined, job, { generation: 0, now: this.now(), apiUrl: this.options.apiUrl })
-            .phase,
-        )
-      ) {
+      if (job && !this.jobIsFinal(job)) {
         if (waitedMs < (this.options.cancelWaitMs ?? 60_000)) {
           // A running job stops at the worker's next step; the finalizer stays until it has settled.
-          log.info({ jobId, status: job.status }, 'Requested cancellation; waiting for the job to stop');
+          log.info({ jobId, status: job.status }, 'Requested cancellation; requeued until the job stops');
           return { requeueAfterMs: 1_000 };
         }
         log.warn({ jobId, waitedMs }, 'Released VideoJob before its job stopped; the API settles it');
@@ -310,6 +299,10 @@ export class VideoJobController {
       throw error;
     }
     log.info('Removed finalizer');
+  }
+
+  private jobIsFinal(job: InternalJobView): boolean {
+    return job.status !== 'queued' && job.status !== 'running';
   }
 
   private recordPhaseChange(
