@@ -12,3 +12,4 @@ export * from './pricing/pricing.ts';
 export * from './plans/plans.ts';
 export * from './metrics/metric-names.ts';
 export * from './api/api-shapes.ts';
+export * from './billing/billing.ts';
