@@ -30,7 +30,8 @@ const dims: LatentDims = [48, 2, 2, 2];
  * streaming decode. The per-case check of every intermediate tensor is the pipeline-tiny-cases
  * reference runner; this test covers the hooks around it on the real graphs.
  */
-describe('Wan 2.2 TI2V pipeline on the tiny reference models', () => {
+// Builds ONNX graphs and runs them: give them room on a loaded CI machine.
+describe('Wan 2.2 TI2V pipeline on the tiny reference models', { timeout: 120_000 }, () => {
   let models: PipelineModels;
   let cases: SafetensorsFile;
   let context: TextContext;
@@ -56,7 +57,7 @@ describe('Wan 2.2 TI2V pipeline on the tiny reference models', () => {
     context = await encode('pos');
     negativeContext = await encode('neg');
     return () => cases.close();
-  }, 120_000);
+  }, 180_000);
 
   it('should reproduce the official image-to-video latents and video while reporting every step', async () => {
     const rgb = (await cases.read('i2v.image_u8')).data as Uint8Array;

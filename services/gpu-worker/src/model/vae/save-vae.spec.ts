@@ -12,7 +12,8 @@ import { openVaeModels, saveVaeModels } from './save-vae.ts';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/wan22/', import.meta.url));
 
-describe(saveVaeModels.name, () => {
+// Builds ONNX graphs and runs them: give them room on a loaded CI machine.
+describe(saveVaeModels.name, { timeout: 120_000 }, () => {
   it('should write graphs that decode like the official VAE when opened from disk', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vae-save-'));
     const weights = await SafetensorsWeights.open([join(fixtures, 'vae-tiny.safetensors')]);

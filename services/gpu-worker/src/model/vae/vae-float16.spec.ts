@@ -21,7 +21,8 @@ const fixtures = fileURLToPath(new URL('../../../test/fixtures/wan22/', import.m
 const VIDEO_TOLERANCE = 1 / 255;
 const LATENT_TOLERANCE = 1e-2;
 
-describe('Wan 2.2 VAE in float16', () => {
+// Builds ONNX graphs and runs them: give them room on a loaded CI machine.
+describe('Wan 2.2 VAE in float16', { timeout: 120_000 }, () => {
   let fp32: LoadedVae;
   let fp16: LoadedVae;
   let cases: SafetensorsFile;
@@ -38,7 +39,7 @@ describe('Wan 2.2 VAE in float16', () => {
     }
     cases = await SafetensorsFile.open(join(fixtures, 'vae-tiny-cases.safetensors'));
     return () => cases.close();
-  });
+  }, 180_000);
 
   it('should decode within half an 8-bit level of the float32 graph', async () => {
     const latent: VideoTensor = { data: await cases.readFloat32('decode.in'), dims: [48, 2, 2, 2] };

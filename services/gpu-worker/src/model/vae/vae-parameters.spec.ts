@@ -36,7 +36,8 @@ function shapeOnlyWeights(shapes: ReadonlyMap<string, readonly number[]>): Weigh
   };
 }
 
-describe(vaeParameterShapes.name, () => {
+// Builds ONNX graphs and runs them: give them room on a loaded CI machine.
+describe(vaeParameterShapes.name, { timeout: 120_000 }, () => {
   it('should list exactly the tensors of the reference checkpoint when given the tiny config', async () => {
     await using file = await SafetensorsFile.open(join(fixtures, 'vae-tiny.safetensors'));
     const shapes = vaeParameterShapes(WAN22_VAE_TINY_CONFIG);

@@ -15,7 +15,8 @@ const TOLERANCE = 3e-5;
 /** Official cache slots holding "Rep" (decoder temporal upsample skipped on latent frame 0). */
 const DECODER_REP_SLOTS = new Set([11, 18]);
 
-describe(WanVaeDecoder.name, () => {
+// Builds ONNX graphs and runs them: give them room on a loaded CI machine.
+describe(WanVaeDecoder.name, { timeout: 120_000 }, () => {
   let vae: LoadedVae;
   let cases: SafetensorsFile;
   let intermediates: SafetensorsFile;
@@ -35,7 +36,7 @@ describe(WanVaeDecoder.name, () => {
       await cases.close();
       await intermediates.close();
     };
-  });
+  }, 180_000);
 
   const latent = async (): Promise<VideoTensor> => ({
     data: await cases.readFloat32('decode.in'),
