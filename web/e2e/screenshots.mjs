@@ -80,7 +80,9 @@ try {
       // Not 'networkidle': live job pages keep their event stream open on purpose.
       await tab.goto(origin + page.path, { waitUntil: 'load' });
       // Ready when the page's heading is there and no section is still loading.
-      await tab.waitForSelector('main h1', { state: 'attached', timeout: 20_000 });
+      await tab
+        .waitForSelector('main h1', { state: 'attached', timeout: 30_000 })
+        .catch(() => problems.push(`${page.name}: no page heading after 30 s`));
       await tab
         .waitForFunction(() => !document.querySelector('[aria-busy="true"]'), undefined, { timeout: 10_000 })
         .catch(() => problems.push(`${page.name}: still loading after 10 s`));

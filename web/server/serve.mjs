@@ -10,7 +10,7 @@
 //   API_PROXY_TARGET  if set, /v1/*, /health, /ready and /openapi.json are forwarded there
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const TYPES = {
@@ -48,7 +48,7 @@ export function createPortalServer({ root, apiBaseUrl = '', apiProxyTarget = '' 
       return;
     }
     const file = normalize(join(base, decodeURIComponent(url.pathname)));
-    const inside = file.startsWith(base);
+    const inside = file.startsWith(base + sep);
     const isFile = inside && existsSync(file) && statSync(file).isFile();
     // Unknown paths without an extension are client-side routes; missing assets are real 404s.
     if (!isFile && extname(url.pathname)) {
