@@ -35,7 +35,7 @@ describe('module boundaries', () => {
     ['the API importing the operator', 'services/api/src/forbidden.ts', "import '@cineweave/operator';"],
     ['the API importing the portal', 'services/api/src/forbidden.ts', "import '@cineweave/web';"],
     ['the portal reaching into the API by path', 'web/src/forbidden.ts', "import '../../services/api/src/main.ts';"],
-  ])('should fail lint for %s', async (_case, filePath, code) => {
+  ])('should fail lint for %s', { timeout: 60_000 }, async (_case, filePath, code) => {
     const errors = await boundaryErrors(filePath, `${code}\nexport {};\n`);
     expect(errors).toHaveLength(1);
   });
@@ -45,7 +45,7 @@ describe('module boundaries', () => {
     ['the portal importing contracts', 'web/src/allowed.ts'],
     ['the operator importing contracts', 'operator/src/allowed.ts'],
     ['the worker importing contracts', 'services/gpu-worker/src/allowed.ts'],
-  ])('should pass lint for %s', async (_case, filePath) => {
+  ])('should pass lint for %s', { timeout: 60_000 }, async (_case, filePath) => {
     const errors = await boundaryErrors(filePath, "import { QUEUE_NAMES } from '@cineweave/contracts';\nexport const q = QUEUE_NAMES;\n");
     expect(errors).toEqual([]);
   });
