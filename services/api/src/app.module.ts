@@ -15,6 +15,7 @@ import { RedisModule } from './core/redis/redis.module.ts';
 import { StorageModule } from './core/storage/storage.module.ts';
 import { AccountsModule } from './modules/accounts/accounts.module.ts';
 import { AdminModule } from './modules/admin/admin.module.ts';
+import { BillingModule } from './modules/billing/billing.module.ts';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.ts';
 import { ClientConfigModule } from './modules/client-config/client-config.module.ts';
 import { HealthModule } from './modules/health/health.module.ts';
@@ -45,6 +46,7 @@ export class AppModule {
         InternalModule,
         HealthModule,
         ClientConfigModule,
+        BillingModule.forRoot(config),
       ],
       providers: [
         RateLimiter,

@@ -10,7 +10,7 @@ const DRAFT = { prompt: 'a fox in the snow', resolution: '640x352', durationSeco
 describe('auth, roles and the ledger role (dev mode)', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness('auth', { ADMIN_USER_IDS: 'ops-lead' });
+    h = await startHarness('auth', { ADMIN_USER_IDS: 'ops-lead', RATE_LIMIT_PER_MINUTE: '40' });
   });
   afterAll(async () => {
     await h?.close();
@@ -120,6 +120,25 @@ describe('auth, roles and the ledger role (dev mode)', () => {
       .set('Authorization', dev('ops-lead'))
       .expect(200);
     await checkInvariants(h.db);
+  });
+
+  it('should answer 429 with Retry-After when a user exceeds the per-minute rate, and only that user', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 41; i++) {
+      const response = await request(h.server).get('/v1/credits').set('Authorization', dev('spammer'));
+      statuses.push(response.status);
+      if (response.status === 429) {
+        expect(response.body.code).toBe('RATE_LIMITED');
+        expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+        break;
+      }
+    }
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(40);
+    // The counter lives in Redis, so another replica would see the same count; another user is unaffected.
+    const keys = await h.redis.keys(`${h.queuePrefix}:rl:spammer:*`);
+    expect(keys).toHaveLength(1);
+    await request(h.server).get('/v1/credits').set('Authorization', dev('quiet-user')).expect(200);
   });
 
   it('should submit a VideoJob once per uid and cancel it when the operator asks', async () => {

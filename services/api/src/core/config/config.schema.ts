@@ -75,6 +75,8 @@ export const EnvSchema = z
       .min(1024)
       .default(64 * 1024),
     BACKGROUND_TASKS: bool.default(true),
+    /** HTTP worker processes (node:cluster) in one container; in Kubernetes prefer replicas. */
+    API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   })
   .superRefine((env, ctx) => {
     const need = (key: keyof typeof env, why: string) => {

@@ -8,7 +8,13 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  * other type is a 415 rather than silently ignored.
  */
 export function jsonBodies(limit: number) {
-  const parse = express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+  const parse = express.json({
+    limit,
+    strict: true,
+    type: ['application/json', 'application/*+json'],
+    // Signed webhooks are verified over the exact bytes received, not the parsed object.
+    verify: (request, _response, raw) => void ((request as { rawBody?: Buffer }).rawBody = raw),
+  });
   return (request: Request, response: Response, next: NextFunction): void => {
     const hasBody =
       BODY_METHODS.has(request.method) &&

@@ -21,7 +21,7 @@ export class ClientConfigController {
       ...(env.AUTH_MODE === 'oidc' && env.OIDC_ISSUER
         ? { oidc: { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID ?? env.OIDC_AUDIENCE ?? '' } }
         : {}),
-      paymentsProvider: 'none' as const,
+      paymentsProvider: env.PAYMENTS_PROVIDER,
       retentionHours: env.RETENTION_HOURS,
     };
   }

@@ -1,0 +1,243 @@
+// Admission benchmark: autocannon against POST /v1/jobs (API-key auth, the path scripts use)
+// at 32 connections, while pgbench -N (simple updates) runs at 32 clients on the same Postgres.
+// Prints admissions/s, p50/p99 latency, pgbench tps and the ratio of the two.
+//
+//   npx nx build api && node bench/api-admission/run.ts [--duration 20] [--connections 32]
+//
+// Needs Postgres on 127.0.0.1:5432 (trust, user postgres), Redis on 127.0.0.1:6379 and
+// /usr/bin/pgbench. Everything it creates (two databases, Redis keys) is removed at the end.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<AutocannonResult>;
+const S3rver = require('@20minutes/s3rver') as new (options: Record<string, unknown>) => {
+  run(): Promise<{ port: number }>;
+  close(): Promise<void>;
+};
+const pg = require('pg') as typeof import('pg');
+const { Redis } = require('ioredis') as typeof import('ioredis');
+
+interface AutocannonResult {
+  duration: number;
+  requests: { average: number; total: number };
+  latency: { p50: number; p90: number; p99: number; average: number; max: number };
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats?: Record<string, { count: number }>;
+}
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '32' },
+    users: { type: 'string', default: '32' },
+    processes: { type: 'string', default: '1' },
+  },
+});
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const users = Number(values.users);
+
+const root = join(import.meta.dirname, '..', '..');
+const PG = 'postgres://postgres@127.0.0.1:5432';
+const suffix = randomBytes(3).toString('hex');
+const apiDb = `cw_bench_api_${suffix}`;
+const pgbenchDb = `cw_bench_pgb_${suffix}`;
+const prefix = `cwbench-${suffix}`;
+const port = 3900 + Math.floor(Math.random() * 90);
+const base = `http://127.0.0.1:${port}`;
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: `${PG}/postgres` });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${command} exited ${code}: ${out}`)),
+    );
+  });
+}
+
+async function call(path: string, init: RequestInit & { auth: string }): Promise<Record<string, unknown>> {
+  const response = await fetch(`${base}${path}`, {
+    ...init,
+    headers: { Authorization: init.auth, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
+  });
+  const body = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function waitReady(): Promise<void> {
+  const deadline = Date.now() + 240_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base}/ready`)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('The API did not become ready within 240 s');
+}
+
+let api: ChildProcess | undefined;
+const s3Dir = mkdtempSync(join(tmpdir(), 'cw-bench-s3-'));
+const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3Dir });
+
+try {
+  await admin(`CREATE DATABASE ${apiDb}`);
+  await admin(`CREATE DATABASE ${pgbenchDb}`);
+  const s3Address = await s3.run();
+  const profile = process.env['BENCH_PROFILE_DIR']
+    ? [`--cpu-prof`, `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`]
+    : [];
+  api = spawn(process.execPath, [...profile, join(root, 'services/api/dist/main.js')], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: `${PG}/${apiDb}`,
+      DB_MIGRATE: 'true',
+      DB_POOL_SIZE: String(Math.max(4, Math.ceil(32 / Number(values.processes)))),
+      API_PROCESSES: values.processes,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: prefix,
+      QUEUE_PREFIX: prefix,
+      S3_ENDPOINT: `http://127.0.0.1:${s3Address.port}`,
+      S3_ACCESS_KEY: 'S3RVER',
+      S3_SECRET_KEY: 'S3RVER',
+      S3_BUCKET: 'cineweave',
+      AUTH_MODE: 'dev',
+      INTERNAL_TOKEN: randomBytes(16).toString('hex'),
+      // Credits and the active-job limit must not be what stops admissions here.
+      MAX_ACTIVE_JOBS_PER_USER: '100000000',
+      RATE_LIMIT_PER_MINUTE: '100000000',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitReady();
+  await run('pgbench', ['-i', '-q', '-s', '10', '-h', '127.0.0.1', '-U', 'postgres', pgbenchDb]);
+
+  // One API key per user, each user with ample credits: the benchmark measures admission, not refusal.
+  const keys: string[] = [];
+  for (let i = 0; i < users; i++) {
+    const user = `bench-user-${i}`;
+    await call('/v1/users/init', { method: 'POST', auth: `Bearer dev:${user}` });
+    await call('/v1/admin/credits/grant', {
+      method: 'POST',
+      auth: 'Bearer dev:bench-admin:admin',
+      body: JSON.stringify({ userId: user, amount: 1_000_000, reason: 'benchmark credits' }),
+    });
+    const key = await call('/v1/api-keys', {
+      method: 'POST',
+      auth: `Bearer dev:${user}`,
+      body: '{"name":"bench"}',
+    });
+    keys.push(String(key['key']));
+  }
+
+  const body = JSON.stringify({
+    prompt: 'a red kite over green hills',
+    resolution: '640x352',
+    durationSeconds: 1,
+  });
+  let nextKey = 0;
+  const cannon = (seconds: number) =>
+    autocannon({
+      url: `${base}/v1/jobs`,
+      connections,
+      duration: seconds,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      requests: [
+        {
+          setupRequest: (request: { headers: Record<string, string> }, context: { key?: string }) => {
+            context.key ??= keys[nextKey++ % keys.length];
+            request.headers = { ...request.headers, authorization: `Bearer ${context.key}` };
+            return request;
+          },
+        },
+      ],
+    });
+
+  await cannon(3); // warm-up: JIT, pools, caches
+  const [http, pgbenchOut] = await Promise.all([
+    cannon(duration),
+    run('pgbench', [
+      '-N',
+      '-c',
+      '32',
+      '-j',
+      '2',
+      '-T',
+      String(duration),
+      '-h',
+      '127.0.0.1',
+      '-U',
+      'postgres',
+      pgbenchDb,
+    ]),
+  ]);
+  const tps = Number(/tps = ([\d.]+)/.exec(pgbenchOut)?.[1] ?? NaN);
+  const admitted = http['2xx'];
+  const admissionsPerSecond = admitted / http.duration;
+  const ratio = admissionsPerSecond / tps;
+
+  console.log('\nAPI admission benchmark (POST /v1/jobs, API-key auth, pgbench -N alongside)');
+  console.log(
+    `  duration           ${duration} s, ${connections} connections, ${users} accounts, ${values.processes} API process(es)`,
+  );
+  console.log(
+    `  admissions/s       ${admissionsPerSecond.toFixed(1)} (${admitted} admitted, ${http.non2xx} non-2xx, ${http.errors} errors)`,
+  );
+  console.log(
+    `  latency p50 / p99  ${http.latency.p50} ms / ${http.latency.p99} ms (max ${http.latency.max} ms)`,
+  );
+  console.log(`  pgbench -N tps     ${tps.toFixed(1)} (32 clients, same Postgres, same run)`);
+  console.log(`  ratio              ${ratio.toFixed(3)} (target >= 0.5)`);
+  console.log(`  p99 target         ${http.latency.p99 <= 50 ? 'met' : 'missed'} (<= 50 ms)`);
+  console.log(
+    JSON.stringify({
+      admissionsPerSecond,
+      p50: http.latency.p50,
+      p99: http.latency.p99,
+      pgbenchTps: tps,
+      ratio,
+      non2xx: http.non2xx,
+    }),
+  );
+} finally {
+  api?.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await s3.close().catch(() => undefined);
+  rmSync(s3Dir, { recursive: true, force: true });
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const stale = await redis.keys(`${prefix}*`);
+  if (stale.length > 0) await redis.del(...stale);
+  await redis.quit();
+  await admin(`DROP DATABASE IF EXISTS ${apiDb} WITH (FORCE)`).catch(() => undefined);
+  await admin(`DROP DATABASE IF EXISTS ${pgbenchDb} WITH (FORCE)`).catch(() => undefined);
+}

@@ -1,0 +1,51 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CheckoutRequestSchema } from '@cineweave/contracts';
+import { z } from 'zod';
+import { Public } from '../../core/auth/auth.decorators.ts';
+import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
+import type { Principal } from '../../core/auth/principal.ts';
+import { PageQueryFields } from '../../core/http/cursor.ts';
+import { zodDto } from '../../core/http/zod-dto.ts';
+import { AccountsService } from '../accounts/accounts.service.ts';
+import { CatalogueService } from './catalogue.service.ts';
+import { PaymentsService } from './payments.service.ts';
+
+class CheckoutDto extends zodDto(CheckoutRequestSchema) {}
+class PaymentsQueryDto extends zodDto(z.strictObject(PageQueryFields)) {}
+class PaymentParamsDto extends zodDto(
+  z.strictObject({ id: z.string().regex(/^[\w-]{1,100}$/, { error: 'is not a payment id' }) }),
+) {}
+
+@ApiTags('billing')
+@ApiBearerAuth()
+@Controller('v1/billing')
+export class BillingController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly catalogue: CatalogueService,
+    private readonly payments: PaymentsService,
+  ) {}
+
+  @Public()
+  @Get('catalogue')
+  catalogueOf() {
+    return this.catalogue.catalogue();
+  }
+
+  @Post('checkout')
+  @HttpCode(201)
+  async checkout(@CurrentPrincipal() principal: Principal, @Body() body: CheckoutDto) {
+    return this.payments.checkout(await this.accounts.forPrincipal(principal), principal, body);
+  }
+
+  @Get('payments')
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: PaymentsQueryDto) {
+    return this.payments.list(await this.accounts.forPrincipal(principal), query.cursor, query.limit);
+  }
+
+  @Get('payments/:id')
+  async get(@CurrentPrincipal() principal: Principal, @Param() params: PaymentParamsDto) {
+    return this.payments.get(await this.accounts.forPrincipal(principal), params.id);
+  }
+}
