@@ -311,6 +311,35 @@ describe('kubectl against the test API server', { timeout: 30_000 }, () => {
     expect(pods.stdout).toMatch(/workers-\w{5}\s+1\/1\s+Running/);
   });
 
+  it('should re-apply the CRDs and serve a CRD applied with kubectl once it is established', async () => {
+    const crds = fileURLToPath(new URL('../crds/', import.meta.url));
+    const reapplied = await kubectl.run(['apply', '-f', crds]);
+    expect(reapplied.code).toBe(0);
+    expect(reapplied.stdout).toContain(
+      'customresourcedefinition.apiextensions.k8s.io/videojobs.cineweave.io',
+    );
+
+    const renamed = (await readFile(`${crds}workerpools.cineweave.io.yaml`, 'utf8'))
+      .replaceAll('workerpools', 'gpupools')
+      .replaceAll('WorkerPool', 'GpuPool')
+      .replaceAll('workerpool', 'gpupool')
+      .replace('- wp', '- gp');
+    await expect(kubectl.run(['apply', '-f', '-'], renamed)).resolves.toMatchObject({ code: 0 });
+    const established = await kubectl.run([
+      'wait',
+      '--for=condition=Established',
+      'crd/gpupools.cineweave.io',
+      '--timeout=10s',
+    ]);
+    expect(established.code).toBe(0);
+    const ns = namespace();
+    const created = await kubectl.run(
+      ['apply', '-n', ns, '-f', '-'],
+      JSON.stringify({ apiVersion: 'cineweave.io/v1alpha1', kind: 'GpuPool', metadata: { name: 'g' } }),
+    );
+    expect(created.stdout).toContain('gpupool.cineweave.io/g created');
+  });
+
   it('should explain the VideoJob fields from the CRD descriptions', async () => {
     const result = await kubectl.run(['explain', 'vj.spec.image']);
     expect(result.code).toBe(0);

@@ -202,8 +202,7 @@ export function builtinResources(): ResourceType[] {
       namespaced: false,
       shortNames: ['crd', 'crds'],
       statusSubresource: true,
-      strategicMergePatch: false,
-      columns: [NAME_COLUMN, { name: 'Created At', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
+      columns: [NAME_COLUMN, { name: 'Created At', type: 'string', jsonPath: '.metadata.creationTimestamp' }],
     }),
   ];
 }
