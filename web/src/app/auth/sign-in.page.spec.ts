@@ -82,6 +82,8 @@ describe(SignInPage.name, () => {
 
     await submit();
 
-    expect(element.querySelector('[role="alert"]')?.textContent).toContain('Dev sign-in is disabled on this API.');
+    expect(element.querySelector('[role="alert"]')?.textContent).toContain(
+      'Dev sign-in is disabled on this API.',
+    );
   });
 });

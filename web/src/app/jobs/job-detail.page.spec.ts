@@ -63,19 +63,30 @@ describe(JobDetailPage.name, () => {
 
     await push({
       type: 'completed',
-      data: { jobId: ID, status: 'succeeded', creditsCharged: 50, videoUrl: 'https://s3.test/v.mp4', thumbnailUrl: 'https://s3.test/t.jpg' },
+      data: {
+        jobId: ID,
+        status: 'succeeded',
+        creditsCharged: 50,
+        videoUrl: 'https://s3.test/v.mp4',
+        thumbnailUrl: 'https://s3.test/t.jpg',
+      },
     });
 
     const video = element.querySelector<HTMLVideoElement>('[data-testid="video-player"]')!;
     expect(video.getAttribute('src')).toBe('https://s3.test/v.mp4');
     expect(video.getAttribute('poster')).toBe('https://s3.test/t.jpg');
-    expect(element.querySelector('[data-testid="download"]')?.getAttribute('href')).toBe('https://s3.test/v.mp4');
+    expect(element.querySelector('[data-testid="download"]')?.getAttribute('href')).toBe(
+      'https://s3.test/v.mp4',
+    );
   });
 
   it('should show the reason and released credits when the job fails', async () => {
     const { element, push } = await setup(aJob({ status: 'running' }));
 
-    await push({ type: 'failed', data: { jobId: ID, status: 'failed', reason: 'GPU out of memory', creditsReleased: 50 } });
+    await push({
+      type: 'failed',
+      data: { jobId: ID, status: 'failed', reason: 'GPU out of memory', creditsReleased: 50 },
+    });
 
     expect(text(element.querySelector('[data-testid="failure-reason"]'))).toBe('GPU out of memory');
     expect(text(element)).toContain('50 credits returned to your balance.');

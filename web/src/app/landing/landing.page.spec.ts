@@ -25,7 +25,14 @@ async function setup(plans: () => Promise<Plan[]>) {
 describe(LandingPage.name, () => {
   it('should list plans cheapest first with their monthly credits when the API has them', async () => {
     const element = await setup(async () => [
-      { id: 'pro', name: 'Pro', monthlyCredits: 10000, activeJobLimit: 10, priceMinor: 7900, currency: 'GBP' },
+      {
+        id: 'pro',
+        name: 'Pro',
+        monthlyCredits: 10000,
+        activeJobLimit: 10,
+        priceMinor: 7900,
+        currency: 'GBP',
+      },
       { id: 'free', name: 'Free', monthlyCredits: 200, activeJobLimit: null, priceMinor: 0, currency: 'GBP' },
     ]);
 
@@ -46,7 +53,9 @@ describe(LandingPage.name, () => {
       throw ApiError.network('/v1/plans');
     });
 
-    expect(text(element.querySelector('#pricing [role="alert"]'))).toContain('Could not reach the CineWeave API');
+    expect(text(element.querySelector('#pricing [role="alert"]'))).toContain(
+      'Could not reach the CineWeave API',
+    );
     expect(element.querySelector('#pricing button')?.textContent).toContain('Try again');
   });
 

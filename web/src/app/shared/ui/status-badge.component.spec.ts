@@ -39,6 +39,10 @@ describe(ProgressBarComponent.name, () => {
     const fixture = TestBed.createComponent(ProgressBarComponent);
     await fixture.whenStable();
 
-    expect((fixture.nativeElement.querySelector('[role="progressbar"]') as HTMLElement).hasAttribute('aria-valuenow')).toBe(false);
+    expect(
+      (fixture.nativeElement.querySelector('[role="progressbar"]') as HTMLElement).hasAttribute(
+        'aria-valuenow',
+      ),
+    ).toBe(false);
   });
 });
