@@ -1,6 +1,5 @@
 export * from './load-vae.ts';
-export * from './random-vae-weights.ts';
-export * from './save-vae.ts';
+export * from './open-vae.ts';
 export * from './streaming-session.ts';
 export * from './vae-codec.ts';
 export * from './vae-config.ts';
@@ -8,4 +7,3 @@ export * from './vae-decoder-graph.ts';
 export * from './vae-encoder-graph.ts';
 export * from './vae-graph-ops.ts';
 export * from './vae-latent-stats.ts';
-export * from './vae-parameters.ts';
