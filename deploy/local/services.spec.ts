@@ -35,6 +35,13 @@ describe('serviceSpecs', () => {
       expect.arrayContaining(['build-model', '--tiny', '--out', '/tmp/state/models/tiny']),
     );
   });
+
+
+  it('should serve the built portal with the API behind the same origin', () => {
+    const web = serviceSpecs(endpoints).find((spec) => spec.project === 'web');
+    expect(web?.start?.command).toEqual(['node', 'web/server/serve.mjs', 'dist/web/browser']);
+    expect(web?.env).toMatchObject({ PORT: '4200', API_PROXY_TARGET: 'http://127.0.0.1:3000' });
+  });
 });
 
 describe('isDelivered', () => {

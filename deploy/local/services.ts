@@ -10,6 +10,11 @@ export interface ServiceSpec {
   /** URL that answers 200 once the service is ready to work. */
   readyUrl?: string;
   env: Record<string, string>;
+  /**
+   * How to start it, relative to the repository root; default `npm run start -w <workspace>`.
+   * `delivered` is the file whose presence means the component exists (default `src/main.ts`).
+   */
+  start?: { command: string[]; delivered: string };
   /** A one-off step before the first start (e.g. building the tiny model), skipped once done. */
   prepare?: { done: () => boolean; description: string; command: string[] };
 }
@@ -70,6 +75,15 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
         command: ['npm', 'run', '--silent', '-w', 'services/gpu-worker', 'build-model', '--', '--tiny', '--out', modelDir],
       },
     },
+    {
+      project: 'web',
+      workspace: 'web',
+      readyUrl: `http://127.0.0.1:${ports.web}/`,
+      // The portal's own static server, proxying the API so the browser sees one origin (as behind
+      // the ingress in Kubernetes): no CORS, and presigned S3 URLs are the only other host.
+      start: { command: ['node', 'web/server/serve.mjs', 'dist/web/browser'], delivered: 'web/server/serve.mjs' },
+      env: { PORT: String(ports.web), HOST: '127.0.0.1', API_PROXY_TARGET: `http://127.0.0.1:${ports.api}` },
+    },
   ];
 }
 
@@ -78,6 +92,7 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
  * issue delivers it, the stack runs without it.
  */
 export function isDelivered(root: string, spec: ServiceSpec): boolean {
+  if (spec.start) return existsSync(join(root, spec.start.delivered));
   const dir = join(root, spec.workspace);
   const manifest = join(dir, 'package.json');
   if (!existsSync(join(dir, 'src', 'main.ts')) || !existsSync(manifest)) return false;

@@ -97,10 +97,8 @@ async function main(): Promise<void> {
 
   const readiness: Promise<void>[] = [];
   for (const spec of specs) {
-    const managed = startProcess(spec.project, 'npm', ['run', 'start', '--silent', '-w', spec.workspace], {
-      cwd: root,
-      env: { ...process.env, ...spec.env },
-    });
+    const [command, ...args] = spec.start?.command ?? ['npm', 'run', 'start', '--silent', '-w', spec.workspace];
+    const managed = startProcess(spec.project, command as string, args, { cwd: root, env: { ...process.env, ...spec.env } });
     processes.push(managed);
     void managed.exited.then((code) => {
       if (stopping) return;
