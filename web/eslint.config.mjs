@@ -8,4 +8,9 @@ export default [
     files: ['*.config.mjs', '*.config.ts', 'e2e/**/*.ts', 'scripts/**/*.ts', 'scripts/**/*.mjs'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
+  {
+    // A spec that reaches for an element it just rendered should fail loudly if it is missing.
+    files: ['**/*.spec.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
 ];
