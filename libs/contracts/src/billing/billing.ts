@@ -41,10 +41,11 @@ export type BillingCatalogue = z.infer<typeof BillingCatalogueSchema>;
  * Exactly one product per checkout. The amount is never sent: the API prices the product from
  * its own catalogue.
  */
-export const CheckoutRequestSchema = z.union(
-  [z.strictObject({ packId: CreditPackIdSchema }), z.strictObject({ planId: PlanIdSchema })],
-  { error: 'send exactly one of packId or planId' },
-);
+export const CheckoutRequestSchema = z
+  .strictObject({ packId: CreditPackIdSchema.optional(), planId: PlanIdSchema.optional() })
+  .refine((body) => (body.packId === undefined) !== (body.planId === undefined), {
+    error: 'send exactly one of packId or planId',
+  });
 export type CheckoutRequest = z.infer<typeof CheckoutRequestSchema>;
 
 /**
