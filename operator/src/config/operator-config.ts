@@ -19,9 +19,13 @@ export const EnvSchema = z
     /** Path of a kubeconfig; without it the in-cluster service account is used. */
     KUBECONFIG: z.string().optional(),
     CINEWEAVE_API_URL: z.url({
-      error: 'must be the URL of the CineWeave API, e.g. http://cineweave-api:3000',
+      error: 'is required: the URL of the CineWeave API, e.g. http://cineweave-api:3000',
     }),
-    INTERNAL_TOKEN: z.string().min(16, 'must be the internal API token (at least 16 characters)'),
+    INTERNAL_TOKEN: z
+      .string({
+        error: 'is required: the token of the API internal routes (the same INTERNAL_TOKEN as the API)',
+      })
+      .min(16, 'must be the internal API token (at least 16 characters)'),
     /** Comma-separated; empty watches every namespace. */
     WATCH_NAMESPACES: csv,
     LEADER_ELECTION_NAMESPACE: name.default('default'),
@@ -40,12 +44,14 @@ export const EnvSchema = z
     /** How often a WorkerPool reads the queue stats. */
     POOL_POLL_SECONDS: z.coerce.number().positive().default(15),
     /** Worker Deployment template. */
-    WORKER_IMAGE: z
-      .string()
-      .min(1, 'must name the GPU worker image, e.g. ghcr.io/cineweave/gpu-worker:0.1.0'),
+    WORKER_IMAGE: z.string({
+      error: 'is required: the GPU worker image, e.g. ghcr.io/cineweave/gpu-worker:0.1.0',
+    }),
     WORKER_IMAGE_PULL_POLICY: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
     /** Secret holding the worker's REDIS_URL and S3_* keys (envFrom). */
-    WORKER_SECRET_NAME: z.string().min(1, 'must name the Secret with REDIS_URL and S3_* for the workers'),
+    WORKER_SECRET_NAME: z.string({
+      error: 'is required: the Secret with REDIS_URL and S3_* for the workers',
+    }),
     /** ConfigMap with the rest of the worker's settings (optional, envFrom). */
     WORKER_CONFIGMAP_NAME: z.string().optional(),
     WORKER_SERVICE_ACCOUNT: z.string().optional(),
