@@ -188,6 +188,28 @@ describe('job lifecycle', () => {
     expect(failed.body.failureReason).toBe('out of memory');
   });
 
+  it('should queue a job again, reservation kept, when a worker hands it back', async () => {
+    const job = (await createJob('hand-back').expect(202)).body;
+    const statusOf = async () =>
+      (await h.db.query(`SELECT status FROM jobs WHERE id = $1`, [job.id])).rows[0].status;
+    const first = await worker.take();
+    await eventually(async () => (await statusOf()) === 'running');
+    await worker.handBack(first);
+    await eventually(async () => (await statusOf()) === 'queued');
+    const credits = await request(h.server)
+      .get('/v1/credits')
+      .set('Authorization', dev('hand-back'))
+      .expect(200);
+    expect(credits.body).toMatchObject({ reserved: 3 });
+    const second = await worker.take();
+    expect(second.id).toBe(job.id);
+    await worker.succeed(second);
+    await eventually(async () => (await statusOf()) === 'succeeded');
+    const ledger = await h.db.query(`SELECT kind FROM credit_ledger WHERE job_id = $1 ORDER BY id`, [job.id]);
+    expect(ledger.rows.map((r) => r.kind)).toEqual(['reserve', 'capture']);
+    await checkInvariants(h.db);
+  });
+
   it('should answer 429 with Retry-After when the plan’s active-job limit is reached', async () => {
     for (let i = 0; i < 3; i++) await createJob('erin').expect(202);
     const refused = await createJob('erin').expect(429);

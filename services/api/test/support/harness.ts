@@ -164,6 +164,11 @@ export class FakeGpuWorker {
     await job.moveToCompleted('done', this.token, false);
   }
 
+  /** What a worker does on SIGTERM past its grace period: the job goes back for another worker. */
+  async handBack(job: Job<VideoJobPayload>): Promise<void> {
+    await job.moveToWait(this.token);
+  }
+
   async close(): Promise<void> {
     await this.worker.close();
   }

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { CreateJobRequestSchema } from '@cineweave/contracts';
+import { z } from 'zod';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
@@ -22,6 +24,7 @@ export class JobsController {
 
   @Post()
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiBody({ schema: z.toJSONSchema(CreateJobRequestSchema, { io: 'input' }) as object })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateJobDto,

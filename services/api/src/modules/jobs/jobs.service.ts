@@ -158,6 +158,20 @@ export class JobsService {
     }
   }
 
+  /** The worker handed the job back (or BullMQ retries it): `running -> queued`. */
+  async markRequeued(jobId: string): Promise<void> {
+    const rows = returningRows<{ id: string }>(
+      await this.db.query(
+        `UPDATE jobs SET status = 'queued', progress_percent = 0, updated_at = now()
+          WHERE id = $1 AND status = 'running' RETURNING id`,
+        [jobId],
+      ),
+    );
+    if (rows.length > 0) {
+      await this.events.publish({ type: 'status', data: { jobId, status: 'queued', queuePosition: null } });
+    }
+  }
+
   /** Progress from the worker: shown live, and stored coarsely for late readers. */
   async recordProgress(jobId: string, progress: JobProgress): Promise<void> {
     this.events.emitLocal({

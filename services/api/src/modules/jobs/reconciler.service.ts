@@ -68,6 +68,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       try {
         await this.timeOut(report);
         await this.requeueLost(report, options.graceSeconds ?? GRACE_SECONDS);
+        await this.pruneHousekeeping();
       } finally {
         await runner.query(`SELECT pg_advisory_unlock(727275)`);
       }
@@ -78,6 +79,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       this.logger.log(report, 'Reconciled jobs');
     }
     return report;
+  }
+
+  /** Relayed outbox rows and idempotency keys past their 24 h window serve nobody. */
+  private async pruneHousekeeping(): Promise<void> {
+    await this.db.query(`DELETE FROM outbox WHERE dispatched_at < now() - interval '1 day'`);
+    await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '25 hours'`);
   }
 
   private async timeOut(report: ReconcileReport): Promise<void> {

@@ -26,6 +26,22 @@ export class WorkQueueListener extends QueueEventsHost {
     await this.jobs.markRunning(jobId).catch((error: Error) => this.warn(jobId, 'active', error));
   }
 
+  /**
+   * A job back in `waiting` or `delayed` after being active was handed back (worker shutdown) or
+   * is being retried after a crash: it is queued again, its reservation untouched.
+   */
+  @OnQueueEvent('waiting')
+  async onWaiting({ jobId, prev }: { jobId: string; prev?: string }): Promise<void> {
+    if (prev === 'active' || prev === 'failed') {
+      await this.jobs.markRequeued(jobId).catch((error: Error) => this.warn(jobId, 'waiting', error));
+    }
+  }
+
+  @OnQueueEvent('delayed')
+  async onDelayed({ jobId }: { jobId: string }): Promise<void> {
+    await this.jobs.markRequeued(jobId).catch((error: Error) => this.warn(jobId, 'delayed', error));
+  }
+
   @OnQueueEvent('progress')
   async onProgress({ jobId, data }: { jobId: string; data: unknown }): Promise<void> {
     const progress = JobProgressSchema.safeParse(data);
