@@ -113,6 +113,28 @@ describe('job lifecycle', () => {
     expect(events.map((e) => e.event)).toEqual(['status', 'completed']);
   });
 
+  it('should page the ledger and the job list newest first when a cursor is followed', async () => {
+    const first = await request(h.server)
+      .get('/v1/credits/ledger?limit=2')
+      .set('Authorization', dev('alice'))
+      .expect(200);
+    expect(first.body.items.map((e: { kind: string }) => e.kind)).toEqual(['capture', 'reserve']);
+    const second = await request(h.server)
+      .get(`/v1/credits/ledger?limit=2&cursor=${first.body.nextCursor}`)
+      .set('Authorization', dev('alice'))
+      .expect(200);
+    expect(second.body).toEqual({
+      items: [expect.objectContaining({ kind: 'grant', amount: 100 })],
+      nextCursor: null,
+    });
+    const jobs = await request(h.server)
+      .get('/v1/jobs?status=succeeded&limit=1')
+      .set('Authorization', dev('alice'))
+      .expect(200);
+    expect(jobs.body.items).toHaveLength(1);
+    expect(jobs.body.nextCursor).toBeNull();
+  });
+
   it('should release the reservation at once when a queued job is cancelled', async () => {
     const job = (await createJob('bob').expect(202)).body;
     const cancelled = await request(h.server)
