@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
 const csv = z
@@ -77,6 +78,30 @@ export const EnvSchema = z
     BACKGROUND_TASKS: bool.default(true),
     /** HTTP worker processes (node:cluster) in one container; in Kubernetes prefer replicas. */
     API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+    /** `truelayer` sells credit packs and plans; `none` where credits come only from admins. */
+    PAYMENTS_PROVIDER: z.enum(['none', 'truelayer']).default('none'),
+    TRUELAYER_ENV: z.enum(['sandbox', 'production']).default('sandbox'),
+    TRUELAYER_CLIENT_ID: z.string().min(1).optional(),
+    TRUELAYER_CLIENT_SECRET: z.string().min(1).optional(),
+    TRUELAYER_SIGNING_KEY_ID: z.string().min(1).optional(),
+    /** EC P-521 private key in PEM; `\n` escapes are read as newlines, for single-line secret stores. */
+    TRUELAYER_SIGNING_PRIVATE_KEY: z
+      .string()
+      .min(1)
+      .transform((pem) => pem.replaceAll('\\n', '\n'))
+      .optional(),
+    TRUELAYER_MERCHANT_ACCOUNT_ID: z.string().min(1).optional(),
+    /** Default to TrueLayer's own for TRUELAYER_ENV; set only to point at a proxy or a stand-in. */
+    TRUELAYER_AUTH_URL: url('TrueLayer auth server').optional(),
+    TRUELAYER_API_URL: url('TrueLayer API').optional(),
+    TRUELAYER_HPP_URL: url('TrueLayer hosted payment page').optional(),
+    /** Where the hosted payment page sends the payer back: the portal's /account/billing/return. */
+    TRUELAYER_RETURN_URI: url('https://portal.example.com/account/billing/return').optional(),
+    /** `jku` URLs webhook keys may come from; defaults to TrueLayer's for TRUELAYER_ENV. */
+    TRUELAYER_WEBHOOK_JKU_ALLOWLIST: csv.pipe(z.array(z.url({ error: 'must list URLs' }))),
+    TRUELAYER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** `executed` only where TrueLayer does not report settlement (payments not into a merchant account). */
+    TRUELAYER_CREDIT_ON: z.enum(['settled', 'executed']).default('settled'),
   })
   .superRefine((env, ctx) => {
     const need = (key: keyof typeof env, why: string) => {
@@ -97,6 +122,25 @@ export const EnvSchema = z
       need('CLERK_JWT_KEY', 'when AUTH_MODE=clerk (the PEM public key from the Clerk dashboard)');
       need('CLERK_AUTHORIZED_PARTIES', 'when AUTH_MODE=clerk (the portal origins, comma-separated)');
     }
+    if (env.PAYMENTS_PROVIDER === 'truelayer') {
+      const why = 'when PAYMENTS_PROVIDER=truelayer (see the TrueLayer Console)';
+      need('TRUELAYER_CLIENT_ID', why);
+      need('TRUELAYER_CLIENT_SECRET', why);
+      need('TRUELAYER_SIGNING_KEY_ID', why);
+      need('TRUELAYER_SIGNING_PRIVATE_KEY', why);
+      need('TRUELAYER_MERCHANT_ACCOUNT_ID', why);
+      need(
+        'TRUELAYER_RETURN_URI',
+        'when PAYMENTS_PROVIDER=truelayer (the portal URL /account/billing/return)',
+      );
+      if (env.TRUELAYER_SIGNING_PRIVATE_KEY && !isP521PrivateKey(env.TRUELAYER_SIGNING_PRIVATE_KEY)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['TRUELAYER_SIGNING_PRIVATE_KEY'],
+          message: 'must be an EC P-521 private key in PEM (openssl ecparam -genkey -name secp521r1 -noout)',
+        });
+      }
+    }
     if (env.AUTH_MODE === 'oidc') {
       need('OIDC_ISSUER', 'when AUTH_MODE=oidc');
       need('OIDC_AUDIENCE', 'when AUTH_MODE=oidc');
@@ -105,3 +149,12 @@ export const EnvSchema = z
   });
 
 export type Env = z.output<typeof EnvSchema>;
+
+function isP521PrivateKey(pem: string): boolean {
+  try {
+    const key = createPrivateKey(pem);
+    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'secp521r1';
+  } catch {
+    return false;
+  }
+}
