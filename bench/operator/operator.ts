@@ -7,7 +7,7 @@
 // get, cancel, queue stats) from memory, so that the figures are the operator's and the Kubernetes
 // API's, not Postgres'. The output says so.
 //
-//   node --conditions=@cineweave/source bench/operator/operator.ts [--jobs 1000] [--concurrency 16]
+//   node --conditions=@cineweave/source bench/operator/operator.ts [--jobs 1000] [--concurrency 8]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -31,7 +31,7 @@ import { StubApi } from '../../operator/test/controllers-stub-api.ts';
 const { values } = parseArgs({
   options: {
     jobs: { type: 'string', default: '1000' },
-    concurrency: { type: 'string', default: '16' },
+    concurrency: { type: 'string', default: '8' },
   },
 });
 const JOBS = Number(values.jobs);
