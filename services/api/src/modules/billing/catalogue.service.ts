@@ -42,16 +42,23 @@ export class CatalogueService {
   }
 
   async product(request: CheckoutRequest): Promise<Product> {
-    if ('packId' in request) {
+    if (request.packId !== undefined) {
       const pack = CREDIT_PACKS.find((candidate) => candidate.id === request.packId);
       if (!pack) throw new DomainError('NOT_FOUND', `There is no credit pack ${request.packId}.`);
-      return { kind: 'pack', id: pack.id, name: pack.name, amountMinor: pack.priceMinor, credits: pack.credits };
+      return {
+        kind: 'pack',
+        id: pack.id,
+        name: pack.name,
+        amountMinor: pack.priceMinor,
+        credits: pack.credits,
+      };
     }
-    const plan = (await this.catalogue()).plans.find((candidate) => candidate.id === request.planId);
+    const planId = request.planId as PlanId;
+    const plan = (await this.catalogue()).plans.find((candidate) => candidate.id === planId);
     if (!plan) {
       throw new DomainError(
         'UNPROCESSABLE',
-        `The ${request.planId satisfies PlanId} plan is not sold online; choose a plan listed in the catalogue.`,
+        `The ${planId} plan is not sold online; choose a plan listed in the catalogue.`,
         [{ field: 'planId', message: 'not for sale online' }],
       );
     }

@@ -36,6 +36,13 @@ export const PaymentEventSchema = z.object({
 });
 export type PaymentEvent = z.infer<typeof PaymentEventSchema>;
 
+/** Events that only move the status; the crediting event is handled apart. */
+const STATUS_OF_EVENT: Partial<Record<string, PaymentStatus>> = {
+  payment_authorized: 'authorized',
+  payment_executed: 'executed',
+  payment_failed: 'failed',
+};
+
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored';
 
 @Injectable()
@@ -58,13 +65,20 @@ export class PaymentsService {
    * so there is never a `pending` payment that cannot be paid. Should the insert fail after the
    * provider accepted, the provider's payment simply expires unpaid.
    */
-  async checkout(account: Account, principal: Principal, request: CheckoutRequest): Promise<CheckoutResponse> {
+  async checkout(
+    account: Account,
+    principal: Principal,
+    request: CheckoutRequest,
+  ): Promise<CheckoutResponse> {
     const product = await this.catalogue.product(request);
     const id = randomUUID();
     const created = await this.truelayer.createPayment({
       idempotencyKey: id,
       amountMinor: product.amountMinor,
-      user: { name: principal.email ?? principal.userId, ...(principal.email ? { email: principal.email } : {}) },
+      user: {
+        name: principal.email ?? principal.userId,
+        ...(principal.email ? { email: principal.email } : {}),
+      },
       reference: `CineWeave ${id.slice(0, 8)}`,
     });
     const [row]: PaymentRow[] = await this.db.query(
@@ -129,7 +143,9 @@ export class PaymentsService {
     } catch (error) {
       this.logger.warn({ paymentId: row.id, error: (error as Error).message }, 'Could not refresh payment');
     }
-    return toPaymentView((await this.db.query(`SELECT * FROM payments WHERE id = $1`, [row.id]))[0] as PaymentRow);
+    return toPaymentView(
+      (await this.db.query(`SELECT * FROM payments WHERE id = $1`, [row.id]))[0] as PaymentRow,
+    );
   }
 
   /**
@@ -160,15 +176,12 @@ export class PaymentsService {
         credited = await this.fulfil(tx, payment);
         return 'applied';
       }
-      const next: PaymentStatus | undefined = (
-        { payment_authorized: 'authorized', payment_executed: 'executed', payment_failed: 'failed' } as const
-      )[event.type as 'payment_authorized'];
+      const next: PaymentStatus | undefined = STATUS_OF_EVENT[event.type];
       if (!next || !movesForward(payment.status, next)) return 'ignored';
-      await tx.query(`UPDATE payments SET status = $2, failure_reason = $3, updated_at = now() WHERE id = $1`, [
-        payment.id,
-        next,
-        next === 'failed' ? (event.failure_reason ?? 'failed') : null,
-      ]);
+      await tx.query(
+        `UPDATE payments SET status = $2, failure_reason = $3, updated_at = now() WHERE id = $1`,
+        [payment.id, next, next === 'failed' ? (event.failure_reason ?? 'failed') : null],
+      );
       return 'applied';
     });
     if (credited > 0) this.metrics.creditsToppedUp.inc(credited);

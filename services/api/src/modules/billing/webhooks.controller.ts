@@ -25,7 +25,10 @@ export class WebhooksController {
   @HttpCode(200)
   async truelayer(@Req() request: Request & { rawBody?: Buffer }) {
     if (!request.rawBody) {
-      throw new DomainError('UNAUTHENTICATED', 'The webhook has no JSON body to verify. Nothing was changed.');
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'The webhook has no JSON body to verify. Nothing was changed.',
+      );
     }
     await this.verifier.verify({
       path: request.originalUrl.split('?')[0],

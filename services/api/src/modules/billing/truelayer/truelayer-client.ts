@@ -148,10 +148,17 @@ export class TrueLayerClient {
     );
   }
 
-  private async parse<T extends z.ZodType>(what: string, response: Response, schema: T): Promise<z.output<T>> {
+  private async parse<T extends z.ZodType>(
+    what: string,
+    response: Response,
+    schema: T,
+  ): Promise<z.output<T>> {
     const result = schema.safeParse(await response.json().catch(() => undefined));
     if (!result.success) {
-      throw new DomainError('UPSTREAM_FAILED', `TrueLayer answered in an unexpected shape when asked to ${what}.`);
+      throw new DomainError(
+        'UPSTREAM_FAILED',
+        `TrueLayer answered in an unexpected shape when asked to ${what}.`,
+      );
     }
     return result.data;
   }

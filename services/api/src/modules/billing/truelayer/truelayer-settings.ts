@@ -48,7 +48,9 @@ export function trueLayerSettings(env: Env): TrueLayerSettings {
     hppUrl: trimSlash(env.TRUELAYER_HPP_URL ?? defaults.hppUrl),
     returnUri: env.TRUELAYER_RETURN_URI ?? '',
     jkuAllowlist:
-      env.TRUELAYER_WEBHOOK_JKU_ALLOWLIST.length > 0 ? env.TRUELAYER_WEBHOOK_JKU_ALLOWLIST : defaults.jkuAllowlist,
+      env.TRUELAYER_WEBHOOK_JKU_ALLOWLIST.length > 0
+        ? env.TRUELAYER_WEBHOOK_JKU_ALLOWLIST
+        : defaults.jkuAllowlist,
     timeoutMs: env.TRUELAYER_TIMEOUT_MS,
     creditOn: env.TRUELAYER_CREDIT_ON === 'executed' ? 'payment_executed' : 'payment_settled',
   };
