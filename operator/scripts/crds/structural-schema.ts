@@ -182,17 +182,14 @@ function convertUnion(
   // A union of objects with one required field each is "exactly one of these fields": one object
   // with every field optional, and a CEL rule that counts them (a clear message beats maxProperties).
   if (types.size === 1 && types.has('object') && branches.every((branch) => branch.properties)) {
-    const merged: StructuralSchema = {
-      type: 'object',
-      ...(description ? { description } : {}),
-      properties: {},
-    };
+    const properties: Record<string, StructuralSchema> = {};
+    const merged: StructuralSchema = { type: 'object', ...(description ? { description } : {}), properties };
     const fields: string[] = [];
     for (const branch of branches) {
       for (const [name, child] of Object.entries(branch.properties ?? {})) {
         const childPath = `${path}.${name}`;
         if (typeof child.description !== 'string') undescribed.push(childPath.slice(1));
-        merged.properties![name] = convert(child, childPath, options, undescribed);
+        properties[name] = convert(child, childPath, options, undescribed);
         fields.push(name);
       }
     }

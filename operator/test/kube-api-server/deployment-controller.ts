@@ -5,7 +5,7 @@ import { kubeTime } from './resource-operations.ts';
 import type { ResourceRegistry } from './resource-registry.ts';
 import type { ResourceType } from './resource-type.ts';
 import type { KubeObject } from './types.ts';
-import { isPlainObject } from './types.ts';
+import { isPlainObject, nameOf, uidOf } from './types.ts';
 
 export const POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
 
@@ -41,8 +41,8 @@ export class DeploymentController {
   ) {
     this.operations = operations;
     this.readiness = options.podReadiness ?? 'immediate';
-    this.deployments = registry.byKind('apps/v1', 'Deployment')!;
-    this.pods = registry.byKind('v1', 'Pod')!;
+    this.deployments = required(registry.byKind('apps/v1', 'Deployment'));
+    this.pods = required(registry.byKind('v1', 'Pod'));
     for (const deployment of operations.list(this.deployments, undefined, [])) this.enqueue(deployment);
     this.unsubscribe = store.subscribe((event) => {
       if (event.storageKey === 'apps/deployments' && event.type !== 'DELETED') this.enqueue(event.object);
@@ -96,7 +96,7 @@ export class DeploymentController {
     for (let index = active.length; index < desired; index += 1) this.createPod(deployment, spec);
     if (active.length > desired) {
       for (const pod of [...active].sort(scaleDownOrder).slice(0, active.length - desired)) {
-        this.operations.delete(this.pods, namespace, pod.metadata.name!, {});
+        this.operations.delete(this.pods, namespace, nameOf(pod), {});
       }
     }
 
@@ -129,7 +129,7 @@ export class DeploymentController {
   private createPod(deployment: KubeObject, spec: Record<string, unknown>): void {
     const template = isPlainObject(spec.template) ? spec.template : {};
     const templateMetadata = isPlainObject(template.metadata) ? template.metadata : {};
-    const namespace = deployment.metadata.namespace!;
+    const namespace = deployment.metadata.namespace ?? 'default';
     const created = this.operations.create(
       this.pods,
       namespace,
@@ -144,8 +144,8 @@ export class DeploymentController {
             {
               apiVersion: 'apps/v1',
               kind: 'Deployment',
-              name: deployment.metadata.name!,
-              uid: deployment.metadata.uid!,
+              name: nameOf(deployment),
+              uid: uidOf(deployment),
               controller: true,
               blockOwnerDeletion: true,
             },
@@ -182,7 +182,7 @@ export class DeploymentController {
     this.operations.replace(
       this.pods,
       namespace,
-      created.metadata.name!,
+      nameOf(created),
       { ...created, status },
       'status',
       this.options('kubelet'),
@@ -209,6 +209,11 @@ function scaleDownOrder(a: KubeObject, b: KubeObject): number {
   if (deletionCost(a) !== deletionCost(b)) return deletionCost(a) - deletionCost(b);
   return (
     Date.parse(b.metadata.creationTimestamp ?? '') - Date.parse(a.metadata.creationTimestamp ?? '') ||
-    (a.metadata.name! < b.metadata.name! ? 1 : -1)
+    (nameOf(a) < nameOf(b) ? 1 : -1)
   );
+}
+
+function required(type: ResourceType | undefined): ResourceType {
+  if (!type) throw new Error('The Deployment controller needs the built-in Deployment and Pod kinds');
+  return type;
 }

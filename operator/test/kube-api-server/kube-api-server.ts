@@ -21,7 +21,7 @@ import { groupVersion, resourceKey } from './resource-type.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { toTable, wantsTable } from './tables.ts';
 import type { KubeObject } from './types.ts';
-import { isPlainObject } from './types.ts';
+import { isPlainObject, nameOf } from './types.ts';
 import { serveWatch } from './watch-stream.ts';
 
 export interface KubeApiServerOptions {
@@ -318,8 +318,8 @@ export class KubeApiServer {
       }
       return this.sendList(response, type, route.namespace, selectors, query, table, request.headers.accept);
     }
-    if (method === 'GET') {
-      const object = this.operations.get(type, route.namespace, route.name!);
+    if (method === 'GET' && route.name) {
+      const object = this.operations.get(type, route.namespace, route.name);
       return this.sendJson(
         response,
         200,
@@ -369,9 +369,7 @@ export class KubeApiServer {
       const options = deleteOptions(body, query);
       const items = this.operations
         .list(type, route.namespace, selectors)
-        .map((object) =>
-          this.operations.delete(type, object.metadata.namespace, object.metadata.name!, options),
-        );
+        .map((object) => this.operations.delete(type, object.metadata.namespace, nameOf(object), options));
       return this.sendJson(response, 200, {
         kind: type.listKind,
         apiVersion: groupVersion(type),

@@ -1,4 +1,5 @@
 import type { KubeObject } from './types.ts';
+import { nameOf } from './types.ts';
 
 export interface StoredEvent {
   revision: number;
@@ -69,7 +70,7 @@ export class ObjectStore {
     }
     // One copy serves the map and the history: stored objects are replaced, never changed in place.
     const stored = structuredClone(object);
-    objects.set(objectKey(object.metadata.namespace, object.metadata.name!), stored);
+    objects.set(objectKey(object.metadata.namespace, nameOf(object)), stored);
     this.record({
       revision: Number(object.metadata.resourceVersion),
       type: previous ? 'MODIFIED' : 'ADDED',
@@ -81,7 +82,7 @@ export class ObjectStore {
 
   /** Removes an object; `object` carries the resourceVersion of the deletion. */
   remove(storageKey: string, object: KubeObject): void {
-    this.objects.get(storageKey)?.delete(objectKey(object.metadata.namespace, object.metadata.name!));
+    this.objects.get(storageKey)?.delete(objectKey(object.metadata.namespace, nameOf(object)));
     this.record({
       revision: Number(object.metadata.resourceVersion),
       type: 'DELETED',

@@ -17,7 +17,7 @@ import type { ResourceType } from './resource-type.ts';
 import { fromStorage, groupVersion, storageKeyOf, toStorage } from './resource-type.ts';
 import type { Selector } from './selectors.ts';
 import type { KubeObject, ManagedFieldsEntry } from './types.ts';
-import { isPlainObject } from './types.ts';
+import { isPlainObject, nameOf, uidOf } from './types.ts';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 
@@ -228,7 +228,7 @@ export class ResourceOperations {
     }
     if (options.dryRun) return current;
     const policy = options.propagationPolicy ?? 'Background';
-    if (policy === 'Orphan') this.orphanDependents(current.metadata.uid!);
+    if (policy === 'Orphan') this.orphanDependents(uidOf(current));
 
     const marked = structuredClone(current);
     const finalizers = [...(marked.metadata.finalizers ?? [])];
@@ -510,19 +510,19 @@ export class ResourceOperations {
         refs.length > 0 && refs.every((ref) => !uids.has(ref.uid) || foreground.has(ref.uid));
       if ((namespace && terminating.has(namespace)) || ownersGone) {
         const type = this.typeOfStorage(storageKey);
-        if (type) this.tryDelete(type, namespace, object.metadata.name!);
+        if (type) this.tryDelete(type, namespace, nameOf(object));
       }
     }
     for (const { storageKey, object } of everything) {
       const type = this.typeOfStorage(storageKey);
       if (!type) continue;
-      if (foreground.has(object.metadata.uid) && !owned.has(object.metadata.uid!)) {
+      if (foreground.has(object.metadata.uid) && !owned.has(uidOf(object))) {
         this.tryRemoveFinalizer(type, object, FOREGROUND_FINALIZER);
       }
       if (
         storageKey === NAMESPACES_KEY &&
         terminating.has(object.metadata.name) &&
-        !remaining.get(object.metadata.name!)
+        !remaining.get(nameOf(object))
       ) {
         const gone = structuredClone(object);
         gone.metadata.resourceVersion = String(this.store.nextRevision());

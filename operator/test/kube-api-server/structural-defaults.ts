@@ -31,8 +31,9 @@ export function applyDefaults(value: unknown, schema: StructuralSchema): void {
 export function pruneUnknownFields(value: unknown, schema: StructuralSchema, path = ''): string[] {
   if (schema['x-kubernetes-preserve-unknown-fields']) return [];
   if (Array.isArray(value)) {
-    if (!schema.items) return [];
-    return value.flatMap((item, index) => pruneUnknownFields(item, schema.items!, `${path}[${index}]`));
+    const items = schema.items;
+    if (!items) return [];
+    return value.flatMap((item, index) => pruneUnknownFields(item, items, `${path}[${index}]`));
   }
   if (!isPlainObject(value)) return [];
   const unknown: string[] = [];

@@ -78,10 +78,9 @@ export class StructuralValidator {
         this.checkRules(schema.additionalProperties, child, old?.[name], `${path}.${name}`, causes);
       }
     } else if (schema.items && Array.isArray(value)) {
+      const items = schema.items;
       // Items of lists are not correlated with the old list (only list-type=map would allow it).
-      value.forEach((item, index) =>
-        this.checkRules(schema.items!, item, undefined, `${path}[${index}]`, causes),
-      );
+      value.forEach((item, index) => this.checkRules(items, item, undefined, `${path}[${index}]`, causes));
     }
   }
 

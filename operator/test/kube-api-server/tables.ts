@@ -63,7 +63,7 @@ export function evaluateJsonPath(object: unknown, path: string): unknown {
     const next: unknown[] = [];
     for (const value of values) {
       if (token.startsWith('[?(')) {
-        const [, key, expected] = /@\.([\w]+)\s*==\s*["']([^"']*)["']/.exec(token)!;
+        const [, key, expected] = /@\.([\w]+)\s*==\s*["']([^"']*)["']/.exec(token) ?? [];
         if (Array.isArray(value))
           next.push(...value.filter((item) => isPlainObject(item) && item[key] === expected));
       } else if (/^\[\d+\]$/.test(token)) {

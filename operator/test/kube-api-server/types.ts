@@ -75,3 +75,17 @@ export type JsonObject = { [key: string]: unknown };
 export function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** metadata.name of an object the server accepted; it never stores one without a name. */
+export function nameOf(object: Pick<KubeObject, 'metadata'>): string {
+  const name = object.metadata.name;
+  if (!name) throw new Error('An object without metadata.name reached the store');
+  return name;
+}
+
+/** metadata.uid of an object the server accepted; it never stores one without a uid. */
+export function uidOf(object: Pick<KubeObject, 'metadata'>): string {
+  const uid = object.metadata.uid;
+  if (!uid) throw new Error('An object without metadata.uid reached the store');
+  return uid;
+}
