@@ -7,6 +7,7 @@ import {
   CustomObjectsApi,
   EventsV1Api,
   KubeConfig,
+  KubernetesObjectApi,
   makeInformer,
   PatchStrategy,
   setHeaderOptions,
@@ -494,6 +495,29 @@ describe('client-node against the test API server', { timeout: 20_000 }, () => {
       custom.createNamespacedCustomObject({ ...VIDEOJOBS, namespace: 'nowhere', body: videoJob('x') }),
     );
     expect(noNamespace.body.message).toBe('namespaces "nowhere" not found');
+  });
+
+  it('should serve the discovery-driven KubernetesObjectApi: apply, read and list by apiVersion and kind', async () => {
+    const ns = namespace();
+    const objects = KubernetesObjectApi.makeApiClient(config);
+    const applied = await objects.patch(
+      { ...deployment('generic', 2), metadata: { name: 'generic', namespace: ns } },
+      undefined,
+      undefined,
+      'cineweave-operator',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    expect(applied.spec?.replicas).toBe(2);
+    await objects.create({ ...videoJob('generic'), metadata: { name: 'generic', namespace: ns } });
+    const read = await objects.read({
+      apiVersion: 'cineweave.io/v1alpha1',
+      kind: 'VideoJob',
+      metadata: { name: 'generic', namespace: ns },
+    });
+    expect((read as KubeObject).spec).toMatchObject({ model: 'wan2.2-ti2v-5b' });
+    const list = await objects.list('apps/v1', 'Deployment', ns);
+    expect(list.items.map((item) => item.metadata?.name)).toEqual(['generic']);
   });
 
   it('should send bookmarks to watches that allow them', async () => {
