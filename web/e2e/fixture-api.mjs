@@ -7,7 +7,7 @@ const now = Date.now();
 const ago = (minutes) => new Date(now - minutes * 60_000).toISOString();
 const id = (n) => `6f1c1f9e-8f0a-4b8e-9d55-0a4a7c2b9e${String(n).padStart(2, '0')}`;
 
-export function fixtures(assetBase) {
+export function fixtures() {
   const job = (n, status, prompt, extra = {}) => ({
     id: id(n),
     status,
@@ -22,21 +22,28 @@ export function fixtures(assetBase) {
     guidanceScale: 5,
     model: 'wan2.2-ti2v-5b',
     creditsReserved: 50,
+    imageSha256: null,
+    priority: 0,
     creditsCharged: status === 'succeeded' ? 50 : null,
     queuePosition: null,
-    progress: null,
+    progress: status === 'succeeded' ? 100 : 0,
     failureReason: null,
+    gpuSeconds: status === 'succeeded' ? 212.5 : null,
     videoUrl: null,
     thumbnailUrl: null,
+    videoKey: null,
+    thumbnailKey: null,
     createdAt: ago(n * 37),
-    completedAt: status === 'succeeded' ? ago(n * 37 - 4) : null,
-    expiresAt: status === 'succeeded' ? new Date(now + 20 * 3600_000).toISOString() : null,
+    startedAt: status === 'queued' ? null : ago(n * 37 - 1),
+    finishedAt: ['succeeded', 'failed', 'cancelled', 'expired'].includes(status) ? ago(n * 37 - 4) : null,
+    outputExpiresAt: status === 'succeeded' ? new Date(now + 20 * 3600_000).toISOString() : null,
     userId: n % 2 ? 'alice' : 'bob',
     ...extra,
   });
+  // Like the real API: media are API routes that redirect (302) to the stored file.
   const thumb = (name) => ({
-    thumbnailUrl: `${assetBase}/examples/${name}.svg`,
-    videoUrl: `${assetBase}/examples/none.mp4`,
+    thumbnailUrl: `/v1/media/${name}/thumbnail`,
+    videoUrl: `/v1/media/${name}/video`,
   });
   const jobs = [
     job(
@@ -103,10 +110,18 @@ export function fixtures(assetBase) {
     credits: { balance: 1340, reserved: 100, available: 1240, plan: 'starter' },
     jobs,
     ledger: [
-      { id: 'l1', kind: 'reserve', amount: -50, jobId: id(1), createdAt: ago(37) },
-      { id: 'l2', kind: 'reserve', amount: -50, jobId: id(2), createdAt: ago(74) },
-      { id: 'l3', kind: 'capture', amount: 0, jobId: id(3), reason: null, createdAt: ago(100) },
-      { id: 'l4', kind: 'release', amount: 50, jobId: id(5), createdAt: ago(180) },
+      { id: 'l1', kind: 'reserve', amount: 0, reservedDelta: 50, jobId: id(1), createdAt: ago(37) },
+      { id: 'l2', kind: 'reserve', amount: 0, reservedDelta: 50, jobId: id(2), createdAt: ago(74) },
+      {
+        id: 'l3',
+        kind: 'capture',
+        amount: -50,
+        reservedDelta: -50,
+        jobId: id(3),
+        reason: null,
+        createdAt: ago(100),
+      },
+      { id: 'l4', kind: 'release', amount: 0, reservedDelta: -50, jobId: id(5), createdAt: ago(180) },
       {
         id: 'l5',
         kind: 'grant',
@@ -122,21 +137,27 @@ export function fixtures(assetBase) {
       { id: 'k2', name: 'Laptop script', prefix: 'cw_81bc', createdAt: ago(20000), lastUsedAt: null },
     ],
     adminUsers: [
-      { id: 'alice', email: 'alice@example.com', plan: 'starter', balance: 1340, reserved: 100 },
-      { id: 'bob', email: 'bob@example.com', plan: 'free', balance: 150, reserved: 0 },
-      { id: 'carol', email: null, plan: 'pro', balance: 8420, reserved: 250 },
+      {
+        userId: 'alice',
+        email: 'alice@example.com',
+        plan: 'starter',
+        balance: 1340,
+        reserved: 100,
+        activeJobs: 2,
+      },
+      { userId: 'bob', email: 'bob@example.com', plan: 'free', balance: 150, reserved: 0, activeJobs: 0 },
+      { userId: 'carol', email: null, plan: 'pro', balance: 8420, reserved: 250, activeJobs: 1 },
     ],
     adminStats: {
       jobsByStatus: { queued: 3, running: 2, succeeded: 148, failed: 6, cancelled: 4, expired: 52 },
       creditsByKind: {
-        grant: 24000,
-        topup: 3500,
-        reserve: 10650,
-        capture: 9800,
-        release: 600,
-        refund: 0,
-        adjust: 0,
+        grant: { total: 24000, entries: 40 },
+        topup: { total: 3500, entries: 6 },
+        reserve: { total: 10650, entries: 213 },
+        capture: { total: 9800, entries: 196 },
+        release: { total: 600, entries: 12 },
       },
+      gpuHourlyCostUsd: 2.5,
       gpuSeconds: 51234,
       gpuCostUsd: 35.58,
     },
@@ -144,7 +165,7 @@ export function fixtures(assetBase) {
 }
 
 export function createFixtureApi({ assetBase = '', authMode = 'dev' } = {}) {
-  const data = fixtures(assetBase);
+  const data = fixtures();
   data.config.authMode = authMode;
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -162,7 +183,7 @@ export function createFixtureApi({ assetBase = '', authMode = 'dev' } = {}) {
     if (req.method === 'OPTIONS') return send(204);
     const authed = /^Bearer /.test(req.headers.authorization ?? '');
     if (path === '/v1/config') return send(200, data.config);
-    if (path === '/v1/plans') return send(200, data.plans);
+    if (path === '/v1/plans') return send(200, { items: data.plans });
     if (!authed)
       return send(401, {
         type: 'about:blank',
@@ -174,14 +195,22 @@ export function createFixtureApi({ assetBase = '', authMode = 'dev' } = {}) {
       });
     const admin = /:admin$/.test(req.headers.authorization ?? '');
     const user = (req.headers.authorization ?? '').replace(/^Bearer dev:/, '').replace(/:admin$/, '');
-    if (path === '/v1/users/init') return send(200, { id: user });
+    const role = admin ? 'admin' : 'user';
+    if (path === '/v1/users/init')
+      return send(200, { created: false, user: { id: user, role }, credits: data.credits });
     if (path === '/v1/me')
       return send(200, {
-        id: user,
-        email: `${user}@example.com`,
-        displayName: user.charAt(0).toUpperCase() + user.slice(1),
-        role: admin ? 'admin' : 'user',
+        user: { id: user, role, authenticatedBy: 'dev' },
+        account: { id: 'acc-1', plan: data.credits.plan, createdAt: ago(90_000) },
+        credits: data.credits,
       });
+    const media = /^\/v1\/media\/([a-z-]+)\/(thumbnail|video)$/.exec(path);
+    if (media) {
+      res.writeHead(302, {
+        location: `${assetBase}/examples/${media[1]}.${media[2] === 'video' ? 'mp4' : 'svg'}`,
+      });
+      return res.end();
+    }
     if (path === '/v1/credits') return send(200, data.credits);
     if (path === '/v1/credits/ledger') return send(200, { items: data.ledger, nextCursor: null });
     if (path === '/v1/pricing/quote') {

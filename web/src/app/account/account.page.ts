@@ -34,6 +34,7 @@ export class AccountPage {
   protected readonly platform = inject(PlatformConfigStore);
   protected readonly formatNumber = formatNumber;
   protected readonly formatDateTime = formatDateTime;
+  protected readonly abs = Math.abs;
   protected readonly keyName = signal('');
   protected readonly copied = signal(false);
   protected readonly confirmRevoke = signal<string | null>(null);

@@ -3,6 +3,7 @@ import { signal } from '@angular/core';
 import { ApiError } from '../core/api/api-error';
 import { CineweaveApi } from '../core/api/cineweave-api';
 import { CreditsStore } from '../core/credits/credits.store';
+import { aJob } from '../testing/fake-api';
 import { CreateStore } from './create.store';
 
 function setup({ available = 1000, api = {} as Partial<CineweaveApi> } = {}) {
@@ -142,21 +143,20 @@ describe(CreateStore.name, () => {
 
   it('should copy every setting when filling from an earlier job', () => {
     const { store } = setup();
-    store.copyFrom({
-      id: 'j',
-      status: 'succeeded',
-      prompt: 'old prompt',
-      negativePrompt: 'blur',
-      resolution: '704x1280',
-      durationSeconds: 3,
-      fps: 24,
-      seed: 99,
-      steps: 30,
-      guidanceScale: 7,
-      model: 'wan2.2-ti2v-5b',
-      creditsReserved: 30,
-      createdAt: '',
-    });
+    store.copyFrom(
+      aJob({
+        prompt: 'old prompt',
+        negativePrompt: 'blur',
+        resolution: '704x1280',
+        durationSeconds: 3,
+        fps: 24,
+        seed: 99,
+        steps: 30,
+        guidanceScale: 7,
+        model: 'wan2.2-ti2v-5b',
+        creditsReserved: 30,
+      }),
+    );
 
     expect(store.request()).toEqual({
       prompt: 'old prompt',

@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { Subject } from 'rxjs';
 import { CineweaveApi } from '../core/api/cineweave-api';
+import { MediaUrls } from '../core/api/media-urls';
 import type { Job } from '../core/api/api-types';
 import { CreditsStore } from '../core/credits/credits.store';
 import { type JobEvent, JobEventStream } from '../core/events/job-event-stream';
@@ -18,8 +19,9 @@ async function setup(job: Job, api: Partial<CineweaveApi> = {}) {
       provideRouter([]),
       {
         provide: CineweaveApi,
-        useValue: { job: async () => job, mediaUrl: (url: string | null | undefined) => url ?? null, ...api },
+        useValue: { job: async () => job, ...api },
       },
+      { provide: MediaUrls, useValue: { resolve: async (url: string | null | undefined) => url ?? null } },
       { provide: JobEventStream, useValue: { watch } },
       { provide: CreditsStore, useValue: { refresh: vi.fn(async () => undefined) } },
     ],
@@ -31,6 +33,9 @@ async function setup(job: Job, api: Partial<CineweaveApi> = {}) {
   const element = fixture.nativeElement as HTMLElement;
   const push = async (event: JobEvent) => {
     events.next(event);
+    await fixture.whenStable();
+    // Media links resolve in a promise of their own.
+    await new Promise((resolve) => setTimeout(resolve));
     await fixture.whenStable();
   };
   return { fixture, element, push, watch, events };

@@ -16,6 +16,7 @@ import {
   formatDuration,
   formatRelativeTime,
   resolutionLabel,
+  STATUS_LABELS,
 } from '../core/format/format';
 import { AlertComponent } from '../shared/ui/alert.component';
 import { EmptyStateComponent } from '../shared/ui/empty-state.component';
@@ -54,6 +55,7 @@ export class JobDetailPage {
   protected readonly formatDateTime = formatDateTime;
   protected readonly formatRelativeTime = formatRelativeTime;
   protected readonly resolutionLabel = resolutionLabel;
+  protected readonly statusLabels = STATUS_LABELS;
 
   protected readonly stepText = computed(() => {
     const job = this.store.job();

@@ -1,8 +1,9 @@
-import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, computed, effect, inject, signal } from '@angular/core';
 import { isActiveStatus } from '@cineweave/contracts';
 import type { Subscription } from 'rxjs';
 import { errorMessage } from '../core/api/api-error';
 import { CineweaveApi } from '../core/api/cineweave-api';
+import { MediaUrls } from '../core/api/media-urls';
 import { CreditsStore } from '../core/credits/credits.store';
 import { JobEventStream } from '../core/events/job-event-stream';
 import { applyJobEvent, type LiveJob } from './job-events.reducer';
@@ -33,11 +34,37 @@ export class JobDetailStore {
     const job = this.jobState();
     return job ? isActiveStatus(job.status) : false;
   });
-  readonly videoUrl = computed(() => this.api.mediaUrl(this.jobState()?.videoUrl));
-  readonly thumbnailUrl = computed(() => this.api.mediaUrl(this.jobState()?.thumbnailUrl));
+  private readonly media = inject(MediaUrls);
+  private readonly videoState = signal<string | null>(null);
+  private readonly thumbnailState = signal<string | null>(null);
+  private readonly mediaResolved = signal(false);
+  /** Playable addresses of the output, once the API has handed out presigned links. */
+  readonly videoUrl = this.videoState.asReadonly();
+  readonly thumbnailUrl = this.thumbnailState.asReadonly();
+  /** True when the job succeeded but its video could not be reached (expired or blocked). */
+  readonly videoUnavailable = computed(
+    () => this.mediaResolved() && this.jobState()?.status === 'succeeded' && !this.videoState(),
+  );
+  private readonly videoLink = computed(() => this.jobState()?.videoUrl ?? null);
+  private readonly thumbnailLink = computed(() => this.jobState()?.thumbnailUrl ?? null);
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.subscription?.unsubscribe());
+    effect((onCleanup) => {
+      const video = this.videoLink();
+      const thumbnail = this.thumbnailLink();
+      let current = true;
+      onCleanup(() => (current = false));
+      this.mediaResolved.set(false);
+      void Promise.all([this.media.resolve(video), this.media.resolve(thumbnail)]).then(
+        ([videoUrl, thumbnailUrl]) => {
+          if (!current) return;
+          this.videoState.set(videoUrl);
+          this.thumbnailState.set(thumbnailUrl);
+          this.mediaResolved.set(video !== null);
+        },
+      );
+    });
   }
 
   async load(id: string): Promise<void> {
@@ -93,8 +120,8 @@ export class JobDetailStore {
       this.jobState.update((current) => ({
         ...current,
         ...job,
-        videoUrl: job.videoUrl ?? current?.videoUrl,
-        thumbnailUrl: job.thumbnailUrl ?? current?.thumbnailUrl,
+        videoUrl: job.videoUrl ?? current?.videoUrl ?? null,
+        thumbnailUrl: job.thumbnailUrl ?? current?.thumbnailUrl ?? null,
       }));
     } catch {
       // The events already told the outcome; the extra details can wait for a reload.

@@ -1,20 +1,9 @@
 import type { Job } from '../core/api/api-types';
+import { aJob } from '../testing/fake-api';
 import { applyJobEvent } from './job-events.reducer';
 
 const ID = '6f1c1f9e-8f0a-4b8e-9d55-0a4a7c2b9e11';
-const queued: Job = {
-  id: ID,
-  status: 'queued',
-  prompt: 'a fox',
-  resolution: '1280x704',
-  durationSeconds: 5,
-  fps: 24,
-  steps: 50,
-  guidanceScale: 5,
-  model: 'wan2.2-ti2v-5b',
-  creditsReserved: 50,
-  createdAt: '2026-01-01T00:00:00Z',
-};
+const queued: Job = aJob({ id: ID, status: 'queued' });
 
 describe('applyJobEvent', () => {
   it('should show the queue position when a status event arrives', () => {

@@ -1,22 +1,11 @@
 import { TestBed } from '@angular/core/testing';
 import { CineweaveApi } from '../core/api/cineweave-api';
 import type { Job, Page } from '../core/api/api-types';
+import { aJob } from '../testing/fake-api';
 import { JobsListStore } from './jobs-list.store';
 
 function job(id: string, status: Job['status'] = 'succeeded'): Job {
-  return {
-    id,
-    status,
-    prompt: `prompt ${id}`,
-    resolution: '1280x704',
-    durationSeconds: 5,
-    fps: 24,
-    steps: 50,
-    guidanceScale: 5,
-    model: 'wan2.2-ti2v-5b',
-    creditsReserved: 50,
-    createdAt: '2026-01-01T00:00:00Z',
-  };
+  return aJob({ id, status, prompt: `prompt ${id}` });
 }
 
 function setup(pages: Page<Job>[]) {

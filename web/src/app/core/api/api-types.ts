@@ -4,13 +4,15 @@
 import type {
   CreditsSummary,
   JobStatus,
+  JobView,
   LedgerEntryKind,
+  Page,
   Plan,
   PlanId,
   Resolution,
 } from '@cineweave/contracts';
 
-export type { CreditsSummary, JobStatus, LedgerEntryKind, Plan, PlanId, Resolution };
+export type { CreditsSummary, JobStatus, JobView, LedgerEntryKind, Page, Plan, PlanId, Resolution };
 
 export type AuthMode = 'dev' | 'clerk' | 'oidc';
 
@@ -23,55 +25,32 @@ export interface PublicConfig {
   retentionHours: number;
 }
 
-/** Every list the API pages with a cursor. */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
+/** `GET /v1/me`. */
 export interface Me {
-  id: string;
-  email?: string | null;
-  displayName?: string | null;
-  role?: 'user' | 'admin';
-  roles?: string[];
-  plan?: PlanId;
+  user: { id: string; role: 'user' | 'admin'; authenticatedBy?: string; email?: string | null };
+  account?: { id: string; plan: PlanId; createdAt: string };
+  credits?: CreditsSummary;
 }
 
-export interface Job {
-  id: string;
-  status: JobStatus;
-  prompt: string;
-  negativePrompt?: string | null;
-  imageUploadId?: string | null;
-  resolution: Resolution;
-  durationSeconds: number;
-  fps: number;
-  seed?: number | null;
-  steps: number;
-  guidanceScale: number;
-  model: string;
-  creditsReserved: number;
-  creditsCharged?: number | null;
-  creditsReleased?: number | null;
+/**
+ * A job as the API returns it (`JobView` in contracts), plus what only the event stream
+ * tells (queue position, released credits, status message).
+ */
+export type Job = JobView & {
   queuePosition?: number | null;
-  progress?: number | null;
-  failureReason?: string | null;
+  creditsReleased?: number | null;
   message?: string | null;
-  videoUrl?: string | null;
-  thumbnailUrl?: string | null;
-  createdAt: string;
-  startedAt?: string | null;
-  completedAt?: string | null;
-  expiresAt?: string | null;
+  /** Present on admin listings. */
   userId?: string;
-}
+};
 
 export interface LedgerEntry {
   id: string;
   kind: LedgerEntryKind;
   /** Signed credits: positive adds to the balance, negative takes from it. */
   amount: number;
+  /** Credits moved in or out of `reserved` (reserve and release rows move only these). */
+  reservedDelta?: number;
   jobId?: string | null;
   reason?: string | null;
   createdAt: string;
@@ -101,19 +80,21 @@ export interface Quote {
 }
 
 export interface AdminUser {
-  id: string;
+  userId: string;
   email?: string | null;
+  accountId?: string;
   plan: PlanId;
   balance: number;
   reserved: number;
-  available?: number;
+  activeJobs?: number;
   createdAt?: string;
 }
 
 export interface AdminStats {
   jobsByStatus: Partial<Record<JobStatus, number>>;
-  creditsByKind: Partial<Record<LedgerEntryKind, number>>;
+  creditsByKind: Partial<Record<LedgerEntryKind, { total: number; entries: number }>>;
   gpuSeconds: number;
+  gpuHourlyCostUsd?: number;
   gpuCostUsd: number;
 }
 

@@ -110,12 +110,6 @@ export class CineweaveApi {
   adminStats(): Promise<AdminStats> {
     return this.client.get('/v1/admin/stats');
   }
-
-  /** Media links of a job: used as given when absolute (presigned), else resolved against the API. */
-  mediaUrl(url: string | null | undefined): string | null {
-    if (!url) return null;
-    return /^(https?:|blob:|data:)/.test(url) ? url : this.client.url(url);
-  }
 }
 
 /** Lists come back as a bare array or as a page; the portal only needs the items. */

@@ -28,7 +28,7 @@ describe(SessionStore.name, () => {
     const { session, tokens } = setup({
       config: devConfig,
       initUser,
-      me: async () => ({ id: 'root', role: 'admin' as const }),
+      me: async () => ({ user: { id: 'root', role: 'admin' as const } }),
     });
     await session.start();
 
@@ -45,7 +45,7 @@ describe(SessionStore.name, () => {
     const { session } = setup({
       config: devConfig,
       initUser: async () => ({}),
-      me: async () => ({ id: 'alice' }),
+      me: async () => ({ user: { id: 'alice', role: 'user' as const } }),
     });
 
     await session.start();
@@ -86,7 +86,7 @@ describe(SessionStore.name, () => {
     const { session } = setup({
       config: devConfig,
       initUser: async () => ({}),
-      me: async () => ({ id: 'alice' }),
+      me: async () => ({ user: { id: 'alice', role: 'user' as const } }),
     });
     await session.start();
     await session.signInDev('alice', false);

@@ -34,13 +34,10 @@ export class SessionStore {
   readonly error = this.errorState.asReadonly();
   readonly provider = this.providerState.asReadonly();
   readonly signedIn = computed(() => this.statusState() === 'signed-in');
-  readonly isAdmin = computed(() => {
-    const me = this.meState();
-    return me?.role === 'admin' || (me?.roles ?? []).includes('admin');
-  });
+  readonly isAdmin = computed(() => this.meState()?.user.role === 'admin');
   readonly displayName = computed(() => {
-    const me = this.meState();
-    return me?.displayName || me?.email || me?.id || '';
+    const user = this.meState()?.user;
+    return user?.email || user?.id || '';
   });
 
   /** Resolves once the session is known (signed in, signed out or API unavailable). */

@@ -22,6 +22,7 @@ export class ShellComponent {
   protected readonly menuOpen = signal(false);
   protected readonly formatNumber = formatNumber;
   protected readonly year = new Date().getFullYear();
+  private navigated = false;
 
   protected readonly links = [
     { path: '/dashboard', label: 'Dashboard' },
@@ -41,7 +42,12 @@ export class ShellComponent {
         filter((event) => event instanceof NavigationEnd),
         takeUntilDestroyed(),
       )
-      .subscribe(() => this.menuOpen.set(false));
+      .subscribe(() => {
+        this.menuOpen.set(false);
+        // Move focus to the new page (not on first load) so keyboard and screen-reader users start there.
+        if (this.navigated) document.getElementById('main')?.focus({ preventScroll: true });
+        this.navigated = true;
+      });
   }
 
   protected async signOut(): Promise<void> {

@@ -1,7 +1,7 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { Job } from '../../core/api/api-types';
-import { CineweaveApi } from '../../core/api/cineweave-api';
+import { MediaUrls } from '../../core/api/media-urls';
 import { formatRelativeTime, resolutionLabel } from '../../core/format/format';
 import { IconComponent } from './icon.component';
 import { ProgressBarComponent } from './progress-bar.component';
@@ -60,12 +60,21 @@ import { StatusBadgeComponent } from './status-badge.component';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class JobCardComponent {
-  private readonly api = inject(CineweaveApi);
+  private readonly media = inject(MediaUrls);
   readonly job = input.required<Job>();
-  protected readonly thumbnail = computed(() => this.api.mediaUrl(this.job().thumbnailUrl));
+  protected readonly thumbnail = signal<string | null>(null);
   protected readonly active = computed(
     () => this.job().status === 'queued' || this.job().status === 'running',
   );
   protected readonly when = computed(() => formatRelativeTime(this.job().createdAt));
   protected readonly size = computed(() => resolutionLabel(this.job().resolution).split(' (')[0]);
+  private readonly thumbnailLink = computed(() => this.job().thumbnailUrl);
+
+  constructor() {
+    effect((onCleanup) => {
+      let current = true;
+      onCleanup(() => (current = false));
+      void this.media.resolve(this.thumbnailLink()).then((url) => current && this.thumbnail.set(url));
+    });
+  }
 }
