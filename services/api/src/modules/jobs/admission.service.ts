@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type JobParameters, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
 import { randomInt, randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
@@ -23,16 +24,18 @@ export interface AdmissionRequest {
   createAccount: boolean;
 }
 
-interface LockedAccount {
-  id: string;
-  balance: number;
-  reserved: number;
-  active_jobs: number;
-  active_job_limit: number | null;
+/** The account as the admission statement locked it, returned alongside the job (if any). */
+interface AccountState {
+  acct_balance: number;
+  acct_reserved: number;
+  acct_active_jobs: number;
+  acct_job_limit: number;
 }
 
+const ACCOUNT_CACHE_SIZE = 100_000;
+
 /**
- * Admission, in one transaction: lock the account row, check the active-job limit and the
+ * Admission, in one transaction (one statement): lock the account row, check the active-job limit and the
  * available credits, then insert the job, its reserve ledger row, the account's new totals and
  * the outbox row together. A job never exists without its reservation, nor a reservation
  * without its job; the queue learns about the job only from the committed outbox.
@@ -40,6 +43,7 @@ interface LockedAccount {
 @Injectable()
 export class AdmissionService {
   private readonly logger = new Logger(AdmissionService.name);
+  private readonly accountIds = new Map<string, string>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -48,6 +52,7 @@ export class AdmissionService {
     private readonly relay: OutboxRelay,
     private readonly events: JobEventsService,
     private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
   ) {}
 
   async admit(request: AdmissionRequest): Promise<JobRow> {
@@ -58,83 +63,84 @@ export class AdmissionService {
     const seed = params.seed ?? randomInt(0, 2 ** 32);
     const priority = params.priority ?? 50;
 
-    const row = await this.inTransaction(request, async (tx, account) => {
-      const limit = this.accounts.activeJobLimit(account.active_job_limit);
-      if (account.active_jobs >= limit) {
-        throw new DomainError(
-          'ACTIVE_JOB_LIMIT',
-          `You already have ${account.active_jobs} jobs queued or running, your plan's limit; wait for one to finish.`,
-          [],
-          { 'Retry-After': '30' },
-        );
-      }
-      const available = account.balance - account.reserved;
-      if (available < price) {
-        throw new DomainError(
-          'INSUFFICIENT_CREDITS',
-          `This job costs ${price} credits and ${available} are available; choose a shorter or smaller video, or add credits.`,
-        );
-      }
-      const image = await this.resolveImage(tx, account.id, params.imageUploadId, request.imageKey);
-      const payload: VideoJobPayload = {
+    const accountId = await this.accountIdOf(request);
+    const image = await this.resolveImage(accountId, params.imageUploadId, request.imageKey);
+    const payload: VideoJobPayload = {
+      jobId,
+      accountId,
+      attemptToken,
+      prompt: params.prompt,
+      ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}),
+      ...(image.key ? { imageKey: image.key } : {}),
+      resolution: params.resolution,
+      durationSeconds: params.durationSeconds,
+      fps: params.fps,
+      seed,
+      steps: params.steps,
+      guidanceScale: params.guidanceScale,
+      model: params.model,
+    };
+    // One statement, so one round trip and one implicit transaction: lock the account row, check
+    // the active-job limit and the available credits, and only if both pass insert the job, its
+    // reserve ledger row, the account's new totals and the outbox row. The lock is held for the
+    // statement alone, which is what keeps admission fast when many accounts submit at once.
+    const rows: (JobRow & AccountState)[] = await this.db.query(
+      `WITH acct AS (
+         SELECT a.id, a.balance, a.reserved, a.active_jobs, coalesce(p.active_job_limit, $23::int) AS job_limit
+           FROM accounts a JOIN plans p ON p.id = a.plan_id
+          WHERE a.id = $2
+            FOR UPDATE OF a
+       ), admitted AS (
+         SELECT id FROM acct WHERE active_jobs < job_limit AND balance - reserved >= $19
+       ), job AS (
+         INSERT INTO jobs (id, account_id, user_id, status, source, external_ref, prompt, negative_prompt,
+                           image_upload_id, image_key, image_sha256, resolution, duration_seconds, fps, seed,
+                           steps, guidance_scale, model, priority, credits_reserved, attempt_token)
+         SELECT $1, admitted.id, $3, 'queued', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                $19, $20
+           FROM admitted
+         RETURNING *
+       ), reserve AS (
+         INSERT INTO credit_ledger (account_id, kind, amount, reserved_delta, job_id, reason, actor)
+         SELECT account_id, 'reserve', 0, credits_reserved, id, 'Reserved at admission', user_id FROM job
+       ), totals AS (
+         UPDATE accounts SET reserved = reserved + $19, active_jobs = active_jobs + 1, updated_at = now()
+          WHERE id IN (SELECT account_id FROM job)
+       ), outbox AS (
+         INSERT INTO outbox (topic, job_id, payload) SELECT $21, id, $22::jsonb FROM job
+       )
+       SELECT acct.balance AS acct_balance, acct.reserved AS acct_reserved, acct.active_jobs AS acct_active_jobs,
+              acct.job_limit AS acct_job_limit, job.*
+         FROM acct LEFT JOIN job ON true`,
+      [
         jobId,
-        accountId: account.id,
-        attemptToken,
-        prompt: params.prompt,
-        ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}),
-        ...(image.key ? { imageKey: image.key } : {}),
-        resolution: params.resolution,
-        durationSeconds: params.durationSeconds,
-        fps: params.fps,
+        accountId,
+        request.userId,
+        request.source,
+        request.externalRef ?? null,
+        params.prompt,
+        params.negativePrompt ?? null,
+        params.imageUploadId ?? null,
+        image.key,
+        image.sha256,
+        params.resolution,
+        params.durationSeconds,
+        params.fps,
         seed,
-        steps: params.steps,
-        guidanceScale: params.guidanceScale,
-        model: params.model,
-      };
-      // One statement, four writes: fewer round trips while the account row is locked.
-      const rows: JobRow[] = await tx.query(
-        `WITH job AS (
-           INSERT INTO jobs (id, account_id, user_id, status, source, external_ref, prompt, negative_prompt,
-                             image_upload_id, image_key, image_sha256, resolution, duration_seconds, fps, seed,
-                             steps, guidance_scale, model, priority, credits_reserved, attempt_token)
-           VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-           RETURNING *
-         ), reserve AS (
-           INSERT INTO credit_ledger (account_id, kind, amount, reserved_delta, job_id, reason, actor)
-           SELECT account_id, 'reserve', 0, credits_reserved, id, 'Reserved at admission', user_id FROM job
-         ), totals AS (
-           UPDATE accounts SET reserved = reserved + $19, active_jobs = active_jobs + 1, updated_at = now() WHERE id = $2
-         ), outbox AS (
-           INSERT INTO outbox (topic, job_id, payload) SELECT $21, id, $22::jsonb FROM job
-         )
-         SELECT * FROM job`,
-        [
-          jobId,
-          account.id,
-          request.userId,
-          request.source,
-          request.externalRef ?? null,
-          params.prompt,
-          params.negativePrompt ?? null,
-          params.imageUploadId ?? null,
-          image.key,
-          image.sha256,
-          params.resolution,
-          params.durationSeconds,
-          params.fps,
-          seed,
-          params.steps,
-          params.guidanceScale,
-          params.model,
-          priority,
-          price,
-          attemptToken,
-          QUEUE_NAMES.videoJobs,
-          JSON.stringify(payload),
-        ],
-      );
-      return rows[0];
-    });
+        params.steps,
+        params.guidanceScale,
+        params.model,
+        priority,
+        price,
+        attemptToken,
+        QUEUE_NAMES.videoJobs,
+        JSON.stringify(payload),
+        this.config.env.MAX_ACTIVE_JOBS_PER_USER,
+      ],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`Account ${accountId} disappeared during admission`);
+    if (!row.id) this.refuse(row, price);
 
     this.metrics.jobsCreated.inc({ model: row.model, source: row.source });
     this.metrics.creditsReserved.inc(price);
@@ -150,43 +156,53 @@ export class AdmissionService {
     return rows[0] ?? null;
   }
 
-  private async inTransaction(
-    request: AdmissionRequest,
-    work: (tx: EntityManager, account: LockedAccount) => Promise<JobRow>,
-  ): Promise<JobRow> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const result = await this.db.transaction(async (tx) => {
-        const accounts: LockedAccount[] = await tx.query(
-          `SELECT a.id, a.balance, a.reserved, a.active_jobs, p.active_job_limit
-             FROM accounts a JOIN plans p ON p.id = a.plan_id
-            WHERE a.user_id = $1
-              FOR UPDATE OF a`,
-          [request.userId],
-        );
-        if (accounts.length === 0) return null;
-        return work(tx, accounts[0]);
-      });
-      if (result) return result;
+  /** Why an admission statement inserted nothing, from the account as it locked it. */
+  private refuse(state: AccountState, price: number): never {
+    if (state.acct_active_jobs >= state.acct_job_limit) {
+      throw new DomainError(
+        'ACTIVE_JOB_LIMIT',
+        `You already have ${state.acct_active_jobs} jobs queued or running, your plan's limit; wait for one to finish.`,
+        [],
+        { 'Retry-After': '30' },
+      );
+    }
+    const available = state.acct_balance - state.acct_reserved;
+    throw new DomainError(
+      'INSUFFICIENT_CREDITS',
+      `This job costs ${price} credits and ${available} are available; choose a shorter or smaller video, or add credits.`,
+    );
+  }
+
+  /**
+   * The account of a user. The mapping never changes once made, so it is remembered; a portal
+   * user's account is created on first use, the operator's must already exist.
+   */
+  private async accountIdOf(request: AdmissionRequest): Promise<string> {
+    const known = this.accountIds.get(request.userId);
+    if (known) return known;
+    let account = await this.accounts.findByUser(request.userId);
+    if (!account) {
       if (!request.createAccount) {
         throw new DomainError(
           'NOT_FOUND',
           `No account belongs to user ${request.userId}; they must sign in once first.`,
         );
       }
-      await this.accounts.ensureAccount(request.userId, request.email);
+      account = (await this.accounts.ensureAccount(request.userId, request.email)).account;
     }
-    throw new Error(`Account of ${request.userId} could not be created`);
+    if (this.accountIds.size >= ACCOUNT_CACHE_SIZE) this.accountIds.clear();
+    this.accountIds.set(request.userId, account.id);
+    return account.id;
   }
 
   private async resolveImage(
-    tx: EntityManager,
     accountId: string,
     uploadId: string | undefined,
     imageKey: string | undefined,
   ): Promise<{ key: string | null; sha256: string | null }> {
     if (imageKey) return { key: imageKey, sha256: null };
     if (!uploadId) return { key: null, sha256: null };
-    const rows: { object_key: string; sha256: string }[] = await tx.query(
+    const rows: { object_key: string; sha256: string }[] = await this.db.query(
       `SELECT object_key, sha256 FROM uploads WHERE id = $1 AND account_id = $2`,
       [uploadId, accountId],
     );
