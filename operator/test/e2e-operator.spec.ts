@@ -28,17 +28,26 @@ describe('Operator end to end with the real API, Postgres, Redis and s3rver', ()
   let api: RealApi;
   let worker: QueueWorker;
   let operator: Operator;
+  const busyPods = new Set<string>();
 
   beforeAll(async () => {
     buildApi();
     api = await RealApi.start('operator');
     await api.initUser(USER);
     worker = new QueueWorker(api);
-    server = await KubeApiServer.start();
+    // The stand-in Deployment controller keeps pods per replica and removes the cheapest to delete first.
+    server = await KubeApiServer.start({ deployments: { podReadiness: 'immediate' } });
     client = clientFor(server);
     await createNamespace(client, NS, USER);
     await createNamespace(client, 'strangers', 'nobody-signed-up');
-    ({ operator } = startOperator({ client, apiUrl: api.url, token: INTERNAL_TOKEN, poolPollMs: 300 }));
+    ({ operator } = startOperator({
+      client,
+      apiUrl: api.url,
+      token: INTERNAL_TOKEN,
+      poolPollMs: 300,
+      // Pods of the stand-in controller have no reachable /metrics: the test says which one renders.
+      probe: async (pod) => busyPods.has(pod.metadata.name),
+    }));
   }, 300_000);
 
   afterAll(async () => {
@@ -183,7 +192,7 @@ describe('Operator end to end with the real API, Postgres, Redis and s3rver', ()
     );
   }, 90_000);
 
-  it('should scale a WorkerPool 0 → N → 0 as the backlog rises and falls', async () => {
+  it('should scale a WorkerPool 0 → N → 0 as the backlog rises and falls without removing the busy worker', async () => {
     await client.create(resourcePath(WORKERPOOL_RESOURCE, NS), {
       apiVersion: 'cineweave.io/v1alpha1',
       kind: 'WorkerPool',
@@ -198,15 +207,34 @@ describe('Operator end to end with the real API, Postgres, Redis and s3rver', ()
     });
     const deploymentPath = resourcePath(RESOURCES.deployments, NS, 'wan-workers');
     const replicas = async () => ((await client.get(deploymentPath)).spec as { replicas: number }).replicas;
+    const pods = async () =>
+      (
+        await client.list(resourcePath(RESOURCES.pods, NS), { labelSelector: 'cineweave.io/workerpool=wan' })
+      ).items.filter((pod) => !pod.metadata.deletionTimestamp);
+    const readPool = () =>
+      client.get<KubeObject & { status?: WorkerPoolStatus }>(resourcePath(WORKERPOOL_RESOURCE, NS, 'wan'));
     await eventually(replicas, (n) => n === 0, 'Deployment at 0');
+
     await apply('pool-a');
     await apply('pool-b');
     await eventually(replicas, (n) => n === 2, 'Deployment at 2');
-    const pool = await client.get<KubeObject & { status?: WorkerPoolStatus }>(
-      resourcePath(WORKERPOOL_RESOURCE, NS, 'wan'),
-    );
-    expect(pool.status).toMatchObject({ backlog: 2, desiredReplicas: 2 });
-    for (let i = 0; i < 2; i++) await worker.finish(await worker.take(), 'succeeded');
+    const [first] = await eventually(pods, (list) => list.length === 2, 'two worker pods');
+    const ready = await eventually(readPool, (pool) => pool.status?.readyReplicas === 2, 'two ready workers');
+    expect(ready.status).toMatchObject({ backlog: 2, desiredReplicas: 2 });
+    expect(ready.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('True');
+
+    // One worker pod renders its job for a while; the other finishes at once.
+    busyPods.add(first.metadata.name);
+    const long = await worker.take();
+    await worker.finish(await worker.take(), 'succeeded');
+    await eventually(replicas, (n) => n === 1, 'scale-down to the busy worker', 20_000);
+    const [survivor] = await eventually(pods, (list) => list.length === 1, 'the idle pod removed', 20_000);
+    expect(survivor.metadata.name).toBe(first.metadata.name);
+    expect(survivor.metadata.annotations?.['controller.kubernetes.io/pod-deletion-cost']).toBe('1000');
+
+    await worker.finish(long, 'succeeded');
+    busyPods.delete(first.metadata.name);
     await eventually(replicas, (n) => n === 0, 'Deployment back at 0', 20_000);
-  }, 60_000);
+    await eventually(pods, (list) => list.length === 0, 'no worker pods', 20_000);
+  }, 90_000);
 });
