@@ -39,12 +39,13 @@ import { PaymentStatusStore } from './payment-status.store';
               </p>
             } @else if (payment.status === 'failed') {
               <p class="text-sm text-ink-muted">
-                Nothing was charged{{ payment.failureReason ? ' (' + payment.failureReason + ')' : '' }}. You can
-                try again from your account page.
+                Nothing was charged{{ payment.failureReason ? ' (' + payment.failureReason + ')' : '' }}. You
+                can try again from your account page.
               </p>
             } @else if (store.gaveUp()) {
               <p class="text-sm text-ink-muted">
-                Your bank has not confirmed yet. The payment history on your account page will show the outcome.
+                Your bank has not confirmed yet. The payment history on your account page will show the
+                outcome.
               </p>
             } @else {
               <p class="flex items-center gap-2 text-sm text-ink-muted">
@@ -52,7 +53,9 @@ import { PaymentStatusStore } from './payment-status.store';
               </p>
             }
           } @else if (!store.error()) {
-            <p class="flex items-center gap-2 text-sm text-ink-muted"><cw-spinner /> Looking up your payment…</p>
+            <p class="flex items-center gap-2 text-sm text-ink-muted">
+              <cw-spinner /> Looking up your payment…
+            </p>
           }
           @if (store.error(); as error) {
             <cw-alert tone="warning" [message]="error" />
@@ -73,7 +76,11 @@ export class PaymentStatusPage {
   protected readonly formatMoneyMinor = formatMoneyMinor;
   protected readonly heading = computed(() => {
     const status = this.store.payment()?.status;
-    return status === 'settled' ? 'Payment complete' : status === 'failed' ? 'Payment failed' : 'Following your payment';
+    return status === 'settled'
+      ? 'Payment complete'
+      : status === 'failed'
+        ? 'Payment failed'
+        : 'Following your payment';
   });
 
   constructor() {

@@ -5,10 +5,13 @@ import { CreditsStore } from '../../core/credits/credits.store';
 import { BillingApi } from './billing-api';
 
 /** How often the return page asks how the payment stands, and for how long at most. */
-export const PAYMENT_POLL = new InjectionToken<{ intervalMs: number; giveUpAfterMs: number }>('PAYMENT_POLL', {
-  providedIn: 'root',
-  factory: () => ({ intervalMs: 2000, giveUpAfterMs: 10 * 60_000 }),
-});
+export const PAYMENT_POLL = new InjectionToken<{ intervalMs: number; giveUpAfterMs: number }>(
+  'PAYMENT_POLL',
+  {
+    providedIn: 'root',
+    factory: () => ({ intervalMs: 2000, giveUpAfterMs: 10 * 60_000 }),
+  },
+);
 
 /**
  * Follows one payment after the payer comes back from the bank: it asks until the payment is
