@@ -45,6 +45,12 @@ export const routes: Routes = [
     loadChildren: () => import('./jobs/jobs.routes').then((m) => m.JOBS_ROUTES),
   },
   {
+    path: 'account/billing/return',
+    title: 'Payment · CineWeave',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./account/billing/payment-status.page').then((m) => m.PaymentStatusPage),
+  },
+  {
     path: 'account',
     title: 'Account · CineWeave',
     canActivate: [signedInGuard],

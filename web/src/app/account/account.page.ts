@@ -9,6 +9,7 @@ import { AlertComponent } from '../shared/ui/alert.component';
 import { EmptyStateComponent } from '../shared/ui/empty-state.component';
 import { SpinnerComponent } from '../shared/ui/spinner.component';
 import { AccountStore } from './account.store';
+import { BillingComponent } from './billing/billing.component';
 
 const KIND_LABELS: Record<LedgerEntryKind, string> = {
   grant: 'Monthly or bonus grant',
@@ -22,7 +23,7 @@ const KIND_LABELS: Record<LedgerEntryKind, string> = {
 
 @Component({
   selector: 'cw-account-page',
-  imports: [RouterLink, AlertComponent, EmptyStateComponent, SpinnerComponent],
+  imports: [RouterLink, AlertComponent, EmptyStateComponent, SpinnerComponent, BillingComponent],
   providers: [AccountStore],
   templateUrl: './account.page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
