@@ -520,6 +520,51 @@ describe('client-node against the test API server', { timeout: 20_000 }, () => {
     expect(list.items.map((item) => item.metadata?.name)).toEqual(['generic']);
   });
 
+  it('should page lists with limit and continue', async () => {
+    const ns = namespace();
+    for (const name of ['p1', 'p2', 'p3'])
+      await custom.createNamespacedCustomObject({ ...VIDEOJOBS, namespace: ns, body: videoJob(name) });
+    const first = (await custom.listNamespacedCustomObject({ ...VIDEOJOBS, namespace: ns, limit: 2 })) as {
+      items: KubeObject[];
+      metadata: { continue?: string };
+    };
+    expect(first.items.map((item) => item.metadata.name)).toEqual(['p1', 'p2']);
+    const token = first.metadata.continue;
+    expect(token).toBeTruthy();
+    const rest = (await custom.listNamespacedCustomObject({
+      ...VIDEOJOBS,
+      namespace: ns,
+      limit: 2,
+      _continue: token,
+    })) as { items: KubeObject[]; metadata: { continue?: string } };
+    expect(rest.items.map((item) => item.metadata.name)).toEqual(['p3']);
+    expect(rest.metadata.continue).toBeUndefined();
+  });
+
+  it('should tell a watch with a label selector that an object left the selection', async () => {
+    const ns = namespace();
+    await custom.createNamespacedCustomObject({
+      ...VIDEOJOBS,
+      namespace: ns,
+      body: videoJob('mover', { pool: 'a' }),
+    });
+    const events: string[] = [];
+    const request = await new Watch(config).watch(
+      `/apis/cineweave.io/v1alpha1/namespaces/${ns}/videojobs`,
+      { labelSelector: 'pool=a' },
+      (type, object: KubeObject) => events.push(`${type} ${object.metadata.labels?.pool}`),
+      () => undefined,
+    );
+    stoppers.push(() => request.abort());
+    await waitUntil(() => events.length === 1, 'the initial ADDED');
+    await custom.patchNamespacedCustomObject(
+      { ...VIDEOJOBS, namespace: ns, name: 'mover', body: { metadata: { labels: { pool: 'b' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await waitUntil(() => events.length === 2, 'the DELETED');
+    expect(events).toEqual(['ADDED a', 'DELETED b']);
+  });
+
   it('should send bookmarks to watches that allow them', async () => {
     const ns = namespace();
     await custom.createNamespacedCustomObject({ ...VIDEOJOBS, namespace: ns, body: videoJob('marked') });
