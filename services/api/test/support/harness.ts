@@ -94,20 +94,28 @@ export async function startHarness(suite: string, env: Record<string, string> = 
     resultsQueue,
     s3Port: s3Address.port,
     async close() {
-      await app.close();
-      await jobsQueue.obliterate({ force: true }).catch(() => undefined);
-      await resultsQueue.obliterate({ force: true }).catch(() => undefined);
-      await Promise.allSettled([jobsQueue.close(), resultsQueue.close()]);
-      const keys = await redis.keys(`${queuePrefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-      await db.end();
-      await s3.close();
-      rmSync(s3Directory, { recursive: true, force: true });
-      const cleanup = new pg.Client({ connectionString: ADMIN_URL });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await cleanup.end();
+      // Every step runs even if an earlier one fails, so no database or Redis key outlives the suite.
+      const steps: (() => Promise<unknown>)[] = [
+        () => app.close(),
+        () => jobsQueue.obliterate({ force: true }),
+        () => resultsQueue.obliterate({ force: true }),
+        () => Promise.allSettled([jobsQueue.close(), resultsQueue.close()]),
+        async () => {
+          const keys = await redis.keys(`${queuePrefix}*`);
+          if (keys.length > 0) await redis.del(...keys);
+        },
+        () => redis.quit(),
+        () => db.end(),
+        () => s3.close(),
+        async () => rmSync(s3Directory, { recursive: true, force: true }),
+        async () => {
+          const cleanup = new pg.Client({ connectionString: ADMIN_URL });
+          await cleanup.connect();
+          await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+          await cleanup.end();
+        },
+      ];
+      for (const step of steps) await step().catch(() => undefined);
     },
   };
 }
