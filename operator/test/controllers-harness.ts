@@ -2,6 +2,9 @@
  * Shared set-up of the controller and end-to-end suites: a test Kubernetes API server, a client
  * for it, and an Operator wired with short timings.
  */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { CineweaveApiClient } from '../src/cineweave-api/cineweave-api-client.ts';
 import type { BusyProbe } from '../src/controllers/workerpool/pod-busy-probe.ts';
@@ -16,6 +19,8 @@ import { Operator } from '../src/operator.ts';
 import { KubeApiServer } from './kube-api-server/kube-api-server.ts';
 
 export { KubeApiServer };
+
+const OPERATOR_MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 export function clientFor(server: KubeApiServer): KubeClient {
   return new KubeClient(loadKubeConfig({ yaml: server.kubeconfig() }));
@@ -117,4 +122,72 @@ export function videoJob(name: string, namespace: string, spec: Record<string, u
       ...spec,
     },
   };
+}
+
+/** The operator as its own process (`src/main.ts` under Node's type stripping), as a pod runs it. */
+export class OperatorProcess {
+  private output = '';
+  readonly child: ChildProcess;
+
+  constructor(identity: string, env: Record<string, string>) {
+    this.child = spawn(process.execPath, ['--conditions=@cineweave/source', OPERATOR_MAIN], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        INTERNAL_TOKEN: 'x'.repeat(32),
+        WORKER_IMAGE: 'ghcr.io/cineweave/gpu-worker:test',
+        WORKER_SECRET_NAME: 'cineweave-worker',
+        METRICS_PORT: '0',
+        METRICS_HOST: '127.0.0.1',
+        LEADER_ELECTION_NAMESPACE: 'default',
+        LEADER_ELECTION_IDENTITY: identity,
+        LEASE_DURATION_SECONDS: '3',
+        RENEW_DEADLINE_SECONDS: '2',
+        RETRY_PERIOD_SECONDS: '1',
+        JOB_POLL_SECONDS: '0.3',
+        LOG_LEVEL: process.env.OPERATOR_TEST_LOG ?? 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    this.child.stdout?.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString();
+      if (process.env.OPERATOR_TEST_LOG) process.stdout.write(chunk);
+    });
+  }
+
+  /** Resolves once the process serves /metrics and campaigns for the Lease. */
+  started(): Promise<boolean> {
+    return eventually(
+      () => this.output.includes('Started operator'),
+      (up) => up,
+      'operator process started',
+      30_000,
+    );
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  exited(): Promise<number | null> {
+    return new Promise((resolve) => {
+      if (!this.running) resolve(this.child.exitCode);
+      else this.child.once('exit', (code) => resolve(code));
+    });
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
+    if (!this.running) return this.child.exitCode;
+    const exit = this.exited();
+    this.child.kill(signal);
+    return exit;
+  }
+}
+
+/** Who holds the operator's leader Lease now (null once released). */
+export async function leaseHolder(client: KubeClient, name = 'cineweave-operator'): Promise<string | null> {
+  const lease = await client.get<KubeObject & { spec?: { holderIdentity?: string | null } }>(
+    resourcePath(RESOURCES.leases, 'default', name),
+  );
+  return lease.spec?.holderIdentity ?? null;
 }
