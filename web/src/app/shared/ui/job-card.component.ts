@@ -3,7 +3,7 @@ import { RouterLink } from '@angular/router';
 import type { Job } from '../../core/api/api-types';
 import { MediaUrls } from '../../core/api/media-urls';
 import { formatRelativeTime, resolutionLabel } from '../../core/format/format';
-import { IconComponent } from './icon.component';
+import { IconComponent, type IconName } from './icon.component';
 import { ProgressBarComponent } from './progress-bar.component';
 import { StatusBadgeComponent } from './status-badge.component';
 
@@ -26,7 +26,12 @@ import { StatusBadgeComponent } from './status-badge.component';
             loading="lazy"
           />
         } @else {
-          <div class="poster-placeholder size-full" [class.animate-pulse]="active()"></div>
+          <div
+            class="poster-placeholder grid size-full place-items-center text-white/50"
+            [class.animate-pulse]="active()"
+          >
+            <cw-icon [name]="placeholderIcon()" [size]="8" />
+          </div>
         }
         <div class="absolute top-2 left-2"><cw-status-badge [status]="job().status" /></div>
         @if (job().status === 'succeeded') {
@@ -39,7 +44,7 @@ import { StatusBadgeComponent } from './status-badge.component';
       </div>
       <div class="space-y-2 p-4">
         <p class="line-clamp-2 text-sm font-medium text-ink">{{ job().prompt }}</p>
-        @if (active() && job().progress !== null && job().progress !== undefined) {
+        @if (job().status === 'running') {
           <cw-progress-bar [percent]="job().progress ?? null" label="Render progress" />
         }
         <p class="flex flex-wrap gap-x-3 text-xs text-ink-muted">
@@ -66,6 +71,13 @@ export class JobCardComponent {
   protected readonly active = computed(
     () => this.job().status === 'queued' || this.job().status === 'running',
   );
+  protected readonly placeholderIcon = computed<IconName>(() => {
+    const status = this.job().status;
+    if (status === 'failed') return 'alert';
+    if (status === 'cancelled') return 'stop';
+    if (status === 'queued' || status === 'expired') return 'clock';
+    return 'film';
+  });
   protected readonly when = computed(() => formatRelativeTime(this.job().createdAt));
   protected readonly size = computed(() => resolutionLabel(this.job().resolution).split(' (')[0]);
   private readonly thumbnailLink = computed(() => this.job().thumbnailUrl);
