@@ -207,6 +207,15 @@ describe(PaymentsService.name, () => {
     expect(await balanceOf(user)).toBe(before);
   });
 
+  it('should acknowledge a verified event for an unknown payment without recording it', async () => {
+    const unknown = event('payment_settled', 'not-one-of-ours');
+    await expect(webhook(unknown)).resolves.toEqual({ status: 200, body: { outcome: 'ignored' } });
+    const { rows } = await h.db.query(`SELECT 1 FROM payment_webhook_events WHERE event_id = $1`, [
+      unknown.event_id,
+    ]);
+    expect(rows).toHaveLength(0);
+  });
+
   describe('unverified webhooks', () => {
     const cases: [string, WebhookOptions][] = [
       ['a forged signature', { forge: true }],

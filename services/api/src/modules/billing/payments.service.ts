@@ -155,21 +155,23 @@ export class PaymentsService {
   async applyEvent(event: PaymentEvent): Promise<EventOutcome> {
     let credited = 0;
     const outcome = await this.db.transaction(async (tx): Promise<EventOutcome> => {
-      const recorded: unknown[] = await tx.query(
-        `INSERT INTO payment_webhook_events (provider, event_id, event_type, provider_payment_id)
-         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [PROVIDER, event.event_id, event.type, event.payment_id ?? null],
-      );
-      if (recorded.length === 0) return 'duplicate';
       if (!event.payment_id) return 'ignored';
+      // The row lock first: redeliveries of one payment's events queue here, one at a time.
       const rows: PaymentRow[] = await tx.query(
         `SELECT * FROM payments WHERE provider = $1 AND provider_payment_id = $2 FOR UPDATE`,
         [PROVIDER, event.payment_id],
       );
       if (rows.length === 0) {
+        // Not recorded: should the payment appear later, a redelivery still applies.
         this.logger.warn({ eventId: event.event_id, type: event.type }, 'Webhook for an unknown payment');
         return 'ignored';
       }
+      const recorded: unknown[] = await tx.query(
+        `INSERT INTO payment_webhook_events (provider, event_id, event_type, provider_payment_id)
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [PROVIDER, event.event_id, event.type, event.payment_id],
+      );
+      if (recorded.length === 0) return 'duplicate';
       const [payment] = rows;
       if (event.type === this.creditOn) {
         if (!movesForward(payment.status, 'settled')) return 'ignored';
