@@ -331,14 +331,16 @@ describe(PaymentsService.name, () => {
 
   it('should follow TrueLayer on GET and find a payment by either id when the status page polls', async () => {
     const { user, id, providerId } = await pendingPack();
-    tl.payments.get(providerId)!.status = 'authorized';
+    const atTrueLayer = tl.payments.get(providerId);
+    if (!atTrueLayer) throw new Error('The stand-in holds no such payment');
+    atTrueLayer.status = 'authorized';
     const byProviderId = await request(h.server)
       .get(`/v1/billing/payments/${providerId}`)
       .set('Authorization', dev(user))
       .expect(200);
     expect(byProviderId.body).toMatchObject({ id, status: 'authorized' });
     // Settled at TrueLayer is not credited by a poll: credits wait for the signed webhook.
-    tl.payments.get(providerId)!.status = 'settled';
+    atTrueLayer.status = 'settled';
     const byId = await request(h.server)
       .get(`/v1/billing/payments/${id}`)
       .set('Authorization', dev(user))
