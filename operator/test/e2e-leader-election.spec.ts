@@ -44,7 +44,7 @@ describe('Leader handover end to end with the real API', () => {
     client.create(resourcePath(VIDEOJOB_RESOURCE, NS), videoJob(name, NS, SPEC));
 
   beforeAll(async () => {
-    buildApi();
+    await buildApi();
     api = await RealApi.start('operator_ha');
     await api.initUser(USER);
     server = await KubeApiServer.start();

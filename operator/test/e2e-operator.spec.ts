@@ -31,7 +31,7 @@ describe('Operator end to end with the real API, Postgres, Redis and s3rver', ()
   const busyPods = new Set<string>();
 
   beforeAll(async () => {
-    buildApi();
+    await buildApi();
     api = await RealApi.start('operator');
     await api.initUser(USER);
     worker = new QueueWorker(api);

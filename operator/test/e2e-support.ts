@@ -6,7 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -38,7 +38,20 @@ async function freePort(): Promise<number> {
  * fails its own build target; here an existing build is still used so that the operator's suite
  * tests the operator, and the reason is printed.
  */
-export function buildApi(): void {
+export async function buildApi(): Promise<void> {
+  // Suites run in parallel: one builds while the others wait for it.
+  const lock = join(ROOT, 'tmp', 'operator-e2e-api-build.lock');
+  mkdirSync(join(ROOT, 'tmp'), { recursive: true });
+  try {
+    mkdirSync(lock);
+  } catch {
+    const deadline = Date.now() + 300_000;
+    while (existsSync(lock) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    if (!existsSync(join(ROOT, 'services/api/dist/main.js')))
+      throw new Error('The API build another suite ran left no build');
+    return;
+  }
   try {
     execFileSync(
       process.execPath,
@@ -58,6 +71,8 @@ export function buildApi(): void {
       throw new Error(`nx build api failed and there is no earlier build to use:\n${output.join('\n')}`);
     }
     console.warn(`nx build api failed; using the existing services/api/dist:\n${output.join('\n')}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 
