@@ -39,7 +39,6 @@ export class AccountPage {
   protected readonly keyName = signal('');
   protected readonly copied = signal(false);
   protected readonly confirmRevoke = signal<string | null>(null);
-  protected readonly packs = [500, 2000, 10000];
 
   protected readonly paymentsEnabled = computed(
     () => !['none', ''].includes(this.platform.paymentsProvider()),
