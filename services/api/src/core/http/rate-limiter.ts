@@ -21,7 +21,8 @@ export class RateLimiter {
     const now = Date.now();
     const window = Math.floor(now / WINDOW_MS);
     const key = `${this.config.env.REDIS_PREFIX}:rl:${userId}:${window}`;
-    const results = await this.redis.multi().incr(key).pexpire(key, WINDOW_MS, 'NX').exec();
+    // One round trip; NX keeps the first expiry of the window, so the key always goes away.
+    const results = await this.redis.pipeline().incr(key).pexpire(key, WINDOW_MS, 'NX').exec();
     const count = Number(results?.[0]?.[1] ?? 0);
     if (count <= this.config.env.RATE_LIMIT_PER_MINUTE) return null;
     return Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));

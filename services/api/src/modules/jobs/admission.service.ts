@@ -7,7 +7,6 @@ import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
-import { JobEventsService } from '../events/job-events.service.ts';
 import { PlansService } from '../plans/plans.service.ts';
 import type { JobRow } from './job-row.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
@@ -50,7 +49,6 @@ export class AdmissionService {
     private readonly accounts: AccountsService,
     private readonly plans: PlansService,
     private readonly relay: OutboxRelay,
-    private readonly events: JobEventsService,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
   ) {}
@@ -145,7 +143,6 @@ export class AdmissionService {
     this.metrics.jobsCreated.inc({ model: row.model, source: row.source });
     this.metrics.creditsReserved.inc(price);
     this.relay.nudge();
-    void this.events.publish({ type: 'status', data: { jobId, status: 'queued', queuePosition: null } });
     this.logger.log({ jobId, accountId: row.account_id, credits: price }, 'Admitted job');
     return row;
   }
