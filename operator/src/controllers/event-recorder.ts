@@ -8,6 +8,9 @@ import { errorMessage } from '../runtime/informer.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
+const EVENT_CONCURRENCY = 4;
+const MAX_PENDING_EVENTS = 5_000;
+
 /**
  * Kubernetes Events (events.k8s.io/v1) on an object's transitions, shown by `kubectl describe`.
  * Best effort: a lost event must never fail or repeat a reconcile.
@@ -17,6 +20,8 @@ export class EventRecorder {
   private readonly controller: string;
   private readonly instance: string;
   private readonly logger: Logger;
+  private readonly backlog: { namespace: string; event: unknown; reason: string }[] = [];
+  private inFlight = 0;
 
   constructor(client: KubeClient, controller: string, instance: string, logger: Logger) {
     this.client = client;
@@ -51,11 +56,35 @@ export class EventRecorder {
         resourceVersion: object.metadata.resourceVersion,
       },
     };
-    this.client.create(resourcePath(RESOURCES.events, namespace), event).catch((error: unknown) => {
+    if (this.backlog.length >= MAX_PENDING_EVENTS) {
       this.logger.warn(
-        { err: errorMessage(error), reason, object: `${namespace}/${object.metadata.name}` },
-        'Failed to record event',
+        { reason, object: `${namespace}/${object.metadata.name}` },
+        'Dropped event; too many pending',
       );
-    });
+      return;
+    }
+    this.backlog.push({ namespace, event, reason });
+    this.pump();
+  }
+
+  /** Events go out a few at a time, so that a burst never holds the connections reconciles need. */
+  private pump(): void {
+    while (this.inFlight < EVENT_CONCURRENCY && this.backlog.length > 0) {
+      const next = this.backlog.shift();
+      if (!next) return;
+      this.inFlight++;
+      this.client
+        .create(resourcePath(RESOURCES.events, next.namespace), next.event)
+        .catch((error: unknown) => {
+          this.logger.warn(
+            { err: errorMessage(error), reason: next.reason, namespace: next.namespace },
+            'Failed to record event',
+          );
+        })
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
+    }
   }
 }
