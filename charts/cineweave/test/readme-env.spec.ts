@@ -24,6 +24,22 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
       'RATE_LIMIT_PER_MINUTE',
       'MAX_JSON_BODY_BYTES',
       'BACKGROUND_TASKS',
+      // Payments are off unless configured (PAYMENTS_PROVIDER=none): the chart has no TrueLayer
+      // values yet; an install that sells credits sets these through api.extraEnv.
+      'PAYMENTS_PROVIDER',
+      'TRUELAYER_ENV',
+      'TRUELAYER_CLIENT_ID',
+      'TRUELAYER_CLIENT_SECRET',
+      'TRUELAYER_SIGNING_KEY_ID',
+      'TRUELAYER_SIGNING_PRIVATE_KEY',
+      'TRUELAYER_MERCHANT_ACCOUNT_ID',
+      'TRUELAYER_RETURN_URI',
+      'TRUELAYER_AUTH_URL',
+      'TRUELAYER_API_URL',
+      'TRUELAYER_HPP_URL',
+      'TRUELAYER_WEBHOOK_JKU_ALLOWLIST',
+      'TRUELAYER_TIMEOUT_MS',
+      'TRUELAYER_CREDIT_ON',
       // Operator tuning (operator/src/config/operator-config.ts).
       'LEADER_ELECTION_IDENTITY',
       'LEASE_DURATION_SECONDS',
