@@ -292,6 +292,26 @@ describe('job lifecycle', () => {
     await drainQueue();
   });
 
+  it('should fail the job and release its credits when its reservation outlives the timeout', async () => {
+    const job = (await createJob('slowpoke').expect(202)).body;
+    await h.db.query(`UPDATE jobs SET created_at = now() - interval '4 hours' WHERE id = $1`, [job.id]);
+    const report = await h.app.get(ReconcilerService).reconcile();
+    expect(report.timedOut).toContain(job.id);
+    const failed = await request(h.server)
+      .get(`/v1/jobs/${job.id}`)
+      .set('Authorization', dev('slowpoke'))
+      .expect(200);
+    expect(failed.body).toMatchObject({ status: 'failed', creditsCharged: 0 });
+    expect(failed.body.failureReason).toContain('180 minutes');
+    const credits = await request(h.server)
+      .get('/v1/credits')
+      .set('Authorization', dev('slowpoke'))
+      .expect(200);
+    expect(credits.body).toMatchObject({ balance: 100, reserved: 0 });
+    expect(await h.jobsQueue.getJob(job.id)).toBeUndefined();
+    await checkInvariants(h.db);
+  });
+
   it('should expire outputs past retention and answer 410 for the video when swept', async () => {
     const job = (await createJob('ivan').expect(202)).body;
     const taken = await worker.take();
