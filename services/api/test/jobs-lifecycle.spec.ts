@@ -106,6 +106,18 @@ describe('job lifecycle', () => {
     await checkInvariants(h.db);
   });
 
+  it('should count created and finished jobs and captured credits when metrics are scraped', async () => {
+    const metrics = (await request(h.server).get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/cineweave_jobs_created_total\{model="wan2.2-ti2v-5b",source="api"\} [1-9]/);
+    expect(metrics).toMatch(/cineweave_jobs_finished_total\{status="succeeded"\} [1-9]/);
+    expect(metrics).toMatch(/cineweave_credits_captured_total [1-9]/);
+    expect(metrics).toMatch(/cineweave_gpu_seconds_total\{model="wan2.2-ti2v-5b"\} 42/);
+    expect(metrics).toMatch(
+      /cineweave_http_request_duration_seconds_count\{method="POST",route="\/v1\/jobs",status="202"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/cineweave_outbox_lag_seconds \d/);
+  });
+
   it('should send a late subscriber the current state first when the job already finished', async () => {
     const list = await request(h.server).get('/v1/jobs').set('Authorization', dev('alice')).expect(200);
     const finished = list.body.items.find((j: { status: string }) => j.status === 'succeeded');
