@@ -170,6 +170,16 @@ describe(CreateStore.name, () => {
     expect(store.keepSeed()).toBe(true);
   });
 
+  it('should keep image-to-video when copying a job that started from an image', () => {
+    const { store } = setup();
+    const upload = '0b9f8a52-2c4e-4f0e-9a55-3a4a7c2b9e11';
+
+    store.copyFrom(aJob({ imageUploadId: upload }));
+
+    expect(store.request().imageUploadId).toBe(upload);
+    expect(store.image()?.name).toBe('Image from the earlier video');
+  });
+
   it('should refuse an image before uploading when its type is not accepted', async () => {
     const upload = vi.fn();
     const { store } = setup({ api: { upload } });

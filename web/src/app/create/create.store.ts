@@ -50,8 +50,10 @@ export function randomSeed(): number {
 }
 
 interface ImageState {
-  file: File;
-  previewUrl: string;
+  /** Null when the image is an earlier job's upload, reused by "copy settings". */
+  file: File | null;
+  name: string;
+  previewUrl: string | null;
   upload: Upload | null;
   uploading: boolean;
 }
@@ -177,7 +179,7 @@ export class CreateStore {
     });
     destroyRef.onDestroy(() => {
       const image = this.imageState();
-      if (image) URL.revokeObjectURL(image.previewUrl);
+      if (image?.previewUrl) URL.revokeObjectURL(image.previewUrl);
     });
   }
 
@@ -234,6 +236,17 @@ export class CreateStore {
     }
     this.stepsState.set(job.steps);
     this.guidanceState.set(job.guidanceScale);
+    // Image-to-video stays image-to-video: the earlier upload is reused (the API refuses it if gone).
+    this.removeImage();
+    if (job.imageUploadId) {
+      this.imageState.set({
+        file: null,
+        name: 'Image from the earlier video',
+        previewUrl: null,
+        upload: { id: job.imageUploadId, width: 0, height: 0 },
+        uploading: false,
+      });
+    }
   }
 
   async chooseImage(file: File): Promise<void> {
@@ -249,7 +262,13 @@ export class CreateStore {
       this.serverErrors.update((errors) => ({ ...errors, image: sizeProblem }));
       return;
     }
-    const state: ImageState = { file, previewUrl: URL.createObjectURL(file), upload: null, uploading: true };
+    const state: ImageState = {
+      file,
+      name: file.name,
+      previewUrl: URL.createObjectURL(file),
+      upload: null,
+      uploading: true,
+    };
     this.imageState.set(state);
     this.clearServerError('image');
     try {
@@ -268,7 +287,7 @@ export class CreateStore {
 
   removeImage(): void {
     const image = this.imageState();
-    if (image) URL.revokeObjectURL(image.previewUrl);
+    if (image?.previewUrl) URL.revokeObjectURL(image.previewUrl);
     this.imageState.set(null);
     this.clearServerError('image');
   }
