@@ -21,6 +21,10 @@ describe('API skeleton', () => {
     const response = await request(h.server).get('/openapi.json').expect(200);
     expect(response.body.openapi).toMatch(/^3\./);
     expect(Object.keys(response.body.paths)).toContain('/v1/jobs');
+    const createJob = response.body.paths['/v1/jobs'].post.requestBody.content['application/json'].schema;
+    expect(createJob.required).toEqual(['prompt']);
+    expect(createJob.additionalProperties).toBe(false);
+    expect(response.body.paths['/internal/v1/jobs'].post.requestBody).toBeDefined();
   });
 
   it('should expose cineweave_ metrics when scraped', async () => {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { JobStatusSchema } from '@cineweave/contracts';
 import { z } from 'zod';
 import { AdminOnly } from '../../core/auth/auth.decorators.ts';
@@ -49,6 +49,7 @@ export class AdminController {
 
   @Post('credits/grant')
   @HttpCode(200)
+  @ApiBody({ schema: z.toJSONSchema(GrantDto.zodSchema, { io: 'input' }) as object })
   grant(@CurrentPrincipal() principal: Principal, @Body() body: GrantDto) {
     return this.accounts.grant(body.userId, body.amount, body.reason, principal.userId);
   }

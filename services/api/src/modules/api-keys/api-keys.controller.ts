@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { UuidSchema } from '@cineweave/contracts';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
@@ -30,6 +30,7 @@ export class ApiKeysController {
 
   @Post()
   @HttpCode(201)
+  @ApiBody({ schema: z.toJSONSchema(CreateApiKeyDto.zodSchema, { io: 'input' }) as object })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto) {
     return this.keys.create(principal.userId, body.name);
   }

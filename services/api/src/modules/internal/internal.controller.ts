@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
 import { InternalCreateJobRequestSchema, type QueueStats } from '@cineweave/contracts';
 import type { Response } from 'express';
 import { InternalOnly } from '../../core/auth/auth.decorators.ts';
@@ -23,6 +24,7 @@ export class InternalController {
 
   /** 202 for a new job, 200 with the existing one when the VideoJob uid was seen before. */
   @Post('jobs')
+  @ApiBody({ schema: z.toJSONSchema(InternalCreateJobRequestSchema, { io: 'input' }) as object })
   async create(@Body() body: InternalCreateJobDto, @Res({ passthrough: true }) response: Response) {
     const { job, created } = await this.internalJobs.submit(body);
     response.status(created ? 202 : 200);
