@@ -64,7 +64,7 @@ export class OperatorMetrics {
       },
     });
     this.isLeader = new Gauge({
-      name: 'cineweave_operator_leader',
+      name: OPERATOR_METRICS.leader,
       help: '1 while this instance holds the leader lease.',
       registers,
     });

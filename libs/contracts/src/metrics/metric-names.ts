@@ -37,4 +37,6 @@ export const OPERATOR_METRICS = {
   poolDesiredReplicas: 'cineweave_operator_pool_desired_replicas',
   poolReadyReplicas: 'cineweave_operator_pool_ready_replicas',
   videoJobsByPhase: 'cineweave_operator_videojobs',
+  /** 1 on the replica that holds the leader Lease and reconciles, 0 on standbys. */
+  leader: 'cineweave_operator_leader',
 } as const;
