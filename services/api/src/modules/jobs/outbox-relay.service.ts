@@ -9,6 +9,7 @@ import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { generateJobOptions } from '../../core/queue/job-options.ts';
 
 const BATCH = 200;
+const BATCH_WINDOW_MS = 5;
 
 /**
  * Moves committed outbox rows into BullMQ. Admission nudges it right after commit (so a job
@@ -50,9 +51,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.again = true;
       return;
     }
-    this.running = this.drainLoop().finally(() => {
-      this.running = null;
-    });
+    // A few milliseconds of patience lets a burst of admissions share one relay transaction.
+    this.running = new Promise<void>((resolve) => setTimeout(resolve, BATCH_WINDOW_MS))
+      .then(() => this.drainLoop())
+      .finally(() => {
+        this.running = null;
+      });
   }
 
   /** Drains until empty; resolves when this replica has sent everything it could claim. */
