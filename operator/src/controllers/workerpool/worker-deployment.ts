@@ -94,6 +94,16 @@ export function workerDeployment(
         spec: {
           // Long enough for the job in hand: the worker stops taking jobs on SIGTERM and finishes it.
           terminationGracePeriodSeconds: config.shutdownGraceSeconds + 30,
+          // Workers never call the Kubernetes API, and run as restricted as the GPU runtime allows,
+          // so a namespace can enforce Pod Security `restricted`.
+          automountServiceAccountToken: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            fsGroup: 1000,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           ...(config.serviceAccountName ? { serviceAccountName: config.serviceAccountName } : {}),
           ...(spec.nodeSelector ? { nodeSelector: spec.nodeSelector } : {}),
           ...(spec.runtimeClassName ? { runtimeClassName: spec.runtimeClassName } : {}),
@@ -128,13 +138,23 @@ export function workerDeployment(
               },
               // The kubelet's SIGTERM comes after this; the worker drains its job within the grace period.
               lifecycle: { preStop: { sleep: { seconds: 5 } } },
-              volumeMounts: [{ name: 'models', mountPath: config.modelDir }],
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: [
+                { name: 'models', mountPath: config.modelDir },
+                // Encoding writes the MP4 to a temporary file before upload (+faststart needs a seekable file).
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
             },
           ],
           volumes: [
             config.modelPvc
               ? { name: 'models', persistentVolumeClaim: { claimName: config.modelPvc, readOnly: true } }
               : { name: 'models', emptyDir: {} },
+            { name: 'tmp', emptyDir: { sizeLimit: '8Gi' } },
           ],
         },
       },
