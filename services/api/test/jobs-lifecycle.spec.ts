@@ -103,6 +103,14 @@ describe('job lifecycle', () => {
       .expect(302);
     expect(video.headers['location']).toContain(`outputs/`);
     expect(video.headers['location']).toContain('X-Amz-Expires=900');
+    // A media element cannot send the bearer token: the portal asks for the link as JSON instead.
+    const link = await request(h.server)
+      .get(`/v1/jobs/${job.id}/thumbnail`)
+      .set('Authorization', dev('alice'))
+      .set('Accept', 'application/json')
+      .expect(200);
+    expect(link.body.url).toContain('thumbnail.webp');
+    expect(link.body.url).toContain('X-Amz-Signature=');
     await checkInvariants(h.db);
   });
 

@@ -73,19 +73,35 @@ export class JobsController {
   async video(
     @CurrentPrincipal() principal: Principal,
     @Param() params: JobIdParams,
+    @Req() request: Request,
     @Res() response: Response,
   ) {
     const account = await this.accounts.forPrincipal(principal);
-    response.redirect(302, await this.jobs.outputUrl(params.id, { accountId: account.id }, 'video'));
+    sendOutputLink(request, response, await this.jobs.outputUrl(params.id, { accountId: account.id }, 'video'));
   }
 
   @Get(':id/thumbnail')
   async thumbnail(
     @CurrentPrincipal() principal: Principal,
     @Param() params: JobIdParams,
+    @Req() request: Request,
     @Res() response: Response,
   ) {
     const account = await this.accounts.forPrincipal(principal);
-    response.redirect(302, await this.jobs.outputUrl(params.id, { accountId: account.id }, 'thumbnail'));
+    sendOutputLink(request, response, await this.jobs.outputUrl(params.id, { accountId: account.id }, 'thumbnail'));
+  }
+}
+
+/**
+ * A 302 to the presigned URL, or `{ url }` when the caller asks for JSON: `<video>` and `<img>`
+ * cannot send a bearer token, so the portal fetches the link with its token and hands the
+ * presigned URL to the element.
+ */
+function sendOutputLink(request: Request, response: Response, url: string): void {
+  const accept = request.headers.accept ?? '';
+  if (accept.includes('application/json') && !accept.includes('text/html')) {
+    response.status(200).json({ url });
+  } else {
+    response.redirect(302, url);
   }
 }
