@@ -11,6 +11,7 @@ import type { KubeClient } from '../src/kube/kube-client.ts';
 import type { KubeObject } from '../src/kube/kube-object.ts';
 import { RESOURCES, resourcePath } from '../src/kube/resource-paths.ts';
 import type { Operator } from '../src/operator.ts';
+import type { OperatorMetrics } from '../src/observability/operator-metrics.ts';
 import { clientFor, eventually, KubeApiServer, startOperator } from './controllers-harness.ts';
 import type { RbacCall } from './controllers-permissions.ts';
 import { notPermitted, recordCalls } from './controllers-permissions.ts';
@@ -49,6 +50,7 @@ describe('WorkerPoolController against the test API server', () => {
   let client: KubeClient;
   let api: StubApi;
   let operator: Operator;
+  let metrics: OperatorMetrics;
   let calls: RbacCall[];
   const workers = [new FakeWorkerMetrics(), new FakeWorkerMetrics(), new FakeWorkerMetrics()];
 
@@ -59,7 +61,7 @@ describe('WorkerPoolController against the test API server', () => {
     for (const worker of workers) await worker.start();
     const operatorClient = clientFor(server);
     calls = recordCalls(operatorClient);
-    ({ operator } = startOperator({
+    ({ operator, metrics } = startOperator({
       client: operatorClient,
       apiUrl: api.url,
       token: 'x'.repeat(32),
@@ -154,6 +156,10 @@ describe('WorkerPoolController against the test API server', () => {
       status: 'True',
       reason: 'AtMaxReplicas',
     });
+    // What the "pool at max replicas" alert compares: desired >= max while a backlog waits.
+    const scraped = await metrics.registry.metrics();
+    expect(scraped).toMatch(/^cineweave_operator_pool_max_replicas\{namespace="[^"]+",pool="[^"]+"\} 3$/m);
+    expect(scraped).toMatch(/^cineweave_operator_pool_backlog\{namespace="[^"]+",pool="[^"]+"\} 5$/m);
   });
 
   it('should scale N → 0 only after the delay and never below the busy workers', async () => {

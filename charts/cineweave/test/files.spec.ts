@@ -24,16 +24,10 @@ const DOCS = 'run `npm run -w charts/cineweave docs`';
  * Metrics the alerts need that no component exports yet (not in libs/contracts metric-names.ts):
  * the API's oldest unsettled reservation age, and each pool's max replicas and backlog from the operator.
  */
-const PROPOSED_METRICS = [
-  'cineweave_ledger_oldest_unsettled_reservation_seconds',
-  'cineweave_operator_pool_max_replicas',
-  'cineweave_operator_pool_backlog',
-];
 const KNOWN_METRICS = new Set([
   ...Object.values(API_METRICS),
   ...Object.values(WORKER_METRICS),
   ...Object.values(OPERATOR_METRICS),
-  ...PROPOSED_METRICS,
 ]);
 
 function metricsIn(expressions: string[]): string[] {

@@ -9,6 +9,8 @@ export class OperatorMetrics {
   readonly queueDepth: Gauge<'kind'>;
   readonly poolDesiredReplicas: Gauge<'namespace' | 'pool'>;
   readonly poolReadyReplicas: Gauge<'namespace' | 'pool'>;
+  readonly poolMaxReplicas: Gauge<'namespace' | 'pool'>;
+  readonly poolBacklog: Gauge<'namespace' | 'pool'>;
   readonly videoJobs: Gauge<'phase'>;
   readonly isLeader: Gauge;
   /** Phases of the VideoJobs in the informer cache; counted when Prometheus scrapes. */
@@ -46,6 +48,18 @@ export class OperatorMetrics {
     this.poolReadyReplicas = new Gauge({
       name: OPERATOR_METRICS.poolReadyReplicas,
       help: 'Worker replicas that are ready, per WorkerPool.',
+      labelNames: ['namespace', 'pool'],
+      registers,
+    });
+    this.poolMaxReplicas = new Gauge({
+      name: OPERATOR_METRICS.poolMaxReplicas,
+      help: 'maxReplicas of each WorkerPool (desired = max means jobs wait for a GPU).',
+      labelNames: ['namespace', 'pool'],
+      registers,
+    });
+    this.poolBacklog = new Gauge({
+      name: OPERATOR_METRICS.poolBacklog,
+      help: 'Waiting + active jobs of the pool model, per WorkerPool.',
       labelNames: ['namespace', 'pool'],
       registers,
     });

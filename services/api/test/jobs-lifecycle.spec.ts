@@ -317,6 +317,10 @@ describe('job lifecycle', () => {
     await h.db.query(`UPDATE jobs SET created_at = now() - interval '4 hours' WHERE id = $1`, [job.id]);
     const report = await h.app.get(ReconcilerService).reconcile();
     expect(report.timedOut).toContain(job.id);
+    // The pass measured the stuck reservation before releasing it: the alert's metric saw it.
+    const metrics = (await request(h.server).get('/metrics').expect(200)).text;
+    const oldest = Number(/^cineweave_ledger_oldest_unsettled_reservation_seconds (\S+)$/m.exec(metrics)?.[1]);
+    expect(oldest).toBeGreaterThan(4 * 3600 - 60);
     const failed = await request(h.server)
       .get(`/v1/jobs/${job.id}`)
       .set('Authorization', dev('slowpoke'))

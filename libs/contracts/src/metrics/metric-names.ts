@@ -16,6 +16,8 @@ export const API_METRICS = {
   queueWaiting: 'cineweave_queue_waiting_jobs',
   queueActive: 'cineweave_queue_active_jobs',
   outboxLag: 'cineweave_outbox_lag_seconds',
+  /** Age of the oldest reservation not yet captured or released (0 when none): a stuck settlement. */
+  oldestUnsettledReservation: 'cineweave_ledger_oldest_unsettled_reservation_seconds',
   gpuCost: 'cineweave_gpu_cost_usd_total',
   gpuSeconds: 'cineweave_gpu_seconds_total',
 } as const;
@@ -36,6 +38,8 @@ export const OPERATOR_METRICS = {
   queueDepth: 'cineweave_operator_workqueue_depth',
   poolDesiredReplicas: 'cineweave_operator_pool_desired_replicas',
   poolReadyReplicas: 'cineweave_operator_pool_ready_replicas',
+  poolMaxReplicas: 'cineweave_operator_pool_max_replicas',
+  poolBacklog: 'cineweave_operator_pool_backlog',
   videoJobsByPhase: 'cineweave_operator_videojobs',
   /** 1 on the replica that holds the leader Lease and reconciles, 0 on standbys. */
   leader: 'cineweave_operator_leader',

@@ -206,6 +206,8 @@ export class WorkerPoolController {
     await this.writeStatus(pool, path, status);
     this.options.metrics.poolDesiredReplicas.set({ namespace, pool: name }, desired);
     this.options.metrics.poolReadyReplicas.set({ namespace, pool: name }, ready);
+    this.options.metrics.poolMaxReplicas.set({ namespace, pool: name }, spec.maxReplicas);
+    this.options.metrics.poolBacklog.set({ namespace, pool: name }, backlog);
     return { requeueAfterMs: Math.min(this.options.pollMs, decision.recheckInMs ?? Infinity) };
   }
 
@@ -245,5 +247,7 @@ export class WorkerPoolController {
     this.lowSince.delete(key);
     this.options.metrics.poolDesiredReplicas.remove({ namespace, pool: name });
     this.options.metrics.poolReadyReplicas.remove({ namespace, pool: name });
+    this.options.metrics.poolMaxReplicas.remove({ namespace, pool: name });
+    this.options.metrics.poolBacklog.remove({ namespace, pool: name });
   }
 }

@@ -67,6 +67,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly oldestUnsettledReservation = new Gauge({
+    name: API_METRICS.oldestUnsettledReservation,
+    help: 'Age in seconds of the oldest reservation not yet captured or released (0 when none).',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'cineweave_api_' });
   }

@@ -11,6 +11,7 @@ import { OutboxRelay } from './outbox-relay.service.ts';
 import { SettlementService } from './settlement.service.ts';
 import { JobsService } from './jobs.service.ts';
 import { returningRows } from '../../core/database/returning.ts';
+import { MetricsService } from '../../core/metrics/metrics.service.ts';
 
 /** A queue entry younger than this may still be on its way; leave it alone. */
 const GRACE_SECONDS = 60;
@@ -40,6 +41,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly jobs: JobsService,
     private readonly relay: OutboxRelay,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -58,6 +60,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   async reconcile(options: { graceSeconds?: number } = {}): Promise<ReconcileReport> {
     const report: ReconcileReport = { requeued: [], timedOut: [], failedInQueue: [] };
+    // Every replica reports it (not only the lock holder), so the alert sees no stale values.
+    await this.measureOldestReservation();
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
@@ -79,6 +83,15 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       this.logger.log(report, 'Reconciled jobs');
     }
     return report;
+  }
+
+  /** A reservation lives exactly as long as its job is queued or running. */
+  private async measureOldestReservation(): Promise<void> {
+    const [row] = (await this.db.query(
+      `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS seconds
+         FROM jobs WHERE status IN ('queued', 'running')`,
+    )) as { seconds: number }[];
+    this.metrics.oldestUnsettledReservation.set(Number(row?.seconds ?? 0));
   }
 
   /** Relayed outbox rows and idempotency keys past their 24 h window serve nobody. */
