@@ -24,6 +24,7 @@ describe('serviceSpecs', () => {
       NODE_ENV: 'development',
       DB_MIGRATE: 'true',
       PORT: '3000',
+      FORM_DEFAULT_QUALITY: 'draft',
     });
     expect(api?.readyUrl).toBe('http://127.0.0.1:3000/ready');
   });

@@ -55,6 +55,11 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
         AUTH_MODE: 'dev',
         INTERNAL_TOKEN: endpoints.internalToken,
         CORS_ORIGINS: `http://127.0.0.1:${ports.web},http://localhost:${ports.web}`,
+        // The CPU worker renders the tiny model: the portal's form starts at a draft a CPU finishes in
+        // under a minute (HD stays one click away).
+        FORM_DEFAULT_QUALITY: 'draft',
+        FORM_DEFAULT_DURATION_SECONDS: '2',
+        FORM_DEFAULT_STEPS: '20',
       },
     },
     {

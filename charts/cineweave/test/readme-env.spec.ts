@@ -24,6 +24,10 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
       'RATE_LIMIT_PER_MINUTE',
       'MAX_JSON_BODY_BYTES',
       'BACKGROUND_TASKS',
+      // The portal form's starting values: HD by default, as a GPU cluster renders it.
+      'FORM_DEFAULT_QUALITY',
+      'FORM_DEFAULT_DURATION_SECONDS',
+      'FORM_DEFAULT_STEPS',
       // Payments are off unless configured (PAYMENTS_PROVIDER=none): the chart has no TrueLayer
       // values yet; an install that sells credits sets these through api.extraEnv.
       'PAYMENTS_PROVIDER',

@@ -54,6 +54,11 @@ describe('API skeleton', () => {
 
   it('should report the sign-in mode when the portal asks /v1/config', async () => {
     const response = await request(h.server).get('/v1/config').expect(200);
-    expect(response.body).toEqual({ authMode: 'dev', paymentsProvider: 'none', retentionHours: 24 });
+    expect(response.body).toEqual({
+      authMode: 'dev',
+      paymentsProvider: 'none',
+      retentionHours: 24,
+      formDefaults: { quality: 'hd', durationSeconds: 5, steps: 50 },
+    });
   });
 });

@@ -210,6 +210,7 @@ describe('auth (clerk mode over HTTP)', () => {
       clerkPublishableKey: 'pk_test_abc',
       paymentsProvider: 'none',
       retentionHours: 24,
+      formDefaults: { quality: 'hd', durationSeconds: 5, steps: 50 },
     });
   });
 

@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { signal } from '@angular/core';
 import { ApiError } from '../core/api/api-error';
 import { CineweaveApi } from '../core/api/cineweave-api';
+import { PlatformConfigStore } from '../core/config/platform-config.store';
 import { CreditsStore } from '../core/credits/credits.store';
 import { aJob } from '../testing/fake-api';
 import { CreateStore } from './create.store';
@@ -28,6 +29,25 @@ async function settle(): Promise<void> {
 }
 
 describe(CreateStore.name, () => {
+  it('should start from the deployment form defaults when the API gives them', () => {
+    TestBed.configureTestingModule({
+      providers: [
+        CreateStore,
+        { provide: CineweaveApi, useValue: { quote: vi.fn(async () => ({ credits: 6 })) } },
+        { provide: CreditsStore, useValue: { available: signal<number | null>(100), refresh: vi.fn() } },
+        {
+          provide: PlatformConfigStore,
+          useValue: { config: signal({ formDefaults: { quality: 'draft', durationSeconds: 2, steps: 20 } }) },
+        },
+      ],
+    });
+    const store = TestBed.inject(CreateStore);
+
+    expect(store.resolution()).toBe('640x352');
+    expect(store.durationSeconds()).toBe(2);
+    expect(store.steps()).toBe(20);
+  });
+
   it('should quote the price for the chosen size and length when they change', async () => {
     const { store, quote } = setup();
     store.setDuration(8);

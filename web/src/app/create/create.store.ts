@@ -10,6 +10,7 @@ import {
 import { ApiError, errorMessage } from '../core/api/api-error';
 import type { Job, Upload } from '../core/api/api-types';
 import { CineweaveApi } from '../core/api/cineweave-api';
+import { PlatformConfigStore } from '../core/config/platform-config.store';
 import { CreditsStore } from '../core/credits/credits.store';
 import { formatCredits } from '../core/format/format';
 import { checkImageFile, checkImageSize, readImageSize } from './image-check';
@@ -63,15 +64,17 @@ interface ImageState {
 export class CreateStore {
   private readonly api = inject(CineweaveApi);
   private readonly credits = inject(CreditsStore);
+  /** The deployment's form defaults from `GET /v1/config`, loaded at start. */
+  private readonly formDefaults = inject(PlatformConfigStore).config()?.formDefaults;
 
   private readonly promptState = signal('');
   private readonly negativePromptState = signal('');
   private readonly orientationState = signal<Orientation>('landscape');
-  private readonly qualityState = signal<Quality>('hd');
-  private readonly durationState = signal<number>(JOB_DEFAULTS.durationSeconds);
+  private readonly qualityState = signal<Quality>(this.formDefaults?.quality ?? 'hd');
+  private readonly durationState = signal<number>(this.formDefaults?.durationSeconds ?? JOB_DEFAULTS.durationSeconds);
   private readonly seedState = signal<number>(randomSeed());
   private readonly keepSeedState = signal(false);
-  private readonly stepsState = signal<number>(JOB_DEFAULTS.steps);
+  private readonly stepsState = signal<number>(this.formDefaults?.steps ?? JOB_DEFAULTS.steps);
   private readonly guidanceState = signal<number>(JOB_DEFAULTS.guidanceScale);
   private readonly imageState = signal<ImageState | null>(null);
   private readonly quoteState = signal<{ key: string; credits: number } | null>(null);

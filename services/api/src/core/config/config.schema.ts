@@ -62,6 +62,13 @@ export const EnvSchema = z
     INTERNAL_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }),
     MAX_ACTIVE_JOBS_PER_USER: z.coerce.number().int().min(1).default(5),
     RETENTION_HOURS: z.coerce.number().positive().default(24),
+    /**
+     * What the portal's create form starts with (the API's own defaults stay JOB_DEFAULTS). A CPU-only
+     * local stack starts at draft size so a first video renders in under a minute.
+     */
+    FORM_DEFAULT_QUALITY: z.enum(['hd', 'draft']).default('hd'),
+    FORM_DEFAULT_DURATION_SECONDS: z.coerce.number().int().min(1).max(10).default(5),
+    FORM_DEFAULT_STEPS: z.coerce.number().int().min(1).max(100).default(50),
     RETENTION_SWEEP_SECONDS: z.coerce.number().positive().default(300),
     GPU_HOURLY_COST_USD: z.coerce.number().min(0).default(2.5),
     CORS_ORIGINS: csv,

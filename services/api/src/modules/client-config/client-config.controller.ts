@@ -23,6 +23,11 @@ export class ClientConfigController {
         : {}),
       paymentsProvider: env.PAYMENTS_PROVIDER,
       retentionHours: env.RETENTION_HOURS,
+      formDefaults: {
+        quality: env.FORM_DEFAULT_QUALITY,
+        durationSeconds: env.FORM_DEFAULT_DURATION_SECONDS,
+        steps: env.FORM_DEFAULT_STEPS,
+      },
     };
   }
 }

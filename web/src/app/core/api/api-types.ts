@@ -23,6 +23,8 @@ export interface PublicConfig {
   oidc?: { issuer: string; clientId: string };
   paymentsProvider: string;
   retentionHours: number;
+  /** What the create form starts with (a CPU-only local stack starts at draft size). */
+  formDefaults?: { quality: 'hd' | 'draft'; durationSeconds: number; steps: number };
 }
 
 /** `GET /v1/me`. */
