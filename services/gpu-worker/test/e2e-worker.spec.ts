@@ -34,7 +34,7 @@ function freePortEnv(): number {
   return 20_000 + Math.floor(Math.random() * 20_000);
 }
 
-function startWorker(): ServiceProcess {
+function startWorker(env: Record<string, string> = {}): ServiceProcess {
   const metricsPort = freePortEnv();
   const worker = startService(join(root, 'services/gpu-worker/dist/main.js'), {
     NODE_ENV: 'test',
@@ -50,13 +50,14 @@ function startWorker(): ServiceProcess {
     METRICS_PORT: String(metricsPort),
     JOB_LOCK_SECONDS: '3',
     SHUTDOWN_GRACE_SECONDS: '5',
+    ...env,
   });
   workers.push(worker);
   return Object.assign(worker, { readyUrl: `http://127.0.0.1:${metricsPort}/readyz` });
 }
 
-async function startReadyWorker(): Promise<ServiceProcess> {
-  const worker = startWorker() as ServiceProcess & { readyUrl: string };
+async function startReadyWorker(env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const worker = startWorker(env) as ServiceProcess & { readyUrl: string };
   await waitFor(worker.readyUrl, 60_000, worker);
   return worker;
 }
@@ -293,6 +294,37 @@ describe('GPU worker end to end (tiny model, CPU)', () => {
     expect(await ledgerKindsFor(jobId)).toEqual(['release', 'reserve']);
     await worker.stop();
   }, 180_000);
+
+  it('should hand a job back on SIGTERM past the grace period, and settle it once when another worker finishes it', async () => {
+    const first = await startReadyWorker({ SHUTDOWN_GRACE_SECONDS: '1' });
+    const before = await credits();
+    const jobId = await createJob({ prompt: 'a train crossing a bridge', resolution: '352x640', durationSeconds: 1, fps: 8, steps: 100 });
+    let second: ServiceProcess | undefined;
+    const events = await collectEvents(
+      `${baseUrl}/v1/jobs/${jobId}/events`,
+      user,
+      (event) => {
+        if (event.event === 'progress' && !second) {
+          // Kubernetes scaling the pod down mid-job: SIGTERM, then another worker is there to take over.
+          first.child.kill('SIGTERM');
+          second = startWorker();
+        }
+        return untilFinished(event);
+      },
+      240_000,
+    );
+    if (!second) throw new Error('The job never reported progress');
+    expect(events.at(-1)?.event).toBe('completed');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('Handed the job back');
+    const startsOnSecond = second.output().split('\n').filter((line) => line.includes(jobId) && line.includes('Started job'));
+    expect(startsOnSecond).toHaveLength(1);
+    expect(await ledgerKindsFor(jobId)).toEqual(['capture', 'reserve']);
+    const after = await credits();
+    expect(after.balance).toBe(before.balance - 3);
+    expect(after.reserved).toBe(before.reserved);
+    await second.stop();
+  }, 300_000);
 
   it('should retry a job exactly once when its worker is killed mid-job, and settle it once', async () => {
     const first = await startReadyWorker();
