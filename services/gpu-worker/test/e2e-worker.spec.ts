@@ -89,6 +89,23 @@ async function ledgerKindsFor(jobId: string): Promise<string[]> {
     .sort();
 }
 
+/** The second worker started the job exactly once, and the job was charged exactly once. */
+async function expectTakenOverAndChargedOnce(
+  second: ServiceProcess,
+  jobId: string,
+  before: { balance: number; reserved: number },
+): Promise<void> {
+  const starts = second
+    .output()
+    .split('\n')
+    .filter((line) => line.includes(jobId) && line.includes('Started job'));
+  expect(starts).toHaveLength(1);
+  expect(await ledgerKindsFor(jobId)).toEqual(['capture', 'reserve']);
+  const after = await credits();
+  expect(after.balance).toBe(before.balance - 3);
+  expect(after.reserved).toBe(before.reserved);
+}
+
 async function createJob(body: Record<string, unknown>): Promise<string> {
   const { status, json } = await call('POST', '/v1/jobs', body);
   expect(status, JSON.stringify(json)).toBe(202);
@@ -298,7 +315,13 @@ describe('GPU worker end to end (tiny model, CPU)', () => {
   it('should hand a job back on SIGTERM past the grace period, and settle it once when another worker finishes it', async () => {
     const first = await startReadyWorker({ SHUTDOWN_GRACE_SECONDS: '1' });
     const before = await credits();
-    const jobId = await createJob({ prompt: 'a train crossing a bridge', resolution: '352x640', durationSeconds: 1, fps: 8, steps: 100 });
+    const jobId = await createJob({
+      prompt: 'a train crossing a bridge',
+      resolution: '352x640',
+      durationSeconds: 1,
+      fps: 8,
+      steps: 100,
+    });
     let second: ServiceProcess | undefined;
     const events = await collectEvents(
       `${baseUrl}/v1/jobs/${jobId}/events`,
@@ -317,12 +340,7 @@ describe('GPU worker end to end (tiny model, CPU)', () => {
     expect(events.at(-1)?.event).toBe('completed');
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('Handed the job back');
-    const startsOnSecond = second.output().split('\n').filter((line) => line.includes(jobId) && line.includes('Started job'));
-    expect(startsOnSecond).toHaveLength(1);
-    expect(await ledgerKindsFor(jobId)).toEqual(['capture', 'reserve']);
-    const after = await credits();
-    expect(after.balance).toBe(before.balance - 3);
-    expect(after.reserved).toBe(before.reserved);
+    await expectTakenOverAndChargedOnce(second, jobId, before);
     await second.stop();
   }, 300_000);
 
@@ -353,15 +371,7 @@ describe('GPU worker end to end (tiny model, CPU)', () => {
     if (!second) throw new Error('The job never reported progress');
     expect(events.at(-1)?.event).toBe('completed');
     expect(first.child.signalCode).toBe('SIGKILL');
-    const startsOnSecond = second
-      .output()
-      .split('\n')
-      .filter((line) => line.includes(jobId) && line.includes('Started job'));
-    expect(startsOnSecond).toHaveLength(1);
-    expect(await ledgerKindsFor(jobId)).toEqual(['capture', 'reserve']);
-    const after = await credits();
-    expect(after.balance).toBe(before.balance - 3);
-    expect(after.reserved).toBe(before.reserved);
+    await expectTakenOverAndChargedOnce(second, jobId, before);
     await second.stop();
   }, 240_000);
 });
