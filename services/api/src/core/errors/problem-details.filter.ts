@@ -39,6 +39,9 @@ const MULTER_ERRORS: Record<string, { code: ErrorCode; detail: string }> = {
   LIMIT_FIELD_VALUE: { code: 'PAYLOAD_TOO_LARGE', detail: 'A multipart field is too large.' },
 };
 
+/** Raised by the `jobs_require_live_upload` trigger. */
+const UPLOAD_GONE_SQLSTATE = 'CW410';
+
 interface Answer {
   code: ErrorCode;
   detail: string;
@@ -92,6 +95,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       MULTER_ERRORS[typed.code]
     ) {
       return MULTER_ERRORS[typed.code];
+    }
+    if (typed && typed.code === UPLOAD_GONE_SQLSTATE) {
+      // A job insert that lost a race with the upload retention sweeper (see that migration).
+      return {
+        code: 'GONE',
+        detail: 'The image upload was deleted after its retention period; upload the image again.',
+        errors: [{ field: 'imageUploadId', message: 'was deleted after its retention period' }],
+      };
     }
     if (exception instanceof HttpException) return this.fromHttpException(exception, request);
     if (typed && typeof typed.status === 'number' && typed.status >= 400 && typed.status < 500) {

@@ -10,7 +10,10 @@ import { returningRows } from '../../core/database/returning.ts';
 const BATCH = 200;
 
 /**
- * Deletes outputs older than RETENTION_HOURS and marks their jobs `expired` (the video route
+ * Deletes outputs older than RETENTION_HOURS and, separately, uploaded input images older than
+ * RETENTION_HOURS that no queued or running job needs.
+ *
+ * Outputs: deletes outputs older than RETENTION_HOURS and marks their jobs `expired` (the video route
  * then answers 410). Objects go first: if the update fails, the next sweep deletes nothing
  * new and retries the update, so no job claims outputs that are gone.
  */
@@ -32,6 +35,9 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     this.timer = setInterval(() => {
       this.sweep().catch((error: Error) =>
         this.logger.warn({ error: error.message }, 'Retention sweep failed'),
+      );
+      this.sweepUploads().catch((error: Error) =>
+        this.logger.warn({ error: error.message }, 'Upload retention sweep failed'),
       );
     }, this.config.env.RETENTION_SWEEP_SECONDS * 1000);
     this.timer.unref();
@@ -69,5 +75,45 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     }
     this.logger.log({ count: expired.length }, 'Expired job outputs');
     return expired.map((row) => row.id);
+  }
+
+  /**
+   * Deletes uploads older than RETENTION_HOURS whose jobs have all finished (or that no job
+   * uses): the objects go from S3 and the rows are marked `deleted_at`, kept so that jobs still
+   * name their input (and its sha256). A job that names a deleted upload is refused with 410.
+   *
+   * One transaction, so an upload in use is never deleted: the candidates are locked first (rows
+   * an admission is inserting a job for hold a share lock and are skipped), then a later
+   * statement, whose snapshot sees every job committed before the locks were taken, keeps only
+   * those no queued or running job refers to, by upload id or by object key (an operator's
+   * `s3Key`). Objects are deleted before the commit: if S3 fails, nothing is marked and the next
+   * sweep tries again; if the commit fails, the next sweep marks them.
+   */
+  async sweepUploads(now: Date = new Date()): Promise<string[]> {
+    const cutoff = new Date(now.getTime() - this.config.env.RETENTION_HOURS * 3_600_000);
+    const deleted = await this.db.transaction(async (tx) => {
+      const candidates: { id: string }[] = await tx.query(
+        `SELECT id FROM uploads WHERE deleted_at IS NULL AND created_at < $1
+          ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        [cutoff],
+      );
+      if (candidates.length === 0) return [];
+      const marked = returningRows<{ id: string; object_key: string }>(
+        await tx.query(
+          `UPDATE uploads u SET deleted_at = now()
+            WHERE u.id = ANY($1::uuid[])
+              AND NOT EXISTS (
+                SELECT 1 FROM jobs j
+                 WHERE j.status IN ('queued', 'running')
+                   AND (j.image_upload_id = u.id OR j.image_key = u.object_key))
+          RETURNING u.id, u.object_key`,
+          [candidates.map((row) => row.id)],
+        ),
+      );
+      await this.storage.remove(marked.map((row) => row.object_key));
+      return marked.map((row) => row.id);
+    });
+    if (deleted.length > 0) this.logger.log({ count: deleted.length }, 'Deleted uploads past retention');
+    return deleted;
   }
 }
