@@ -60,6 +60,8 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
         FORM_DEFAULT_QUALITY: 'draft',
         FORM_DEFAULT_DURATION_SECONDS: '2',
         FORM_DEFAULT_STEPS: '20',
+        // Example VideoJobs may point spec.image.url at a server on this machine.
+        IMAGE_FETCH_ALLOW_PRIVATE: 'true',
       },
     },
     {

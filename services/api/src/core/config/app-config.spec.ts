@@ -37,6 +37,23 @@ describe(loadConfig.name, () => {
     });
   });
 
+  it('should refuse private image URLs by default and allow them only when switched on', () => {
+    expect(loadConfig(VALID).env).toMatchObject({
+      IMAGE_FETCH_ALLOW_PRIVATE: false,
+      IMAGE_FETCH_TIMEOUT_MS: 15_000,
+      IMAGE_FETCH_MAX_REDIRECTS: 3,
+    });
+    expect(loadConfig({ ...VALID, IMAGE_FETCH_ALLOW_PRIVATE: 'true' }).env.IMAGE_FETCH_ALLOW_PRIVATE).toBe(
+      true,
+    );
+    expect(
+      problemsOf({ ...VALID, IMAGE_FETCH_ALLOW_PRIVATE: 'yes', IMAGE_FETCH_MAX_REDIRECTS: '50' }),
+    ).toEqual([
+      'IMAGE_FETCH_ALLOW_PRIVATE: must be true or false',
+      expect.stringMatching(/^IMAGE_FETCH_MAX_REDIRECTS: /),
+    ]);
+  });
+
   it('should list every problem at once when several variables are wrong', () => {
     const problems = problemsOf({
       ...VALID,

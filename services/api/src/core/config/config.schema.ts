@@ -70,6 +70,15 @@ export const EnvSchema = z
     FORM_DEFAULT_DURATION_SECONDS: z.coerce.number().int().min(1).max(10).default(5),
     FORM_DEFAULT_STEPS: z.coerce.number().int().min(1).max(100).default(50),
     RETENTION_SWEEP_SECONDS: z.coerce.number().positive().default(300),
+    /**
+     * Let a VideoJob's `spec.image.url` reach loopback, private and link-local addresses. Off by
+     * default so the URL cannot be used to probe the cluster's network (SSRF); tests and the local
+     * stack, whose image servers are on such addresses, turn it on.
+     */
+    IMAGE_FETCH_ALLOW_PRIVATE: bool,
+    /** The whole download of an image URL, redirects included. */
+    IMAGE_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    IMAGE_FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(10).default(3),
     GPU_HOURLY_COST_USD: z.coerce.number().min(0).default(2.5),
     CORS_ORIGINS: csv,
     /** A reservation older than this fails the job and releases its credits. */

@@ -1,40 +1,58 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { InternalCreateJobRequestSchema, QueueStats } from '@cineweave/contracts';
 import type { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { DomainError } from '../../core/errors/domain-error.ts';
+import { AccountsService } from '../accounts/accounts.service.ts';
 import { AdmissionService } from '../jobs/admission.service.ts';
 import type { JobRow } from '../jobs/job-row.ts';
+import { UploadsService } from '../uploads/uploads.service.ts';
 
 @Injectable()
 export class InternalJobsService {
+  private readonly logger = new Logger(InternalJobsService.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly admission: AdmissionService,
+    private readonly accounts: AccountsService,
+    private readonly uploads: UploadsService,
   ) {}
 
-  /** Submits a VideoJob once per uid: a retry returns the job the first call created. */
+  /**
+   * Submits a VideoJob once per uid: a retry returns the job the first call created (and
+   * downloads nothing). An `image.url` is downloaded and stored as an upload of the job's account,
+   * through the same checks as `POST /v1/uploads`; a refused submission removes that upload again.
+   */
   async submit(
     body: z.output<typeof InternalCreateJobRequestSchema>,
   ): Promise<{ job: JobRow; created: boolean }> {
     const existing = await this.admission.findByExternalRef(body.uid);
     if (existing) return { job: existing, created: false };
     const { spec } = body;
+    let imageUploadId = spec.image && 'uploadId' in spec.image ? spec.image.uploadId : undefined;
+    let downloaded: string | undefined;
     if (spec.image && 'url' in spec.image) {
-      throw new DomainError(
-        'UNPROCESSABLE',
-        'image.url is not supported yet; upload the image and use image.uploadId.',
-        [{ field: 'spec.image.url', message: 'is not supported yet' }],
-      );
+      // The account first: an unknown user is a 404 before anything is fetched.
+      const account = await this.accounts.findByUser(body.userId);
+      if (!account) {
+        throw new DomainError(
+          'NOT_FOUND',
+          `No account belongs to user ${body.userId}; they must sign in once first.`,
+        );
+      }
+      downloaded = (await this.uploads.createFromUrl(account, spec.image.url, 'spec.image.url')).id;
+      imageUploadId = downloaded;
     }
+    let admitted = false;
     try {
       const job = await this.admission.admit({
         userId: body.userId,
         params: {
           prompt: spec.prompt,
           ...(spec.negativePrompt !== undefined ? { negativePrompt: spec.negativePrompt } : {}),
-          ...(spec.image && 'uploadId' in spec.image ? { imageUploadId: spec.image.uploadId } : {}),
+          ...(imageUploadId !== undefined ? { imageUploadId } : {}),
           resolution: spec.resolution,
           durationSeconds: spec.durationSeconds,
           fps: spec.fps,
@@ -49,6 +67,7 @@ export class InternalJobsService {
         externalRef: body.uid,
         createAccount: false,
       });
+      admitted = true;
       return { job, created: true };
     } catch (error) {
       // Two submissions of one uid at the same moment: the unique index lets one win.
@@ -57,6 +76,17 @@ export class InternalJobsService {
         if (winner) return { job: winner, created: false };
       }
       throw error;
+    } finally {
+      if (downloaded && !admitted) {
+        await this.uploads
+          .discard(downloaded)
+          .catch((error: Error) =>
+            this.logger.warn(
+              { uploadId: downloaded, error: error.message },
+              'Could not discard an unused upload',
+            ),
+          );
+      }
     }
   }
 

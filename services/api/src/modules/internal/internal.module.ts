@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module.ts';
 import { JobsModule } from '../jobs/jobs.module.ts';
+import { UploadsModule } from '../uploads/uploads.module.ts';
 import { InternalJobsService } from './internal-jobs.service.ts';
 import { InternalController } from './internal.controller.ts';
 
-@Module({ imports: [JobsModule], controllers: [InternalController], providers: [InternalJobsService] })
+@Module({
+  imports: [JobsModule, AccountsModule, UploadsModule],
+  controllers: [InternalController],
+  providers: [InternalJobsService],
+})
 export class InternalModule {}

@@ -3,5 +3,10 @@ import { AccountsModule } from '../accounts/accounts.module.ts';
 import { UploadsController } from './uploads.controller.ts';
 import { UploadsService } from './uploads.service.ts';
 
-@Module({ imports: [AccountsModule], controllers: [UploadsController], providers: [UploadsService] })
+@Module({
+  imports: [AccountsModule],
+  controllers: [UploadsController],
+  providers: [UploadsService],
+  exports: [UploadsService],
+})
 export class UploadsModule {}
