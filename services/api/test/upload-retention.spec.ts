@@ -129,7 +129,7 @@ describe('upload retention', () => {
     expect(await retention.sweepUploads(LATER())).toContain(old.id);
     const before = await h.db.query(
       `SELECT (SELECT count(*) FROM jobs)::int AS jobs, (SELECT count(*) FROM credit_ledger)::int AS ledger,
-              (SELECT count(*) FROM outbox)::int AS outbox`,
+              (SELECT sum(reserved) FROM accounts)::int AS reserved`,
     );
     const response = await createJob('nils', old.id).expect(410);
     expect(response.headers['content-type']).toContain('application/problem+json');
@@ -145,7 +145,7 @@ describe('upload retention', () => {
     expect(internal.body.code).toBe('GONE');
     const after = await h.db.query(
       `SELECT (SELECT count(*) FROM jobs)::int AS jobs, (SELECT count(*) FROM credit_ledger)::int AS ledger,
-              (SELECT count(*) FROM outbox)::int AS outbox`,
+              (SELECT sum(reserved) FROM accounts)::int AS reserved`,
     );
     expect(after.rows[0]).toEqual(before.rows[0]);
     await checkInvariants(h.db);
