@@ -40,7 +40,7 @@ describe(loadConfig.name, () => {
   it('should refuse private image URLs by default and allow them only when switched on', () => {
     expect(loadConfig(VALID).env).toMatchObject({
       IMAGE_FETCH_ALLOW_PRIVATE: false,
-      IMAGE_FETCH_TIMEOUT_MS: 15_000,
+      IMAGE_FETCH_TIMEOUT_MS: 8_000,
       IMAGE_FETCH_MAX_REDIRECTS: 3,
     });
     expect(loadConfig({ ...VALID, IMAGE_FETCH_ALLOW_PRIVATE: 'true' }).env.IMAGE_FETCH_ALLOW_PRIVATE).toBe(

@@ -76,8 +76,11 @@ export const EnvSchema = z
      * stack, whose image servers are on such addresses, turn it on.
      */
     IMAGE_FETCH_ALLOW_PRIVATE: bool,
-    /** The whole download of an image URL, redirects included. */
-    IMAGE_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    /**
+     * The whole download of an image URL, redirects included. Below the operator's 10 s request
+     * timeout, so a slow URL is answered with a 422 the operator reports, not a timeout it retries.
+     */
+    IMAGE_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8_000),
     IMAGE_FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(10).default(3),
     GPU_HOURLY_COST_USD: z.coerce.number().min(0).default(2.5),
     CORS_ORIGINS: csv,
