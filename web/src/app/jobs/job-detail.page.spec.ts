@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { Subject } from 'rxjs';
 import { CineweaveApi } from '../core/api/cineweave-api';
+import { FileDownloads } from '../core/api/file-downloads';
 import { MediaUrls } from '../core/api/media-urls';
 import type { Job } from '../core/api/api-types';
 import { CreditsStore } from '../core/credits/credits.store';
@@ -83,6 +84,29 @@ describe(JobDetailPage.name, () => {
     expect(element.querySelector('[data-testid="download"]')?.getAttribute('href')).toBe(
       'https://s3.test/v.mp4',
     );
+  });
+
+  it('should save the video under its own name when Download is clicked, not navigate to the store', async () => {
+    const save = vi.fn(async () => 'saved' as const);
+    TestBed.overrideProvider(FileDownloads, { useValue: { save } });
+    const { element, push } = await setup(aJob({ status: 'running' }));
+    await push({
+      type: 'completed',
+      data: {
+        jobId: ID,
+        status: 'succeeded',
+        creditsCharged: 50,
+        videoUrl: 'https://s3.test/v.mp4',
+        thumbnailUrl: 'https://s3.test/t.jpg',
+      },
+    });
+
+    const link = element.querySelector<HTMLAnchorElement>('[data-testid="download"]')!;
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 });
+    link.dispatchEvent(click);
+
+    expect(click.defaultPrevented).toBe(true);
+    expect(save).toHaveBeenCalledWith('https://s3.test/v.mp4', 'cineweave-6f1c1f9e.mp4');
   });
 
   it('should show the reason and released credits when the job fails', async () => {
