@@ -45,7 +45,7 @@ import { StatusBadgeComponent } from './status-badge.component';
       <div class="space-y-2 p-4">
         <p class="line-clamp-2 text-sm font-medium text-ink">{{ job().prompt }}</p>
         @if (job().status === 'running') {
-          <cw-progress-bar [percent]="job().progress ?? null" label="Render progress" />
+          <cw-progress-bar [percent]="job().progress" label="Render progress" />
         }
         <p class="flex flex-wrap gap-x-3 text-xs text-ink-muted">
           <span>{{ when() }}</span><span>{{ size() }}</span
