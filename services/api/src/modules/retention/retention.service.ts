@@ -8,6 +8,9 @@ import { JobEventsService } from '../events/job-events.service.ts';
 import { returningRows } from '../../core/database/returning.ts';
 
 const BATCH = 200;
+/** A queued or running job that needs upload `u`, by its id or by its object key (an operator's s3Key). */
+const IN_USE = `SELECT 1 FROM jobs j WHERE j.status IN ('queued', 'running')
+                   AND (j.image_upload_id = u.id OR j.image_key = u.object_key)`;
 
 /**
  * Deletes outputs older than RETENTION_HOURS and, separately, uploaded input images older than
@@ -92,9 +95,12 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   async sweepUploads(now: Date = new Date()): Promise<string[]> {
     const cutoff = new Date(now.getTime() - this.config.env.RETENTION_HOURS * 3_600_000);
     const deleted = await this.db.transaction(async (tx) => {
+      // In-use uploads are left out here already, so a backlog of them cannot fill every batch;
+      // the check that counts is the one below, made after the locks are held.
       const candidates: { id: string }[] = await tx.query(
-        `SELECT id FROM uploads WHERE deleted_at IS NULL AND created_at < $1
-          ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        `SELECT u.id FROM uploads u
+          WHERE u.deleted_at IS NULL AND u.created_at < $1 AND NOT EXISTS (${IN_USE})
+          ORDER BY u.created_at LIMIT ${BATCH} FOR UPDATE OF u SKIP LOCKED`,
         [cutoff],
       );
       if (candidates.length === 0) return [];
@@ -102,10 +108,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
         await tx.query(
           `UPDATE uploads u SET deleted_at = now()
             WHERE u.id = ANY($1::uuid[])
-              AND NOT EXISTS (
-                SELECT 1 FROM jobs j
-                 WHERE j.status IN ('queued', 'running')
-                   AND (j.image_upload_id = u.id OR j.image_key = u.object_key))
+              AND NOT EXISTS (${IN_USE})
           RETURNING u.id, u.object_key`,
           [candidates.map((row) => row.id)],
         ),
