@@ -11,6 +11,8 @@ const TONES: Record<AlertTone, string> = {
 
 @Component({
   selector: 'cw-alert',
+  // A block, so the spacing utilities of the form or card around it apply (an inline host takes no margin).
+  host: { class: 'block' },
   template: `
     <div
       class="flex items-start gap-3 rounded-xl border px-4 py-3 text-sm"
