@@ -37,6 +37,16 @@ export interface JobRow {
   created_at: Date;
 }
 
+/**
+ * The columns of JobRow, spelled out for prepared statements: a prepared `RETURNING *` would fail
+ * ("cached plan must not change result type") on every pooled connection once a migration adds
+ * a column under a running replica.
+ */
+export const JOB_ROW_COLUMNS = `id, account_id, user_id, status, source, external_ref, prompt, negative_prompt, image_upload_id,
+  image_key, image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, priority,
+  credits_reserved, credits_charged, attempt_token, attempts, progress_percent, failure_reason, video_key,
+  thumbnail_key, gpu_seconds, cancel_requested_at, enqueued_at, started_at, finished_at, created_at`;
+
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 export function toJobView(row: JobRow, retentionHours: number): JobView {

@@ -96,6 +96,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   /** Relayed outbox rows and idempotency keys past their 24 h window serve nobody. */
   private async pruneHousekeeping(): Promise<void> {
+    // Rows relayed before the relay deleted what it sent (it used to mark them dispatched).
     await this.db.query(`DELETE FROM outbox WHERE dispatched_at < now() - interval '1 day'`);
     await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '25 hours'`);
   }
@@ -122,8 +123,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   private async requeueLost(report: ReconcileReport, graceSeconds: number): Promise<void> {
     const rows: JobRow[] = await this.db.query(
-      `SELECT * FROM jobs WHERE status IN ('queued', 'running')
-          AND enqueued_at IS NOT NULL AND enqueued_at < now() - make_interval(secs => $1)
+      // Relayed jobs are those without an outbox row; the grace covers a relay batch in flight.
+      `SELECT * FROM jobs j WHERE status IN ('queued', 'running')
+          AND updated_at < now() - make_interval(secs => $1)
+          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = j.id AND o.dispatched_at IS NULL)
         ORDER BY created_at LIMIT ${BATCH}`,
       [graceSeconds],
     );
