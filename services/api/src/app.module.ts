@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthGuard } from './core/auth/auth.guard.ts';
+import { AuthModule } from './core/auth/auth.module.ts';
 import type { AppConfig } from './core/config/app-config.ts';
 import { ConfigModule } from './core/config/config.module.ts';
 import { DatabaseModule } from './core/database/database.module.ts';
@@ -34,6 +35,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule,
         RedisModule,
+        AuthModule,
         StorageModule,
         QueueModule,
         MetricsModule,

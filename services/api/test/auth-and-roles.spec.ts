@@ -3,6 +3,8 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Server } from 'node:http';
+import { createApp } from '../src/app.factory.ts';
 import { type Harness, INTERNAL_TOKEN, checkInvariants, dev, startHarness } from './support/harness.ts';
 
 const DRAFT = { prompt: 'a fox in the snow', resolution: '640x352', durationSeconds: 1 };
@@ -83,6 +85,40 @@ describe('auth, roles and the ledger role (dev mode)', () => {
       .expect(401);
     expect(refused.body.code).toBe('UNAUTHENTICATED');
     await h.jobsQueue.drain(true);
+  });
+
+  it('should refuse a revoked API key at once on every replica, though replicas remember keys they have seen', async () => {
+    const replica = await createApp(h.config, { logs: false });
+    await replica.init();
+    const other = replica.getHttpServer() as Server;
+    try {
+      const created = await request(h.server)
+        .post('/v1/api-keys')
+        .set('Authorization', dev('two-replicas'))
+        .send({ name: 'ci' })
+        .expect(201);
+      const key = `Bearer ${created.body.key}`;
+      // Both replicas have looked the key up, so both would answer from memory.
+      await request(h.server).get('/v1/me').set('Authorization', key).expect(200);
+      await request(other).get('/v1/me').set('Authorization', key).expect(200);
+
+      await request(h.server)
+        .delete(`/v1/api-keys/${created.body.id}`)
+        .set('Authorization', dev('two-replicas'))
+        .expect(204);
+      await request(h.server).get('/v1/me').set('Authorization', key).expect(401);
+      // The other replica hears of it over Redis within moments, not after its memory expires.
+      const deadline = Date.now() + 2_000;
+      let status = 0;
+      while (Date.now() < deadline) {
+        status = (await request(other).get('/v1/me').set('Authorization', key)).status;
+        if (status === 401) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(status).toBe(401);
+    } finally {
+      await replica.close();
+    }
   });
 
   it('should let admins from ADMIN_USER_IDS or the admin claim in, and nobody else', async () => {

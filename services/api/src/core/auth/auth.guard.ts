@@ -1,12 +1,11 @@
-import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { timingSafeEqual } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { RateLimiter } from '../http/rate-limiter.ts';
-import { API_KEY_PREFIX, hashApiKey } from './api-key-hash.ts';
+import { ApiKeyDirectory } from './api-key-directory.ts';
+import { API_KEY_PREFIX } from './api-key-hash.ts';
 import { ACCESS_KEY, type Access } from './auth.decorators.ts';
 import type { AuthenticatedRequest } from './current-principal.decorator.ts';
 import type { Principal } from './principal.ts';
@@ -19,7 +18,6 @@ import { type TokenVerifier, tokenVerifierFor, unauthenticated } from './token-v
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly logger = new Logger(AuthGuard.name);
   private readonly verifier: TokenVerifier;
   private readonly admins: Set<string>;
   private readonly internalToken: Buffer;
@@ -28,7 +26,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
     private readonly rateLimiter: RateLimiter,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly apiKeys: ApiKeyDirectory,
   ) {
     this.verifier = tokenVerifierFor(config.env);
     this.admins = new Set(config.env.ADMIN_USER_IDS);
@@ -67,22 +65,8 @@ export class AuthGuard implements CanActivate {
 
   private async authenticate(token: string): Promise<Principal> {
     if (token.startsWith(API_KEY_PREFIX)) {
-      const hash = hashApiKey(token);
-      const rows: { user_id: string; stale: boolean }[] = await this.db.query(
-        `SELECT user_id, coalesce(last_used_at < now() - interval '1 minute', true) AS stale
-           FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
-        [hash],
-      );
-      if (rows.length === 0) throw unauthenticated('The API key is unknown or revoked.');
-      const [{ user_id: userId, stale }] = rows;
-      // "Last used" to the minute is enough, and spares a write on every scripted request.
-      if (stale) {
-        void this.db
-          .query(`UPDATE api_keys SET last_used_at = now() WHERE key_hash = $1`, [hash])
-          .catch((error: Error) =>
-            this.logger.warn({ error: error.message }, 'Could not record API key use'),
-          );
-      }
+      const userId = await this.apiKeys.userOf(token);
+      if (userId === null) throw unauthenticated('The API key is unknown or revoked.');
       return { userId, role: this.admins.has(userId) ? 'admin' : 'user', via: 'api-key' };
     }
     const identity = await this.verifier.verify(token);

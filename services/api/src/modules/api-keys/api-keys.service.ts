@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { ApiKeyDirectory } from '../../core/auth/api-key-directory.ts';
 import { generateApiKey } from '../../core/auth/api-key-hash.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
@@ -21,6 +22,7 @@ export class ApiKeysService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly accounts: AccountsService,
+    private readonly directory: ApiKeyDirectory,
   ) {}
 
   /** The key itself is returned here and never again: only its hash is stored. */
@@ -65,12 +67,14 @@ export class ApiKeysService {
   }
 
   async revoke(userId: string, id: string): Promise<void> {
-    const rows = returningRows<{ id: string }>(
+    const rows = returningRows<{ key_hash: string }>(
       await this.db.query(
-        `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
+        `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL
+         RETURNING key_hash`,
         [id, userId],
       ),
     );
     if (rows.length === 0) throw new DomainError('NOT_FOUND', `API key ${id} was not found.`);
+    await this.directory.revoked(rows[0].key_hash);
   }
 }

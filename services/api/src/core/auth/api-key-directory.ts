@@ -1,0 +1,109 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.ts';
+import { runPrepared } from '../database/prepared.ts';
+import { REDIS } from '../redis/redis.module.ts';
+import { hashApiKey } from './api-key-hash.ts';
+
+/** How long a looked-up key is trusted without asking Postgres again. */
+const TRUST_MS = 10_000;
+/** "Last used" to the minute is enough, and spares a write on every scripted request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+const MAX_ENTRIES = 50_000;
+
+interface KnownKey {
+  userId: string;
+  trustedUntil: number;
+  lastUsedWrittenAt: number;
+}
+
+/**
+ * Who an API key belongs to. Scripts send a key with every request, so a key once looked up is
+ * remembered for a few seconds: that spares Postgres a query per request on the busiest path
+ * (job submission). A revocation is published on Redis and every replica forgets the key at
+ * once; if that message is lost (Redis away), the key stops working within TRUST_MS anyway,
+ * and a replica whose subscription drops forgets every key.
+ */
+@Injectable()
+export class ApiKeyDirectory implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ApiKeyDirectory.name);
+  private readonly known = new Map<string, KnownKey>();
+  private readonly channel: string;
+  private subscriber: Redis | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    config: AppConfig,
+  ) {
+    this.channel = `${config.env.REDIS_PREFIX}:api-key-revoked`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.subscriber.on('message', (_channel: string, hash: string) => this.known.delete(hash));
+    // Revocations said while we were not listening are lost: trust nothing remembered from before.
+    this.subscriber.on('ready', () => this.known.clear());
+    this.subscriber.on('error', (error: Error) =>
+      this.logger.warn({ error: error.message }, 'API key revocation channel unavailable'),
+    );
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscriber?.quit().catch(() => undefined);
+  }
+
+  /** The user an active key belongs to, or null when it is unknown or revoked. */
+  async userOf(key: string): Promise<string | null> {
+    const hash = hashApiKey(key);
+    const now = Date.now();
+    const cached = this.known.get(hash);
+    if (cached && cached.trustedUntil > now) {
+      this.touch(hash, cached, now);
+      return cached.userId;
+    }
+    const rows = await runPrepared<{ user_id: string; last_used_at: Date | null }>(
+      this.db,
+      'api-key-lookup',
+      `SELECT user_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+      [hash],
+    );
+    if (rows.length === 0) {
+      this.known.delete(hash);
+      return null;
+    }
+    const entry: KnownKey = {
+      userId: rows[0].user_id,
+      trustedUntil: now + TRUST_MS,
+      lastUsedWrittenAt: rows[0].last_used_at?.getTime() ?? 0,
+    };
+    if (this.known.size >= MAX_ENTRIES) this.known.clear();
+    this.known.set(hash, entry);
+    this.touch(hash, entry, now);
+    return entry.userId;
+  }
+
+  /** After a key is revoked in Postgres: every replica stops accepting it now. */
+  async revoked(hash: string): Promise<void> {
+    this.known.delete(hash);
+    await this.redis
+      .publish(this.channel, hash)
+      .catch((error: Error) =>
+        this.logger.warn(
+          { error: error.message },
+          `Could not announce an API key revocation; other replicas drop the key within ${TRUST_MS / 1000} s`,
+        ),
+      );
+  }
+
+  private touch(hash: string, entry: KnownKey, now: number): void {
+    if (now - entry.lastUsedWrittenAt < LAST_USED_RESOLUTION_MS) return;
+    entry.lastUsedWrittenAt = now;
+    void this.db
+      .query(`UPDATE api_keys SET last_used_at = now() WHERE key_hash = $1`, [hash])
+      .catch((error: Error) => this.logger.warn({ error: error.message }, 'Could not record API key use'));
+  }
+}
