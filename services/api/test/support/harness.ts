@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createApp } from '../../src/app.factory.ts';
-import { type AppConfig, loadConfig } from '../../src/core/config/app-config.ts';
+import { loadConfig } from '../../src/core/config/app-config.ts';
 
 export const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = 'redis://127.0.0.1:6379/0';
@@ -31,8 +31,6 @@ export interface Harness {
   jobsQueue: Queue;
   resultsQueue: Queue;
   s3Port: number;
-  /** The configuration the app started with: a second replica can start from it. */
-  config: AppConfig;
   close(): Promise<void>;
 }
 
@@ -95,7 +93,6 @@ export async function startHarness(suite: string, env: Record<string, string> = 
     jobsQueue,
     resultsQueue,
     s3Port: s3Address.port,
-    config,
     async close() {
       // Every step runs even if an earlier one fails, so no database or Redis key outlives the suite.
       const steps: (() => Promise<unknown>)[] = [
@@ -114,6 +111,16 @@ export async function startHarness(suite: string, env: Record<string, string> = 
         async () => {
           const cleanup = new pg.Client({ connectionString: ADMIN_URL });
           await cleanup.connect();
+          // pg's Pool.end() resolves before its connections have closed; a connection that FORCE
+          // terminates while closing emits an error no one listens to, failing the whole run.
+          for (let i = 0; i < 40; i++) {
+            const open = await cleanup.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+              [database],
+            );
+            if (open.rows[0].n === 0) break;
+            await sleep(50);
+          }
           await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
           await cleanup.end();
         },
