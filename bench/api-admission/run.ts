@@ -8,7 +8,7 @@
 // /usr/bin/pgbench. Everything it creates (two databases, Redis keys) is removed at the end.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,10 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     users: { type: 'string', default: '32' },
     processes: { type: 'string', default: '1' },
+    // sequential: pgbench alone, then the API alone, on the same Postgres (each gets the whole
+    // machine, so the ratio compares admission with Postgres's own simple-update throughput);
+    // concurrent: both at once, sharing the two cores.
+    mode: { type: 'string', default: 'sequential' },
   },
 });
 const duration = Number(values.duration);
@@ -99,6 +103,54 @@ async function waitReady(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error('The API did not become ready within 240 s');
+}
+
+/** CPU seconds used so far by every process, with its role: the API, Postgres, Redis or this script. */
+function cpuByProcess(apiPid: number): Map<number, { role: string; seconds: number }> {
+  const ticks = 100; // USER_HZ on Linux
+  const processes = new Map<number, { role: string; seconds: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pid = Number(entry);
+    const ppid = Number(fields[1]);
+    const seconds = (Number(fields[11]) + Number(fields[12])) / ticks;
+    const role =
+      pid === apiPid || ppid === apiPid
+        ? 'api'
+        : pid === process.pid
+          ? 'load generator'
+          : comm.startsWith('postgres') || comm === 'postmaster'
+            ? 'postgres'
+            : comm.startsWith('redis')
+              ? 'redis'
+              : 'other';
+    processes.set(pid, { role, seconds });
+  }
+  return processes;
+}
+
+/** CPU milliseconds per admission by role, between two snapshots (processes started meanwhile count whole). */
+function cpuPerAdmission(
+  before: Map<number, { role: string; seconds: number }>,
+  after: Map<number, { role: string; seconds: number }>,
+  admitted: number,
+): string {
+  const byRole = new Map<string, number>();
+  for (const [pid, { role, seconds }] of after) {
+    byRole.set(role, (byRole.get(role) ?? 0) + seconds - (before.get(pid)?.seconds ?? 0));
+  }
+  return [...byRole]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([role, seconds]) => `${role} ${((seconds * 1000) / admitted).toFixed(3)}`)
+    .join(', ');
 }
 
 let api: ChildProcess | undefined;
@@ -184,8 +236,7 @@ try {
     });
 
   await cannon(3); // warm-up: JIT, pools, caches
-  const [http, pgbenchOut] = await Promise.all([
-    cannon(duration),
+  const pgbench = () =>
     run('pgbench', [
       '-N',
       '-c',
@@ -199,14 +250,27 @@ try {
       '-U',
       'postgres',
       pgbenchDb,
-    ]),
-  ]);
+    ]);
+  let http: AutocannonResult;
+  let pgbenchOut: string;
+  let cpuLine = '';
+  if (values.mode === 'concurrent') {
+    [http, pgbenchOut] = await Promise.all([cannon(duration), pgbench()]);
+  } else {
+    pgbenchOut = await pgbench();
+    const before = cpuByProcess(api.pid ?? -1);
+    http = await cannon(duration);
+    const after = cpuByProcess(api.pid ?? -1);
+    cpuLine = `  CPU ms / admission ${cpuPerAdmission(before, after, Math.max(1, http['2xx']))}`;
+  }
   const tps = Number(/tps = ([\d.]+)/.exec(pgbenchOut)?.[1] ?? NaN);
   const admitted = http['2xx'];
   const admissionsPerSecond = admitted / http.duration;
   const ratio = admissionsPerSecond / tps;
 
-  console.log('\nAPI admission benchmark (POST /v1/jobs, API-key auth, pgbench -N alongside)');
+  console.log(
+    `\nAPI admission benchmark (POST /v1/jobs, API-key auth, pgbench -N ${values.mode === 'concurrent' ? 'at the same time' : 'just before'})`,
+  );
   console.log(
     `  duration           ${duration} s, ${connections} connections, ${users} accounts, ${values.processes} API process(es)`,
   );
@@ -217,6 +281,7 @@ try {
     `  latency p50 / p99  ${http.latency.p50} ms / ${http.latency.p99} ms (max ${http.latency.max} ms)`,
   );
   console.log(`  pgbench -N tps     ${tps.toFixed(1)} (32 clients, same Postgres, same run)`);
+  if (cpuLine) console.log(cpuLine);
   console.log(`  ratio              ${ratio.toFixed(3)} (target >= 0.5)`);
   console.log(`  p99 target         ${http.latency.p99 <= 50 ? 'met' : 'missed'} (<= 50 ms)`);
   console.log(
