@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createApp } from '../../src/app.factory.ts';
-import { loadConfig } from '../../src/core/config/app-config.ts';
+import { type AppConfig, loadConfig } from '../../src/core/config/app-config.ts';
 
 export const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = 'redis://127.0.0.1:6379/0';
@@ -31,6 +31,8 @@ export interface Harness {
   jobsQueue: Queue;
   resultsQueue: Queue;
   s3Port: number;
+  /** The configuration the app started with: a second replica can start from it. */
+  config: AppConfig;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function startHarness(suite: string, env: Record<string, string> = 
     jobsQueue,
     resultsQueue,
     s3Port: s3Address.port,
+    config,
     async close() {
       // Every step runs even if an earlier one fails, so no database or Redis key outlives the suite.
       const steps: (() => Promise<unknown>)[] = [
