@@ -5,8 +5,10 @@ import { InternalCreateJobRequestSchema, type QueueStats } from '@cineweave/cont
 import type { Response } from 'express';
 import { InternalOnly } from '../../core/auth/auth.decorators.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
+import { PRESIGN_SECONDS, StorageService } from '../../core/storage/storage.service.ts';
 import { InternalJobsService } from './internal-jobs.service.ts';
 import { JobIdParams } from '../jobs/jobs.dto.ts';
+import type { JobRow } from '../jobs/job-row.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
 
 class InternalCreateJobDto extends zodDto(InternalCreateJobRequestSchema) {}
@@ -20,6 +22,7 @@ export class InternalController {
   constructor(
     private readonly internalJobs: InternalJobsService,
     private readonly jobs: JobsService,
+    private readonly storage: StorageService,
   ) {}
 
   /** 202 for a new job, 200 with the existing one when the VideoJob uid was seen before. */
@@ -31,10 +34,29 @@ export class InternalController {
     return this.jobs.view(job);
   }
 
+  /** The job, its place in the queue and, once it succeeded, fresh presigned links to its outputs. */
   @Get('jobs/:id')
   async get(@Param() params: JobIdParams) {
     const job = await this.jobs.get(params.id, {});
-    return { ...this.jobs.view(job), queuePosition: await this.jobs.queuePosition(job) };
+    return {
+      ...this.jobs.view(job),
+      queuePosition: await this.jobs.queuePosition(job),
+      ...(await this.downloads(job)),
+    };
+  }
+
+  /**
+   * The operator copies these into the VideoJob's status and reads them again before `expiresAt`.
+   * The expiry is taken before signing, so it is never later than the links' own.
+   */
+  private async downloads(job: JobRow) {
+    if (job.status !== 'succeeded' || !job.video_key || !job.thumbnail_key) return {};
+    const expiresAt = new Date(Date.now() + PRESIGN_SECONDS * 1000).toISOString();
+    const [video, thumbnail] = await Promise.all([
+      this.storage.presignGet(job.video_key),
+      this.storage.presignGet(job.thumbnail_key),
+    ]);
+    return { downloads: { video, thumbnail, expiresAt } };
   }
 
   @Post('jobs/:id/cancel')
