@@ -41,6 +41,8 @@ export interface OperatorOptions {
   probe: BusyProbe;
   /** Sees every reconcile's outcome and duration (benchmarks). */
   observeReconcile?: (kind: string, result: string, seconds: number) => void;
+  /** How long before expiry the presigned links in a VideoJob's status are replaced. */
+  linkRefreshMarginMs?: number;
   /** Backoff of failed reconciles (tests shorten it). */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -77,6 +79,7 @@ class ControllerSet {
       logger,
       apiUrl: options.apiUrl,
       pollMs: options.jobPollMs,
+      linkRefreshMarginMs: options.linkRefreshMarginMs,
     });
     const poolController = new WorkerPoolController({
       client,

@@ -18,6 +18,9 @@ export class StubApi {
   down: number | undefined;
   refuseWith: { status: number; code: string; detail: string } | undefined;
   backlog = new Map<string, { waiting: number; active: number }>();
+  /** While set, a succeeded job's GET carries presigned links that live this long, signed anew each time. */
+  linkLifetimeMs: number | undefined;
+  private signatures = 0;
   private server!: Server;
   url = '';
 
@@ -118,6 +121,15 @@ export class StubApi {
         });
       }
       return [200, this.jobs.get(job.id)];
+    }
+    if (this.linkLifetimeMs !== undefined && job.status === 'succeeded' && job.videoKey && job.thumbnailKey) {
+      const signature = ++this.signatures;
+      const link = (key: string) => `http://s3.test/cineweave/${key}?X-Amz-Signature=${signature}`;
+      const expiresAt = new Date(Date.now() + this.linkLifetimeMs).toISOString();
+      return [
+        200,
+        { ...job, downloads: { video: link(job.videoKey), thumbnail: link(job.thumbnailKey), expiresAt } },
+      ];
     }
     return [200, job];
   }

@@ -45,6 +45,7 @@ describe('VideoJobController against the test API server', () => {
       client: operatorClient,
       apiUrl: api.url,
       token: 'x'.repeat(32),
+      linkRefreshMarginMs: 1_000,
     }));
   });
 
@@ -57,6 +58,7 @@ describe('VideoJobController against the test API server', () => {
   afterEach(() => {
     api.down = undefined;
     api.refuseWith = undefined;
+    api.linkLifetimeMs = undefined;
   });
 
   const path = (name: string, namespace = NS) => resourcePath(VIDEOJOB_RESOURCE, namespace, name);
@@ -113,6 +115,55 @@ describe('VideoJobController against the test API server', () => {
       .filter((event) => (event.regarding as { name?: string } | undefined)?.name === 'fox')
       .map((event) => event.reason);
     expect(reasons).toEqual(expect.arrayContaining(['Submitted', 'Running', 'Succeeded']));
+  });
+
+  it('should put presigned links in status and replace them shortly before they expire', async () => {
+    api.linkLifetimeMs = 3_000;
+    await apply('links');
+    const { status } = await eventually(
+      () => read('links'),
+      (vj) => !!vj.status?.jobId,
+      'jobId',
+    );
+    const jobId = status?.jobId ?? '';
+    const videoKey = `outputs/acct/${jobId}/video.mp4`;
+    api.setStatus(jobId, {
+      status: 'succeeded',
+      progress: 100,
+      creditsCharged: 10,
+      videoKey,
+      thumbnailKey: `outputs/acct/${jobId}/thumbnail.jpg`,
+      videoUrl: `/v1/jobs/${jobId}/video`,
+      outputExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      finishedAt: new Date().toISOString(),
+    });
+    const first = await eventually(
+      () => read('links'),
+      (vj) => !!vj.status?.output?.url,
+      'a presigned link',
+    );
+    const seenAt = Date.now();
+    const output = first.status?.output;
+    expect(output?.url).toMatch(
+      new RegExp(`^http://s3\\.test/cineweave/${videoKey}\\?X-Amz-Signature=\\d+$`),
+    );
+    expect(output?.thumbnailUrl).toContain('/thumbnail.jpg?X-Amz-Signature=');
+    const expiresAt = Date.parse(output?.expiresAt ?? '');
+    expect(expiresAt - seenAt).toBeGreaterThan(1_000);
+    expect(expiresAt - seenAt).toBeLessThanOrEqual(3_000);
+
+    // Polls in between sign new links, but status keeps the first until 1 s (the margin) before expiry.
+    const second = await eventually(
+      () => read('links'),
+      (vj) => vj.status?.output?.url !== output?.url,
+      'a fresh link',
+      10_000,
+    );
+    const replacedAt = Date.now();
+    expect(replacedAt).toBeGreaterThanOrEqual(expiresAt - 1_000 - 100);
+    expect(replacedAt).toBeLessThan(expiresAt);
+    expect(Date.parse(second.status?.output?.expiresAt ?? '')).toBeGreaterThan(expiresAt);
+    expect(second.status?.output).toMatchObject({ objectKey: videoKey, thumbnailKey: output?.thumbnailKey });
   });
 
   it('should fail with InvalidSpec and submit nothing when the spec only passes the CRD schema', async () => {

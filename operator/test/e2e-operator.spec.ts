@@ -15,7 +15,7 @@ import {
   startOperator,
   videoJob,
 } from './controllers-harness.ts';
-import { buildApi, INTERNAL_TOKEN, QueueWorker, RealApi } from './e2e-support.ts';
+import { buildApi, FAKE_MP4, FAKE_WEBP, INTERNAL_TOKEN, QueueWorker, RealApi } from './e2e-support.ts';
 
 type VJ = KubeObject & { status?: VideoJobStatus };
 const NS = 'studio';
@@ -95,7 +95,18 @@ describe('Operator end to end with the real API, Postgres, Redis and s3rver', ()
       gpuSeconds: 7,
       output: { objectKey: `outputs/${job.data.accountId}/${job.data.jobId}/video.mp4` },
     });
-    expect(done.status?.output?.url).toContain(`/v1/jobs/${job.data.jobId}/video`);
+    // A presigned link straight to the object store, good for the API's 15 minutes.
+    const output = done.status?.output;
+    expect(output?.url?.startsWith(`${api.s3Url}/cineweave/${output.objectKey}?`)).toBe(true);
+    expect(output?.url).toContain('X-Amz-Signature=');
+    const left = Date.parse(output?.expiresAt ?? '') - Date.now();
+    expect(left).toBeGreaterThan(10 * 60_000);
+    expect(left).toBeLessThanOrEqual(15 * 60_000);
+    const video = await fetch(output?.url ?? '');
+    expect(video.status).toBe(200);
+    expect(Buffer.from(await video.arrayBuffer())).toEqual(FAKE_MP4);
+    const thumbnail = await fetch(output?.thumbnailUrl ?? '');
+    expect(Buffer.from(await thumbnail.arrayBuffer())).toEqual(FAKE_WEBP);
     expect(await api.ledgerKinds(job.data.jobId)).toEqual(['reserve', 'capture']);
   });
 

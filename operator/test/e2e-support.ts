@@ -76,9 +76,15 @@ export async function buildApi(): Promise<void> {
   }
 }
 
+/** What the stand-in worker uploads as a job's video: the start of an MP4 (an `ftyp` box). */
+export const FAKE_MP4 = Buffer.from('0000001c667479706973366d0000020069736f6d69736f326d703431', 'hex');
+export const FAKE_WEBP = Buffer.from('RIFF\u0004\u0000\u0000\u0000WEBP', 'latin1');
+
 export class RealApi {
   readonly url: string;
   readonly queuePrefix: string;
+  /** The s3rver the API stores outputs in; its bucket is `cineweave`. */
+  readonly s3Url: string;
   readonly db: pg.Pool;
   readonly redis: Redis;
   readonly results: Queue;
@@ -93,6 +99,7 @@ export class RealApi {
     cleanups: (() => Promise<unknown>)[],
   ) {
     this.url = `http://127.0.0.1:${port}`;
+    this.s3Url = env.S3_ENDPOINT;
     this.env = env;
     this.queuePrefix = env.QUEUE_PREFIX;
     this.db = db;
@@ -184,6 +191,17 @@ export class RealApi {
     this.child = undefined;
   }
 
+  /** Stores an object as a worker's upload would (s3rver takes unsigned requests). */
+  async putObject(key: string, body: Buffer, contentType: string): Promise<void> {
+    const response = await fetch(`${this.s3Url}/cineweave/${key}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': contentType },
+      body,
+    });
+    if (!response.ok)
+      throw new Error(`PUT ${key} to s3rver answered ${response.status}: ${await response.text()}`);
+  }
+
   /** Creates the user's account with the free plan's grant (dev sign-in). */
   async initUser(userId: string): Promise<void> {
     const response = await fetch(`${this.url}/v1/users/init`, {
@@ -256,6 +274,10 @@ export class QueueWorker {
       workerId: 'e2e-worker',
     };
     const prefix = `outputs/${job.data.accountId}/${job.data.jobId}`;
+    if (outcome === 'succeeded') {
+      await this.api.putObject(`${prefix}/video.mp4`, FAKE_MP4, 'video/mp4');
+      await this.api.putObject(`${prefix}/thumbnail.webp`, FAKE_WEBP, 'image/webp');
+    }
     const result: JobResult =
       outcome === 'succeeded'
         ? {

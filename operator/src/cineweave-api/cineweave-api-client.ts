@@ -2,9 +2,18 @@ import type { InternalCreateJobRequest, JobView, QueueStats } from '@cineweave/c
 import { JobViewSchema, QueueStatsSchema } from '@cineweave/contracts';
 import { z } from 'zod';
 
-/** What the internal job route returns: the job view plus its place in the queue. */
+/** Presigned links to a succeeded job's outputs, straight from the object store. */
+export const JobDownloadsSchema = z.object({
+  video: z.url(),
+  thumbnail: z.url(),
+  /** When the links stop working (taken before signing, so never later than theirs). */
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+
+/** What the internal job route returns: the job view, its place in the queue, fresh output links. */
 export const InternalJobViewSchema = JobViewSchema.extend({
   queuePosition: z.int().min(0).nullable().optional(),
+  downloads: JobDownloadsSchema.optional(),
 });
 export type InternalJobView = z.infer<typeof InternalJobViewSchema>;
 

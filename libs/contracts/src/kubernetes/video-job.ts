@@ -105,7 +105,14 @@ export const VideoJobOutputSchema = z
     objectKey: z.string().describe('Object key of the MP4 in the platform bucket.'),
     thumbnailKey: z.string().describe('Object key of the thumbnail image.'),
     url: z.string().optional().describe('Presigned download URL of the video, valid until expiresAt.'),
-    expiresAt: z.iso.datetime({ offset: true }).optional().describe('When the presigned URL stops working.'),
+    thumbnailUrl: z
+      .string()
+      .optional()
+      .describe('Presigned download URL of the thumbnail, valid until expiresAt.'),
+    expiresAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('When the presigned URLs stop working; the operator replaces them before then.'),
   })
   .describe('Where the rendered video is stored.');
 

@@ -21,7 +21,7 @@ import type { Informer } from '../../runtime/informer.ts';
 import type { ReconcileResult } from '../../runtime/work-queue.ts';
 import type { EventRecorder } from '../event-recorder.ts';
 import { sameJson } from '../../kube/same-json.ts';
-import { failedStatus, isFinal, pendingStatus, statusFromJob } from './videojob-status.ts';
+import { failedStatus, isFinal, linkRefreshAt, pendingStatus, statusFromJob } from './videojob-status.ts';
 
 export const VIDEOJOB_RESOURCE: ResourceRef = {
   group: API_GROUP,
@@ -40,9 +40,11 @@ export interface VideoJobControllerOptions {
   cache?: Informer<VideoJob>;
   events: EventRecorder;
   logger: Logger;
-  /** Public address of the API, for the links in status.output. */
+  /** Public address of the API, for the video route of an API that hands out no presigned links. */
   apiUrl: string;
   pollMs: number;
+  /** How long before their expiry the presigned links in status.output are replaced. */
+  linkRefreshMarginMs?: number;
   /** How long a deleted VideoJob waits for its running job to stop before letting go anyway. */
   cancelWaitMs?: number;
   now?: () => Date;
@@ -149,7 +151,11 @@ export class VideoJobController {
       }
       throw error;
     }
-    const next = statusFromJob(vj.status, job, { ...context, apiUrl: this.options.apiUrl });
+    const next = statusFromJob(vj.status, job, {
+      ...context,
+      apiUrl: this.options.apiUrl,
+      linkRefreshMarginMs: this.options.linkRefreshMarginMs,
+    });
     const written = await this.writeStatus(vj, path, next);
     log.info({ jobId: job.id, credits: job.creditsReserved }, 'Submitted job');
     this.options.events.record(
@@ -160,7 +166,10 @@ export class VideoJobController {
       `Accepted as job ${job.id}; ${job.creditsReserved} credits reserved.`,
     );
     this.recordPhaseChange(written, vj.status, next);
-    return isFinal(next.phase) ? undefined : { requeueAfterMs: this.options.pollMs };
+    // A job that already succeeded (a resubmission) is mirrored next, which fetches its links.
+    return isFinal(next.phase) && next.phase !== 'Succeeded'
+      ? undefined
+      : { requeueAfterMs: this.options.pollMs };
   }
 
   private async refused(
@@ -241,17 +250,21 @@ export class VideoJobController {
       generation: vj.metadata.generation,
       now: this.now(),
       apiUrl: this.options.apiUrl,
+      linkRefreshMarginMs: this.options.linkRefreshMarginMs,
     });
     const written = await this.writeStatus(vj, path, next);
     this.recordPhaseChange(written, current, next);
     if (next.phase !== current.phase)
       log.info({ phase: next.phase, progress: next.progress }, 'Updated VideoJob phase');
     if (next.phase === 'Succeeded') {
-      // Look again when the outputs expire, so that the phase turns Expired.
-      const expires = job.outputExpiresAt
-        ? Date.parse(job.outputExpiresAt) - this.now().getTime()
-        : 3_600_000;
-      return { requeueAfterMs: Math.min(Math.max(expires + 1_000, this.options.pollMs), 3_600_000) };
+      // Look again before the links expire (to sign new ones) and when the outputs do (Expired).
+      const now = this.now().getTime();
+      const refresh = next.output?.expiresAt
+        ? linkRefreshAt(next.output.expiresAt, this.options.linkRefreshMarginMs) - now
+        : Infinity;
+      const expires = job.outputExpiresAt ? Date.parse(job.outputExpiresAt) + 1_000 - now : Infinity;
+      const wait = Math.min(refresh, expires, 3_600_000);
+      return { requeueAfterMs: Math.max(wait, this.options.pollMs) };
     }
     return isFinal(next.phase) ? undefined : { requeueAfterMs: this.options.pollMs };
   }

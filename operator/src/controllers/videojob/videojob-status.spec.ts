@@ -76,13 +76,49 @@ describe(statusFromJob.name, () => {
         objectKey: done.videoKey,
         thumbnailKey: done.thumbnailKey,
         url: `http://api:3000/v1/jobs/${job.id}/video`,
-        expiresAt: done.outputExpiresAt,
       },
     });
+    // The API's route needs a token and does not expire: no expiresAt without presigned links.
+    expect(status.output?.expiresAt).toBeUndefined();
     expect(status.queuePosition).toBeUndefined();
     expect(status.conditions?.find((c) => c.type === 'Complete')).toMatchObject({
       status: 'True',
       reason: 'Succeeded',
+    });
+  });
+
+  it('should keep presigned links until the margin before their expiry, then take the fresh ones', () => {
+    const done = {
+      ...job,
+      status: 'succeeded' as const,
+      videoKey: `outputs/a/${job.id}/video.mp4`,
+      thumbnailKey: `outputs/a/${job.id}/thumb.jpg`,
+      finishedAt: '2026-01-01T00:00:04.000Z',
+    };
+    const signed = (signature: string, expiresAt: string) => ({
+      ...done,
+      downloads: {
+        video: `http://s3:9000/cw/${done.videoKey}?X-Amz-Signature=${signature}`,
+        thumbnail: `http://s3:9000/cw/${done.thumbnailKey}?X-Amz-Signature=${signature}`,
+        expiresAt,
+      },
+    });
+    const first = statusFromJob(undefined, signed('a', '2026-01-01T00:15:05.000Z'), context);
+    expect(first.output).toEqual({
+      objectKey: done.videoKey,
+      thumbnailKey: done.thumbnailKey,
+      url: `http://s3:9000/cw/${done.videoKey}?X-Amz-Signature=a`,
+      thumbnailUrl: `http://s3:9000/cw/${done.thumbnailKey}?X-Amz-Signature=a`,
+      expiresAt: '2026-01-01T00:15:05.000Z',
+    });
+    // Ten minutes on, a read signs new links; five minutes are left of the old ones: they stay.
+    const later = { ...context, now: new Date('2026-01-01T00:10:05Z') };
+    expect(statusFromJob(first, signed('b', '2026-01-01T00:25:05.000Z'), later).output).toEqual(first.output);
+    // Within the two-minute margin, the fresh links replace them.
+    const close = { ...context, now: new Date('2026-01-01T00:13:30Z') };
+    expect(statusFromJob(first, signed('c', '2026-01-01T00:28:30.000Z'), close).output).toMatchObject({
+      url: `http://s3:9000/cw/${done.videoKey}?X-Amz-Signature=c`,
+      expiresAt: '2026-01-01T00:28:30.000Z',
     });
   });
 

@@ -14,11 +14,20 @@ export function isFinal(phase: VideoJobPhase | undefined): boolean {
   return phase !== undefined && FINAL_PHASES.has(phase);
 }
 
-/** Where the status's links point: the API's public address for the job's video route. */
+/** A presigned link in status is replaced by a fresh one once less than this is left of it. */
+export const LINK_REFRESH_MARGIN_MS = 2 * 60_000;
+
 export interface StatusContext {
   generation: number | undefined;
   now: Date;
+  /** The API's address, for the video route of an API too old to hand out presigned links. */
   apiUrl: string;
+  linkRefreshMarginMs?: number;
+}
+
+/** When a link that expires at `expiresAt` should be replaced. */
+export function linkRefreshAt(expiresAt: string, marginMs = LINK_REFRESH_MARGIN_MS): number {
+  return Date.parse(expiresAt) - marginMs;
 }
 
 /**
@@ -95,14 +104,31 @@ export function statusFromJob(
   if (job.startedAt) status.startTime = job.startedAt;
   if (job.finishedAt && isFinal(phase)) status.completionTime = job.finishedAt;
   if (job.status === 'succeeded' && job.videoKey && job.thumbnailKey) {
-    status.output = {
-      objectKey: job.videoKey,
-      thumbnailKey: job.thumbnailKey,
-      ...(job.videoUrl ? { url: new URL(job.videoUrl, context.apiUrl).toString() } : {}),
-      ...(job.outputExpiresAt ? { expiresAt: job.outputExpiresAt } : {}),
-    };
+    status.output = outputOf(current?.output, job, context);
   }
   return status;
+}
+
+type Output = NonNullable<VideoJobStatus['output']>;
+
+/**
+ * The output keys and presigned links. Links in status stay until they are about to expire (every
+ * read of the API signs new ones; replacing them each time would rewrite the status for nothing).
+ */
+function outputOf(current: Output | undefined, job: InternalJobView, context: StatusContext): Output {
+  const keys = { objectKey: job.videoKey ?? '', thumbnailKey: job.thumbnailKey ?? '' };
+  const fresh = job.downloads;
+  if (!fresh) {
+    // An API without presigned links: point at its video route (a bearer token is needed there).
+    return { ...keys, ...(job.videoUrl ? { url: new URL(job.videoUrl, context.apiUrl).toString() } : {}) };
+  }
+  const keep =
+    current?.url !== undefined &&
+    current.expiresAt !== undefined &&
+    current.objectKey === keys.objectKey &&
+    linkRefreshAt(current.expiresAt, context.linkRefreshMarginMs) > context.now.getTime();
+  if (keep) return { ...keys, ...current };
+  return { ...keys, url: fresh.video, thumbnailUrl: fresh.thumbnail, expiresAt: fresh.expiresAt };
 }
 
 /** The status of a VideoJob that ends before reaching the API (bad spec, no account, refused). */
