@@ -1,7 +1,25 @@
 // A stand-in for the CineWeave API with fixed data, for screenshots and manual checks of the
 // portal before the real API runs. It speaks the routes and shapes the portal expects
 // (see src/app/core/api/api-types.ts); the end-to-end suite uses the real API instead.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A two-second test-pattern MP4 for the finished jobs' player, made once with ffmpeg (null without it). */
+let sampleVideo;
+function sampleMp4() {
+  if (sampleVideo !== undefined) return sampleVideo;
+  const dir = mkdtempSync(join(tmpdir(), 'cw-fixture-'));
+  const file = join(dir, 'sample.mp4');
+  const source = ['-f', 'lavfi', '-i', 'testsrc2=size=640x352:rate=24:duration=2'];
+  const encode = ['-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-movflags', '+faststart', file];
+  const made = spawnSync('ffmpeg', ['-loglevel', 'error', ...source, ...encode], { stdio: 'ignore' });
+  sampleVideo = made.status === 0 ? readFileSync(file) : null;
+  rmSync(dir, { recursive: true, force: true });
+  return sampleVideo;
+}
 
 const now = Date.now();
 const ago = (minutes) => new Date(now - minutes * 60_000).toISOString();
@@ -181,6 +199,13 @@ export function createFixtureApi({ assetBase = '', authMode = 'dev' } = {}) {
       res.end(body === undefined ? '' : JSON.stringify(body));
     };
     if (req.method === 'OPTIONS') return send(204);
+    // The stored file a presigned link would point at: no token, like the object store.
+    if (path === '/v1/media-files/sample.mp4') {
+      const video = sampleMp4();
+      if (!video) return send(404, { title: 'ffmpeg is not installed', status: 404 });
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': video.length });
+      return res.end(video);
+    }
     const authed = /^Bearer /.test(req.headers.authorization ?? '');
     if (path === '/v1/config') return send(200, data.config);
     if (path === '/v1/plans') return send(200, { items: data.plans });
@@ -207,7 +232,8 @@ export function createFixtureApi({ assetBase = '', authMode = 'dev' } = {}) {
     const media = /^\/v1\/media\/([a-z-]+)\/(thumbnail|video)$/.exec(path);
     if (media) {
       res.writeHead(302, {
-        location: `${assetBase}/examples/${media[1]}.${media[2] === 'video' ? 'mp4' : 'svg'}`,
+        location:
+          media[2] === 'video' ? '/v1/media-files/sample.mp4' : `${assetBase}/examples/${media[1]}.svg`,
       });
       return res.end();
     }
