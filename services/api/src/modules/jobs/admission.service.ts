@@ -9,7 +9,8 @@ import { runPrepared } from '../../core/database/prepared.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { PlansService } from '../plans/plans.service.ts';
-import { JOB_ROW_COLUMNS, type JobRow } from './job-row.ts';
+import { ADMISSION_STATEMENT, ADMISSION_STATEMENT_NAME, admissionParameters } from './admission-statement.ts';
+import type { JobRow } from './job-row.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
 
 export interface AdmissionRequest {
@@ -33,34 +34,6 @@ interface AccountState {
 }
 
 const ACCOUNT_CACHE_SIZE = 100_000;
-
-const ADMIT_JOB = `WITH acct AS (
-  SELECT a.id, a.balance, a.reserved, a.active_jobs, coalesce(p.active_job_limit, $23::int) AS job_limit
-    FROM accounts a JOIN plans p ON p.id = a.plan_id
-   WHERE a.id = $2
-     FOR UPDATE OF a
-), admitted AS (
-  SELECT id FROM acct WHERE active_jobs < job_limit AND balance - reserved >= $19
-), job AS (
-  INSERT INTO jobs (id, account_id, user_id, status, source, external_ref, prompt, negative_prompt,
-                    image_upload_id, image_key, image_sha256, resolution, duration_seconds, fps, seed,
-                    steps, guidance_scale, model, priority, credits_reserved, attempt_token)
-  SELECT $1, admitted.id, $3, 'queued', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-         $19, $20
-    FROM admitted
-  RETURNING ${JOB_ROW_COLUMNS}
-), reserve AS (
-  INSERT INTO credit_ledger (account_id, kind, amount, reserved_delta, job_id, reason, actor)
-  SELECT account_id, 'reserve', 0, credits_reserved, id, 'Reserved at admission', user_id FROM job
-), totals AS (
-  UPDATE accounts SET reserved = reserved + $19, active_jobs = active_jobs + 1, updated_at = now()
-   WHERE id IN (SELECT account_id FROM job)
-), outbox AS (
-  INSERT INTO outbox (topic, job_id, payload) SELECT $21, id, $22::jsonb FROM job
-)
-SELECT acct.balance AS acct_balance, acct.reserved AS acct_reserved, acct.active_jobs AS acct_active_jobs,
-       acct.job_limit AS acct_job_limit, job.*
-  FROM acct LEFT JOIN job ON true`;
 
 /**
  * Admission, in one transaction (one statement): lock the account row, check the active-job limit and the
@@ -107,35 +80,36 @@ export class AdmissionService {
       guidanceScale: params.guidanceScale,
       model: params.model,
     };
-    // One statement, so one round trip and one implicit transaction: lock the account row, check
-    // the active-job limit and the available credits, and only if both pass insert the job, its
-    // reserve ledger row, the account's new totals and the outbox row. The lock is held for the
-    // statement alone, which is what keeps admission fast when many accounts submit at once.
-    const rows = await runPrepared<JobRow & AccountState>(this.db, 'admit-job', ADMIT_JOB, [
-      jobId,
-      accountId,
-      request.userId,
-      request.source,
-      request.externalRef ?? null,
-      params.prompt,
-      params.negativePrompt ?? null,
-      params.imageUploadId ?? null,
-      image.key,
-      image.sha256,
-      params.resolution,
-      params.durationSeconds,
-      params.fps,
-      seed,
-      params.steps,
-      params.guidanceScale,
-      params.model,
-      priority,
-      price,
-      attemptToken,
-      QUEUE_NAMES.videoJobs,
-      JSON.stringify(payload),
-      this.config.env.MAX_ACTIVE_JOBS_PER_USER,
-    ]);
+    const rows = await runPrepared<JobRow & AccountState>(
+      this.db,
+      ADMISSION_STATEMENT_NAME,
+      ADMISSION_STATEMENT,
+      admissionParameters({
+        jobId,
+        accountId,
+        userId: request.userId,
+        source: request.source,
+        externalRef: request.externalRef ?? null,
+        prompt: params.prompt,
+        negativePrompt: params.negativePrompt ?? null,
+        imageUploadId: params.imageUploadId ?? null,
+        imageKey: image.key,
+        imageSha256: image.sha256,
+        resolution: params.resolution,
+        durationSeconds: params.durationSeconds,
+        fps: params.fps,
+        seed,
+        steps: params.steps,
+        guidanceScale: params.guidanceScale,
+        model: params.model,
+        priority,
+        credits: price,
+        attemptToken,
+        topic: QUEUE_NAMES.videoJobs,
+        payload,
+        defaultActiveJobLimit: this.config.env.MAX_ACTIVE_JOBS_PER_USER,
+      }),
+    );
     const row = rows[0];
     if (!row) throw new Error(`Account ${accountId} disappeared during admission`);
     if (!row.id) this.refuse(row, price);
