@@ -7,7 +7,7 @@
 // Needs Postgres on 127.0.0.1:5432 (trust, user postgres), Redis on 127.0.0.1:6379 and
 // /usr/bin/pgbench. Everything it creates (two databases, Redis keys) is removed at the end.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -153,6 +153,83 @@ function cpuPerAdmission(
     .join(', ');
 }
 
+/**
+ * Runs the API's own admission statement (from its build) on 32 connections for `seconds`,
+ * one account per connection as the HTTP run does, and reports statements per second.
+ */
+async function replayAdmissionStatement(seconds: number): Promise<{ perSecond: number; p99: number }> {
+  const statement = (await import(
+    join(root, 'services/api/dist/modules/jobs/admission-statement.js')
+  )) as typeof import('../../services/api/src/modules/jobs/admission-statement.ts');
+  const owner = new pg.Client({ connectionString: `${PG}/${apiDb}` });
+  await owner.connect();
+  const accounts = (await owner.query(`SELECT id, user_id FROM accounts WHERE user_id LIKE 'bench-user-%'`))
+    .rows as { id: string; user_id: string }[];
+  await owner.end();
+  const latencies: number[] = [];
+  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  await Promise.all(
+    accounts.map(async (account) => {
+      const client = new pg.Client({ connectionString: `${PG}/${apiDb}` });
+      await client.connect();
+      while (Date.now() < deadline) {
+        const jobId = randomUUID();
+        const attemptToken = randomUUID();
+        const begun = performance.now();
+        await client.query({
+          name: statement.ADMISSION_STATEMENT_NAME,
+          text: statement.ADMISSION_STATEMENT,
+          values: statement.admissionParameters({
+            jobId,
+            accountId: account.id,
+            userId: account.user_id,
+            source: 'api',
+            externalRef: null,
+            prompt: 'a red kite over green hills',
+            negativePrompt: null,
+            imageUploadId: null,
+            imageKey: null,
+            imageSha256: null,
+            resolution: '640x352',
+            durationSeconds: 1,
+            fps: 24,
+            seed: 42,
+            steps: 30,
+            guidanceScale: 5,
+            model: 'wan2.2-ti2v-5b',
+            priority: 50,
+            credits: 1,
+            attemptToken,
+            topic: 'bench-replay',
+            payload: {
+              jobId,
+              accountId: account.id,
+              attemptToken,
+              prompt: 'a red kite over green hills',
+              resolution: '640x352',
+              durationSeconds: 1,
+              fps: 24,
+              seed: 42,
+              steps: 30,
+              guidanceScale: 5,
+              model: 'wan2.2-ti2v-5b',
+            },
+            defaultActiveJobLimit: 100_000_000,
+          }),
+        });
+        latencies.push(performance.now() - begun);
+      }
+      await client.end();
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: latencies.length / ((Date.now() - started) / 1000),
+    p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN,
+  };
+}
+
 let api: ChildProcess | undefined;
 const s3Dir = mkdtempSync(join(tmpdir(), 'cw-bench-s3-'));
 const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3Dir });
@@ -263,6 +340,16 @@ try {
     const after = cpuByProcess(api.pid ?? -1);
     cpuLine = `  CPU ms / admission ${cpuPerAdmission(before, after, Math.max(1, http['2xx']))}`;
   }
+  // The admission statement alone, straight from 32 Postgres connections with the API stopped
+  // (no HTTP, no relay): about the most admission could do on this Postgres, whatever the API did.
+  let statementOnly: { perSecond: number; p99: number } | null = null;
+  if (values.mode !== 'concurrent') {
+    const stopped = new Promise((resolve) => api?.once('exit', resolve));
+    api.kill('SIGTERM');
+    await stopped;
+    api = undefined;
+    statementOnly = await replayAdmissionStatement(duration);
+  }
   const tps = Number(/tps = ([\d.]+)/.exec(pgbenchOut)?.[1] ?? NaN);
   const admitted = http['2xx'];
   const admissionsPerSecond = admitted / http.duration;
@@ -283,6 +370,11 @@ try {
   console.log(`  pgbench -N tps     ${tps.toFixed(1)} (32 clients, same Postgres, same run)`);
   if (cpuLine) console.log(cpuLine);
   console.log(`  ratio              ${ratio.toFixed(3)} (target >= 0.5)`);
+  if (statementOnly) {
+    console.log(
+      `  statement alone    ${statementOnly.perSecond.toFixed(1)}/s (32 pg connections, no API), ratio ${(statementOnly.perSecond / tps).toFixed(3)}, p99 ${statementOnly.p99.toFixed(1)} ms`,
+    );
+  }
   console.log(`  p99 target         ${http.latency.p99 <= 50 ? 'met' : 'missed'} (<= 50 ms)`);
   console.log(
     JSON.stringify({
@@ -292,11 +384,14 @@ try {
       pgbenchTps: tps,
       ratio,
       non2xx: http.non2xx,
+      statementOnlyPerSecond: statementOnly?.perSecond ?? null,
     }),
   );
 } finally {
-  api?.kill('SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  if (api) {
+    api.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
   await s3.close().catch(() => undefined);
   rmSync(s3Dir, { recursive: true, force: true });
   const redis = new Redis('redis://127.0.0.1:6379');
