@@ -188,6 +188,10 @@ describe('WorkerPoolController against the test API server', () => {
     api.backlog.set(MODEL, { waiting: 0, active: 0 });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect((await readDeployment()).spec.replicas).toBe(1);
+    expect((await readPool()).status?.conditions?.find((c) => c.type === 'ScaleDownPending')).toMatchObject({
+      status: 'True',
+      reason: 'BusyWorkers',
+    });
 
     workers[1].busy = false;
     await eventually(readDeployment, (d) => d.spec.replicas === 0, '0 replicas');

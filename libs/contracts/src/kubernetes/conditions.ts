@@ -34,6 +34,12 @@ export const WORKERPOOL_CONDITIONS = {
   available: 'Available',
   /** Demand exceeds `maxReplicas`: jobs wait for a free GPU. */
   scalingLimited: 'ScalingLimited',
+  /**
+   * Demand has been below the current workers since this condition's lastTransitionTime; the pool
+   * scales down once that has lasted `scaleDownDelaySeconds`. Kept in status, not in the operator's
+   * memory, so that a new leader honours the delay already served.
+   */
+  scaleDownPending: 'ScaleDownPending',
 } as const;
 
 /** Reasons: CamelCase, one per distinguishable cause, so that alerts and scripts can match them. */
@@ -54,5 +60,8 @@ export const CONDITION_REASONS = {
   minimumReplicasUnavailable: 'MinimumReplicasUnavailable',
   atMaxReplicas: 'AtMaxReplicas',
   withinLimits: 'WithinLimits',
+  lowDemand: 'LowDemand',
+  busyWorkers: 'BusyWorkers',
+  demandMet: 'DemandMet',
 } as const;
 export type ConditionReason = (typeof CONDITION_REASONS)[keyof typeof CONDITION_REASONS];

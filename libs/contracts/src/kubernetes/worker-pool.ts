@@ -100,7 +100,7 @@ export const WorkerPoolStatusSchema = z.strictObject({
   conditions: z
     .array(ConditionSchema)
     .optional()
-    .describe('Available and ScalingLimited, in metav1.Condition shape.'),
+    .describe('Available, ScalingLimited and ScaleDownPending, in metav1.Condition shape.'),
 });
 export type WorkerPoolStatus = z.infer<typeof WorkerPoolStatusSchema>;
 

@@ -20,9 +20,11 @@ import { RESOURCES, resourcePath } from '../../kube/resource-paths.ts';
 import { sameJson } from '../../kube/same-json.ts';
 import type { OperatorMetrics } from '../../observability/operator-metrics.ts';
 import type { ReconcileResult } from '../../runtime/work-queue.ts';
-import { setCondition } from '../conditions.ts';
+import type { ConditionInput } from '../conditions.ts';
+import { findCondition, setCondition } from '../conditions.ts';
 import type { EventRecorder } from '../event-recorder.ts';
 import type { BusyProbe } from './pod-busy-probe.ts';
+import type { ScaleOutcome } from './scale-decision.ts';
 import { decideScale } from './scale-decision.ts';
 import type { WorkerTemplateConfig } from './worker-deployment.ts';
 import { POOL_LABEL, deploymentName, workerDeployment } from './worker-deployment.ts';
@@ -63,7 +65,6 @@ export interface WorkerPoolControllerOptions {
  */
 export class WorkerPoolController {
   readonly kind = WORKERPOOL.kind;
-  private readonly lowSince = new Map<string, number>();
   private readonly now: () => number;
 
   private readonly options: WorkerPoolControllerOptions;
@@ -83,7 +84,7 @@ export class WorkerPoolController {
     } catch (error) {
       if (!isKubeStatus(error, 404)) throw error;
       // The Deployment goes with its owner (garbage collection through its ownerReference).
-      this.forgetPool(key, namespace, name);
+      this.forgetPool(namespace, name);
       return;
     }
     if (pool.metadata.deletionTimestamp) return;
@@ -119,16 +120,17 @@ export class WorkerPoolController {
     });
     const current = deployment?.spec?.replicas ?? 0;
     const busy = desired < current ? await this.markBusyPods(namespace, name, log) : 0;
+    // Since when demand has been lower: from status, so that a new leader honours the delay served.
+    const pending = findCondition(pool.status?.conditions, WORKERPOOL_CONDITIONS.scaleDownPending);
+    const lowSince = pending?.status === 'True' ? Date.parse(pending.lastTransitionTime) : NaN;
     const decision = decideScale({
       current,
       desired,
       busy,
-      lowSince: this.lowSince.get(key),
+      lowSince: Number.isNaN(lowSince) ? undefined : lowSince,
       scaleDownDelayMs: spec.scaleDownDelaySeconds * 1000,
       now: this.now(),
     });
-    if (decision.lowSince === undefined) this.lowSince.delete(key);
-    else this.lowSince.set(key, decision.lowSince);
 
     const identity = { name, namespace, uid: pool.metadata.uid ?? '' };
     const applied = await client.apply<Deployment>(
@@ -190,6 +192,19 @@ export class WorkerPoolController {
       generation,
       now,
     );
+    conditions = setCondition(
+      conditions,
+      scaleDownCondition(decision, {
+        current,
+        desired,
+        busy,
+        delaySeconds: spec.scaleDownDelaySeconds,
+        now: now.getTime(),
+      }),
+      generation,
+      // A pending scale-down starts when demand first dropped: that instant is the transition time.
+      decision.lowSince === undefined ? now : new Date(decision.lowSince),
+    );
     const status: WorkerPoolStatus = {
       replicas: applied.status?.replicas ?? 0,
       readyReplicas: ready,
@@ -243,11 +258,40 @@ export class WorkerPoolController {
     await this.options.client.replace(`${path}/status`, { ...pool, status });
   }
 
-  private forgetPool(key: string, namespace: string, name: string): void {
-    this.lowSince.delete(key);
+  private forgetPool(namespace: string, name: string): void {
     this.options.metrics.poolDesiredReplicas.remove({ namespace, pool: name });
     this.options.metrics.poolReadyReplicas.remove({ namespace, pool: name });
     this.options.metrics.poolMaxReplicas.remove({ namespace, pool: name });
     this.options.metrics.poolBacklog.remove({ namespace, pool: name });
   }
+}
+
+/** ScaleDownPending: True while demand is below the workers, its transition time the start of that. */
+function scaleDownCondition(
+  decision: ScaleOutcome,
+  facts: { current: number; desired: number; busy: number; delaySeconds: number; now: number },
+): ConditionInput {
+  const type = WORKERPOOL_CONDITIONS.scaleDownPending;
+  if (decision.lowSince === undefined) {
+    return {
+      type,
+      status: 'False',
+      reason: CONDITION_REASONS.demandMet,
+      message: `The backlog calls for ${facts.desired} workers; the pool has ${decision.replicas}.`,
+    };
+  }
+  if (facts.now - decision.lowSince >= facts.delaySeconds * 1000) {
+    return {
+      type,
+      status: 'True',
+      reason: CONDITION_REASONS.busyWorkers,
+      message: `The backlog calls for ${facts.desired} workers; ${facts.busy} busy workers are kept until they finish.`,
+    };
+  }
+  return {
+    type,
+    status: 'True',
+    reason: CONDITION_REASONS.lowDemand,
+    message: `The backlog calls for ${facts.desired} of ${facts.current} workers; idle ones go after ${facts.delaySeconds}s of lower demand.`,
+  };
 }
