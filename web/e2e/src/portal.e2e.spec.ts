@@ -328,6 +328,12 @@ describe('CineWeave portal in Chromium (real API, CPU worker, tiny model)', () =
       await adminTab.page.getByText(`Granted 250 credits to ${bob.userId}.`).waitFor({ timeout: 10_000 });
       const granted = Date.now();
       expect((await bob.credits()).available).toBe(before.available + 250);
+      // The admin's own table of balances is re-read too.
+      await expect
+        .poll(async () => (await adminTab.page.locator('tr', { hasText: bob.userId }).textContent()) ?? '', {
+          timeout: 5_000,
+        })
+        .toContain(String(before.balance + 250));
 
       // Bob's open dashboard catches up on its own.
       await expect
