@@ -72,7 +72,7 @@ const operator = new Operator({
   probe: httpBusyProbe(config.WORKER_METRICS_PORT),
 });
 
-const health = new HealthServer(metrics.registry, { live: () => true, ready: () => true });
+const health = new HealthServer(metrics.registry, { live: () => true, ready: () => operator.readiness() });
 const port = await health.listen(config.METRICS_PORT, config.METRICS_HOST);
 logger.info(
   {

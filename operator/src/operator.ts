@@ -137,6 +137,13 @@ class ControllerSet {
     });
   }
 
+  /** Informers that have not listed their resource yet (empty once the caches are warm). */
+  get unsynced(): string[] {
+    return [this.videoJobs, this.pools, this.deployments, this.namespaceCache]
+      .filter((informer) => !informer.hasSynced)
+      .map((informer) => informer.resource.plural);
+  }
+
   async start(): Promise<void> {
     this.namespaceCache.start();
     this.videoJobs.start();
@@ -208,6 +215,26 @@ export class Operator {
 
   start(): void {
     this.elector.start();
+  }
+
+  /**
+   * /readyz: the leader is ready once every informer has listed its resource (before that it would
+   * act on empty caches); a standby is ready while its lease loop can see the lease, so that it
+   * could take over. Leadership itself is not required: a rollout must not wait for a standby to
+   * win a lease it never will.
+   */
+  readiness(): { ok: boolean; detail: string } {
+    if (!this.elector.isLeader) {
+      return this.elector.leaseHealthy
+        ? { ok: true, detail: 'standby; the lease loop sees the lease' }
+        : { ok: false, detail: 'standby; the lease loop has not reached the lease within a lease duration' };
+    }
+    const controllers = this.controllers;
+    if (!controllers) return { ok: false, detail: 'leading; starting controllers' };
+    const waiting = controllers.unsynced;
+    return waiting.length === 0
+      ? { ok: true, detail: 'leading; caches synced' }
+      : { ok: false, detail: `leading; waiting for the caches of ${waiting.join(', ')}` };
   }
 
   async stop(): Promise<void> {

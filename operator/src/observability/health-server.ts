@@ -3,11 +3,17 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
+/** A check's verdict, with a line that says why (shown in the probe's body). */
+export type CheckResult = boolean | { ok: boolean; detail: string };
+
 export interface HealthChecks {
   /** The process works (event loop turns); a failing liveness probe restarts the pod. */
-  live: () => boolean;
-  /** Ready to act: a standby is ready too, so that a rollout does not wait for the lease. */
-  ready: () => boolean;
+  live: () => CheckResult;
+  /**
+   * Ready to do its part: the leader once its caches have synced, a standby while it can see the
+   * lease (so that a rollout does not wait for a lease a standby will never hold).
+   */
+  ready: () => CheckResult;
 }
 
 /** `/metrics`, `/healthz` and `/readyz` on one port. */
@@ -41,9 +47,10 @@ export class HealthServer {
         response.end('Not found: try /metrics, /healthz or /readyz\n');
         return;
       }
-      const ok = check();
+      const result = check();
+      const { ok, detail } = typeof result === 'boolean' ? { ok: result, detail: '' } : result;
       response.writeHead(ok ? 200 : 503, { 'Content-Type': 'text/plain' });
-      response.end(ok ? 'ok\n' : 'not ready\n');
+      response.end(`${ok ? 'ok' : 'not ready'}${detail ? `: ${detail}` : ''}\n`);
     });
   }
 

@@ -37,6 +37,8 @@ type Lease = KubeObject & { spec?: LeaseSpec };
  */
 export class LeaderElector {
   private leading = false;
+  /** When the lease was last read or written (held or not): the loop can see the API server. */
+  private lastContact = 0;
   private observedRecord = '';
   private observedAt = 0;
   private readonly abort = new AbortController();
@@ -53,6 +55,14 @@ export class LeaderElector {
 
   get isLeader(): boolean {
     return this.leading;
+  }
+
+  /**
+   * The lease loop reached the lease within the last lease duration: a standby in this state can
+   * take over in time; one that cannot see the lease could not.
+   */
+  get leaseHealthy(): boolean {
+    return this.lastContact > 0 && Date.now() - this.lastContact < this.options.leaseDurationSeconds * 1000;
   }
 
   start(): void {
@@ -90,6 +100,7 @@ export class LeaderElector {
       let held = false;
       try {
         held = await this.tryAcquireOrRenew();
+        this.lastContact = Date.now();
       } catch (error) {
         logger.warn(
           { err: errorMessage(error), lease: this.options.name },
