@@ -151,10 +151,15 @@ describe('auth, roles and the ledger role (dev mode)', () => {
       .send({ userId: 'scripter', amount: 25, reason: 'support gesture' })
       .expect(200);
     expect(granted.body).toMatchObject({ balance: 125, reserved: 3, available: 122 });
-    await request(h.server)
+    const allJobs = await request(h.server)
       .get('/v1/admin/jobs?status=queued')
       .set('Authorization', dev('ops-lead'))
       .expect(200);
+    // Across accounts, each job says whose it is; a user's own listing does not need to.
+    expect(allJobs.body.items.length).toBeGreaterThan(0);
+    for (const item of allJobs.body.items) expect(item.userId).toEqual(expect.any(String));
+    const own = await request(h.server).get('/v1/jobs').set('Authorization', dev('scripter')).expect(200);
+    expect(own.body.items[0]?.userId).toBeUndefined();
     await checkInvariants(h.db);
   });
 

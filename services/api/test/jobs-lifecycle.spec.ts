@@ -1,6 +1,7 @@
 import { cancelSignalKey } from '@cineweave/contracts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StorageService } from '../src/core/storage/storage.service.ts';
 import { ReconcilerService } from '../src/modules/jobs/reconciler.service.ts';
 import { RetentionService } from '../src/modules/retention/retention.service.ts';
 import {
@@ -111,6 +112,33 @@ describe('job lifecycle', () => {
       .expect(200);
     expect(link.body.url).toContain('thumbnail.webp');
     expect(link.body.url).toContain('X-Amz-Signature=');
+
+    // The store is another origin than the portal: the download link itself says "save as".
+    const { video_key: videoKey } = (await h.db.query(`SELECT video_key FROM jobs WHERE id = $1`, [job.id]))
+      .rows[0] as { video_key: string };
+    await h.app.get(StorageService).put(videoKey, Buffer.from('not really an mp4'), 'video/mp4');
+    const download = await request(h.server)
+      .get(`/v1/jobs/${job.id}/video?download=1`)
+      .set('Authorization', dev('alice'))
+      .set('Accept', 'application/json')
+      .expect(200);
+    const saved = await fetch(download.body.url as string);
+    expect(saved.status).toBe(200);
+    expect(saved.headers.get('content-disposition')).toBe(
+      `attachment; filename="cineweave-${job.id.slice(0, 8)}.mp4"`,
+    );
+    const playLink = await request(h.server)
+      .get(`/v1/jobs/${job.id}/video`)
+      .set('Authorization', dev('alice'))
+      .set('Accept', 'application/json')
+      .expect(200);
+    const played = await fetch(playLink.body.url as string);
+    expect(played.status).toBe(200);
+    expect(played.headers.get('content-disposition')).toBeNull();
+    await request(h.server)
+      .get(`/v1/jobs/${job.id}/video?download=yes`)
+      .set('Authorization', dev('alice'))
+      .expect(400);
     await checkInvariants(h.db);
   });
 
@@ -319,7 +347,9 @@ describe('job lifecycle', () => {
     expect(report.timedOut).toContain(job.id);
     // The pass measured the stuck reservation before releasing it: the alert's metric saw it.
     const metrics = (await request(h.server).get('/metrics').expect(200)).text;
-    const oldest = Number(/^cineweave_ledger_oldest_unsettled_reservation_seconds (\S+)$/m.exec(metrics)?.[1]);
+    const oldest = Number(
+      /^cineweave_ledger_oldest_unsettled_reservation_seconds (\S+)$/m.exec(metrics)?.[1],
+    );
     expect(oldest).toBeGreaterThan(4 * 3600 - 60);
     const failed = await request(h.server)
       .get(`/v1/jobs/${job.id}`)

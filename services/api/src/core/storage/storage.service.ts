@@ -55,7 +55,11 @@ export class StorageService implements OnModuleInit {
     if (keys.length > 0) await this.client.removeObjects(this.bucket, keys);
   }
 
-  async presignGet(key: string): Promise<string> {
-    return this.client.presignedGetObject(this.bucket, key, PRESIGN_SECONDS);
+  /** A GET link valid PRESIGN_SECONDS; with `attachmentName`, browsers save the object under that name. */
+  async presignGet(key: string, options: { attachmentName?: string } = {}): Promise<string> {
+    const overrides = options.attachmentName
+      ? { 'response-content-disposition': `attachment; filename="${options.attachmentName}"` }
+      : undefined;
+    return this.client.presignedGetObject(this.bucket, key, PRESIGN_SECONDS, overrides);
   }
 }

@@ -56,7 +56,8 @@ export class AdminController {
 
   @Get('jobs')
   listJobs(@Query() query: AdminJobsQuery) {
-    return this.jobs.list({}, query);
+    // Across accounts, each job says whose it is.
+    return this.jobs.list({}, query, { withOwner: true });
   }
 
   @Get('stats')

@@ -7,7 +7,7 @@ import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts
 import type { Principal } from '../../core/auth/principal.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { JobStreamService } from '../events/job-stream.service.ts';
-import { CreateJobDto, JobIdParams, ListJobsQuery } from './jobs.dto.ts';
+import { CreateJobDto, JobIdParams, ListJobsQuery, VideoLinkQuery } from './jobs.dto.ts';
 import { JobSubmissionService } from './job-submission.service.ts';
 import { JobsService } from './jobs.service.ts';
 
@@ -73,11 +73,15 @@ export class JobsController {
   async video(
     @CurrentPrincipal() principal: Principal,
     @Param() params: JobIdParams,
+    @Query() query: VideoLinkQuery,
     @Req() request: Request,
     @Res() response: Response,
   ) {
     const account = await this.accounts.forPrincipal(principal);
-    sendOutputLink(request, response, await this.jobs.outputUrl(params.id, { accountId: account.id }, 'video'));
+    const url = await this.jobs.outputUrl(params.id, { accountId: account.id }, 'video', {
+      download: query.download === '1',
+    });
+    sendOutputLink(request, response, url);
   }
 
   @Get(':id/thumbnail')

@@ -64,7 +64,8 @@ export class JobsService {
   async list(
     scope: JobScope,
     filter: { status?: JobStatus; cursor?: string; limit: number },
-  ): Promise<Page<JobView>> {
+    options: { withOwner?: boolean } = {},
+  ): Promise<Page<JobView & { userId?: string }>> {
     const after = decodeCursor(filter.cursor, CursorSchema);
     const rows: JobRow[] = await this.db.query(
       `SELECT * FROM jobs
@@ -84,7 +85,9 @@ export class JobsService {
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => this.view(row)),
+      items: page.map((row) =>
+        options.withOwner ? { ...this.view(row), userId: row.user_id } : this.view(row),
+      ),
       nextCursor: rows.length > filter.limit ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
     };
   }
@@ -126,7 +129,12 @@ export class JobsService {
   }
 
   /** A presigned link to an output, or 410 once retention has deleted it. */
-  async outputUrl(jobId: string, scope: JobScope, which: 'video' | 'thumbnail'): Promise<string> {
+  async outputUrl(
+    jobId: string,
+    scope: JobScope,
+    which: 'video' | 'thumbnail',
+    options: { download?: boolean } = {},
+  ): Promise<string> {
     const job = await this.get(jobId, scope);
     if (job.status === 'expired') {
       throw new DomainError(
@@ -141,7 +149,10 @@ export class JobsService {
         `Job ${jobId} is ${job.status}; its ${which} exists once it has succeeded.`,
       );
     }
-    return this.storage.presignGet(key);
+    if (!options.download) return this.storage.presignGet(key);
+    // The store is another origin than the portal, where `<a download>` is ignored: the link itself
+    // must tell the browser to save the file.
+    return this.storage.presignGet(key, { attachmentName: `cineweave-${job.id.slice(0, 8)}.mp4` });
   }
 
   /** A worker took the job (BullMQ `active`). */
