@@ -153,7 +153,7 @@ describe('CineWeave portal in Chromium (real API, CPU worker, tiny model)', () =
         page.waitForEvent('download', { timeout: 15_000 }),
         page.getByTestId('download').click(),
       ]);
-      expect(download.suggestedFilename()).toMatch(/\.mp4$/);
+      expect(download.suggestedFilename()).toMatch(/^cineweave-[0-9a-f]{8}\.mp4$/);
       const file = readFileSync(await download.path());
       expect(file.length).toBeGreaterThan(2_000);
       expect(file.subarray(4, 8).toString('latin1')).toBe('ftyp');

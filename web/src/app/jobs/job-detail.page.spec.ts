@@ -2,7 +2,6 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { Subject } from 'rxjs';
 import { CineweaveApi } from '../core/api/cineweave-api';
-import { FileDownloads } from '../core/api/file-downloads';
 import { MediaUrls } from '../core/api/media-urls';
 import type { Job } from '../core/api/api-types';
 import { CreditsStore } from '../core/credits/credits.store';
@@ -86,9 +85,11 @@ describe(JobDetailPage.name, () => {
     );
   });
 
-  it('should save the video under its own name when Download is clicked, not navigate to the store', async () => {
-    const save = vi.fn(async () => 'saved' as const);
-    TestBed.overrideProvider(FileDownloads, { useValue: { save } });
+  it('should offer the save-as link of the API for Download when the video is an API route', async () => {
+    const resolve = vi.fn(async (link: string | null | undefined) =>
+      link ? `https://s3.test${link.replace(`/v1/jobs/${ID}`, '')}?sig=1` : null,
+    );
+    TestBed.overrideProvider(MediaUrls, { useValue: { resolve } });
     const { element, push } = await setup(aJob({ status: 'running' }));
     await push({
       type: 'completed',
@@ -96,17 +97,17 @@ describe(JobDetailPage.name, () => {
         jobId: ID,
         status: 'succeeded',
         creditsCharged: 50,
-        videoUrl: 'https://s3.test/v.mp4',
-        thumbnailUrl: 'https://s3.test/t.jpg',
+        videoUrl: `/v1/jobs/${ID}/video`,
+        thumbnailUrl: `/v1/jobs/${ID}/thumbnail`,
       },
     });
 
+    expect(resolve).toHaveBeenCalledWith(`/v1/jobs/${ID}/video?download=1`);
+    const video = element.querySelector<HTMLVideoElement>('[data-testid="video-player"]')!;
+    expect(video.getAttribute('src')).toBe('https://s3.test/video?sig=1');
     const link = element.querySelector<HTMLAnchorElement>('[data-testid="download"]')!;
-    const click = new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 });
-    link.dispatchEvent(click);
-
-    expect(click.defaultPrevented).toBe(true);
-    expect(save).toHaveBeenCalledWith('https://s3.test/v.mp4', 'cineweave-6f1c1f9e.mp4');
+    expect(link.getAttribute('href')).toBe('https://s3.test/video?download=1?sig=1');
+    expect(link.getAttribute('download')).toBe('cineweave-6f1c1f9e.mp4');
   });
 
   it('should show the reason and released credits when the job fails', async () => {

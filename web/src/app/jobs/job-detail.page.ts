@@ -10,7 +10,6 @@ import {
 } from '@angular/core';
 import { DecimalPipe } from '@angular/common';
 import { Router, RouterLink } from '@angular/router';
-import { FileDownloads } from '../core/api/file-downloads';
 import {
   formatCredits,
   formatDateTime,
@@ -46,13 +45,11 @@ import { JobDetailStore } from './job-detail.store';
 export class JobDetailPage {
   protected readonly store = inject(JobDetailStore);
   private readonly router = inject(Router);
-  private readonly downloads = inject(FileDownloads);
 
   readonly id = input.required<string>();
 
   protected readonly confirmingCancel = signal(false);
   protected readonly copied = signal(false);
-  protected readonly downloading = signal(false);
   protected readonly formatCredits = formatCredits;
   protected readonly formatDuration = formatDuration;
   protected readonly formatDateTime = formatDateTime;
@@ -84,22 +81,6 @@ export class JobDetailPage {
 
   protected copySettings(): void {
     void this.router.navigate(['/create'], { queryParams: { from: this.id() } });
-  }
-
-  /**
-   * A plain click saves the file (the link's own `download` is ignored across origins); a click
-   * with a modifier keeps the browser's own behaviour (new tab, new window, save link as).
-   */
-  protected async download(event: MouseEvent, url: string): Promise<void> {
-    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
-    event.preventDefault();
-    if (this.downloading()) return;
-    this.downloading.set(true);
-    try {
-      await this.downloads.save(url, this.downloadName());
-    } finally {
-      this.downloading.set(false);
-    }
   }
 
   protected async cancel(): Promise<void> {

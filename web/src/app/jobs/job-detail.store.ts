@@ -37,10 +37,16 @@ export class JobDetailStore {
   private readonly media = inject(MediaUrls);
   private readonly videoState = signal<string | null>(null);
   private readonly thumbnailState = signal<string | null>(null);
+  private readonly downloadState = signal<string | null>(null);
   private readonly mediaResolved = signal(false);
   /** Playable addresses of the output, once the API has handed out presigned links. */
   readonly videoUrl = this.videoState.asReadonly();
   readonly thumbnailUrl = this.thumbnailState.asReadonly();
+  /**
+   * The video as a save-as link: the store is another origin than the portal, where browsers
+   * ignore `<a download>`, so the API presigns this one with Content-Disposition: attachment.
+   */
+  readonly downloadUrl = this.downloadState.asReadonly();
   /** True when the job succeeded but its video could not be reached (expired or blocked). */
   readonly videoUnavailable = computed(
     () => this.mediaResolved() && this.jobState()?.status === 'succeeded' && !this.videoState(),
@@ -56,14 +62,17 @@ export class JobDetailStore {
       let current = true;
       onCleanup(() => (current = false));
       this.mediaResolved.set(false);
-      void Promise.all([this.media.resolve(video), this.media.resolve(thumbnail)]).then(
-        ([videoUrl, thumbnailUrl]) => {
-          if (!current) return;
-          this.videoState.set(videoUrl);
-          this.thumbnailState.set(thumbnailUrl);
-          this.mediaResolved.set(video !== null);
-        },
-      );
+      void Promise.all([
+        this.media.resolve(video),
+        this.media.resolve(thumbnail),
+        this.media.resolve(video && downloadLink(video)),
+      ]).then(([videoUrl, thumbnailUrl, downloadUrl]) => {
+        if (!current) return;
+        this.videoState.set(videoUrl);
+        this.thumbnailState.set(thumbnailUrl);
+        this.downloadState.set(downloadUrl ?? videoUrl);
+        this.mediaResolved.set(video !== null);
+      });
     });
   }
 
@@ -127,4 +136,11 @@ export class JobDetailStore {
       // The events already told the outcome; the extra details can wait for a reload.
     }
   }
+}
+
+/** The API's save-as variant of a video route; an address that is already a file stays as it is. */
+function downloadLink(videoLink: string): string {
+  return videoLink.startsWith('/')
+    ? `${videoLink}${videoLink.includes('?') ? '&' : '?'}download=1`
+    : videoLink;
 }
