@@ -77,7 +77,12 @@ export class KubeApiServer {
       if (event.storageKey !== CRD_KEY) return;
       const crd = event.object as unknown as CustomResourceDefinition;
       if (event.type === 'DELETED') this.registry.remove(crd.spec.group, crd.spec.names.plural);
-      else for (const type of resourceTypesOf(crd)) this.registry.add(type);
+      else {
+        for (const type of resourceTypesOf(crd)) {
+          this.registry.add(type);
+          this.operations.prepare(type);
+        }
+      }
       // A CRD created through the API (kubectl apply -f) becomes Established as on a cluster.
       if (event.type === 'ADDED') setImmediate(() => this.markEstablished(crd.metadata.name));
     });

@@ -78,6 +78,11 @@ export class ResourceOperations {
     this.registry = registry;
   }
 
+  /** Readies a newly served kind (compiles its schema validator) before the first request needs it. */
+  prepare(type: ResourceType): void {
+    this.rules.prepare(type);
+  }
+
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
     const object = this.load(type, namespace, name);
     if (!object) throw notFound(type, name);
