@@ -133,6 +133,18 @@ secretKeyRef:
 {{- end -}}
 {{- end -}}
 
+{{/*
+The origin browsers reach the bucket at, for presigned links: `s3.publicEndpoint`, else with the
+bundled MinIO the ingress host (which routes `/<bucket>` to MinIO), else empty (S3_ENDPOINT).
+*/}}
+{{- define "cineweave.s3PublicEndpoint" -}}
+{{- if .Values.s3.publicEndpoint -}}
+{{- .Values.s3.publicEndpoint -}}
+{{- else if and .Values.minio.enabled .Values.ingress.enabled -}}
+{{- printf "https://%s" .Values.ingress.host -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "cineweave.apiUrl" -}}
 {{- printf "http://%s:%v" (include "cineweave.componentName" (dict "ctx" . "component" "api")) .Values.api.service.port -}}
 {{- end -}}

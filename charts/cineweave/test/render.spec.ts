@@ -126,6 +126,41 @@ describe('helm template', () => {
     expect(await annotationOf(['--set', 'config.retentionHours=48'])).not.toBe(before);
   });
 
+  it('should serve the bundled MinIO through the ingress and sign video links for that host', async () => {
+    const objects = await renderChart('default-values.yaml');
+    const [ingress] = byKind(objects, 'Ingress') as unknown as {
+      spec: {
+        rules: {
+          host: string;
+          http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] };
+        }[];
+      };
+    }[];
+    const rule = ingress.spec.rules[0];
+    const storage = rule.http.paths.find((path) => path.path === '/cineweave');
+    expect(storage?.backend.service).toEqual({
+      name: expect.stringMatching(/-minio$/),
+      port: { name: 's3' },
+    });
+    const apiConfig = byKind(objects, 'ConfigMap').find((object) => object.metadata.name.endsWith('-api'));
+    const data = apiConfig?.['data'] as Record<string, string>;
+    expect(data['S3_PUBLIC_ENDPOINT']).toBe(`https://${rule.host}`);
+    expect(data['S3_ENDPOINT']).toMatch(/^http:\/\/[a-z0-9-]+-minio:9000$/);
+    // The ingress controller may reach MinIO's port, as it may the portal's and the API's.
+    const minioPolicy = byKind(objects, 'NetworkPolicy').find((object) =>
+      object.metadata.name.endsWith('-minio'),
+    );
+    expect(JSON.stringify(minioPolicy?.['spec'])).toContain('ingress-nginx');
+
+    const external = await renderChart('external-services-values.yaml');
+    const [externalIngress] = byKind(external, 'Ingress') as unknown as (typeof ingress)[];
+    expect(externalIngress.spec.rules[0].http.paths.map((path) => path.path)).toEqual(['/api', '/']);
+    const externalConfig = byKind(external, 'ConfigMap').find((object) =>
+      object.metadata.name.endsWith('-api'),
+    );
+    expect((externalConfig?.['data'] as Record<string, string>)['S3_PUBLIC_ENDPOINT']).toBe('');
+  });
+
   it('should set every environment variable the README lists for each component', async () => {
     const objects = await renderChart('default-values.yaml');
     const envOf = (name: string) => {

@@ -41,6 +41,11 @@ export const EnvSchema = z
     /** BullMQ key prefix; GPU workers must use the same one. `bull` is BullMQ's own default. */
     QUEUE_PREFIX: z.string().min(1).default('bull'),
     S3_ENDPOINT: url('http://host:9000'),
+    /**
+     * Origin browsers use to reach the bucket, when it differs from S3_ENDPOINT (an in-cluster
+     * MinIO behind the ingress): presigned links are signed for it. Empty: S3_ENDPOINT.
+     */
+    S3_PUBLIC_ENDPOINT: url('https://cineweave.example.com').or(z.literal('')).default(''),
     S3_REGION: z.string().min(1).default('us-east-1'),
     S3_ACCESS_KEY: z.string().min(1),
     S3_SECRET_KEY: z.string().min(1),

@@ -12,19 +12,14 @@ export class StorageService implements OnModuleInit {
   readonly client: Client;
   readonly bucket: string;
 
+  /** Signs the links browsers follow: for S3_PUBLIC_ENDPOINT when set (signing needs no network). */
+  private readonly presigner: Client;
+
   constructor(config: AppConfig) {
-    const endpoint = new URL(config.env.S3_ENDPOINT);
-    this.bucket = config.env.S3_BUCKET;
-    this.client = new Client({
-      endPoint: endpoint.hostname,
-      port: endpoint.port ? Number(endpoint.port) : endpoint.protocol === 'https:' ? 443 : 80,
-      useSSL: endpoint.protocol === 'https:',
-      accessKey: config.env.S3_ACCESS_KEY,
-      secretKey: config.env.S3_SECRET_KEY,
-      region: config.env.S3_REGION,
-      // Path-style works with MinIO, R2, s3rver and AWS alike.
-      pathStyle: true,
-    });
+    const { env } = config;
+    this.bucket = env.S3_BUCKET;
+    this.client = clientFor(env.S3_ENDPOINT, env);
+    this.presigner = env.S3_PUBLIC_ENDPOINT ? clientFor(env.S3_PUBLIC_ENDPOINT, env) : this.client;
   }
 
   async onModuleInit(): Promise<void> {
@@ -60,6 +55,24 @@ export class StorageService implements OnModuleInit {
     const overrides = options.attachmentName
       ? { 'response-content-disposition': `attachment; filename="${options.attachmentName}"` }
       : undefined;
-    return this.client.presignedGetObject(this.bucket, key, PRESIGN_SECONDS, overrides);
+    return this.presigner.presignedGetObject(this.bucket, key, PRESIGN_SECONDS, overrides);
   }
+}
+
+function clientFor(
+  endpointUrl: string,
+  env: { S3_ACCESS_KEY: string; S3_SECRET_KEY: string; S3_REGION: string },
+): Client {
+  const endpoint = new URL(endpointUrl);
+  return new Client({
+    endPoint: endpoint.hostname,
+    port: endpoint.port ? Number(endpoint.port) : endpoint.protocol === 'https:' ? 443 : 80,
+    useSSL: endpoint.protocol === 'https:',
+    accessKey: env.S3_ACCESS_KEY,
+    secretKey: env.S3_SECRET_KEY,
+    // Known region: presigning never asks the store for it.
+    region: env.S3_REGION,
+    // Path-style works with MinIO, R2, s3rver and AWS alike.
+    pathStyle: true,
+  });
 }
