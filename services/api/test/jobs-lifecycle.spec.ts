@@ -183,6 +183,31 @@ describe('job lifecycle', () => {
     expect(jobs.body.nextCursor).toBeNull();
   });
 
+  it("should count a waiting job's queue position down on its stream when a job ahead leaves the queue", async () => {
+    const ahead = (await createJob('quinn').expect(202)).body;
+    const waiting = (await createJob('ruth').expect(202)).body;
+    const sse = openSse(`${h.baseUrl}/v1/jobs/${waiting.id}/events`, dev('ruth'));
+    await eventually(async () => sse.events.length > 0);
+    const first = sse.events[0].data['queuePosition'] as number;
+    expect(first).toBeGreaterThanOrEqual(1);
+
+    await request(h.server)
+      .post(`/v1/jobs/${ahead.id}/cancel`)
+      .set('Authorization', dev('quinn'))
+      .expect(200);
+    const moved = await eventually(async () =>
+      sse.events.find((event) => event.event === 'status' && event.data['queuePosition'] === first - 1),
+    );
+    expect(moved.data).toMatchObject({ jobId: waiting.id, status: 'queued' });
+    sse.close();
+    await request(h.server)
+      .post(`/v1/jobs/${waiting.id}/cancel`)
+      .set('Authorization', dev('ruth'))
+      .expect(200);
+    await checkInvariants(h.db);
+    await drainQueue();
+  });
+
   it('should release the reservation at once when a queued job is cancelled', async () => {
     const job = (await createJob('bob').expect(202)).body;
     const cancelled = await request(h.server)

@@ -35,5 +35,14 @@ export function openSse(url: string, authorization: string) {
     );
     request.on('error', reject);
   });
-  return { events, done, status: () => status, close: () => request.destroy() };
+  return {
+    events,
+    done,
+    status: () => status,
+    // Closing on purpose ends `done` with "aborted": nobody needs to hear of it.
+    close: () => {
+      done.catch(() => undefined);
+      request.destroy();
+    },
+  };
 }

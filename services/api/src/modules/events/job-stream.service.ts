@@ -4,6 +4,8 @@ import { JobsService, type JobScope } from '../jobs/jobs.service.ts';
 import { type JobEvent, JobEventsService } from './job-events.service.ts';
 
 const KEEPALIVE_MS = 15_000;
+/** How often a queued job's stream looks whether its place in the queue moved. */
+export const QUEUE_POSITION_POLL_MS = 2_000;
 const FINAL_EVENTS = new Set(['completed', 'failed']);
 
 /**
@@ -41,11 +43,29 @@ export class JobStreamService {
     response.flushHeaders();
 
     let closed = false;
+    let status = job.status;
+    let queuePosition = await this.jobs.queuePosition(job);
     const keepalive = setInterval(() => response.write(': keepalive\n\n'), KEEPALIVE_MS);
+    // Jobs ahead starting or being cancelled say nothing on this job's channel: while it waits,
+    // look now and then whether its place moved, so "n in line" counts down.
+    const positionWatch = setInterval(() => {
+      if (closed || status !== 'queued') return;
+      void this.jobs
+        .queuePosition(job)
+        .then((position) => {
+          if (closed || status !== 'queued' || position === queuePosition) return;
+          queuePosition = position;
+          send({ type: 'status', data: { jobId, status: 'queued', queuePosition: position } });
+        })
+        .catch((error: Error) =>
+          this.logger.warn({ jobId, error: error.message }, 'Could not read a queue position'),
+        );
+    }, QUEUE_POSITION_POLL_MS);
     const close = () => {
       if (closed) return;
       closed = true;
       clearInterval(keepalive);
+      clearInterval(positionWatch);
       unsubscribe();
       response.end();
     };
@@ -53,15 +73,15 @@ export class JobStreamService {
 
     const send = (event: JobEvent) => {
       if (closed) return;
+      if (event.type === 'status' && typeof event.data['status'] === 'string') {
+        status = event.data['status'] as typeof status;
+      }
       response.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
       if (FINAL_EVENTS.has(event.type)) close();
     };
 
     const view = this.jobs.view(job);
-    send({
-      type: 'status',
-      data: { jobId, status: job.status, queuePosition: await this.jobs.queuePosition(job) },
-    });
+    send({ type: 'status', data: { jobId, status: job.status, queuePosition } });
     if (job.status === 'running') {
       const progress = await this.jobs.currentProgress(jobId);
       if (progress) {
