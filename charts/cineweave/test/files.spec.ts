@@ -20,11 +20,8 @@ const read = (path: string) => readFileSync(path, 'utf8');
 const SYNC = 'run `npm run -w charts/cineweave sync`';
 const DOCS = 'run `npm run -w charts/cineweave docs`';
 
-/**
- * Metrics the alerts need that no component exports yet (not in libs/contracts metric-names.ts):
- * the API's oldest unsettled reservation age, and each pool's max replicas and backlog from the operator.
- */
-const KNOWN_METRICS = new Set([
+/** Every metric some component exports (libs/contracts metric-names.ts): alerts and dashboards may read only these. */
+const KNOWN_METRICS = new Set<string>([
   ...Object.values(API_METRICS),
   ...Object.values(WORKER_METRICS),
   ...Object.values(OPERATOR_METRICS),
