@@ -1,4 +1,5 @@
-// `npm test`: every project's tests through Nx, then one closing line that sums them.
+// `npm test`: every project's lint, typecheck and tests through Nx, then one closing line that
+// sums the tests. (Lint and typecheck report no counts; when one fails, the run fails.)
 //
 // Each project's Vitest run writes a JSON report to tmp/test-results/<project>.json
 // (see vitest.shared.ts); projects with other runners write the same Jest-style shape.
@@ -23,7 +24,7 @@ mkdirSync(resultsDir, { recursive: true });
 const extraArgs = process.argv.slice(2);
 const nx = spawnSync(
   'npx',
-  ['nx', 'run-many', '-t', 'test', '--outputStyle=stream', '--skipNxCache', ...extraArgs],
+  ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=stream', '--skipNxCache', ...extraArgs],
   {
     cwd: root,
     stdio: 'inherit',
@@ -50,7 +51,7 @@ if (nxFailed && totals.failed === 0) {
   // A project can fail before any test runs (a syntax error, a missing service):
   // count it so the closing line never claims a clean run.
   totals.failed += 1;
-  console.log('  (a test target failed without reporting test results: see its output above)');
+  console.log('  (a lint, typecheck or test target failed without reporting test results: see its output above)');
 }
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(nxFailed || totals.failed > 0 ? 1 : 0);
