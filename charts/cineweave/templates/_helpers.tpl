@@ -102,7 +102,9 @@ services run outside the chart, the generated Secret otherwise. (dict "ctx" $ "k
   (eq .key "INTERNAL_TOKEN")
   (and (eq .key "DATABASE_URL") (not $v.postgresql.enabled))
   (and (eq .key "REDIS_URL") (not $v.redis.enabled))
-  (and (has .key (list "S3_ACCESS_KEY" "S3_SECRET_KEY")) (not $v.minio.enabled))) -}}
+  (and (has .key (list "S3_ACCESS_KEY" "S3_SECRET_KEY")) (not $v.minio.enabled))
+  (and (eq .key "TRUELAYER_CLIENT_SECRET") (not $v.payments.truelayer.clientSecret))
+  (and (eq .key "TRUELAYER_SIGNING_PRIVATE_KEY") (not $v.payments.truelayer.signingPrivateKey))) -}}
 secretKeyRef:
   name: {{ ternary $v.existingSecret (include "cineweave.secretName" .ctx) (not (not $external)) }}
   key: {{ .key }}

@@ -28,16 +28,7 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
       'FORM_DEFAULT_QUALITY',
       'FORM_DEFAULT_DURATION_SECONDS',
       'FORM_DEFAULT_STEPS',
-      // Payments are off unless configured (PAYMENTS_PROVIDER=none): the chart has no TrueLayer
-      // values yet; an install that sells credits sets these through api.extraEnv.
-      'PAYMENTS_PROVIDER',
-      'TRUELAYER_ENV',
-      'TRUELAYER_CLIENT_ID',
-      'TRUELAYER_CLIENT_SECRET',
-      'TRUELAYER_SIGNING_KEY_ID',
-      'TRUELAYER_SIGNING_PRIVATE_KEY',
-      'TRUELAYER_MERCHANT_ACCOUNT_ID',
-      'TRUELAYER_RETURN_URI',
+      // TrueLayer overrides for a proxy or stand-in, and tuning: payments.truelayer sets the rest.
       'TRUELAYER_AUTH_URL',
       'TRUELAYER_API_URL',
       'TRUELAYER_HPP_URL',

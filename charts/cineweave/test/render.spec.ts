@@ -161,6 +161,51 @@ describe('helm template', () => {
     expect((externalConfig?.['data'] as Record<string, string>)['S3_PUBLIC_ENDPOINT']).toBe('');
   });
 
+  it('should configure TrueLayer payments from payments.truelayer, with its secrets in a Secret', async () => {
+    const apiConfig = (objects: KubeObject[]) =>
+      byKind(objects, 'ConfigMap').find((object) => object.metadata.name.endsWith('-api'))?.[
+        'data'
+      ] as Record<string, string>;
+    const selling = await renderChart('external-services-values.yaml');
+    expect(apiConfig(selling)).toMatchObject({
+      PAYMENTS_PROVIDER: 'truelayer',
+      TRUELAYER_ENV: 'production',
+      TRUELAYER_CLIENT_ID: 'cineweave-9f2c1a',
+      TRUELAYER_RETURN_URI: expect.stringMatching(/^https:\/\/[^/]+\/account\/billing\/return$/),
+      TRUELAYER_CREDIT_ON: 'settled',
+    });
+    expect(Object.keys(apiConfig(selling))).not.toContain('TRUELAYER_CLIENT_SECRET');
+    const apiEnv = podTemplates(selling).find((entry) => entry.name.endsWith('-api'))?.template.spec
+      .containers[0].env;
+    for (const name of ['TRUELAYER_CLIENT_SECRET', 'TRUELAYER_SIGNING_PRIVATE_KEY']) {
+      expect(apiEnv?.find((env) => env.name === name)?.valueFrom).toEqual({
+        secretKeyRef: { name: 'cw-cineweave-credentials', key: name },
+      });
+    }
+    const credentials = byKind(selling, 'Secret').find(
+      (object) => object.metadata.name === 'cw-cineweave-credentials',
+    );
+    expect(Object.keys(credentials?.['stringData'] as object)).toEqual(
+      expect.arrayContaining(['TRUELAYER_CLIENT_SECRET', 'TRUELAYER_SIGNING_PRIVATE_KEY']),
+    );
+
+    const free = await renderChart('default-values.yaml');
+    expect(apiConfig(free)['PAYMENTS_PROVIDER']).toBe('none');
+    expect(Object.keys(apiConfig(free)).filter((key) => key.startsWith('TRUELAYER_'))).toEqual([]);
+    await expect(
+      renderChart('default-values.yaml', [
+        '--set',
+        'payments.provider=truelayer',
+        '--set',
+        'payments.truelayer.clientId=x',
+        '--set',
+        'payments.truelayer.signingKeyId=y',
+        '--set',
+        'payments.truelayer.merchantAccountId=z',
+      ]),
+    ).rejects.toThrow(/payments\.truelayer\.clientSecret \(or existingSecret/);
+  });
+
   it('should set every environment variable the README lists for each component', async () => {
     const objects = await renderChart('default-values.yaml');
     const envOf = (name: string) => {
