@@ -12,7 +12,7 @@ import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeVideo } from '../src/video/ffprobe.ts';
-import { startService, waitFor, type ServiceProcess } from './support/processes.ts';
+import { startService, waitForOk, type ServiceProcess } from '@cineweave/test-support';
 import { collectEvents, type SseEvent } from './support/sse.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -58,7 +58,7 @@ function startWorker(env: Record<string, string> = {}): ServiceProcess {
 
 async function startReadyWorker(env: Record<string, string> = {}): Promise<ServiceProcess> {
   const worker = startWorker(env) as ServiceProcess & { readyUrl: string };
-  await waitFor(worker.readyUrl, 60_000, worker);
+  await waitForOk(worker.readyUrl, 60_000, worker);
   return worker;
 }
 
@@ -182,7 +182,7 @@ beforeAll(async () => {
     OUTBOX_POLL_MS: '100',
     RATE_LIMIT_PER_MINUTE: '100000',
   });
-  await waitFor(`${baseUrl}/ready`, 60_000, api);
+  await waitForOk(`${baseUrl}/ready`, 60_000, api);
   expect((await call('POST', '/v1/users/init')).status).toBeLessThan(300);
 }, 300_000);
 

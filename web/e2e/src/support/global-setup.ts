@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createPortalServer } from '../../../server/serve.mjs';
-import { startService, waitForOk, type ServiceProcess } from './processes.ts';
+import { startService, waitForOk, type ServiceProcess } from '@cineweave/test-support';
 import { FORM_DEFAULTS, SCREENSHOT_DIR, type StackInfo } from './stack.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');

@@ -1,0 +1,1 @@
+export { startService, waitForOk, type ServiceProcess } from './processes.ts';
