@@ -16,6 +16,8 @@ export const API_METRICS = {
   queueWaiting: 'cineweave_queue_waiting_jobs',
   queueActive: 'cineweave_queue_active_jobs',
   outboxLag: 'cineweave_outbox_lag_seconds',
+  /** Admissions that shared one statement and commit (group admission under load). */
+  admissionBatchSize: 'cineweave_admission_batch_size',
   /** Age of the oldest reservation not yet captured or released (0 when none): a stuck settlement. */
   oldestUnsettledReservation: 'cineweave_ledger_oldest_unsettled_reservation_seconds',
   gpuCost: 'cineweave_gpu_cost_usd_total',

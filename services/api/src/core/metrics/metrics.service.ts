@@ -20,6 +20,12 @@ export class MetricsService {
     labelNames: ['model', 'source'] as const,
     registers: [this.registry],
   });
+  readonly admissionBatchSize = new Histogram({
+    name: API_METRICS.admissionBatchSize,
+    help: 'Admissions written by one statement: 1 when idle, more under load.',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [this.registry],
+  });
   readonly jobsFinished = new Counter({
     name: API_METRICS.jobsFinished,
     help: 'Jobs that reached a final status, by status.',

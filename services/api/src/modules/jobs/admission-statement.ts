@@ -96,3 +96,82 @@ export function admissionParameters(values: AdmissionValues): unknown[] {
     values.defaultActiveJobLimit,
   ];
 }
+
+export const BATCH_ADMISSION_STATEMENT_NAME = 'admit-jobs';
+
+/**
+ * ADMISSION_STATEMENT for several accounts at once (at most one admission per account): the
+ * accounts are locked in id order, so two batches never wait on each other in a circle, and each
+ * admission is checked against its own account's limit and credits. One statement and one commit
+ * for the whole batch is what makes admission cheap under load: it answers one row per request,
+ * matched by `requested_id`.
+ */
+export const BATCH_ADMISSION_STATEMENT = `WITH req AS (
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                       $8::uuid[], $9::text[], $10::text[], $11::text[], $12::int[], $13::int[], $14::bigint[],
+                       $15::int[], $16::float8[], $17::text[], $18::int[], $19::int[], $20::uuid[], $21::text[],
+                       $22::jsonb[])
+    AS r(job_id, account_id, user_id, source, external_ref, prompt, negative_prompt, image_upload_id, image_key,
+         image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, priority, credits,
+         attempt_token, topic, payload)
+), acct AS (
+  SELECT a.id, a.balance, a.reserved, a.active_jobs, coalesce(p.active_job_limit, $23::int) AS job_limit
+    FROM accounts a JOIN plans p ON p.id = a.plan_id
+   WHERE a.id IN (SELECT account_id FROM req)
+   ORDER BY a.id
+     FOR UPDATE OF a
+), admitted AS (
+  SELECT r.* FROM req r JOIN acct ON acct.id = r.account_id
+   WHERE acct.active_jobs < acct.job_limit AND acct.balance - acct.reserved >= r.credits
+), job AS (
+  INSERT INTO jobs (id, account_id, user_id, status, source, external_ref, prompt, negative_prompt,
+                    image_upload_id, image_key, image_sha256, resolution, duration_seconds, fps, seed,
+                    steps, guidance_scale, model, priority, credits_reserved, attempt_token)
+  SELECT job_id, account_id, user_id, 'queued', source, external_ref, prompt, negative_prompt, image_upload_id,
+         image_key, image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, priority,
+         credits, attempt_token
+    FROM admitted
+  RETURNING ${JOB_ROW_COLUMNS}
+), reserve AS (
+  INSERT INTO credit_ledger (account_id, kind, amount, reserved_delta, job_id, reason, actor)
+  SELECT account_id, 'reserve', 0, credits_reserved, id, 'Reserved at admission', user_id FROM job
+), totals AS (
+  UPDATE accounts a SET reserved = a.reserved + j.credits_reserved, active_jobs = a.active_jobs + 1, updated_at = now()
+    FROM job j WHERE a.id = j.account_id
+), outbox AS (
+  INSERT INTO outbox (topic, job_id, payload) SELECT r.topic, r.job_id, r.payload FROM admitted r
+)
+SELECT r.job_id AS requested_id, acct.balance AS acct_balance, acct.reserved AS acct_reserved,
+       acct.active_jobs AS acct_active_jobs, acct.job_limit AS acct_job_limit, job.*
+  FROM req r JOIN acct ON acct.id = r.account_id LEFT JOIN job ON job.id = r.job_id`;
+
+/** The parameters of BATCH_ADMISSION_STATEMENT: one array per column, in request order. */
+export function batchAdmissionParameters(batch: AdmissionValues[]): unknown[] {
+  const column = <T>(pick: (values: AdmissionValues) => T) => batch.map(pick);
+  return [
+    column((v) => v.jobId),
+    column((v) => v.accountId),
+    column((v) => v.userId),
+    column((v) => v.source),
+    column((v) => v.externalRef),
+    column((v) => v.prompt),
+    column((v) => v.negativePrompt),
+    column((v) => v.imageUploadId),
+    column((v) => v.imageKey),
+    column((v) => v.imageSha256),
+    column((v) => v.resolution),
+    column((v) => v.durationSeconds),
+    column((v) => v.fps),
+    column((v) => v.seed),
+    column((v) => v.steps),
+    column((v) => v.guidanceScale),
+    column((v) => v.model),
+    column((v) => v.priority),
+    column((v) => v.credits),
+    column((v) => v.attemptToken),
+    column((v) => v.topic),
+    column((v) => JSON.stringify(v.payload)),
+    // Every request of a batch comes from one process, so one configured default.
+    batch[0].defaultActiveJobLimit,
+  ];
+}

@@ -5,11 +5,10 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
-import { runPrepared } from '../../core/database/prepared.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { PlansService } from '../plans/plans.service.ts';
-import { ADMISSION_STATEMENT, ADMISSION_STATEMENT_NAME, admissionParameters } from './admission-statement.ts';
+import { AdmissionBatcher, type AdmissionRow } from './admission-batcher.ts';
 import type { JobRow } from './job-row.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
 
@@ -25,26 +24,19 @@ export interface AdmissionRequest {
   createAccount: boolean;
 }
 
-/** The account as the admission statement locked it, returned alongside the job (if any). */
-interface AccountState {
-  acct_balance: number;
-  acct_reserved: number;
-  acct_active_jobs: number;
-  acct_job_limit: number;
-}
-
 const ACCOUNT_CACHE_SIZE = 100_000;
 
 /**
- * Admission, in one transaction (one statement): lock the account row, check the active-job limit and the
- * available credits, then insert the job, its reserve ledger row, the account's new totals and
- * the outbox row together. A job never exists without its reservation, nor a reservation
+ * Admission, in one transaction (one statement, shared with other accounts' admissions under load:
+ * AdmissionBatcher): lock the account row, check the active-job limit and the available credits,
+ * then insert the job, its reserve ledger row, the account's new totals and the outbox row together. A job never exists without its reservation, nor a reservation
  * without its job; the queue learns about the job only from the committed outbox.
  */
 @Injectable()
 export class AdmissionService {
   private readonly logger = new Logger(AdmissionService.name);
   private readonly accountIds = new Map<string, string>();
+  private readonly batcher: AdmissionBatcher;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -53,7 +45,9 @@ export class AdmissionService {
     private readonly relay: OutboxRelay,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.batcher = new AdmissionBatcher(db, (size) => metrics.admissionBatchSize.observe(size));
+  }
 
   async admit(request: AdmissionRequest): Promise<JobRow> {
     const { params } = request;
@@ -80,39 +74,33 @@ export class AdmissionService {
       guidanceScale: params.guidanceScale,
       model: params.model,
     };
-    const rows = await runPrepared<JobRow & AccountState>(
-      this.db,
-      ADMISSION_STATEMENT_NAME,
-      ADMISSION_STATEMENT,
-      admissionParameters({
-        jobId,
-        accountId,
-        userId: request.userId,
-        source: request.source,
-        externalRef: request.externalRef ?? null,
-        prompt: params.prompt,
-        negativePrompt: params.negativePrompt ?? null,
-        imageUploadId: params.imageUploadId ?? null,
-        imageKey: image.key,
-        imageSha256: image.sha256,
-        resolution: params.resolution,
-        durationSeconds: params.durationSeconds,
-        fps: params.fps,
-        seed,
-        steps: params.steps,
-        guidanceScale: params.guidanceScale,
-        model: params.model,
-        priority,
-        credits: price,
-        attemptToken,
-        topic: QUEUE_NAMES.videoJobs,
-        payload,
-        defaultActiveJobLimit: this.config.env.MAX_ACTIVE_JOBS_PER_USER,
-      }),
-    );
-    const row = rows[0];
-    if (!row) throw new Error(`Account ${accountId} disappeared during admission`);
-    if (!row.id) this.refuse(row, price);
+    const admitted = await this.batcher.admit({
+      jobId,
+      accountId,
+      userId: request.userId,
+      source: request.source,
+      externalRef: request.externalRef ?? null,
+      prompt: params.prompt,
+      negativePrompt: params.negativePrompt ?? null,
+      imageUploadId: params.imageUploadId ?? null,
+      imageKey: image.key,
+      imageSha256: image.sha256,
+      resolution: params.resolution,
+      durationSeconds: params.durationSeconds,
+      fps: params.fps,
+      seed,
+      steps: params.steps,
+      guidanceScale: params.guidanceScale,
+      model: params.model,
+      priority,
+      credits: price,
+      attemptToken,
+      topic: QUEUE_NAMES.videoJobs,
+      payload,
+      defaultActiveJobLimit: this.config.env.MAX_ACTIVE_JOBS_PER_USER,
+    });
+    if (!admitted.id) this.refuse(admitted, price);
+    const row = admitted as JobRow;
 
     this.metrics.jobsCreated.inc({ model: row.model, source: row.source });
     this.metrics.creditsReserved.inc(price);
@@ -128,7 +116,7 @@ export class AdmissionService {
   }
 
   /** Why an admission statement inserted nothing, from the account as it locked it. */
-  private refuse(state: AccountState, price: number): never {
+  private refuse(state: AdmissionRow, price: number): never {
     if (state.acct_active_jobs >= state.acct_job_limit) {
       throw new DomainError(
         'ACTIVE_JOB_LIMIT',
