@@ -5,6 +5,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
 import { createApp } from '../src/app.factory.ts';
+import type { AppConfig } from '../src/core/config/app-config.ts';
+import { RateLimiter } from '../src/core/http/rate-limiter.ts';
 import { type Harness, INTERNAL_TOKEN, checkInvariants, dev, startHarness } from './support/harness.ts';
 
 const DRAFT = { prompt: 'a fox in the snow', resolution: '640x352', durationSeconds: 1 };
@@ -180,6 +182,32 @@ describe('auth, roles and the ledger role (dev mode)', () => {
     const keys = await h.redis.keys(`${h.queuePrefix}:rl:spammer:*`);
     expect(keys).toHaveLength(1);
     await request(h.server).get('/v1/credits').set('Authorization', dev('quiet-user')).expect(200);
+  });
+
+  it('should let exactly the per-minute rate through when a user sends many requests at once', async () => {
+    // Simultaneous hits share Redis round trips; each must still get its own place in the window.
+    const statuses = (
+      await Promise.all(
+        Array.from({ length: 60 }, () =>
+          request(h.server).get('/v1/credits').set('Authorization', dev('burster')),
+        ),
+      )
+    ).map((response) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(40);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+  });
+
+  it('should give each of many simultaneous hits its own place in the window', async () => {
+    // Called in one tick, the first hit goes to Redis alone and the other 59 share the next round trip.
+    const limiter = new RateLimiter(h.redis, {
+      env: { ...h.config.env, REDIS_PREFIX: `${h.queuePrefix}-direct`, RATE_LIMIT_PER_MINUTE: 40 },
+    } as AppConfig);
+    const answers = await Promise.all(Array.from({ length: 60 }, () => limiter.hit('tick-user')));
+    expect(answers.filter((retryAfter) => retryAfter === null)).toHaveLength(40);
+    expect(answers.slice(0, 40).every((retryAfter) => retryAfter === null)).toBe(true);
+    const keys = await h.redis.keys(`${h.queuePrefix}-direct:rl:tick-user:*`);
+    expect(Number(await h.redis.get(keys[0]))).toBe(60);
+    await h.redis.del(...keys);
   });
 
   it('should submit a VideoJob once per uid and cancel it when the operator asks', async () => {
