@@ -180,8 +180,9 @@ describe('upload retention', () => {
       const pending = createJob('pia', raced.id).then((response) => response);
       await eventually(async () => {
         const waiting = await h.db.query(
+          // Any backend of this database waiting on a lock is the admission: nothing else runs here.
           `SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO jobs%' AND datname = current_database()`,
+            WHERE wait_event_type = 'Lock' AND datname = current_database()`,
         );
         return waiting.rows[0].n > 0;
       });

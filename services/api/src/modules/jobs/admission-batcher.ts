@@ -5,9 +5,6 @@ import {
   ADMISSION_STATEMENT_NAME,
   type AdmissionValues,
   admissionParameters,
-  BATCH_ADMISSION_STATEMENT,
-  BATCH_ADMISSION_STATEMENT_NAME,
-  batchAdmissionParameters,
 } from './admission-statement.ts';
 import type { JobRow } from './job-row.ts';
 
@@ -89,19 +86,19 @@ export class AdmissionBatcher {
 
   private async run(batch: Waiting[]): Promise<void> {
     this.observeBatch(batch.length);
-    if (batch.length === 1) return this.runAlone(batch[0]);
     let rows: (AdmissionRow & { requested_id: string })[];
     try {
       rows = await runPrepared(
         this.db,
-        BATCH_ADMISSION_STATEMENT_NAME,
-        BATCH_ADMISSION_STATEMENT,
-        batchAdmissionParameters(batch.map((waiting) => waiting.values)),
+        ADMISSION_STATEMENT_NAME,
+        ADMISSION_STATEMENT,
+        admissionParameters(batch.map((waiting) => waiting.values)),
       );
-    } catch {
+    } catch (error) {
+      if (batch.length === 1) return batch[0].reject(error);
       // Nothing of the batch was written (one statement): admit each alone, so only the
       // request at fault gets the error.
-      await Promise.all(batch.map((waiting) => this.runAlone(waiting)));
+      await Promise.all(batch.map((waiting) => this.run([waiting])));
       return;
     }
     const byRequest = new Map(rows.map((row) => [row.requested_id, row]));
@@ -109,21 +106,6 @@ export class AdmissionBatcher {
       const row = byRequest.get(waiting.values.jobId);
       if (row) waiting.resolve(row);
       else waiting.reject(new Error(`Account ${waiting.values.accountId} disappeared during admission`));
-    }
-  }
-
-  private async runAlone(waiting: Waiting): Promise<void> {
-    try {
-      const rows = await runPrepared<AdmissionRow>(
-        this.db,
-        ADMISSION_STATEMENT_NAME,
-        ADMISSION_STATEMENT,
-        admissionParameters(waiting.values),
-      );
-      if (rows[0]) waiting.resolve(rows[0]);
-      else waiting.reject(new Error(`Account ${waiting.values.accountId} disappeared during admission`));
-    } catch (error) {
-      waiting.reject(error);
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { VideoJobPayload } from '@cineweave/contracts';
 import { JOB_ROW_COLUMNS } from './job-row.ts';
 
-/** What one admission writes; every field becomes a parameter of ADMISSION_STATEMENT. */
+/** What one admission writes; each field becomes an element of one of ADMISSION_STATEMENT's array parameters. */
 export interface AdmissionValues {
   jobId: string;
   accountId: string;
@@ -31,82 +31,18 @@ export interface AdmissionValues {
   defaultActiveJobLimit: number;
 }
 
-export const ADMISSION_STATEMENT_NAME = 'admit-job';
+export const ADMISSION_STATEMENT_NAME = 'admit-jobs';
 
 /**
- * Admission as one statement, so one round trip and one implicit transaction: lock the account
- * row, check the active-job limit and the available credits, and only if both pass insert the
- * job, its reserve ledger row, the account's new totals and the outbox row. The lock is held for
- * the statement alone, which is what keeps admission fast when many accounts submit at once.
- * It answers one row: the account as locked (acct_*) and the job, whose columns are null when
- * the account could not admit it.
+ * Admission as one statement, so one round trip and one implicit transaction, for one account
+ * or several at once (at most one admission per account): lock the accounts in id order (two
+ * statements never wait on each other in a circle), check each admission against its own
+ * account's active-job limit and available credits, and only for those that pass insert the job,
+ * its reserve ledger row, the account's new totals and the outbox row. It answers one row per
+ * request, matched by `requested_id`: the account as locked (acct_*) and the job, whose columns
+ * are null when the account could not admit it.
  */
-export const ADMISSION_STATEMENT = `WITH acct AS (
-  SELECT a.id, a.balance, a.reserved, a.active_jobs, coalesce(p.active_job_limit, $23::int) AS job_limit
-    FROM accounts a JOIN plans p ON p.id = a.plan_id
-   WHERE a.id = $2
-     FOR UPDATE OF a
-), admitted AS (
-  SELECT id FROM acct WHERE active_jobs < job_limit AND balance - reserved >= $19
-), job AS (
-  INSERT INTO jobs (id, account_id, user_id, status, source, external_ref, prompt, negative_prompt,
-                    image_upload_id, image_key, image_sha256, resolution, duration_seconds, fps, seed,
-                    steps, guidance_scale, model, priority, credits_reserved, attempt_token)
-  SELECT $1, admitted.id, $3, 'queued', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-         $19, $20
-    FROM admitted
-  RETURNING ${JOB_ROW_COLUMNS}
-), reserve AS (
-  INSERT INTO credit_ledger (account_id, kind, amount, reserved_delta, job_id, reason, actor)
-  SELECT account_id, 'reserve', 0, credits_reserved, id, 'Reserved at admission', user_id FROM job
-), totals AS (
-  UPDATE accounts SET reserved = reserved + $19, active_jobs = active_jobs + 1, updated_at = now()
-   WHERE id IN (SELECT account_id FROM job)
-), outbox AS (
-  INSERT INTO outbox (topic, job_id, payload) SELECT $21, id, $22::jsonb FROM job
-)
-SELECT acct.balance AS acct_balance, acct.reserved AS acct_reserved, acct.active_jobs AS acct_active_jobs,
-       acct.job_limit AS acct_job_limit, job.*
-  FROM acct LEFT JOIN job ON true`;
-
-export function admissionParameters(values: AdmissionValues): unknown[] {
-  return [
-    values.jobId,
-    values.accountId,
-    values.userId,
-    values.source,
-    values.externalRef,
-    values.prompt,
-    values.negativePrompt,
-    values.imageUploadId,
-    values.imageKey,
-    values.imageSha256,
-    values.resolution,
-    values.durationSeconds,
-    values.fps,
-    values.seed,
-    values.steps,
-    values.guidanceScale,
-    values.model,
-    values.priority,
-    values.credits,
-    values.attemptToken,
-    values.topic,
-    JSON.stringify(values.payload),
-    values.defaultActiveJobLimit,
-  ];
-}
-
-export const BATCH_ADMISSION_STATEMENT_NAME = 'admit-jobs';
-
-/**
- * ADMISSION_STATEMENT for several accounts at once (at most one admission per account): the
- * accounts are locked in id order, so two batches never wait on each other in a circle, and each
- * admission is checked against its own account's limit and credits. One statement and one commit
- * for the whole batch is what makes admission cheap under load: it answers one row per request,
- * matched by `requested_id`.
- */
-export const BATCH_ADMISSION_STATEMENT = `WITH req AS (
+export const ADMISSION_STATEMENT = `WITH req AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                        $8::uuid[], $9::text[], $10::text[], $11::text[], $12::int[], $13::int[], $14::bigint[],
                        $15::int[], $16::float8[], $17::text[], $18::int[], $19::int[], $20::uuid[], $21::text[],
@@ -145,8 +81,8 @@ SELECT r.job_id AS requested_id, acct.balance AS acct_balance, acct.reserved AS 
        acct.active_jobs AS acct_active_jobs, acct.job_limit AS acct_job_limit, job.*
   FROM req r JOIN acct ON acct.id = r.account_id LEFT JOIN job ON job.id = r.job_id`;
 
-/** The parameters of BATCH_ADMISSION_STATEMENT: one array per column, in request order. */
-export function batchAdmissionParameters(batch: AdmissionValues[]): unknown[] {
+/** The parameters of ADMISSION_STATEMENT: one array per column, in request order. */
+export function admissionParameters(batch: AdmissionValues[]): unknown[] {
   const column = <T>(pick: (values: AdmissionValues) => T) => batch.map(pick);
   return [
     column((v) => v.jobId),
