@@ -146,7 +146,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       const requeued = await this.db.transaction(async (tx) => {
         const updated = returningRows<JobRow>(
           await tx.query(
-            `UPDATE jobs SET status = 'queued', attempt_token = $2, attempts = attempts + 1, enqueued_at = NULL,
+            `UPDATE jobs SET status = 'queued', attempt_token = $2, attempts = attempts + 1,
                   progress_percent = 0, updated_at = now()
             WHERE id = $1 AND status IN ('queued', 'running') AND attempt_token = $3
             RETURNING *`,
