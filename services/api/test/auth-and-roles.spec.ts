@@ -1,4 +1,5 @@
 import { SignJWT, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import request from 'supertest';
@@ -12,6 +13,17 @@ import { type Harness, INTERNAL_TOKEN, checkInvariants, dev, startHarness } from
 const DRAFT = { prompt: 'a fox in the snow', resolution: '640x352', durationSeconds: 1 };
 
 describe('auth, roles and the ledger role (dev mode)', () => {
+  /** A RateLimiter of its own (a replica, as far as counting goes) on this suite's Redis, limit 40/min. */
+  const directLimiter = (suffix: string, redis: Redis = h.redis) =>
+    new RateLimiter(redis, {
+      env: { ...h.config.env, REDIS_PREFIX: `${h.queuePrefix}${suffix}`, RATE_LIMIT_PER_MINUTE: 40 },
+    } as AppConfig);
+  /** Counts start afresh each minute; a test that counts must not straddle the change. */
+  const clearOfWindowEdge = async () => {
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 2_000) await new Promise((resolve) => setTimeout(resolve, left + 10));
+  };
+
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness('auth', { ADMIN_USER_IDS: 'ops-lead', RATE_LIMIT_PER_MINUTE: '40' });
@@ -166,6 +178,7 @@ describe('auth, roles and the ledger role (dev mode)', () => {
   });
 
   it('should answer 429 with Retry-After when a user exceeds the per-minute rate, and only that user', async () => {
+    await clearOfWindowEdge();
     const statuses: number[] = [];
     for (let i = 0; i < 41; i++) {
       const response = await request(h.server).get('/v1/credits').set('Authorization', dev('spammer'));
@@ -185,6 +198,7 @@ describe('auth, roles and the ledger role (dev mode)', () => {
   });
 
   it('should let exactly the per-minute rate through when a user sends many requests at once', async () => {
+    await clearOfWindowEdge();
     // Simultaneous hits share Redis round trips; each must still get its own place in the window.
     const statuses = (
       await Promise.all(
@@ -198,16 +212,63 @@ describe('auth, roles and the ledger role (dev mode)', () => {
   });
 
   it('should give each of many simultaneous hits its own place in the window', async () => {
+    await clearOfWindowEdge();
     // Called in one tick, the first hit goes to Redis alone and the other 59 share the next round trip.
-    const limiter = new RateLimiter(h.redis, {
-      env: { ...h.config.env, REDIS_PREFIX: `${h.queuePrefix}-direct`, RATE_LIMIT_PER_MINUTE: 40 },
-    } as AppConfig);
+    const limiter = directLimiter('-direct');
     const answers = await Promise.all(Array.from({ length: 60 }, () => limiter.hit('tick-user')));
     expect(answers.filter((retryAfter) => retryAfter === null)).toHaveLength(40);
     expect(answers.slice(0, 40).every((retryAfter) => retryAfter === null)).toBe(true);
     const keys = await h.redis.keys(`${h.queuePrefix}-direct:rl:tick-user:*`);
     expect(Number(await h.redis.get(keys[0]))).toBe(60);
     await h.redis.del(...keys);
+  });
+
+  it('should let a user well under the limit through without waiting for Redis, and still count every hit', async () => {
+    await clearOfWindowEdge();
+    const limiter = directLimiter('-clear');
+    expect(await limiter.hit('steady-user')).toBeNull(); // the first hit of a window waits for Redis
+    const notYet = () => new Promise((resolve) => setImmediate(() => resolve('waited for Redis')));
+    // Under half the limit (20 of 40), by the count Redis gave plus the hits still unanswered.
+    const early = await Promise.all(
+      Array.from({ length: 18 }, () => Promise.race([limiter.hit('steady-user'), notYet()])),
+    );
+    expect(early).toEqual(Array.from({ length: 18 }, () => null));
+    // From half the limit on, every hit waits for its exact place: 40 pass in all, then refusals.
+    const rest = await Promise.all(Array.from({ length: 30 }, () => limiter.hit('steady-user')));
+    expect(rest.filter((retryAfter) => retryAfter === null)).toHaveLength(40 - 19);
+    expect(rest.slice(0, 21).every((retryAfter) => retryAfter === null)).toBe(true);
+    const keys = await h.redis.keys(`${h.queuePrefix}-clear:rl:steady-user:*`);
+    expect(Number(await h.redis.get(keys[0]))).toBe(49);
+    await h.redis.del(...keys);
+  });
+
+  it('should hold the limit across replicas: one that has not heard from Redis waits for it', async () => {
+    await clearOfWindowEdge();
+    const first = directLimiter('-replicas');
+    const second = directLimiter('-replicas');
+    for (let i = 0; i < 30; i++) expect(await first.hit('two-replica-user')).toBeNull();
+    // The second replica has seen none of those 30; it must not let 20 more through on its own guess.
+    const answers = await Promise.all(Array.from({ length: 20 }, () => second.hit('two-replica-user')));
+    expect(answers.filter((retryAfter) => retryAfter === null)).toHaveLength(10);
+    const keys = await h.redis.keys(`${h.queuePrefix}-replicas:rl:two-replica-user:*`);
+    expect(Number(await h.redis.get(keys[0]))).toBe(50);
+    await h.redis.del(...keys);
+  });
+
+  it('should stop letting hits through unwaited once Redis fails, and report the failure', async () => {
+    await clearOfWindowEdge();
+    // Without an offline queue, commands on a closed connection fail at once instead of waiting.
+    const redis = new Redis(h.config.env.REDIS_URL, { enableOfflineQueue: false, lazyConnect: true });
+    await redis.connect();
+    const limiter = directLimiter('-failing', redis);
+    expect(await limiter.hit('unlucky-user')).toBeNull();
+    await redis.quit();
+    // This hit was let through on the last count; its count fails on the way.
+    expect(await limiter.hit('unlucky-user')).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(limiter.hit('unlucky-user')).rejects.toThrow(/writeable|closed/i);
+    const keys = await h.redis.keys(`${h.queuePrefix}-failing:rl:unlucky-user:*`);
+    if (keys.length > 0) await h.redis.del(...keys);
   });
 
   it('should submit a VideoJob once per uid and cancel it when the operator asks', async () => {
