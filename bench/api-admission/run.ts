@@ -69,6 +69,20 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
+/** Postgres's WAL position in bytes: the difference over a run is what it wrote to its log. */
+async function walBytes(): Promise<number> {
+  const client = new pg.Client({ connectionString: `${PG}/postgres` });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string }>(
+      `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS bytes`,
+    );
+    return Number(rows[0].bytes);
+  } finally {
+    await client.end();
+  }
+}
+
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...process.env, ...env } });
@@ -232,6 +246,22 @@ async function replayAdmissionStatement(seconds: number): Promise<{ perSecond: n
   };
 }
 
+/**
+ * From the API's /metrics (one API process: its own figures): the admission batch-size
+ * histogram's running totals, and its event loop's delay since the previous scrape (prom-client
+ * resets that histogram at every scrape), which tells stalls in the API from stalls elsewhere.
+ */
+async function apiFigures(): Promise<{ count: number; sum: number; loopP99Ms: number; loopMaxMs: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    count: read('cineweave_admission_batch_size_count'),
+    sum: read('cineweave_admission_batch_size_sum'),
+    loopP99Ms: read('cineweave_api_nodejs_eventloop_lag_p99_seconds') * 1000,
+    loopMaxMs: read('cineweave_api_nodejs_eventloop_lag_max_seconds') * 1000,
+  };
+}
+
 let api: ChildProcess | undefined;
 const s3Dir = mkdtempSync(join(tmpdir(), 'cw-bench-s3-'));
 const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3Dir });
@@ -243,7 +273,9 @@ try {
   const profile = process.env['BENCH_PROFILE_DIR']
     ? [`--cpu-prof`, `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`]
     : [];
-  api = spawn(process.execPath, [...profile, join(root, 'services/api/dist/main.js')], {
+  // BENCH_API_NODE_ARGS: extra Node flags for the API process (e.g. --trace-gc) when investigating.
+  const nodeArgs = (process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  api = spawn(process.execPath, [...profile, ...nodeArgs, join(root, 'services/api/dist/main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'development',
@@ -333,14 +365,30 @@ try {
   let http: AutocannonResult;
   let pgbenchOut: string;
   let cpuLine = '';
+  let batchLine = '';
+  let walLine = '';
   if (values.mode === 'concurrent') {
     [http, pgbenchOut] = await Promise.all([cannon(duration), pgbench()]);
   } else {
     pgbenchOut = await pgbench();
+    // Unmeasured: for a second or so after pgbench's 32 clients exit, Postgres answers nobody
+    // (every request of the first moment waited ~0.4-0.8 s), which is pgbench's tail, not the API's.
+    await cannon(2);
     const before = cpuByProcess(api.pid ?? -1);
+    const batchesBefore = await apiFigures();
+    const walBefore = await walBytes();
     http = await cannon(duration);
     const after = cpuByProcess(api.pid ?? -1);
+    const walAfter = await walBytes();
+    const batchesAfter = await apiFigures();
     cpuLine = `  CPU ms / admission ${cpuPerAdmission(before, after, Math.max(1, http['2xx']))}`;
+    walLine = `  WAL / admission    ${((walAfter - walBefore) / Math.max(1, http['2xx'])).toFixed(0)} bytes (relay included)`;
+    const batches = batchesAfter.count - batchesBefore.count;
+    if (batches > 0 && values.processes === '1') {
+      batchLine =
+        `  admission batches  ${batches} statements, ${((batchesAfter.sum - batchesBefore.sum) / batches).toFixed(1)} admissions each on average\n` +
+        `  API event loop     delay p99 ${batchesAfter.loopP99Ms.toFixed(1)} ms, max ${batchesAfter.loopMaxMs.toFixed(1)} ms`;
+    }
   }
   // The admission statement alone, straight from 32 Postgres connections with the API stopped
   // (no HTTP, no relay): about the most admission could do on this Postgres, whatever the API did.
@@ -371,6 +419,8 @@ try {
   );
   console.log(`  pgbench -N tps     ${tps.toFixed(1)} (32 clients, same Postgres, same run)`);
   if (cpuLine) console.log(cpuLine);
+  if (batchLine) console.log(batchLine);
+  if (walLine) console.log(walLine);
   console.log(`  ratio              ${ratio.toFixed(3)} (target >= 0.5)`);
   if (statementOnly) {
     console.log(
