@@ -217,19 +217,6 @@ async function replayAdmissionStatement(seconds: number): Promise<{ perSecond: n
               credits: 1,
               attemptToken,
               topic: 'bench-replay',
-              payload: {
-                jobId,
-                accountId: account.id,
-                attemptToken,
-                prompt: 'a red kite over green hills',
-                resolution: '640x352',
-                durationSeconds: 1,
-                fps: 24,
-                seed: 42,
-                steps: 30,
-                guidanceScale: 5,
-                model: 'wan2.2-ti2v-5b',
-              },
               defaultActiveJobLimit: 100_000_000,
             },
           ]),
@@ -375,19 +362,19 @@ try {
     // (every request of the first moment waited ~0.4-0.8 s), which is pgbench's tail, not the API's.
     await cannon(2);
     const before = cpuByProcess(api.pid ?? -1);
-    const batchesBefore = await apiFigures();
+    const figuresBefore = await apiFigures();
     const walBefore = await walBytes();
     http = await cannon(duration);
     const after = cpuByProcess(api.pid ?? -1);
     const walAfter = await walBytes();
-    const batchesAfter = await apiFigures();
+    const figuresAfter = await apiFigures();
     cpuLine = `  CPU ms / admission ${cpuPerAdmission(before, after, Math.max(1, http['2xx']))}`;
     walLine = `  WAL / admission    ${((walAfter - walBefore) / Math.max(1, http['2xx'])).toFixed(0)} bytes (relay included)`;
-    const batches = batchesAfter.count - batchesBefore.count;
+    const batches = figuresAfter.count - figuresBefore.count;
     if (batches > 0 && values.processes === '1') {
       batchLine =
-        `  admission batches  ${batches} statements, ${((batchesAfter.sum - batchesBefore.sum) / batches).toFixed(1)} admissions each on average\n` +
-        `  API event loop     delay p99 ${batchesAfter.loopP99Ms.toFixed(1)} ms, max ${batchesAfter.loopMaxMs.toFixed(1)} ms`;
+        `  admission batches  ${batches} statements, ${((figuresAfter.sum - figuresBefore.sum) / batches).toFixed(1)} admissions each on average\n` +
+        `  API event loop     delay p99 ${figuresAfter.loopP99Ms.toFixed(1)} ms, max ${figuresAfter.loopMaxMs.toFixed(1)} ms`;
     }
   }
   // The admission statement alone, straight from 32 Postgres connections with the API stopped

@@ -13,7 +13,7 @@ export interface AdmissionValues {
   imageUploadId: string | null;
   imageKey: string | null;
   imageSha256: string | null;
-  resolution: string;
+  resolution: VideoJobPayload['resolution'];
   durationSeconds: number;
   fps: number;
   seed: number;
@@ -24,9 +24,8 @@ export interface AdmissionValues {
   /** The price: reserved now, captured or released when the job ends. */
   credits: number;
   attemptToken: string;
-  /** The queue the outbox row is for. */
+  /** The queue the outbox row is for; its payload is derived from the fields above (payloadOf). */
   topic: string;
-  payload: VideoJobPayload;
   /** MAX_ACTIVE_JOBS_PER_USER: the limit of plans without their own. */
   defaultActiveJobLimit: number;
 }
@@ -81,6 +80,25 @@ SELECT r.job_id AS requested_id, acct.balance AS acct_balance, acct.reserved AS 
        acct.active_jobs AS acct_active_jobs, acct.job_limit AS acct_job_limit, job.*
   FROM req r JOIN acct ON acct.id = r.account_id LEFT JOIN job ON job.id = r.job_id`;
 
+/** What the worker is sent for an admitted job: the fields it renders from, as admitted. */
+function payloadOf(v: AdmissionValues): VideoJobPayload {
+  return {
+    jobId: v.jobId,
+    accountId: v.accountId,
+    attemptToken: v.attemptToken,
+    prompt: v.prompt,
+    ...(v.negativePrompt ? { negativePrompt: v.negativePrompt } : {}),
+    ...(v.imageKey ? { imageKey: v.imageKey } : {}),
+    resolution: v.resolution,
+    durationSeconds: v.durationSeconds,
+    fps: v.fps,
+    seed: v.seed,
+    steps: v.steps,
+    guidanceScale: v.guidanceScale,
+    model: v.model,
+  };
+}
+
 /** The parameters of ADMISSION_STATEMENT: one array per column, in request order. */
 export function admissionParameters(batch: AdmissionValues[]): unknown[] {
   const column = <T>(pick: (values: AdmissionValues) => T) => batch.map(pick);
@@ -106,7 +124,7 @@ export function admissionParameters(batch: AdmissionValues[]): unknown[] {
     column((v) => v.credits),
     column((v) => v.attemptToken),
     column((v) => v.topic),
-    column((v) => JSON.stringify(v.payload)),
+    column((v) => JSON.stringify(payloadOf(v))),
     // Every request of a batch comes from one process, so one configured default.
     batch[0].defaultActiveJobLimit,
   ];

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type JobParameters, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
+import { type JobParameters, QUEUE_NAMES } from '@cineweave/contracts';
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
@@ -59,21 +59,6 @@ export class AdmissionService {
 
     const accountId = await this.accountIdOf(request);
     const image = await this.resolveImage(accountId, params.imageUploadId, request.imageKey);
-    const payload: VideoJobPayload = {
-      jobId,
-      accountId,
-      attemptToken,
-      prompt: params.prompt,
-      ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}),
-      ...(image.key ? { imageKey: image.key } : {}),
-      resolution: params.resolution,
-      durationSeconds: params.durationSeconds,
-      fps: params.fps,
-      seed,
-      steps: params.steps,
-      guidanceScale: params.guidanceScale,
-      model: params.model,
-    };
     const admitted = await this.batcher.admit({
       jobId,
       accountId,
@@ -96,7 +81,6 @@ export class AdmissionService {
       credits: price,
       attemptToken,
       topic: QUEUE_NAMES.videoJobs,
-      payload,
       defaultActiveJobLimit: this.config.env.MAX_ACTIVE_JOBS_PER_USER,
     });
     if (!admitted.id) this.refuse(admitted, price);
