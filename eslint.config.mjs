@@ -12,7 +12,16 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['scope:shared'],
     // Contracts are read by the portal, the API, the worker and the operator alike: no runtime
     // of any one of them may leak in.
-    bannedExternalImports: ['@nestjs/*', '@angular/*', '@kubernetes/*', 'typeorm', 'bullmq', 'ioredis', 'pg', 'rxjs'],
+    bannedExternalImports: [
+      '@nestjs/*',
+      '@angular/*',
+      '@kubernetes/*',
+      'typeorm',
+      'bullmq',
+      'ioredis',
+      'pg',
+      'rxjs',
+    ],
   },
   { sourceTag: 'scope:backend', onlyDependOnLibsWithTags: ['scope:backend', 'scope:shared'] },
   { sourceTag: 'scope:operator', onlyDependOnLibsWithTags: ['scope:operator', 'scope:shared'] },

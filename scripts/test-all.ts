@@ -22,9 +22,26 @@ rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 
 const extraArgs = process.argv.slice(2);
+
+// Formatting drifts silently otherwise; the tree is checked as a whole before any project runs.
+const format = spawnSync('npx', ['prettier', '--check', '--log-level=warn', '.'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (format.status !== 0) console.log('prettier --check failed: run `npm run format` and commit the result.');
 const nx = spawnSync(
   'npx',
-  ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=stream', '--skipNxCache', ...extraArgs],
+  [
+    'nx',
+    'run-many',
+    '-t',
+    'lint',
+    'typecheck',
+    'test',
+    '--outputStyle=stream',
+    '--skipNxCache',
+    ...extraArgs,
+  ],
   {
     cwd: root,
     stdio: 'inherit',
@@ -46,12 +63,14 @@ for (const file of existsSync(resultsDir) ? readdirSync(resultsDir).sort() : [])
   );
 }
 
-const nxFailed = nx.status !== 0;
+const nxFailed = nx.status !== 0 || format.status !== 0;
 if (nxFailed && totals.failed === 0) {
   // A project can fail before any test runs (a syntax error, a missing service):
   // count it so the closing line never claims a clean run.
   totals.failed += 1;
-  console.log('  (a lint, typecheck or test target failed without reporting test results: see its output above)');
+  console.log(
+    '  (a lint, typecheck or test target failed without reporting test results: see its output above)',
+  );
 }
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(nxFailed || totals.failed > 0 ? 1 : 0);

@@ -19,9 +19,13 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
   },
 });
-const [frameCount, width, height, fps, runs] = [values.frames, values.width, values.height, values.fps, values.runs].map(Number) as [
-  number, number, number, number, number,
-];
+const [frameCount, width, height, fps, runs] = [
+  values.frames,
+  values.width,
+  values.height,
+  values.fps,
+  values.runs,
+].map(Number) as [number, number, number, number, number];
 
 /** Smoothly moving colour fields with a little grain: closer to generated footage than flat test patterns. */
 function makeFrames(): Uint8Array[] {
@@ -54,19 +58,52 @@ try {
     let start = process.hrtime.bigint();
     execFileSync('ffmpeg', [
       ...['-hide_banner', '-loglevel', 'error', '-y'],
-      ...['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', rawPath],
-      ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-crf', '18', '-movflags', '+faststart', join(dir, 'alone.mp4')],
+      ...[
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'rgb24',
+        '-s',
+        `${width}x${height}`,
+        '-r',
+        String(fps),
+        '-i',
+        rawPath,
+      ],
+      ...[
+        '-c:v',
+        'libx264',
+        '-pix_fmt',
+        'yuv420p',
+        '-crf',
+        '18',
+        '-movflags',
+        '+faststart',
+        join(dir, 'alone.mp4'),
+      ],
     ]);
     alone.push(seconds(start));
 
     start = process.hrtime.bigint();
-    await encodeVideo(frames, { ffmpegPath: 'ffmpeg', width, height, fps, outputPath: join(dir, 'ours.mp4') });
+    await encodeVideo(frames, {
+      ffmpegPath: 'ffmpeg',
+      width,
+      height,
+      fps,
+      outputPath: join(dir, 'ours.mp4'),
+    });
     ours.push(seconds(start));
   }
   const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
-  console.log(`frames ${frameCount} at ${width}x${height}, ${fps} fps, libx264 crf 18, ${runs} runs (median)`);
-  console.log(`ffmpeg alone from a raw file: ${median(alone).toFixed(2)} s  [${alone.map((s) => s.toFixed(2)).join(', ')}]`);
-  console.log(`worker encoder (piped):       ${median(ours).toFixed(2)} s  [${ours.map((s) => s.toFixed(2)).join(', ')}]`);
+  console.log(
+    `frames ${frameCount} at ${width}x${height}, ${fps} fps, libx264 crf 18, ${runs} runs (median)`,
+  );
+  console.log(
+    `ffmpeg alone from a raw file: ${median(alone).toFixed(2)} s  [${alone.map((s) => s.toFixed(2)).join(', ')}]`,
+  );
+  console.log(
+    `worker encoder (piped):       ${median(ours).toFixed(2)} s  [${ours.map((s) => s.toFixed(2)).join(', ')}]`,
+  );
   console.log(`ratio: ${(median(ours) / median(alone)).toFixed(3)} (target <= 1.1)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,11 @@ import { buildDitGraph } from '../../services/gpu-worker/src/model/dit/dit-graph
 import { encodeModel } from '../../services/gpu-worker/src/model/onnx/model-writer.ts';
 import { createSession } from '../../services/gpu-worker/src/model/onnx/session.ts';
 import { DenoisingLoop } from '../../services/gpu-worker/src/model/pipeline/denoising-loop.ts';
-import type { FlowModel, FlowModelInput, LatentDims } from '../../services/gpu-worker/src/model/pipeline/flow-model.ts';
+import type {
+  FlowModel,
+  FlowModelInput,
+  LatentDims,
+} from '../../services/gpu-worker/src/model/pipeline/flow-model.ts';
 import { OnnxFlowModel } from '../../services/gpu-worker/src/model/pipeline/onnx-flow-model.ts';
 import { createScheduler } from '../../services/gpu-worker/src/model/scheduler/create-scheduler.ts';
 import { seededNoise } from '../../services/gpu-worker/src/render/seeded-noise.ts';
@@ -46,15 +50,27 @@ class TimedFlowModel implements FlowModel {
 
 const config = { ...TINY_DIT, numLayers: layers };
 const session = await createSession(
-  await encodeModel(buildDitGraph(config, randomWeights(ditParameterShapes(config), 7), { dtype: 'float32', fusedAttention: false })),
+  await encodeModel(
+    buildDitGraph(config, randomWeights(ditParameterShapes(config), 7), {
+      dtype: 'float32',
+      fusedAttention: false,
+    }),
+  ),
 );
 const model = new TimedFlowModel(new OnnxFlowModel(session));
-const context = (tokens: number, seed: number) => ({ data: seededNoise(seed, tokens * config.textDim), tokens, dim: config.textDim });
+const context = (tokens: number, seed: number) => ({
+  data: seededNoise(seed, tokens * config.textDim),
+  tokens,
+  dim: config.textDim,
+});
 const loop = () =>
   new DenoisingLoop({
     model,
     scheduler: createScheduler({ kind: 'unipc', steps, shift: 5 }),
-    noise: seededNoise(1, latentDims.reduce((a, b) => a * b, 1)),
+    noise: seededNoise(
+      1,
+      latentDims.reduce((a, b) => a * b, 1),
+    ),
     latentDims,
     context: context(24, 2),
     negativeContext: context(40, 3),
@@ -67,6 +83,10 @@ const started = performance.now();
 await loop().run();
 const totalMs = performance.now() - started;
 const tokens = (latentDims[1] * latentDims[2] * latentDims[3]) / 4;
-console.log(`DiT ${layers} layers, dim ${config.dim}, latent [${latentDims.join(', ')}] = ${tokens} tokens, ${steps} UniPC steps with CFG`);
+console.log(
+  `DiT ${layers} layers, dim ${config.dim}, latent [${latentDims.join(', ')}] = ${tokens} tokens, ${steps} UniPC steps with CFG`,
+);
 console.log(`ms per step: ${(totalMs / steps).toFixed(1)} (two DiT runs each)`);
-console.log(`inside onnxruntime run: ${((model.runMs / totalMs) * 100).toFixed(2)}% of step wall time (target >= 95%)`);
+console.log(
+  `inside onnxruntime run: ${((model.runMs / totalMs) * 100).toFixed(2)}% of step wall time (target >= 95%)`,
+);

@@ -50,7 +50,9 @@ export async function startPostgres(stateDir: string, password: string): Promise
     await server.initialise();
   }
   await server.start();
-  await createDatabaseIfMissing(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`);
+  await createDatabaseIfMissing(
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+  );
   say(`Postgres: embedded on 127.0.0.1:${port}`);
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`,

@@ -37,7 +37,6 @@ describe('serviceSpecs', () => {
     );
   });
 
-
   it('should serve the built portal with the API behind the same origin', () => {
     const web = serviceSpecs(endpoints).find((spec) => spec.project === 'web');
     expect(web?.start?.command).toEqual(['node', 'web/server/serve.mjs', 'dist/web/browser']);

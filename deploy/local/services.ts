@@ -79,7 +79,18 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
         // the real architecture (meaningless pictures, real pipeline).
         done: () => existsSync(join(modelDir, 'model.json')),
         description: `Building the tiny CPU model into ${modelDir}`,
-        command: ['npm', 'run', '--silent', '-w', 'services/gpu-worker', 'build-model', '--', '--tiny', '--out', modelDir],
+        command: [
+          'npm',
+          'run',
+          '--silent',
+          '-w',
+          'services/gpu-worker',
+          'build-model',
+          '--',
+          '--tiny',
+          '--out',
+          modelDir,
+        ],
       },
     },
     {
@@ -88,7 +99,10 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
       readyUrl: `http://127.0.0.1:${ports.web}/`,
       // The portal's own static server, proxying the API so the browser sees one origin (as behind
       // the ingress in Kubernetes): no CORS, and presigned S3 URLs are the only other host.
-      start: { command: ['node', 'web/server/serve.mjs', 'dist/web/browser'], delivered: 'web/server/serve.mjs' },
+      start: {
+        command: ['node', 'web/server/serve.mjs', 'dist/web/browser'],
+        delivered: 'web/server/serve.mjs',
+      },
       env: { PORT: String(ports.web), HOST: '127.0.0.1', API_PROXY_TARGET: `http://127.0.0.1:${ports.api}` },
     },
   ];

@@ -30,7 +30,9 @@ function startStack(): Run {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`up.ts exited with ${code} before it was ready:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`up.ts exited with ${code} before it was ready:\n${output}`)),
+    );
   });
   return { child, output: () => output, ready };
 }

@@ -73,11 +73,15 @@ async function main(): Promise<void> {
   if (specs.length > 0) {
     const projects = specs.map((spec) => spec.project).join(',');
     say(`Building ${projects}…`);
-    const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', `--projects=${projects}`, '--outputStyle=static'], {
-      cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
-    });
+    const build = spawnSync(
+      'npx',
+      ['nx', 'run-many', '-t', 'build', `--projects=${projects}`, '--outputStyle=static'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
+      },
+    );
     if (build.status !== 0) {
       say('The build failed: see the errors above.');
       await shutDown(1);
@@ -88,7 +92,11 @@ async function main(): Promise<void> {
     if (!spec.prepare || spec.prepare.done()) continue;
     say(`${spec.prepare.description}…`);
     const [command, ...args] = spec.prepare.command as [string, ...string[]];
-    const prepared = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    const prepared = spawnSync(command, args, {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: process.env,
+    });
     if (prepared.status !== 0) {
       say(`${spec.project}: preparation failed: see the errors above.`);
       await shutDown(1);
@@ -97,15 +105,26 @@ async function main(): Promise<void> {
 
   const readiness: Promise<void>[] = [];
   for (const spec of specs) {
-    const [command, ...args] = spec.start?.command ?? ['npm', 'run', 'start', '--silent', '-w', spec.workspace];
-    const managed = startProcess(spec.project, command as string, args, { cwd: root, env: { ...process.env, ...spec.env } });
+    const [command, ...args] = spec.start?.command ?? [
+      'npm',
+      'run',
+      'start',
+      '--silent',
+      '-w',
+      spec.workspace,
+    ];
+    const managed = startProcess(spec.project, command as string, args, {
+      cwd: root,
+      env: { ...process.env, ...spec.env },
+    });
     processes.push(managed);
     void managed.exited.then((code) => {
       if (stopping) return;
       say(`${spec.project} exited unexpectedly (${code}): stopping the stack.`);
       void shutDown(1);
     });
-    if (spec.readyUrl) readiness.push(waitForHttpOk(spec.readyUrl, { timeoutMs: 180_000, gaveUp: managed.exited }));
+    if (spec.readyUrl)
+      readiness.push(waitForHttpOk(spec.readyUrl, { timeoutMs: 180_000, gaveUp: managed.exited }));
   }
   await Promise.all(readiness);
 

@@ -17,5 +17,9 @@ export async function waitForHttpOk(
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(stopped ? `${url}: the process exited before it was ready` : `${url}: not ready after ${timeoutMs / 1000} s (${lastProblem})`);
+  throw new Error(
+    stopped
+      ? `${url}: the process exited before it was ready`
+      : `${url}: not ready after ${timeoutMs / 1000} s (${lastProblem})`,
+  );
 }

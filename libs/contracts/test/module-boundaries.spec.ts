@@ -29,12 +29,20 @@ describe('module boundaries', () => {
   it.each([
     ['contracts importing the API', 'libs/contracts/src/forbidden.ts', "import '@cineweave/api';"],
     ['contracts importing NestJS', 'libs/contracts/src/forbidden.ts', "import '@nestjs/common';"],
-    ['contracts importing the Kubernetes client', 'libs/contracts/src/forbidden.ts', "import '@kubernetes/client-node';"],
+    [
+      'contracts importing the Kubernetes client',
+      'libs/contracts/src/forbidden.ts',
+      "import '@kubernetes/client-node';",
+    ],
     ['the portal importing the API', 'web/src/forbidden.ts', "import '@cineweave/api';"],
     ['the operator importing the worker', 'operator/src/forbidden.ts', "import '@cineweave/gpu-worker';"],
     ['the API importing the operator', 'services/api/src/forbidden.ts', "import '@cineweave/operator';"],
     ['the API importing the portal', 'services/api/src/forbidden.ts', "import '@cineweave/web';"],
-    ['the portal reaching into the API by path', 'web/src/forbidden.ts', "import '../../services/api/src/main.ts';"],
+    [
+      'the portal reaching into the API by path',
+      'web/src/forbidden.ts',
+      "import '../../services/api/src/main.ts';",
+    ],
   ])('should fail lint for %s', { timeout: 60_000 }, async (_case, filePath, code) => {
     const errors = await boundaryErrors(filePath, `${code}\nexport {};\n`);
     expect(errors).toHaveLength(1);
@@ -46,7 +54,10 @@ describe('module boundaries', () => {
     ['the operator importing contracts', 'operator/src/allowed.ts'],
     ['the worker importing contracts', 'services/gpu-worker/src/allowed.ts'],
   ])('should pass lint for %s', { timeout: 60_000 }, async (_case, filePath) => {
-    const errors = await boundaryErrors(filePath, "import { QUEUE_NAMES } from '@cineweave/contracts';\nexport const q = QUEUE_NAMES;\n");
+    const errors = await boundaryErrors(
+      filePath,
+      "import { QUEUE_NAMES } from '@cineweave/contracts';\nexport const q = QUEUE_NAMES;\n",
+    );
     expect(errors).toEqual([]);
   });
 });

@@ -33,7 +33,12 @@ async function main(): Promise<void> {
   logger.info({ modelDir: config.MODEL_DIR, device: config.DEVICE }, 'Loading the model');
   // Inference runs on its own thread: onnxruntime blocks the thread it runs on for a whole step.
   const renderer = await ThreadedRenderer.start(
-    { modelDir: config.MODEL_DIR, modelId: config.MODEL_ID, device: config.DEVICE, cudaDeviceId: config.CUDA_DEVICE_ID },
+    {
+      modelDir: config.MODEL_DIR,
+      modelId: config.MODEL_ID,
+      device: config.DEVICE,
+      cudaDeviceId: config.CUDA_DEVICE_ID,
+    },
     metrics,
   ).catch((error: Error) => {
     logger.fatal({ err: error }, `The model could not be loaded: ${error.message}`);

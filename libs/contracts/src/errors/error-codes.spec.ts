@@ -44,10 +44,15 @@ describe('fieldErrors', () => {
   it('should name each field by its dotted path', () => {
     const schema = z.object({ image: z.object({ url: z.string() }), steps: z.int() });
     const result = schema.safeParse({ image: { url: 1 }, steps: 'x' });
-    expect(fieldErrors(result.error?.issues ?? []).map((error) => error.field)).toEqual(['image.url', 'steps']);
+    expect(fieldErrors(result.error?.issues ?? []).map((error) => error.field)).toEqual([
+      'image.url',
+      'steps',
+    ]);
   });
 
   it('should name a problem with the whole body (body)', () => {
-    expect(fieldErrors([{ path: [], message: 'Expected object' }])).toEqual([{ field: '(body)', message: 'Expected object' }]);
+    expect(fieldErrors([{ path: [], message: 'Expected object' }])).toEqual([
+      { field: '(body)', message: 'Expected object' },
+    ]);
   });
 });

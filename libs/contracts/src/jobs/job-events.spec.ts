@@ -14,7 +14,9 @@ describe('JobStatusEventSchema', () => {
   });
 
   it('should reject an unknown status', () => {
-    expect(JobStatusEventSchema.safeParse({ jobId, status: 'done', queuePosition: null }).success).toBe(false);
+    expect(JobStatusEventSchema.safeParse({ jobId, status: 'done', queuePosition: null }).success).toBe(
+      false,
+    );
   });
 });
 

@@ -31,7 +31,9 @@ describe('CreateJobRequestSchema', () => {
   });
 
   it('should accept newlines and tabs in a prompt', () => {
-    expect(CreateJobRequestSchema.parse({ prompt: 'line one\n\tline two' }).prompt).toBe('line one\n\tline two');
+    expect(CreateJobRequestSchema.parse({ prompt: 'line one\n\tline two' }).prompt).toBe(
+      'line one\n\tline two',
+    );
   });
 
   const rejected: [string, unknown, string][] = [
@@ -54,7 +56,11 @@ describe('CreateJobRequestSchema', () => {
     ['a negative seed', { prompt: 'x', seed: -1 }, 'seed'],
     ['a seed over 32 bits', { prompt: 'x', seed: 2 ** 32 }, 'seed'],
     ['NaN as seed', { prompt: 'x', seed: Number.NaN }, 'seed'],
-    ['an image upload id that is not a UUID', { prompt: 'x', imageUploadId: '../etc/passwd' }, 'imageUploadId'],
+    [
+      'an image upload id that is not a UUID',
+      { prompt: 'x', imageUploadId: '../etc/passwd' },
+      'imageUploadId',
+    ],
     ['an upper-case model id', { prompt: 'x', model: 'Wan' }, 'model'],
     ['a model id with a slash', { prompt: 'x', model: 'a/b' }, 'model'],
   ];

@@ -62,7 +62,9 @@ function promptText(field: string, min: number) {
     .string({ error: `${field} must be a string` })
     .trim()
     .min(min, { error: min === 1 ? `${field} must not be empty` : `${field} is too short` })
-    .max(JOB_LIMITS.promptMaxLength, { error: `${field} must be at most ${JOB_LIMITS.promptMaxLength} characters` })
+    .max(JOB_LIMITS.promptMaxLength, {
+      error: `${field} must be at most ${JOB_LIMITS.promptMaxLength} characters`,
+    })
     .refine((text) => !CONTROL_CHARACTERS.test(text), {
       error: `${field} must not contain control characters`,
     });

@@ -9,7 +9,12 @@ export type JobStatus = z.infer<typeof JobStatusSchema>;
 export const ACTIVE_JOB_STATUSES = ['queued', 'running'] as const satisfies readonly JobStatus[];
 
 /** Statuses a job never leaves, except `succeeded`, which retention turns into `expired`. */
-export const FINISHED_JOB_STATUSES = ['succeeded', 'failed', 'cancelled', 'expired'] as const satisfies readonly JobStatus[];
+export const FINISHED_JOB_STATUSES = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'expired',
+] as const satisfies readonly JobStatus[];
 
 const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
   // A queued job may be cancelled before any worker sees it, or failed by the reconciler

@@ -3,8 +3,18 @@ export const API_GROUP = 'cineweave.io';
 export const API_VERSION = 'v1alpha1';
 export const API_GROUP_VERSION = `${API_GROUP}/${API_VERSION}`;
 
-export const VIDEOJOB = { kind: 'VideoJob', plural: 'videojobs', singular: 'videojob', shortNames: ['vj'] } as const;
-export const WORKERPOOL = { kind: 'WorkerPool', plural: 'workerpools', singular: 'workerpool', shortNames: ['wp'] } as const;
+export const VIDEOJOB = {
+  kind: 'VideoJob',
+  plural: 'videojobs',
+  singular: 'videojob',
+  shortNames: ['vj'],
+} as const;
+export const WORKERPOOL = {
+  kind: 'WorkerPool',
+  plural: 'workerpools',
+  singular: 'workerpool',
+  shortNames: ['wp'],
+} as const;
 export const CATEGORY = 'cineweave';
 
 /** Finalizer that lets the operator cancel a job (and release its credits) before a VideoJob goes. */

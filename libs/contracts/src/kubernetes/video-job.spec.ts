@@ -58,7 +58,13 @@ describe('VideoJobStatusSchema', () => {
       gpuSeconds: 312.4,
       observedGeneration: 1,
       conditions: [
-        { type: 'Complete', status: 'True', reason: 'Succeeded', message: 'Video ready', lastTransitionTime: '2026-11-24T10:00:00Z' },
+        {
+          type: 'Complete',
+          status: 'True',
+          reason: 'Succeeded',
+          message: 'Video ready',
+          lastTransitionTime: '2026-11-24T10:00:00Z',
+        },
       ],
     };
     expect(VideoJobStatusSchema.parse(status)).toEqual(status);
@@ -71,7 +77,13 @@ describe('VideoJobStatusSchema', () => {
 });
 
 describe('ConditionSchema', () => {
-  const condition = { type: 'Accepted', status: 'True', reason: 'Submitted', message: '', lastTransitionTime: '2026-11-24T10:00:00Z' };
+  const condition = {
+    type: 'Accepted',
+    status: 'True',
+    reason: 'Submitted',
+    message: '',
+    lastTransitionTime: '2026-11-24T10:00:00Z',
+  };
 
   it('should accept a metav1.Condition', () => {
     expect(ConditionSchema.parse({ ...condition, observedGeneration: 2 }).observedGeneration).toBe(2);

@@ -58,6 +58,8 @@ describe('desiredReplicas', () => {
 describe('WorkerPoolStatusSchema', () => {
   it('should reject negative replica counts', () => {
     expect(WorkerPoolStatusSchema.safeParse({ replicas: -1 }).success).toBe(false);
-    expect(WorkerPoolStatusSchema.parse({ replicas: 2, readyReplicas: 1, desiredReplicas: 2, backlog: 3 }).backlog).toBe(3);
+    expect(
+      WorkerPoolStatusSchema.parse({ replicas: 2, readyReplicas: 1, desiredReplicas: 2, backlog: 3 }).backlog,
+    ).toBe(3);
   });
 });

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { API_METRICS, METRIC_PREFIX, OPERATOR_METRICS, WORKER_METRICS } from './metric-names.ts';
 
 describe('metric names', () => {
-  const all = [...Object.values(API_METRICS), ...Object.values(WORKER_METRICS), ...Object.values(OPERATOR_METRICS)];
+  const all = [
+    ...Object.values(API_METRICS),
+    ...Object.values(WORKER_METRICS),
+    ...Object.values(OPERATOR_METRICS),
+  ];
 
   it('should all carry the cineweave_ prefix and be valid Prometheus names', () => {
     for (const name of all) {

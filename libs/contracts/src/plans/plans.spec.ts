@@ -3,7 +3,14 @@ import { CreditsSummarySchema, LedgerEntryKindSchema, PlanSchema } from './plans
 
 describe('PlanSchema', () => {
   it('should accept the free plan with the default job limit', () => {
-    const plan = { id: 'free', name: 'Free', monthlyCredits: 100, activeJobLimit: null, priceMinor: 0, currency: 'GBP' };
+    const plan = {
+      id: 'free',
+      name: 'Free',
+      monthlyCredits: 100,
+      activeJobLimit: null,
+      priceMinor: 0,
+      currency: 'GBP',
+    };
     expect(PlanSchema.parse(plan)).toEqual(plan);
   });
 
@@ -13,20 +20,38 @@ describe('PlanSchema', () => {
     ['a zero job limit', { activeJobLimit: 0 }],
     ['another currency', { currency: 'USD' }],
   ])('should reject %s', (_case, change) => {
-    const plan = { id: 'pro', name: 'Pro', monthlyCredits: 5000, activeJobLimit: 10, priceMinor: 4900, currency: 'GBP', ...change };
+    const plan = {
+      id: 'pro',
+      name: 'Pro',
+      monthlyCredits: 5000,
+      activeJobLimit: 10,
+      priceMinor: 4900,
+      currency: 'GBP',
+      ...change,
+    };
     expect(PlanSchema.safeParse(plan).success).toBe(false);
   });
 });
 
 describe('LedgerEntryKindSchema', () => {
   it('should know exactly the seven entry kinds', () => {
-    expect(LedgerEntryKindSchema.options).toEqual(['grant', 'topup', 'reserve', 'capture', 'release', 'refund', 'adjust']);
+    expect(LedgerEntryKindSchema.options).toEqual([
+      'grant',
+      'topup',
+      'reserve',
+      'capture',
+      'release',
+      'refund',
+      'adjust',
+    ]);
     expect(LedgerEntryKindSchema.safeParse('withdraw').success).toBe(false);
   });
 });
 
 describe('CreditsSummarySchema', () => {
   it('should reject a negative reservation', () => {
-    expect(CreditsSummarySchema.safeParse({ balance: 10, reserved: -1, available: 11, plan: 'free' }).success).toBe(false);
+    expect(
+      CreditsSummarySchema.safeParse({ balance: 10, reserved: -1, available: 11, plan: 'free' }).success,
+    ).toBe(false);
   });
 });

@@ -18,7 +18,15 @@ export const PlanSchema = z.object({
 export type Plan = z.infer<typeof PlanSchema>;
 
 /** Ledger entry kinds: the only ways credits move. */
-export const LEDGER_ENTRY_KINDS = ['grant', 'topup', 'reserve', 'capture', 'release', 'refund', 'adjust'] as const;
+export const LEDGER_ENTRY_KINDS = [
+  'grant',
+  'topup',
+  'reserve',
+  'capture',
+  'release',
+  'refund',
+  'adjust',
+] as const;
 export const LedgerEntryKindSchema = z.enum(LEDGER_ENTRY_KINDS);
 export type LedgerEntryKind = z.infer<typeof LedgerEntryKindSchema>;
 

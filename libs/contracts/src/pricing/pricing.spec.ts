@@ -8,12 +8,17 @@ describe('quoteCredits', () => {
   });
 
   it('should never quote below the minimum', () => {
-    const free = { creditsPerSecond: { '1280x704': 0, '704x1280': 0, '640x352': 0, '352x640': 0 }, minimumCredits: 2 };
+    const free = {
+      creditsPerSecond: { '1280x704': 0, '704x1280': 0, '640x352': 0, '352x640': 0 },
+      minimumCredits: 2,
+    };
     expect(quoteCredits(free, { resolution: '640x352', durationSeconds: 1 })).toBe(2);
   });
 
   it.each([0, -1, 1.5, Number.NaN])('should refuse a duration of %s', (durationSeconds) => {
-    expect(() => quoteCredits(DEFAULT_PRICING, { resolution: '1280x704', durationSeconds })).toThrow(RangeError);
+    expect(() => quoteCredits(DEFAULT_PRICING, { resolution: '1280x704', durationSeconds })).toThrow(
+      RangeError,
+    );
   });
 });
 

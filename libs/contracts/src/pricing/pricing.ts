@@ -6,10 +6,11 @@ import { RESOLUTIONS, type Resolution } from '../jobs/job-parameters.ts';
  * money never touches floating point.
  */
 export const PricingTableSchema = z.strictObject({
-  creditsPerSecond: z.record(z.enum(RESOLUTIONS), z.int().min(0)).refine(
-    (table) => RESOLUTIONS.every((resolution) => resolution in table),
-    { error: `creditsPerSecond must price every resolution (${RESOLUTIONS.join(', ')})` },
-  ),
+  creditsPerSecond: z
+    .record(z.enum(RESOLUTIONS), z.int().min(0))
+    .refine((table) => RESOLUTIONS.every((resolution) => resolution in table), {
+      error: `creditsPerSecond must price every resolution (${RESOLUTIONS.join(', ')})`,
+    }),
   /** No job costs less than this, however short. */
   minimumCredits: z.int().min(0).default(1),
 });

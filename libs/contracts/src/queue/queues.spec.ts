@@ -73,7 +73,10 @@ describe('JobResultSchema', () => {
   });
 
   it('should accept a failure with a reason', () => {
-    expect(JobResultSchema.parse({ ...base, outcome: 'failed', reason: 'The input image could not be decoded' }).outcome).toBe('failed');
+    expect(
+      JobResultSchema.parse({ ...base, outcome: 'failed', reason: 'The input image could not be decoded' })
+        .outcome,
+    ).toBe('failed');
   });
 
   it('should accept a cancellation', () => {
@@ -81,7 +84,10 @@ describe('JobResultSchema', () => {
   });
 
   it.each([
-    ['a success without its video key', { ...base, outcome: 'succeeded', thumbnailKey: 't', durationSeconds: 1, frames: 25, modelHash: 'h' }],
+    [
+      'a success without its video key',
+      { ...base, outcome: 'succeeded', thumbnailKey: 't', durationSeconds: 1, frames: 25, modelHash: 'h' },
+    ],
     ['a failure without a reason', { ...base, outcome: 'failed' }],
     ['an unknown outcome', { ...base, outcome: 'exploded' }],
     ['negative gpu seconds', { ...base, gpuSeconds: -1, outcome: 'cancelled' }],

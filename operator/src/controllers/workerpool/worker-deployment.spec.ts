@@ -16,17 +16,30 @@ const config: WorkerTemplateConfig = {
 interface PodSpec {
   automountServiceAccountToken?: boolean;
   securityContext: Record<string, unknown>;
-  containers: { securityContext: Record<string, unknown>; volumeMounts: { mountPath: string }[]; resources: { limits: Record<string, unknown> } }[];
+  containers: {
+    securityContext: Record<string, unknown>;
+    volumeMounts: { mountPath: string }[];
+    resources: { limits: Record<string, unknown> };
+  }[];
   tolerations: unknown[];
 }
 
 describe(workerDeployment.name, () => {
-  const deployment = workerDeployment({ name: 'h100', namespace: 'gpu', uid: 'u-1' }, WorkerPoolSpecSchema.parse({ maxReplicas: 4 }), 2, config);
+  const deployment = workerDeployment(
+    { name: 'h100', namespace: 'gpu', uid: 'u-1' },
+    WorkerPoolSpecSchema.parse({ maxReplicas: 4 }),
+    2,
+    config,
+  );
   const pod = (deployment as unknown as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
 
   it('should hold worker pods to Pod Security restricted as far as a GPU pod can be', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     const [container] = pod.containers;
     expect(container?.securityContext).toEqual({
       allowPrivilegeEscalation: false,
@@ -39,6 +52,8 @@ describe(workerDeployment.name, () => {
 
   it('should request the pool GPU and tolerate the GPU taint', () => {
     expect(pod.containers[0]?.resources.limits).toMatchObject({ 'nvidia.com/gpu': '1' });
-    expect(pod.tolerations).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'nvidia.com/gpu' })]));
+    expect(pod.tolerations).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: 'nvidia.com/gpu' })]),
+    );
   });
 });

@@ -23,7 +23,12 @@ describe(loadWorkerConfig.name, () => {
   });
 
   it('should read numbers and the device from strings', () => {
-    const config = loadWorkerConfig({ ...valid, DEVICE: 'cpu', METRICS_PORT: '9100', GPU_HOURLY_COST_USD: '1.75' });
+    const config = loadWorkerConfig({
+      ...valid,
+      DEVICE: 'cpu',
+      METRICS_PORT: '9100',
+      GPU_HOURLY_COST_USD: '1.75',
+    });
     expect(config).toMatchObject({ DEVICE: 'cpu', METRICS_PORT: 9100, GPU_HOURLY_COST_USD: 1.75 });
   });
 
@@ -36,7 +41,15 @@ describe(loadWorkerConfig.name, () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const field of ['REDIS_URL', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'MODEL_DIR', 'DEVICE', 'METRICS_PORT']) {
+    for (const field of [
+      'REDIS_URL',
+      'S3_ENDPOINT',
+      'S3_ACCESS_KEY',
+      'S3_SECRET_KEY',
+      'MODEL_DIR',
+      'DEVICE',
+      'METRICS_PORT',
+    ]) {
       expect(problems).toContain(field);
     }
   });

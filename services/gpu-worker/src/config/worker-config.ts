@@ -35,7 +35,9 @@ export type WorkerConfig = z.infer<typeof WorkerEnvSchema>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`The worker's configuration is not valid:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    super(
+      `The worker's configuration is not valid:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
   }
 }
 
@@ -45,7 +47,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = WorkerEnvSchema.safeParse(present);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
   }
   return result.data;
 }

@@ -20,7 +20,12 @@ import type { WorkerMetrics } from '../metrics/worker-metrics.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { encodeThumbnail } from '../video/thumbnail.ts';
 import { encodeVideo } from '../video/video-encoder.ts';
-import { InvalidJobInput, JobStopped, type RenderRequest, type VideoRenderer } from '../render/video-renderer.ts';
+import {
+  InvalidJobInput,
+  JobStopped,
+  type RenderRequest,
+  type VideoRenderer,
+} from '../render/video-renderer.ts';
 
 export interface JobConsumerOptions {
   connection: Redis;
@@ -52,22 +57,29 @@ export class JobConsumer {
     private readonly logger: Logger,
     private readonly options: JobConsumerOptions,
   ) {
-    this.results = new Queue(QUEUE_NAMES.videoResults, { connection: options.connection, prefix: options.prefix });
+    this.results = new Queue(QUEUE_NAMES.videoResults, {
+      connection: options.connection,
+      prefix: options.prefix,
+    });
   }
 
   start(): void {
-    this.worker = new Worker<VideoJobPayload>(QUEUE_NAMES.videoJobs, (job, token) => this.process(job, token), {
-      connection: this.options.connection,
-      prefix: this.options.prefix,
-      concurrency: this.options.concurrency,
-      // One attempt renders for minutes on an event loop that stays free (onnxruntime runs in its own
-      // threads), so a lock renewed at half its duration holds; a dead worker's job is taken over
-      // within about one lock duration (the stalled check runs as often).
-      lockDuration: this.options.lockSeconds * 1000,
-      stalledInterval: this.options.lockSeconds * 1000,
-      // A job whose worker died twice (SIGKILL, OOM) is failed rather than offered a third time.
-      maxStalledCount: 2,
-    });
+    this.worker = new Worker<VideoJobPayload>(
+      QUEUE_NAMES.videoJobs,
+      (job, token) => this.process(job, token),
+      {
+        connection: this.options.connection,
+        prefix: this.options.prefix,
+        concurrency: this.options.concurrency,
+        // One attempt renders for minutes on an event loop that stays free (onnxruntime runs in its own
+        // threads), so a lock renewed at half its duration holds; a dead worker's job is taken over
+        // within about one lock duration (the stalled check runs as often).
+        lockDuration: this.options.lockSeconds * 1000,
+        stalledInterval: this.options.lockSeconds * 1000,
+        // A job whose worker died twice (SIGKILL, OOM) is failed rather than offered a third time.
+        maxStalledCount: 2,
+      },
+    );
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'Queue connection error'));
   }
 
@@ -85,7 +97,9 @@ export class JobConsumer {
     const parsed = VideoJobPayloadSchema.safeParse(job.data);
     if (!parsed.success) {
       // Without a valid payload there is no attempt token to report against: nothing to retry.
-      throw new UnrecoverableError(`The job payload is not valid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+      throw new UnrecoverableError(
+        `The job payload is not valid: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+      );
     }
     const payload = parsed.data;
     const log = this.logger.child({ jobId: payload.jobId, attempt: job.attemptsStarted });
@@ -119,8 +133,16 @@ export class JobConsumer {
     }
   }
 
-  private async render(job: Job<VideoJobPayload>, payload: VideoJobPayload, startedAt: number): Promise<JobResult> {
-    const base = { jobId: payload.jobId, attemptToken: payload.attemptToken, workerId: this.options.workerId };
+  private async render(
+    job: Job<VideoJobPayload>,
+    payload: VideoJobPayload,
+    startedAt: number,
+  ): Promise<JobResult> {
+    const base = {
+      jobId: payload.jobId,
+      attemptToken: payload.attemptToken,
+      workerId: this.options.workerId,
+    };
     const gpuSeconds = () => (performance.now() - startedAt) / 1000;
     let lastStepAt = performance.now();
     try {
@@ -128,7 +150,10 @@ export class JobConsumer {
       const video = await this.renderer.render(request, {
         onStep: async (step, totalSteps) => {
           const now = performance.now();
-          this.metrics.stepSeconds.observe({ model: payload.model, resolution: payload.resolution }, (now - lastStepAt) / 1000);
+          this.metrics.stepSeconds.observe(
+            { model: payload.model, resolution: payload.resolution },
+            (now - lastStepAt) / 1000,
+          );
           lastStepAt = now;
           const perStep = (now - startedAt) / 1000 / step;
           const progress: JobProgress = {
@@ -170,7 +195,8 @@ export class JobConsumer {
 
   private async checkpoint(jobId: string): Promise<void> {
     if (await this.options.connection.exists(cancelSignalKey(jobId))) throw new JobStopped('cancelled');
-    if (this.shutdownDeadline !== null && Date.now() > this.shutdownDeadline) throw new JobStopped('shutdown');
+    if (this.shutdownDeadline !== null && Date.now() > this.shutdownDeadline)
+      throw new JobStopped('shutdown');
   }
 
   private async renderRequest(payload: VideoJobPayload): Promise<RenderRequest> {
@@ -198,7 +224,11 @@ export class JobConsumer {
         .toColourspace('srgb')
         .raw()
         .toBuffer({ resolveWithObject: true });
-      return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+      return {
+        rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+        width: info.width,
+        height: info.height,
+      };
     } catch (error) {
       throw new InvalidJobInput(`The input image could not be decoded (${(error as Error).message})`);
     }
@@ -221,7 +251,13 @@ export class JobConsumer {
         }
       }
       const encoded = await this.metrics.timeStage('encode_video', () =>
-        encodeVideo(keepFirst(), { ffmpegPath: this.options.ffmpegPath, width: video.width, height: video.height, fps, outputPath: videoPath }),
+        encodeVideo(keepFirst(), {
+          ffmpegPath: this.options.ffmpegPath,
+          width: video.width,
+          height: video.height,
+          fps,
+          outputPath: videoPath,
+        }),
       );
       if (!firstFrame) throw new Error('The renderer produced no frames');
       const thumbnail = await encodeThumbnail(firstFrame, video.width, video.height);

@@ -19,7 +19,10 @@ function copy(): string {
 
 describe(openModelDirectory.name, () => {
   beforeAll(() => {
-    execFileSync(process.execPath, ['src/model/cli/build-model.ts', '--tiny', '--out', built], { cwd: workspace, stdio: 'ignore' });
+    execFileSync(process.execPath, ['src/model/cli/build-model.ts', '--tiny', '--out', built], {
+      cwd: workspace,
+      stdio: 'ignore',
+    });
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -31,19 +34,25 @@ describe(openModelDirectory.name, () => {
   });
 
   it('should name a directory without model.json and say how to build one', async () => {
-    await expect(openModelDirectory(join(dir, 'empty'))).rejects.toThrow(/model\.json does not exist: MODEL_DIR must be a directory written by build-model/);
+    await expect(openModelDirectory(join(dir, 'empty'))).rejects.toThrow(
+      /model\.json does not exist: MODEL_DIR must be a directory written by build-model/,
+    );
   });
 
   it('should name a missing file', async () => {
     const model = copy();
     unlinkSync(join(model, 'vae_decoder.onnx'));
-    await expect(openModelDirectory(model)).rejects.toThrow(new RegExp(`${model}/vae_decoder\\.onnx is missing`));
+    await expect(openModelDirectory(model)).rejects.toThrow(
+      new RegExp(`${model}/vae_decoder\\.onnx is missing`),
+    );
   });
 
   it('should name a truncated file as an incomplete copy', async () => {
     const model = copy();
     truncateSync(join(model, 'dit.onnx'), 1000);
-    await expect(openModelDirectory(model)).rejects.toThrow(/dit\.onnx has 1000 bytes, model\.json says \d+: the copy is incomplete/);
+    await expect(openModelDirectory(model)).rejects.toThrow(
+      /dit\.onnx has 1000 bytes, model\.json says \d+: the copy is incomplete/,
+    );
   });
 
   it('should name a corrupt file by its checksum', async () => {
@@ -52,7 +61,9 @@ describe(openModelDirectory.name, () => {
     const bytes = readFileSync(path);
     bytes[bytes.length - 10] ^= 0xff;
     writeFileSync(path, bytes);
-    await expect(openModelDirectory(model)).rejects.toThrow(/text_encoder\.onnx is corrupt: its sha256 is [0-9a-f]{64}/);
+    await expect(openModelDirectory(model)).rejects.toThrow(
+      /text_encoder\.onnx is corrupt: its sha256 is [0-9a-f]{64}/,
+    );
   });
 
   it('should refuse a manifest that is not a CineWeave model manifest', async () => {

@@ -47,11 +47,15 @@ export async function openModelDirectory(dir: string): Promise<ModelDirectory> {
     );
     if (size === null) throw new ModelDirectoryError(`${path} is missing from the model directory`);
     if (size !== file.bytes) {
-      throw new ModelDirectoryError(`${path} has ${size} bytes, model.json says ${file.bytes}: the copy is incomplete`);
+      throw new ModelDirectoryError(
+        `${path} has ${size} bytes, model.json says ${file.bytes}: the copy is incomplete`,
+      );
     }
     const digest = await sha256File(path);
     if (digest !== file.sha256) {
-      throw new ModelDirectoryError(`${path} is corrupt: its sha256 is ${digest}, model.json says ${file.sha256}`);
+      throw new ModelDirectoryError(
+        `${path} is corrupt: its sha256 is ${digest}, model.json says ${file.sha256}`,
+      );
     }
   }
   return {
@@ -64,6 +68,7 @@ export async function openModelDirectory(dir: string): Promise<ModelDirectory> {
 
 async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 }))
+    hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

@@ -45,7 +45,13 @@ export class OnnxVideoRenderer implements VideoRenderer {
   private readonly metrics: StageTimer;
 
   // Plain fields, not parameter properties: this module runs type-stripped in the render thread.
-  private constructor(model: ModelDirectory, sessions: Sessions, tokenizer: PromptTokenizer, metrics: StageTimer, modelId: string) {
+  private constructor(
+    model: ModelDirectory,
+    sessions: Sessions,
+    tokenizer: PromptTokenizer,
+    metrics: StageTimer,
+    modelId: string,
+  ) {
     this.model = model;
     this.sessions = sessions;
     this.tokenizer = tokenizer;
@@ -93,13 +99,20 @@ export class OnnxVideoRenderer implements VideoRenderer {
       throw new InvalidJobInput(`This model renders 4k + 1 frames; ${request.frames} frames is not possible`);
     }
     const size = await this.outputSize(request);
-    const latentDims: LatentDims = [dims.zDim, (request.frames - 1) / strideT + 1, size.height / strideH, size.width / strideW];
+    const latentDims: LatentDims = [
+      dims.zDim,
+      (request.frames - 1) / strideT + 1,
+      size.height / strideH,
+      size.width / strideW,
+    ];
 
     const context = await this.metrics.timeStage('text_encode', () => this.encodeText(request.prompt));
     const negativeContext =
       request.guidanceScale === 1
         ? undefined
-        : await this.metrics.timeStage('text_encode', () => this.encodeText(request.negativePrompt || defaults.negativePrompt));
+        : await this.metrics.timeStage('text_encode', () =>
+            this.encodeText(request.negativePrompt || defaults.negativePrompt),
+          );
     const imageLatent = request.image
       ? await this.metrics.timeStage('image_encode', () => this.encodeImage(request.image!, size))
       : undefined;
@@ -117,7 +130,10 @@ export class OnnxVideoRenderer implements VideoRenderer {
         // The distilled sampler re-noises each step: further draws follow the job's seed.
         noise: (length) => seededNoise((noiseSeed.next = (noiseSeed.next + 1) >>> 0), length),
       }),
-      noise: seededNoise(request.seed, latentDims.reduce((a, b) => a * b, 1)),
+      noise: seededNoise(
+        request.seed,
+        latentDims.reduce((a, b) => a * b, 1),
+      ),
       latentDims,
       context,
       negativeContext,
@@ -174,7 +190,11 @@ export class OnnxVideoRenderer implements VideoRenderer {
     });
     const out = result['out'];
     if (!out) throw new Error('The text encoder graph has no "out" output');
-    return { data: trimContext(out.data as Float32Array, textDim, mask), tokens: tokens.length, dim: textDim };
+    return {
+      data: trimContext(out.data as Float32Array, textDim, mask),
+      tokens: tokens.length,
+      dim: textDim,
+    };
   }
 
   /** Text-to-video renders the requested size; image-to-video the official size rule for the image. */
@@ -201,8 +221,15 @@ export class OnnxVideoRenderer implements VideoRenderer {
       .resize(size.width, size.height, { fit: 'cover', position: 'centre', kernel: 'lanczos3' })
       .raw()
       .toBuffer();
-    const video = imageToVideoTensor(new Uint8Array(fitted.buffer, fitted.byteOffset, fitted.byteLength), size.width, size.height);
-    const encoder = new WanVaeEncoder(new StreamingSession(this.sessions.vaeEncoder), this.model.manifest.dims.zDim);
+    const video = imageToVideoTensor(
+      new Uint8Array(fitted.buffer, fitted.byteOffset, fitted.byteLength),
+      size.width,
+      size.height,
+    );
+    const encoder = new WanVaeEncoder(
+      new StreamingSession(this.sessions.vaeEncoder),
+      this.model.manifest.dims.zDim,
+    );
     const latent = await encoder.encode({ data: video, dims: [3, 1, size.height, size.width] });
     return latent.data;
   }

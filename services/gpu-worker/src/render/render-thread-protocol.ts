@@ -22,4 +22,9 @@ export type FromRenderThread =
   | { type: 'sampled'; width: number; height: number; frameCount: number }
   | { type: 'frames'; frames: ArrayBuffer[]; done: boolean }
   | { type: 'stage'; stage: PipelineStage; seconds: number }
-  | { type: 'failed'; kind: 'invalid-input' | 'stopped' | 'error'; why?: 'cancelled' | 'shutdown'; message: string };
+  | {
+      type: 'failed';
+      kind: 'invalid-input' | 'stopped' | 'error';
+      why?: 'cancelled' | 'shutdown';
+      message: string;
+    };

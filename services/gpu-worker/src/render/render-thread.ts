@@ -4,7 +4,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { OnnxVideoRenderer } from './onnx-renderer.ts';
 import type { FromRenderThread, RenderThreadOptions, ToRenderThread } from './render-thread-protocol.ts';
-import { InvalidJobInput, JobStopped, type PipelineStage, type RenderedVideo, type StageTimer } from './video-renderer.ts';
+import {
+  InvalidJobInput,
+  JobStopped,
+  type PipelineStage,
+  type RenderedVideo,
+  type StageTimer,
+} from './video-renderer.ts';
 
 if (!parentPort) throw new Error('render-thread.ts runs as a worker thread');
 const port = parentPort;
@@ -59,7 +65,8 @@ async function render(request: Extract<ToRenderThread, { type: 'render' }>['requ
 }
 
 async function pull(maxFrames: number): Promise<void> {
-  if (!frames) return post({ type: 'failed', kind: 'error', message: 'No rendered video to pull frames from' });
+  if (!frames)
+    return post({ type: 'failed', kind: 'error', message: 'No rendered video to pull frames from' });
   const batch: ArrayBuffer[] = [];
   try {
     while (batch.length < maxFrames) {
@@ -70,7 +77,11 @@ async function pull(maxFrames: number): Promise<void> {
       }
       const frame = next.value;
       // Transfer, not copy: an owned buffer of exactly the frame's bytes.
-      batch.push(frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? (frame.buffer as ArrayBuffer) : frame.slice().buffer);
+      batch.push(
+        frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength
+          ? (frame.buffer as ArrayBuffer)
+          : frame.slice().buffer,
+      );
     }
     post({ type: 'frames', frames: batch, done: false }, batch);
   } catch (error) {
@@ -80,9 +91,15 @@ async function pull(maxFrames: number): Promise<void> {
 }
 
 function failure(error: unknown): FromRenderThread {
-  if (error instanceof JobStopped) return { type: 'failed', kind: 'stopped', why: error.why, message: error.message };
-  if (error instanceof InvalidJobInput) return { type: 'failed', kind: 'invalid-input', message: error.message };
-  return { type: 'failed', kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  if (error instanceof JobStopped)
+    return { type: 'failed', kind: 'stopped', why: error.why, message: error.message };
+  if (error instanceof InvalidJobInput)
+    return { type: 'failed', kind: 'invalid-input', message: error.message };
+  return {
+    type: 'failed',
+    kind: 'error',
+    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  };
 }
 
 port.on('message', (message: ToRenderThread) => {

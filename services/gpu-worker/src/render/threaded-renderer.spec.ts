@@ -25,8 +25,14 @@ describe(ThreadedRenderer.name, () => {
   let renderer: ThreadedRenderer;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['src/model/cli/build-model.ts', '--tiny', '--out', modelDir], { cwd: workspace, stdio: 'ignore' });
-    renderer = await ThreadedRenderer.start({ modelDir, modelId: 'wan2.2-ti2v-tiny', device: 'cpu', cudaDeviceId: 0 }, metrics);
+    execFileSync(process.execPath, ['src/model/cli/build-model.ts', '--tiny', '--out', modelDir], {
+      cwd: workspace,
+      stdio: 'ignore',
+    });
+    renderer = await ThreadedRenderer.start(
+      { modelDir, modelId: 'wan2.2-ti2v-tiny', device: 'cpu', cudaDeviceId: 0 },
+      metrics,
+    );
   }, 120_000);
   afterAll(async () => {
     await renderer?.close();
@@ -37,7 +43,10 @@ describe(ThreadedRenderer.name, () => {
     let ticks = 0;
     const timer = setInterval(() => (ticks += 1), 5);
     const steps: number[] = [];
-    const video = await renderer.render(request, { onStep: (step) => void steps.push(step), checkpoint: async () => undefined });
+    const video = await renderer.render(request, {
+      onStep: (step) => void steps.push(step),
+      checkpoint: async () => undefined,
+    });
     const frames: Uint8Array[] = [];
     for await (const frame of video.frames()) frames.push(frame);
     clearInterval(timer);
@@ -55,7 +64,10 @@ describe(ThreadedRenderer.name, () => {
 
   it('should give the same frames for the same seed', async () => {
     const render = async () => {
-      const video = await renderer.render(request, { onStep: () => undefined, checkpoint: async () => undefined });
+      const video = await renderer.render(request, {
+        onStep: () => undefined,
+        checkpoint: async () => undefined,
+      });
       const frames: Uint8Array[] = [];
       for await (const frame of video.frames()) frames.push(frame);
       return frames[0];
@@ -78,13 +90,19 @@ describe(ThreadedRenderer.name, () => {
     ).rejects.toMatchObject({ name: 'Error', why: 'cancelled' });
     expect(steps).toEqual([1, 2]);
     // The thread takes the next job afterwards.
-    const video = await renderer.render(request, { onStep: () => undefined, checkpoint: async () => undefined });
+    const video = await renderer.render(request, {
+      onStep: () => undefined,
+      checkpoint: async () => undefined,
+    });
     for await (const frame of video.frames()) expect(frame.length).toBe(352 * 640 * 3);
   }, 120_000);
 
   it('should refuse to start on a directory without a model, naming the file', async () => {
     await expect(
-      ThreadedRenderer.start({ modelDir: join(dir, 'nothing'), modelId: 'x', device: 'cpu', cudaDeviceId: 0 }, metrics),
+      ThreadedRenderer.start(
+        { modelDir: join(dir, 'nothing'), modelId: 'x', device: 'cpu', cudaDeviceId: 0 },
+        metrics,
+      ),
     ).rejects.toThrow(/nothing\/model\.json does not exist/);
   });
 });

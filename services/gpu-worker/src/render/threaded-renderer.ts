@@ -31,7 +31,11 @@ export class ThreadedRenderer extends EventEmitter implements VideoRenderer {
   private listener: Listener | null = null;
   private busy = false;
 
-  private constructor(thread: Worker, metrics: WorkerMetrics, loaded: { modelId: string; modelHash: string }) {
+  private constructor(
+    thread: Worker,
+    metrics: WorkerMetrics,
+    loaded: { modelId: string; modelHash: string },
+  ) {
     super();
     this.thread = thread;
     this.metrics = metrics;
@@ -49,13 +53,18 @@ export class ThreadedRenderer extends EventEmitter implements VideoRenderer {
   static async start(options: RenderThreadOptions, metrics: WorkerMetrics): Promise<ThreadedRenderer> {
     // Under tests the sources run directly (type-stripped); in production the build's .js.
     const source = import.meta.url.endsWith('.ts');
-    const thread = new Worker(new URL(source ? './render-thread.ts' : './render-thread.js', import.meta.url), {
-      workerData: options,
-      execArgv: source ? ['--conditions=@cineweave/source'] : [],
-    });
+    const thread = new Worker(
+      new URL(source ? './render-thread.ts' : './render-thread.js', import.meta.url),
+      {
+        workerData: options,
+        execArgv: source ? ['--conditions=@cineweave/source'] : [],
+      },
+    );
     const loaded = await new Promise<{ modelId: string; modelHash: string }>((resolve, reject) => {
       thread.once('error', reject);
-      thread.once('exit', (code) => reject(new Error(`The render thread exited (code ${code}) while loading the model`)));
+      thread.once('exit', (code) =>
+        reject(new Error(`The render thread exited (code ${code}) while loading the model`)),
+      );
       thread.on('message', function onMessage(message: FromRenderThread) {
         if (message.type === 'loaded') {
           thread.off('message', onMessage);
@@ -84,7 +93,11 @@ export class ThreadedRenderer extends EventEmitter implements VideoRenderer {
             case 'checkpoint':
               hooks.checkpoint().then(
                 () => this.send({ type: 'checkpoint-result', stop: null }),
-                (error: unknown) => this.send({ type: 'checkpoint-result', stop: error instanceof JobStopped ? error.why : 'cancelled' }),
+                (error: unknown) =>
+                  this.send({
+                    type: 'checkpoint-result',
+                    stop: error instanceof JobStopped ? error.why : 'cancelled',
+                  }),
               );
               break;
             case 'sampled':
@@ -99,7 +112,12 @@ export class ThreadedRenderer extends EventEmitter implements VideoRenderer {
         }, reject);
         this.send({ type: 'render', request });
       });
-      return { width: sampled.width, height: sampled.height, frameCount: sampled.frameCount, frames: () => this.pullFrames() };
+      return {
+        width: sampled.width,
+        height: sampled.height,
+        frameCount: sampled.frameCount,
+        frames: () => this.pullFrames(),
+      };
     } catch (error) {
       this.busy = false;
       this.listener = null;

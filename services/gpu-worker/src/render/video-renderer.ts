@@ -51,7 +51,8 @@ export class JobStopped extends Error {
   }
 }
 
-export type PipelineStage = 'tokenize' | 'text_encode' | 'image_encode' | 'sample' | 'decode' | 'encode_video' | 'upload';
+export type PipelineStage =
+  'tokenize' | 'text_encode' | 'image_encode' | 'sample' | 'decode' | 'encode_video' | 'upload';
 
 /** Times pipeline stages into the stage histogram (wherever the renderer runs). */
 export interface StageTimer {

@@ -56,6 +56,8 @@ describe(PromptTokenizer.name, () => {
 
   it('should refuse a tokenizer without T5 special tokens', async () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...tinyTokenizerJson(1000), added_tokens: [] }));
-    await expect(PromptTokenizer.load(join(dir, 'bad.json'))).rejects.toThrow(/lacks the <pad> or <\/s> token/);
+    await expect(PromptTokenizer.load(join(dir, 'bad.json'))).rejects.toThrow(
+      /lacks the <pad> or <\/s> token/,
+    );
   });
 });

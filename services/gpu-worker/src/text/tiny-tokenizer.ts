@@ -35,19 +35,33 @@ export function tinyTokenizerJson(vocabSize: number): Record<string, unknown> {
   if (pieces.length !== vocabSize) throw new Error(`A tiny tokenizer needs at least ${seen.size} pieces`);
 
   const special = (id: number, content: string) => ({
-    id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
   });
   return {
     version: '1.0',
     truncation: null,
     padding: null,
     added_tokens: specials.map((content, id) => special(id, content)),
-    normalizer: { type: 'Sequence', normalizers: [{ type: 'Lowercase' }, { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' }] },
+    normalizer: {
+      type: 'Sequence',
+      normalizers: [{ type: 'Lowercase' }, { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' }],
+    },
     pre_tokenizer: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
     post_processor: {
       type: 'TemplateProcessing',
       single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }],
-      pair: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }, { Sequence: { id: 'B', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }],
+      pair: [
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '</s>', type_id: 0 } },
+        { Sequence: { id: 'B', type_id: 0 } },
+        { SpecialToken: { id: '</s>', type_id: 0 } },
+      ],
       special_tokens: { '</s>': { id: '</s>', ids: [1], tokens: ['</s>'] } },
     },
     decoder: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
@@ -56,5 +70,11 @@ export function tinyTokenizerJson(vocabSize: number): Record<string, unknown> {
 }
 
 export function tinyTokenizerConfig(): Record<string, unknown> {
-  return { model_max_length: 512, pad_token: '<pad>', eos_token: '</s>', unk_token: '<unk>', tokenizer_class: 'T5Tokenizer' };
+  return {
+    model_max_length: 512,
+    pad_token: '<pad>',
+    eos_token: '</s>',
+    unk_token: '<unk>',
+    tokenizer_class: 'T5Tokenizer',
+  };
 }

@@ -10,7 +10,9 @@ export function* rgbFramesFromTensor(
   if (channels !== 3) throw new Error(`Decoded video must have 3 channels, got ${channels}`);
   const plane = height * width;
   if (data.length !== 3 * frames * plane) {
-    throw new Error(`Decoded video has ${data.length} values; [3, ${frames}, ${height}, ${width}] needs ${3 * frames * plane}`);
+    throw new Error(
+      `Decoded video has ${data.length} values; [3, ${frames}, ${height}, ${width}] needs ${3 * frames * plane}`,
+    );
   }
   const channelStride = frames * plane;
   for (let frame = 0; frame < frames; frame += 1) {

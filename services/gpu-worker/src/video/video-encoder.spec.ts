@@ -26,31 +26,62 @@ function* gradientFrames(count: number, width: number, height: number): Generato
 describe(encodeVideo.name, () => {
   it('should write a browser-playable H.264 MP4 with every frame at the job fps', async () => {
     const outputPath = join(dir, 'ok.mp4');
-    const result = await encodeVideo(gradientFrames(25, 64, 32), { ffmpegPath: 'ffmpeg', width: 64, height: 32, fps: 24, outputPath });
+    const result = await encodeVideo(gradientFrames(25, 64, 32), {
+      ffmpegPath: 'ffmpeg',
+      width: 64,
+      height: 32,
+      fps: 24,
+      outputPath,
+    });
     expect(result).toEqual({ frames: 25, durationSeconds: 25 / 24 });
 
     const probe = await probeVideo(outputPath);
-    expect(probe).toMatchObject({ codec: 'h264', pixelFormat: 'yuv420p', width: 64, height: 32, frames: 25, fastStart: true });
+    expect(probe).toMatchObject({
+      codec: 'h264',
+      pixelFormat: 'yuv420p',
+      width: 64,
+      height: 32,
+      frames: 25,
+      fastStart: true,
+    });
     expect(probe.durationSeconds).toBeCloseTo(25 / 24, 1);
   });
 
   it('should refuse a frame of the wrong size and leave no ffmpeg behind', async () => {
     const frames = [new Uint8Array(64 * 32 * 3), new Uint8Array(10)];
     await expect(
-      encodeVideo(frames, { ffmpegPath: 'ffmpeg', width: 64, height: 32, fps: 24, outputPath: join(dir, 'bad.mp4') }),
+      encodeVideo(frames, {
+        ffmpegPath: 'ffmpeg',
+        width: 64,
+        height: 32,
+        fps: 24,
+        outputPath: join(dir, 'bad.mp4'),
+      }),
     ).rejects.toThrow(/Frame 1 has 10 bytes; 64x32 RGB needs 6144/);
   });
 
   it('should say how to point at ffmpeg when it is missing', async () => {
     await expect(
-      encodeVideo(gradientFrames(1, 64, 32), { ffmpegPath: '/nonexistent/ffmpeg', width: 64, height: 32, fps: 24, outputPath: join(dir, 'x.mp4') }),
+      encodeVideo(gradientFrames(1, 64, 32), {
+        ffmpegPath: '/nonexistent/ffmpeg',
+        width: 64,
+        height: 32,
+        fps: 24,
+        outputPath: join(dir, 'x.mp4'),
+      }),
     ).rejects.toThrow(/FFMPEG_PATH/);
   });
 
   it('should report ffmpeg errors with its message', async () => {
     // Odd sizes cannot be encoded as yuv420p: ffmpeg refuses, and the error carries its words.
     await expect(
-      encodeVideo(gradientFrames(2, 63, 31), { ffmpegPath: 'ffmpeg', width: 63, height: 31, fps: 24, outputPath: join(dir, 'odd.mp4') }),
+      encodeVideo(gradientFrames(2, 63, 31), {
+        ffmpegPath: 'ffmpeg',
+        width: 63,
+        height: 31,
+        fps: 24,
+        outputPath: join(dir, 'odd.mp4'),
+      }),
     ).rejects.toThrow(/ffmpeg failed \(exit \d+\).*divisible by 2|ffmpeg failed/s);
   });
 });

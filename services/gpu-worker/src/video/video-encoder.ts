@@ -29,7 +29,16 @@ export async function encodeVideo(
     options.ffmpegPath,
     [
       ...['-hide_banner', '-loglevel', 'error', '-y'],
-      ...['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${options.width}x${options.height}`, '-r', String(options.fps)],
+      ...[
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'rgb24',
+        '-s',
+        `${options.width}x${options.height}`,
+        '-r',
+        String(options.fps),
+      ],
       ...['-i', 'pipe:0'],
       ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-crf', '18', '-movflags', '+faststart'],
       options.outputPath,
@@ -44,7 +53,9 @@ export async function encodeVideo(
   });
   const exited = new Promise<number | null>((resolve, reject) => {
     ffmpeg.once('error', (error) =>
-      reject(new Error(`Could not start ffmpeg at '${options.ffmpegPath}' (${error.message}); set FFMPEG_PATH`)),
+      reject(
+        new Error(`Could not start ffmpeg at '${options.ffmpegPath}' (${error.message}); set FFMPEG_PATH`),
+      ),
     );
     ffmpeg.once('close', (code) => resolve(code));
   });
@@ -55,7 +66,9 @@ export async function encodeVideo(
   try {
     for await (const frame of frames) {
       if (frame.byteLength !== frameBytes) {
-        throw new Error(`Frame ${count} has ${frame.byteLength} bytes; ${options.width}x${options.height} RGB needs ${frameBytes}`);
+        throw new Error(
+          `Frame ${count} has ${frame.byteLength} bytes; ${options.width}x${options.height} RGB needs ${frameBytes}`,
+        );
       }
       count += 1;
       if (!ffmpeg.stdin.write(frame)) {
@@ -70,7 +83,9 @@ export async function encodeVideo(
   ffmpeg.stdin.end();
   const code = await exited;
   if (code !== 0) {
-    throw new Error(`ffmpeg failed (exit ${code}) encoding ${count} frames: ${stderr.trim() || 'no message'}`);
+    throw new Error(
+      `ffmpeg failed (exit ${code}) encoding ${count} frames: ${stderr.trim() || 'no message'}`,
+    );
   }
   if (count === 0) throw new Error('No frames to encode');
   return { frames: count, durationSeconds: count / options.fps };

@@ -71,7 +71,9 @@ export class CreateStore {
   private readonly negativePromptState = signal('');
   private readonly orientationState = signal<Orientation>('landscape');
   private readonly qualityState = signal<Quality>(this.formDefaults?.quality ?? 'hd');
-  private readonly durationState = signal<number>(this.formDefaults?.durationSeconds ?? JOB_DEFAULTS.durationSeconds);
+  private readonly durationState = signal<number>(
+    this.formDefaults?.durationSeconds ?? JOB_DEFAULTS.durationSeconds,
+  );
   private readonly seedState = signal<number>(randomSeed());
   private readonly keepSeedState = signal(false);
   private readonly stepsState = signal<number>(this.formDefaults?.steps ?? JOB_DEFAULTS.steps);

@@ -92,7 +92,11 @@ export class JobsController {
     @Res() response: Response,
   ) {
     const account = await this.accounts.forPrincipal(principal);
-    sendOutputLink(request, response, await this.jobs.outputUrl(params.id, { accountId: account.id }, 'thumbnail'));
+    sendOutputLink(
+      request,
+      response,
+      await this.jobs.outputUrl(params.id, { accountId: account.id }, 'thumbnail'),
+    );
   }
 }
 
