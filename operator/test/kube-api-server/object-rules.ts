@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { validateCustomResourceDefinition } from './crd-validation.ts';
 import { pruneUnknownFields, applyDefaults } from './structural-defaults.ts';
 import { StructuralValidator } from './structural-validation.ts';
 import type { ResourceType } from './resource-type.ts';
@@ -41,6 +42,9 @@ export class ObjectRules {
 
   validate(type: ResourceType, object: KubeObject, previous?: KubeObject): StatusCause[] {
     const causes = validateMetadata(type, object);
+    if (type.group === 'apiextensions.k8s.io' && type.kind === 'CustomResourceDefinition') {
+      causes.push(...validateCustomResourceDefinition(object));
+    }
     const validator = this.validatorFor(type);
     if (validator) {
       const { metadata: _metadata, ...content } = object;

@@ -56,7 +56,11 @@ export class StructuralValidator {
     for (const rule of schema['x-kubernetes-validations'] ?? []) {
       const transition = /\boldSelf\b/.test(rule.rule);
       if (transition && oldValue === undefined) continue;
-      const field = rule.fieldPath ? `${path}${rule.fieldPath}` : path;
+      const field = rule.fieldPath
+        ? path
+          ? `${path}${rule.fieldPath}`
+          : rule.fieldPath.replace(/^\./, '')
+        : path;
       try {
         const passed = this.program(rule.rule)({
           self: toCel(value, schema),
