@@ -259,3 +259,19 @@ describe(checkCrd.name, () => {
     ]);
   });
 });
+
+describe(`${checkCrd.name} against the minimum Kubernetes version`, () => {
+  it('should refuse a field of the CRD API newer than the minimum version', () => {
+    const crd = videoJobCrd();
+    const rules =
+      crd.spec.versions[0].schema.openAPIV3Schema.properties?.spec['x-kubernetes-validations'] ?? [];
+    // optionalOldSelf (CRD validation ratcheting) is alpha, off by default, in Kubernetes 1.29.
+    Object.assign(rules[0], { optionalOldSelf: true });
+    expect(() => checkCrd(crd)).toThrow(
+      /spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\.spec\.x-kubernetes-validations\[0\]\.optionalOldSelf: Forbidden: behind the CRDValidationRatcheting feature gate, off by default in Kubernetes 1\.29/,
+    );
+    const selectable = workerPoolCrd();
+    Object.assign(selectable.spec.versions[0], { selectableFields: [{ jsonPath: '.spec.model' }] });
+    expect(() => checkCrd(selectable)).toThrow(/spec\.versions\[0\]\.selectableFields: unknown field/);
+  });
+});
