@@ -2,9 +2,10 @@
 # End to end on a real (kind) cluster: build the images, install the chart, submit a VideoJob.
 #
 # THIS CANNOT RUN IN THE PROJECT'S OWN ENVIRONMENT: it needs Docker, kind, kubectl and helm, and those
-# machines have no Docker engine. It is for a laptop or CI runner with Docker. kind has no GPUs and no
-# model directory, so it proves the install, the operator and admission: the example VideoJob becomes
-# Accepted (credits reserved, job queued) and stays Queued with the GPU pool at zero.
+# machines have no Docker engine (written by reading; never run here). It is for a laptop or the CI
+# runner (.github/workflows/ci.yaml). kind has no GPUs: the default WorkerPool runs one CPU worker
+# (gpu.count 0) on the tiny random test model of the real architecture (meaningless pictures, real
+# pipeline), and a small VideoJob goes to Complete. The node is the chart's minimum Kubernetes.
 #
 #   deploy/kind/e2e.sh            # cluster "cineweave-e2e", kept afterwards for a look around
 #   deploy/kind/e2e.sh --delete   # deletes the cluster at the end
@@ -30,7 +31,9 @@ done
 step() { printf '\n=== %s\n' "$1"; }
 
 step "kind cluster $cluster"
-kind get clusters | grep -qx "$cluster" || kind create cluster --name "$cluster" --wait 120s
+# The chart's minimum Kubernetes (Chart.yaml kubeVersion), so the install proves that version.
+node_image=${KIND_NODE_IMAGE:-kindest/node:v1.29.14}
+kind get clusters | grep -qx "$cluster" || kind create cluster --name "$cluster" --image "$node_image" --wait 120s
 kubectl config use-context "kind-$cluster"
 cleanup() {
   [ -n "${forward:-}" ] && kill "$forward" 2>/dev/null
@@ -46,7 +49,7 @@ for component in api:services/api gpu-worker:services/gpu-worker operator:operat
   kind load docker-image --name "$cluster" "ghcr.io/cineweave/$name:$tag"
 done
 
-step "helm install (GPU pool at zero)"
+step "helm install (CRDs from crds/, a CPU pool)"
 kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply -f -
 kubectl label namespace "$namespace" --overwrite pod-security.kubernetes.io/enforce=restricted
 # kind has no identity provider: the API runs the local stack's dev sign-in here, and only here.
@@ -54,9 +57,14 @@ helm upgrade --install cineweave charts/cineweave -n "$namespace" --wait --timeo
   -f charts/cineweave/ci/default-values.yaml \
   --set global.image.tag="$tag" \
   --set workers.model.source=hostPath \
+  --set workers.resources.requests.cpu=1 --set workers.resources.requests.memory=2Gi \
+  --set workers.resources.limits.memory=4Gi \
+  --set workerPool.minReplicas=0 --set workerPool.maxReplicas=1 \
+  --set workerPool.gpu.count=0 --set workerPool.nodeSelector=null \
   --set networkPolicy.enabled=false \
   --set 'api.extraEnv[0].name=AUTH_MODE' --set 'api.extraEnv[0].value=dev' \
   --set 'api.extraEnv[1].name=NODE_ENV' --set 'api.extraEnv[1].value=development'
+kubectl get crd videojobs.cineweave.io workerpools.cineweave.io
 kubectl get pods -n "$namespace"
 
 step "Account for $team"
@@ -68,10 +76,20 @@ echo
 kubectl create namespace "$team" --dry-run=client -o yaml | kubectl apply -f -
 kubectl annotate namespace "$team" --overwrite "cineweave.io/account=$user"
 
-step "VideoJob"
-kubectl apply -n "$team" -f deploy/examples/videojob.yaml
-job=$(kubectl get -n "$team" -f deploy/examples/videojob.yaml -o jsonpath='{.metadata.name}')
+step "Tiny test model into the workers' model volume, one CPU worker"
+claim=$(kubectl get pvc -n "$namespace" -o name | grep -m1 models | cut -d/ -f2)
+[ -n "$claim" ] || { echo "no model claim found in $namespace" >&2; exit 1; }
+kubectl delete job -n "$namespace" tiny-model --ignore-not-found
+sed -e "s|@TAG@|$tag|" -e "s|@CLAIM@|$claim|" deploy/kind/tiny-model-job.yaml | kubectl apply -n "$namespace" -f -
+kubectl wait -n "$namespace" --for=condition=Complete job/tiny-model --timeout=15m
+kubectl patch workerpool -n "$namespace" default --type merge -p '{"spec":{"minReplicas":1}}'
+kubectl rollout status -n "$namespace" deployment/default-workers --timeout=10m
+
+step "VideoJob to Complete"
+kubectl apply -n "$team" -f deploy/kind/videojob-tiny.yaml
+job=$(kubectl get -n "$team" -f deploy/kind/videojob-tiny.yaml -o jsonpath='{.metadata.name}')
 kubectl wait -n "$team" --for=condition=Accepted "vj/$job" --timeout=5m
+kubectl wait -n "$team" --for=condition=Complete "vj/$job" --timeout=30m
 kubectl get vj -n "$team" -o wide
 kubectl get workerpools -n "$namespace"
-echo "e2e: chart installed, VideoJob $job accepted."
+echo "e2e: chart installed, VideoJob $job rendered to Complete by the CPU worker on the tiny test model."

@@ -128,6 +128,51 @@ describe('kubectl against the test Kubernetes API server', () => {
     expect(stdout).toContain('workerpool.cineweave.io/h100 created');
   });
 
+  it.each(['default-values.yaml', 'gpu-pool-values.yaml', 'external-services-values.yaml'])(
+    'should pass a server-side dry run of every built-in object rendered with ci/%s (Kubernetes 1.29 schema)',
+    async (values) => {
+      const { stdout } = await helm([
+        'template',
+        'cw',
+        '.',
+        '--namespace',
+        'cineweave',
+        '--values',
+        `ci/${values}`,
+      ]);
+      // ServiceMonitor and PrometheusRule belong to the Prometheus operator's CRDs; WorkerPools to ours.
+      const builtins = parseObjects(stdout).filter(
+        (object) =>
+          !object.apiVersion.startsWith('monitoring.coreos.com/') &&
+          !object.apiVersion.startsWith('cineweave.io/'),
+      );
+      expect(builtins.length).toBeGreaterThan(20);
+      writeFileSync(
+        join(dir, 'namespace.yaml'),
+        stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cineweave' } }),
+      );
+      await kubectl('apply', '-f', join(dir, 'namespace.yaml'));
+      // Each document as JSON (valid YAML whose strings are all quoted): kubectl reads YAML 1.1, where
+      // a plain `yes` written back by a YAML 1.2 library would become a boolean.
+      writeFileSync(
+        join(dir, `release-${values}.yaml`),
+        builtins.map((object) => JSON.stringify(object)).join('\n---\n'),
+      );
+      // The test API server enforces the minimum version's schema: unknown fields fail a
+      // server-side apply, alpha fields that are off there are refused.
+      const { stdout: applied } = await kubectl(
+        'apply',
+        '--server-side',
+        '--dry-run=server',
+        '-n',
+        'cineweave',
+        '-f',
+        join(dir, `release-${values}.yaml`),
+      );
+      expect(applied.trim().split('\n')).toHaveLength(builtins.length);
+    },
+  );
+
   it('should refuse a WorkerPool outside the CRD schema when applied', async () => {
     const bad = {
       apiVersion: 'cineweave.io/v1alpha1',

@@ -14,6 +14,7 @@ import {
 } from '@cineweave/contracts';
 import { format, resolveConfig } from 'prettier';
 import { stringify } from 'yaml';
+import { checkCrd } from './crd-checks.ts';
 import type { CelRule, StructuralSchema } from './structural-schema.ts';
 import { toStructuralSchema } from './structural-schema.ts';
 
@@ -87,7 +88,9 @@ function resourceSchema(
         description:
           'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase.',
       },
-      metadata: { type: 'object', description: "Standard object's metadata." },
+      // Root metadata may only say `type: object` (and restrict name/generateName): the apiserver owns
+      // ObjectMeta's schema and refuses anything more, a description included.
+      metadata: { type: 'object' },
       spec,
       status,
     },
@@ -192,8 +195,10 @@ export function workerPoolCrd(): CustomResourceDefinition {
     {
       ...structural(WorkerPoolSpecSchema),
       description: 'Which model the pool serves, how far it scales and how its GPU worker pods look.',
-      // Without a default, an omitted spec would skip every nested default.
-      default: {},
+      // Without a default, an omitted spec would skip every nested default. The apiserver checks a
+      // default against the node's CEL rules without defaulting inside it, so `{}` would fail
+      // `self.minReplicas <= self.maxReplicas`: the default is the fully defaulted spec instead.
+      default: WorkerPoolSpecSchema.parse({}),
     },
     [
       {
@@ -254,6 +259,7 @@ export const CRD_HEADER =
 export async function renderCrds(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const definition of [videoJobCrd(), workerPoolCrd()]) {
+    checkCrd(definition);
     const file = `${definition.metadata.name}.yaml`;
     const config = (await resolveConfig(new URL(`../../crds/${file}`, import.meta.url))) ?? {};
     const text = await format(CRD_HEADER + stringify(definition, { lineWidth: 0 }), {

@@ -23,6 +23,12 @@ export interface InformerOptions {
   logger: Logger;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * The `timeoutSeconds` each watch asks the server for, drawn between min and max so that the
+   * informers of many replicas do not all reconnect at once (default 240-360 s, client-go's 5-10
+   * minutes halved). The server ends the stream then and the informer resumes from the last version.
+   */
+  watchTimeoutSeconds?: { min: number; max: number };
 }
 
 /**
@@ -167,8 +173,8 @@ export class Informer<T extends KubeObject> {
         resourceVersion,
         allowWatchBookmarks: true,
         labelSelector: this.options.labelSelector,
-        // Streams end now and then so that a half-dead connection cannot hang the informer.
-        timeoutSeconds: 240 + Math.floor(Math.random() * 120),
+        // The server ends streams now and then; the client presumes a stream silent well past this dead.
+        timeoutSeconds: this.watchTimeoutSeconds(),
       };
       const onEvent = (event: WatchEvent): void => {
         if (event.type === 'ERROR') {
@@ -203,6 +209,11 @@ export class Informer<T extends KubeObject> {
       signal.addEventListener('abort', onAbort, { once: true });
       controllerPromise.catch(reject);
     });
+  }
+
+  private watchTimeoutSeconds(): number {
+    const { min, max } = this.options.watchTimeoutSeconds ?? { min: 240, max: 360 };
+    return min + Math.floor(Math.random() * (max - min + 1));
   }
 
   private markSynced(namespace: string | undefined): void {

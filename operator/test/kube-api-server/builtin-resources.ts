@@ -73,9 +73,38 @@ function eventObject(event: KubeObject): string {
   return `${String(involved.kind ?? '').toLowerCase()}/${String(involved.name ?? '')}`;
 }
 
-/** The built-in kinds the operator reads and writes, plus Namespace and CRDs for kubectl. */
+/**
+ * Kinds the chart renders besides those: served with the generic registry (name and age columns) so
+ * that `kubectl apply --dry-run=server` of a whole release is validated against the minimum
+ * version's schema.
+ */
+const CHART_KINDS: Array<
+  [group: string, version: string, kind: string, plural: string, namespaced: boolean]
+> = [
+  ['', 'v1', 'ConfigMap', 'configmaps', true],
+  ['', 'v1', 'Secret', 'secrets', true],
+  ['', 'v1', 'Service', 'services', true],
+  ['', 'v1', 'ServiceAccount', 'serviceaccounts', true],
+  ['', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true],
+  ['', 'v1', 'PersistentVolume', 'persistentvolumes', false],
+  ['apps', 'v1', 'StatefulSet', 'statefulsets', true],
+  ['batch', 'v1', 'Job', 'jobs', true],
+  ['autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true],
+  ['networking.k8s.io', 'v1', 'Ingress', 'ingresses', true],
+  ['networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true],
+  ['policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true],
+  ['rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true],
+  ['rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true],
+  ['rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false],
+  ['rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false],
+];
+
+/** The built-in kinds the operator reads and writes, Namespace and CRDs for kubectl, and the chart's kinds. */
 export function builtinResources(): ResourceType[] {
   return [
+    ...CHART_KINDS.map(([group, version, kind, plural, namespaced]) =>
+      builtin({ group, version, kind, plural, namespaced }),
+    ),
     builtin({
       group: '',
       version: 'v1',

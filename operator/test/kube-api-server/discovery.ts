@@ -1,12 +1,14 @@
+import { MINIMUM_KUBERNETES_VERSION } from './kubernetes-api/builtin-schema.ts';
 import type { ResourceRegistry } from './resource-registry.ts';
 import type { ResourceType } from './resource-type.ts';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
+/** The server stands for the oldest Kubernetes CineWeave supports, whose schema it enforces. */
 export const SERVER_VERSION = {
-  major: '1',
-  minor: '32',
-  gitVersion: 'v1.32.0-cineweave-test',
+  major: String(MINIMUM_KUBERNETES_VERSION.major),
+  minor: String(MINIMUM_KUBERNETES_VERSION.minor),
+  gitVersion: `v${MINIMUM_KUBERNETES_VERSION.major}.${MINIMUM_KUBERNETES_VERSION.minor}.0-cineweave-test`,
   gitCommit: '0000000000000000000000000000000000000000',
   gitTreeState: 'clean',
   buildDate: '2026-01-01T00:00:00Z',

@@ -31,7 +31,10 @@ export interface KubeApiServerOptions {
   namespaces?: string[];
   /** Changes the watch history keeps; older resourceVersions get 410 Gone. */
   historyLimit?: number;
-  /** How often watches that allow bookmarks get one (client-node drops a watch after 30 s of silence). */
+  /**
+   * How often watches that allow bookmarks get one: by default every 60 s, as the apiserver's watch
+   * cache (defaultBookmarkFrequency); 0 sends none, for tests of long silent watches.
+   */
   bookmarkIntervalMs?: number;
   port?: number;
   host?: string;
@@ -70,7 +73,7 @@ export class KubeApiServer {
 
   private constructor(options: KubeApiServerOptions) {
     this.store = new ObjectStore(options.historyLimit ?? 10_000);
-    this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 5_000;
+    this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 60_000;
     for (const type of builtinResources()) this.registry.add(type);
     this.operations = new ResourceOperations(this.store, this.registry);
     this.store.subscribe((event) => {

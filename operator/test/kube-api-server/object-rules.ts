@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { badRequest } from './api-error.ts';
+import { validateCustomResourceDefinition } from './crd-validation.ts';
+import { BuiltinSchemas } from './kubernetes-api/builtin-schema.ts';
+import { groupVersion } from './resource-type.ts';
 import { pruneUnknownFields, applyDefaults } from './structural-defaults.ts';
 import { StructuralValidator } from './structural-validation.ts';
 import type { ResourceType } from './resource-type.ts';
@@ -8,6 +12,8 @@ import { isPlainObject } from './types.ts';
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const GENERATED_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+/** Read once per process: every server instance holds built-in kinds to the same minimum version. */
+const BUILTINS = BuiltinSchemas.minimum();
 
 /** The apiserver's rules for metadata and, for custom resources, the CRD schema. */
 export class ObjectRules {
@@ -15,9 +21,21 @@ export class ObjectRules {
   /** By schema text: a CRD's status update (Established) re-registers its kinds with the same schema. */
   private readonly bySchema = new Map<string, StructuralValidator>();
 
-  /** Defaults and prunes a custom resource; returns the unknown fields it dropped. */
+  /**
+   * Defaults and prunes a custom resource, or decodes a built-in object against the minimum
+   * Kubernetes version's schema (a value of the wrong type is a 400, as the apiserver's decoder
+   * answers); returns the unknown fields it dropped.
+   */
   normalize(type: ResourceType, object: KubeObject): string[] {
-    if (!type.schema) return [];
+    if (!type.schema) {
+      const check = BUILTINS.check(groupVersion(type), type.kind, object, true);
+      if (check.typeErrors.length > 0) {
+        throw badRequest(
+          `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${check.typeErrors[0]}`,
+        );
+      }
+      return check.unknown;
+    }
     // A shallow copy without metadata: nested unknown fields are pruned in place, top-level ones below.
     const unknown = pruneUnknownFields(
       Object.fromEntries(Object.entries(object).filter(([key]) => key !== 'metadata')),
@@ -41,6 +59,10 @@ export class ObjectRules {
 
   validate(type: ResourceType, object: KubeObject, previous?: KubeObject): StatusCause[] {
     const causes = validateMetadata(type, object);
+    if (!type.schema) causes.push(...BUILTINS.check(groupVersion(type), type.kind, object, false).causes);
+    if (type.group === 'apiextensions.k8s.io' && type.kind === 'CustomResourceDefinition') {
+      causes.push(...validateCustomResourceDefinition(object));
+    }
     const validator = this.validatorFor(type);
     if (validator) {
       const { metadata: _metadata, ...content } = object;
@@ -48,6 +70,23 @@ export class ObjectRules {
       causes.push(...validator.validate(content, old));
     }
     return causes;
+  }
+
+  /**
+   * What structured-merge-diff cannot type in a server-side apply configuration: fields the schema
+   * does not declare, or values of the wrong type. The apiserver fails such an apply whatever the
+   * fieldValidation, with a 500 (`failed to create typed patch object`).
+   */
+  untypedFields(type: ResourceType, config: KubeObject): string[] {
+    if (type.schema) {
+      const { metadata: _metadata, ...content } = structuredClone(config);
+      return pruneUnknownFields(content, type.schema).map((path) => `.${path}: field not declared in schema`);
+    }
+    const check = BUILTINS.check(groupVersion(type), type.kind, config, false);
+    return [
+      ...check.unknownTyped.map((path) => `${path}: field not declared in schema`),
+      ...check.typeErrors,
+    ];
   }
 
   private validatorFor(type: ResourceType): StructuralValidator | undefined {

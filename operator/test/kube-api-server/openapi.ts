@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StructuralSchema } from '../../scripts/crds/structural-schema.ts';
+import { SERVER_VERSION } from './discovery.ts';
 import type { ResourceRegistry } from './resource-registry.ts';
 import type { ResourceType } from './resource-type.ts';
 import { groupVersion } from './resource-type.ts';
@@ -173,7 +174,12 @@ export function openApiDocument(types: ResourceType[], title: string): Record<st
     }
     schemas[schemaName(type)] = kindSchema(type);
   }
-  return { openapi: '3.0.0', info: { title, version: 'v1.32.0' }, paths, components: { schemas } };
+  return {
+    openapi: '3.0.0',
+    info: { title, version: SERVER_VERSION.gitVersion.replace(/-.*$/, '') },
+    paths,
+    components: { schemas },
+  };
 }
 
 /** Path of a group version in /openapi/v3: `api/v1` or `apis/<group>/<version>`. */

@@ -300,6 +300,14 @@ export class ResourceOperations {
       if (subresource === 'status' ? isStatus : !(isStatus && type.statusSubresource)) scoped[key] = value;
     }
     if (subresource === 'status') scoped.metadata = { name, ...(type.namespaced ? { namespace } : {}) };
+    const untyped = this.rules.untypedFields(type, scoped);
+    if (untyped.length > 0) {
+      const gvk = `${type.group}/${type.version}, Kind=${type.kind}`;
+      const where = `${type.namespaced ? (namespace ?? '') : ''}/${name}; ${gvk}`;
+      const detail = untyped.length === 1 ? untyped[0] : `errors:\n  ${untyped.join('\n  ')}`;
+      // Upstream returns a plain error here, which the handler turns into a 500 without a reason.
+      throw new ApiError(500, '', `failed to create typed patch object (${where}): ${detail}`);
+    }
     const current = this.load(type, namespace, name);
     const context = {
       manager: options.fieldManager,

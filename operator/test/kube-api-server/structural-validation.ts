@@ -24,13 +24,23 @@ export class StructuralValidator {
   }
 
   validate(object: unknown, oldObject?: unknown): StatusCause[] {
+    return dedupe([...this.schemaCauses(object), ...this.ruleCauses(object, oldObject)]);
+  }
+
+  /** The OpenAPI keywords alone (types, bounds, patterns, formats, required fields). */
+  schemaCauses(object: unknown): StatusCause[] {
+    if (this.validateSchema(object)) return [];
     const causes: StatusCause[] = [];
-    if (!this.validateSchema(object)) {
-      for (const error of this.validateSchema.errors ?? []) {
-        const cause = describeAjvError(error, object);
-        if (cause) causes.push(cause);
-      }
+    for (const error of this.validateSchema.errors ?? []) {
+      const cause = describeAjvError(error, object);
+      if (cause) causes.push(cause);
     }
+    return dedupe(causes);
+  }
+
+  /** The `x-kubernetes-validations` CEL rules alone; transition rules only when there is an old value. */
+  ruleCauses(object: unknown, oldObject?: unknown): StatusCause[] {
+    const causes: StatusCause[] = [];
     this.checkRules(this.schema, object, oldObject, '', causes);
     return dedupe(causes);
   }
@@ -46,7 +56,11 @@ export class StructuralValidator {
     for (const rule of schema['x-kubernetes-validations'] ?? []) {
       const transition = /\boldSelf\b/.test(rule.rule);
       if (transition && oldValue === undefined) continue;
-      const field = rule.fieldPath ? `${path}${rule.fieldPath}` : path;
+      const field = rule.fieldPath
+        ? path
+          ? `${path}${rule.fieldPath}`
+          : rule.fieldPath.replace(/^\./, '')
+        : path;
       try {
         const passed = this.program(rule.rule)({
           self: toCel(value, schema),
@@ -60,10 +74,11 @@ export class StructuralValidator {
           });
         }
       } catch (error) {
+        // Worded as cel.Validator does: `no such key: minReplicas evaluating rule: self.minReplicas <= ...`.
         causes.push({
           reason: 'FieldValueInvalid',
           field: field || '<root>',
-          message: `Invalid value: "${celTypeName(value)}": rule ${rule.rule} could not be evaluated: ${(error as Error).message}`,
+          message: `Invalid value: "${celTypeName(value)}": ${celErrorText(error)} evaluating rule: ${rule.rule}`,
         });
       }
     }
@@ -266,6 +281,12 @@ function toCel(value: unknown, schema: StructuralSchema | undefined): unknown {
     );
   }
   return value;
+}
+
+/** cel-js's first line, without its source excerpt, starting lower-case like cel-go's errors. */
+export function celErrorText(error: unknown): string {
+  const first = ((error as Error).message ?? String(error)).split('\n')[0].trim();
+  return first.charAt(0).toLowerCase() + first.slice(1);
 }
 
 function dedupe(causes: StatusCause[]): StatusCause[] {

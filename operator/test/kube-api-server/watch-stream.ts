@@ -100,7 +100,7 @@ export function serveWatch(
 
   active.add(response);
   const unsubscribe = store.subscribe(deliver);
-  const bookmarks = setInterval(() => bookmark(), bookmarkIntervalMs);
+  const bookmarks = bookmarkIntervalMs > 0 ? setInterval(() => bookmark(), bookmarkIntervalMs) : undefined;
   const timeout = request.timeoutSeconds
     ? setTimeout(() => {
         flush();

@@ -136,8 +136,6 @@ export function workerDeployment(
                 periodSeconds: 30,
                 failureThreshold: 5,
               },
-              // The kubelet's SIGTERM comes after this; the worker drains its job within the grace period.
-              lifecycle: { preStop: { sleep: { seconds: 5 } } },
               securityContext: {
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,
