@@ -89,11 +89,61 @@ describe(JobEventStream.name, () => {
     expect(fetchFn).toHaveBeenCalledTimes(1);
   });
 
+  it('should assemble events and skip heartbeats when chunks split lines anywhere', async () => {
+    const fetchFn = vi.fn<typeof fetch>(async () =>
+      streamOf(
+        ': heartbeat\r\n\r\nid: 7\r\neve',
+        'nt: status\r',
+        `\ndata: {"jobId":"${JOB}","status":"running",`,
+        '"queuePosition":null}\r\n\r\n: ping\n\n',
+        `event: completed\ndata: {"jobId":"${JOB}","status":"succeeded","creditsCharged":5,`,
+        '"videoUrl":"https://s3/v.mp4","thumbnailUrl":"https://s3/t.jpg"}\n\n',
+      ),
+    );
+    const stream = setup(fetchFn);
+
+    const events = await firstValueFrom(stream.watch(JOB).pipe(toArray()));
+
+    expect(events).toEqual([
+      { type: 'status', data: { jobId: JOB, status: 'running', queuePosition: null } },
+      expect.objectContaining({ type: 'completed' }),
+    ]);
+  });
+
+  it('should resume without Last-Event-ID when the server cleared the id', async () => {
+    vi.useFakeTimers();
+    try {
+      const fetchFn = vi
+        .fn<typeof fetch>()
+        .mockResolvedValueOnce(
+          streamOf(
+            `id: 4\nretry: 5\nevent: status\ndata: {"jobId":"${JOB}","status":"running","queuePosition":null}\n\n`,
+            'id\n\n',
+          ),
+        )
+        .mockResolvedValueOnce(
+          streamOf(
+            `event: failed\ndata: {"jobId":"${JOB}","status":"failed","reason":"GPU out of memory","creditsReleased":50}\n\n`,
+          ),
+        );
+      const stream = setup(fetchFn);
+
+      const done = firstValueFrom(stream.watch(JOB).pipe(toArray()));
+      await vi.advanceTimersByTimeAsync(10);
+      await done;
+
+      expect(fetchFn).toHaveBeenCalledTimes(2);
+      expect(fetchFn.mock.calls[1][1]?.headers as Record<string, string>).not.toHaveProperty('last-event-id');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('should skip an event when its payload breaks the contract', () => {
-    expect(
-      toJobEvent({ event: 'progress', data: '{"jobId":"x","step":-1}', id: null, retry: null }),
-    ).toBeNull();
-    expect(toJobEvent({ event: 'unknown', data: '{}', id: null, retry: null })).toBeNull();
-    expect(toJobEvent({ event: 'status', data: 'not json', id: null, retry: null })).toBeNull();
+    expect(toJobEvent({ event: 'progress', data: '{"jobId":"x","step":-1}' })).toBeNull();
+    expect(toJobEvent({ event: 'unknown', data: '{}' })).toBeNull();
+    expect(toJobEvent({ event: 'toString', data: '{}' })).toBeNull();
+    expect(toJobEvent({ data: '{}' })).toBeNull();
+    expect(toJobEvent({ event: 'status', data: 'not json' })).toBeNull();
   });
 });
