@@ -27,6 +27,29 @@ function setup(fetchFn: typeof fetch) {
   return TestBed.inject(JobEventStream);
 }
 
+const RUNNING_WITH_ID_4 = `id: 4\nretry: 5\nevent: status\ndata: {"jobId":"${JOB}","status":"running","queuePosition":null}\n\n`;
+
+/** A first connection that drops after `firstChunks`, then a second one that ends with `failed`. */
+async function watchAcrossOneDrop(...firstChunks: string[]) {
+  vi.useFakeTimers();
+  try {
+    const fetchFn = vi
+      .fn<typeof fetch>()
+      .mockResolvedValueOnce(streamOf(...firstChunks))
+      .mockResolvedValueOnce(
+        streamOf(
+          `event: failed\ndata: {"jobId":"${JOB}","status":"failed","reason":"GPU out of memory","creditsReleased":50}\n\n`,
+        ),
+      );
+    const done = firstValueFrom(setup(fetchFn).watch(JOB).pipe(toArray()));
+    await vi.advanceTimersByTimeAsync(10);
+    const events = await done;
+    return { events, resumedWith: fetchFn.mock.calls[1][1]?.headers as Record<string, string>, fetchFn };
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe(JobEventStream.name, () => {
   it('should emit status, progress and completed then finish when the job succeeds', async () => {
     const fetchFn = vi.fn<typeof fetch>(async () =>
@@ -46,31 +69,10 @@ describe(JobEventStream.name, () => {
   });
 
   it('should reconnect with Last-Event-ID when the connection drops before the end', async () => {
-    vi.useFakeTimers();
-    try {
-      const fetchFn = vi
-        .fn<typeof fetch>()
-        .mockResolvedValueOnce(
-          streamOf(
-            `id: 4\nretry: 5\nevent: status\ndata: {"jobId":"${JOB}","status":"running","queuePosition":null}\n\n`,
-          ),
-        )
-        .mockResolvedValueOnce(
-          streamOf(
-            `event: failed\ndata: {"jobId":"${JOB}","status":"failed","reason":"GPU out of memory","creditsReleased":50}\n\n`,
-          ),
-        );
-      const stream = setup(fetchFn);
+    const { events, resumedWith } = await watchAcrossOneDrop(RUNNING_WITH_ID_4);
 
-      const done = firstValueFrom(stream.watch(JOB).pipe(toArray()));
-      await vi.advanceTimersByTimeAsync(10);
-      const events = await done;
-
-      expect(events.map((event) => event.type)).toEqual(['status', 'failed']);
-      expect((fetchFn.mock.calls[1][1]?.headers as Record<string, string>)['last-event-id']).toBe('4');
-    } finally {
-      vi.useRealTimers();
-    }
+    expect(events.map((event) => event.type)).toEqual(['status', 'failed']);
+    expect(resumedWith['last-event-id']).toBe('4');
   });
 
   it('should error without retrying when the API answers 404', async () => {
@@ -111,32 +113,10 @@ describe(JobEventStream.name, () => {
   });
 
   it('should resume without Last-Event-ID when the server cleared the id', async () => {
-    vi.useFakeTimers();
-    try {
-      const fetchFn = vi
-        .fn<typeof fetch>()
-        .mockResolvedValueOnce(
-          streamOf(
-            `id: 4\nretry: 5\nevent: status\ndata: {"jobId":"${JOB}","status":"running","queuePosition":null}\n\n`,
-            'id\n\n',
-          ),
-        )
-        .mockResolvedValueOnce(
-          streamOf(
-            `event: failed\ndata: {"jobId":"${JOB}","status":"failed","reason":"GPU out of memory","creditsReleased":50}\n\n`,
-          ),
-        );
-      const stream = setup(fetchFn);
+    const { fetchFn, resumedWith } = await watchAcrossOneDrop(RUNNING_WITH_ID_4, 'id\n\n');
 
-      const done = firstValueFrom(stream.watch(JOB).pipe(toArray()));
-      await vi.advanceTimersByTimeAsync(10);
-      await done;
-
-      expect(fetchFn).toHaveBeenCalledTimes(2);
-      expect(fetchFn.mock.calls[1][1]?.headers as Record<string, string>).not.toHaveProperty('last-event-id');
-    } finally {
-      vi.useRealTimers();
-    }
+    expect(fetchFn).toHaveBeenCalledTimes(2);
+    expect(resumedWith).not.toHaveProperty('last-event-id');
   });
 
   it('should skip an event when its payload breaks the contract', () => {
