@@ -13,6 +13,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type * as IORedis from 'ioredis';
+import type * as Pg from 'pg';
+import type * as AdmissionStatement from '../../services/api/src/modules/jobs/admission-statement.ts';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<AutocannonResult>;
@@ -20,8 +23,8 @@ const S3rver = require('@20minutes/s3rver') as new (options: Record<string, unkn
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
 };
-const pg = require('pg') as typeof import('pg');
-const { Redis } = require('ioredis') as typeof import('ioredis');
+const pg = require('pg') as typeof Pg;
+const { Redis } = require('ioredis') as typeof IORedis;
 
 interface AutocannonResult {
   duration: number;
@@ -174,7 +177,7 @@ function cpuPerAdmission(
 async function replayAdmissionStatement(seconds: number): Promise<{ perSecond: number; p99: number }> {
   const statement = (await import(
     join(root, 'services/api/dist/modules/jobs/admission-statement.js')
-  )) as typeof import('../../services/api/src/modules/jobs/admission-statement.ts');
+  )) as typeof AdmissionStatement;
   const owner = new pg.Client({ connectionString: `${PG}/${apiDb}` });
   await owner.connect();
   const accounts = (await owner.query(`SELECT id, user_id FROM accounts WHERE user_id LIKE 'bench-user-%'`))

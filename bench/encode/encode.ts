@@ -94,7 +94,7 @@ try {
     });
     ours.push(seconds(start));
   }
-  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
   console.log(
     `frames ${frameCount} at ${width}x${height}, ${fps} fps, libx264 crf 18, ${runs} runs (median)`,
   );

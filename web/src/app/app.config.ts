@@ -5,6 +5,7 @@ import {
 } from '@angular/core';
 import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
 import { routes } from './app.routes';
+import { provideOidcSignIn } from './core/auth/oidc-settings';
 import { RUNTIME_CONFIG, type RuntimeConfig } from './core/config/runtime-config';
 
 export function appConfig(runtime: RuntimeConfig): ApplicationConfig {
@@ -17,6 +18,7 @@ export function appConfig(runtime: RuntimeConfig): ApplicationConfig {
         withComponentInputBinding(),
         withInMemoryScrolling({ scrollPositionRestoration: 'top' }),
       ),
+      provideOidcSignIn(),
       { provide: RUNTIME_CONFIG, useValue: runtime },
     ],
   };

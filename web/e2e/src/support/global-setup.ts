@@ -14,15 +14,19 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createPortalServer } from '../../../server/serve.mjs';
 import { startService, waitForOk, type ServiceProcess } from '@cineweave/test-support';
-import { FORM_DEFAULTS, SCREENSHOT_DIR, type StackInfo } from './stack.ts';
+import {
+  API_ENTRY,
+  FORM_DEFAULTS,
+  PORTAL_ROOT,
+  SCREENSHOT_DIR,
+  WORKSPACE_ROOT,
+  freePort,
+  type StackInfo,
+} from './stack.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..', '..');
+const root = WORKSPACE_ROOT;
 const ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = 'redis://127.0.0.1:6379';
-
-function freePort(): number {
-  return 20_000 + Math.floor(Math.random() * 20_000);
-}
 
 /** Runs a command from the workspace root; on failure, throws with what it printed. */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
@@ -128,10 +132,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
     const apiPort = freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const api = startService(join(root, 'services/api/dist/main.js'), {
+    const apiEnv: Record<string, string> = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      PORT: String(apiPort),
       DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
       DB_MIGRATE: 'true',
       REDIS_URL,
@@ -146,7 +149,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       FORM_DEFAULT_QUALITY: FORM_DEFAULTS.quality,
       FORM_DEFAULT_DURATION_SECONDS: String(FORM_DEFAULTS.durationSeconds),
       FORM_DEFAULT_STEPS: String(FORM_DEFAULTS.steps),
-    });
+    };
+    const api = startService(API_ENTRY, { ...apiEnv, PORT: String(apiPort) });
     services.push(api);
 
     const metricsPort = freePort();
@@ -163,7 +167,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     });
     services.push(worker);
 
-    portal = createPortalServer({ root: join(root, 'dist/web/browser'), apiProxyTarget: apiUrl });
+    portal = createPortalServer({ root: PORTAL_ROOT, apiProxyTarget: apiUrl });
     const portalServer = portal;
     const portalPort = await new Promise<number>((resolve) =>
       portalServer.listen(0, '127.0.0.1', () => resolve((portalServer.address() as AddressInfo).port)),
@@ -174,7 +178,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       waitForOk(`http://127.0.0.1:${metricsPort}/readyz`, 90_000, worker),
     ]);
 
-    const info: StackInfo = { portalUrl: `http://127.0.0.1:${portalPort}`, apiUrl, s3Endpoint };
+    const info: StackInfo = { portalUrl: `http://127.0.0.1:${portalPort}`, apiUrl, s3Endpoint, apiEnv };
     project.provide('stack', info);
     return teardown;
   } catch (error) {

@@ -7,12 +7,28 @@ export interface StackInfo {
   /** The API itself, for arranging and checking what the browser cannot see. */
   apiUrl: string;
   s3Endpoint: string;
+  /** The API's environment (all but PORT), for a scenario that runs a second API beside it. */
+  apiEnv: Record<string, string>;
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     stack: StackInfo;
   }
+}
+
+/** The workspace root: builds and the portal's files are found from here. */
+export const WORKSPACE_ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+
+/** The built API, which the global setup runs (and the OIDC scenarios run once more). */
+export const API_ENTRY = join(WORKSPACE_ROOT, 'services', 'api', 'dist', 'main.js');
+
+/** The production portal build that the portal server serves. */
+export const PORTAL_ROOT = join(WORKSPACE_ROOT, 'dist', 'web', 'browser');
+
+/** A port for a child process that cannot report the one it was given by the system. */
+export function freePort(): number {
+  return 20_000 + Math.floor(Math.random() * 20_000);
 }
 
 /** The form defaults the API hands the portal: a draft the CPU worker renders in a few seconds. */

@@ -41,8 +41,9 @@ export class OidcCallbackPage {
       const provider = this.session.provider();
       if (!(provider instanceof OidcAuthProvider))
         throw new Error('This deployment does not use single sign-on.');
-      const returnUrl = await provider.completeSignIn(location.href);
-      await this.session.refresh();
+      const returnUrl = await provider.completeSignIn();
+      // Usually the session already started with the new tokens; if the API failed then, try again.
+      if (!this.session.signedIn()) await this.session.refresh();
       await this.router.navigateByUrl(safeReturnUrl(returnUrl), { replaceUrl: true });
     } catch (error) {
       this.error.set(errorMessage(error));

@@ -1,46 +1,36 @@
+import type { Injector } from '@angular/core';
+import {
+  type AuthStateResult,
+  EventTypes,
+  type LoginResponse,
+  OidcSecurityService,
+  PublicEventsService,
+  ValidationResult,
+} from 'angular-auth-oidc-client';
+import { filter, firstValueFrom } from 'rxjs';
 import type { AuthProvider } from './auth-provider';
-import { codeChallenge, randomToken } from './pkce';
+import type { OidcSettings } from './oidc-settings';
 
-interface Discovery {
-  authorization_endpoint: string;
-  token_endpoint: string;
-  end_session_endpoint?: string;
+const RETURN_URL_KEY = 'cineweave.oidc.returnUrl';
+
+/** The library's services are root singletons: the provider is built from them, not with `new` alone. */
+export function createOidcAuthProvider(settings: OidcSettings, injector: Injector): OidcAuthProvider {
+  return new OidcAuthProvider(settings, injector.get(OidcSecurityService), injector.get(PublicEventsService));
 }
 
-interface StoredTokens {
-  accessToken: string;
-  idToken?: string;
-  refreshToken?: string;
-  expiresAt: number;
-}
-
-interface PendingSignIn {
-  state: string;
-  verifier: string;
-  returnUrl: string;
-}
-
-const TOKENS_KEY = 'cineweave.oidc.tokens';
-const PENDING_KEY = 'cineweave.oidc.pending';
-
-/**
- * Authorization code + PKCE against an enterprise's own identity provider. Tokens live in
- * sessionStorage: they die with the tab, and a public client has no secret to protect them better.
- */
+/** Sign-in with the enterprise's own identity provider, through angular-auth-oidc-client. */
 export class OidcAuthProvider implements AuthProvider {
   readonly mode = 'oidc' as const;
-  private discovery: Promise<Discovery> | null = null;
+  private checked: Promise<{ response: LoginResponse; refusal: ValidationResult | null }> | null = null;
+  private callbackParams = new URLSearchParams();
 
   constructor(
-    private readonly settings: { issuer: string; clientId: string },
-    private readonly fetchFn: typeof fetch,
+    private readonly settings: OidcSettings,
+    private readonly oidc: OidcSecurityService,
+    private readonly events: PublicEventsService,
     private readonly storage: Storage = globalThis.sessionStorage,
     private readonly location: Location = globalThis.location,
   ) {}
-
-  get redirectUri(): string {
-    return `${this.location.origin}/auth/callback`;
-  }
 
   get issuerHost(): string {
     try {
@@ -50,111 +40,108 @@ export class OidcAuthProvider implements AuthProvider {
     }
   }
 
+  /**
+   * Restores the session, or, on the redirect back from the provider, finishes the sign-in: the
+   * library exchanges the code with the PKCE verifier and validates the ID token before keeping it.
+   */
   async init(): Promise<boolean> {
-    return (await this.getToken()) !== null;
+    const { response } = await this.check();
+    if (response.isAuthenticated) return true;
+    // The access token expired while the tab was away: one refresh before calling it signed out.
+    if (!(await firstValueFrom(this.oidc.getRefreshToken()))) return false;
+    const refreshed = await firstValueFrom(this.oidc.forceRefreshSession()).catch(() => null);
+    return refreshed?.isAuthenticated ?? false;
   }
 
   async beginSignIn(returnUrl: string, signUp = false): Promise<void> {
-    const { authorization_endpoint } = await this.metadata();
-    const pending: PendingSignIn = { state: randomToken(16), verifier: randomToken(48), returnUrl };
-    this.storage.setItem(PENDING_KEY, JSON.stringify(pending));
-    const url = new URL(authorization_endpoint);
-    url.search = new URLSearchParams({
-      response_type: 'code',
-      client_id: this.settings.clientId,
-      redirect_uri: this.redirectUri,
-      scope: 'openid profile email offline_access',
-      state: pending.state,
-      code_challenge: await codeChallenge(pending.verifier),
-      code_challenge_method: 'S256',
-      ...(signUp ? { prompt: 'create' } : {}),
-    }).toString();
-    this.location.assign(url.toString());
+    // Read the discovery document first so that an unreachable provider is reported here; the
+    // library's own redirect would only log it.
+    await firstValueFrom(this.oidc.preloadAuthWellKnownDocument()).catch(() => {
+      throw new Error(
+        `Could not reach the identity provider at ${this.issuerHost}. Try again in a moment, or ask your administrator to check the single sign-on settings.`,
+      );
+    });
+    this.storage.setItem(RETURN_URL_KEY, returnUrl);
+    this.oidc.authorize(undefined, {
+      ...(signUp ? { customParams: { prompt: 'create' } } : {}),
+      urlHandler: (url) => this.location.assign(url),
+    });
   }
 
-  /** Finishes the redirect back from the provider; returns where the person was heading. */
-  async completeSignIn(callbackUrl: string): Promise<string> {
-    const params = new URL(callbackUrl).searchParams;
-    const providerError = params.get('error_description') ?? params.get('error');
+  /** The outcome of the redirect back from the provider; returns where the person was heading. */
+  async completeSignIn(): Promise<string> {
+    const { response, refusal } = await this.check();
+    const providerError = this.callbackParams.get('error_description') ?? this.callbackParams.get('error');
     if (providerError) throw new Error(`The identity provider refused the sign-in: ${providerError}`);
-    const pending = JSON.parse(this.storage.getItem(PENDING_KEY) ?? 'null') as PendingSignIn | null;
-    this.storage.removeItem(PENDING_KEY);
-    if (!pending || pending.state !== params.get('state')) {
-      throw new Error('This sign-in link has expired or was opened in another tab. Please sign in again.');
-    }
-    await this.exchange({
-      grant_type: 'authorization_code',
-      code: params.get('code') ?? '',
-      redirect_uri: this.redirectUri,
-      code_verifier: pending.verifier,
-    });
-    return pending.returnUrl;
+    if (!response.isAuthenticated) throw new Error(refusalMessage(refusal, response.errorMessage));
+    const returnUrl = this.storage.getItem(RETURN_URL_KEY) ?? '/dashboard';
+    this.storage.removeItem(RETURN_URL_KEY);
+    return returnUrl;
   }
 
   async getToken(): Promise<string | null> {
-    const tokens = this.readTokens();
-    if (!tokens) return null;
-    if (tokens.expiresAt - 30_000 > Date.now()) return tokens.accessToken;
-    if (!tokens.refreshToken) return null;
-    try {
-      await this.exchange({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken });
-      return this.readTokens()?.accessToken ?? null;
-    } catch {
-      this.storage.removeItem(TOKENS_KEY);
-      return null;
-    }
+    return (await firstValueFrom(this.oidc.getAccessToken())) || null;
   }
 
   async signOut(): Promise<void> {
-    this.storage.removeItem(TOKENS_KEY);
+    this.oidc.logoffLocal();
   }
 
-  private async exchange(grant: Record<string, string>): Promise<void> {
-    const { token_endpoint } = await this.metadata();
-    const response = await this.fetchFn(token_endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...grant, client_id: this.settings.clientId }),
-    });
-    if (!response.ok)
-      throw new Error(`The identity provider did not issue a token (HTTP ${response.status}).`);
-    const body = (await response.json()) as {
-      access_token: string;
-      id_token?: string;
-      refresh_token?: string;
-      expires_in?: number;
-    };
-    const previous = this.readTokens();
-    const stored: StoredTokens = {
-      accessToken: body.access_token,
-      idToken: body.id_token,
-      refreshToken: body.refresh_token ?? previous?.refreshToken,
-      expiresAt: Date.now() + (body.expires_in ?? 300) * 1000,
-    };
-    this.storage.setItem(TOKENS_KEY, JSON.stringify(stored));
+  /** One check per page load: a callback's code can be redeemed, and its nonce used, only once. */
+  private check(): Promise<{ response: LoginResponse; refusal: ValidationResult | null }> {
+    this.checked ??= (async () => {
+      // The library cleans the code from the address bar: keep what the provider sent.
+      const url = this.location.href;
+      this.callbackParams = new URL(url).searchParams;
+      let refusal: ValidationResult | null = null;
+      const refusals = this.events
+        .registerForEvents()
+        .pipe(filter((event) => event.type === EventTypes.NewAuthenticationResult))
+        .subscribe(({ value }) => {
+          const result = value as AuthStateResult | undefined;
+          if (result && !result.isAuthenticated) refusal = result.validationResult;
+        });
+      try {
+        const response = await firstValueFrom(this.oidc.checkAuth(url)).catch(
+          (error: unknown): LoginResponse => ({
+            // A state that no sign-in of this tab issued is refused before anything is redeemed.
+            isAuthenticated: false,
+            errorMessage: error instanceof Error ? error.message : String(error),
+            userData: null,
+            accessToken: '',
+            idToken: '',
+          }),
+        );
+        return { response, refusal };
+      } finally {
+        refusals.unsubscribe();
+      }
+    })();
+    return this.checked;
   }
+}
 
-  private readTokens(): StoredTokens | null {
-    try {
-      return JSON.parse(this.storage.getItem(TOKENS_KEY) ?? 'null') as StoredTokens | null;
-    } catch {
-      return null;
-    }
-  }
+const REFUSALS: Partial<Record<ValidationResult, string>> = {
+  [ValidationResult.SignatureFailed]: "its signature does not match the provider's published keys",
+  [ValidationResult.IncorrectNonce]: 'it was not issued for this sign-in (nonce mismatch)',
+  [ValidationResult.IssDoesNotMatchIssuer]: 'it was issued by a different identity provider',
+  [ValidationResult.IncorrectAud]: 'it was issued to a different application',
+  [ValidationResult.IncorrectAzp]: 'it was issued to a different application',
+  [ValidationResult.TokenExpired]:
+    'it has already expired (check the clocks of this computer and the provider)',
+  [ValidationResult.MaxOffsetExpired]:
+    'it was issued too long ago (check the clocks of this computer and the provider)',
+  [ValidationResult.RequiredPropertyMissing]: 'it lacks a required claim',
+  [ValidationResult.IncorrectAtHash]: 'it does not belong to the access token it came with',
+};
 
-  private metadata(): Promise<Discovery> {
-    this.discovery ??= this.fetchFn(
-      `${this.settings.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`,
-    )
-      .then(async (response) => {
-        if (!response.ok)
-          throw new Error(`Could not read the identity provider's settings (HTTP ${response.status}).`);
-        return (await response.json()) as Discovery;
-      })
-      .catch((error: unknown) => {
-        this.discovery = null;
-        throw error;
-      });
-    return this.discovery;
-  }
+function refusalMessage(refusal: ValidationResult | null, errorMessage: string | undefined): string {
+  const reason = refusal ? REFUSALS[refusal] : undefined;
+  if (reason) return `The identity provider's answer was refused: ${reason}. Please sign in again.`;
+  if (
+    refusal === ValidationResult.StatesDoNotMatch ||
+    /incorrect state|no state|matching config for state/i.test(errorMessage ?? '')
+  )
+    return 'This sign-in link has expired or was opened in another tab. Please sign in again.';
+  return 'Signing in with your identity provider did not complete. Please sign in again.';
 }

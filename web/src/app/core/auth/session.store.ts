@@ -1,14 +1,13 @@
-import { Injectable, computed, inject, signal } from '@angular/core';
+import { Injectable, Injector, computed, inject, signal } from '@angular/core';
 import { errorMessage } from '../api/api-error';
 import type { Me } from '../api/api-types';
-import { FETCH } from '../api/api-client';
 import { CineweaveApi } from '../api/cineweave-api';
 import { PlatformConfigStore } from '../config/platform-config.store';
 import type { AuthProvider } from './auth-provider';
 import { AuthTokens } from './auth-tokens';
 import { ClerkAuthProvider } from './clerk-auth.provider';
 import { DevAuthProvider } from './dev-auth.provider';
-import { OidcAuthProvider } from './oidc-auth.provider';
+import { createOidcAuthProvider } from './oidc-auth.provider';
 
 export type SessionStatus = 'starting' | 'signed-out' | 'signed-in' | 'unavailable';
 
@@ -21,7 +20,7 @@ export class SessionStore {
   private readonly api = inject(CineweaveApi);
   private readonly platform = inject(PlatformConfigStore);
   private readonly tokens = inject(AuthTokens);
-  private readonly fetchFn = inject(FETCH);
+  private readonly injector = inject(Injector);
 
   private readonly statusState = signal<SessionStatus>('starting');
   private readonly meState = signal<Me | null>(null);
@@ -115,7 +114,7 @@ export class SessionStore {
       case 'oidc':
         if (!config.oidc)
           throw new Error('The API is in OIDC mode but did not say which identity provider to use.');
-        return new OidcAuthProvider(config.oidc, this.fetchFn);
+        return createOidcAuthProvider(config.oidc, this.injector);
       case 'clerk':
         if (!config.clerkPublishableKey)
           throw new Error('The API is in Clerk mode but sent no publishable key.');

@@ -27,6 +27,29 @@ function setup(fetchFn: typeof fetch) {
   return TestBed.inject(JobEventStream);
 }
 
+const RUNNING_WITH_ID_4 = `id: 4\nretry: 5\nevent: status\ndata: {"jobId":"${JOB}","status":"running","queuePosition":null}\n\n`;
+
+/** A first connection that drops after `firstChunks`, then a second one that ends with `failed`. */
+async function watchAcrossOneDrop(...firstChunks: string[]) {
+  vi.useFakeTimers();
+  try {
+    const fetchFn = vi
+      .fn<typeof fetch>()
+      .mockResolvedValueOnce(streamOf(...firstChunks))
+      .mockResolvedValueOnce(
+        streamOf(
+          `event: failed\ndata: {"jobId":"${JOB}","status":"failed","reason":"GPU out of memory","creditsReleased":50}\n\n`,
+        ),
+      );
+    const done = firstValueFrom(setup(fetchFn).watch(JOB).pipe(toArray()));
+    await vi.advanceTimersByTimeAsync(10);
+    const events = await done;
+    return { events, resumedWith: fetchFn.mock.calls[1][1]?.headers as Record<string, string>, fetchFn };
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe(JobEventStream.name, () => {
   it('should emit status, progress and completed then finish when the job succeeds', async () => {
     const fetchFn = vi.fn<typeof fetch>(async () =>
@@ -46,31 +69,10 @@ describe(JobEventStream.name, () => {
   });
 
   it('should reconnect with Last-Event-ID when the connection drops before the end', async () => {
-    vi.useFakeTimers();
-    try {
-      const fetchFn = vi
-        .fn<typeof fetch>()
-        .mockResolvedValueOnce(
-          streamOf(
-            `id: 4\nretry: 5\nevent: status\ndata: {"jobId":"${JOB}","status":"running","queuePosition":null}\n\n`,
-          ),
-        )
-        .mockResolvedValueOnce(
-          streamOf(
-            `event: failed\ndata: {"jobId":"${JOB}","status":"failed","reason":"GPU out of memory","creditsReleased":50}\n\n`,
-          ),
-        );
-      const stream = setup(fetchFn);
+    const { events, resumedWith } = await watchAcrossOneDrop(RUNNING_WITH_ID_4);
 
-      const done = firstValueFrom(stream.watch(JOB).pipe(toArray()));
-      await vi.advanceTimersByTimeAsync(10);
-      const events = await done;
-
-      expect(events.map((event) => event.type)).toEqual(['status', 'failed']);
-      expect((fetchFn.mock.calls[1][1]?.headers as Record<string, string>)['last-event-id']).toBe('4');
-    } finally {
-      vi.useRealTimers();
-    }
+    expect(events.map((event) => event.type)).toEqual(['status', 'failed']);
+    expect(resumedWith['last-event-id']).toBe('4');
   });
 
   it('should error without retrying when the API answers 404', async () => {
@@ -89,11 +91,39 @@ describe(JobEventStream.name, () => {
     expect(fetchFn).toHaveBeenCalledTimes(1);
   });
 
+  it('should assemble events and skip heartbeats when chunks split lines anywhere', async () => {
+    const fetchFn = vi.fn<typeof fetch>(async () =>
+      streamOf(
+        ': heartbeat\r\n\r\nid: 7\r\neve',
+        'nt: status\r',
+        `\ndata: {"jobId":"${JOB}","status":"running",`,
+        '"queuePosition":null}\r\n\r\n: ping\n\n',
+        `event: completed\ndata: {"jobId":"${JOB}","status":"succeeded","creditsCharged":5,`,
+        '"videoUrl":"https://s3/v.mp4","thumbnailUrl":"https://s3/t.jpg"}\n\n',
+      ),
+    );
+    const stream = setup(fetchFn);
+
+    const events = await firstValueFrom(stream.watch(JOB).pipe(toArray()));
+
+    expect(events).toEqual([
+      { type: 'status', data: { jobId: JOB, status: 'running', queuePosition: null } },
+      expect.objectContaining({ type: 'completed' }),
+    ]);
+  });
+
+  it('should resume without Last-Event-ID when the server cleared the id', async () => {
+    const { fetchFn, resumedWith } = await watchAcrossOneDrop(RUNNING_WITH_ID_4, 'id\n\n');
+
+    expect(fetchFn).toHaveBeenCalledTimes(2);
+    expect(resumedWith).not.toHaveProperty('last-event-id');
+  });
+
   it('should skip an event when its payload breaks the contract', () => {
-    expect(
-      toJobEvent({ event: 'progress', data: '{"jobId":"x","step":-1}', id: null, retry: null }),
-    ).toBeNull();
-    expect(toJobEvent({ event: 'unknown', data: '{}', id: null, retry: null })).toBeNull();
-    expect(toJobEvent({ event: 'status', data: 'not json', id: null, retry: null })).toBeNull();
+    expect(toJobEvent({ event: 'progress', data: '{"jobId":"x","step":-1}' })).toBeNull();
+    expect(toJobEvent({ event: 'unknown', data: '{}' })).toBeNull();
+    expect(toJobEvent({ event: 'toString', data: '{}' })).toBeNull();
+    expect(toJobEvent({ data: '{}' })).toBeNull();
+    expect(toJobEvent({ event: 'status', data: 'not json' })).toBeNull();
   });
 });

@@ -9,10 +9,11 @@ import {
   type JobProgressEvent,
   type JobStatusEvent,
 } from '@cineweave/contracts';
+import type { EventSourceMessage } from 'eventsource-parser';
+import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { Observable } from 'rxjs';
 import { ApiClient, FETCH } from '../api/api-client';
 import { ApiError } from '../api/api-error';
-import { SseParser, type ServerSentEvent } from './sse-parser';
 
 export type JobEvent =
   | { type: 'status'; data: JobStatusEvent }
@@ -30,9 +31,19 @@ const SCHEMAS = {
 /** Reconnection delays; the stream resumes with Last-Event-ID and the API replays the current state. */
 export const RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000];
 
+/** Job events are a few hundred bytes: a line longer than this is a broken stream, not an event. */
+const MAX_EVENT_CHARS = 1_000_000;
+
+/** What survives a dropped connection: where to resume and how long the server asked us to wait. */
+interface Resume {
+  lastEventId: string | null;
+  retryMs: number | null;
+}
+
 /**
  * Live events of one job (`GET /v1/jobs/:id/events`). EventSource cannot send an Authorization
- * header, so the stream is read with fetch and parsed here; this is the only place that does it.
+ * header, so the stream is read with fetch and parsed by eventsource-parser; reconnecting (with
+ * `Last-Event-ID` and the server's `retry:`) is done here, as EventSource would.
  * The observable completes after `completed` or `failed`, and reconnects on a dropped connection.
  */
 @Injectable({ providedIn: 'root' })
@@ -43,19 +54,15 @@ export class JobEventStream {
   watch(jobId: string): Observable<JobEvent> {
     return new Observable<JobEvent>((subscriber) => {
       const abort = new AbortController();
-      let lastEventId: string | null = null;
-      let retryMs: number | null = null;
+      const resume: Resume = { lastEventId: null, retryMs: null };
 
       const run = async () => {
         for (let attempt = 0; !abort.signal.aborted; attempt++) {
           try {
-            const parser = new SseParser();
-            const finished = await this.read(jobId, lastEventId, abort.signal, parser, (event) => {
+            const finished = await this.read(jobId, resume, abort.signal, (event) => {
               attempt = 0;
               subscriber.next(event);
             });
-            if (parser.retry !== null) retryMs = parser.retry;
-            lastEventId = parser.lastEventId ?? lastEventId;
             if (finished) {
               subscriber.complete();
               return;
@@ -73,7 +80,8 @@ export class JobEventStream {
               return;
             }
           }
-          const delay = retryMs ?? RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)];
+          const delay =
+            resume.retryMs ?? RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)];
           await sleep(delay, abort.signal);
         }
       };
@@ -83,19 +91,18 @@ export class JobEventStream {
     });
   }
 
-  /** Reads one connection; true when the job reached its end. */
+  /** Reads one connection, keeping `resume` up to date; true when the job reached its end. */
   private async read(
     jobId: string,
-    lastEventId: string | null,
+    resume: Resume,
     signal: AbortSignal,
-    parser: SseParser,
     emit: (event: JobEvent) => void,
   ): Promise<boolean> {
     const headers: Record<string, string> = {
       accept: 'text/event-stream',
       ...(await this.client.authHeaders()),
     };
-    if (lastEventId) headers['last-event-id'] = lastEventId;
+    if (resume.lastEventId) headers['last-event-id'] = resume.lastEventId;
     const response = await this.fetchFn(this.client.url(`/v1/jobs/${encodeURIComponent(jobId)}/events`), {
       headers,
       signal,
@@ -104,17 +111,25 @@ export class JobEventStream {
     if (!response.ok) throw await ApiError.fromResponse(response);
     if (!response.body) throw new Error('The event stream has no body.');
 
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    const reader = response.body
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(
+        new EventSourceParserStream({
+          // An empty id resets the last event id, as the EventSource spec says.
+          onId: (id) => (resume.lastEventId = id || null),
+          onRetry: (ms) => (resume.retryMs = ms),
+          maxBufferSize: MAX_EVENT_CHARS,
+        }),
+      )
+      .getReader();
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return false;
-        for (const raw of parser.push(value)) {
-          const event = toJobEvent(raw);
-          if (!event) continue;
-          emit(event);
-          if (event.type === 'completed' || event.type === 'failed') return true;
-        }
+        const event = toJobEvent(value);
+        if (!event) continue;
+        emit(event);
+        if (event.type === 'completed' || event.type === 'failed') return true;
       }
     } finally {
       reader.releaseLock();
@@ -123,8 +138,8 @@ export class JobEventStream {
 }
 
 /** A known event with a payload matching its contract, or null (unknown events are skipped). */
-export function toJobEvent(raw: ServerSentEvent): JobEvent | null {
-  if (!(raw.event in SCHEMAS)) return null;
+export function toJobEvent(raw: EventSourceMessage): JobEvent | null {
+  if (!raw.event || !Object.hasOwn(SCHEMAS, raw.event)) return null;
   const type = raw.event as keyof typeof SCHEMAS;
   let json: unknown;
   try {
