@@ -141,7 +141,7 @@ beforeAll(async () => {
   });
   execFileSync(
     'npm',
-    ['run', '--silent', '-w', 'services/gpu-worker', 'build-model', '--', '--tiny', '--out', modelDir],
+    ['run', '--silent', '-w', 'models/wan22', 'build-model', '--', '--tiny', '--out', modelDir],
     {
       cwd: root,
       stdio: 'ignore',

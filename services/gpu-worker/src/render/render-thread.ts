@@ -2,7 +2,8 @@
 // so inference lives here and the main thread stays free for the queue (lock renewals, cancel
 // checks) and the health server (Kubernetes probes) during steps that take minutes.
 import { parentPort, workerData } from 'node:worker_threads';
-import { OnnxVideoRenderer } from './onnx-renderer.ts';
+import { parseResolution } from '@cineweave/contracts';
+import { InvalidRenderInput, Wan22Renderer } from '@cineweave/wan22';
 import type { FromRenderThread, RenderThreadOptions, ToRenderThread } from './render-thread-protocol.ts';
 import {
   InvalidJobInput,
@@ -31,10 +32,11 @@ const stages: StageTimer = {
   },
 };
 
-let renderer: OnnxVideoRenderer;
+const options = workerData as RenderThreadOptions;
+let renderer: Wan22Renderer;
 try {
-  renderer = await OnnxVideoRenderer.load(workerData as RenderThreadOptions, stages);
-  post({ type: 'loaded', modelId: renderer.modelId, modelHash: renderer.modelHash });
+  renderer = await Wan22Renderer.load(options, stages);
+  post({ type: 'loaded', modelId: options.modelId, modelHash: renderer.modelHash });
 } catch (error) {
   post({ type: 'load-failed', message: (error as Error).message });
   process.exit(1);
@@ -45,16 +47,19 @@ let frames: AsyncIterator<Uint8Array> | null = null;
 
 async function render(request: Extract<ToRenderThread, { type: 'render' }>['request']): Promise<void> {
   try {
-    const video: RenderedVideo = await renderer.render(request, {
-      onStep: (step, totalSteps) => post({ type: 'step', step, totalSteps }),
-      checkpoint: async () => {
-        const stop = await new Promise<'cancelled' | 'shutdown' | null>((resolve) => {
-          answerCheckpoint = resolve;
-          post({ type: 'checkpoint' });
-        });
-        if (stop) throw new JobStopped(stop);
+    const video: RenderedVideo = await renderer.render(
+      { ...request, ...parseResolution(request.resolution) },
+      {
+        onStep: (step, totalSteps) => post({ type: 'step', step, totalSteps }),
+        checkpoint: async () => {
+          const stop = await new Promise<'cancelled' | 'shutdown' | null>((resolve) => {
+            answerCheckpoint = resolve;
+            post({ type: 'checkpoint' });
+          });
+          if (stop) throw new JobStopped(stop);
+        },
       },
-    });
+    );
     frames = (async function* () {
       yield* video.frames();
     })();
@@ -93,7 +98,7 @@ async function pull(maxFrames: number): Promise<void> {
 function failure(error: unknown): FromRenderThread {
   if (error instanceof JobStopped)
     return { type: 'failed', kind: 'stopped', why: error.why, message: error.message };
-  if (error instanceof InvalidJobInput)
+  if (error instanceof InvalidJobInput || error instanceof InvalidRenderInput)
     return { type: 'failed', kind: 'invalid-input', message: error.message };
   return {
     type: 'failed',

@@ -7,7 +7,7 @@ import { WorkerMetrics } from '../metrics/worker-metrics.ts';
 import { ThreadedRenderer } from './threaded-renderer.ts';
 import { JobStopped, type RenderRequest } from './video-renderer.ts';
 
-const workspace = join(import.meta.dirname, '..', '..');
+const buildModelCli = join(import.meta.dirname, '../../../../models/wan22/src/cli/build-model.ts');
 const dir = mkdtempSync(join(tmpdir(), 'cw-threaded-renderer-'));
 const modelDir = join(dir, 'model');
 const request: RenderRequest = {
@@ -25,10 +25,7 @@ describe(ThreadedRenderer.name, () => {
   let renderer: ThreadedRenderer;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['src/model/cli/build-model.ts', '--tiny', '--out', modelDir], {
-      cwd: workspace,
-      stdio: 'ignore',
-    });
+    execFileSync(process.execPath, [buildModelCli, '--tiny', '--out', modelDir], { stdio: 'ignore' });
     renderer = await ThreadedRenderer.start(
       { modelDir, modelId: 'wan2.2-ti2v-tiny', device: 'cpu', cudaDeviceId: 0 },
       metrics,
