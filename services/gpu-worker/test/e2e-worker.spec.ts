@@ -219,8 +219,10 @@ describe('GPU worker end to end (tiny model, CPU)', () => {
     const names = events.map((event) => event.event);
     expect(names).toContain('status');
     expect(names.at(-1)).toBe('completed');
-    const steps = events.filter((event) => event.event === 'progress').map((event) => event.data.step);
-    expect(steps).toContain(4);
+    const progress = events.filter((event) => event.event === 'progress').map((event) => event.data);
+    expect(progress.map((update) => update.step)).toContain(4);
+    // Stage-aware: the last step is not the end; decode, encode and upload follow it.
+    expect(progress.some((update) => update.step === 4 && Number(update.percent) < 100)).toBe(true);
 
     const after = await credits();
     expect(after.reserved).toBe(before.reserved);

@@ -1,9 +1,8 @@
-import type { PipelineStage, RenderRequest } from './video-renderer.ts';
+import type { RenderRequest, PipelineStage } from '../../engine/engine.ts';
 
-/** How the render thread is started: what `OnnxVideoRenderer.load` needs. */
+/** How the render thread is started: what `Wan22Renderer.load` needs. */
 export interface RenderThreadOptions {
   modelDir: string;
-  modelId: string;
   device: 'cuda' | 'cpu';
   cudaDeviceId: number;
 }
@@ -15,7 +14,7 @@ export type ToRenderThread =
   | { type: 'discard' };
 
 export type FromRenderThread =
-  | { type: 'loaded'; modelId: string; modelHash: string }
+  | { type: 'loaded'; modelName: string; modelHash: string }
   | { type: 'load-failed'; message: string }
   | { type: 'step'; step: number; totalSteps: number }
   | { type: 'checkpoint' }

@@ -2,23 +2,22 @@
 // so inference lives here and the main thread stays free for the queue (lock renewals, cancel
 // checks) and the health server (Kubernetes probes) during steps that take minutes.
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseResolution } from '@cineweave/contracts';
-import { InvalidRenderInput, Wan22Renderer } from '@cineweave/wan22';
-import type { FromRenderThread, RenderThreadOptions, ToRenderThread } from './render-thread-protocol.ts';
 import {
-  InvalidJobInput,
-  JobStopped,
-  type PipelineStage,
-  type RenderedVideo,
+  InvalidRenderInput,
+  Wan22Renderer,
+  type DecodedVideo,
   type StageTimer,
-} from './video-renderer.ts';
+  type Wan22Stage,
+} from '@cineweave/wan22';
+import { JobStopped } from '../../engine/engine.ts';
+import type { FromRenderThread, RenderThreadOptions, ToRenderThread } from './render-thread-protocol.ts';
 
 if (!parentPort) throw new Error('render-thread.ts runs as a worker thread');
 const port = parentPort;
 const post = (message: FromRenderThread, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 const stages: StageTimer = {
-  async timeStage<T>(stage: PipelineStage, run: () => Promise<T> | T): Promise<T> {
+  async timeStage<T>(stage: Wan22Stage, run: () => Promise<T> | T): Promise<T> {
     const started = performance.now();
     try {
       return await run();
@@ -26,7 +25,7 @@ const stages: StageTimer = {
       post({ type: 'stage', stage, seconds: (performance.now() - started) / 1000 });
     }
   },
-  startStage(stage: PipelineStage) {
+  startStage(stage: Wan22Stage) {
     const started = performance.now();
     return () => post({ type: 'stage', stage, seconds: (performance.now() - started) / 1000 });
   },
@@ -36,7 +35,7 @@ const options = workerData as RenderThreadOptions;
 let renderer: Wan22Renderer;
 try {
   renderer = await Wan22Renderer.load(options, stages);
-  post({ type: 'loaded', modelId: options.modelId, modelHash: renderer.modelHash });
+  post({ type: 'loaded', modelName: renderer.modelName, modelHash: renderer.modelHash });
 } catch (error) {
   post({ type: 'load-failed', message: (error as Error).message });
   process.exit(1);
@@ -47,19 +46,16 @@ let frames: AsyncIterator<Uint8Array> | null = null;
 
 async function render(request: Extract<ToRenderThread, { type: 'render' }>['request']): Promise<void> {
   try {
-    const video: RenderedVideo = await renderer.render(
-      { ...request, ...parseResolution(request.resolution) },
-      {
-        onStep: (step, totalSteps) => post({ type: 'step', step, totalSteps }),
-        checkpoint: async () => {
-          const stop = await new Promise<'cancelled' | 'shutdown' | null>((resolve) => {
-            answerCheckpoint = resolve;
-            post({ type: 'checkpoint' });
-          });
-          if (stop) throw new JobStopped(stop);
-        },
+    const video: DecodedVideo = await renderer.render(request, {
+      onStep: (step, totalSteps) => post({ type: 'step', step, totalSteps }),
+      checkpoint: async () => {
+        const stop = await new Promise<'cancelled' | 'shutdown' | null>((resolve) => {
+          answerCheckpoint = resolve;
+          post({ type: 'checkpoint' });
+        });
+        if (stop) throw new JobStopped(stop);
       },
-    );
+    });
     frames = (async function* () {
       yield* video.frames();
     })();
@@ -98,7 +94,7 @@ async function pull(maxFrames: number): Promise<void> {
 function failure(error: unknown): FromRenderThread {
   if (error instanceof JobStopped)
     return { type: 'failed', kind: 'stopped', why: error.why, message: error.message };
-  if (error instanceof InvalidJobInput || error instanceof InvalidRenderInput)
+  if (error instanceof InvalidRenderInput)
     return { type: 'failed', kind: 'invalid-input', message: error.message };
   return {
     type: 'failed',

@@ -1,66 +1,68 @@
-import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { WorkerMetrics } from '../metrics/worker-metrics.ts';
-import type { FromRenderThread, RenderThreadOptions, ToRenderThread } from './render-thread-protocol.ts';
 import {
+  EngineFailure,
   InvalidJobInput,
   JobStopped,
-  type RenderHooks,
+  type EngineIdentity,
+  type EngineReadiness,
+  type InferenceEngine,
+  type PipelineStage,
+  type RenderContext,
   type RenderRequest,
   type RenderedVideo,
-  type VideoRenderer,
-} from './video-renderer.ts';
+} from '../../engine/engine.ts';
+import type { FromRenderThread, RenderThreadOptions, ToRenderThread } from './render-thread-protocol.ts';
 
 /** Frames pulled from the thread at a time: enough to keep ffmpeg busy, few enough to bound memory. */
 const FRAMES_PER_PULL = 8;
+
+export interface OnnxEngineOptions extends RenderThreadOptions {
+  /** Where the thread's stage timings go (the stage histogram). */
+  observeStage(stage: PipelineStage, seconds: number): void;
+  /** The thread died: this process cannot render any more and must restart. */
+  onFatal(error: Error): void;
+}
 
 interface Listener {
   (message: FromRenderThread): void;
 }
 
 /**
- * The VideoRenderer of the main thread: forwards each job to the render thread (see
- * render-thread.ts) and relays its steps, checkpoints, stage timings and decoded frames.
- * Emits `fatal` when the thread dies: the process cannot render any more and must restart.
+ * Engine `onnx`: our Wan 2.2 graphs (models/wan22) on onnxruntime, in a thread of this process
+ * (see render-thread.ts). Forwards each job to the thread and relays its steps, checkpoints, stage
+ * timings and decoded frames.
  */
-export class ThreadedRenderer extends EventEmitter implements VideoRenderer {
-  readonly modelId: string;
-  readonly modelHash: string;
-  private readonly thread: Worker;
-  private readonly metrics: WorkerMetrics;
-  private listener: Listener | null = null;
-  private busy = false;
+export class OnnxEngine implements InferenceEngine {
+  readonly kind = 'onnx';
+  // Sampling dominates; decoding is streamed into the encoder, so it also covers the encode.
+  readonly progressPlan = [
+    ['denoise', 85],
+    ['decode', 10],
+  ] as const;
 
-  private constructor(
-    thread: Worker,
-    metrics: WorkerMetrics,
-    loaded: { modelId: string; modelHash: string },
-  ) {
-    super();
-    this.thread = thread;
-    this.metrics = metrics;
-    this.modelId = loaded.modelId;
-    this.modelHash = loaded.modelHash;
-    thread.on('message', (message: FromRenderThread) => {
-      if (message.type === 'stage') this.metrics.observeStage(message.stage, message.seconds);
-      else this.listener?.(message);
-    });
-    thread.on('error', (error) => this.die(error));
-    thread.on('exit', (code) => this.die(new Error(`The render thread exited (code ${code})`)));
+  private thread: Worker | null = null;
+  private listener: Listener | null = null;
+  private onThreadDeath: ((error: Error) => void) | null = null;
+  private busy = false;
+  private readonly options: OnnxEngineOptions;
+
+  constructor(options: OnnxEngineOptions) {
+    this.options = options;
   }
 
   /** Starts the thread and resolves once it has verified and loaded the model. */
-  static async start(options: RenderThreadOptions, metrics: WorkerMetrics): Promise<ThreadedRenderer> {
+  async load(): Promise<EngineIdentity> {
     // Under tests the sources run directly (type-stripped); in production the build's .js.
     const source = import.meta.url.endsWith('.ts');
+    const { modelDir, device, cudaDeviceId } = this.options;
     const thread = new Worker(
       new URL(source ? './render-thread.ts' : './render-thread.js', import.meta.url),
       {
-        workerData: options,
+        workerData: { modelDir, device, cudaDeviceId } satisfies RenderThreadOptions,
         execArgv: source ? ['--conditions=@cineweave/source'] : [],
       },
     );
-    const loaded = await new Promise<{ modelId: string; modelHash: string }>((resolve, reject) => {
+    const loaded = await new Promise<{ modelName: string; modelHash: string }>((resolve, reject) => {
       thread.once('error', reject);
       thread.once('exit', (code) =>
         reject(new Error(`The render thread exited (code ${code}) while loading the model`)),
@@ -74,13 +76,27 @@ export class ThreadedRenderer extends EventEmitter implements VideoRenderer {
         }
       });
     });
-    thread.removeAllListeners('error');
-    thread.removeAllListeners('exit');
-    thread.removeAllListeners('message');
-    return new ThreadedRenderer(thread, metrics, loaded);
+    for (const event of ['error', 'exit', 'message']) thread.removeAllListeners(event);
+    thread.on('message', (message: FromRenderThread) => {
+      if (message.type === 'stage') this.options.observeStage(message.stage, message.seconds);
+      else this.listener?.(message);
+    });
+    thread.on('error', (error) => this.die(error));
+    thread.on('exit', (code) => this.die(new Error(`The render thread exited (code ${code})`)));
+    this.thread = thread;
+    return {
+      modelHash: loaded.modelHash,
+      description: `${loaded.modelName} from ${modelDir} on ${device}`,
+    };
   }
 
-  async render(request: RenderRequest, hooks: RenderHooks): Promise<RenderedVideo> {
+  async ready(): Promise<EngineReadiness> {
+    return this.thread
+      ? { ready: true }
+      : { ready: false, reason: 'the render thread is not running (loading, or it died)' };
+  }
+
+  async render(request: RenderRequest, context: RenderContext): Promise<RenderedVideo> {
     if (this.busy) throw new Error('The render thread renders one job at a time');
     this.busy = true;
     try {
@@ -88,10 +104,10 @@ export class ThreadedRenderer extends EventEmitter implements VideoRenderer {
         this.listen((message) => {
           switch (message.type) {
             case 'step':
-              void Promise.resolve(hooks.onStep(message.step, message.totalSteps)).catch(reject);
+              context.onProgress({ stage: 'denoise', done: message.step, total: message.totalSteps });
               break;
             case 'checkpoint':
-              hooks.checkpoint().then(
+              context.checkpoint().then(
                 () => this.send({ type: 'checkpoint-result', stop: null }),
                 (error: unknown) =>
                   this.send({
@@ -112,11 +128,13 @@ export class ThreadedRenderer extends EventEmitter implements VideoRenderer {
         }, reject);
         this.send({ type: 'render', request });
       });
+      const { width, height, frameCount } = sampled;
       return {
-        width: sampled.width,
-        height: sampled.height,
-        frameCount: sampled.frameCount,
-        frames: () => this.pullFrames(),
+        kind: 'frames',
+        width,
+        height,
+        frameCount,
+        frames: () => this.pullFrames(frameCount, context),
       };
     } catch (error) {
       this.busy = false;
@@ -126,13 +144,15 @@ export class ThreadedRenderer extends EventEmitter implements VideoRenderer {
   }
 
   async close(): Promise<void> {
-    this.removeAllListeners('fatal');
-    this.thread.removeAllListeners('exit');
-    await this.thread.terminate();
+    const thread = this.thread;
+    this.thread = null;
+    thread?.removeAllListeners('exit');
+    await thread?.terminate();
   }
 
-  private async *pullFrames(): AsyncGenerator<Uint8Array> {
+  private async *pullFrames(frameCount: number, context: RenderContext): AsyncGenerator<Uint8Array> {
     let finished = false;
+    let decoded = 0;
     try {
       while (!finished) {
         const batch = await new Promise<Extract<FromRenderThread, { type: 'frames' }>>((resolve, reject) => {
@@ -144,6 +164,8 @@ export class ThreadedRenderer extends EventEmitter implements VideoRenderer {
         });
         finished = batch.done;
         for (const frame of batch.frames) yield new Uint8Array(frame);
+        decoded += batch.frames.length;
+        context.onProgress({ stage: 'decode', done: decoded, total: frameCount });
       }
     } finally {
       // The consumer stopped early (encode failed): let the thread drop the rest of the video.
@@ -153,19 +175,20 @@ export class ThreadedRenderer extends EventEmitter implements VideoRenderer {
     }
   }
 
-  private listen(listener: Listener, onFatal: (error: Error) => void): void {
+  private listen(listener: Listener, onDeath: (error: Error) => void): void {
     this.listener = listener;
-    this.removeAllListeners('thread-died');
-    this.once('thread-died', onFatal);
+    this.onThreadDeath = onDeath;
   }
 
   private send(message: ToRenderThread): void {
-    this.thread.postMessage(message);
+    this.thread?.postMessage(message);
   }
 
   private die(error: Error): void {
-    this.emit('thread-died', error);
-    this.emit('fatal', error);
+    this.thread = null;
+    this.onThreadDeath?.(new EngineFailure(`The render thread died: ${error.message}`));
+    this.onThreadDeath = null;
+    this.options.onFatal(error);
   }
 }
 
