@@ -1,5 +1,6 @@
 import type { WorkerConfig } from '../config/worker-config.ts';
 import { OnnxEngine } from '../engines/onnx/onnx-engine.ts';
+import { OpenAiVideosEngine } from '../engines/openai-videos/openai-videos-engine.ts';
 import type { InferenceEngine, PipelineStage } from './engine.ts';
 
 export interface EngineHooks {
@@ -21,6 +22,15 @@ export function createEngine(config: WorkerConfig, hooks: EngineHooks): Inferenc
         onFatal: hooks.onFatal,
       });
     case 'openai-videos':
-      throw new Error('ENGINE_KIND=openai-videos is not available in this build');
+      return new OpenAiVideosEngine({
+        baseUrl: config.ENGINE_URL,
+        healthPath: config.ENGINE_HEALTH_PATH,
+        model: config.ENGINE_MODEL,
+        apiKey: config.ENGINE_API_KEY,
+        startTimeoutMs: config.ENGINE_START_TIMEOUT_SECONDS * 1000,
+        renderTimeoutMs: config.ENGINE_RENDER_TIMEOUT_SECONDS * 1000,
+        unresponsiveMs: config.ENGINE_UNRESPONSIVE_SECONDS * 1000,
+        pollMs: config.ENGINE_POLL_MS,
+      });
   }
 }

@@ -111,10 +111,10 @@ export class JobConsumer {
     if (this.worker && !this.worker.isPaused()) void this.worker.pause(true);
   }
 
+  /** Takes jobs (again): also the first start of a consumer started paused. */
   resume(): void {
-    if (!this.worker) return;
-    if (!this.worker.isRunning()) void this.worker.run();
-    else if (this.worker.isPaused()) this.worker.resume();
+    // BullMQ's resume() clears the pause and restarts the main loop when a pause let it end.
+    void this.worker?.resume();
   }
 
   /**
