@@ -28,7 +28,9 @@ export type Precision = 'fp16' | 'fp32';
 export type Target = 'cuda' | 'cpu';
 
 export type ModelSource =
-  { readonly kind: 'tiny'; readonly seed?: number } | { readonly kind: 'official'; readonly dir: string };
+  | { readonly kind: 'tiny'; readonly seed?: number }
+  /** `label` is what model.json records as the source (install-model: `hf:<repo>@<commit>`). */
+  | { readonly kind: 'official'; readonly dir: string; readonly label?: string };
 
 export interface BuildModelOptions {
   readonly out: string;
@@ -217,7 +219,9 @@ export async function buildModel(options: BuildModelOptions): Promise<ModelManif
       format: MODEL_MANIFEST_FORMAT,
       name: parts.name,
       source:
-        options.source.kind === 'tiny' ? `tiny random (seed ${options.source.seed ?? 20250801})` : 'official',
+        options.source.kind === 'tiny'
+          ? `tiny random (seed ${options.source.seed ?? 20250801})`
+          : (options.source.label ?? 'official'),
       precision,
       target,
       components: { textEncoder, dit, vaeEncoder, vaeDecoder },
