@@ -23,7 +23,26 @@ const depConstraints = [
       'rxjs',
     ],
   },
-  { sourceTag: 'scope:backend', onlyDependOnLibsWithTags: ['scope:backend', 'scope:shared'] },
+  // The worker renders through a model project (models/*); a model project knows nothing of the
+  // platform around it: no queue, database or object store, only the contracts.
+  {
+    sourceTag: 'scope:backend',
+    onlyDependOnLibsWithTags: ['scope:backend', 'scope:model', 'scope:shared'],
+  },
+  {
+    sourceTag: 'scope:model',
+    onlyDependOnLibsWithTags: ['scope:shared'],
+    bannedExternalImports: [
+      '@nestjs/*',
+      '@angular/*',
+      '@kubernetes/*',
+      'bullmq',
+      'ioredis',
+      'minio',
+      'pg',
+      'typeorm',
+    ],
+  },
   { sourceTag: 'scope:operator', onlyDependOnLibsWithTags: ['scope:operator', 'scope:shared'] },
   { sourceTag: 'scope:frontend', onlyDependOnLibsWithTags: ['scope:frontend', 'scope:shared'] },
   { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:deploy', 'scope:shared'] },

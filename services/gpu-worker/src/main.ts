@@ -1,13 +1,15 @@
-// The GPU worker's composition root: validate the environment, serve health and metrics, load
-// and verify the model, then take jobs until SIGTERM.
+// The GPU worker's composition root: validate the environment, serve health and metrics, load the
+// engine (our ONNX graphs, or a server beside us), then take jobs while the engine is ready, until
+// SIGTERM.
 import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
 import { ConfigError, loadWorkerConfig } from './config/worker-config.ts';
+import { createEngine } from './engine/create-engine.ts';
 import { HealthServer } from './http/health-server.ts';
 import { WorkerMetrics } from './metrics/worker-metrics.ts';
-import { JobConsumer } from './queue/job-consumer.ts';
-import { ThreadedRenderer } from './render/threaded-renderer.ts';
+import { JobConsumer } from './runtime/job-consumer.ts';
+import { ReadinessMonitor } from './runtime/readiness-monitor.ts';
 import { ObjectStore } from './storage/object-store.ts';
 
 async function main(): Promise<void> {
@@ -27,56 +29,79 @@ async function main(): Promise<void> {
   const metrics = new WorkerMetrics(config.GPU_HOURLY_COST_USD);
   const health = new HealthServer(metrics.registry);
   await health.listen(config.METRICS_PORT);
+  health.markNotReady(config.ENGINE_KIND === 'onnx' ? 'loading the model' : 'waiting for the engine');
   logger.info({ port: config.METRICS_PORT }, 'Serving /healthz, /readyz and /metrics');
 
-  const loadStarted = performance.now();
-  logger.info({ modelDir: config.MODEL_DIR, device: config.DEVICE }, 'Loading the model');
-  // Inference runs on its own thread: onnxruntime blocks the thread it runs on for a whole step.
-  const renderer = await ThreadedRenderer.start(
-    {
-      modelDir: config.MODEL_DIR,
-      modelId: config.MODEL_ID,
-      device: config.DEVICE,
-      cudaDeviceId: config.CUDA_DEVICE_ID,
+  const engine = createEngine(config, {
+    observeStage: (stage, seconds) => metrics.observeStage(stage, seconds),
+    onFatal: (error) => {
+      // The job in hand is lost with the thread; BullMQ gives it to another worker once its lock lapses.
+      logger.fatal({ err: error }, 'The engine died; exiting so the worker restarts');
+      process.exit(1);
     },
-    metrics,
-  ).catch((error: Error) => {
-    logger.fatal({ err: error }, `The model could not be loaded: ${error.message}`);
+  });
+  const loadStarted = performance.now();
+  logger.info({ engine: config.ENGINE_KIND, model: config.MODEL_ID }, 'Loading the engine');
+  const loading = new AbortController();
+  // Loading can take minutes (weights, or an engine server starting): a SIGTERM meanwhile just ends.
+  const stopWhileLoading = () => {
+    loading.abort();
+    logger.info('Stopped before the engine was loaded');
+    process.exit(0);
+  };
+  process.once('SIGTERM', stopWhileLoading);
+  process.once('SIGINT', stopWhileLoading);
+  const identity = await engine.load(loading.signal).catch((error: Error) => {
+    logger.fatal({ err: error }, `The engine could not be loaded: ${error.message}`);
     process.exit(1);
   });
-  renderer.on('fatal', (error: Error) => {
-    // The job in hand is lost with the thread; BullMQ gives it to another worker once its lock lapses.
-    logger.fatal({ err: error }, 'The render thread died; exiting so the worker restarts');
-    process.exit(1);
-  });
+  process.off('SIGTERM', stopWhileLoading);
+  process.off('SIGINT', stopWhileLoading);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   metrics.modelLoadSeconds.set(loadSeconds);
-  logger.info({ seconds: loadSeconds, modelHash: renderer.modelHash }, 'Loaded the model');
+  logger.info({ seconds: loadSeconds, ...identity }, 'Loaded the engine');
 
   // Workers block on the queue: ioredis must retry forever rather than fail a pending command.
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const store = new ObjectStore(config);
-  const consumer = new JobConsumer(renderer, store, metrics, logger, {
+  const readiness: { monitor?: ReadinessMonitor } = {};
+  const consumer = new JobConsumer(engine, identity.modelHash, store, metrics, logger, {
     connection,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     ffmpegPath: config.FFMPEG_PATH,
+    ffprobePath: config.FFPROBE_PATH,
     shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
     workerId,
     lockSeconds: config.JOB_LOCK_SECONDS,
+    cancelPollMs: config.CANCEL_POLL_MS,
+    onEngineFailure: () => void readiness.monitor?.checkNow(),
   });
-  consumer.start();
-  health.markReady();
-  logger.info({ model: config.MODEL_ID, concurrency: config.WORKER_CONCURRENCY }, 'Taking jobs');
-
+  consumer.start(true);
   let stopping = false;
+  readiness.monitor = new ReadinessMonitor(engine, config.ENGINE_HEALTH_INTERVAL_SECONDS * 1000, {
+    onReady: () => {
+      if (stopping) return;
+      consumer.resume();
+      health.markReady();
+      logger.info({ model: config.MODEL_ID, concurrency: config.WORKER_CONCURRENCY }, 'Taking jobs');
+    },
+    onNotReady: (reason) => {
+      consumer.pause();
+      health.markNotReady(`the engine is not ready: ${reason}`);
+      logger.warn({ reason }, 'Stopped taking jobs: the engine is not ready');
+    },
+  });
+  await readiness.monitor.start();
+
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'Stopping: no new jobs');
-    health.markNotReady();
+    health.markNotReady('stopping');
+    readiness.monitor?.stop();
     await consumer.stop();
-    await renderer.close();
+    await engine.close();
     connection.disconnect();
     await health.close();
     logger.info('Stopped');

@@ -32,6 +32,25 @@ describe(loadWorkerConfig.name, () => {
     expect(config).toMatchObject({ DEVICE: 'cpu', METRICS_PORT: 9100, GPU_HOURLY_COST_USD: 1.75 });
   });
 
+  it('should need no model directory when the engine is a server beside the worker', () => {
+    const { MODEL_DIR: _dir, ...withoutModel } = valid;
+    expect(loadWorkerConfig({ ...withoutModel, ENGINE_KIND: 'openai-videos' })).toMatchObject({
+      ENGINE_KIND: 'openai-videos',
+      ENGINE_URL: 'http://127.0.0.1:8000',
+      ENGINE_HEALTH_PATH: '/health',
+      ENGINE_RENDER_TIMEOUT_SECONDS: 3600,
+    });
+    expect(() => loadWorkerConfig(withoutModel)).toThrow(
+      /MODEL_DIR: must name the directory written by build-model/,
+    );
+  });
+
+  it('should refuse an engine it does not know, naming the ones it does', () => {
+    expect(() => loadWorkerConfig({ ...valid, ENGINE_KIND: 'tensorrt' })).toThrow(
+      /ENGINE_KIND: .*onnx.*openai-videos/,
+    );
+  });
+
   it('should list every problem at once', () => {
     let error: unknown;
     try {

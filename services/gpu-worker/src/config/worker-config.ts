@@ -1,5 +1,6 @@
 import { DEFAULT_MODEL_ID, ModelIdSchema } from '@cineweave/contracts';
 import { z } from 'zod';
+import { ENGINE_KINDS } from '../engine/engine.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -14,15 +15,42 @@ const WorkerEnvSchema = z.object({
   S3_ACCESS_KEY: z.string().min(1, { error: 'S3_ACCESS_KEY is required' }),
   S3_SECRET_KEY: z.string().min(1, { error: 'S3_SECRET_KEY is required' }),
   S3_BUCKET: z.string().min(3).default('cineweave'),
-  MODEL_DIR: z.string().min(1, { error: 'MODEL_DIR must name the directory written by build-model' }),
+  /** The model this worker serves (later: from the model catalog, with its queue). */
   MODEL_ID: ModelIdSchema.default(DEFAULT_MODEL_ID),
+  /** What renders: `onnx` (our Wan 2.2 graphs, in process) or `openai-videos` (a server beside us). */
+  ENGINE_KIND: z.enum(ENGINE_KINDS).default('onnx'),
+  // Engine onnx.
+  MODEL_DIR: z.string().min(1).optional(),
   DEVICE: z.enum(['cuda', 'cpu']).default('cuda'),
   CUDA_DEVICE_ID: z.coerce.number().int().min(0).default(0),
+  // Engine openai-videos: an OpenAI-shaped /v1/videos server (vLLM-Omni, SGLang) in the same pod.
+  ENGINE_URL: z
+    .url({ protocol: /^https?$/, error: 'ENGINE_URL must be an http(s) URL' })
+    .default('http://127.0.0.1:8000'),
+  /** Answers 200 while the engine can serve (vLLM's `/health`). */
+  ENGINE_HEALTH_PATH: z.string().startsWith('/').default('/health'),
+  /** Sent as `model` when set; the server refuses a name it does not serve. */
+  ENGINE_MODEL: z.string().min(1).optional(),
+  /** Bearer token, for a server started with `--api-key`. */
+  ENGINE_API_KEY: z.string().min(1).optional(),
+  /** How long to wait at start for the engine's first healthy answer (loading weights takes minutes). */
+  ENGINE_START_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
+  /** The longest one render may take on the engine before the job fails. */
+  ENGINE_RENDER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** How long the engine may fail to answer during a render before the job fails. */
+  ENGINE_UNRESPONSIVE_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** How often a running job's status is read from the engine. */
+  ENGINE_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  /** How often the engine's readiness is checked (the worker is ready only while its engine is). */
+  ENGINE_HEALTH_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(5),
+  /** How often a running job looks for a cancel between the engine's own step checkpoints. */
+  CANCEL_POLL_MS: z.coerce.number().int().min(50).default(1000),
   METRICS_PORT: port.default(9464),
   GPU_HOURLY_COST_USD: z.coerce.number().min(0).default(2.5),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   /**
    * How long a job stays locked to this worker without a renewal. A worker that dies (SIGKILL,
    * OOM, node loss) loses its job to another worker about this long after its last renewal.
@@ -46,10 +74,13 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   // Empty strings mean "not set" (an `.env` line with nothing after the `=`).
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = WorkerEnvSchema.safeParse(present);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
-    );
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+  // Checked beside the schema so that it is listed with the others, whatever else is wrong.
+  if ((present['ENGINE_KIND'] ?? 'onnx') === 'onnx' && !present['MODEL_DIR']) {
+    problems.push('MODEL_DIR: must name the directory written by build-model (ENGINE_KIND=onnx)');
   }
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }

@@ -24,6 +24,14 @@ describe(HealthServer.name, () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 
+  it('should say why it is not ready when its engine stops answering', async () => {
+    server.markNotReady('the engine is not ready: connect ECONNREFUSED 127.0.0.1:8000');
+    const readiness = await fetch(`${base}/readyz`);
+    expect(readiness.status).toBe(503);
+    expect(await readiness.text()).toContain('ECONNREFUSED');
+    server.markReady();
+  });
+
   it('should serve the worker metrics with GPU cost derived from GPU seconds', async () => {
     metrics.recordGpuTime('wan2.2-ti2v-5b', 100);
     metrics.busy.set(1);

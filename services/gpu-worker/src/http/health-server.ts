@@ -2,11 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
 
 /**
- * `/healthz` answers as soon as the process runs; `/readyz` only once the model is loaded,
- * because Kubernetes gates traffic and autoscaling on readiness; `/metrics` for Prometheus.
+ * `/healthz` answers as soon as the process runs; `/readyz` only while the engine can render (the
+ * model is loaded, the engine server answers), because Kubernetes gates traffic and autoscaling on
+ * readiness; `/metrics` for Prometheus.
  */
 export class HealthServer {
   private ready = false;
+  private notReadyReason = 'loading the model';
   private readonly server: Server;
 
   constructor(private readonly registry: Registry) {
@@ -21,7 +23,7 @@ export class HealthServer {
       } else if (path === '/readyz') {
         response
           .writeHead(this.ready ? 200 : 503, { 'content-type': 'text/plain' })
-          .end(this.ready ? 'ready\n' : 'loading the model\n');
+          .end(this.ready ? 'ready\n' : `${this.notReadyReason}\n`);
       } else if (path === '/metrics') {
         void this.registry.metrics().then(
           (body) => response.writeHead(200, { 'content-type': this.registry.contentType }).end(body),
@@ -47,8 +49,10 @@ export class HealthServer {
     this.ready = true;
   }
 
-  markNotReady(): void {
+  /** Not ready, saying why (`/readyz` shows it to whoever looks at a pod that is not ready). */
+  markNotReady(reason = 'stopping'): void {
     this.ready = false;
+    this.notReadyReason = reason;
   }
 
   close(): Promise<void> {

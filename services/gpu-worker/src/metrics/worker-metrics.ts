@@ -1,10 +1,10 @@
 import { WORKER_METRICS } from '@cineweave/contracts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-import type { PipelineStage, StageTimer } from '../render/video-renderer.ts';
+import type { PipelineStage } from '../engine/engine.ts';
 
 /** The worker's own Prometheus registry (never the global one), prefix `cineweave_worker_`. */
-export class WorkerMetrics implements StageTimer {
+export class WorkerMetrics {
   readonly registry = new Registry();
   readonly jobDuration: Histogram<'model' | 'resolution' | 'status'>;
   readonly stepSeconds: Histogram<'model' | 'resolution'>;
@@ -37,7 +37,7 @@ export class WorkerMetrics implements StageTimer {
     });
     this.stageSeconds = new Histogram({
       name: WORKER_METRICS.stageSeconds,
-      help: 'Seconds per pipeline stage (tokenize, text_encode, image_encode, sample, decode, encode_video, upload).',
+      help: 'Seconds per pipeline stage (tokenize, text_encode, image_encode, sample, decode, generate, download, encode_video, upload).',
       labelNames: ['stage'],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1200],
       registers: [this.registry],
