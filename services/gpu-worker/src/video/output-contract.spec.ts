@@ -30,7 +30,9 @@ function engineVideo(name: string, encoding: string[]): string {
   return path;
 }
 
-describe(ensureOutputContract.name, () => {
+// Each case runs ffmpeg two to four times; on a loaded 2-core CI machine that takes longer than
+// vitest's 5 s default.
+describe(ensureOutputContract.name, { timeout: 60_000 }, () => {
   it('should leave an MP4 that already meets the contract untouched', async () => {
     const path = engineVideo('ok.mp4', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart']);
     const result = await ensureOutputContract(path, tools);
