@@ -1,0 +1,317 @@
+// The built `cineweave` CLI as a process against the real thing: the built API on its own Postgres
+// database, Redis prefix and S3-protocol server, and a CPU worker running the tiny test model.
+// One stack for the whole file; each scenario signs up a user of its own.
+import { CreditsSummarySchema, JobViewSchema, type JobView } from '@cineweave/contracts';
+import { startStack, type Stack } from '@cineweave/test-support';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { solidPng } from './support/png.ts';
+import { runCli, runCliInTerminal, type CliRun } from './support/run-cli.ts';
+
+let stack: Stack;
+const scratch = mkdtempSync(join(tmpdir(), 'cw-cli-e2e-'));
+const ESC = '\u001b';
+/** A draft the tiny model renders in a second or two, at 3 credits. */
+const DRAFT = ['--resolution', '352x640', '--duration', '1', '--fps', '8'];
+
+beforeAll(async () => {
+  stack = await startStack({
+    name: 'cli-e2e',
+    worker: true,
+    build: ['cli'],
+    // Scenarios queue several jobs each behind one worker.
+    apiEnv: { MAX_ACTIVE_JOBS_PER_USER: '50' },
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}, 60_000);
+
+interface User {
+  id: string;
+  key: string;
+  /** The environment of a logged-in run: the API, the key, and a config dir of its own. */
+  env: Record<string, string>;
+}
+
+/** A new user with the free plan's credits and an API key, made as the portal makes them. */
+async function newUser(): Promise<User> {
+  const id = `cli-${randomBytes(4).toString('hex')}`;
+  const response = await fetch(`${stack.apiUrl}/v1/api-keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer dev:${id}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'cli e2e' }),
+  });
+  expect(response.status).toBe(201);
+  const { key } = (await response.json()) as { key: string };
+  return { id, key, env: { ...configHome(), CINEWEAVE_API_URL: stack.apiUrl, CINEWEAVE_API_KEY: key } };
+}
+
+function configHome(): { XDG_CONFIG_HOME: string } {
+  return { XDG_CONFIG_HOME: mkdtempSync(join(scratch, 'config-')) };
+}
+
+function json<T = Record<string, unknown>>(run: CliRun): T {
+  expect(run.code, `exit ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`).toBe(0);
+  return JSON.parse(run.stdout) as T;
+}
+
+async function createJob(user: User, ...args: string[]): Promise<JobView> {
+  return JobViewSchema.parse(
+    json(await runCli(['create', 'a red fox in the snow', ...DRAFT, ...args, '--json'], user.env)),
+  );
+}
+
+function isMp4(file: string): boolean {
+  return readFileSync(file).subarray(4, 8).toString('latin1') === 'ftyp';
+}
+
+describe('cineweave login', () => {
+  it('should store a key the API accepted in a file only its owner can read', async () => {
+    const user = await newUser();
+    const home = configHome();
+    const login = await runCli(['login', '--with-key', '--api-url', stack.apiUrl], home, `${user.key}\n`);
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toContain(`Logged in to ${stack.apiUrl} as ${user.id}`);
+
+    const file = join(home.XDG_CONFIG_HOME, 'cineweave', 'config.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      apiUrl: stack.apiUrl,
+      hosts: { [stack.apiUrl]: { apiKey: user.key } },
+    });
+    // Later commands find the API and the key in the file alone.
+    const credits = json<{ credits: unknown }>(await runCli(['credits', '--json'], home));
+    expect(CreditsSummarySchema.parse(credits.credits).available).toBe(100);
+  });
+
+  it('should refuse a key the API does not know with exit code 3 and store nothing', async () => {
+    const home = configHome();
+    const login = await runCli(['login'], {
+      ...home,
+      CINEWEAVE_API_URL: stack.apiUrl,
+      CINEWEAVE_API_KEY: 'cw_notarealkey',
+    });
+    expect(login.code).toBe(3);
+    expect(login.stderr).toContain('Error: Authentication required');
+    expect(login.stderr).toContain(`${stack.apiUrl} refused this key`);
+    expect(login.stderr).toContain('What to do: Check that the key was copied whole');
+    expect(existsSync(join(home.XDG_CONFIG_HOME, 'cineweave', 'config.json'))).toBe(false);
+  });
+});
+
+describe('cineweave create', () => {
+  it('should create a text-to-video job once for one idempotency key', async () => {
+    const user = await newUser();
+    const key = randomUUID();
+    const first = await createJob(user, '--steps', '2', '--seed', '7', '--idempotency-key', key);
+    expect(first).toMatchObject({
+      prompt: 'a red fox in the snow',
+      resolution: '352x640',
+      steps: 2,
+      seed: 7,
+      creditsReserved: 3,
+    });
+    const again = await createJob(user, '--steps', '2', '--seed', '7', '--idempotency-key', key);
+    expect(again.id).toBe(first.id);
+  });
+
+  it('should upload --image and create an image-to-video job from it', async () => {
+    const user = await newUser();
+    const image = join(scratch, 'input.png');
+    writeFileSync(image, solidPng(96, 64, [200, 40, 90]));
+    const run = await runCli(
+      ['create', 'the colour field ripples', ...DRAFT, '--steps', '2', '--image', image],
+      user.env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/Uploaded input\.png \(96×64\) as upload [0-9a-f-]{36}\./);
+    const jobId = /Created job ([0-9a-f-]{36})/.exec(run.stdout)?.[1] ?? 'no job id printed';
+    const status = JobViewSchema.parse(json(await runCli(['status', jobId, '--json'], user.env)));
+    expect(status.imageUploadId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(status.imageSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('should wait with plain progress lines off a terminal and save the MP4 with --output', async () => {
+    const user = await newUser();
+    const file = join(scratch, 'fox.mp4');
+    const run = await runCli(
+      ['create', 'a red fox in the snow', ...DRAFT, '--steps', '4', '--output', file],
+      user.env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^[0-9a-f]{8} step 4\/4 \(100%\) · finishing · ETA /m);
+    expect(run.stderr).not.toContain(ESC); // no colours or cursor movement off a terminal
+    expect(run.stdout).toMatch(/succeeded: 3 credits charged/);
+    expect(run.stdout).toContain(`Saved the video to ${file}`);
+    expect(isMp4(file)).toBe(true);
+  }, 120_000);
+
+  it('should exit 5 with the problem detail when the credits do not cover the job', async () => {
+    const user = await newUser();
+    const drain = await fetch(`${stack.apiUrl}/v1/admin/credits/grant`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer dev:cli-e2e-admin:admin', 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: user.id, amount: -95, reason: 'cli e2e: leave 5 credits' }),
+    });
+    expect(drain.status).toBeLessThan(300);
+    const run = await runCli(
+      ['create', 'a long pan', '--resolution', '352x640', '--duration', '2'],
+      user.env,
+    );
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain('Error: Not enough credits');
+    expect(run.stderr).toContain('This job costs 6 credits and 5 are available');
+    expect(run.stderr).toContain('What to do: Top up');
+  });
+});
+
+describe('cineweave status, ls, watch, cancel, download, credits and quote', () => {
+  let user: User;
+  let done: JobView;
+
+  beforeAll(async () => {
+    user = await newUser();
+    const created = await createJob(user, '--steps', '2');
+    const waited = await runCli(['watch', created.id, '--json'], user.env);
+    expect(waited.code, waited.stderr).toBe(0);
+    const events = waited.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; data: unknown });
+    expect(events.at(-1)?.event).toBe('completed');
+    done = JobViewSchema.parse(json(await runCli(['status', created.id, '--json'], user.env)));
+  }, 120_000);
+
+  it('should show a job as the API returns it, and exit 4 for an unknown one', async () => {
+    expect(done).toMatchObject({ status: 'succeeded', creditsCharged: 3, progress: 100 });
+    const missing = await runCli(['status', randomUUID()], user.env);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain('Error: Not found');
+    expect(missing.stderr).toContain('cineweave ls');
+  });
+
+  it('should list jobs page by page, filtered by status', async () => {
+    await createJob(user, '--steps', '1');
+    const first = json<{ items: JobView[]; nextCursor: string | null }>(
+      await runCli(['ls', '--limit', '1', '--json'], user.env),
+    );
+    expect(first.items).toHaveLength(1);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = json<{ items: JobView[] }>(
+      await runCli(['ls', '--limit', '1', '--cursor', String(first.nextCursor), '--json'], user.env),
+    );
+    expect(second.items[0].id).not.toBe(first.items[0].id);
+    const succeeded = json<{ items: JobView[]; nextCursor: null }>(
+      await runCli(['ls', '--all', '--status', 'succeeded', '--json'], user.env),
+    );
+    expect(succeeded.items.map((job) => job.id)).toContain(done.id);
+    expect(succeeded.items.every((job) => job.status === 'succeeded')).toBe(true);
+    expect(succeeded.nextCursor).toBeNull();
+  });
+
+  it('should cancel a job, see it end cancelled with exit code 1, and refuse to cancel it twice', async () => {
+    const long = await createJob(user, '--steps', '100');
+    const cancelled = JobViewSchema.parse(json(await runCli(['cancel', long.id, '--json'], user.env)));
+    expect(['cancelled', 'running']).toContain(cancelled.status);
+    const watched = await runCli(['watch', long.id], user.env);
+    expect(watched.code).toBe(1);
+    expect(watched.stdout).toContain(`Job ${long.id} cancelled`);
+    const again = await runCli(['cancel', long.id], user.env);
+    expect(again.code).toBe(7);
+    expect(again.stderr).toContain('only queued or running jobs can be cancelled');
+  }, 120_000);
+
+  it('should download the video and the thumbnail', async () => {
+    const video = json(
+      await runCli(['download', done.id, '--output', join(scratch, 'done.mp4'), '--json'], user.env),
+    );
+    expect(video).toEqual({
+      jobId: done.id,
+      kind: 'video',
+      file: join(scratch, 'done.mp4'),
+      bytes: expect.any(Number),
+      contentType: 'video/mp4',
+    });
+    expect(isMp4(join(scratch, 'done.mp4'))).toBe(true);
+    const thumbnail = json<{ file: string; contentType: string }>(
+      await runCli(['download', done.id, '--thumbnail', '--output', scratch, '--json'], user.env),
+    );
+    expect(thumbnail).toMatchObject({
+      file: join(scratch, `cineweave-${done.id.slice(0, 8)}-thumbnail.webp`),
+      contentType: 'image/webp',
+    });
+    expect(readFileSync(thumbnail.file).subarray(8, 12).toString('latin1')).toBe('WEBP');
+  });
+
+  it('should show the balance with the ledger, and quote a price', async () => {
+    const { credits, ledger } = json<{
+      credits: unknown;
+      ledger: { items: { kind: string; jobId: string | null }[] };
+    }>(await runCli(['credits', '--json', '--limit', '100'], user.env));
+    expect(CreditsSummarySchema.parse(credits).plan).toBe('free');
+    const kinds = ledger.items
+      .filter((entry) => entry.jobId === done.id)
+      .map((entry) => entry.kind)
+      .sort();
+    expect(kinds).toEqual(['capture', 'reserve']);
+    const quote = json(
+      await runCli(['quote', '--resolution', '352x640', '--duration', '2', '--json'], {
+        ...configHome(),
+        CINEWEAVE_API_URL: stack.apiUrl,
+      }),
+    );
+    expect(quote).toEqual({ resolution: '352x640', durationSeconds: 2, credits: 6 });
+  });
+});
+
+describe('cineweave without an API', () => {
+  it('should exit 6 and say the API could not be reached', async () => {
+    const port = await closedPort();
+    const run = await runCli(['ls'], {
+      ...configHome(),
+      CINEWEAVE_API_URL: `http://127.0.0.1:${port}`,
+      CINEWEAVE_API_KEY: 'cw_x',
+    });
+    expect(run.code).toBe(6);
+    expect(run.stderr).toContain('Error: Could not reach the CineWeave API');
+    expect(run.stderr).toContain('ECONNREFUSED');
+  });
+});
+
+describe('cineweave in a terminal', () => {
+  it('should draw a live progress bar with step n/N, the stage and the ETA', async () => {
+    const user = await newUser();
+    const run = await runCliInTerminal(
+      ['create', 'a lighthouse at dusk', ...DRAFT, '--steps', '12', '--wait'],
+      user.env,
+    );
+    expect(run.code, run.stdout).toBe(0);
+    // The bar redraws one line in place: each frame starts where the cursor was sent back
+    // (ESC [ n G), and ends with terminal controls (ESC [ ... letter), stripped here.
+    const frames = run.stdout
+      .split(new RegExp(`\r|${ESC}\\[\\d*G`))
+      .map((frame) => frame.replace(new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, 'g'), '').trim())
+      .filter((frame) => frame.includes('█') || frame.includes('░'));
+    const steps = new Set(frames.map((frame) => /step (\d+)\/12/.exec(frame)?.[1]).filter(Boolean));
+    expect(steps.size, frames.join('\n')).toBeGreaterThanOrEqual(2);
+    expect(frames.some((frame) => /denoising · ETA \d+:\d\d$/.test(frame))).toBe(true);
+    expect(frames.at(-1)).toMatch(/100% · step 12\/12 · succeeded · ETA 0:00/);
+    expect(run.stdout).toContain('succeeded: 3 credits charged');
+  }, 120_000);
+});
+
+/** A port nothing listens on: bound by the system, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
