@@ -1,11 +1,33 @@
 #!/usr/bin/env bash
-# `npm run up`: Node 24, dependencies if missing, then the local stack runner.
+# `npm run up`: Node 24, dependencies if missing, then the local stack runner (deploy/local/up.ts).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-eval "$(scripts/ensure-node.sh)"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[cineweave] Installing dependencies (npm ci)…"
-  npm ci --no-audit --no-fund
+logs="${CINEWEAVE_STATE_DIR:-$root/.cineweave}/logs"
+mkdir -p "$logs"
+
+# Node 24 (installed into .tools/ when the machine's is older). Its "node vX installed" note is
+# left out: only an install or a failure is worth a line.
+notes="$(mktemp)"
+if ! path_line="$(scripts/ensure-node.sh 2>"$notes")"; then
+  cat "$notes" >&2
+  rm -f "$notes"
+  exit 1
 fi
-exec node deploy/local/up.ts "$@"
+grep -v -e '^# node v[0-9.]* installed$' -e 'on PATH is new enough$' "$notes" >&2 || true
+rm -f "$notes"
+eval "$path_line"
+
+# onnxruntime-node's install script would download its CUDA 12 provider, which a CPU-only local
+# stack never loads (and which machines without internet cannot fetch). A GPU machine sets
+# ONNXRUNTIME_NODE_INSTALL=cuda12 itself.
+export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "  … Installing dependencies with npm ci (first run: a few minutes; log: $logs/npm-ci.log)"
+  if ! npm ci --no-audit --no-fund >"$logs/npm-ci.log" 2>&1; then
+    tail -n 25 "$logs/npm-ci.log" >&2
+    echo "npm ci failed: see $logs/npm-ci.log" >&2
+    exit 1
+  fi
+fi
+exec node --conditions=@cineweave/source deploy/local/up.ts "$@"

@@ -18,15 +18,25 @@ interface Run {
 
 function startStack(): Run {
   const startedAt = Date.now();
-  const child = spawn(process.execPath, [upScript, '--infrastructure-only'], {
-    env: { ...process.env, CINEWEAVE_STATE_DIR: stateDir, DATABASE_URL: '', REDIS_URL: '', S3_ENDPOINT: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@cineweave/source', upScript, '--infrastructure-only'],
+    {
+      env: {
+        ...process.env,
+        CINEWEAVE_STATE_DIR: stateDir,
+        DATABASE_URL: '',
+        REDIS_URL: '',
+        S3_ENDPOINT: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const ready = new Promise<number>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Ready:')) resolve(Date.now() - startedAt);
+      if (/^Ready in /m.test(output)) resolve(Date.now() - startedAt);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
@@ -38,7 +48,7 @@ function startStack(): Run {
 }
 
 function portsIn(output: string): number[] {
-  return [...output.matchAll(/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1]));
+  return [...new Set([...output.matchAll(/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1])))];
 }
 
 /** Command lines of live processes that mention the state folder (postgres, redis-server...). */
@@ -56,11 +66,13 @@ async function interrupt(run: Run): Promise<number | null> {
 describe('npm run up (infrastructure)', () => {
   afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
-  it('should start Postgres, Redis and S3, print the ready line, and leave nothing behind on Ctrl-C', async () => {
+  it('should start Postgres, Redis and S3, print their URLs, and leave nothing behind on Ctrl-C', async () => {
     const first = startStack();
     await first.ready;
     const ports = portsIn(first.output());
     expect(ports).toHaveLength(3);
+    expect(first.output()).toMatch(/^ {2}DATABASE_URL=postgres:\/\//m);
+    expect(first.output()).toContain(`logs in ${stateDir}/logs/`);
     for (const port of ports) expect(await isPortFree(port)).toBe(false);
 
     expect(await interrupt(first)).toBe(0);
