@@ -1,11 +1,20 @@
+import { DOCUMENT, ViewportScroller } from '@angular/common';
 import {
   type ApplicationConfig,
+  inject,
+  provideAppInitializer,
   provideBrowserGlobalErrorListeners,
   provideZonelessChangeDetection,
 } from '@angular/core';
 import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
 import { routes } from './app.routes';
 import { RUNTIME_CONFIG, type RuntimeConfig } from './core/config/runtime-config';
+
+/** Room kept above an anchor scrolled to (`/#pricing`): the sticky header's height and a little air. */
+export function anchorOffset(document: Document): [number, number] {
+  const header = document.querySelector('header');
+  return [0, (header?.getBoundingClientRect().height ?? 0) + 16];
+}
 
 export function appConfig(runtime: RuntimeConfig): ApplicationConfig {
   return {
@@ -15,8 +24,13 @@ export function appConfig(runtime: RuntimeConfig): ApplicationConfig {
       provideRouter(
         routes,
         withComponentInputBinding(),
-        withInMemoryScrolling({ scrollPositionRestoration: 'top' }),
+        // Links with a fragment (`routerLink="/" fragment="pricing"`) scroll to it; other navigations start at the top.
+        withInMemoryScrolling({ scrollPositionRestoration: 'top', anchorScrolling: 'enabled' }),
       ),
+      provideAppInitializer(() => {
+        const document = inject(DOCUMENT);
+        inject(ViewportScroller).setOffset(() => anchorOffset(document));
+      }),
       { provide: RUNTIME_CONFIG, useValue: runtime },
     ],
   };
