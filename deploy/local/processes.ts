@@ -69,7 +69,11 @@ export function openLog(file: string, what: string): WriteStream {
 }
 
 /** SIGTERM to the whole group, then SIGKILL if it is still there after the grace period. */
-export async function stopProcess(process_: ManagedProcess, graceMs = 10_000): Promise<void> {
+export async function stopProcess(
+  process_: ManagedProcess,
+  graceMs = 10_000,
+  { announce = true } = {},
+): Promise<void> {
   const { child } = process_;
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   signalGroup(child.pid, 'SIGTERM');
@@ -78,7 +82,7 @@ export async function stopProcess(process_: ManagedProcess, graceMs = 10_000): P
     new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
   ]);
   if (timedOut) {
-    say(`${process_.name} did not stop within ${graceMs / 1000} s: killing it`);
+    if (announce) say(`${process_.name} did not stop within ${graceMs / 1000} s: killing it`);
     signalGroup(child.pid, 'SIGKILL');
     await process_.exited;
   }

@@ -75,6 +75,9 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
         DEVICE: 'cpu',
         MODEL_DIR: modelDir,
         METRICS_PORT: String(ports.workerMetrics),
+        // On Ctrl-C, hand a job in progress back to the queue within the runner's 10 s grace rather
+        // than try to finish it; the next start renders it again.
+        SHUTDOWN_GRACE_SECONDS: '5',
       },
       prepare: {
         // No weights can be downloaded here: the local stack renders with a tiny random model of

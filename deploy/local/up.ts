@@ -40,20 +40,30 @@ function elapsed(since: number): string {
   return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
-async function shutDown(exitCode: number): Promise<never> {
-  if (!stopping) {
+let stopped: Promise<never> | undefined;
+
+/**
+ * Stops everything once, however often it is asked: under npm, one Ctrl-C arrives twice (from the
+ * terminal and forwarded by npm), and exiting on the second would leave Postgres and Redis running.
+ */
+function shutDown(exitCode: number): Promise<never> {
+  stopped ??= (async () => {
     stopping = true;
     say('Stopping…');
-    // Components first (they flush work to Postgres/Redis/S3), then the Kubernetes API the operator
-    // talks to, then the stores, in reverse order.
+    // The portal's server first: it holds the browsers' connections, which the API would otherwise
+    // wait for. It keeps nothing, so a short grace. Then the components (they flush work to
+    // Postgres/Redis/S3), the Kubernetes API the operator talks to, and the stores in reverse order.
+    const portal = processes.filter((managed) => managed.name === 'web');
+    await Promise.all(portal.map((managed) => stopProcess(managed, 2_000, { announce: false })));
     await Promise.all(processes.map((managed) => stopProcess(managed)));
     if (kubernetes) await stopProcess(kubernetes.process);
     for (const service of infrastructure.reverse()) {
       await service.stop().catch((error: unknown) => say(`while stopping: ${String(error)}`));
     }
     say('Stopped.');
-  }
-  process.exit(exitCode);
+    process.exit(exitCode);
+  })();
+  return stopped;
 }
 
 /** Says why a process stopped, with its last lines, and where the rest is. */
