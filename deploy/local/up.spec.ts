@@ -36,7 +36,7 @@ function startStack(): Run {
   const ready = new Promise<number>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (/^Ready in /m.test(output)) resolve(Date.now() - startedAt);
+      if (/^Ctrl-C stops them/m.test(output)) resolve(Date.now() - startedAt);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);

@@ -95,10 +95,11 @@ async function main(options: UpOptions): Promise<void> {
 
   if (options.infrastructureOnly) {
     say('');
-    say(`Ready in ${elapsed(startedAt)}: Postgres, Redis and S3 (Ctrl-C stops them)`);
+    say(`Ready in ${elapsed(startedAt)}: Postgres, Redis and S3`);
     say(`  DATABASE_URL=${postgres.url}`);
     say(`  REDIS_URL=${redis.url}`);
     say(`  S3_ENDPOINT=${s3.url} S3_ACCESS_KEY=${s3.accessKey} S3_SECRET_KEY=${s3.secretKey}`);
+    say('Ctrl-C stops them; their data is kept for the next start.');
     return;
   }
 
