@@ -6,17 +6,21 @@ cd "$root"
 logs="${CINEWEAVE_STATE_DIR:-$root/.cineweave}/logs"
 mkdir -p "$logs"
 
-# Node 24 (installed into .tools/ when the machine's is older). Its "node vX installed" note is
-# left out: only an install or a failure is worth a line.
+# Node 24 (installed into .tools/ when the machine's is older): one line when it is installed,
+# npm's own notes about it left out; all of it on failure.
 notes="$(mktemp)"
 if ! path_line="$(scripts/ensure-node.sh 2>"$notes")"; then
   cat "$notes" >&2
   rm -f "$notes"
   exit 1
 fi
-grep -v -e '^# node v[0-9.]* installed$' -e 'on PATH is new enough$' "$notes" >&2 || true
-rm -f "$notes"
 eval "$path_line"
+if grep -q '^# installing ' "$notes"; then
+  echo "  ✓ Node        $(node --version) installed into .tools/node (the node on PATH is older)"
+fi
+grep -v -e '^# node v[0-9.]* installed$' -e 'on PATH is new enough$' -e '^# installing ' \
+  -e '^added [0-9]* packages\? in ' -e '^$' "$notes" >&2 || true
+rm -f "$notes"
 
 # onnxruntime-node's install script would download its CUDA 12 provider, which a CPU-only local
 # stack never loads (and which machines without internet cannot fetch). A GPU machine sets
