@@ -16,6 +16,8 @@ interface Run {
   ready: Promise<number>;
 }
 
+const runs: Run[] = [];
+
 function startStack(): Run {
   const startedAt = Date.now();
   const child = spawn(
@@ -44,7 +46,9 @@ function startStack(): Run {
       reject(new Error(`up.ts exited with ${code} before it was ready:\n${output}`)),
     );
   });
-  return { child, output: () => output, ready };
+  const run = { child, output: () => output, ready };
+  runs.push(run);
+  return run;
 }
 
 function portsIn(output: string): number[] {
@@ -64,7 +68,11 @@ async function interrupt(run: Run): Promise<number | null> {
 }
 
 describe('npm run up (infrastructure)', () => {
-  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    // A failed assertion must not leave a stack (and its Postgres and Redis) running.
+    for (const run of runs) if (run.child.exitCode === null) await interrupt(run);
+    rmSync(stateDir, { recursive: true, force: true });
+  });
 
   it('should start Postgres, Redis and S3, print their URLs, and leave nothing behind on Ctrl-C', async () => {
     const first = startStack();
