@@ -22,3 +22,11 @@ describe('pickPort', () => {
     }
   });
 });
+
+describe('pickPort(0)', () => {
+  it('should choose a free port when asked for any', async () => {
+    const chosen = await pickPort(0);
+    expect(chosen).toBeGreaterThan(0);
+    expect(await isPortFree(chosen)).toBe(true);
+  });
+});

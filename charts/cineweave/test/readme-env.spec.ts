@@ -11,6 +11,9 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
   KUBECONFIG: 'the operator uses its in-cluster ServiceAccount',
   JOB_LOCK_SECONDS: "the worker's default; settable through workers.extraConfig",
   WORKER_ID: 'defaults to the host name, which is the pod name',
+  API_PROCESSES: 'one process per pod: the chart scales API replicas instead',
+  IMAGE_FETCH_ALLOW_PRIVATE:
+    "off on clusters on purpose: a VideoJob's image URL must not probe the cluster network",
   ...Object.fromEntries(
     [
       // API tuning with sound defaults (services/api/src/core/config/config.schema.ts).
@@ -24,6 +27,8 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
       'RATE_LIMIT_PER_MINUTE',
       'MAX_JSON_BODY_BYTES',
       'BACKGROUND_TASKS',
+      'IMAGE_FETCH_TIMEOUT_MS',
+      'IMAGE_FETCH_MAX_REDIRECTS',
       // The portal form's starting values: HD by default, as a GPU cluster renders it.
       'FORM_DEFAULT_QUALITY',
       'FORM_DEFAULT_DURATION_SECONDS',

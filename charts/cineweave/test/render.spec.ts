@@ -1,5 +1,5 @@
 import { WorkerPoolSpecSchema } from '@cineweave/contracts';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { podTemplates } from './support/pods.ts';
 import {
@@ -70,7 +70,7 @@ describe('helm template', () => {
     ]);
   });
 
-  it.each(['videojob.yaml', 'videojob-i2v.yaml', 'workerpool-h100.yaml'])(
+  it.each(readdirSync(`${repoRoot}deploy/examples`))(
     'should ship deploy/examples/%s valid against the chart CRDs',
     async (file) => {
       const objects = parseObjects(readFileSync(`${repoRoot}deploy/examples/${file}`, 'utf8'));

@@ -16,3 +16,5 @@ export {
   type Stack,
   type StackOptions,
 } from './stack.ts';
+export { helmBin, installKubeTools, kubeToolsDir, kubectlBin } from './kube-tools.ts';
+export { launchChromium, playVideo, type Playback } from './browser.ts';

@@ -1,13 +1,13 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { errorMessage } from '../core/api/api-error';
-import type { Plan } from '../core/api/api-types';
+import type { ListedPlan } from '../core/api/api-types';
 import { CineweaveApi } from '../core/api/cineweave-api';
 
 /** The public price list (`GET /v1/plans`), cheapest first. */
 @Injectable({ providedIn: 'root' })
 export class PlansStore {
   private readonly api = inject(CineweaveApi);
-  private readonly plansState = signal<Plan[] | null>(null);
+  private readonly plansState = signal<ListedPlan[] | null>(null);
   private readonly loadingState = signal(false);
   private readonly errorState = signal<string | null>(null);
 

@@ -2,9 +2,15 @@ import type { DataSourceOptions } from 'typeorm';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.ts';
 import { Billing1764100000000 } from './migrations/1764100000000-billing.ts';
 import { UploadRetention1764200000000 } from './migrations/1764200000000-upload-retention.ts';
+import { PlanJobLimits1764310000000 } from './migrations/1764310000000-plan-job-limits.ts';
 
 /** Every migration, in order. Listed explicitly: the compiled ESM build has no glob loader. */
-export const MIGRATIONS = [InitialSchema1764000000000, Billing1764100000000, UploadRetention1764200000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  Billing1764100000000,
+  UploadRetention1764200000000,
+  PlanJobLimits1764310000000,
+];
 
 export interface DatabaseSettings {
   url: string;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   DEFAULT_PRICING,
@@ -10,9 +10,11 @@ import {
 } from '@cineweave/contracts';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
+import { planLadderProblems } from './plan-ladder.ts';
 
 @Injectable()
-export class PlansService {
+export class PlansService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(PlansService.name);
   /** One price table for the deployment; the contracts default until pricing becomes configurable per install. */
   readonly pricing: PricingTable = DEFAULT_PRICING;
 
@@ -39,6 +41,15 @@ export class PlansService {
       priceMinor: row.price_minor,
       currency: row.currency,
     }));
+  }
+
+  /** A MAX_ACTIVE_JOBS_PER_USER above a paid plan's own limit makes Free the better deal: say so. */
+  async onApplicationBootstrap(): Promise<void> {
+    for (const problem of planLadderProblems(await this.list())) {
+      this.logger.warn(
+        `Plans do not add up: ${problem}. Check MAX_ACTIVE_JOBS_PER_USER and the plans table.`,
+      );
+    }
   }
 
   quote(job: { resolution: Resolution; durationSeconds: number }): number {

@@ -14,6 +14,11 @@ import type {
 
 export type { CreditsSummary, JobStatus, JobView, LedgerEntryKind, Page, Plan, PlanId, Resolution };
 
+/** `GET /v1/plans`: a plan with the active-job limit in force (its own, or the install's default). */
+export interface ListedPlan extends Plan {
+  effectiveActiveJobLimit?: number;
+}
+
 export type AuthMode = 'dev' | 'clerk' | 'oidc';
 
 /** `GET /v1/config`: what the portal needs to know before anyone signs in. */

@@ -12,7 +12,7 @@ import type {
   LedgerEntry,
   Me,
   Page,
-  Plan,
+  ListedPlan,
   PublicConfig,
   Quote,
   Upload,
@@ -33,8 +33,10 @@ export class CineweaveApi {
     return this.client.get('/v1/config', { anonymous: true });
   }
 
-  async plans(): Promise<Plan[]> {
-    return listItems(await this.client.get<Plan[] | Page<Plan>>('/v1/plans', { anonymous: true }));
+  async plans(): Promise<ListedPlan[]> {
+    return listItems(
+      await this.client.get<ListedPlan[] | Page<ListedPlan>>('/v1/plans', { anonymous: true }),
+    );
   }
 
   initUser(): Promise<unknown> {
