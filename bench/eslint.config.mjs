@@ -7,6 +7,7 @@ import root, { moduleBoundaries } from '../eslint.config.mjs';
 const reachedByPath = [
   '../../services/api/src/**',
   '../../services/gpu-worker/src/**',
+  '../../models/wan22/src/**',
   '../../operator/src/**',
   '../../operator/test/**',
 ];

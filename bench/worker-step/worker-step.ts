@@ -4,20 +4,16 @@
 //
 //   node --conditions=@cineweave/source bench/worker-step/worker-step.ts [--layers 8] [--steps 10]
 import { parseArgs } from 'node:util';
-import { randomWeights, TINY_DIT } from '../../services/gpu-worker/src/model/build/tiny-model.ts';
-import { ditParameterShapes } from '../../services/gpu-worker/src/model/build/parameter-shapes.ts';
-import { buildDitGraph } from '../../services/gpu-worker/src/model/dit/dit-graph.ts';
-import { encodeModel } from '../../services/gpu-worker/src/model/onnx/model-writer.ts';
-import { createSession } from '../../services/gpu-worker/src/model/onnx/session.ts';
-import { DenoisingLoop } from '../../services/gpu-worker/src/model/pipeline/denoising-loop.ts';
-import type {
-  FlowModel,
-  FlowModelInput,
-  LatentDims,
-} from '../../services/gpu-worker/src/model/pipeline/flow-model.ts';
-import { OnnxFlowModel } from '../../services/gpu-worker/src/model/pipeline/onnx-flow-model.ts';
-import { createScheduler } from '../../services/gpu-worker/src/model/scheduler/create-scheduler.ts';
-import { seededNoise } from '../../services/gpu-worker/src/render/seeded-noise.ts';
+import { randomWeights, TINY_DIT } from '../../models/wan22/src/build/tiny-model.ts';
+import { ditParameterShapes } from '../../models/wan22/src/build/parameter-shapes.ts';
+import { buildDitGraph } from '../../models/wan22/src/dit/dit-graph.ts';
+import { encodeModel } from '../../models/wan22/src/onnx/model-writer.ts';
+import { createSession } from '../../models/wan22/src/onnx/session.ts';
+import { DenoisingLoop } from '../../models/wan22/src/pipeline/denoising-loop.ts';
+import type { FlowModel, FlowModelInput, LatentDims } from '../../models/wan22/src/pipeline/flow-model.ts';
+import { OnnxFlowModel } from '../../models/wan22/src/pipeline/onnx-flow-model.ts';
+import { createScheduler } from '../../models/wan22/src/scheduler/create-scheduler.ts';
+import { seededNoise } from '../../models/wan22/src/pipeline/seeded-noise.ts';
 
 const { values } = parseArgs({
   options: {

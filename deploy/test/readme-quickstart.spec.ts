@@ -7,13 +7,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  installKubeTools,
-  kubectlBin,
-  kubeToolsDir,
-  launchChromium,
-  playVideo,
-} from '@cineweave/test-support';
+import { launchChromium, playVideo } from '@cineweave/test-support/browser';
+import { installKubeTools, kubectlBin, kubeToolsDir } from '@cineweave/test-support/kube-tools';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readme, repoRoot, section, shellBlocks } from './readme.ts';

