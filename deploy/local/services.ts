@@ -84,7 +84,7 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
         // the real architecture (meaningless pictures, real pipeline).
         done: () => existsSync(join(modelDir, 'model.json')),
         description: `Building the tiny CPU model into ${modelDir}`,
-        command: ['node', 'services/gpu-worker/src/model/cli/build-model.ts', '--tiny', '--out', modelDir],
+        command: ['node', 'models/wan22/src/cli/build-model.ts', '--tiny', '--out', modelDir],
       },
     },
     {

@@ -11,6 +11,27 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
   KUBECONFIG: 'the operator uses its in-cluster ServiceAccount',
   JOB_LOCK_SECONDS: "the worker's default; settable through workers.extraConfig",
   WORKER_ID: 'defaults to the host name, which is the pod name',
+  ...Object.fromEntries(
+    [
+      // The worker's engine: the operator sets ENGINE_KIND and ENGINE_URL per WorkerPool
+      // (spec.engine); the rest are timeouts and polling with sound defaults.
+      'ENGINE_KIND',
+      'ENGINE_URL',
+      'ENGINE_HEALTH_PATH',
+      'ENGINE_MODEL',
+      'ENGINE_API_KEY',
+      'ENGINE_START_TIMEOUT_SECONDS',
+      'ENGINE_RENDER_TIMEOUT_SECONDS',
+      'ENGINE_UNRESPONSIVE_SECONDS',
+      'ENGINE_POLL_MS',
+      'ENGINE_HEALTH_INTERVAL_SECONDS',
+      'CANCEL_POLL_MS',
+      'FFPROBE_PATH',
+    ].map((name) => [
+      name,
+      "the worker's default or the WorkerPool's engine; settable through workers.extraConfig",
+    ]),
+  ),
   API_PROCESSES: 'one process per pod: the chart scales API replicas instead',
   IMAGE_FETCH_ALLOW_PRIVATE:
     "off on clusters on purpose: a VideoJob's image URL must not probe the cluster network",

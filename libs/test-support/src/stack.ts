@@ -57,7 +57,7 @@ export function buildTinyModel(outDir: string): void {
     'run',
     '--silent',
     '-w',
-    'services/gpu-worker',
+    'models/wan22',
     'build-model',
     '--',
     '--tiny',

@@ -100,7 +100,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       'run',
       '--silent',
       '-w',
-      'services/gpu-worker',
+      'models/wan22',
       'build-model',
       '--',
       '--tiny',
