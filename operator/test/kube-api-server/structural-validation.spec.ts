@@ -94,4 +94,28 @@ describe(StructuralValidator.name, () => {
       'set[3]',
     ]);
   });
+
+  it('should refuse a WorkerPool engine variable listed twice', () => {
+    const pool = {
+      spec: {
+        minReplicas: 0,
+        maxReplicas: 1,
+        engine: {
+          kind: 'openai-videos',
+          image: 'vllm/vllm-omni:v0.25.0',
+          env: [
+            { name: 'HF_TOKEN', value: 'a' },
+            { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+          ],
+        },
+      },
+    };
+    expect(workerPools.validate(pool)).toEqual([
+      {
+        reason: 'FieldValueDuplicate',
+        field: 'spec.engine.env[1]',
+        message: 'Duplicate value: map[string]interface {}{"name":"HF_TOKEN"}',
+      },
+    ]);
+  });
 });
