@@ -20,7 +20,7 @@ export const ENGINE_SERVER_DEFAULTS = {
   startupTimeoutSeconds: 1800,
   /** PyTorch worker processes exchange tensors (and decoded frames) through /dev/shm. */
   shmSize: '8Gi',
-  /** An emptyDir cache of downloaded weights when no claim is named (Wan2.2-TI2V-5B-Diffusers is ~35 GB). */
+  /** An emptyDir cache of downloaded weights when no claim is named (the official TI2V-5B files alone are about 25 GiB). */
   modelCacheSize: '100Gi',
 } as const;
 
