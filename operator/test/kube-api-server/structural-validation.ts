@@ -18,9 +18,12 @@ export class StructuralValidator {
 
   constructor(schema: StructuralSchema) {
     this.schema = schema;
-    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
-    for (const [name, check] of Object.entries(FORMATS)) ajv.addFormat(name, check);
-    this.validateSchema = ajv.compile(toAjvSchema(schema));
+    const ajv = sharedAjv();
+    const ajvSchema = toAjvSchema(schema);
+    this.validateSchema = ajv.compile(ajvSchema);
+    // The compiled function is all that is kept: the instance's cache would otherwise grow by every
+    // schema a long-running server ever validated (each default of each CRD).
+    ajv.removeSchema(ajvSchema);
   }
 
   validate(object: unknown, oldObject?: unknown): StatusCause[] {
@@ -111,6 +114,20 @@ export class StructuralValidator {
     }
     return program;
   }
+}
+
+let ajvInstance: Ajv | undefined;
+
+/**
+ * One ajv for the process: its first compile builds the meta-schema validator (tens to hundreds of
+ * milliseconds on a loaded machine), which a fresh instance per schema paid for every CRD default.
+ */
+function sharedAjv(): Ajv {
+  if (!ajvInstance) {
+    ajvInstance = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+    for (const [name, check] of Object.entries(FORMATS)) ajvInstance.addFormat(name, check);
+  }
+  return ajvInstance;
 }
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
