@@ -14,8 +14,9 @@ const repo = new URL('../../', import.meta.url);
 const builtins = BuiltinSchemas.minimum();
 
 /** A pool with every override the CRD allows, so the Deployment carries every field it can. */
-function fullDeployment(): Record<string, unknown> {
+function fullDeployment(engine?: Record<string, unknown>): Record<string, unknown> {
   const spec = WorkerPoolSpecSchema.parse({
+    ...(engine ? { engine } : {}),
     model: 'wan2.2-ti2v-5b',
     minReplicas: 1,
     maxReplicas: 4,
@@ -75,6 +76,39 @@ describe(`Minimum Kubernetes version ${MINIMUM_KUBERNETES}`, () => {
 
   it('should render the worker Deployment with only fields the minimum version has and enables', () => {
     const check = builtins.check('apps/v1', 'Deployment', fullDeployment(), false);
+    expect(check).toEqual({ unknown: [], unknownTyped: [], typeErrors: [], causes: [] });
+  });
+
+  // The engine is a native sidecar (an init container with restartPolicy Always): KEP-753's
+  // SidecarContainers gate is beta and on by default from 1.29 (kubernetes/website
+  // feature-gates/SidecarContainers.md), and from 1.29 the kubelet also stops sidecars only after
+  // the main containers (kubernetes/kubernetes#120620), which the worker's graceful shutdown needs.
+  it('should render the openai-videos worker Deployment with only fields the minimum version has and enables', () => {
+    const deployment = fullDeployment({
+      kind: 'openai-videos',
+      image: 'vllm/vllm-omni:v0.25.0',
+      imagePullPolicy: 'IfNotPresent',
+      command: ['vllm', 'serve'],
+      args: ['Wan-AI/Wan2.2-TI2V-5B-Diffusers', '--omni'],
+      port: 8000,
+      healthPath: '/health',
+      startupTimeoutSeconds: 1800,
+      env: [
+        { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token', optional: true } } },
+        { name: 'VLLM_NO_USAGE_STATS', value: '1' },
+      ],
+      resources: { requests: { cpu: '8', memory: '64Gi' }, limits: { memory: '96Gi' } },
+      shmSize: '16Gi',
+      modelCache: { claimName: 'hf-cache' },
+      securityContext: {
+        runAsUser: 1000,
+        runAsGroup: 1000,
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+      },
+    }) as { spec: { template: { spec: { initContainers?: Array<{ restartPolicy?: string }> } } } };
+    expect(deployment.spec.template.spec.initContainers?.[0]?.restartPolicy).toBe('Always');
+    const check = builtins.check('apps/v1', 'Deployment', deployment, false);
     expect(check).toEqual({ unknown: [], unknownTyped: [], typeErrors: [], causes: [] });
   });
 

@@ -55,6 +55,8 @@ const OVERRIDES: Record<string, Schema> = {
   'workerPool.jobsPerReplica': { type: 'integer', minimum: 1 },
   'workerPool.scaleDownDelaySeconds': { type: 'integer', minimum: 0, maximum: 86400 },
   'workerPool.gpu.count': { type: 'integer', minimum: 0, maximum: 16 },
+  // The WorkerPool CRD validates the engine (its CEL rules say more than a values schema could).
+  'workerPool.engine': { type: 'object' },
   extraWorkerPools: {
     type: 'array',
     items: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },

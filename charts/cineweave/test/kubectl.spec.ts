@@ -128,7 +128,31 @@ describe('kubectl against the test Kubernetes API server', () => {
     expect(stdout).toContain('workerpool.cineweave.io/h100 created');
   });
 
-  it.each(['default-values.yaml', 'gpu-pool-values.yaml', 'external-services-values.yaml'])(
+  it('should apply the vLLM-Omni pool of its scenario, and show its engine with -o wide', async () => {
+    const { stdout } = await helm([
+      'template',
+      'cw',
+      '.',
+      '--namespace',
+      'cineweave',
+      '--values',
+      'ci/vllm-omni-values.yaml',
+    ]);
+    const pools = byKind(parseObjects(stdout), 'WorkerPool');
+    writeFileSync(join(dir, 'vllm-omni.yaml'), pools.map((pool) => stringify(pool)).join('---\n'));
+    const applied = await kubectl('apply', '-n', 'default', '-f', join(dir, 'vllm-omni.yaml'));
+    expect(applied.stdout).toContain('workerpool.cineweave.io/vllm-omni created');
+    const { stdout: wide } = await kubectl('get', 'workerpool', 'vllm-omni', '-n', 'default', '-o', 'wide');
+    expect(wide).toMatch(/^NAME\s+MODEL\s+DESIRED\s+READY\s+BACKLOG\s+ENGINE\s+MIN\s+MAX\s+AGE/);
+    expect(wide).toMatch(/\nvllm-omni\s+wan2\.2-ti2v-5b\s+openai-videos\s+0\s+4\s/);
+  });
+
+  it.each([
+    'default-values.yaml',
+    'gpu-pool-values.yaml',
+    'external-services-values.yaml',
+    'vllm-omni-values.yaml',
+  ])(
     'should pass a server-side dry run of every built-in object rendered with ci/%s (Kubernetes 1.29 schema)',
     async (values) => {
       const { stdout } = await helm([

@@ -8,6 +8,7 @@ describe('helm lint', () => {
       'default-values.yaml',
       'external-services-values.yaml',
       'gpu-pool-values.yaml',
+      'vllm-omni-values.yaml',
     ]);
   });
 

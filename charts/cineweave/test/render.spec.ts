@@ -1,6 +1,7 @@
 import { WorkerPoolSpecSchema } from '@cineweave/contracts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { podTemplates } from './support/pods.ts';
 import {
   byKind,
@@ -11,7 +12,7 @@ import {
   renderChart,
   type KubeObject,
 } from './support/render.ts';
-import { repoRoot } from './support/tools.ts';
+import { chartDir, repoRoot } from './support/tools.ts';
 import { THIRD_PARTY_KINDS, validateBuiltin, validateCustom } from './support/validate.ts';
 
 const scenarios = ciValuesFiles.flatMap((file) => [
@@ -98,6 +99,36 @@ describe('helm template', () => {
       nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' },
     });
     expect(pools.map((pool) => (pool['spec'] as { minReplicas: number }).minReplicas)).toEqual([0, 0]);
+  });
+
+  it('should ship the commented vLLM-Omni pool of values.yaml as the vLLM-Omni scenario renders it', async () => {
+    // The example as a person uncomments it: the `# extraWorkerPools:` block, up to the blank line.
+    const lines = readFileSync(`${chartDir}values.yaml`, 'utf8').split('\n');
+    const start = lines.indexOf('# extraWorkerPools:');
+    expect(start, 'values.yaml has no commented extraWorkerPools example').toBeGreaterThan(0);
+    const end = lines.indexOf('', start);
+    const example = parse(
+      lines
+        .slice(start, end)
+        .map((line) => line.replace(/^# ?/, ''))
+        .join('\n'),
+    ) as { extraWorkerPools: Array<Record<string, unknown>> };
+    const scenario = parse(readFileSync(`${chartDir}ci/vllm-omni-values.yaml`, 'utf8')) as {
+      extraWorkerPools: unknown;
+    };
+    expect(example.extraWorkerPools).toEqual(scenario.extraWorkerPools);
+
+    const pools = byKind(await renderChart('vllm-omni-values.yaml'), 'WorkerPool');
+    expect(pools.map((pool) => pool.metadata.name)).toEqual(['vllm-omni']);
+    const spec = WorkerPoolSpecSchema.parse(pools[0]['spec']);
+    expect(spec.engine).toMatchObject({
+      kind: 'openai-videos',
+      image: 'vllm/vllm-omni:v0.25.0',
+      args: ['Wan-AI/Wan2.2-TI2V-5B-Diffusers', '--omni', '--port', '8000'],
+      port: 8000,
+    });
+    // The worker container's resources are the pool's own, not the chart's 48 GiB default for onnx.
+    expect(spec.resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } });
   });
 
   it('should render ServiceMonitors and PrometheusRules only when the monitoring API exists or a value forces them', async () => {

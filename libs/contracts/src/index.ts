@@ -6,6 +6,7 @@ export * from './kubernetes/api-group.ts';
 export * from './kubernetes/conditions.ts';
 export * from './kubernetes/video-job.ts';
 export * from './kubernetes/worker-pool.ts';
+export * from './kubernetes/worker-engine.ts';
 export * from './kubernetes/operator-permissions.ts';
 export * from './errors/error-codes.ts';
 export * from './pricing/pricing.ts';

@@ -3,6 +3,10 @@ import {
   API_GROUP,
   API_VERSION,
   CATEGORY,
+  ENGINE_ENV_VALUE_ERROR,
+  ENGINE_IMAGE_REQUIRED_ERROR,
+  ENGINE_SERVER_FIELDS,
+  ENGINE_SERVER_FIELDS_ERROR,
   IMAGE_SOURCE_ERROR,
   MIN_ABOVE_MAX_ERROR,
   VIDEOJOB,
@@ -62,8 +66,10 @@ const AGE: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.cre
 function structural(schema: z.ZodType): StructuralSchema {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw' }) as Record<string, unknown>;
   return toStructuralSchema(json, {
-    oneOfMessage: (_fields, path) =>
-      path === '.image' ? IMAGE_SOURCE_ERROR : `${path.slice(1)}: exactly one field`,
+    oneOfMessage: (fields, path) =>
+      path === '.image'
+        ? IMAGE_SOURCE_ERROR
+        : `${path.slice(1).replace(/\[\]/g, '')} takes exactly one of ${fields.join(' or ')}`,
   });
 }
 
@@ -190,10 +196,55 @@ export function videoJobCrd(): CustomResourceDefinition {
   );
 }
 
+/**
+ * The engine's rules, which zod states in a refinement the JSON Schema cannot carry: a server engine
+ * needs its image, the onnx engine takes none of the server's fields, and env is a map keyed by
+ * name (so the apiserver refuses a name twice, and server-side apply merges entries by name). `kind`
+ * is always present (it has a default), the other fields are guarded with has().
+ */
+function withEngineRules(engine: StructuralSchema): StructuralSchema {
+  const env = engine.properties?.env;
+  const entry = env?.items;
+  if (!env || !entry) throw new Error('spec.engine.env is missing from the WorkerPool schema');
+  const anyServerField = ENGINE_SERVER_FIELDS.map((field) => `has(self.${field})`).join(' || ');
+  return withRules(
+    {
+      ...engine,
+      properties: {
+        ...engine.properties,
+        env: {
+          ...env,
+          'x-kubernetes-list-type': 'map',
+          'x-kubernetes-list-map-keys': ['name'],
+          items: withRules(entry, [
+            { rule: '!(has(self.value) && has(self.valueFrom))', message: ENGINE_ENV_VALUE_ERROR },
+          ]),
+        },
+      },
+    },
+    [
+      {
+        rule: "self.kind != 'openai-videos' || has(self.image)",
+        message: ENGINE_IMAGE_REQUIRED_ERROR,
+        fieldPath: '.image',
+      },
+      {
+        rule: `self.kind == 'openai-videos' || !(${anyServerField})`,
+        message: ENGINE_SERVER_FIELDS_ERROR,
+        fieldPath: '.kind',
+      },
+    ],
+  );
+}
+
 export function workerPoolCrd(): CustomResourceDefinition {
+  const generated = structural(WorkerPoolSpecSchema);
+  const engine = generated.properties?.engine;
+  if (!engine) throw new Error('spec.engine is missing from the WorkerPool schema');
   const spec = withRules(
     {
-      ...structural(WorkerPoolSpecSchema),
+      ...generated,
+      properties: { ...generated.properties, engine: withEngineRules(engine) },
       description: 'Which model the pool serves, how far it scales and how its GPU worker pods look.',
       // Without a default, an omitted spec would skip every nested default. The apiserver checks a
       // default against the node's CEL rules without defaulting inside it, so `{}` would fail
@@ -240,6 +291,13 @@ export function workerPoolCrd(): CustomResourceDefinition {
         type: 'integer',
         jsonPath: '.status.backlog',
         description: 'Waiting + active jobs.',
+      },
+      {
+        name: 'Engine',
+        type: 'string',
+        jsonPath: '.spec.engine.kind',
+        description: 'What renders: onnx when empty, or openai-videos.',
+        priority: 1,
       },
       { name: 'Min', type: 'integer', jsonPath: '.spec.minReplicas', priority: 1 },
       { name: 'Max', type: 'integer', jsonPath: '.spec.maxReplicas', priority: 1 },

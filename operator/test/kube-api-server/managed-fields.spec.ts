@@ -69,6 +69,50 @@ describe(serverSideApply.name, () => {
     expect(next.object.metadata.labels).toEqual({ app: 'w' });
   });
 
+  // structured-merge-diff owns a container as a member (`k:{"name":"engine"}: {".": {}, ...}`) and its
+  // prune removes the whole item once its applier stops applying it (merge/update.go, prune).
+  it('should remove a keyed list item and the objects left empty when the applier stops applying them', () => {
+    const rules = [
+      { field: 'initContainers', keys: ['name'] },
+      { field: 'containers', keys: ['name'] },
+      { field: 'env', keys: ['name'] },
+    ];
+    const apply = (spec: Record<string, unknown>, live?: KubeObject) =>
+      serverSideApply(live, config(spec), false, { ...context('op'), rules });
+    const sidecar = { name: 'engine', image: 'server', env: [{ name: 'HOME', value: '/tmp' }] };
+    const worker = {
+      name: 'worker',
+      image: 'w',
+      env: [
+        { name: 'B', value: '2' },
+        { name: 'A', value: '1' },
+      ],
+      startupProbe: { httpGet: { path: '/h', port: 1 } },
+    };
+    const live = withFields(apply({ initContainers: [sidecar], containers: [worker] }));
+    const kept = { name: 'worker', image: 'w', env: [{ name: 'A', value: '1' }] };
+    const next = apply({ containers: [kept] }, live);
+    expect(next.object.spec).toEqual({ containers: [kept] });
+  });
+
+  it('should keep a list item whose fields another manager still owns', () => {
+    const rules = [{ field: 'containers', keys: ['name'] }];
+    const live = withFields(
+      serverSideApply(undefined, config({ containers: [{ name: 'a', image: 'x' }] }), false, {
+        ...context('op'),
+        rules,
+      }),
+    );
+    const shared = withFields(
+      serverSideApply(live, config({ containers: [{ name: 'a', stdin: true }] }), false, {
+        ...context('human'),
+        rules,
+      }),
+    );
+    const next = serverSideApply(shared, config({}), false, { ...context('op'), rules });
+    expect(next.object.spec).toEqual({ containers: [{ name: 'a', stdin: true }] });
+  });
+
   it('should merge keyed lists per key', () => {
     const live = withFields(
       serverSideApply(

@@ -75,8 +75,8 @@ function deleteAt(value: unknown, path: Segment[]): void {
   if (last.startsWith('f:')) {
     if (isPlainObject(parent)) delete parent[last.slice(2)];
   } else if (Array.isArray(parent)) {
-    const item = child(parent, last);
-    parent.splice(parent.indexOf(item), 1);
+    const index = parent.indexOf(child(parent, last));
+    if (index >= 0) parent.splice(index, 1);
   }
 }
 
@@ -232,6 +232,34 @@ function mergeApplied(current: unknown, config: unknown, rules: ListMergeRule[],
   return structuredClone(config);
 }
 
+/**
+ * The list items and nested objects that held only fields an applier stopped applying: deepest
+ * first, those that neither its new configuration nor another manager still reaches. Upstream's
+ * managedFields list such nodes as members (`".": {}`), so structured-merge-diff's prune removes the
+ * whole item or object (a container dropped from a Deployment goes, not just its leaves); here only
+ * leaves are tracked, so the nodes are recovered from the paths.
+ */
+function staleParents(stale: string[], applied: Set<string>, others: Entry[]): Segment[][] {
+  const reached = new Set<string>();
+  const reach = (encoded: string) => {
+    const path = JSON.parse(encoded) as Segment[];
+    for (let length = 1; length <= path.length; length++) reached.add(JSON.stringify(path.slice(0, length)));
+  };
+  for (const path of applied) reach(path);
+  for (const entry of others) for (const path of entry.paths) reach(path);
+  const parents = new Map<string, Segment[]>();
+  for (const encoded of stale) {
+    const path = JSON.parse(encoded) as Segment[];
+    // Top-level fields (metadata, spec, status) stay, as the object's own structure.
+    for (let length = 2; length < path.length; length++) {
+      const parent = path.slice(0, length);
+      const key = JSON.stringify(parent);
+      if (!reached.has(key)) parents.set(key, parent);
+    }
+  }
+  return [...parents.values()].sort((a, b) => b.length - a.length);
+}
+
 export interface ApplyResult {
   object: KubeObject;
   managedFields: ManagedFieldsEntry[];
@@ -286,10 +314,12 @@ export function serverSideApply(
   ) as KubeObject;
   const mine = entryFor(entries, context, 'Apply');
   const applied = new Set(configPaths);
-  for (const path of mine.paths) {
-    if (applied.has(path)) continue;
-    const ownedElsewhere = entries.some((entry) => entry !== mine && entry.paths.has(path));
-    if (!ownedElsewhere) deleteAt(base, JSON.parse(path));
+  const others = entries.filter((entry) => entry !== mine);
+  const stale = [...mine.paths].filter((path) => !applied.has(path));
+  // Whole items first, while the key fields that find them are still there; then single fields.
+  for (const path of staleParents(stale, applied, others)) deleteAt(base, path);
+  for (const path of stale) {
+    if (!others.some((entry) => entry.paths.has(path))) deleteAt(base, JSON.parse(path));
   }
   mine.paths = applied;
   const object = mergeApplied(base, stripManaged(config), context.rules) as KubeObject;

@@ -54,4 +54,68 @@ describe(StructuralValidator.name, () => {
       }),
     ]);
   });
+
+  // Cases of apiextensions-apiserver pkg/apiserver/schema/listtype/validation_test.go.
+  it('should refuse repeated items of a set list and repeated keys of a map list as the apiserver does', () => {
+    const validator = new StructuralValidator({
+      type: 'object',
+      properties: {
+        set: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } },
+        plain: { type: 'array', items: { type: 'string' } },
+        map: {
+          type: 'array',
+          'x-kubernetes-list-type': 'map',
+          'x-kubernetes-list-map-keys': ['a'],
+          items: {
+            type: 'object',
+            properties: { a: { type: 'string' }, c: { type: 'string' } },
+          },
+        },
+      },
+    });
+    expect(
+      validator.validate({
+        set: ['a', 'a', 'b', 'c', 'd', 'c'],
+        plain: ['a', 'b', 'a'],
+        map: [{ a: '0', c: '2' }, { a: '1', c: '1' }, { a: '1', c: '2' }, {}],
+      }),
+    ).toEqual([
+      { reason: 'FieldValueDuplicate', field: 'set[1]', message: 'Duplicate value: "a"' },
+      { reason: 'FieldValueDuplicate', field: 'set[5]', message: 'Duplicate value: "c"' },
+      {
+        reason: 'FieldValueDuplicate',
+        field: 'map[2]',
+        message: 'Duplicate value: map[string]interface {}{"a":"1"}',
+      },
+    ]);
+    // The second appearance only, however often a value repeats ("multiple duplicates").
+    expect(validator.validate({ set: ['b', 'c', 'b', 'c', 'c'] }).map((cause) => cause.field)).toEqual([
+      'set[2]',
+      'set[3]',
+    ]);
+  });
+
+  it('should refuse a WorkerPool engine variable listed twice', () => {
+    const pool = {
+      spec: {
+        minReplicas: 0,
+        maxReplicas: 1,
+        engine: {
+          kind: 'openai-videos',
+          image: 'vllm/vllm-omni:v0.25.0',
+          env: [
+            { name: 'HF_TOKEN', value: 'a' },
+            { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+          ],
+        },
+      },
+    };
+    expect(workerPools.validate(pool)).toEqual([
+      {
+        reason: 'FieldValueDuplicate',
+        field: 'spec.engine.env[1]',
+        message: 'Duplicate value: map[string]interface {}{"name":"HF_TOKEN"}',
+      },
+    ]);
+  });
 });

@@ -18,18 +18,25 @@ export class StructuralValidator {
 
   constructor(schema: StructuralSchema) {
     this.schema = schema;
-    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
-    for (const [name, check] of Object.entries(FORMATS)) ajv.addFormat(name, check);
-    this.validateSchema = ajv.compile(toAjvSchema(schema));
+    const ajv = sharedAjv();
+    const ajvSchema = toAjvSchema(schema);
+    this.validateSchema = ajv.compile(ajvSchema);
+    // The compiled function is all that is kept: the instance's cache would otherwise grow by every
+    // schema a long-running server ever validated (each default of each CRD).
+    ajv.removeSchema(ajvSchema);
   }
 
   validate(object: unknown, oldObject?: unknown): StatusCause[] {
     return dedupe([...this.schemaCauses(object), ...this.ruleCauses(object, oldObject)]);
   }
 
-  /** The OpenAPI keywords alone (types, bounds, patterns, formats, required fields). */
+  /**
+   * The OpenAPI keywords (types, bounds, patterns, formats, required fields), then the uniqueness
+   * of `x-kubernetes-list-type` set and map lists, as the apiserver checks them once the object fits
+   * its schema.
+   */
   schemaCauses(object: unknown): StatusCause[] {
-    if (this.validateSchema(object)) return [];
+    if (this.validateSchema(object)) return listTypeCauses(this.schema, object, '');
     const causes: StatusCause[] = [];
     for (const error of this.validateSchema.errors ?? []) {
       const cause = describeAjvError(error, object);
@@ -107,6 +114,20 @@ export class StructuralValidator {
     }
     return program;
   }
+}
+
+let ajvInstance: Ajv | undefined;
+
+/**
+ * One ajv for the process: its first compile builds the meta-schema validator (tens to hundreds of
+ * milliseconds on a loaded machine), which a fresh instance per schema paid for every CRD default.
+ */
+function sharedAjv(): Ajv {
+  if (!ajvInstance) {
+    ajvInstance = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+    for (const [name, check] of Object.entries(FORMATS)) ajvInstance.addFormat(name, check);
+  }
+  return ajvInstance;
 }
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -244,6 +265,76 @@ function describeAjvError(error: ErrorObject, object: unknown): StatusCause | un
         message: `Invalid value: ${goValue(value)}: ${error.message ?? ''}`,
       };
   }
+}
+
+/**
+ * Items of a `set` list must be unique, and so must the keys of the items of a `map` list: a port of
+ * apiextensions-apiserver pkg/apiserver/schema/listtype/validation.go (ValidateListSetsAndMaps),
+ * which reports the second appearance of a value as `field.Duplicate` of the value, or of the key
+ * fields for a map (`spec.env[1]: Duplicate value: map[string]interface {}{"name":"A"}`).
+ */
+function listTypeCauses(schema: StructuralSchema, value: unknown, path: string): StatusCause[] {
+  const causes: StatusCause[] = [];
+  if (Array.isArray(value)) {
+    const listType = schema['x-kubernetes-list-type'];
+    const keyFields = schema['x-kubernetes-list-map-keys'] ?? [];
+    if (listType === 'set' || listType === 'map') {
+      const keyOf = (item: unknown): unknown =>
+        listType === 'set'
+          ? item
+          : Object.fromEntries(
+              keyFields
+                .filter((field) => isPlainObject(item) && item[field] !== undefined)
+                .map((field) => [field, (item as Record<string, unknown>)[field]]),
+            );
+      // Only the second appearance of a value is reported, however often it repeats.
+      const seen = new Map<string, number>();
+      value.forEach((item, index) => {
+        const key = keyOf(item);
+        // Go compares compound values by their JSON, whose object keys are sorted: so is goSyntax's.
+        const text = goSyntax(key);
+        const times = (seen.get(text) ?? 0) + 1;
+        seen.set(text, times);
+        if (times === 2) {
+          causes.push({
+            reason: 'FieldValueDuplicate',
+            field: `${path}[${index}]`,
+            message: `Duplicate value: ${goErrorValue(key)}`,
+          });
+        }
+      });
+    }
+    if (schema.items) {
+      const items = schema.items;
+      value.forEach((item, index) => causes.push(...listTypeCauses(items, item, `${path}[${index}]`)));
+    }
+  } else if (isPlainObject(value)) {
+    for (const [name, child] of Object.entries(value)) {
+      const childSchema = schema.properties?.[name] ?? schema.additionalProperties;
+      if (childSchema) causes.push(...listTypeCauses(childSchema, child, path ? `${path}.${name}` : name));
+    }
+  }
+  return causes;
+}
+
+/** A value as field.Error words it: strings quoted, numbers and booleans bare, the rest as Go's %#v. */
+function goErrorValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return goSyntax(value);
+}
+
+function goSyntax(value: unknown): string {
+  if (value === null || value === undefined) return 'interface {}(nil)';
+  if (Array.isArray(value)) return `[]interface {}{${value.map(goSyntax).join(', ')}}`;
+  if (isPlainObject(value)) {
+    // fmt prints map keys sorted.
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${goSyntax(value[key])}`);
+    return `map[string]interface {}{${entries.join(', ')}}`;
+  }
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
 function invalidValue(field: string, value: unknown, should: string): StatusCause {

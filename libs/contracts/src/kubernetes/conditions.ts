@@ -40,6 +40,12 @@ export const WORKERPOOL_CONDITIONS = {
    * memory, so that a new leader honours the delay already served.
    */
   scaleDownPending: 'ScaleDownPending',
+  /**
+   * Pools with an `openai-videos` engine: whether every worker pod's engine container answers its
+   * health probe; when not, the reason the kubelet gives (ImagePullBackOff, CrashLoopBackOff,
+   * OOMKilled, Unschedulable...) or EngineStarting while the model downloads and loads.
+   */
+  engineReady: 'EngineReady',
 } as const;
 
 /** Reasons: CamelCase, one per distinguishable cause, so that alerts and scripts can match them. */
@@ -63,5 +69,10 @@ export const CONDITION_REASONS = {
   lowDemand: 'LowDemand',
   busyWorkers: 'BusyWorkers',
   demandMet: 'DemandMet',
+  noWorkers: 'NoWorkers',
+  enginesReady: 'EnginesReady',
+  enginePending: 'EnginePending',
+  engineStarting: 'EngineStarting',
+  engineNotReady: 'EngineNotReady',
 } as const;
 export type ConditionReason = (typeof CONDITION_REASONS)[keyof typeof CONDITION_REASONS];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_MODEL_ID, ModelIdSchema } from '../jobs/job-parameters.ts';
 import { ConditionSchema } from './conditions.ts';
+import { ContainerResourcesSchema, WorkerEngineSchema } from './worker-engine.ts';
 
 const TolerationSchema = z
   .strictObject({
@@ -17,11 +18,6 @@ const TolerationSchema = z
       .describe('How long a NoExecute taint is tolerated before eviction, in seconds.'),
   })
   .describe('A Kubernetes toleration for the worker pods.');
-
-const QuantitySchema = z
-  .union([z.string().regex(/^[0-9.]+([eE][0-9]+|[a-zA-Z]{1,2})?$/), z.number()])
-  .describe('A Kubernetes quantity, e.g. 8, 500m or 64Gi.');
-const ResourceListSchema = z.record(z.string(), QuantitySchema);
 
 export const MIN_ABOVE_MAX_ERROR = 'minReplicas must not exceed maxReplicas';
 
@@ -59,13 +55,7 @@ export const WorkerPoolSpecSchema = z
       .default({ resourceName: 'nvidia.com/gpu', count: 1 })
       .describe('GPUs each worker pod requests.'),
     image: z.string().min(1).optional().describe('Worker container image; the chart default when omitted.'),
-    resources: z
-      .strictObject({
-        requests: ResourceListSchema.optional().describe('Minimum resources, e.g. memory: 64Gi.'),
-        limits: ResourceListSchema.optional().describe('Maximum resources; the GPU limit is set from gpu.'),
-      })
-      .optional()
-      .describe('CPU and memory of the worker container.'),
+    resources: ContainerResourcesSchema.optional().describe('CPU and memory of the worker container.'),
     nodeSelector: z
       .record(z.string(), z.string())
       .optional()
@@ -76,6 +66,9 @@ export const WorkerPoolSpecSchema = z
       .describe('Extra tolerations; the GPU taint nvidia.com/gpu:NoSchedule is always tolerated.'),
     runtimeClassName: z.string().min(1).optional().describe('RuntimeClass of the worker pods, e.g. nvidia.'),
     priorityClassName: z.string().min(1).optional().describe('PriorityClass of the worker pods.'),
+    engine: WorkerEngineSchema.optional().describe(
+      'What renders the videos: the onnx engine inside the worker (when omitted), or an openai-videos server beside it.',
+    ),
   })
   .refine((spec) => spec.minReplicas <= spec.maxReplicas, {
     error: MIN_ABOVE_MAX_ERROR,
@@ -100,7 +93,9 @@ export const WorkerPoolStatusSchema = z.strictObject({
   conditions: z
     .array(ConditionSchema)
     .optional()
-    .describe('Available, ScalingLimited and ScaleDownPending, in metav1.Condition shape.'),
+    .describe(
+      'Available, ScalingLimited, ScaleDownPending and, with an openai-videos engine, EngineReady, in metav1.Condition shape.',
+    ),
 });
 export type WorkerPoolStatus = z.infer<typeof WorkerPoolStatusSchema>;
 

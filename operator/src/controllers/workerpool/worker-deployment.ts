@@ -1,8 +1,11 @@
 import type { WorkerPoolSpec } from '@cineweave/contracts';
 import { API_GROUP_VERSION, WORKERPOOL } from '@cineweave/contracts';
 import type { KubeObject } from '../../kube/kube-object.ts';
+import type { ServerEngine } from './engine-container.ts';
+import { engineContainer, engineVolumes, serverEngine, workerEngineEnv } from './engine-container.ts';
 
 export const POOL_LABEL = 'cineweave.io/workerpool';
+export const WORKER_CONTAINER = 'worker';
 
 /** Settings of the worker pods that come from the operator's configuration, not the pool. */
 export interface WorkerTemplateConfig {
@@ -32,7 +35,8 @@ export function deploymentName(poolName: string): string {
 /**
  * The worker Deployment of a pool, as the operator server-side applies it: GPU limits and the
  * GPU taint toleration, the pool's scheduling overrides, readiness once the model is loaded, and
- * a termination grace long enough for the job in hand to finish.
+ * a termination grace long enough for the job in hand to finish. With an `openai-videos` engine the
+ * pod has the server as a second container that holds the GPUs, and the worker holds none.
  */
 export function workerDeployment(
   pool: PoolIdentity,
@@ -46,19 +50,13 @@ export function workerDeployment(
     'app.kubernetes.io/managed-by': 'cineweave-operator',
     [POOL_LABEL]: pool.name,
   };
-  const gpuLimits = spec.gpu.count > 0 ? { [spec.gpu.resourceName]: String(spec.gpu.count) } : {};
+  const gpuLimits: Record<string, string> =
+    spec.gpu.count > 0 ? { [spec.gpu.resourceName]: String(spec.gpu.count) } : {};
   const tolerations = [
     { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
     ...(spec.tolerations ?? []),
   ];
-  const env = [
-    { name: 'MODEL_ID', value: spec.model },
-    { name: 'MODEL_DIR', value: config.modelDir },
-    { name: 'DEVICE', value: spec.gpu.count > 0 ? 'cuda' : 'cpu' },
-    { name: 'METRICS_PORT', value: String(config.metricsPort) },
-    { name: 'GPU_HOURLY_COST_USD', value: String(config.gpuHourlyCostUsd) },
-    { name: 'SHUTDOWN_GRACE_SECONDS', value: String(config.shutdownGraceSeconds) },
-  ];
+  const engine = serverEngine(spec.engine);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -109,53 +107,86 @@ export function workerDeployment(
           ...(spec.runtimeClassName ? { runtimeClassName: spec.runtimeClassName } : {}),
           ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
           tolerations,
-          containers: [
-            {
-              name: 'worker',
-              image: spec.image ?? config.image,
-              imagePullPolicy: config.imagePullPolicy,
-              env,
-              envFrom: [
-                { secretRef: { name: config.secretName } },
-                ...(config.configMapName ? [{ configMapRef: { name: config.configMapName } }] : []),
-              ],
-              ports: [{ name: 'metrics', containerPort: config.metricsPort, protocol: 'TCP' }],
-              resources: {
-                ...(spec.resources?.requests ? { requests: spec.resources.requests } : {}),
-                limits: { ...(spec.resources?.limits ?? {}), ...gpuLimits },
-              },
-              readinessProbe: {
-                httpGet: { path: '/readyz', port: 'metrics' },
-                periodSeconds: 10,
-                failureThreshold: 3,
-              },
-              livenessProbe: {
-                httpGet: { path: '/healthz', port: 'metrics' },
-                // Loading the model takes minutes on first start.
-                initialDelaySeconds: 600,
-                periodSeconds: 30,
-                failureThreshold: 5,
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-              },
-              volumeMounts: [
-                { name: 'models', mountPath: config.modelDir },
-                // Encoding writes the MP4 to a temporary file before upload (+faststart needs a seekable file).
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            },
-          ],
+          ...(engine ? { initContainers: [engineContainer(engine, gpuLimits)] } : {}),
+          containers: [workerContainer(spec, config, engine, gpuLimits)],
           volumes: [
-            config.modelPvc
-              ? { name: 'models', persistentVolumeClaim: { claimName: config.modelPvc, readOnly: true } }
-              : { name: 'models', emptyDir: {} },
+            ...(engine
+              ? engineVolumes(engine)
+              : [
+                  config.modelPvc
+                    ? {
+                        name: 'models',
+                        persistentVolumeClaim: { claimName: config.modelPvc, readOnly: true },
+                      }
+                    : { name: 'models', emptyDir: {} },
+                ]),
             { name: 'tmp', emptyDir: { sizeLimit: '8Gi' } },
           ],
         },
       },
     },
+  };
+}
+
+/**
+ * The worker: the job runtime, and with the `onnx` engine the renderer too (then it holds the GPUs
+ * and mounts the model directory). With a server engine it drives the server over loopback.
+ */
+function workerContainer(
+  spec: WorkerPoolSpec,
+  config: WorkerTemplateConfig,
+  engine: ServerEngine | undefined,
+  gpuLimits: Record<string, string>,
+): Record<string, unknown> {
+  const env = [
+    { name: 'MODEL_ID', value: spec.model },
+    ...(engine
+      ? workerEngineEnv(engine)
+      : [
+          { name: 'ENGINE_KIND', value: 'onnx' },
+          { name: 'MODEL_DIR', value: config.modelDir },
+          { name: 'DEVICE', value: spec.gpu.count > 0 ? 'cuda' : 'cpu' },
+        ]),
+    { name: 'METRICS_PORT', value: String(config.metricsPort) },
+    { name: 'GPU_HOURLY_COST_USD', value: String(config.gpuHourlyCostUsd) },
+    { name: 'SHUTDOWN_GRACE_SECONDS', value: String(config.shutdownGraceSeconds) },
+  ];
+  return {
+    name: WORKER_CONTAINER,
+    image: spec.image ?? config.image,
+    imagePullPolicy: config.imagePullPolicy,
+    env,
+    envFrom: [
+      { secretRef: { name: config.secretName } },
+      ...(config.configMapName ? [{ configMapRef: { name: config.configMapName } }] : []),
+    ],
+    ports: [{ name: 'metrics', containerPort: config.metricsPort, protocol: 'TCP' }],
+    resources: {
+      ...(spec.resources?.requests ? { requests: spec.resources.requests } : {}),
+      limits: { ...(spec.resources?.limits ?? {}), ...(engine ? {} : gpuLimits) },
+    },
+    // Ready only while the engine is: the model loaded (onnx), or the server's health answering.
+    readinessProbe: {
+      httpGet: { path: '/readyz', port: 'metrics' },
+      periodSeconds: 10,
+      failureThreshold: 3,
+    },
+    livenessProbe: {
+      httpGet: { path: '/healthz', port: 'metrics' },
+      // Loading the model takes minutes on first start; a server engine is healthy before the worker starts.
+      initialDelaySeconds: engine ? 60 : 600,
+      periodSeconds: 30,
+      failureThreshold: 5,
+    },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
+    volumeMounts: [
+      ...(engine ? [] : [{ name: 'models', mountPath: config.modelDir }]),
+      // Encoding writes the MP4 to a temporary file before upload (+faststart needs a seekable file).
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
   };
 }

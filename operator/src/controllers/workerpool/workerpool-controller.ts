@@ -21,8 +21,11 @@ import { sameJson } from '../../kube/same-json.ts';
 import type { OperatorMetrics } from '../../observability/operator-metrics.ts';
 import type { ReconcileResult } from '../../runtime/work-queue.ts';
 import type { ConditionInput } from '../conditions.ts';
-import { findCondition, setCondition } from '../conditions.ts';
+import { findCondition, removeCondition, setCondition } from '../conditions.ts';
 import type { EventRecorder } from '../event-recorder.ts';
+import { engineConflicts, serverEngine } from './engine-container.ts';
+import type { WorkerPod } from './engine-status.ts';
+import { engineReadyCondition } from './engine-status.ts';
 import type { BusyProbe } from './pod-busy-probe.ts';
 import type { ScaleOutcome } from './scale-decision.ts';
 import { decideScale } from './scale-decision.ts';
@@ -91,8 +94,12 @@ export class WorkerPoolController {
     const log = this.options.logger.child({ workerpool: key });
     const generation = pool.metadata.generation;
     const parsed = WorkerPoolSpecSchema.safeParse(pool.spec ?? {});
-    if (!parsed.success) {
-      const message = `The spec is not valid: ${parsed.error.issues.map((issue) => `spec.${issue.path.join('.')}: ${issue.message}`).join('; ')}`;
+    const engine = parsed.success ? serverEngine(parsed.data.engine) : undefined;
+    const problems = parsed.success
+      ? engineConflicts(engine, template.metricsPort)
+      : parsed.error.issues.map((issue) => `spec.${issue.path.join('.')}: ${issue.message}`);
+    if (!parsed.success || problems.length > 0) {
+      const message = `The spec is not valid: ${problems.join('; ')}`;
       const conditions = setCondition(
         pool.status?.conditions,
         {
@@ -119,7 +126,9 @@ export class WorkerPoolController {
       throw error;
     });
     const current = deployment?.spec?.replicas ?? 0;
-    const busy = desired < current ? await this.markBusyPods(namespace, name, log) : 0;
+    // Pods are read when a scale-down must spare busy workers, and for the engine's readiness.
+    const pods = desired < current || engine ? await this.listPods(namespace, name) : [];
+    const busy = desired < current ? await this.markBusyPods(namespace, pods, log) : 0;
     // Since when demand has been lower: from status, so that a new leader honours the delay served.
     const pending = findCondition(pool.status?.conditions, WORKERPOOL_CONDITIONS.scaleDownPending);
     const lowSince = pending?.status === 'True' ? Date.parse(pending.lastTransitionTime) : NaN;
@@ -205,6 +214,9 @@ export class WorkerPoolController {
       // A pending scale-down starts when demand first dropped: that instant is the transition time.
       decision.lowSince === undefined ? now : new Date(decision.lowSince),
     );
+    conditions = engine
+      ? setCondition(conditions, engineReadyCondition(pods, engine), generation, now)
+      : removeCondition(conditions, WORKERPOOL_CONDITIONS.engineReady);
     const status: WorkerPoolStatus = {
       replicas: applied.status?.replicas ?? 0,
       readyReplicas: ready,
@@ -230,12 +242,9 @@ export class WorkerPoolController {
    * Reads every worker's busy gauge and sets its deletion cost, so that the ReplicaSet removes idle
    * workers first. Returns how many are busy or could not be proven idle.
    */
-  private async markBusyPods(namespace: string, pool: string, log: Logger): Promise<number> {
+  private async markBusyPods(namespace: string, pods: readonly WorkerPod[], log: Logger): Promise<number> {
     const { client, probe } = this.options;
-    const pods = await client.list(resourcePath(RESOURCES.pods, namespace), {
-      labelSelector: `${POOL_LABEL}=${pool}`,
-    });
-    const live = pods.items.filter((pod) => !pod.metadata.deletionTimestamp);
+    const live = pods.filter((pod) => !pod.metadata.deletionTimestamp);
     const flags = await Promise.all(live.map((pod) => probe(pod)));
     let busy = 0;
     await Promise.all(
@@ -251,6 +260,13 @@ export class WorkerPoolController {
       }),
     );
     return busy;
+  }
+
+  private async listPods(namespace: string, pool: string): Promise<WorkerPod[]> {
+    const pods = await this.options.client.list<WorkerPod>(resourcePath(RESOURCES.pods, namespace), {
+      labelSelector: `${POOL_LABEL}=${pool}`,
+    });
+    return pods.items;
   }
 
   private async writeStatus(pool: WorkerPool, path: string, status: WorkerPoolStatus): Promise<void> {
