@@ -96,17 +96,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       NX_NO_CLOUD: 'true',
       NX_TUI: 'false',
     });
-    run('npm', [
-      'run',
-      '--silent',
-      '-w',
-      'models/wan22',
-      'build-model',
-      '--',
-      '--tiny',
-      '--out',
-      modelDir,
-    ]);
+    run('npm', ['run', '--silent', '-w', 'models/wan22', 'build-model', '--', '--tiny', '--out', modelDir]);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
     const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
