@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { InternalJobView } from '../src/cineweave-api/cineweave-api-client.ts';
+import type { InternalJobView } from '@cineweave/contracts';
 
 export class StubApi {
   readonly jobs = new Map<string, InternalJobView>();

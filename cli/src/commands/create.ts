@@ -6,12 +6,12 @@ import {
   RESOLUTIONS,
   fieldErrors,
   type CreateJobRequest,
+  UploadViewSchema,
 } from '@cineweave/contracts';
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
-import { UploadViewSchema } from '../core/api-shapes.ts';
 import { decimal, uploadId, wholeNumber } from '../core/arguments.ts';
 import { usageError } from '../core/cli-error.ts';
 import type { CliCommand, CommandContext } from '../core/command.ts';

@@ -1,6 +1,5 @@
-import { CreditsSummarySchema } from '@cineweave/contracts';
+import { CreditsSummarySchema, LedgerPageSchema, type LedgerItem } from '@cineweave/contracts';
 import type { Command } from 'commander';
-import { LedgerPageSchema, type LedgerItem } from '../core/api-shapes.ts';
 import { pageSize } from '../core/arguments.ts';
 import type { CliCommand } from '../core/command.ts';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { read } from 'read';
 import { ApiClient } from '../core/api-client.ts';
-import { MeSchema } from '../core/api-shapes.ts';
+import { MeSchema } from '@cineweave/contracts';
 import { CliError, interrupted, usageError } from '../core/cli-error.ts';
 import type { CliCommand, CommandContext } from '../core/command.ts';
 import { readConfig, writeConfig } from '../core/config-store.ts';

@@ -1,6 +1,5 @@
-import { JOB_STATUSES, type JobView } from '@cineweave/contracts';
+import { JOB_STATUSES, type JobView, JobPageSchema } from '@cineweave/contracts';
 import { Option, type Command } from 'commander';
-import { JobPageSchema } from '../core/api-shapes.ts';
 import { pageSize } from '../core/arguments.ts';
 import type { CliCommand } from '../core/command.ts';
 import { jobTable } from '../core/job-text.ts';

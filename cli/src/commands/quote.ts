@@ -1,6 +1,5 @@
-import { CreditsSummarySchema, JOB_DEFAULTS, RESOLUTIONS } from '@cineweave/contracts';
+import { CreditsSummarySchema, JOB_DEFAULTS, RESOLUTIONS, QuoteSchema } from '@cineweave/contracts';
 import { Option, type Command } from 'commander';
-import { QuoteSchema } from '../core/api-shapes.ts';
 import { wholeNumber } from '../core/arguments.ts';
 import type { CliCommand } from '../core/command.ts';
 

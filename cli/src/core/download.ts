@@ -6,7 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ApiClient } from './api-client.ts';
-import { OutputLinkSchema } from './api-shapes.ts';
+import { OutputLinkSchema } from '@cineweave/contracts';
 import { CliError, describeNetworkError } from './cli-error.ts';
 import { ExitCode } from './exit-codes.ts';
 

@@ -14,3 +14,8 @@ export * from './plans/plans.ts';
 export * from './metrics/metric-names.ts';
 export * from './api/api-shapes.ts';
 export * from './billing/billing.ts';
+export * from './api/page.ts';
+export * from './api/job-views.ts';
+export * from './api/account-views.ts';
+export * from './api/credit-views.ts';
+export * from './api/admin-views.ts';

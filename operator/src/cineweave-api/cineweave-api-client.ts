@@ -1,21 +1,5 @@
-import type { InternalCreateJobRequest, JobView, QueueStats } from '@cineweave/contracts';
-import { JobViewSchema, QueueStatsSchema } from '@cineweave/contracts';
-import { z } from 'zod';
-
-/** Presigned links to a succeeded job's outputs, straight from the object store. */
-export const JobDownloadsSchema = z.object({
-  video: z.url(),
-  thumbnail: z.url(),
-  /** When the links stop working (taken before signing, so never later than theirs). */
-  expiresAt: z.iso.datetime({ offset: true }),
-});
-
-/** What the internal job route returns: the job view, its place in the queue, fresh output links. */
-export const InternalJobViewSchema = JobViewSchema.extend({
-  queuePosition: z.int().min(0).nullable().optional(),
-  downloads: JobDownloadsSchema.optional(),
-});
-export type InternalJobView = z.infer<typeof InternalJobViewSchema>;
+import type { InternalCreateJobRequest, InternalJobView, JobView, QueueStats } from '@cineweave/contracts';
+import { InternalJobViewSchema, JobViewSchema, QueueStatsSchema } from '@cineweave/contracts';
 
 /** The API refused the request (4xx): it will refuse it again, so the caller must not retry. */
 export class ApiRefusal extends Error {

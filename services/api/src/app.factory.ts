@@ -1,13 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.ts';
 import type { AppConfig } from './core/config/app-config.ts';
+import { buildOpenApiDocument } from './core/http/openapi-document.ts';
 import { jsonBodies } from './core/http/json-body.ts';
+import { UPLOADS_PATH } from './modules/uploads/uploads.controller.ts';
 import { httpMetricsMiddleware } from './core/metrics/http-metrics.middleware.ts';
 import { MetricsService } from './core/metrics/metrics.service.ts';
 
@@ -39,20 +41,10 @@ export async function createApp(
     exposedHeaders: ['Retry-After', 'Idempotent-Replayed', 'Location'],
   });
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
-  app.use(jsonBodies(config.env.MAX_JSON_BODY_BYTES));
+  app.use(jsonBodies(config.env.MAX_JSON_BODY_BYTES, [UPLOADS_PATH]));
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('CineWeave API')
-      .setDescription(
-        'Accounts, credits, video jobs, uploads and live job events. Errors are application/problem+json.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   const express = app.getHttpAdapter().getInstance() as {
     get: (path: string, handler: (req: Request, res: Response) => void) => void;
   };

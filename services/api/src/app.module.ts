@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthGuard } from './core/auth/auth.guard.ts';
 import { AuthModule } from './core/auth/auth.module.ts';
@@ -8,6 +8,7 @@ import { ConfigModule } from './core/config/config.module.ts';
 import { DatabaseModule } from './core/database/database.module.ts';
 import { ProblemDetailsFilter } from './core/errors/problem-details.filter.ts';
 import { RateLimiter } from './core/http/rate-limiter.ts';
+import { ResponseContractInterceptor } from './core/http/response-contract.interceptor.ts';
 import { ZodValidationPipe } from './core/http/zod-validation.pipe.ts';
 import { loggerOptions } from './core/logging/logger-options.ts';
 import { MetricsModule } from './core/metrics/metrics.module.ts';
@@ -55,6 +56,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: ResponseContractInterceptor },
       ],
     };
   }

@@ -205,7 +205,21 @@ const CASES: BadRequest[] = [
   },
   // Uploads
   { name: 'upload without file', path: '/v1/uploads', files: [], status: 400 },
-  { name: 'upload as JSON', path: '/v1/uploads', body: { file: 'aGVsbG8=' }, status: 400 },
+  {
+    name: 'upload as JSON',
+    path: '/v1/uploads',
+    body: { file: 'aGVsbG8=' },
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    name: 'upload as a raw PNG body',
+    path: '/v1/uploads',
+    body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).toString('latin1'),
+    headers: { 'Content-Type': 'image/png' },
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
   {
     name: 'upload text file',
     path: '/v1/uploads',
@@ -382,5 +396,26 @@ describe('bad requests', () => {
       .send(job({ imageUploadId: uploaded.body.id }))
       .expect(422);
     expect(otherUser.body.errors[0].field).toBe('imageUploadId');
+  });
+});
+
+describe('uploads sent the wrong way', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('upload415');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('should say to send multipart with the field "file" when the image is the raw body', async () => {
+    const response = await request(h.server)
+      .post('/v1/uploads')
+      .set('Authorization', USER)
+      .set('Content-Type', 'image/png')
+      .send(await png(16, 16))
+      .expect(415);
+    expect(response.body.detail).toContain('multipart/form-data in the field "file"');
+    expect(response.body.detail).toContain('image/png');
   });
 });

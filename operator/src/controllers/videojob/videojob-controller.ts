@@ -1,5 +1,6 @@
-import type { VideoJobSpec, VideoJobStatus } from '@cineweave/contracts';
 import {
+  type VideoJobSpec,
+  type VideoJobStatus,
   ACCOUNT_ANNOTATION,
   API_GROUP,
   API_VERSION,
@@ -7,9 +8,10 @@ import {
   FINALIZER,
   VIDEOJOB,
   VideoJobSpecSchema,
+  type InternalJobView,
 } from '@cineweave/contracts';
 import type { Logger } from 'pino';
-import type { CineweaveApiClient, InternalJobView } from '../../cineweave-api/cineweave-api-client.ts';
+import type { CineweaveApiClient } from '../../cineweave-api/cineweave-api-client.ts';
 import { ApiRefusal, ApiUnavailable } from '../../cineweave-api/cineweave-api-client.ts';
 import type { KubeClient } from '../../kube/kube-client.ts';
 import { isKubeStatus } from '../../kube/kube-client.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InternalJobView } from '../../cineweave-api/cineweave-api-client.ts';
+import type { InternalJobView } from '@cineweave/contracts';
 import { failedStatus, statusFromJob } from './videojob-status.ts';
 
 const job: InternalJobView = {

@@ -1,6 +1,11 @@
-import type { VideoJobPhase, VideoJobStatus } from '@cineweave/contracts';
-import { CONDITION_REASONS, VIDEOJOB_CONDITIONS, phaseForStatus } from '@cineweave/contracts';
-import type { InternalJobView } from '../../cineweave-api/cineweave-api-client.ts';
+import {
+  type VideoJobPhase,
+  type VideoJobStatus,
+  CONDITION_REASONS,
+  VIDEOJOB_CONDITIONS,
+  phaseForStatus,
+  type InternalJobView,
+} from '@cineweave/contracts';
 import { setCondition } from '../conditions.ts';
 
 export const FINAL_PHASES: ReadonlySet<VideoJobPhase> = new Set([

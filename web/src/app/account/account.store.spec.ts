@@ -16,7 +16,9 @@ describe(AccountStore.name, () => {
         id: 'k1',
         name,
         key: 'cw_secret',
+        prefix: 'cw_secr',
         createdAt: '2026-01-01T00:00:00Z',
+        lastUsedAt: null,
       }),
     });
     await store.loadKeys();
@@ -42,8 +44,8 @@ describe(AccountStore.name, () => {
   it('should remove a key from the list when it is revoked', async () => {
     const store = setup({
       apiKeys: async () => [
-        { id: 'k1', name: 'a', createdAt: '' },
-        { id: 'k2', name: 'b', createdAt: '' },
+        { id: 'k1', name: 'a', prefix: 'cw_k1', createdAt: '', lastUsedAt: null },
+        { id: 'k2', name: 'b', prefix: 'cw_k2', createdAt: '', lastUsedAt: null },
       ],
       revokeApiKey: async () => undefined,
     });
@@ -56,7 +58,7 @@ describe(AccountStore.name, () => {
 
   it('should keep the key and explain when revoking fails', async () => {
     const store = setup({
-      apiKeys: async () => [{ id: 'k1', name: 'a', createdAt: '' }],
+      apiKeys: async () => [{ id: 'k1', name: 'a', prefix: 'cw_k1', createdAt: '', lastUsedAt: null }],
       revokeApiKey: async () => {
         throw new ApiError(404, null, 'This API key no longer exists.');
       },

@@ -248,7 +248,7 @@ export class CreateStore {
         file: null,
         name: 'Image from the earlier video',
         previewUrl: null,
-        upload: { id: job.imageUploadId, width: 0, height: 0 },
+        upload: { id: job.imageUploadId, width: 0, height: 0, sha256: job.imageSha256 ?? '' },
         uploading: false,
       });
     }

@@ -4,10 +4,10 @@ import { DomainError } from '../errors/domain-error.ts';
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
- * JSON bodies only (multipart only where a route says so), at most `limit` bytes. A body in any
- * other type is a 415 rather than silently ignored.
+ * JSON bodies only (multipart on `multipartPaths` only), at most `limit` bytes. A body in any
+ * other type is a 415 that says what the route reads, rather than silently ignored.
  */
-export function jsonBodies(limit: number) {
+export function jsonBodies(limit: number, multipartPaths: readonly string[] = []) {
   const parse = express.json({
     limit,
     strict: true,
@@ -22,7 +22,15 @@ export function jsonBodies(limit: number) {
         Number(request.headers['content-length'] ?? 0) > 0);
     if (!hasBody) return next();
     const type = (request.headers['content-type'] ?? '').toLowerCase();
-    if (type.startsWith('multipart/form-data')) return next();
+    if (multipartPaths.includes(request.path)) {
+      if (type.startsWith('multipart/form-data')) return next();
+      return next(
+        new DomainError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Send the image as multipart/form-data in the field "file" (curl -F file=@image.png), not as a ${type || 'typeless'} body.`,
+        ),
+      );
+    }
     if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/.test(type)) {
       return next(
         new DomainError(

@@ -1,5 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { MeSchema, UserInitSchema } from '@cineweave/contracts';
+import { RespondsWith } from '../../core/http/responds-with.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { AccountsService } from './accounts.service.ts';
@@ -13,6 +15,7 @@ export class UsersController {
   /** Idempotent: the first call creates the user and a free account with its grant. */
   @Post('users/init')
   @HttpCode(200)
+  @RespondsWith(UserInitSchema)
   async init(@CurrentPrincipal() principal: Principal) {
     const { account, created } = await this.accounts.ensureAccount(principal.userId, principal.email);
     return {
@@ -23,10 +26,16 @@ export class UsersController {
   }
 
   @Get('me')
+  @RespondsWith(MeSchema)
   async me(@CurrentPrincipal() principal: Principal) {
     const account = await this.accounts.forPrincipal(principal);
     return {
-      user: { id: principal.userId, role: principal.role, authenticatedBy: principal.via },
+      user: {
+        id: principal.userId,
+        role: principal.role,
+        email: principal.email ?? null,
+        authenticatedBy: principal.via,
+      },
       account: { id: account.id, plan: account.planId, createdAt: account.createdAt },
       credits: this.accounts.summary(account),
     };

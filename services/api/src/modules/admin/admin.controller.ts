@@ -1,11 +1,19 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { JobStatusSchema } from '@cineweave/contracts';
+import {
+  AdminJobPageSchema,
+  AdminStatsSchema,
+  AdminUserPageSchema,
+  CreditsSummarySchema,
+  GrantCreditsRequestSchema,
+  JobStatusSchema,
+} from '@cineweave/contracts';
 import { z } from 'zod';
 import { AdminOnly } from '../../core/auth/auth.decorators.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { PageQueryFields } from '../../core/http/cursor.ts';
+import { RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
@@ -15,21 +23,7 @@ class PageQuery extends zodDto(z.strictObject(PageQueryFields)) {}
 class AdminJobsQuery extends zodDto(
   z.strictObject({ ...PageQueryFields, status: JobStatusSchema.optional() }),
 ) {}
-class GrantDto extends zodDto(
-  z.strictObject({
-    userId: z.string({ error: 'userId must be a string' }).min(1).max(128),
-    amount: z
-      .int({ error: 'amount must be a whole number of credits' })
-      .min(-1_000_000)
-      .max(1_000_000)
-      .refine((amount) => amount !== 0, { error: 'amount must not be zero' }),
-    reason: z
-      .string({ error: 'reason must be a string' })
-      .trim()
-      .min(3, { error: 'say why, in a few words' })
-      .max(500),
-  }),
-) {}
+class GrantDto extends zodDto(GrantCreditsRequestSchema) {}
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -43,24 +37,28 @@ export class AdminController {
   ) {}
 
   @Get('users')
+  @RespondsWith(AdminUserPageSchema)
   users(@Query() query: PageQuery) {
     return this.admin.users(query.cursor, query.limit);
   }
 
   @Post('credits/grant')
   @HttpCode(200)
+  @RespondsWith(CreditsSummarySchema, 200, "The user's credits after the grant")
   @ApiBody({ schema: z.toJSONSchema(GrantDto.zodSchema, { io: 'input' }) as object })
   grant(@CurrentPrincipal() principal: Principal, @Body() body: GrantDto) {
     return this.accounts.grant(body.userId, body.amount, body.reason, principal.userId);
   }
 
   @Get('jobs')
+  @RespondsWith(AdminJobPageSchema)
   listJobs(@Query() query: AdminJobsQuery) {
     // Across accounts, each job says whose it is.
     return this.jobs.list({}, query, { withOwner: true });
   }
 
   @Get('stats')
+  @RespondsWith(AdminStatsSchema)
   stats() {
     return this.admin.stats();
   }

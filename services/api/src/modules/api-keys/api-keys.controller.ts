@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { UuidSchema } from '@cineweave/contracts';
+import { ApiBearerAuth, ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiKeyListSchema, CreatedApiKeySchema, UuidSchema } from '@cineweave/contracts';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
+import { RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { ApiKeysService } from './api-keys.service.ts';
 
@@ -30,18 +31,21 @@ export class ApiKeysController {
 
   @Post()
   @HttpCode(201)
+  @RespondsWith(CreatedApiKeySchema, 201, 'The key: shown in this answer only, never again')
   @ApiBody({ schema: z.toJSONSchema(CreateApiKeyDto.zodSchema, { io: 'input' }) as object })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto) {
     return this.keys.create(principal.userId, body.name);
   }
 
   @Get()
+  @RespondsWith(ApiKeyListSchema)
   async list(@CurrentPrincipal() principal: Principal) {
     return { items: await this.keys.list(principal.userId) };
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiResponse({ status: 204, description: 'Revoked: the key stops working at once' })
   async revoke(@CurrentPrincipal() principal: Principal, @Param() params: ApiKeyIdParams) {
     await this.keys.revoke(principal.userId, params.id);
   }

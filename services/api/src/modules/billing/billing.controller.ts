@@ -1,11 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CheckoutRequestSchema } from '@cineweave/contracts';
+import {
+  BillingCatalogueSchema,
+  CheckoutRequestSchema,
+  CheckoutResponseSchema,
+  PaymentViewSchema,
+  pageOf,
+} from '@cineweave/contracts';
 import { z } from 'zod';
 import { Public } from '../../core/auth/auth.decorators.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { PageQueryFields } from '../../core/http/cursor.ts';
+import { RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { CatalogueService } from './catalogue.service.ts';
@@ -29,22 +36,26 @@ export class BillingController {
 
   @Public()
   @Get('catalogue')
+  @RespondsWith(BillingCatalogueSchema)
   catalogueOf() {
     return this.catalogue.catalogue();
   }
 
   @Post('checkout')
   @HttpCode(201)
+  @RespondsWith(CheckoutResponseSchema, 201, "The pending payment and the provider's hosted payment page")
   async checkout(@CurrentPrincipal() principal: Principal, @Body() body: CheckoutDto) {
     return this.payments.checkout(await this.accounts.forPrincipal(principal), principal, body);
   }
 
   @Get('payments')
+  @RespondsWith(pageOf(PaymentViewSchema))
   async list(@CurrentPrincipal() principal: Principal, @Query() query: PaymentsQueryDto) {
     return this.payments.list(await this.accounts.forPrincipal(principal), query.cursor, query.limit);
   }
 
   @Get('payments/:id')
+  @RespondsWith(PaymentViewSchema)
   async get(@CurrentPrincipal() principal: Principal, @Param() params: PaymentParamsDto) {
     return this.payments.get(await this.accounts.forPrincipal(principal), params.id);
   }

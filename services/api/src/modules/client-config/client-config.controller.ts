@@ -1,5 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { PublicConfigSchema } from '@cineweave/contracts';
+import { RespondsWith } from '../../core/http/responds-with.ts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { Public } from '../../core/auth/auth.decorators.ts';
 
@@ -11,6 +13,7 @@ export class ClientConfigController {
 
   @Public()
   @Get()
+  @RespondsWith(PublicConfigSchema)
   get() {
     const { env } = this.config;
     return {

@@ -4,16 +4,25 @@ import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { QUEUE_NAMES } from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
+import { z } from 'zod';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { Public } from '../../core/auth/auth.decorators.ts';
+import { RespondsWith } from '../../core/http/responds-with.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { REDIS } from '../../core/redis/redis.module.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { OutboxRelay } from '../jobs/outbox-relay.service.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
+
+const LivenessSchema = z.object({ status: z.literal('ok') });
+/** 200 when every check says `ok`; 503 with the same shape, naming what failed, otherwise. */
+const ReadinessSchema = z.object({
+  status: z.enum(['ready', 'not ready']),
+  checks: z.object({ postgres: z.string(), redis: z.string(), s3: z.string() }),
+});
 
 function within<T>(promise: Promise<T>, what: string): Promise<T> {
   return Promise.race([
@@ -39,12 +48,14 @@ export class HealthController {
 
   /** The process is alive (liveness): no dependency is checked, so a database blip restarts nothing. */
   @Get('health')
+  @RespondsWith(LivenessSchema)
   health() {
     return { status: 'ok' };
   }
 
   /** Postgres, Redis and S3 all answer (readiness). */
   @Get('ready')
+  @RespondsWith(ReadinessSchema)
   async ready(@Res({ passthrough: true }) response: Response) {
     const checks = await Promise.allSettled([
       within(this.db.query('SELECT 1'), 'Postgres'),

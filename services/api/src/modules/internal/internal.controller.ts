@@ -1,9 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { InternalCreateJobRequestSchema, type QueueStats } from '@cineweave/contracts';
+import {
+  InternalCreateJobRequestSchema,
+  InternalJobViewSchema,
+  JobViewSchema,
+  QueueStatsSchema,
+  type QueueStats,
+} from '@cineweave/contracts';
 import type { Response } from 'express';
 import { InternalOnly } from '../../core/auth/auth.decorators.ts';
+import { RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { PRESIGN_SECONDS, StorageService } from '../../core/storage/storage.service.ts';
 import { InternalJobsService } from './internal-jobs.service.ts';
@@ -27,6 +34,11 @@ export class InternalController {
 
   /** 202 for a new job, 200 with the existing one when the VideoJob uid was seen before. */
   @Post('jobs')
+  @RespondsWith(
+    JobViewSchema,
+    202,
+    'A new job (200 with the existing job when the VideoJob uid was seen before)',
+  )
   @ApiBody({ schema: z.toJSONSchema(InternalCreateJobRequestSchema, { io: 'input' }) as object })
   async create(@Body() body: InternalCreateJobDto, @Res({ passthrough: true }) response: Response) {
     const { job, created } = await this.internalJobs.submit(body);
@@ -36,6 +48,7 @@ export class InternalController {
 
   /** The job, its place in the queue and, once it succeeded, fresh presigned links to its outputs. */
   @Get('jobs/:id')
+  @RespondsWith(InternalJobViewSchema)
   async get(@Param() params: JobIdParams) {
     const job = await this.jobs.get(params.id, {});
     return {
@@ -61,6 +74,7 @@ export class InternalController {
 
   @Post('jobs/:id/cancel')
   @HttpCode(200)
+  @RespondsWith(JobViewSchema)
   async cancel(@Param() params: JobIdParams) {
     const job = await this.jobs.get(params.id, {});
     // Cancelling a finished job is a no-op here: the operator calls this while deleting a CR.
@@ -70,6 +84,7 @@ export class InternalController {
 
   /** Backlog per model, for the WorkerPool autoscaler. */
   @Get('queues/stats')
+  @RespondsWith(QueueStatsSchema)
   async stats(): Promise<QueueStats> {
     return this.internalJobs.queueStats();
   }

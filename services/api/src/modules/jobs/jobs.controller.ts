@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { CreateJobRequestSchema } from '@cineweave/contracts';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CreateJobRequestSchema, JobPageSchema, JobViewSchema, OutputLinkSchema } from '@cineweave/contracts';
 import { z } from 'zod';
 import type { Request, Response } from 'express';
+import { openApiSchemaOf, RespondsWith } from '../../core/http/responds-with.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
@@ -23,15 +24,22 @@ export class JobsController {
   ) {}
 
   @Post()
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @RespondsWith(JobViewSchema, 202, 'Accepted: the job is queued and its credits are reserved')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Any string up to 255 characters: a retry with the same key and body returns the first job (Idempotent-Replayed: true) instead of creating another.',
+  })
   @ApiBody({ schema: z.toJSONSchema(CreateJobRequestSchema, { io: 'input' }) as object })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateJobDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-    @Headers('idempotency-key') idempotencyKey?: string,
   ) {
+    // Read from the request rather than with @Headers(), which would list the header a second time in /docs.
+    const idempotencyKey = request.header('idempotency-key');
     const answer = await this.submission.submit(principal, body, request.body, idempotencyKey);
     response.status(answer.status);
     if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
@@ -40,12 +48,14 @@ export class JobsController {
   }
 
   @Get()
+  @RespondsWith(JobPageSchema)
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListJobsQuery) {
     const account = await this.accounts.forPrincipal(principal);
     return this.jobs.list({ accountId: account.id }, query);
   }
 
   @Get(':id')
+  @RespondsWith(JobViewSchema)
   async get(@CurrentPrincipal() principal: Principal, @Param() params: JobIdParams) {
     const account = await this.accounts.forPrincipal(principal);
     return this.jobs.view(await this.jobs.get(params.id, { accountId: account.id }));
@@ -53,12 +63,20 @@ export class JobsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @RespondsWith(JobViewSchema, 200, 'The job, cancelled (or as it was, if it had already finished)')
   async cancel(@CurrentPrincipal() principal: Principal, @Param() params: JobIdParams) {
     const account = await this.accounts.forPrincipal(principal);
     return this.jobs.view(await this.jobs.cancel(params.id, { accountId: account.id }));
   }
 
   @Get(':id/events')
+  @ApiProduces('text/event-stream')
+  @ApiResponse({
+    status: 200,
+    description:
+      'Server-sent events until the job finishes: `status`, `progress`, `completed`, `failed`; each `data:` line is the JSON of that event (JobStatusEvent, JobProgressEvent, JobCompletedEvent, JobFailedEvent in @cineweave/contracts).',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   async events(
     @CurrentPrincipal() principal: Principal,
     @Param() params: JobIdParams,
@@ -70,6 +88,12 @@ export class JobsController {
   }
 
   @Get(':id/video')
+  @ApiResponse({ status: 302, description: 'Redirect to a presigned URL of the MP4' })
+  @ApiResponse({
+    status: 200,
+    description: 'With Accept: application/json, the presigned link',
+    content: { 'application/json': { schema: openApiSchemaOf(OutputLinkSchema) } },
+  })
   async video(
     @CurrentPrincipal() principal: Principal,
     @Param() params: JobIdParams,
@@ -85,6 +109,12 @@ export class JobsController {
   }
 
   @Get(':id/thumbnail')
+  @ApiResponse({ status: 302, description: 'Redirect to a presigned URL of the WebP thumbnail' })
+  @ApiResponse({
+    status: 200,
+    description: 'With Accept: application/json, the presigned link',
+    content: { 'application/json': { schema: openApiSchemaOf(OutputLinkSchema) } },
+  })
   async thumbnail(
     @CurrentPrincipal() principal: Principal,
     @Param() params: JobIdParams,

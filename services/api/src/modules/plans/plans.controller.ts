@@ -1,8 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { DurationSecondsSchema, JOB_DEFAULTS, ResolutionSchema } from '@cineweave/contracts';
+import {
+  DurationSecondsSchema,
+  JOB_DEFAULTS,
+  PlanListSchema,
+  QuoteSchema,
+  ResolutionSchema,
+} from '@cineweave/contracts';
 import { z } from 'zod';
 import { Public } from '../../core/auth/auth.decorators.ts';
+import { RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { PlansService } from './plans.service.ts';
 
@@ -23,12 +30,14 @@ export class PlansController {
 
   @Public()
   @Get('plans')
+  @RespondsWith(PlanListSchema)
   async list() {
     return { items: await this.plans.list() };
   }
 
   @Public()
   @Get('pricing/quote')
+  @RespondsWith(QuoteSchema)
   quote(@Query() query: QuoteQueryDto) {
     return {
       resolution: query.resolution,

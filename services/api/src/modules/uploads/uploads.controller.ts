@@ -1,12 +1,17 @@
 import { Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { UploadViewSchema } from '@cineweave/contracts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
+import { RespondsWith } from '../../core/http/responds-with.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { MAX_UPLOAD_BYTES } from './image-inspection.ts';
 import { UploadsService } from './uploads.service.ts';
+
+/** The one route that reads multipart bodies; every other body is JSON (see json-body.ts). */
+export const UPLOADS_PATH = '/v1/uploads';
 
 interface UploadedImage {
   buffer: Buffer;
@@ -15,7 +20,7 @@ interface UploadedImage {
 
 @ApiTags('uploads')
 @ApiBearerAuth()
-@Controller('v1/uploads')
+@Controller(UPLOADS_PATH.slice(1))
 export class UploadsController {
   constructor(
     private readonly accounts: AccountsService,
@@ -26,6 +31,16 @@ export class UploadsController {
   @Post()
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    description:
+      'multipart/form-data with the image in the field `file` (PNG, JPEG or WebP; at most 10 MB and 4096x4096)',
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' } },
+    },
+  })
+  @RespondsWith(UploadViewSchema, 201, 'The stored image: name its id in a job as image.uploadId')
   @UseInterceptors(
     FileInterceptor('file', {
       limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1024 },

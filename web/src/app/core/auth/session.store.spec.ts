@@ -9,7 +9,21 @@ function setup(api: Partial<CineweaveApi>) {
   return { session: TestBed.inject(SessionStore), tokens: TestBed.inject(AuthTokens) };
 }
 
-const devConfig = async () => ({ authMode: 'dev' as const, paymentsProvider: 'none', retentionHours: 24 });
+const devConfig = async () => ({
+  authMode: 'dev' as const,
+  paymentsProvider: 'none',
+  retentionHours: 24,
+  formDefaults: { quality: 'draft' as const, durationSeconds: 2, steps: 4 },
+});
+const profile = (id: string, role: 'user' | 'admin') => ({
+  user: { id, role, email: null },
+  account: {
+    id: '00000000-0000-4000-8000-000000000001',
+    plan: 'free' as const,
+    createdAt: '2026-01-01T00:00:00Z',
+  },
+  credits: { balance: 100, reserved: 0, available: 100, plan: 'free' as const },
+});
 
 describe(SessionStore.name, () => {
   beforeEach(() => localStorage.clear());
@@ -28,7 +42,7 @@ describe(SessionStore.name, () => {
     const { session, tokens } = setup({
       config: devConfig,
       initUser,
-      me: async () => ({ user: { id: 'root', role: 'admin' as const } }),
+      me: async () => profile('root', 'admin'),
     });
     await session.start();
 
@@ -45,7 +59,7 @@ describe(SessionStore.name, () => {
     const { session } = setup({
       config: devConfig,
       initUser: async () => ({}),
-      me: async () => ({ user: { id: 'alice', role: 'user' as const } }),
+      me: async () => profile('alice', 'user'),
     });
 
     await session.start();
@@ -86,7 +100,7 @@ describe(SessionStore.name, () => {
     const { session } = setup({
       config: devConfig,
       initUser: async () => ({}),
-      me: async () => ({ user: { id: 'alice', role: 'user' as const } }),
+      me: async () => profile('alice', 'user'),
     });
     await session.start();
     await session.signInDev('alice', false);
