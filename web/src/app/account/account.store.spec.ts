@@ -26,7 +26,9 @@ describe(AccountStore.name, () => {
     await expect(store.createKey(' ci runner ')).resolves.toBe(true);
 
     expect(store.created()?.key).toBe('cw_secret');
-    expect(store.keys()).toEqual([{ id: 'k1', name: 'ci runner', createdAt: '2026-01-01T00:00:00Z' }]);
+    expect(store.keys()).toEqual([
+      { id: 'k1', name: 'ci runner', prefix: 'cw_secr', createdAt: '2026-01-01T00:00:00Z', lastUsedAt: null },
+    ]);
     store.dismissCreated();
     expect(store.created()).toBeNull();
   });
