@@ -19,3 +19,4 @@ export * from './api/job-views.ts';
 export * from './api/account-views.ts';
 export * from './api/credit-views.ts';
 export * from './api/admin-views.ts';
+export * from './api/openai-videos.ts';

@@ -9,6 +9,7 @@ import { AppModule } from './app.module.ts';
 import type { AppConfig } from './core/config/app-config.ts';
 import { buildOpenApiDocument } from './core/http/openapi-document.ts';
 import { jsonBodies } from './core/http/json-body.ts';
+import { VIDEOS_PATH } from './modules/videos/videos.controller.ts';
 import { UPLOADS_PATH } from './modules/uploads/uploads.controller.ts';
 import { httpMetricsMiddleware } from './core/metrics/http-metrics.middleware.ts';
 import { MetricsService } from './core/metrics/metrics.service.ts';
@@ -41,7 +42,12 @@ export async function createApp(
     exposedHeaders: ['Retry-After', 'Idempotent-Replayed', 'Location'],
   });
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
-  app.use(jsonBodies(config.env.MAX_JSON_BODY_BYTES, [UPLOADS_PATH]));
+  app.use(
+    jsonBodies(config.env.MAX_JSON_BODY_BYTES, {
+      multipartOnly: [UPLOADS_PATH],
+      multipartToo: [VIDEOS_PATH],
+    }),
+  );
   app.enableShutdownHooks();
 
   const document = buildOpenApiDocument(app);

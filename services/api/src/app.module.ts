@@ -8,6 +8,7 @@ import { ConfigModule } from './core/config/config.module.ts';
 import { DatabaseModule } from './core/database/database.module.ts';
 import { ProblemDetailsFilter } from './core/errors/problem-details.filter.ts';
 import { RateLimiter } from './core/http/rate-limiter.ts';
+import { VideosModule } from './modules/videos/videos.module.ts';
 import { ResponseContractInterceptor } from './core/http/response-contract.interceptor.ts';
 import { ZodValidationPipe } from './core/http/zod-validation.pipe.ts';
 import { loggerOptions } from './core/logging/logger-options.ts';
@@ -49,6 +50,7 @@ export class AppModule {
         InternalModule,
         HealthModule,
         ClientConfigModule,
+        VideosModule,
         BillingModule.forRoot(config),
       ],
       providers: [

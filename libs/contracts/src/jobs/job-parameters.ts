@@ -57,7 +57,7 @@ export function frameCount(durationSeconds: number, fps: number): number {
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-function promptText(field: string, min: number) {
+export function promptText(field: string, min: number) {
   return z
     .string({ error: `${field} must be a string` })
     .trim()
@@ -73,14 +73,14 @@ function promptText(field: string, min: number) {
 export const PromptSchema = promptText('prompt', 1);
 export const NegativePromptSchema = promptText('negativePrompt', 0);
 
-function boundedInt(field: string, { min, max }: { min: number; max: number }) {
+export function boundedInt(field: string, { min, max }: { min: number; max: number }) {
   return z
     .int({ error: `${field} must be a whole number` })
     .min(min, { error: `${field} must be at least ${min}` })
     .max(max, { error: `${field} must be at most ${max}` });
 }
 
-function boundedNumber(field: string, { min, max }: { min: number; max: number }) {
+export function boundedNumber(field: string, { min, max }: { min: number; max: number }) {
   return z
     .number({ error: `${field} must be a number` })
     .min(min, { error: `${field} must be at least ${min}` })

@@ -3,11 +3,18 @@ import { DomainError } from '../errors/domain-error.ts';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
+export interface BodyRoutes {
+  /** Paths that read only multipart/form-data (an upload). */
+  multipartOnly?: readonly string[];
+  /** Paths that read JSON or multipart/form-data. */
+  multipartToo?: readonly string[];
+}
+
 /**
- * JSON bodies only (multipart on `multipartPaths` only), at most `limit` bytes. A body in any
+ * JSON bodies only (multipart where `routes` says so), at most `limit` bytes. A body in any
  * other type is a 415 that says what the route reads, rather than silently ignored.
  */
-export function jsonBodies(limit: number, multipartPaths: readonly string[] = []) {
+export function jsonBodies(limit: number, routes: BodyRoutes = {}) {
   const parse = express.json({
     limit,
     strict: true,
@@ -22,7 +29,8 @@ export function jsonBodies(limit: number, multipartPaths: readonly string[] = []
         Number(request.headers['content-length'] ?? 0) > 0);
     if (!hasBody) return next();
     const type = (request.headers['content-type'] ?? '').toLowerCase();
-    if (multipartPaths.includes(request.path)) {
+    if (type.startsWith('multipart/form-data') && routes.multipartToo?.includes(request.path)) return next();
+    if (routes.multipartOnly?.includes(request.path)) {
       if (type.startsWith('multipart/form-data')) return next();
       return next(
         new DomainError(

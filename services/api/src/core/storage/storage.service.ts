@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Client } from 'minio';
 import { AppConfig } from '../config/app-config.ts';
@@ -44,6 +45,13 @@ export class StorageService implements OnModuleInit {
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
     await this.client.putObject(this.bucket, key, body, body.length, { 'Content-Type': contentType });
+  }
+
+  /** The object's bytes as a stream, with its size and type, for answers that carry the bytes themselves. */
+  async read(key: string): Promise<{ body: Readable; size: number; contentType: string | undefined }> {
+    const stat = await this.client.statObject(this.bucket, key);
+    const contentType = (stat.metaData as Record<string, string | undefined>)['content-type'];
+    return { body: await this.client.getObject(this.bucket, key), size: stat.size, contentType };
   }
 
   async remove(keys: string[]): Promise<void> {

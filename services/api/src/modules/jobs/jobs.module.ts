@@ -28,6 +28,13 @@ import { WorkQueueListener } from './work-queue.listener.ts';
     SettlementService,
     WorkQueueListener,
   ],
-  exports: [AdmissionService, JobsService, OutboxRelay, ReconcilerService, SettlementService],
+  exports: [
+    AdmissionService,
+    JobSubmissionService,
+    JobsService,
+    OutboxRelay,
+    ReconcilerService,
+    SettlementService,
+  ],
 })
 export class JobsModule {}

@@ -58,6 +58,26 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
         ORDER BY finished_at LIMIT ${BATCH}`,
         [cutoff],
       );
+    return this.expire(rows);
+  }
+
+  /**
+   * Deletes one succeeded job's outputs now, as retention would later (`DELETE /v1/videos/{id}`).
+   * Returns false when the job has no outputs to delete (not succeeded, or already expired).
+   */
+  async expireNow(jobId: string): Promise<boolean> {
+    const rows: { id: string; video_key: string | null; thumbnail_key: string | null }[] =
+      await this.db.query(
+        `SELECT id, video_key, thumbnail_key FROM jobs WHERE id = $1 AND status = 'succeeded'`,
+        [jobId],
+      );
+    return (await this.expire(rows)).length > 0;
+  }
+
+  /** Objects first, then the rows: if S3 fails nothing is marked, and the next attempt retries. */
+  private async expire(
+    rows: { id: string; video_key: string | null; thumbnail_key: string | null }[],
+  ): Promise<string[]> {
     if (rows.length === 0) return [];
     await this.storage.remove(
       rows.flatMap((row) => [row.video_key, row.thumbnail_key].filter((key): key is string => !!key)),
@@ -76,7 +96,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
         data: { jobId: id, status: 'expired', queuePosition: null },
       });
     }
-    this.logger.log({ count: expired.length }, 'Expired job outputs');
+    if (expired.length > 0) this.logger.log({ count: expired.length }, 'Expired job outputs');
     return expired.map((row) => row.id);
   }
 

@@ -1,0 +1,136 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  OpenAiVideoContentQuerySchema,
+  OpenAiVideoCreateRequestSchema,
+  OpenAiVideoDeletedSchema,
+  OpenAiVideoListQuerySchema,
+  OpenAiVideoListSchema,
+  OpenAiVideoSchema,
+  UuidSchema,
+} from '@cineweave/contracts';
+import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
+import type { Principal } from '../../core/auth/principal.ts';
+import { openApiSchemaOf, RespondsWith } from '../../core/http/responds-with.ts';
+import { zodDto } from '../../core/http/zod-dto.ts';
+import { MAX_UPLOAD_BYTES } from '../uploads/image-inspection.ts';
+import { VideosService } from './videos.service.ts';
+
+/** Takes JSON and multipart bodies (see json-body.ts). */
+export const VIDEOS_PATH = '/v1/videos';
+
+class CreateVideoDto extends zodDto(OpenAiVideoCreateRequestSchema) {}
+class VideoListQuery extends zodDto(OpenAiVideoListQuerySchema) {}
+class VideoContentQuery extends zodDto(OpenAiVideoContentQuerySchema) {}
+class VideoIdParams extends zodDto(z.strictObject({ id: UuidSchema })) {}
+
+/**
+ * OpenAI's videos API, as the `openai` client and vLLM-Omni's clients call it, over CineWeave's
+ * jobs: same API keys, credits, idempotency and limits as `/v1/jobs`. Errors are problem+json.
+ */
+@ApiTags('videos (OpenAI-compatible)')
+@ApiBearerAuth()
+@Controller(VIDEOS_PATH.slice(1))
+export class VideosController {
+  constructor(private readonly videos: VideosService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({
+    description:
+      'OpenAI fields (`prompt`, `model`, `size`, `seconds`, `input_reference` as a file or as `{image_url | file_id}`) and CineWeave extras (`negative_prompt`, `seed`, `steps`, `guidance_scale`, `fps`). Sizes are CineWeave resolutions; a multipart form sends numbers as strings.',
+    schema: openApiSchemaOf(OpenAiVideoCreateRequestSchema.extend({ input_reference: z.any().optional() })),
+  })
+  @UseInterceptors(
+    FileInterceptor('input_reference', {
+      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 20, parts: 21, fieldSize: 16 * 1024 },
+    }),
+  )
+  @RespondsWith(OpenAiVideoSchema, 200, 'The video, queued, with its credits reserved')
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateVideoDto,
+    @UploadedFile() file: { buffer: Buffer } | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    // A retry with the same Idempotency-Key must send the same fields and the same image bytes.
+    const fingerprint = {
+      fields: request.body as unknown,
+      ...(file ? { image: createHash('sha256').update(file.buffer).digest('hex') } : {}),
+    };
+    const answer = await this.videos.create(
+      principal,
+      body,
+      file?.buffer,
+      fingerprint,
+      request.header('idempotency-key'),
+    );
+    response.status(answer.status === 202 ? 200 : answer.status);
+    if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    if (answer.status >= 400) response.type('application/problem+json');
+    return answer.body;
+  }
+
+  @Get()
+  @RespondsWith(OpenAiVideoListSchema)
+  list(@CurrentPrincipal() principal: Principal, @Query() query: VideoListQuery) {
+    return this.videos.list(principal, query);
+  }
+
+  @Get(':id')
+  @RespondsWith(OpenAiVideoSchema)
+  get(@CurrentPrincipal() principal: Principal, @Param() params: VideoIdParams) {
+    return this.videos.get(principal, params.id);
+  }
+
+  @Get(':id/content')
+  @ApiResponse({
+    status: 200,
+    description: 'The MP4 (variant=video) or the WebP thumbnail (variant=thumbnail)',
+    content: {
+      'video/mp4': { schema: { type: 'string', format: 'binary' } },
+      'image/webp': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  async content(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: VideoIdParams,
+    @Query() query: VideoContentQuery,
+    @Res() response: Response,
+  ) {
+    const object = await this.videos.content(principal, params.id, query.variant);
+    response.status(200).type(object.contentType).setHeader('Content-Length', String(object.size));
+    object.body.on('error', () => response.destroy());
+    object.body.pipe(response);
+  }
+
+  @Delete(':id')
+  @RespondsWith(
+    OpenAiVideoDeletedSchema,
+    200,
+    'Cancelled with its credits released, or its finished outputs deleted',
+  )
+  async remove(@CurrentPrincipal() principal: Principal, @Param() params: VideoIdParams) {
+    await this.videos.remove(principal, params.id);
+    return { id: params.id, object: 'video.deleted' as const, deleted: true as const };
+  }
+}
