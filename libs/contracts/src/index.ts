@@ -20,3 +20,4 @@ export * from './api/account-views.ts';
 export * from './api/credit-views.ts';
 export * from './api/admin-views.ts';
 export * from './api/openai-videos.ts';
+export * from './api/usage.ts';

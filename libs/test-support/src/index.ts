@@ -12,7 +12,7 @@ export {
   buildTinyModel,
   createDatabase,
   dropDatabase,
-  randomPort,
+  freePort,
   removeRedisKeys,
   runChecked,
   startStack,

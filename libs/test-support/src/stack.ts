@@ -6,7 +6,7 @@ import S3rver from '@20minutes/s3rver';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -19,9 +19,21 @@ export const WORKER_ENTRY = join(WORKSPACE_ROOT, 'services', 'gpu-worker', 'dist
 export const ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
-/** A port for a child process that cannot report the one the system gave it. */
-export function randomPort(): number {
-  return 20_000 + Math.floor(Math.random() * 20_000);
+/**
+ * A port for a child process that cannot report the one the system gave it: free when asked, and
+ * below Linux's ephemeral range (32768+), where outgoing connections could take it before the child
+ * listens (a random port up to 40000 once collided with one).
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '0.0.0.0', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
 }
 
 /** Runs a command from the workspace root; on failure, throws with what it printed. */
@@ -176,7 +188,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       RATE_LIMIT_PER_MINUTE: '100000',
       ...options.apiEnv,
     };
-    const apiPort = randomPort();
+    const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const api = startService(API_ENTRY, { ...apiEnv, PORT: String(apiPort) });
     services.push(api);
@@ -184,7 +196,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let worker: ServiceProcess | null = null;
     const ready = [waitForOk(`${apiUrl}/ready`, 90_000, api)];
     if (options.worker) {
-      const metricsPort = randomPort();
+      const metricsPort = await freePort();
       worker = startService(WORKER_ENTRY, {
         NODE_ENV: 'test',
         LOG_LEVEL: 'info',

@@ -8,6 +8,7 @@ import { ConfigModule } from './core/config/config.module.ts';
 import { DatabaseModule } from './core/database/database.module.ts';
 import { ProblemDetailsFilter } from './core/errors/problem-details.filter.ts';
 import { RateLimiter } from './core/http/rate-limiter.ts';
+import { UsageModule } from './modules/usage/usage.module.ts';
 import { VideosModule } from './modules/videos/videos.module.ts';
 import { ResponseContractInterceptor } from './core/http/response-contract.interceptor.ts';
 import { ZodValidationPipe } from './core/http/zod-validation.pipe.ts';
@@ -51,6 +52,7 @@ export class AppModule {
         HealthModule,
         ClientConfigModule,
         VideosModule,
+        UsageModule,
         BillingModule.forRoot(config),
       ],
       providers: [

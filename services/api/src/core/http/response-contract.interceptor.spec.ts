@@ -33,6 +33,13 @@ class ThingsController {
     return { title: 'Conflict' };
   }
 
+  @Get('csv')
+  @RespondsWith(ThingSchema)
+  csv(@Res({ passthrough: true }) response: Response) {
+    response.type('text/csv');
+    return 'id,name\n1,lamp\n';
+  }
+
   @Get('undeclared')
   undeclared() {
     return { anything: true };
@@ -72,6 +79,11 @@ describe('ResponseContractInterceptor', () => {
   it('should leave an error answer alone when the route sets a 4xx status itself', async () => {
     const response = await request(app.getHttpServer()).post('/refused').expect(409);
     expect(response.body).toEqual({ title: 'Conflict' });
+  });
+
+  it('should leave another representation alone when the route set a non-JSON type', async () => {
+    const response = await request(app.getHttpServer()).get('/csv').expect(200);
+    expect(response.text).toBe('id,name\n1,lamp\n');
   });
 
   it('should pass an answer through unchanged when the route declares no contract', async () => {

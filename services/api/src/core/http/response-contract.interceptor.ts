@@ -33,6 +33,9 @@ export class ResponseContractInterceptor implements NestInterceptor {
     return next.handle().pipe(
       map((body: unknown) => {
         if (body === undefined || response.statusCode >= 300) return body;
+        // A route that answers another representation (CSV) set its type: the contract is the JSON one.
+        const type = response.getHeader('content-type');
+        if (type !== undefined && !/json/i.test(String(type))) return body;
         const result = schema.safeParse(body);
         if (!result.success) {
           const request = context.switchToHttp().getRequest<{ method: string; route?: { path: string } }>();

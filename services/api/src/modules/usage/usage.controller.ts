@@ -1,0 +1,77 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { UsageQuerySchema, UsageReportSchema } from '@cineweave/contracts';
+import type { Response } from 'express';
+import { AdminOnly } from '../../core/auth/auth.decorators.ts';
+import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
+import type { Principal } from '../../core/auth/principal.ts';
+import { DomainError } from '../../core/errors/domain-error.ts';
+import { RespondsWith } from '../../core/http/responds-with.ts';
+import { zodDto } from '../../core/http/zod-dto.ts';
+import { AccountsService } from '../accounts/accounts.service.ts';
+import { usageCsv } from './usage-report.ts';
+import { type UsageScope, UsageService } from './usage.service.ts';
+
+class UsageQueryDto extends zodDto(UsageQuerySchema) {}
+
+const CSV_ANSWER = {
+  status: 200,
+  description: 'With format=csv: the same rows as CSV with FOCUS column names (see README, "Usage export")',
+  content: { 'text/csv': { schema: { type: 'string' } } },
+} as const;
+
+@ApiTags('usage')
+@ApiBearerAuth()
+@Controller('v1')
+export class UsageController {
+  constructor(
+    private readonly usage: UsageService,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  /** The caller's own finished jobs per day and model. */
+  @Get('usage')
+  @RespondsWith(UsageReportSchema)
+  @ApiResponse(CSV_ANSWER)
+  async own(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: UsageQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    if (query.userId !== undefined) {
+      throw new DomainError('VALIDATION_FAILED', 'userId is for admins: ask GET /v1/admin/usage?userId=…', [
+        { field: 'userId', message: 'is for admins only' },
+      ]);
+    }
+    const account = await this.accounts.forPrincipal(principal);
+    return this.answer({ accountId: account.id }, query, response);
+  }
+
+  /** Every account's usage, or one person's with `userId`. */
+  @Get('admin/usage')
+  @AdminOnly()
+  @RespondsWith(UsageReportSchema)
+  @ApiResponse(CSV_ANSWER)
+  async all(@Query() query: UsageQueryDto, @Res({ passthrough: true }) response: Response) {
+    return this.answer(
+      { accountId: null, ...(query.userId ? { userId: query.userId } : {}) },
+      query,
+      response,
+    );
+  }
+
+  private async answer(
+    scope: UsageScope,
+    query: { from?: string; to?: string; format: 'json' | 'csv' },
+    response: Response,
+  ) {
+    const report = await this.usage.report(scope, query);
+    if (query.format === 'json') return report;
+    response.type('text/csv; charset=utf-8');
+    response.setHeader(
+      'Content-Disposition',
+      `attachment; filename="cineweave-usage-${report.from}-${report.to}.csv"`,
+    );
+    return usageCsv(report);
+  }
+}
