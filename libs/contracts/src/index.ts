@@ -14,3 +14,4 @@ export * from './plans/plans.ts';
 export * from './metrics/metric-names.ts';
 export * from './api/api-shapes.ts';
 export * from './billing/billing.ts';
+export * from './webhooks/webhooks.ts';
