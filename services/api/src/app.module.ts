@@ -24,6 +24,7 @@ import { InternalModule } from './modules/internal/internal.module.ts';
 import { JobsModule } from './modules/jobs/jobs.module.ts';
 import { RetentionModule } from './modules/retention/retention.module.ts';
 import { UploadsModule } from './modules/uploads/uploads.module.ts';
+import { WebhooksModule } from './modules/webhooks/webhooks.module.ts';
 
 @Module({})
 export class AppModule {
@@ -49,6 +50,7 @@ export class AppModule {
         HealthModule,
         ClientConfigModule,
         BillingModule.forRoot(config),
+        WebhooksModule,
       ],
       providers: [
         RateLimiter,

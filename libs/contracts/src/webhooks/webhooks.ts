@@ -171,7 +171,14 @@ export const WebhookTestDataSchema = z.object({ message: z.string() });
  */
 export const WebhookMessageSchema = z.discriminatedUnion('type', [
   z.object({
-    type: z.enum(['job.queued', 'job.started', 'job.progress', 'job.succeeded', 'job.failed', 'job.cancelled']),
+    type: z.enum([
+      'job.queued',
+      'job.started',
+      'job.progress',
+      'job.succeeded',
+      'job.failed',
+      'job.cancelled',
+    ]),
     timestamp: z.iso.datetime({ offset: true }),
     data: JobViewSchema,
   }),

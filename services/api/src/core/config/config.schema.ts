@@ -104,7 +104,11 @@ export const EnvSchema = z
     /** Longest wait for a webhook receiver's answer; past it the attempt failed. */
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** How long a delivery is retried (exponential backoff with jitter) before it is given up. */
-    WEBHOOK_RETRY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(24 * 3600),
+    WEBHOOK_RETRY_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(24 * 3600),
     /** First retry delay; each retry doubles it (±50 % jitter) up to WEBHOOK_BACKOFF_MAX_MS. */
     WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
     WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),

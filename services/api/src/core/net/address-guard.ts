@@ -49,7 +49,6 @@ export function isPrivateAddress(address: string): boolean {
   return BLOCKED.check(address, family === 6 ? 'ipv6' : 'ipv4');
 }
 
-
 /**
  * Which private addresses outbound requests may still reach: all of them (`allowPrivate`, the
  * local stack), or only those inside the install-wide allow list (`SSRF_ALLOW_CIDRS`).
@@ -63,7 +62,11 @@ export interface AddressPolicy {
 export function isAllowedAddress(address: string, policy: AddressPolicy): boolean {
   if (policy.allowPrivate || !isPrivateAddress(address)) return true;
   const family = isIP(address);
-  return family !== 0 && policy.allowList !== undefined && policy.allowList.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  return (
+    family !== 0 &&
+    policy.allowList !== undefined &&
+    policy.allowList.check(address, family === 6 ? 'ipv6' : 'ipv4')
+  );
 }
 
 /** Parses `10.0.0.0/8,127.0.0.1,fd00::/8` into a BlockList; throws on a bad entry (config validation). */
@@ -76,7 +79,8 @@ export function parseCidrList(entries: readonly string[]): BlockList {
     const type = family === 6 ? 'ipv6' : 'ipv4';
     const max = family === 6 ? 128 : 32;
     const prefix = prefixText === undefined ? max : Number(prefixText);
-    if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) throw new Error(`${entry} has a bad prefix length`);
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > max)
+      throw new Error(`${entry} has a bad prefix length`);
     list.addSubnet(network, prefix, type);
   }
   return list;

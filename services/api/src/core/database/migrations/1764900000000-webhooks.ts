@@ -76,7 +76,9 @@ export class Webhooks1764900000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         finished_at timestamptz
       )`);
-    await db.query(`CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at DESC)`);
+    await db.query(
+      `CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at DESC)`,
+    );
     await db.query(
       `CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'`,
     );
@@ -164,7 +166,12 @@ export class Webhooks1764900000000 implements MigrationInterface {
     await db.query(`DROP TRIGGER IF EXISTS jobs_webhook_events ON jobs`);
     await db.query(`DROP FUNCTION IF EXISTS webhook_credits_event()`);
     await db.query(`DROP FUNCTION IF EXISTS webhook_job_event()`);
-    for (const table of ['webhook_delivery_attempts', 'webhook_deliveries', 'webhook_events', 'webhook_endpoints']) {
+    for (const table of [
+      'webhook_delivery_attempts',
+      'webhook_deliveries',
+      'webhook_events',
+      'webhook_endpoints',
+    ]) {
       await db.query(`DROP TABLE IF EXISTS ${table}`);
     }
     await db.query(`ALTER TABLE jobs DROP COLUMN IF EXISTS webhook_url`);
