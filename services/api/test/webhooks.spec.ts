@@ -2,6 +2,7 @@ import { WEBHOOK_EVENT_TYPES, WebhookMessageSchema } from '@cineweave/contracts'
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher.service.ts';
 import { signMessage } from '../src/modules/webhooks/webhook-signing.ts';
 import { FakeGpuWorker, type Harness, dev, eventually, startHarness } from './support/harness.ts';
 import { type ReceivedWebhook, WebhookReceiver } from './support/webhook-receiver.ts';
@@ -24,6 +25,7 @@ const FAST = {
   WEBHOOK_TIMEOUT_MS: '400',
   WEBHOOK_DISABLE_AFTER_FAILURES: '5',
   WEBHOOK_POLL_MS: '50',
+  WEBHOOK_ENDPOINT_CONCURRENCY: '2',
 };
 
 describe('webhooks', () => {
@@ -138,7 +140,13 @@ describe('webhooks', () => {
     expect(messages[0].data).toMatchObject({ id: job.id, status: 'queued' });
     expect(new Set(hooks.received.map((r) => r.headers['webhook-id'])).size).toBe(7);
 
-    const log = await api('dana').get(`/v1/webhooks/${endpoint.body.id}/deliveries?limit=100`).expect(200);
+    // The receiver has answered; the worker records the outcome just after.
+    const log = await eventually(async () => {
+      const answer = await api('dana').get(`/v1/webhooks/${endpoint.body.id}/deliveries?limit=100`);
+      return answer.body.items.every((d: { status: string }) => d.status === 'succeeded')
+        ? answer
+        : undefined;
+    });
     expect(log.body.items).toHaveLength(7);
     expect(log.body.items[0]).toMatchObject({
       status: 'succeeded',
@@ -287,6 +295,52 @@ describe('webhooks', () => {
     await api('jade')
       .post(`/v1/webhooks/${endpoint.body.id}/deliveries/00000000-0000-4000-8000-000000000000/redeliver`)
       .expect(404);
+  });
+
+  it('should send at most WEBHOOK_ENDPOINT_CONCURRENCY requests to one endpoint at once', async () => {
+    const hooks = await receiver();
+    hooks.delayMs = 150;
+    const endpoint = await api('lena').post('/v1/webhooks', { url: hooks.url() }).expect(201);
+    for (let i = 0; i < 6; i++) await api('lena').post(`/v1/webhooks/${endpoint.body.id}/test`).expect(202);
+    await eventually(async () => {
+      const log = await api('lena').get(`/v1/webhooks/${endpoint.body.id}/deliveries`);
+      return log.body.items.filter((d: { status: string }) => d.status === 'succeeded').length === 6;
+    });
+    expect(hooks.received).toHaveLength(6);
+    expect(hooks.maxInFlight).toBe(2);
+  });
+
+  it('should deliver a pending delivery the queue lost, and drop finished ones past the retention period', async () => {
+    const hooks = await receiver();
+    const endpoint = await api('mona').post('/v1/webhooks', { url: hooks.url() }).expect(201);
+    // A delivery committed but never queued (Redis lost it, or the process died in between).
+    await h.db.query(
+      `INSERT INTO webhook_deliveries (id, endpoint_id, message_id, event_type, url, payload, next_attempt_at)
+       VALUES ('00000000-0000-4000-8000-00000000abcd', $1, 'msg_lost', 'webhook.test', $2,
+               '{"type":"webhook.test","timestamp":"2026-01-01T00:00:00.000Z","data":{"message":"lost"}}', now() - interval '1 minute')`,
+      [endpoint.body.id, hooks.url()],
+    );
+    const dispatcher = h.app.get(WebhookDispatcher);
+    await dispatcher.sweep();
+    await eventually(async () => hooks.received.length === 1);
+    expect(hooks.received[0].headers['webhook-id']).toBe('msg_lost');
+    verify(endpoint.body.secret, hooks.received[0]);
+    await eventually(async () => {
+      const { rows } = await h.db.query(
+        `SELECT status FROM webhook_deliveries WHERE message_id = 'msg_lost'`,
+      );
+      return rows[0]?.status === 'succeeded';
+    });
+
+    await h.db.query(
+      `UPDATE webhook_deliveries SET finished_at = now() - interval '25 hours' WHERE message_id = 'msg_lost'`,
+    );
+    await dispatcher.expire();
+    const { rows } = await h.db.query(
+      `SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1`,
+      [endpoint.body.id],
+    );
+    expect(rows[0].n).toBe(0);
   });
 
   it("should send a job's events to its own webhookUrl, signed with the per-job secret", async () => {

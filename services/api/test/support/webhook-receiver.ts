@@ -15,14 +15,23 @@ export interface ReceivedWebhook {
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   answer: (index: number) => number | 'hang' = () => 204;
+  /** Milliseconds the receiver takes before answering. */
+  delayMs = 0;
+  /** Requests being answered right now, and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   private readonly server: Server;
   private readonly hanging = new Set<ServerResponse>();
 
   constructor() {
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
+      this.inFlight++;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      response.on('close', () => this.inFlight--);
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
+      request.on('end', async () => {
+        if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
         const record: ReceivedWebhook = {
           headers: request.headers,
           body: Buffer.concat(chunks).toString('utf8'),

@@ -210,7 +210,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /** The delivery log is kept for RETENTION_HOURS after a delivery ends. */
-  private async expire(): Promise<void> {
+  async expire(): Promise<void> {
     await this.db.query(
       `DELETE FROM webhook_deliveries WHERE status <> 'pending' AND finished_at < now() - make_interval(hours => $1)`,
       [this.config.env.RETENTION_HOURS],
