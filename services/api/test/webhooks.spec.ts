@@ -230,6 +230,25 @@ describe('webhooks', () => {
     expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null, consecutiveFailures: 0 });
   });
 
+  it("should send a pending retry to the endpoint's new URL after it was changed", async () => {
+    const old = await receiver();
+    old.answer = () => 500;
+    const fixed = await receiver();
+    const endpoint = await api('nico').post('/v1/webhooks', { url: old.url() }).expect(201);
+    await api('nico').post(`/v1/webhooks/${endpoint.body.id}/test`).expect(202);
+    await eventually(async () => old.received.length >= 1);
+    await api('nico')
+      .patch(`/v1/webhooks/${endpoint.body.id}`, { url: fixed.url('/v2') })
+      .expect(200);
+    await eventually(async () => fixed.received.length === 1);
+    const log = await eventually(async () => {
+      const answer = await api('nico').get(`/v1/webhooks/${endpoint.body.id}/deliveries`);
+      return answer.body.items[0]?.status === 'succeeded' ? answer.body.items[0] : undefined;
+    });
+    expect(log.url).toBe(fixed.url('/v2'));
+    expect(log.attemptLog[0]).toMatchObject({ responseStatus: 500, succeeded: false });
+  });
+
   it('should fail verification of a forged or replayed delivery', async () => {
     const hooks = await receiver();
     const endpoint = await api('hana').post('/v1/webhooks', { url: hooks.url() }).expect(201);

@@ -80,6 +80,11 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       return;
     }
 
+    // An endpoint's URL may have been changed since the event: send to where it points now.
+    const target = endpoint.kind === 'endpoint' && endpoint.url ? endpoint.url : delivery.url;
+    if (target !== delivery.url) {
+      await this.db.query(`UPDATE webhook_deliveries SET url = $2 WHERE id = $1`, [deliveryId, target]);
+    }
     const slot = await this.takeSlot(endpoint.id);
     if (!slot) {
       await job.moveToDelayed(Date.now() + SLOT_RETRY_MS + Math.random() * SLOT_RETRY_MS, token);
@@ -99,7 +104,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         }),
         at,
       );
-      outcome = await sendWebhook(delivery.url, message, {
+      outcome = await sendWebhook(target, message, {
         policy: { allowPrivate: false, allowList: this.config.env.SSRF_ALLOW_CIDRS },
         timeoutMs: this.config.env.WEBHOOK_TIMEOUT_MS,
       });
