@@ -221,6 +221,7 @@ async function replayAdmissionStatement(seconds: number): Promise<{ perSecond: n
               attemptToken,
               topic: 'bench-replay',
               defaultActiveJobLimit: 100_000_000,
+              webhookUrl: null,
             },
           ]),
         });

@@ -5,7 +5,9 @@ import { CreditsSummarySchema, JobViewSchema, type JobView } from '@cineweave/co
 import { startStack, type Stack } from '@cineweave/test-support';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +26,13 @@ beforeAll(async () => {
     worker: true,
     build: ['cli'],
     // Scenarios queue several jobs each behind one worker.
-    apiEnv: { MAX_ACTIVE_JOBS_PER_USER: '50' },
+    apiEnv: {
+      MAX_ACTIVE_JOBS_PER_USER: '50',
+      // The webhook scenario's receiver listens on loopback.
+      SSRF_ALLOW_CIDRS: '127.0.0.0/8',
+      WEBHOOK_BACKOFF_BASE_MS: '100',
+      WEBHOOK_BACKOFF_MAX_MS: '200',
+    },
   });
 }, 300_000);
 
@@ -268,6 +276,77 @@ describe('cineweave status, ls, watch, cancel, download, credits and quote', () 
       }),
     );
     expect(quote).toEqual({ resolution: '352x640', durationSeconds: 2, credits: 6 });
+  });
+});
+
+describe('cineweave webhooks', () => {
+  it('should add an endpoint with its secret, list it, send a signed test and rotate the secret', async () => {
+    const user = await newUser();
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createHttpServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    try {
+      const added = json<{ id: string; secret: string; eventTypes: string[] }>(
+        await runCli(['webhooks', 'add', url, '--events', 'job.succeeded,job.failed', '--json'], user.env),
+      );
+      expect(added.secret).toMatch(/^whsec_/);
+      expect(added.eventTypes).toEqual(['job.succeeded', 'job.failed']);
+
+      const listed = await runCli(['webhooks', 'list'], user.env);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toContain(url);
+      expect(listed.stdout).not.toContain('whsec_');
+
+      const tested = await runCli(['webhooks', 'test', added.id], user.env);
+      expect(tested.code, tested.stderr).toBe(0);
+      expect(tested.stdout).toMatch(/Delivered test message msg_\w+: HTTP 204/);
+      expect(received).toHaveLength(1);
+      const headers = (index: number) => ({
+        'webhook-id': String(received[index]?.headers['webhook-id']),
+        'webhook-timestamp': String(received[index]?.headers['webhook-timestamp']),
+        'webhook-signature': String(received[index]?.headers['webhook-signature']),
+      });
+      expect(new Webhook(added.secret).verify(received[0]?.body ?? '', headers(0))).toMatchObject({
+        type: 'webhook.test',
+      });
+
+      const rotated = json<{ secret: string; previousSecretExpiresAt: string | null }>(
+        await runCli(['webhooks', 'rotate', added.id, '--overlap', '0', '--json'], user.env),
+      );
+      expect(rotated.secret).not.toBe(added.secret);
+      expect(rotated.previousSecretExpiresAt).toBeNull();
+      expect((await runCli(['webhooks', 'test', added.id], user.env)).code).toBe(0);
+      new Webhook(rotated.secret).verify(received[1]?.body ?? '', headers(1));
+      expect(() => new Webhook(added.secret).verify(received[1]?.body ?? '', headers(1))).toThrow();
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it('should refuse a bad event name or id with exit code 2 and create nothing', async () => {
+    const user = await newUser();
+    const badEvent = await runCli(
+      ['webhooks', 'add', 'https://93.184.215.14/x', '--events', 'job.exploded'],
+      user.env,
+    );
+    expect(badEvent.code).toBe(2);
+    expect(badEvent.stderr).toContain('job.succeeded');
+    const badId = await runCli(['webhooks', 'test', 'nope'], user.env);
+    expect(badId.code).toBe(2);
+    const refused = await runCli(['webhooks', 'add', 'http://10.0.0.1/hooks'], user.env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('private, loopback or link-local');
+    const listed = json<{ items: unknown[] }>(await runCli(['webhooks', 'list', '--json'], user.env));
+    expect(listed.items).toEqual([]);
   });
 });
 

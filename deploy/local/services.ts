@@ -63,6 +63,8 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
         FORM_DEFAULT_STEPS: '20',
         // Example VideoJobs may point spec.image.url at a server on this machine.
         IMAGE_FETCH_ALLOW_PRIVATE: 'true',
+        // Webhook receivers a developer runs on this machine.
+        SSRF_ALLOW_CIDRS: '127.0.0.0/8,::1',
       },
     },
     {

@@ -35,6 +35,8 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
   API_PROCESSES: 'one process per pod: the chart scales API replicas instead',
   IMAGE_FETCH_ALLOW_PRIVATE:
     "off on clusters on purpose: a VideoJob's image URL must not probe the cluster network",
+  SSRF_ALLOW_CIDRS:
+    'empty on clusters on purpose (no private network reachable by image URLs or webhooks); an install that needs one sets it through api.extraEnv',
   ...Object.fromEntries(
     [
       // API tuning with sound defaults (services/api/src/core/config/config.schema.ts).
@@ -50,6 +52,15 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
       'BACKGROUND_TASKS',
       'IMAGE_FETCH_TIMEOUT_MS',
       'IMAGE_FETCH_MAX_REDIRECTS',
+      // Outgoing webhooks: retries, timeouts and concurrency with sound defaults.
+      'WEBHOOK_TIMEOUT_MS',
+      'WEBHOOK_RETRY_WINDOW_SECONDS',
+      'WEBHOOK_BACKOFF_BASE_MS',
+      'WEBHOOK_BACKOFF_MAX_MS',
+      'WEBHOOK_DISABLE_AFTER_FAILURES',
+      'WEBHOOK_ENDPOINT_CONCURRENCY',
+      'WEBHOOK_WORKER_CONCURRENCY',
+      'WEBHOOK_POLL_MS',
       // The portal form's starting values: HD by default, as a GPU cluster renders it.
       'FORM_DEFAULT_QUALITY',
       'FORM_DEFAULT_DURATION_SECONDS',

@@ -9,13 +9,12 @@ import { lsCommand } from './ls.ts';
 import { quoteCommand } from './quote.ts';
 import { statusCommand } from './status.ts';
 import { watchCommand } from './watch.ts';
+import { webhooksCommand } from './webhooks.ts';
 
 /**
  * Every command, in the order `cineweave --help` lists them. A new command is one file here and
  * one line below. Waiting for the API:
- * - `models` (list the catalogue) once `GET /v1/models` exists (issue 17);
- * - `webhooks` (add, list, test, rotate) once `/v1/webhooks` exists (issue 20): one file
- *   exporting a CliCommandGroup of four subcommands.
+ * - `models` (list the catalogue) once `GET /v1/models` exists (issue 17).
  */
 export const COMMANDS: readonly CommandEntry[] = [
   createCommand,
@@ -26,6 +25,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   downloadCommand,
   quoteCommand,
   creditsCommand,
+  webhooksCommand,
   loginCommand,
   logoutCommand,
 ];

@@ -21,3 +21,4 @@ export * from './api/credit-views.ts';
 export * from './api/admin-views.ts';
 export * from './api/openai-videos.ts';
 export * from './api/usage.ts';
+export * from './webhooks/webhooks.ts';

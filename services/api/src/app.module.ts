@@ -27,6 +27,7 @@ import { InternalModule } from './modules/internal/internal.module.ts';
 import { JobsModule } from './modules/jobs/jobs.module.ts';
 import { RetentionModule } from './modules/retention/retention.module.ts';
 import { UploadsModule } from './modules/uploads/uploads.module.ts';
+import { WebhooksModule } from './modules/webhooks/webhooks.module.ts';
 
 @Module({})
 export class AppModule {
@@ -54,6 +55,7 @@ export class AppModule {
         VideosModule,
         UsageModule,
         BillingModule.forRoot(config),
+        WebhooksModule,
       ],
       providers: [
         RateLimiter,

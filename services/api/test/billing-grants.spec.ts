@@ -110,8 +110,10 @@ describe(MonthlyGrantsService.name, () => {
       const response = await request(h.server)
         [method === 'GET' ? 'get' : 'post'](path)
         .set('Authorization', dev('someone'))
-        .send(method === 'POST' ? { packId: 'pack-500' } : undefined)
-        .expect(404);
+        .send(method === 'POST' ? { packId: 'pack-500' } : undefined);
+      // /v1/webhooks/:id (outgoing webhooks) answers GET, PATCH and DELETE on that path shape, so a
+      // POST there is a wrong method (405 with Allow) rather than an unknown path: absent either way.
+      expect(path === '/v1/webhooks/truelayer' ? [404, 405] : [404]).toContain(response.status);
       expect(response.headers['content-type']).toContain('application/problem+json');
     });
 

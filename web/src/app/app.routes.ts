@@ -51,6 +51,12 @@ export const routes: Routes = [
     loadComponent: () => import('./account/billing/payment-status.page').then((m) => m.PaymentStatusPage),
   },
   {
+    path: 'account/webhooks',
+    title: 'Webhooks · CineWeave',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./account/webhooks/webhooks.page').then((m) => m.WebhooksPage),
+  },
+  {
     path: 'account',
     title: 'Account · CineWeave',
     canActivate: [signedInGuard],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WebhookUrlSchema } from '../webhooks/webhook-url.ts';
 
 /** The model every job runs unless it names another one. */
 export const DEFAULT_MODEL_ID = 'wan2.2-ti2v-5b';
@@ -112,6 +113,8 @@ export const CreateJobRequestSchema = z.strictObject({
   steps: StepsSchema.default(JOB_DEFAULTS.steps),
   guidanceScale: GuidanceScaleSchema.default(JOB_DEFAULTS.guidanceScale),
   model: ModelIdSchema.default(JOB_DEFAULTS.model),
+  /** Where this job's events are also sent (every `job.*` event), signed like any webhook. */
+  webhookUrl: WebhookUrlSchema.optional(),
 });
 export type CreateJobRequest = z.input<typeof CreateJobRequestSchema>;
 export type JobParameters = z.output<typeof CreateJobRequestSchema>;

@@ -139,6 +139,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
       FORM_DEFAULT_QUALITY: FORM_DEFAULTS.quality,
       FORM_DEFAULT_DURATION_SECONDS: String(FORM_DEFAULTS.durationSeconds),
       FORM_DEFAULT_STEPS: String(FORM_DEFAULTS.steps),
+      // Webhook receivers of the scenarios listen on loopback; retries and disabling run in seconds.
+      SSRF_ALLOW_CIDRS: '127.0.0.0/8',
+      WEBHOOK_BACKOFF_BASE_MS: '100',
+      WEBHOOK_BACKOFF_MAX_MS: '400',
+      WEBHOOK_TIMEOUT_MS: '1000',
+      WEBHOOK_DISABLE_AFTER_FAILURES: '3',
+      WEBHOOK_POLL_MS: '100',
     };
     const api = startService(API_ENTRY, { ...apiEnv, PORT: String(apiPort) });
     services.push(api);

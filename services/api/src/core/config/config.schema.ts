@@ -1,5 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
+import { parseCidrList } from '../net/address-guard.ts';
 
 const csv = z
   .string()
@@ -87,6 +88,38 @@ export const EnvSchema = z
      */
     IMAGE_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8_000),
     IMAGE_FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(10).default(3),
+    /**
+     * Install-wide allow list (comma-separated CIDRs or addresses) of private networks that
+     * outbound requests (image URLs, webhooks) may reach although the SSRF guard refuses private,
+     * loopback and link-local addresses: e.g. an in-cluster receiver at 10.42.0.0/16.
+     */
+    SSRF_ALLOW_CIDRS: csv.transform((entries, ctx) => {
+      try {
+        return parseCidrList(entries);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `must list CIDRs: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+    /** Longest wait for a webhook receiver's answer; past it the attempt failed. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** How long a delivery is retried (exponential backoff with jitter) before it is given up. */
+    WEBHOOK_RETRY_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(24 * 3600),
+    /** First retry delay; each retry doubles it (±50 % jitter) up to WEBHOOK_BACKOFF_MAX_MS. */
+    WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+    WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+    /** Failed attempts in a row (no success between) after which an endpoint is disabled. */
+    WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(100),
+    /** Requests in flight to one endpoint at once, across every API replica. */
+    WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+    /** Deliveries one API process sends at once, all endpoints together. */
+    WEBHOOK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
+    /** How often committed webhook events are turned into deliveries (also nudged on commit). */
+    WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(1000),
     GPU_HOURLY_COST_USD: z.coerce.number().min(0).default(2.5),
     CORS_ORIGINS: csv,
     /** A reservation older than this fails the job and releases its credits. */

@@ -4,6 +4,7 @@ import { Billing1764100000000 } from './migrations/1764100000000-billing.ts';
 import { UploadRetention1764200000000 } from './migrations/1764200000000-upload-retention.ts';
 import { PlanJobLimits1764310000000 } from './migrations/1764310000000-plan-job-limits.ts';
 import { UsageIndex1764500000000 } from './migrations/1764500000000-usage-index.ts';
+import { Webhooks1764900000000 } from './migrations/1764900000000-webhooks.ts';
 
 /** Every migration, in order. Listed explicitly: the compiled ESM build has no glob loader. */
 export const MIGRATIONS = [
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   UploadRetention1764200000000,
   PlanJobLimits1764310000000,
   UsageIndex1764500000000,
+  Webhooks1764900000000,
 ];
 
 export interface DatabaseSettings {

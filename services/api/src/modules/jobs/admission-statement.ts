@@ -28,6 +28,8 @@ export interface AdmissionValues {
   topic: string;
   /** MAX_ACTIVE_JOBS_PER_USER: the limit of plans without their own. */
   defaultActiveJobLimit: number;
+  /** The job's own webhook URL (every job.* event also goes there). */
+  webhookUrl: string | null;
 }
 
 export const ADMISSION_STATEMENT_NAME = 'admit-jobs';
@@ -45,10 +47,10 @@ export const ADMISSION_STATEMENT = `WITH req AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                        $8::uuid[], $9::text[], $10::text[], $11::text[], $12::int[], $13::int[], $14::bigint[],
                        $15::int[], $16::float8[], $17::text[], $18::int[], $19::int[], $20::uuid[], $21::text[],
-                       $22::jsonb[])
+                       $22::jsonb[], $24::text[])
     AS r(job_id, account_id, user_id, source, external_ref, prompt, negative_prompt, image_upload_id, image_key,
          image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, priority, credits,
-         attempt_token, topic, payload)
+         attempt_token, topic, payload, webhook_url)
 ), acct AS (
   SELECT a.id, a.balance, a.reserved, a.active_jobs, coalesce(p.active_job_limit, $23::int) AS job_limit
     FROM accounts a JOIN plans p ON p.id = a.plan_id
@@ -61,10 +63,10 @@ export const ADMISSION_STATEMENT = `WITH req AS (
 ), job AS (
   INSERT INTO jobs (id, account_id, user_id, status, source, external_ref, prompt, negative_prompt,
                     image_upload_id, image_key, image_sha256, resolution, duration_seconds, fps, seed,
-                    steps, guidance_scale, model, priority, credits_reserved, attempt_token)
+                    steps, guidance_scale, model, priority, credits_reserved, attempt_token, webhook_url)
   SELECT job_id, account_id, user_id, 'queued', source, external_ref, prompt, negative_prompt, image_upload_id,
          image_key, image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, priority,
-         credits, attempt_token
+         credits, attempt_token, webhook_url
     FROM admitted
   RETURNING ${JOB_ROW_COLUMNS}
 ), reserve AS (
@@ -127,5 +129,6 @@ export function admissionParameters(batch: AdmissionValues[]): unknown[] {
     column((v) => JSON.stringify(payloadOf(v))),
     // Every request of a batch comes from one process, so one configured default.
     batch[0].defaultActiveJobLimit,
+    column((v) => v.webhookUrl),
   ];
 }

@@ -82,6 +82,7 @@ export class AdmissionService {
       attemptToken,
       topic: QUEUE_NAMES.videoJobs,
       defaultActiveJobLimit: this.config.env.MAX_ACTIVE_JOBS_PER_USER,
+      webhookUrl: params.webhookUrl ?? null,
     });
     if (!admitted.id) this.refuse(admitted, price);
     const row = admitted as JobRow;

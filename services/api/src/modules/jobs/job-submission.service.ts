@@ -4,6 +4,7 @@ import type { Principal } from '../../core/auth/principal.ts';
 import { AdmissionService } from './admission.service.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { JobsService } from './jobs.service.ts';
+import { WebhooksService } from '../webhooks/webhooks.service.ts';
 
 export interface SubmitAnswer {
   status: number;
@@ -18,6 +19,7 @@ export class JobSubmissionService {
     private readonly admission: AdmissionService,
     private readonly idempotency: IdempotencyService,
     private readonly jobs: JobsService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   async submit(
@@ -27,6 +29,7 @@ export class JobSubmissionService {
     key?: string,
   ): Promise<SubmitAnswer> {
     const admit = async () => {
+      if (params.webhookUrl) await this.webhooks.checkJobWebhookUrl(principal.userId, params.webhookUrl);
       const row = await this.admission.admit({
         userId: principal.userId,
         ...(principal.email ? { email: principal.email } : {}),

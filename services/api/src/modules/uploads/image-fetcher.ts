@@ -1,55 +1,15 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
+import {
+  type AddressPolicy,
+  PrivateAddressError,
+  guardedLookup,
+  isAllowedAddress,
+} from '../../core/net/address-guard.ts';
 
-/**
- * Addresses an image URL may not lead to unless private fetches are allowed: loopback, private,
- * link-local (cloud metadata lives at 169.254.169.254), carrier-grade NAT, multicast, reserved and
- * documentation ranges, and the IPv6 forms that tunnel to IPv4 (6to4, Teredo, NAT64 local use).
- * IPv4-mapped IPv6 addresses (`::ffff:10.0.0.1`) are matched against the IPv4 rules by BlockList.
- */
-const BLOCKED = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  BLOCKED.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 127], // unspecified and loopback
-  ['64:ff9b:1::', 48],
-  ['100::', 64],
-  ['2001::', 32],
-  ['2001:db8::', 32],
-  ['2002::', 16],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['fec0::', 10],
-  ['ff00::', 8],
-] as const) {
-  BLOCKED.addSubnet(network, prefix, 'ipv6');
-}
-
-/** Whether an address is loopback, private, link-local or otherwise not on the public internet. */
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return true; // not an address at all: refuse rather than guess
-  return BLOCKED.check(address, family === 6 ? 'ipv6' : 'ipv4');
-}
+/** Kept here for callers and tests that know the guard through the image fetcher. */
+export { isPrivateAddress } from '../../core/net/address-guard.ts';
 
 export type FetchFailure =
   | 'invalid-url'
@@ -74,6 +34,8 @@ export class ImageFetchError extends Error {
 export interface ImageFetchOptions {
   /** Let URLs reach loopback and private networks (tests, the local stack). */
   allowPrivate: boolean;
+  /** Private networks reachable anyway (SSRF_ALLOW_CIDRS). */
+  allowList?: AddressPolicy['allowList'];
   /** The whole download, redirects included, must end within this. */
   timeoutMs: number;
   maxRedirects: number;
@@ -87,43 +49,11 @@ export interface FetchedImage {
 }
 
 const privateRefusal = (host: string, address: string) =>
-  new ImageFetchError(
-    'private-address',
-    `${host} resolves to ${address}, a private, loopback or link-local address; only public addresses are fetched.`,
-  );
-
-/**
- * DNS resolution that drops private addresses, so the socket can only connect to a public one.
- * Net calls it with `all: true` (happy eyeballs); older callers want a single address.
- */
-function guardedLookup(allowPrivate: boolean) {
-  return (
-    hostname: string,
-    options: LookupAllOptions | { all?: boolean; family?: number },
-    callback: (
-      error: NodeJS.ErrnoException | null,
-      address: string | LookupAddress[],
-      family?: number,
-    ) => void,
-  ): void => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, []);
-      if (addresses.length === 0) {
-        return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
-      }
-      const usable = allowPrivate ? addresses : addresses.filter((a) => !isPrivateAddress(a.address));
-      if (usable.length === 0) {
-        return callback(privateRefusal(hostname, addresses[0].address), []);
-      }
-      if (options.all) return callback(null, usable);
-      const first = usable[0];
-      callback(null, first.address, first.family);
-    });
-  };
-}
+  new ImageFetchError('private-address', new PrivateAddressError(host, address).message);
 
 function unreachable(url: URL, error: NodeJS.ErrnoException): ImageFetchError {
   if (error instanceof ImageFetchError) return error;
+  if (error instanceof PrivateAddressError) return new ImageFetchError('private-address', error.message);
   const why: Record<string, string> = {
     ENOTFOUND: 'its host name does not resolve',
     EAI_AGAIN: 'its host name could not be resolved',
@@ -182,7 +112,7 @@ function requestOnce(url: URL, options: ImageFetchOptions, signal: AbortSignal):
     );
   }
   const literal = url.hostname.replace(/^\[|\]$/g, '');
-  if (!options.allowPrivate && isIP(literal) && isPrivateAddress(literal)) {
+  if (isIP(literal) && !isAllowedAddress(literal, options)) {
     return Promise.reject(privateRefusal(url.hostname, literal));
   }
   if (signal.aborted) return Promise.reject(timedOut(options));
@@ -202,7 +132,7 @@ function requestOnce(url: URL, options: ImageFetchOptions, signal: AbortSignal):
       method: 'GET',
       // A fresh socket per request: a pooled one could have been opened to another address.
       agent: false,
-      lookup: guardedLookup(options.allowPrivate) as never,
+      lookup: guardedLookup(options) as never,
       headers: {
         accept: 'image/png, image/jpeg, image/webp;q=0.9, */*;q=0.1',
         'user-agent': 'CineWeave-API (image fetch for a VideoJob)',
@@ -212,7 +142,7 @@ function requestOnce(url: URL, options: ImageFetchOptions, signal: AbortSignal):
     request.on('socket', (socket: Socket) => {
       socket.once('connect', () => {
         const address = socket.remoteAddress ?? '';
-        if (!options.allowPrivate && isPrivateAddress(address)) fail(privateRefusal(url.hostname, address));
+        if (!isAllowedAddress(address, options)) fail(privateRefusal(url.hostname, address));
       });
     });
     request.on('error', (error: NodeJS.ErrnoException) => fail(unreachable(url, error)));

@@ -42,6 +42,7 @@ export class UploadsService {
     try {
       fetched = await fetchImage(url, {
         allowPrivate: env.IMAGE_FETCH_ALLOW_PRIVATE,
+        allowList: env.SSRF_ALLOW_CIDRS,
         timeoutMs: env.IMAGE_FETCH_TIMEOUT_MS,
         maxRedirects: env.IMAGE_FETCH_MAX_REDIRECTS,
         maxBytes: MAX_UPLOAD_BYTES,

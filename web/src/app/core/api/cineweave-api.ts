@@ -1,5 +1,14 @@
 import { Injectable, inject } from '@angular/core';
-import type { CreateJobRequest, JobStatus, Resolution } from '@cineweave/contracts';
+import type {
+  CreateJobRequest,
+  CreateWebhookRequest,
+  JobStatus,
+  Resolution,
+  UpdateWebhookRequest,
+  WebhookDeliveryView,
+  WebhookEndpointView,
+  WebhookEndpointWithSecret,
+} from '@cineweave/contracts';
 import { ApiClient } from './api-client';
 import type {
   AdminStats,
@@ -93,6 +102,42 @@ export class CineweaveApi {
 
   revokeApiKey(id: string): Promise<void> {
     return this.client.delete(`/v1/api-keys/${encodeURIComponent(id)}`);
+  }
+
+  async webhooks(): Promise<WebhookEndpointView[]> {
+    return (await this.client.get<{ items: WebhookEndpointView[] }>('/v1/webhooks')).items;
+  }
+
+  createWebhook(request: CreateWebhookRequest): Promise<WebhookEndpointWithSecret> {
+    return this.client.post('/v1/webhooks', request);
+  }
+
+  updateWebhook(id: string, request: UpdateWebhookRequest): Promise<WebhookEndpointView> {
+    return this.client.patch(`/v1/webhooks/${encodeURIComponent(id)}`, request);
+  }
+
+  deleteWebhook(id: string): Promise<void> {
+    return this.client.delete(`/v1/webhooks/${encodeURIComponent(id)}`);
+  }
+
+  rotateWebhookSecret(id: string): Promise<WebhookEndpointWithSecret> {
+    return this.client.post(`/v1/webhooks/${encodeURIComponent(id)}/rotate-secret`, {});
+  }
+
+  testWebhook(id: string): Promise<WebhookDeliveryView> {
+    return this.client.post(`/v1/webhooks/${encodeURIComponent(id)}/test`);
+  }
+
+  webhookDeliveries(id: string, cursor?: string | null): Promise<Page<WebhookDeliveryView>> {
+    return this.client.get(`/v1/webhooks/${encodeURIComponent(id)}/deliveries`, {
+      query: { cursor, limit: 20 },
+    });
+  }
+
+  redeliverWebhook(id: string, deliveryId: string): Promise<WebhookDeliveryView> {
+    return this.client.post(
+      `/v1/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`,
+    );
   }
 
   adminUsers(cursor?: string | null, search?: string): Promise<Page<AdminUser>> {

@@ -1,0 +1,264 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type JobStatus, WEBHOOK_QUEUE, type WebhookEventType } from '@cineweave/contracts';
+import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { AppConfig } from '../../core/config/app-config.ts';
+import { returningRows } from '../../core/database/returning.ts';
+import { type JobRow, toJobView } from '../jobs/job-row.ts';
+import { DELIVER_JOB, type DeliverJobData, deliverJobOptions } from './delivery-schedule.ts';
+import { type EndpointRow, messageIdOf } from './webhook-rows.ts';
+
+const BATCH = 200;
+
+interface EventRow {
+  id: string;
+  account_id: string;
+  type: WebhookEventType;
+  job_id: string | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+/** A delivery row about to be written, and the first attempt to schedule for it. */
+export interface NewDelivery {
+  id: string;
+  endpointId: string;
+  messageId: string;
+  eventType: string;
+  url: string;
+  jobId: string | null;
+  payload: unknown;
+}
+
+/**
+ * Turns committed webhook events (written by the database triggers) into deliveries: one per
+ * listening endpoint, plus one to the job's own `webhookUrl`, in the transaction that deletes
+ * the events; then schedules their first attempt. A crash between the commit and the queue is
+ * repaired by the sweep, which schedules any pending delivery whose attempt is overdue (an
+ * attempt already queued has the same job id, so nothing is sent twice by it). The sweep also
+ * deletes finished deliveries older than the retention period.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private ticks = 0;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<DeliverJobData>,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.tick(), this.config.env.WEBHOOK_POLL_MS);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private tick(): void {
+    if (this.stopped || this.running) return;
+    this.running = this.pass()
+      .catch((error: Error) =>
+        this.logger.warn({ error: error.message }, 'Webhook dispatch pass failed; retrying on the next tick'),
+      )
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  private async pass(): Promise<void> {
+    while ((await this.dispatchOnce()) === BATCH) {
+      /* keep going while full batches come back */
+    }
+    // The sweep is cheap but needs no sub-second cadence.
+    if (this.ticks++ % 10 === 0) {
+      await this.sweep();
+      if (this.config.env.BACKGROUND_TASKS) await this.expire();
+    }
+  }
+
+  /** Fans out one batch of events; returns how many events it took. */
+  async dispatchOnce(): Promise<number> {
+    const { events, deliveries } = await this.db.transaction(async (tx) => {
+      const events = returningRows<EventRow>(
+        await tx.query(
+          `DELETE FROM webhook_events
+            WHERE id IN (SELECT id FROM webhook_events ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+            RETURNING id, account_id, type, job_id, data, created_at`,
+          [BATCH],
+        ),
+      );
+      if (events.length === 0) return { events, deliveries: [] };
+      const endpoints: EndpointRow[] = await tx.query(
+        `SELECT * FROM webhook_endpoints WHERE account_id = ANY ($1::uuid[]) AND enabled`,
+        [[...new Set(events.map((event) => event.account_id))]],
+      );
+      const deliveries = events
+        .sort((a, b) => Number(a.id) - Number(b.id))
+        .flatMap((event) => this.deliveriesFor(event, endpoints));
+      await insertDeliveries(tx, deliveries);
+      return { events, deliveries };
+    });
+    await this.schedule(deliveries.map((delivery) => delivery.id));
+    if (events.length > 0) {
+      this.logger.debug(
+        { events: events.length, deliveries: deliveries.length },
+        'Dispatched webhook events',
+      );
+    }
+    return events.length;
+  }
+
+  private deliveriesFor(event: EventRow, endpoints: EndpointRow[]): NewDelivery[] {
+    const mine = endpoints.filter((endpoint) => endpoint.account_id === event.account_id);
+    const targets: { endpoint: EndpointRow; url: string }[] = [];
+    for (const endpoint of mine) {
+      if (endpoint.kind !== 'endpoint' || !endpoint.url || !endpoint.event_types.includes(event.type))
+        continue;
+      if (event.type === 'credits.low') {
+        // The trigger fired because some threshold was crossed; send only to those whose was.
+        const { available, previousAvailable } = event.data as {
+          available: number;
+          previousAvailable: number;
+        };
+        if (!(
+          available < endpoint.credits_low_threshold && previousAvailable >= endpoint.credits_low_threshold
+        ))
+          continue;
+      }
+      targets.push({ endpoint, url: endpoint.url });
+    }
+    const jobUrl = event.job_id ? (event.data.webhook_url as string | null) : null;
+    const jobUrls = mine.find((endpoint) => endpoint.kind === 'job-urls');
+    if (jobUrl && jobUrls) targets.push({ endpoint: jobUrls, url: jobUrl });
+
+    return targets.map(({ endpoint, url }) => {
+      const id = randomUUID();
+      return {
+        id,
+        endpointId: endpoint.id,
+        messageId: messageIdOf(id),
+        eventType: event.type,
+        url,
+        jobId: event.job_id,
+        payload: {
+          type: event.type,
+          timestamp: event.created_at.toISOString(),
+          data:
+            event.type === 'credits.low'
+              ? {
+                  balance: event.data.balance,
+                  reserved: event.data.reserved,
+                  available: event.data.available,
+                  threshold: endpoint.credits_low_threshold,
+                }
+              : toJobView(jobRowFromSnapshot(event.data), this.config.env.RETENTION_HOURS),
+        },
+      };
+    });
+  }
+
+  /** Queues the first attempt of new deliveries. */
+  async schedule(deliveryIds: string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.queue.addBulk(
+      deliveryIds.map((deliveryId) => {
+        const data = { deliveryId, attempt: 1 };
+        return { name: DELIVER_JOB, data, opts: deliverJobOptions(data) };
+      }),
+    );
+  }
+
+  /**
+   * Re-queues pending deliveries whose attempt is overdue: Redis lost them, or the process died
+   * between a commit and the add. An attempt still in the queue keeps its job id and the add is
+   * a no-op.
+   */
+  async sweep(): Promise<void> {
+    const overdue: { id: string; attempts: number }[] = await this.db.query(
+      `SELECT id, attempts FROM webhook_deliveries
+        WHERE status = 'pending' AND next_attempt_at < now() - make_interval(secs => $1)
+        ORDER BY next_attempt_at LIMIT 500`,
+      [
+        Math.max(5, (this.config.env.WEBHOOK_POLL_MS * 10) / 1000) +
+          this.config.env.WEBHOOK_TIMEOUT_MS / 1000,
+      ],
+    );
+    if (overdue.length === 0) return;
+    await this.queue.addBulk(
+      overdue.map((row) => {
+        const data = { deliveryId: row.id, attempt: row.attempts + 1 };
+        return { name: DELIVER_JOB, data, opts: deliverJobOptions(data) };
+      }),
+    );
+  }
+
+  /** The delivery log is kept for RETENTION_HOURS after a delivery ends. */
+  async expire(): Promise<void> {
+    await this.db.query(
+      `DELETE FROM webhook_deliveries WHERE status <> 'pending' AND finished_at < now() - make_interval(hours => $1)`,
+      [this.config.env.RETENTION_HOURS],
+    );
+  }
+
+  /** Dispatch everything committed so far (tests and shutdown paths). */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+    while ((await this.dispatchOnce()) > 0) {
+      /* drain */
+    }
+  }
+}
+
+/** Writes new deliveries; their first attempt is due now. */
+export async function insertDeliveries(
+  tx: { query: (sql: string, parameters: unknown[]) => Promise<unknown> },
+  deliveries: NewDelivery[],
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  const column = <T>(pick: (delivery: NewDelivery) => T) => deliveries.map(pick);
+  await tx.query(
+    `INSERT INTO webhook_deliveries (id, endpoint_id, message_id, event_type, url, job_id, payload, next_attempt_at)
+     SELECT d.id, d.endpoint_id, d.message_id, d.event_type, d.url, d.job_id, d.payload, now()
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[])
+         AS d(id, endpoint_id, message_id, event_type, url, job_id, payload)`,
+    [
+      column((d) => d.id),
+      column((d) => d.endpointId),
+      column((d) => d.messageId),
+      column((d) => d.eventType),
+      column((d) => d.url),
+      column((d) => d.jobId),
+      column((d) => JSON.stringify(d.payload)),
+    ],
+  );
+}
+
+const TIMESTAMP_COLUMNS = ['cancel_requested_at', 'enqueued_at', 'started_at', 'finished_at', 'created_at'];
+
+/** A job row from the trigger's `to_jsonb(NEW)` snapshot: timestamps come back as strings. */
+function jobRowFromSnapshot(data: Record<string, unknown>): JobRow {
+  const row: Record<string, unknown> = { ...data };
+  for (const column of TIMESTAMP_COLUMNS) {
+    const value = row[column];
+    row[column] = typeof value === 'string' ? new Date(value) : null;
+  }
+  row.status = data.status as JobStatus;
+  return row as unknown as JobRow;
+}
