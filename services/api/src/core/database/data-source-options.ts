@@ -3,6 +3,7 @@ import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-s
 import { Billing1764100000000 } from './migrations/1764100000000-billing.ts';
 import { UploadRetention1764200000000 } from './migrations/1764200000000-upload-retention.ts';
 import { PlanJobLimits1764310000000 } from './migrations/1764310000000-plan-job-limits.ts';
+import { ContentCredentials1764421000000 } from './migrations/1764421000000-content-credentials.ts';
 
 /** Every migration, in order. Listed explicitly: the compiled ESM build has no glob loader. */
 export const MIGRATIONS = [
@@ -10,6 +11,7 @@ export const MIGRATIONS = [
   Billing1764100000000,
   UploadRetention1764200000000,
   PlanJobLimits1764310000000,
+  ContentCredentials1764421000000,
 ];
 
 export interface DatabaseSettings {
