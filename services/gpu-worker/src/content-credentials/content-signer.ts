@@ -18,7 +18,12 @@ import { readCredentials, summarize } from './read-credentials.ts';
  * is a bug, never something to ship.
  */
 export class ContentSigner {
-  private constructor(private readonly signer: ClaimSigner) {}
+  // A plain field (no parameter property): the bench and CLIs run this file with Node's type stripping.
+  private readonly signer: ClaimSigner;
+
+  private constructor(signer: ClaimSigner) {
+    this.signer = signer;
+  }
 
   static async fromFiles(certFile: string, keyFile: string): Promise<ContentSigner> {
     const [certificate, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
