@@ -52,6 +52,12 @@ done
 step "helm install (CRDs from crds/, a CPU pool)"
 kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply -f -
 kubectl label namespace "$namespace" --overwrite pod-security.kubernetes.io/enforce=restricted
+# The workers sign every video (C2PA): a test chain here, so readers report an untrusted signer.
+c2pa_dir=$(mktemp -d)
+node services/gpu-worker/src/content-credentials/cli/test-chain.ts --out "$c2pa_dir"
+kubectl create secret tls cineweave-content-credentials -n "$namespace" \
+  --cert="$c2pa_dir/chain.pem" --key="$c2pa_dir/signer.key" --dry-run=client -o yaml | kubectl apply -f -
+rm -rf "$c2pa_dir"
 # kind has no identity provider: the API runs the local stack's dev sign-in here, and only here.
 helm upgrade --install cineweave charts/cineweave -n "$namespace" --wait --timeout 15m \
   -f charts/cineweave/ci/default-values.yaml \

@@ -37,9 +37,24 @@ describe(serviceSpecs.name, () => {
   it('should run the worker on CPU with the tiny model kept in the state folder', () => {
     const worker = spec('gpu-worker');
     expect(worker.env).toMatchObject({ DEVICE: 'cpu', MODEL_DIR: '/tmp/state/models/tiny' });
-    expect(worker.prepare?.command).toEqual(
+    expect(worker.prepare?.[0]?.command).toEqual(
       expect.arrayContaining(['--tiny', '--out', '/tmp/state/models/tiny']),
     );
+  });
+
+  it("should sign the worker's videos with a test chain made in the state folder on the first start", () => {
+    const worker = spec('gpu-worker');
+    expect(worker.env).toMatchObject({
+      CONTENT_CREDENTIALS: 'on',
+      CONTENT_CREDENTIALS_CERT_FILE: '/tmp/state/c2pa/chain.pem',
+      CONTENT_CREDENTIALS_KEY_FILE: '/tmp/state/c2pa/signer.key',
+    });
+    expect(worker.prepare?.[1]?.command).toEqual([
+      'node',
+      'services/gpu-worker/src/content-credentials/cli/test-chain.ts',
+      '--out',
+      '/tmp/state/c2pa',
+    ]);
   });
 
   it('should serve the built portal with the API behind the same origin', () => {

@@ -12,8 +12,14 @@ export interface ServiceSpec {
   /** Command and arguments, run from the repository root. */
   command: string[];
   env: Record<string, string>;
-  /** A one-off step before the first start (e.g. building the tiny model), skipped once done. */
-  prepare?: { done: () => boolean; description: string; command: string[] };
+  /** One-off steps before the first start (e.g. building the tiny model), each skipped once done. */
+  prepare?: PrepareStep[];
+}
+
+export interface PrepareStep {
+  done: () => boolean;
+  description: string;
+  command: string[];
 }
 
 export interface StackEndpoints {
@@ -32,6 +38,7 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
   const { ports } = endpoints;
   const apiUrl = `http://127.0.0.1:${ports.api}`;
   const modelDir = join(endpoints.stateDir, 'models', 'tiny');
+  const c2paDir = join(endpoints.stateDir, 'c2pa');
   const shared = {
     NODE_ENV: 'development',
     REDIS_URL: endpoints.redisUrl,
@@ -80,14 +87,31 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
         // On Ctrl-C, hand a job in progress back to the queue within the runner's 10 s grace rather
         // than try to finish it; the next start renders it again.
         SHUTDOWN_GRACE_SECONDS: '5',
+        // Every video is signed with C2PA Content Credentials, here with a test chain made on the
+        // first start: readers show its signer as untrusted (it is on no C2PA trust list).
+        CONTENT_CREDENTIALS: 'on',
+        CONTENT_CREDENTIALS_CERT_FILE: join(c2paDir, 'chain.pem'),
+        CONTENT_CREDENTIALS_KEY_FILE: join(c2paDir, 'signer.key'),
       },
-      prepare: {
-        // No weights can be downloaded here: the local stack renders with a tiny random model of
-        // the real architecture (meaningless pictures, real pipeline).
-        done: () => existsSync(join(modelDir, 'model.json')),
-        description: `Building the tiny CPU model into ${modelDir}`,
-        command: ['node', 'models/wan22/src/cli/build-model.ts', '--tiny', '--out', modelDir],
-      },
+      prepare: [
+        {
+          // No weights can be downloaded here: the local stack renders with a tiny random model of
+          // the real architecture (meaningless pictures, real pipeline).
+          done: () => existsSync(join(modelDir, 'model.json')),
+          description: `Building the tiny CPU model into ${modelDir}`,
+          command: ['node', 'models/wan22/src/cli/build-model.ts', '--tiny', '--out', modelDir],
+        },
+        {
+          done: () => existsSync(join(c2paDir, 'chain.pem')) && existsSync(join(c2paDir, 'signer.key')),
+          description: `Making a test Content Credentials signing chain in ${c2paDir}`,
+          command: [
+            'node',
+            'services/gpu-worker/src/content-credentials/cli/test-chain.ts',
+            '--out',
+            c2paDir,
+          ],
+        },
+      ],
     },
     {
       project: 'web',

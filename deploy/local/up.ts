@@ -16,7 +16,7 @@ import { startPostgres, type RunningService } from './postgres.ts';
 import { startProcess, stopProcess, type ManagedProcess } from './processes.ts';
 import { startRedis } from './redis.ts';
 import { startS3 } from './s3.ts';
-import { projectsToBuild, serviceSpecs, type ServiceSpec } from './services.ts';
+import { projectsToBuild, serviceSpecs, type PrepareStep, type ServiceSpec } from './services.ts';
 import { ensureDir, loadSecrets } from './state.ts';
 import { say, up, working } from './terminal.ts';
 import { waitForHttpOk } from './wait.ts';
@@ -192,12 +192,21 @@ async function main(options: UpOptions): Promise<void> {
   say('Ctrl-C stops the stack; jobs, credits and videos are kept for the next start.');
 }
 
-/** A one-off step before a component's first start, e.g. building the tiny model. */
+/** One-off steps before a component's first start, e.g. building the tiny model. */
 async function prepare(spec: ServiceSpec, logFile: string, verbose: boolean): Promise<void> {
-  if (!spec.prepare || spec.prepare.done()) return;
+  for (const step of spec.prepare ?? []) await prepareStep(spec, step, logFile, verbose);
+}
+
+async function prepareStep(
+  spec: ServiceSpec,
+  step: PrepareStep,
+  logFile: string,
+  verbose: boolean,
+): Promise<void> {
+  if (step.done()) return;
   const started = Date.now();
-  working(`${spec.prepare.description} (first run only; log: ${shown(logFile)})`);
-  const result = await runLogged(spec.prepare.command, {
+  working(`${step.description} (first run only; log: ${shown(logFile)})`);
+  const result = await runLogged(step.command, {
     cwd: root,
     env: process.env,
     logFile,

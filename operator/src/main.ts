@@ -67,6 +67,7 @@ const operator = new Operator({
     shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
     modelDir: config.WORKER_MODEL_DIR,
     modelPvc: config.WORKER_MODEL_PVC,
+    contentCredentialsSecret: config.WORKER_CONTENT_CREDENTIALS_SECRET,
     gpuHourlyCostUsd: config.GPU_HOURLY_COST_USD,
   },
   probe: httpBusyProbe(config.WORKER_METRICS_PORT),

@@ -98,6 +98,7 @@ export class StubApi {
         videoKey: null,
         thumbnailKey: null,
         outputExpiresAt: null,
+        contentCredentials: null,
         createdAt: new Date().toISOString(),
         startedAt: null,
         finishedAt: null,

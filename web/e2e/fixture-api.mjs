@@ -55,6 +55,21 @@ export function fixtures() {
     startedAt: status === 'queued' ? null : ago(n * 37 - 1),
     finishedAt: ['succeeded', 'failed', 'cancelled', 'expired'].includes(status) ? ago(n * 37 - 4) : null,
     outputExpiresAt: status === 'succeeded' ? new Date(now + 20 * 3600_000).toISOString() : null,
+    contentCredentials:
+      status === 'succeeded'
+        ? {
+            manifestLabel: `urn:c2pa:${id(n)}`,
+            signer: 'CineWeave test signer (untrusted)',
+            issuer: 'CineWeave',
+            created: ago(n * 37 - 4),
+            generator: 'CineWeave 0.1.0',
+            modelId: 'wan2.2-ti2v-5b',
+            weightsHash: 'sha256:6a56538fe4bb8e0c7d89aac185902035d29aafb2bcfcd812bec965c594e398c1',
+            jobId: id(n),
+            validation: 'valid',
+            validationFailures: ['signingCredential.untrusted'],
+          }
+        : null,
     userId: n % 2 ? 'alice' : 'bob',
     ...extra,
   });

@@ -27,6 +27,9 @@ export async function alertRulesYaml(): Promise<string> {
     '.',
     '--set',
     'monitoring.prometheusRules=true',
+    // Only the rules are kept; the workers' signing Secret, required otherwise, is beside the point.
+    '--set',
+    'workers.contentCredentials.enabled=false',
     '--show-only',
     'templates/monitoring/prometheusrules.yaml',
   ]);

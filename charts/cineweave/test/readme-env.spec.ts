@@ -126,6 +126,10 @@ function variablesSet(objects: KubeObject[]): Record<Component, Set<string>> {
   const fromOperator = operatorEnv.some((name) => name === 'WORKER_IMAGE')
     ? ['MODEL_ID', 'MODEL_DIR', 'DEVICE', 'METRICS_PORT', 'GPU_HOURLY_COST_USD', 'SHUTDOWN_GRACE_SECONDS']
     : [];
+  // With a signing Secret the operator mounts it and points the worker at its two files.
+  if (operatorEnv.includes('WORKER_CONTENT_CREDENTIALS_SECRET')) {
+    fromOperator.push('CONTENT_CREDENTIALS_CERT_FILE', 'CONTENT_CREDENTIALS_KEY_FILE');
+  }
   return {
     api: new Set(containerEnv('Deployment/cw-cineweave-api')),
     operator: new Set(operatorEnv),

@@ -434,3 +434,39 @@ describe('secrets', () => {
     expect(await hookOf(external)).toBe('pre-install,pre-upgrade');
   });
 });
+
+describe('Content Credentials', () => {
+  const workerConfig = (objects: KubeObject[]) =>
+    (byKind(objects, 'ConfigMap').find((object) => object.metadata.name === 'cw-cineweave-worker')?.[
+      'data'
+    ] ?? {}) as Record<string, string>;
+  const operatorEnv = (objects: KubeObject[]) => {
+    const operator = podTemplates(objects).find((pod) => pod.name === 'Deployment/cw-cineweave-operator');
+    return Object.fromEntries(
+      (operator?.template.spec.containers[0]?.env ?? []).map((env) => [env.name, env.value]),
+    );
+  };
+
+  it('should have the operator mount the signing Secret into every worker when one is named', async () => {
+    const objects = await renderChart('default-values.yaml');
+    expect(workerConfig(objects)['CONTENT_CREDENTIALS']).toBe('on');
+    expect(operatorEnv(objects)['WORKER_CONTENT_CREDENTIALS_SECRET']).toBe('cineweave-content-credentials');
+  });
+
+  it('should deliver unsigned videos only when signing is switched off on purpose', async () => {
+    const objects = await renderChart('default-values.yaml', [
+      '--set',
+      'workers.contentCredentials.enabled=false',
+      '--set',
+      'workers.contentCredentials.existingSecret=',
+    ]);
+    expect(workerConfig(objects)['CONTENT_CREDENTIALS']).toBe('off');
+    expect(operatorEnv(objects)).not.toHaveProperty('WORKER_CONTENT_CREDENTIALS_SECRET');
+  });
+
+  it('should refuse to render without a signing Secret while signing is on', async () => {
+    await expect(
+      renderChart('default-values.yaml', ['--set', 'workers.contentCredentials.existingSecret=']),
+    ).rejects.toThrow(/workers\.contentCredentials\.existingSecret: name the Secret .*enabled=false/);
+  });
+});

@@ -61,6 +61,8 @@ export const EnvSchema = z
     WORKER_MODEL_DIR: z.string().default('/models'),
     /** Claim holding the model weights; empty uses an emptyDir (the worker downloads them). */
     WORKER_MODEL_PVC: z.string().optional(),
+    /** Secret (`tls.crt`, `tls.key`) the workers sign Content Credentials with (mounted). */
+    WORKER_CONTENT_CREDENTIALS_SECRET: z.string().min(1).optional(),
     GPU_HOURLY_COST_USD: z.coerce.number().min(0).default(0),
   })
   .refine((env) => env.RENEW_DEADLINE_SECONDS < env.LEASE_DURATION_SECONDS, {

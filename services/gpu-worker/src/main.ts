@@ -2,9 +2,13 @@
 // engine (our ONNX graphs, or a server beside us), then take jobs while the engine is ready, until
 // SIGTERM.
 import { Redis } from 'ioredis';
-import { hostname } from 'node:os';
-import { pino } from 'pino';
-import { ConfigError, loadWorkerConfig } from './config/worker-config.ts';
+import { readFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config/worker-config.ts';
+import { ContentSigner } from './content-credentials/content-signer.ts';
+import { createTestChain } from './content-credentials/test-chain.ts';
 import { createEngine } from './engine/create-engine.ts';
 import { HealthServer } from './http/health-server.ts';
 import { WorkerMetrics } from './metrics/worker-metrics.ts';
@@ -39,6 +43,10 @@ async function main(): Promise<void> {
       logger.fatal({ err: error }, 'The engine died; exiting so the worker restarts');
       process.exit(1);
     },
+  });
+  const contentSigner = await loadContentSigner(config, logger).catch((error: Error) => {
+    logger.fatal({ err: error }, `Content Credentials could not be set up: ${error.message}`);
+    process.exit(78);
   });
   const loadStarted = performance.now();
   logger.info({ engine: config.ENGINE_KIND, model: config.MODEL_ID }, 'Loading the engine');
@@ -76,6 +84,8 @@ async function main(): Promise<void> {
     lockSeconds: config.JOB_LOCK_SECONDS,
     cancelPollMs: config.CANCEL_POLL_MS,
     onEngineFailure: () => void readiness.monitor?.checkNow(),
+    ...(contentSigner ? { contentSigner } : {}),
+    version: await workerVersion(),
   });
   consumer.start(true);
   let stopping = false;
@@ -109,6 +119,43 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * The C2PA signer from the mounted certificate and key; outside production, without them, a
+ * throwaway test chain (its manifests verify as an untrusted signer). The configuration already
+ * refused production without a key unless CONTENT_CREDENTIALS=off.
+ */
+async function loadContentSigner(config: WorkerConfig, logger: Logger): Promise<ContentSigner | undefined> {
+  if (config.CONTENT_CREDENTIALS === 'off') {
+    logger.warn('Content Credentials are off: videos are delivered without a C2PA manifest');
+    return undefined;
+  }
+  if (config.CONTENT_CREDENTIALS_CERT_FILE && config.CONTENT_CREDENTIALS_KEY_FILE) {
+    const signer = await ContentSigner.fromFiles(
+      config.CONTENT_CREDENTIALS_CERT_FILE,
+      config.CONTENT_CREDENTIALS_KEY_FILE,
+    );
+    logger.info(
+      { certFile: config.CONTENT_CREDENTIALS_CERT_FILE },
+      'Signing videos with Content Credentials',
+    );
+    return signer;
+  }
+  const chain = await createTestChain(join(tmpdir(), `cineweave-c2pa-test-chain-${process.pid}`));
+  logger.warn(
+    { certFile: chain.certFile },
+    'Signing videos with a throwaway test chain: readers will call the signer untrusted',
+  );
+  return ContentSigner.fromFiles(chain.certFile, chain.keyFile);
+}
+
+/** The generator's version for the manifests: this package's (src/ and dist/ sit beside package.json). */
+async function workerVersion(): Promise<string> {
+  const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
 }
 
 void main();

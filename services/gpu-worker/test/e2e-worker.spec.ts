@@ -2,10 +2,13 @@
 // Redis and an S3-protocol server, and the tiny model on CPU. A job goes in through the public
 // API and comes out as a playable MP4, with progress over SSE and credits captured.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '@cineweave/test-support';
+import { readCredentials, summarize } from '../src/content-credentials/read-credentials.ts';
+import { TEST_SIGNER_NAME } from '../src/content-credentials/test-chain.ts';
 import { probeVideo } from '../src/video/ffprobe.ts';
 import { buildServices, root, startStack, USER as user, type Stack } from './support/e2e-stack.ts';
 import { collectEvents, type SseEvent } from './support/sse.ts';
@@ -84,7 +87,27 @@ describe('GPU worker end to end (tiny model, CPU)', () => {
     expect(after.balance).toBe(before.balance - 3);
     expect(await ledgerKindsFor(jobId)).toEqual(['capture', 'reserve']);
 
-    const probe = await probeVideo(await downloadVideo(jobId));
+    const videoPath = await downloadVideo(jobId);
+    // The video as a client downloads it carries a valid C2PA manifest naming the model and the job
+    // (the worker made a test chain at start: its signer is untrusted, nothing else fails).
+    const report = await readCredentials(readFileSync(videoPath), 'video/mp4');
+    const credentials = summarize(report);
+    expect(credentials).toMatchObject({
+      signer: TEST_SIGNER_NAME,
+      modelId: 'wan2.2-ti2v-5b',
+      weightsHash: expect.stringMatching(/.+/),
+      jobId,
+      validation: 'valid',
+      validationFailures: ['signingCredential.untrusted'],
+    });
+    // GET /v1/jobs/:id carries the summary the worker read back before upload.
+    const { json: view } = await call('GET', `/v1/jobs/${jobId}`);
+    expect(view['contentCredentials']).toEqual(credentials);
+    // The reader's summary for the closing note of issue 21.
+    process.stdout.write(`C2PA summary of job ${jobId}: ${JSON.stringify(credentials, null, 2)}\n`);
+    process.stdout.write(`C2PA validation: ${JSON.stringify(report.validation_results, null, 2)}\n`);
+
+    const probe = await probeVideo(videoPath);
     expect(probe).toMatchObject({
       codec: 'h264',
       pixelFormat: 'yuv420p',
@@ -98,7 +121,12 @@ describe('GPU worker end to end (tiny model, CPU)', () => {
       headers: { Authorization: user },
     });
     expect(thumbnail.status).toBe(200);
-    expect((await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata()).width).toBe(480);
+    const webp = new Uint8Array(await thumbnail.arrayBuffer());
+    expect((await sharp(webp).metadata()).width).toBe(480);
+    expect(summarize(await readCredentials(webp, 'image/webp'))).toMatchObject({
+      jobId,
+      validation: 'valid',
+    });
     await worker.stop();
   }, 180_000);
 
@@ -130,7 +158,13 @@ describe('GPU worker end to end (tiny model, CPU)', () => {
     const events = await collectEvents(`${baseUrl}/v1/jobs/${jobId}/events`, user, untilFinished, 120_000);
     expect(events.at(-1)?.event).toBe('completed');
 
-    const probe = await probeVideo(await downloadVideo(jobId));
+    const videoPath = await downloadVideo(jobId);
+    const report = await readCredentials(readFileSync(videoPath), 'video/mp4');
+    expect(report.manifests[report.active_manifest ?? '']?.ingredients).toEqual([
+      expect.objectContaining({ title: 'input.png', format: 'image/png', relationship: 'inputTo' }),
+    ]);
+    expect(summarize(report)).toMatchObject({ jobId, validation: 'valid' });
+    const probe = await probeVideo(videoPath);
     expect(probe.frames).toBe(9);
     expect(probe.width % 32).toBe(0);
     expect(probe.height % 32).toBe(0);

@@ -147,6 +147,13 @@ describe('CineWeave portal in Chromium (real API, CPU worker, tiny model)', () =
         new Set(progress.map((entry) => entry.split('|')[1])).size,
         progress.join(', '),
       ).toBeGreaterThanOrEqual(2);
+      // The Content Credentials the worker signed into the MP4, as GET /v1/jobs/:id reports them
+      // (the e2e worker makes a test chain at start: its signer is untrusted).
+      await page.getByTestId('content-credentials').waitFor({ timeout: 15_000 });
+      expect((await textOf(page, 'credentials-signer')).trim()).toBe('CineWeave test signer (untrusted)');
+      expect((await textOf(page, 'credentials-model')).trim()).toBe('wan2.2-ti2v-5b');
+      expect((await textOf(page, 'credentials-created')).trim()).toMatch(/\d{2}:\d{2}/);
+      expect((await textOf(page, 'credentials-validation')).trim()).toBe('Verified, untrusted signer');
       await screenshot(page, 'job-done');
 
       const [download] = await Promise.all([
@@ -157,6 +164,8 @@ describe('CineWeave portal in Chromium (real API, CPU worker, tiny model)', () =
       const file = readFileSync(await download.path());
       expect(file.length).toBeGreaterThan(2_000);
       expect(file.subarray(4, 8).toString('latin1')).toBe('ftyp');
+      // The C2PA manifest store (a JUMBF box labelled "c2pa") travels inside the downloaded MP4.
+      expect(file.includes(Buffer.from('c2pa.actions'))).toBe(true);
 
       // Charged exactly the price shown before submit, and nothing left reserved.
       await expect

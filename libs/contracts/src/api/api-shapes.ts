@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContentCredentialsSummarySchema } from '../jobs/content-credentials.ts';
 import { JobStatusSchema } from '../jobs/job-status.ts';
 import { ResolutionSchema } from '../jobs/job-parameters.ts';
 import { VideoJobSpecSchema } from '../kubernetes/video-job.ts';
@@ -30,6 +31,8 @@ export const JobViewSchema = z.object({
   videoKey: z.string().nullable(),
   thumbnailKey: z.string().nullable(),
   outputExpiresAt: z.iso.datetime({ offset: true }).nullable(),
+  /** The video's C2PA Content Credentials; null before success or when the worker did not sign. */
+  contentCredentials: ContentCredentialsSummarySchema.nullable(),
   createdAt: z.iso.datetime({ offset: true }),
   startedAt: z.iso.datetime({ offset: true }).nullable(),
   finishedAt: z.iso.datetime({ offset: true }).nullable(),

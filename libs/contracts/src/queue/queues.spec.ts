@@ -72,6 +72,38 @@ describe('JobResultSchema', () => {
     expect(JobResultSchema.parse(result)).toEqual(result);
   });
 
+  it('should carry the Content Credentials summary of a signed video', () => {
+    const contentCredentials = {
+      manifestLabel: 'urn:c2pa:430b9a3b-1712-46c4-a35e-c5c429c8e330',
+      signer: 'CineWeave test signer (untrusted)',
+      issuer: 'CineWeave',
+      created: '2026-12-07T04:00:00.000Z',
+      generator: 'CineWeave 0.1.0',
+      modelId: 'wan2.2-ti2v-5b',
+      weightsHash: 'sha256:abc',
+      jobId: ids.jobId,
+      validation: 'valid',
+      validationFailures: ['signingCredential.untrusted'],
+    };
+    const result = {
+      ...base,
+      outcome: 'succeeded',
+      videoKey: 'v',
+      thumbnailKey: 't',
+      durationSeconds: 1,
+      frames: 25,
+      modelHash: 'sha256:abc',
+      contentCredentials,
+    };
+    expect(JobResultSchema.parse(result)).toEqual(result);
+    expect(
+      JobResultSchema.safeParse({
+        ...result,
+        contentCredentials: { ...contentCredentials, validation: 'ok' },
+      }).success,
+    ).toBe(false);
+  });
+
   it('should accept a failure with a reason', () => {
     expect(
       JobResultSchema.parse({ ...base, outcome: 'failed', reason: 'The input image could not be decoded' })

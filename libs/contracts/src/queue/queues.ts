@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContentCredentialsSummarySchema } from '../jobs/content-credentials.ts';
 import {
   DurationSecondsSchema,
   FpsSchema,
@@ -72,6 +73,8 @@ export const JobSucceededResultSchema = z.strictObject({
   durationSeconds: z.number().positive(),
   frames: z.int().positive(),
   modelHash: z.string().min(1),
+  /** The video's C2PA manifest as read back after signing; absent when signing is off. */
+  contentCredentials: ContentCredentialsSummarySchema.optional(),
 });
 
 export const JobFailedResultSchema = z.strictObject({

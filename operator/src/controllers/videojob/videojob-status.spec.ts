@@ -27,6 +27,7 @@ const job: InternalJobView = {
   videoKey: null,
   thumbnailKey: null,
   outputExpiresAt: null,
+  contentCredentials: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   startedAt: null,
   finishedAt: null,

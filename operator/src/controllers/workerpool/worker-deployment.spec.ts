@@ -200,3 +200,34 @@ describe(`${workerDeployment.name} with an openai-videos engine`, () => {
     expect(envOf(relaxedPod.containers[0])['ENGINE_URL']).toBe('http://127.0.0.1:8000');
   });
 });
+
+describe('worker Content Credentials', () => {
+  const spec = WorkerPoolSpecSchema.parse({ maxReplicas: 1 });
+  const identity = { name: 'h100', namespace: 'gpu', uid: 'u-1' };
+
+  it('should mount the signing Secret read-only and point the worker at its certificate and key', () => {
+    const pod = podOf(
+      workerDeployment(identity, spec, 1, { ...config, contentCredentialsSecret: 'cw-c2pa' }),
+    );
+    const worker = pod.containers[0];
+    expect(pod.volumes).toContainEqual({
+      name: 'content-credentials',
+      secret: { secretName: 'cw-c2pa', defaultMode: 0o440 },
+    });
+    expect(worker?.volumeMounts).toContainEqual({
+      name: 'content-credentials',
+      mountPath: '/etc/cineweave/content-credentials',
+      readOnly: true,
+    });
+    expect(envOf(worker)).toMatchObject({
+      CONTENT_CREDENTIALS_CERT_FILE: '/etc/cineweave/content-credentials/tls.crt',
+      CONTENT_CREDENTIALS_KEY_FILE: '/etc/cineweave/content-credentials/tls.key',
+    });
+  });
+
+  it('should mount nothing when no signing Secret is configured (the worker settings decide)', () => {
+    const pod = podOf(workerDeployment(identity, spec, 1, config));
+    expect(pod.volumes.map((volume) => volume.name)).not.toContain('content-credentials');
+    expect(envOf(pod.containers[0])).not.toHaveProperty('CONTENT_CREDENTIALS_CERT_FILE');
+  });
+});

@@ -19,7 +19,16 @@ export interface WorkerTemplateConfig {
   modelDir: string;
   modelPvc?: string;
   gpuHourlyCostUsd: number;
+  /**
+   * Secret with the C2PA signing certificate chain (`tls.crt`) and key (`tls.key`), mounted into
+   * every worker; without it a production worker refuses to start unless its settings say
+   * CONTENT_CREDENTIALS=off.
+   */
+  contentCredentialsSecret?: string;
 }
+
+/** Where the worker finds the Content Credentials Secret's files. */
+export const CONTENT_CREDENTIALS_MOUNT = '/etc/cineweave/content-credentials';
 
 export interface PoolIdentity {
   name: string;
@@ -121,6 +130,15 @@ export function workerDeployment(
                     : { name: 'models', emptyDir: {} },
                 ]),
             { name: 'tmp', emptyDir: { sizeLimit: '8Gi' } },
+            ...(config.contentCredentialsSecret
+              ? [
+                  {
+                    name: 'content-credentials',
+                    // Owner and group (fsGroup) may read; the key is nobody else's business.
+                    secret: { secretName: config.contentCredentialsSecret, defaultMode: 0o440 },
+                  },
+                ]
+              : []),
           ],
         },
       },
@@ -150,6 +168,12 @@ function workerContainer(
     { name: 'METRICS_PORT', value: String(config.metricsPort) },
     { name: 'GPU_HOURLY_COST_USD', value: String(config.gpuHourlyCostUsd) },
     { name: 'SHUTDOWN_GRACE_SECONDS', value: String(config.shutdownGraceSeconds) },
+    ...(config.contentCredentialsSecret
+      ? [
+          { name: 'CONTENT_CREDENTIALS_CERT_FILE', value: `${CONTENT_CREDENTIALS_MOUNT}/tls.crt` },
+          { name: 'CONTENT_CREDENTIALS_KEY_FILE', value: `${CONTENT_CREDENTIALS_MOUNT}/tls.key` },
+        ]
+      : []),
   ];
   return {
     name: WORKER_CONTAINER,
@@ -187,6 +211,9 @@ function workerContainer(
       ...(engine ? [] : [{ name: 'models', mountPath: config.modelDir }]),
       // Encoding writes the MP4 to a temporary file before upload (+faststart needs a seekable file).
       { name: 'tmp', mountPath: '/tmp' },
+      ...(config.contentCredentialsSecret
+        ? [{ name: 'content-credentials', mountPath: CONTENT_CREDENTIALS_MOUNT, readOnly: true }]
+        : []),
     ],
   };
 }

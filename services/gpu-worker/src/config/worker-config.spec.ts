@@ -7,6 +7,8 @@ const valid = {
   S3_ACCESS_KEY: 'S3RVER',
   S3_SECRET_KEY: 'S3RVER',
   MODEL_DIR: '/models/wan',
+  CONTENT_CREDENTIALS_CERT_FILE: '/etc/cineweave/c2pa/tls.crt',
+  CONTENT_CREDENTIALS_KEY_FILE: '/etc/cineweave/c2pa/tls.key',
 };
 
 describe(loadWorkerConfig.name, () => {
@@ -71,5 +73,47 @@ describe(loadWorkerConfig.name, () => {
     ]) {
       expect(problems).toContain(field);
     }
+  });
+
+  describe('Content Credentials', () => {
+    const { CONTENT_CREDENTIALS_CERT_FILE: _cert, CONTENT_CREDENTIALS_KEY_FILE: _key, ...unsigned } = valid;
+
+    it('should refuse to start in production without a signing certificate and key', () => {
+      expect(() => loadWorkerConfig(unsigned)).toThrow(
+        /CONTENT_CREDENTIALS_CERT_FILE, CONTENT_CREDENTIALS_KEY_FILE: production signs every video.*CONTENT_CREDENTIALS=off/,
+      );
+    });
+
+    it('should start in production without a key when signing is switched off on purpose', () => {
+      expect(loadWorkerConfig({ ...unsigned, CONTENT_CREDENTIALS: 'off' })).toMatchObject({
+        CONTENT_CREDENTIALS: 'off',
+      });
+    });
+
+    it('should sign by default with the mounted certificate and key', () => {
+      expect(loadWorkerConfig(valid)).toMatchObject({
+        CONTENT_CREDENTIALS: 'on',
+        CONTENT_CREDENTIALS_CERT_FILE: '/etc/cineweave/c2pa/tls.crt',
+        CONTENT_CREDENTIALS_KEY_FILE: '/etc/cineweave/c2pa/tls.key',
+      });
+    });
+
+    it('should start without a key outside production (a test chain is made at start)', () => {
+      expect(
+        loadWorkerConfig({ ...unsigned, NODE_ENV: 'development' }).CONTENT_CREDENTIALS_CERT_FILE,
+      ).toBeUndefined();
+    });
+
+    it('should refuse a certificate without its key', () => {
+      expect(() => loadWorkerConfig({ ...unsigned, CONTENT_CREDENTIALS_CERT_FILE: '/c2pa/tls.crt' })).toThrow(
+        /CONTENT_CREDENTIALS_KEY_FILE: is required with CONTENT_CREDENTIALS_CERT_FILE/,
+      );
+    });
+
+    it('should refuse a value other than on or off', () => {
+      expect(() => loadWorkerConfig({ ...valid, CONTENT_CREDENTIALS: 'maybe' })).toThrow(
+        /CONTENT_CREDENTIALS/,
+      );
+    });
   });
 });

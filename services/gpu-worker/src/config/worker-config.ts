@@ -57,6 +57,12 @@ const WorkerEnvSchema = z.object({
    */
   JOB_LOCK_SECONDS: z.coerce.number().int().min(2).max(600).default(60),
   WORKER_ID: z.string().min(1).optional(),
+  /** C2PA Content Credentials on every MP4 and thumbnail; `off` only where the law does not ask for them. */
+  CONTENT_CREDENTIALS: z.enum(['on', 'off']).default('on'),
+  /** PEM: the signing certificate first, then its intermediates (not the root). */
+  CONTENT_CREDENTIALS_CERT_FILE: z.string().min(1).optional(),
+  /** PEM: the signing certificate's private key (PKCS#8; EC P-256/P-384 or Ed25519). */
+  CONTENT_CREDENTIALS_KEY_FILE: z.string().min(1).optional(),
 });
 
 export type WorkerConfig = z.infer<typeof WorkerEnvSchema>;
@@ -81,6 +87,27 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   if ((present['ENGINE_KIND'] ?? 'onnx') === 'onnx' && !present['MODEL_DIR']) {
     problems.push('MODEL_DIR: must name the directory written by build-model (ENGINE_KIND=onnx)');
   }
+  problems.push(...contentCredentialsProblems(present));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
+}
+
+/**
+ * Production must sign (EU AI Act art. 50 marking): without a certificate and key the worker does
+ * not start unless signing is switched off on purpose. Elsewhere a missing pair means a throwaway
+ * test chain made at start (see content-credentials/test-chain.ts).
+ */
+function contentCredentialsProblems(env: Record<string, string | undefined>): string[] {
+  if (env['CONTENT_CREDENTIALS'] === 'off') return [];
+  const cert = env['CONTENT_CREDENTIALS_CERT_FILE'];
+  const key = env['CONTENT_CREDENTIALS_KEY_FILE'];
+  if (cert && !key) return ['CONTENT_CREDENTIALS_KEY_FILE: is required with CONTENT_CREDENTIALS_CERT_FILE'];
+  if (key && !cert) return ['CONTENT_CREDENTIALS_CERT_FILE: is required with CONTENT_CREDENTIALS_KEY_FILE'];
+  if (!cert && (env['NODE_ENV'] ?? 'production') === 'production') {
+    return [
+      'CONTENT_CREDENTIALS_CERT_FILE, CONTENT_CREDENTIALS_KEY_FILE: production signs every video with C2PA ' +
+        'Content Credentials; mount a certificate and key, or set CONTENT_CREDENTIALS=off to deliver unsigned videos',
+    ];
+  }
+  return [];
 }

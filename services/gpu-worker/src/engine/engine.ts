@@ -123,4 +123,5 @@ export type PipelineStage =
   | 'generate'
   | 'download'
   | 'encode_video'
+  | 'sign'
   | 'upload';

@@ -6,6 +6,7 @@ import {
   frameCount,
   outputKeys,
   parseResolution,
+  type ContentCredentialsSummary,
   type JobResult,
   type VideoJobPayload,
 } from '@cineweave/contracts';
@@ -24,6 +25,8 @@ import {
   type RenderRequest,
   type RenderedVideo,
 } from '../engine/engine.ts';
+import type { ContentSigner } from '../content-credentials/content-signer.ts';
+import type { GenerationFacts } from '../content-credentials/manifest.ts';
 import type { WorkerMetrics } from '../metrics/worker-metrics.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { ensureOutputContract, readFirstFrame } from '../video/output-contract.ts';
@@ -45,6 +48,10 @@ export interface JobConsumerOptions {
   cancelPollMs: number;
   /** The engine failed a job: check its readiness now rather than at the next poll. */
   onEngineFailure(error: EngineFailure): void;
+  /** Signs every MP4 and thumbnail with C2PA Content Credentials; absent when signing is off. */
+  contentSigner?: ContentSigner;
+  /** CineWeave's version, named as the generator in the Content Credentials. */
+  version: string;
 }
 
 /** Upper bound of an input image's decoded size; the API already refuses larger uploads. */
@@ -52,12 +59,18 @@ const MAX_INPUT_PIXELS = 4096 * 4096;
 
 /** The runtime's own stages after the engine's, with their share of a job's wall time. */
 const ENCODE_WEIGHT = 3;
+const SIGN_WEIGHT = 1;
 const UPLOAD_WEIGHT = 4;
 
 interface Delivered {
   frames: number;
   durationSeconds: number;
 }
+
+/** The input image as uploaded, for the Content Credentials' ingredient. */
+type InputImage = NonNullable<GenerationFacts['inputImage']>;
+
+const IMAGE_FORMATS: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 
 /**
  * Takes `generate` jobs from the work queue, renders them through the engine, delivers the MP4
@@ -203,7 +216,7 @@ export class JobConsumer {
     });
     let lastStep = { step: 0, at: startedAt };
     try {
-      const request = await this.renderRequest(payload);
+      const { request, inputImage } = await this.renderRequest(payload);
       const video = await this.engine.render(request, {
         signal: stop.signal,
         checkpoint: () => stop.check(),
@@ -221,7 +234,15 @@ export class JobConsumer {
         },
       });
       const keys = outputKeys(payload.accountId, payload.jobId);
-      const delivered = await this.deliver(video, payload.fps, keys, workDir, progress, stop, log);
+      const facts: GenerationFacts = {
+        jobId: payload.jobId,
+        modelId: payload.model,
+        weightsHash: this.modelHash,
+        version: this.options.version,
+        created: new Date(),
+        ...(inputImage ? { inputImage } : {}),
+      };
+      const delivered = await this.deliver(video, payload.fps, keys, workDir, progress, stop, log, facts);
       await progress.flush();
       const seconds = gpuSeconds();
       this.metrics.recordGpuTime(payload.model, seconds);
@@ -234,6 +255,7 @@ export class JobConsumer {
         frames: delivered.frames,
         modelHash: this.modelHash,
         gpuSeconds: seconds,
+        ...(delivered.contentCredentials ? { contentCredentials: delivered.contentCredentials } : {}),
       };
     } catch (error) {
       if (error instanceof JobStopped && error.why === 'cancelled') {
@@ -260,11 +282,14 @@ export class JobConsumer {
   private runtimeStages(): [string, number][] {
     return [
       ['encode', ENCODE_WEIGHT],
+      ...(this.options.contentSigner ? [['sign', SIGN_WEIGHT] as [string, number]] : []),
       ['upload', UPLOAD_WEIGHT],
     ];
   }
 
-  private async renderRequest(payload: VideoJobPayload): Promise<RenderRequest> {
+  private async renderRequest(
+    payload: VideoJobPayload,
+  ): Promise<{ request: RenderRequest; inputImage?: InputImage }> {
     const request: RenderRequest = {
       prompt: payload.prompt,
       negativePrompt: payload.negativePrompt,
@@ -277,25 +302,34 @@ export class JobConsumer {
       steps: payload.steps,
       guidanceScale: payload.guidanceScale,
     };
-    if (payload.imageKey) request.image = await this.loadImage(payload.imageKey);
-    return request;
+    if (!payload.imageKey) return { request };
+    const { image, input } = await this.loadImage(payload.imageKey);
+    request.image = image;
+    return { request, inputImage: input };
   }
 
-  private async loadImage(key: string): Promise<NonNullable<RenderRequest['image']>> {
+  private async loadImage(
+    key: string,
+  ): Promise<{ image: NonNullable<RenderRequest['image']>; input: InputImage }> {
     const bytes = await this.store.download(key);
     if (!bytes) throw new InvalidJobInput(`The input image '${key}' no longer exists; upload it again`);
     try {
-      const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
+      const decoder = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS });
+      const { format } = await decoder.metadata();
+      const mime = IMAGE_FORMATS[format] ?? `image/${format}`;
+      const input = { bytes, format: mime, title: `input.${format === 'jpeg' ? 'jpg' : format}` };
+      const { data, info } = await decoder
         .rotate()
         .removeAlpha()
         .toColourspace('srgb')
         .raw()
         .toBuffer({ resolveWithObject: true });
-      return {
+      const image = {
         rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
         width: info.width,
         height: info.height,
       };
+      return { image, input };
     } catch (error) {
       throw new InvalidJobInput(`The input image could not be decoded (${(error as Error).message})`);
     }
@@ -310,7 +344,8 @@ export class JobConsumer {
     progress: JobProgressTracker,
     stop: JobStop,
     log: Logger,
-  ): Promise<Delivered> {
+    facts: GenerationFacts,
+  ): Promise<Delivered & { contentCredentials?: ContentCredentialsSummary }> {
     const finished =
       video.kind === 'frames'
         ? await this.encodeFrames(video, fps, join(workDir, 'video.mp4'))
@@ -318,14 +353,35 @@ export class JobConsumer {
     progress.update('encode', 1, 1);
     // The last moment a cancel can still save the upload; past it the video is delivered.
     await stop.check();
-    const thumbnail = await encodeThumbnail(finished.firstFrame, finished.width, finished.height);
+    let thumbnail: Uint8Array = await encodeThumbnail(finished.firstFrame, finished.width, finished.height);
+    let videoPath = finished.path;
+    let contentCredentials: ContentCredentialsSummary | undefined;
+    const signer = this.options.contentSigner;
+    if (signer) {
+      // Between encode and upload: nothing unsigned leaves the worker while signing is on.
+      videoPath = join(workDir, 'signed.mp4');
+      await this.metrics.timeStage('sign', async () => {
+        contentCredentials = await signer.signMp4(finished.path, videoPath, facts);
+        thumbnail = await signer.signWebp(thumbnail, facts);
+      });
+      log.info(
+        { manifest: contentCredentials?.manifestLabel, validation: contentCredentials?.validation },
+        'Signed the video and thumbnail with Content Credentials',
+      );
+      progress.update('sign', 1, 1);
+    }
     await this.metrics.timeStage('upload', async () => {
-      await this.store.uploadFile(keys.video, finished.path, 'video/mp4');
+      await this.store.uploadFile(keys.video, videoPath, 'video/mp4');
       progress.update('upload', 1, 2);
-      await this.store.uploadBuffer(keys.thumbnail, thumbnail, 'image/webp');
+      const webp = Buffer.from(thumbnail.buffer, thumbnail.byteOffset, thumbnail.byteLength);
+      await this.store.uploadBuffer(keys.thumbnail, webp, 'image/webp');
     });
     progress.update('upload', 2, 2);
-    return { frames: finished.frames, durationSeconds: finished.durationSeconds };
+    return {
+      frames: finished.frames,
+      durationSeconds: finished.durationSeconds,
+      ...(contentCredentials ? { contentCredentials } : {}),
+    };
   }
 
   private async encodeFrames(

@@ -143,4 +143,52 @@ describe(JobDetailPage.name, () => {
     expect(watch).not.toHaveBeenCalled();
     expect(element.querySelector('[data-testid="video-player"]')).not.toBeNull();
   });
+
+  it('should show the Content Credentials panel with signer, created and model when the video is signed', async () => {
+    const { element } = await setup(
+      aJob({
+        status: 'succeeded',
+        finishedAt: '2026-12-07T04:01:00.000Z',
+        contentCredentials: {
+          manifestLabel: 'urn:c2pa:430b9a3b-1712-46c4-a35e-c5c429c8e330',
+          signer: 'CineWeave test signer (untrusted)',
+          issuer: 'CineWeave',
+          created: '2026-12-07T04:00:00.000Z',
+          generator: 'CineWeave 0.1.0',
+          modelId: 'wan2.2-ti2v-5b',
+          weightsHash: 'sha256:abc',
+          jobId: ID,
+          validation: 'valid',
+          validationFailures: ['signingCredential.untrusted'],
+        },
+      }),
+    );
+
+    const panel = element.querySelector('[data-testid="content-credentials"]');
+    expect(text(panel?.querySelector('h2'))).toBe('Content Credentials');
+    expect(text(panel?.querySelector('[data-testid="credentials-signer"]'))).toBe(
+      'CineWeave test signer (untrusted)',
+    );
+    expect(text(panel?.querySelector('[data-testid="credentials-model"]'))).toBe('wan2.2-ti2v-5b');
+    expect(text(panel?.querySelector('[data-testid="credentials-created"]'))).toMatch(/7 Dec/);
+    expect(text(panel?.querySelector('[data-testid="credentials-validation"]'))).toBe(
+      'Verified, untrusted signer',
+    );
+  });
+
+  it('should say a video has no Content Credentials when the worker delivered it unsigned', async () => {
+    const { element } = await setup(
+      aJob({ status: 'succeeded', finishedAt: '2026-12-07T04:01:00.000Z', contentCredentials: null }),
+    );
+
+    expect(text(element.querySelector('[data-testid="credentials-none"]'))).toContain(
+      'without Content Credentials',
+    );
+  });
+
+  it('should show no Content Credentials panel while the job renders', async () => {
+    const { element } = await setup(aJob({ status: 'running' }));
+
+    expect(element.querySelector('[data-testid="content-credentials"]')).toBeNull();
+  });
 });

@@ -24,6 +24,7 @@ import { IconComponent } from '../shared/ui/icon.component';
 import { ProgressBarComponent } from '../shared/ui/progress-bar.component';
 import { SpinnerComponent } from '../shared/ui/spinner.component';
 import { StatusBadgeComponent } from '../shared/ui/status-badge.component';
+import { ContentCredentialsPanelComponent } from './content-credentials-panel.component';
 import { JobDetailStore } from './job-detail.store';
 
 @Component({
@@ -32,6 +33,7 @@ import { JobDetailStore } from './job-detail.store';
     DecimalPipe,
     RouterLink,
     AlertComponent,
+    ContentCredentialsPanelComponent,
     EmptyStateComponent,
     IconComponent,
     ProgressBarComponent,

@@ -27,6 +27,7 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     videoKey: null,
     thumbnailKey: null,
     outputExpiresAt: null,
+    contentCredentials: null,
     createdAt: new Date().toISOString(),
     startedAt: null,
     finishedAt: null,

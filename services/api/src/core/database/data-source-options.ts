@@ -3,6 +3,7 @@ import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-s
 import { Billing1764100000000 } from './migrations/1764100000000-billing.ts';
 import { UploadRetention1764200000000 } from './migrations/1764200000000-upload-retention.ts';
 import { PlanJobLimits1764310000000 } from './migrations/1764310000000-plan-job-limits.ts';
+import { ContentCredentials1764421000000 } from './migrations/1764421000000-content-credentials.ts';
 import { UsageIndex1764500000000 } from './migrations/1764500000000-usage-index.ts';
 import { Webhooks1764900000000 } from './migrations/1764900000000-webhooks.ts';
 
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   Billing1764100000000,
   UploadRetention1764200000000,
   PlanJobLimits1764310000000,
+  ContentCredentials1764421000000,
   UsageIndex1764500000000,
   Webhooks1764900000000,
 ];

@@ -1,4 +1,10 @@
-import type { JobStatus, JobView, Resolution, VideoJobPayload } from '@cineweave/contracts';
+import type {
+  ContentCredentialsSummary,
+  JobStatus,
+  JobView,
+  Resolution,
+  VideoJobPayload,
+} from '@cineweave/contracts';
 
 /** A `jobs` row as pg returns it. */
 export interface JobRow {
@@ -30,6 +36,8 @@ export interface JobRow {
   video_key: string | null;
   thumbnail_key: string | null;
   gpu_seconds: number | null;
+  /** jsonb, written once from the worker's succeeded result. */
+  content_credentials: ContentCredentialsSummary | null;
   cancel_requested_at: Date | null;
   enqueued_at: Date | null;
   started_at: Date | null;
@@ -45,7 +53,7 @@ export interface JobRow {
 export const JOB_ROW_COLUMNS = `id, account_id, user_id, status, source, external_ref, prompt, negative_prompt, image_upload_id,
   image_key, image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, priority,
   credits_reserved, credits_charged, attempt_token, attempts, progress_percent, failure_reason, video_key,
-  thumbnail_key, gpu_seconds, cancel_requested_at, enqueued_at, started_at, finished_at, created_at`;
+  thumbnail_key, gpu_seconds, content_credentials, cancel_requested_at, enqueued_at, started_at, finished_at, created_at`;
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -79,6 +87,7 @@ export function toJobView(row: JobRow, retentionHours: number): JobView {
       succeeded && row.finished_at
         ? new Date(row.finished_at.getTime() + retentionHours * 3_600_000).toISOString()
         : null,
+    contentCredentials: row.content_credentials,
     createdAt: row.created_at.toISOString(),
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),

@@ -97,6 +97,7 @@ export class SettlementService {
         await tx.query(
           `UPDATE jobs SET status = 'succeeded', credits_charged = $2, video_key = $3, thumbnail_key = $4,
                 output_duration_seconds = $5, frames = $6, model_hash = $7, gpu_seconds = $8, worker_id = $9,
+                content_credentials = $10,
                 progress_percent = 100, started_at = coalesce(started_at, now()), finished_at = now(), updated_at = now()
           WHERE id = $1 RETURNING *`,
           [
@@ -109,6 +110,7 @@ export class SettlementService {
             result.modelHash,
             result.gpuSeconds,
             result.workerId ?? null,
+            result.contentCredentials ? JSON.stringify(result.contentCredentials) : null,
           ],
         ),
       );

@@ -16,6 +16,7 @@ const PATHS = {
   sparkle:
     'M12 3l1.8 5.2L19 10l-5.2 1.8L12 17l-1.8-5.2L5 10l5.2-1.8zM19 16l.8 2.2L22 19l-2.2.8L19 22l-.8-2.2L16 19l2.2-.8z',
   layers: 'M12 4l9 5-9 5-9-5zM3 14l9 5 9-5',
+  shield: 'M12 3l8 3v6c0 4.5-3.4 8.2-8 9-4.6-.8-8-4.5-8-9V6zM8.5 12l2.5 2.5 4.5-5',
 } as const;
 
 export type IconName = keyof typeof PATHS;
