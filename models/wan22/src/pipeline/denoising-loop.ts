@@ -1,5 +1,5 @@
 import type { DenoisingScheduler } from '../scheduler/denoising-scheduler.ts';
-import { replaceFirstFrame } from './first-frame.ts';
+import { pinFirstFrame, replaceFirstFrame } from './first-frame.ts';
 import { latentSize, type FlowModel, type LatentDims, type TextContext } from './flow-model.ts';
 import { applyGuidance } from './guidance.ts';
 import { tokenTimesteps } from './token-timesteps.ts';
@@ -21,7 +21,10 @@ export interface DenoiseRequest {
   readonly patchSize?: readonly [number, number, number];
 }
 
-/** What one finished step reports. Arrays are the loop's own; copy them to keep them. */
+/**
+ * What one finished step reports. Arrays are the loop's own and are overwritten by later steps (it
+ * reuses its latent and guidance buffers): copy them to keep them.
+ */
 export interface DenoiseStep {
   /** 0-based index of the step just finished. */
   readonly step: number;
@@ -38,6 +41,19 @@ export interface DenoiseStep {
   /** The latent after the step (after the first-frame replacement for image-to-video). */
   readonly latent: Float32Array;
   readonly elapsedMs: number;
+}
+
+/** A copy of a step's report whose arrays later steps cannot overwrite. */
+export function snapshotStep(step: DenoiseStep): DenoiseStep {
+  return {
+    ...step,
+    modelInput: step.modelInput.slice(),
+    tokenTimesteps: step.tokenTimesteps.slice(),
+    predCond: step.predCond.slice(),
+    predUncond: step.predUncond?.slice(),
+    noisePred: step.noisePred.slice(),
+    latent: step.latent.slice(),
+  };
 }
 
 export interface DenoiseHooks {
@@ -97,7 +113,11 @@ export class DenoisingLoop {
     const { model, scheduler, latentDims, context, negativeContext, guidanceScale, imageLatent } =
       this.request;
     const total = scheduler.timesteps.length;
-    let latent = this.initialLatent();
+    // Two latent buffers, used in turn (the step's input and output), and one for the guided
+    // prediction: the host side of a step allocates nothing at 720p.
+    let latent: Float32Array = this.initialLatent();
+    let spare: Float32Array = new Float32Array(latent.length);
+    const guided = guidanceScale !== 1 ? new Float32Array(latent.length) : null;
     for (let step = scheduler.stepIndex; step < total; step++) {
       const started = performance.now();
       const timestep = scheduler.timesteps[step];
@@ -106,13 +126,14 @@ export class DenoisingLoop {
       const predCond = await model.predict({ ...input, context });
       let predUncond: Float32Array | undefined;
       let noisePred = predCond;
-      if (guidanceScale !== 1 && negativeContext) {
+      if (guided && negativeContext) {
         predUncond = await model.predict({ ...input, context: negativeContext });
-        noisePred = applyGuidance(predCond, predUncond, guidanceScale);
+        noisePred = applyGuidance(predCond, predUncond, guidanceScale, guided);
       }
-      let next = scheduler.step(noisePred, latent);
-      if (imageLatent) next = replaceFirstFrame(next, latentDims, imageLatent);
+      const next = scheduler.step(noisePred, latent, spare);
+      if (imageLatent) pinFirstFrame(next, latentDims, imageLatent);
       const modelInput = latent;
+      spare = latent;
       latent = next;
       yield {
         step,
