@@ -39,7 +39,26 @@ export interface BuildModelOptions {
   /** cuda: fused com.microsoft attention; cpu: plain ONNX ops. */
   readonly target: Target;
   readonly source: ModelSource;
+  /**
+   * Latent frames the VAE decoder graph takes per call (default: defaultVaeFramesPerCall(target)):
+   * its causal caches cross the graph boundary once per call, about 6.4 GB each way at 720p.
+   */
+  readonly vaeFramesPerCall?: number;
+  /** VAE precision (default fp32, as the official pipeline); fp16 halves its compute on CUDA. */
+  readonly vaePrecision?: Precision;
   readonly log?: (message: string) => void;
+}
+
+/**
+ * Chosen with bench/vae-decode (figures in the README). CUDA: the bytes through the decoder graph
+ * per 1280x704x121 video fall from 400.1 GB (1 frame per call, 31 calls) to 52.8 GB (8 per call,
+ * 4 calls), each byte a host<->GPU copy; 16 per call halves that again but doubles the graph and
+ * pads short clips to 16 frames of compute. CPU: nothing crosses a device boundary, and one frame
+ * per call decoded fastest on the local stack's tiny VAE (larger graphs keep more intermediates
+ * alive).
+ */
+export function defaultVaeFramesPerCall(target: Target): number {
+  return target === 'cuda' ? 8 : 1;
 }
 
 export const COMPONENT_FILES = {
@@ -183,26 +202,30 @@ export async function buildModel(options: BuildModelOptions): Promise<ModelManif
       precision,
       parts.dit,
     );
-    // The official pipeline runs the VAE in float32 (Wan2_2_VAE dtype default); so do we.
+    // The official pipeline runs the VAE in float32 (Wan2_2_VAE dtype default); so do we unless
+    // asked for fp16 (its error against float32 is documented in the README).
     const stats = wan22LatentStats();
-    log('VAE encoder (fp32, streaming)');
-    const encoder = await buildVaeEncoderGraph(parts.vae, parts.vaeWeights, stats, { precision: 'float32' });
+    const vaePrecision = options.vaePrecision ?? 'fp32';
+    const vaeDtype: WeightDType = vaePrecision === 'fp16' ? 'float16' : 'float32';
+    const framesPerCall = options.vaeFramesPerCall ?? defaultVaeFramesPerCall(target);
+    log(`VAE encoder (${vaePrecision}, streaming)`);
+    const encoder = await buildVaeEncoderGraph(parts.vae, parts.vaeWeights, stats, { precision: vaeDtype });
     const vaeEncoder = await writeComponent(
       out,
       COMPONENT_FILES.vaeEncoder,
       encoder.graph,
-      'fp32',
+      vaePrecision,
       parts.vae,
     );
-    log('VAE decoder (fp32, streaming)');
-    const decoder = await buildVaeDecoderGraph(parts.vae, parts.vaeWeights, stats, { precision: 'float32' });
-    const vaeDecoder = await writeComponent(
-      out,
-      COMPONENT_FILES.vaeDecoder,
-      decoder.graph,
-      'fp32',
-      parts.vae,
-    );
+    log(`VAE decoder (${vaePrecision}, streaming, ${framesPerCall} latent frames per call)`);
+    const decoder = await buildVaeDecoderGraph(parts.vae, parts.vaeWeights, stats, {
+      precision: vaeDtype,
+      framesPerCall,
+    });
+    const vaeDecoder = await writeComponent(out, COMPONENT_FILES.vaeDecoder, decoder.graph, vaePrecision, {
+      ...parts.vae,
+      framesPerCall,
+    });
 
     const tokenizerDir = join(out, 'tokenizer');
     await rm(tokenizerDir, { recursive: true, force: true });

@@ -159,8 +159,8 @@ export class Wan22Renderer {
       width: size.width,
       height: size.height,
       frameCount: 1 + strideT * (latentDims[1] - 1),
-      // Decoded one latent frame at a time and handed to the encoder as it comes, so a 121-frame
-      // 720p clip never sits in memory as one float tensor.
+      // Decoded K latent frames per call (the graph's input size) and handed to the encoder as
+      // they come, so a 121-frame 720p clip never sits in memory as one float tensor.
       async *frames() {
         const end = metrics.startStage('decode');
         try {
