@@ -4,10 +4,12 @@
 // tokenizer/ and model.json (files with sha256, dims, sampling defaults).
 import { parseArgs } from 'node:util';
 import { buildModel, defaultVaeFramesPerCall, type Precision, type Target } from '../build/build-model.ts';
+import { DISTILLED_RECIPES, isDistilledRecipe } from '../build/distilled-recipes.ts';
 
 const usage = `usage: build-model (--from <dir with the official Wan2.2-TI2V-5B files> | --tiny) --out <model dir>
                    [--precision fp16|fp32] [--target cuda|cpu] [--seed N]
                    [--vae-precision fp32|fp16] [--vae-frames-per-call N]
+                   [--distilled ${Object.keys(DISTILLED_RECIPES).join('|')} --dit-from <diffusers transformer/ dir>]
   defaults: --target cuda with --from, cpu with --tiny; --precision fp16 on cuda, fp32 on cpu;
             --vae-precision fp32 (the official VAE precision); --vae-frames-per-call ${defaultVaeFramesPerCall('cuda')} on cuda, ${defaultVaeFramesPerCall('cpu')} on cpu`;
 
@@ -22,6 +24,8 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       'vae-precision': { type: 'string' },
       'vae-frames-per-call': { type: 'string' },
+      distilled: { type: 'string' },
+      'dit-from': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -49,6 +53,17 @@ async function main(): Promise<number> {
     problems.push(
       `--vae-frames-per-call must be a whole number from 1 to 64, not "${values['vae-frames-per-call']}"`,
     );
+  const distilled = values.distilled;
+  if (distilled !== undefined && !isDistilledRecipe(distilled))
+    problems.push(
+      `--distilled must be one of ${Object.keys(DISTILLED_RECIPES).join(', ')}, not "${distilled}"`,
+    );
+  if ((distilled === undefined) !== (values['dit-from'] === undefined))
+    problems.push(
+      '--distilled and --dit-from go together (the distilled DiT, with the official umT5 and VAE of --from)',
+    );
+  if (distilled !== undefined && !values.from)
+    problems.push('--distilled needs --from (the official umT5, VAE and tokenizer)');
   if (problems.length) {
     console.error(`${problems.join('\n')}\n${usage}`);
     return 2;
@@ -61,7 +76,16 @@ async function main(): Promise<number> {
     target,
     vaePrecision,
     vaeFramesPerCall,
-    source: values.from ? { kind: 'official', dir: values.from } : { kind: 'tiny', seed },
+    source: values.from
+      ? {
+          kind: 'official',
+          dir: values.from,
+          distilled:
+            distilled !== undefined && isDistilledRecipe(distilled)
+              ? { recipe: distilled, ditDir: values['dit-from'] as string }
+              : undefined,
+        }
+      : { kind: 'tiny', seed },
     log: (m) => console.log(`building ${m}`),
   });
   const files = Object.values(manifest.components).flatMap((c) => c.files);
