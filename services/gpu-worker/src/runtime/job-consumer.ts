@@ -220,6 +220,9 @@ export class JobConsumer {
           progress.update(stage, done, total);
         },
       });
+      if (video.kind === 'frames' && video.sampling) {
+        log.info({ sampling: video.sampling, preset: request.preset ?? 'quality' }, 'Sampled the video');
+      }
       const keys = outputKeys(payload.accountId, payload.jobId);
       const delivered = await this.deliver(video, payload.fps, keys, workDir, progress, stop, log);
       await progress.flush();
