@@ -46,6 +46,7 @@ const OVERRIDES: Record<string, Schema> = {
   'workers.metricsPort': port,
   'workers.concurrency': { type: 'integer', minimum: 1 },
   'workers.model.source': { enum: ['pvc', 'hostPath'] },
+  'workers.attentionBackend': { enum: ['auto', 'flash', 'cudnn'] },
   'workers.model.build.precision': { enum: ['fp16', 'fp32'] },
   'workers.model.build.target': { enum: ['cuda', 'cpu'] },
   'workers.model.build.pull.repo': { type: 'string', pattern: '^[\\w.-]+/[\\w.-]+$' },

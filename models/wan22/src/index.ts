@@ -6,8 +6,10 @@ export { precisionFor, sessionOptionsFor, type Device } from './runtime/session-
 export {
   InvalidRenderInput,
   type DecodedVideo,
+  type SamplingSummary,
   type StageTimer,
   type Wan22RenderHooks,
   type Wan22RenderRequest,
   type Wan22Stage,
 } from './runtime/render-types.ts';
+export { RENDER_PRESETS, isDistilledModel, type RenderPreset } from './runtime/presets.ts';

@@ -100,8 +100,38 @@ describe('build-model --tiny', () => {
       source: { kind: 'tiny' },
     });
     expect(cuda.components.dit.precision).toBe('fp16');
+    // The CUDA decoder takes 8 latent frames per call, the CPU one 1 (see defaultVaeFramesPerCall).
+    expect(cuda.components.vaeDecoder.config['framesPerCall']).toBe(8);
+    expect(manifest.components.vaeDecoder.config['framesPerCall']).toBe(1);
+    expect(cuda.components.vaeDecoder.precision).toBe('fp32');
     const bytes = await readFile(join(dir, 'cuda', cuda.components.dit.model));
     expect(bytes.includes(Buffer.from('MultiHeadAttention'))).toBe(true);
     await expect(createSession(join(dir, 'cuda', cuda.components.dit.model))).resolves.toBeDefined();
+  }, 60_000);
+
+  it('should build an fp16 VAE when asked, and refuse a frames-per-call that is not a whole number', async () => {
+    const half = await buildModel({
+      out: join(dir, 'vae16'),
+      precision: 'fp32',
+      target: 'cpu',
+      source: { kind: 'tiny' },
+      vaePrecision: 'fp16',
+      vaeFramesPerCall: 2,
+    });
+    expect(half.components.vaeDecoder.precision).toBe('fp16');
+    expect(half.components.vaeEncoder.precision).toBe('fp16');
+    const session = await createSession(join(dir, 'vae16', half.components.vaeDecoder.model));
+    expect(session.inputMetadata.find((m) => m.name === 'latent')).toMatchObject({
+      shape: [1, 48, 2, 'h', 'w'],
+    });
+    const run = spawnSync(
+      process.execPath,
+      [cli, '--tiny', '--out', join(dir, 'x'), '--vae-frames-per-call', '0'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--vae-frames-per-call must be a whole number/);
   }, 60_000);
 });

@@ -22,6 +22,8 @@ import { tinyTokenizerConfig, tinyTokenizerJson } from '../text/tiny-tokenizer.t
 import { locateOfficialCheckpoint, openCheckpoint } from './checkpoint.ts';
 import { t5ConfigFromWeights, vaeConfigFromWeights } from './infer-config.ts';
 import { ditParameterShapes, t5ParameterShapes, vaeParameterShapes } from './parameter-shapes.ts';
+import { DiffusersDitWeights, locateDiffusersDit } from './diffusers-dit.ts';
+import { DISTILLED_RECIPES, type DistilledRecipeName } from './distilled-recipes.ts';
 import { TINY_DIT, TINY_T5, TINY_VAE, randomWeights } from './tiny-model.ts';
 
 export type Precision = 'fp16' | 'fp32';
@@ -29,8 +31,17 @@ export type Target = 'cuda' | 'cpu';
 
 export type ModelSource =
   | { readonly kind: 'tiny'; readonly seed?: number }
-  /** `label` is what model.json records as the source (install-model: `hf:<repo>@<commit>`). */
-  | { readonly kind: 'official'; readonly dir: string; readonly label?: string };
+  /**
+   * `label` is what model.json records as the source (install-model: `hf:<repo>@<commit>`).
+   * `distilled`: the DiT comes from a distilled release in the diffusers layout instead of the
+   * official files (umT5, VAE and tokenizer are the official ones, which such releases share).
+   */
+  | {
+      readonly kind: 'official';
+      readonly dir: string;
+      readonly label?: string;
+      readonly distilled?: { readonly recipe: DistilledRecipeName; readonly ditDir: string };
+    };
 
 export interface BuildModelOptions {
   readonly out: string;
@@ -39,7 +50,26 @@ export interface BuildModelOptions {
   /** cuda: fused com.microsoft attention; cpu: plain ONNX ops. */
   readonly target: Target;
   readonly source: ModelSource;
+  /**
+   * Latent frames the VAE decoder graph takes per call (default: defaultVaeFramesPerCall(target)):
+   * its causal caches cross the graph boundary once per call, about 6.4 GB each way at 720p.
+   */
+  readonly vaeFramesPerCall?: number;
+  /** VAE precision (default fp32, as the official pipeline); fp16 halves its compute on CUDA. */
+  readonly vaePrecision?: Precision;
   readonly log?: (message: string) => void;
+}
+
+/**
+ * Chosen with bench/vae-decode (figures in the README). CUDA: the bytes through the decoder graph
+ * per 1280x704x121 video fall from 400.1 GB (1 frame per call, 31 calls) to 52.8 GB (8 per call,
+ * 4 calls), each byte a host<->GPU copy; 16 per call halves that again but doubles the graph and
+ * pads short clips to 16 frames of compute. CPU: nothing crosses a device boundary, and one frame
+ * per call decoded fastest on the local stack's tiny VAE (larger graphs keep more intermediates
+ * alive).
+ */
+export function defaultVaeFramesPerCall(target: Target): number {
+  return target === 'cuda' ? 8 : 1;
 }
 
 export const COMPONENT_FILES = {
@@ -78,18 +108,36 @@ async function tinyComponents(seed: number): Promise<Components> {
   };
 }
 
-async function officialComponents(dir: string): Promise<Components> {
+async function officialComponents(
+  dir: string,
+  distilled?: { recipe: DistilledRecipeName; ditDir: string },
+): Promise<Components> {
   const files = await locateOfficialCheckpoint(dir);
-  const dit = ditConfigFromOfficial(files.ditConfig);
-  const ditWeights = await openCheckpoint(files.ditShards);
+  const diffusers = distilled ? await locateDiffusersDit(distilled.ditDir) : undefined;
+  const dit = ditConfigFromOfficial(diffusers ? diffusers.config : files.ditConfig);
+  const ditWeights = diffusers
+    ? await DiffusersDitWeights.open(diffusers.shards)
+    : await openCheckpoint(files.ditShards);
   const t5Weights = await openCheckpoint([files.t5]);
   const vaeWeights = await openCheckpoint([files.vae]);
   const t5 = t5ConfigFromWeights(t5Weights, dit.textLen);
   const vae = vaeConfigFromWeights(vaeWeights);
   if (t5.dim !== dit.textDim)
     throw new Error(`umT5 width ${t5.dim} does not match the DiT's text_dim ${dit.textDim}`);
+  if (ditWeights instanceof DiffusersDitWeights) {
+    // Every tensor of a distilled release must be one the graph uses: an extra one means a
+    // variant (e.g. sparse-attention gates) this build would silently ignore.
+    const expected = new Set(ditParameterShapes(dit).keys());
+    const extra = ditWeights.names.filter((name) => !expected.has(name));
+    if (extra.length) {
+      await Promise.all([ditWeights.close(), t5Weights.close(), vaeWeights.close()]);
+      throw new Error(
+        `the distilled DiT has tensors the WanModel graph does not use: ${extra.slice(0, 5).join(', ')}`,
+      );
+    }
+  }
   for (const [what, shapes, store] of [
-    ['DiT', ditParameterShapes(dit), ditWeights],
+    [distilled ? `${distilled.recipe} DiT` : 'DiT', ditParameterShapes(dit), ditWeights],
     ['umT5', t5ParameterShapes(t5), t5Weights],
     ['VAE', vaeParameterShapes(vae), vaeWeights],
   ] as const) {
@@ -105,8 +153,9 @@ async function officialComponents(dir: string): Promise<Components> {
   }
   return {
     // The contracts' model id for the real checkpoint; anything else is named by its size.
-    name:
-      dit.dim === 3072 && dit.numLayers === 30
+    name: distilled
+      ? DISTILLED_RECIPES[distilled.recipe].name(dit)
+      : dit.dim === 3072 && dit.numLayers === 30
         ? 'wan2.2-ti2v-5b'
         : `wan2.2-ti2v-d${dit.dim}-l${dit.numLayers}`,
     t5,
@@ -165,7 +214,7 @@ export async function buildModel(options: BuildModelOptions): Promise<ModelManif
   const parts =
     options.source.kind === 'tiny'
       ? await tinyComponents(options.source.seed ?? 20250801)
-      : await officialComponents(options.source.dir);
+      : await officialComponents(options.source.dir, options.source.distilled);
   try {
     log(`umT5 encoder (${precision})`);
     const textEncoder = await writeComponent(
@@ -183,26 +232,30 @@ export async function buildModel(options: BuildModelOptions): Promise<ModelManif
       precision,
       parts.dit,
     );
-    // The official pipeline runs the VAE in float32 (Wan2_2_VAE dtype default); so do we.
+    // The official pipeline runs the VAE in float32 (Wan2_2_VAE dtype default); so do we unless
+    // asked for fp16 (its error against float32 is documented in the README).
     const stats = wan22LatentStats();
-    log('VAE encoder (fp32, streaming)');
-    const encoder = await buildVaeEncoderGraph(parts.vae, parts.vaeWeights, stats, { precision: 'float32' });
+    const vaePrecision = options.vaePrecision ?? 'fp32';
+    const vaeDtype: WeightDType = vaePrecision === 'fp16' ? 'float16' : 'float32';
+    const framesPerCall = options.vaeFramesPerCall ?? defaultVaeFramesPerCall(target);
+    log(`VAE encoder (${vaePrecision}, streaming)`);
+    const encoder = await buildVaeEncoderGraph(parts.vae, parts.vaeWeights, stats, { precision: vaeDtype });
     const vaeEncoder = await writeComponent(
       out,
       COMPONENT_FILES.vaeEncoder,
       encoder.graph,
-      'fp32',
+      vaePrecision,
       parts.vae,
     );
-    log('VAE decoder (fp32, streaming)');
-    const decoder = await buildVaeDecoderGraph(parts.vae, parts.vaeWeights, stats, { precision: 'float32' });
-    const vaeDecoder = await writeComponent(
-      out,
-      COMPONENT_FILES.vaeDecoder,
-      decoder.graph,
-      'fp32',
-      parts.vae,
-    );
+    log(`VAE decoder (${vaePrecision}, streaming, ${framesPerCall} latent frames per call)`);
+    const decoder = await buildVaeDecoderGraph(parts.vae, parts.vaeWeights, stats, {
+      precision: vaeDtype,
+      framesPerCall,
+    });
+    const vaeDecoder = await writeComponent(out, COMPONENT_FILES.vaeDecoder, decoder.graph, vaePrecision, {
+      ...parts.vae,
+      framesPerCall,
+    });
 
     const tokenizerDir = join(out, 'tokenizer');
     await rm(tokenizerDir, { recursive: true, force: true });
@@ -235,7 +288,10 @@ export async function buildModel(options: BuildModelOptions): Promise<ModelManif
         ditDim: parts.dit.dim,
         numTrainTimesteps: 1000,
       },
-      defaults: { ...WAN_TI2V_DEFAULTS },
+      defaults:
+        options.source.kind === 'official' && options.source.distilled
+          ? { ...WAN_TI2V_DEFAULTS, ...DISTILLED_RECIPES[options.source.distilled.recipe].defaults }
+          : { ...WAN_TI2V_DEFAULTS },
     });
     await writeFile(join(out, 'model.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;

@@ -51,17 +51,32 @@ export function randomWeights(shapes: ParameterShapes, seed: number): MemoryWeig
   const tensors = new Map<string, { shape: readonly number[]; data: Float32Array }>();
   for (const [name, shape] of shapes) {
     const rng = new SeededNormal(nameSeed(seed, name));
-    const n = shape.reduce((a, b) => a * b, 1);
-    const fanIn = shape.slice(1).reduce((a, b) => a * b, 1);
-    let data: Float32Array;
-    if (name.endsWith('.gamma') || /norm\d?(_[qk])?\.weight$|^norm\.weight$/.test(name))
-      data = rng.fill(n, 1, 0.02);
-    else if (name.endsWith('.modulation')) data = rng.fill(n, 0, 0.1);
-    else if (name === 'token_embedding.weight') data = rng.fill(n, 0, 1);
-    else if (name.includes('pos_embedding')) data = rng.fill(n, 0, 0.5);
-    else if (name.endsWith('.bias')) data = rng.fill(n, 0, 0.02);
-    else data = rng.fill(n, 0, 1 / Math.sqrt(fanIn));
-    tensors.set(name, { shape, data });
+    const { mean, std } = initialDistribution(name, shape);
+    tensors.set(name, {
+      shape,
+      data: rng.fill(
+        shape.reduce((a, b) => a * b, 1),
+        mean,
+        std,
+      ),
+    });
   }
   return new MemoryWeights(tensors);
+}
+
+/** The per-tensor seed randomWeights and LazyRandomWeights draw from. */
+export function tensorSeed(seed: number, name: string): number {
+  return nameSeed(seed, name);
+}
+
+/** Mean and standard deviation of a random tensor (see randomWeights). */
+export function initialDistribution(name: string, shape: readonly number[]): { mean: number; std: number } {
+  const fanIn = shape.slice(1).reduce((a, b) => a * b, 1);
+  if (name.endsWith('.gamma') || /norm\d?(_[qk])?\.weight$|^norm\.weight$/.test(name))
+    return { mean: 1, std: 0.02 };
+  if (name.endsWith('.modulation')) return { mean: 0, std: 0.1 };
+  if (name === 'token_embedding.weight') return { mean: 0, std: 1 };
+  if (name.includes('pos_embedding')) return { mean: 0, std: 0.5 };
+  if (name.endsWith('.bias')) return { mean: 0, std: 0.02 };
+  return { mean: 0, std: 1 / Math.sqrt(fanIn) };
 }

@@ -69,6 +69,8 @@ export const ModelManifestSchema = z.object({
     guidanceScale: z.number(),
     sampleSolver: z.string(),
     negativePrompt: z.string(),
+    /** A distilled checkpoint's own denoising timesteps (sampleSolver dmd), e.g. [1000, 757, 522]. */
+    denoisingTimesteps: z.array(z.number().int()).optional(),
   }),
 });
 

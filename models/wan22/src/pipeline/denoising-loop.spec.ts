@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { DistilledRenoiseScheduler } from '../scheduler/distilled-scheduler.ts';
 import { FlowEulerScheduler } from '../scheduler/euler-scheduler.ts';
 import { GaussianNoise } from './gaussian-noise.ts';
-import { DenoiseCancelledError, DenoisingLoop, denoise, type DenoiseStep } from './denoising-loop.ts';
+import {
+  DenoiseCancelledError,
+  DenoisingLoop,
+  denoise,
+  snapshotStep,
+  type DenoiseStep,
+} from './denoising-loop.ts';
 import type { FlowModel, FlowModelInput, LatentDims } from './flow-model.ts';
 
 const dims: LatentDims = [2, 2, 2, 2];
@@ -34,7 +40,7 @@ describe(DenoisingLoop.name, () => {
         negativeContext,
         guidanceScale: 5,
       },
-      { onStep: (s) => void steps.push(s) },
+      { onStep: (s) => void steps.push(snapshotStep(s)) },
     );
     expect(model.calls).toHaveLength(6);
     expect(steps.map((s) => s.step)).toEqual([0, 1, 2]);

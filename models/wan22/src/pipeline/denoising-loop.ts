@@ -1,7 +1,8 @@
 import type { DenoisingScheduler } from '../scheduler/denoising-scheduler.ts';
-import { replaceFirstFrame } from './first-frame.ts';
+import { pinFirstFrame, replaceFirstFrame } from './first-frame.ts';
 import { latentSize, type FlowModel, type LatentDims, type TextContext } from './flow-model.ts';
 import { applyGuidance } from './guidance.ts';
+import { StepCache, type StepCacheOptions } from './step-cache.ts';
 import { tokenTimesteps } from './token-timesteps.ts';
 
 export interface DenoiseRequest {
@@ -19,9 +20,14 @@ export interface DenoiseRequest {
   readonly imageLatent?: Float32Array;
   /** DiT patch size (TI2V: [1, 2, 2]). */
   readonly patchSize?: readonly [number, number, number];
+  /** Step caching (off when absent): some steps reuse the last DiT residual (see step-cache.ts). */
+  readonly stepCache?: StepCacheOptions;
 }
 
-/** What one finished step reports. Arrays are the loop's own; copy them to keep them. */
+/**
+ * What one finished step reports. Arrays are the loop's own and are overwritten by later steps (it
+ * reuses its latent and guidance buffers): copy them to keep them.
+ */
 export interface DenoiseStep {
   /** 0-based index of the step just finished. */
   readonly step: number;
@@ -31,6 +37,8 @@ export interface DenoiseStep {
   readonly modelInput: Float32Array;
   readonly tokenTimesteps: Float32Array;
   readonly predCond: Float32Array;
+  /** True when the step cache stood in for the DiT (both branches) at this step. */
+  readonly cached: boolean;
   /** Absent when guidance is 1 (the uncond pass is skipped). */
   readonly predUncond?: Float32Array;
   /** The guided prediction given to the scheduler. */
@@ -38,6 +46,19 @@ export interface DenoiseStep {
   /** The latent after the step (after the first-frame replacement for image-to-video). */
   readonly latent: Float32Array;
   readonly elapsedMs: number;
+}
+
+/** A copy of a step's report whose arrays later steps cannot overwrite. */
+export function snapshotStep(step: DenoiseStep): DenoiseStep {
+  return {
+    ...step,
+    modelInput: step.modelInput.slice(),
+    tokenTimesteps: step.tokenTimesteps.slice(),
+    predCond: step.predCond.slice(),
+    predUncond: step.predUncond?.slice(),
+    noisePred: step.noisePred.slice(),
+    latent: step.latent.slice(),
+  };
 }
 
 export interface DenoiseHooks {
@@ -69,6 +90,7 @@ export class DenoiseCancelledError extends Error {
 export class DenoisingLoop {
   private readonly request: DenoiseRequest;
   private readonly patch: readonly [number, number, number];
+  private readonly cache: StepCache | null;
 
   constructor(request: DenoiseRequest) {
     const { noise, latentDims, guidanceScale, negativeContext, imageLatent } = request;
@@ -85,7 +107,17 @@ export class DenoisingLoop {
     }
     this.request = request;
     this.patch = request.patchSize ?? [1, 2, 2];
+    this.cache = request.stepCache
+      ? new StepCache(request.stepCache, request.scheduler.timesteps.length)
+      : null;
   }
+
+  /** DiT calls made so far (one per branch per computed step) and steps the cache stood in for. */
+  get ditCalls(): { calls: number; cachedSteps: number } {
+    return this.calls;
+  }
+
+  private readonly calls = { calls: 0, cachedSteps: 0 };
 
   /** The latent the first step starts from: the noise, with frame 0 = image latent for i2v. */
   initialLatent(): Float32Array {
@@ -97,22 +129,41 @@ export class DenoisingLoop {
     const { model, scheduler, latentDims, context, negativeContext, guidanceScale, imageLatent } =
       this.request;
     const total = scheduler.timesteps.length;
-    let latent = this.initialLatent();
+    // Two latent buffers, used in turn (the step's input and output), and one for the guided
+    // prediction: the host side of a step allocates nothing at 720p.
+    let latent: Float32Array = this.initialLatent();
+    let spare: Float32Array = new Float32Array(latent.length);
+    const guided = guidanceScale !== 1 ? new Float32Array(latent.length) : null;
+    // Predictions of cached steps (the cache copies its kept predictions into them).
+    const reused: { cond?: Float32Array; uncond?: Float32Array } = {};
     for (let step = scheduler.stepIndex; step < total; step++) {
       const started = performance.now();
       const timestep = scheduler.timesteps[step];
       const tokens = tokenTimesteps(latentDims, this.patch, timestep, imageLatent !== undefined);
       const input = { latent, latentDims, tokenTimesteps: tokens };
-      const predCond = await model.predict({ ...input, context });
+      const cached = this.cache?.shouldSkip(step) ?? false;
+      const withUncond = guided !== null && negativeContext !== undefined;
+      let predCond: Float32Array;
       let predUncond: Float32Array | undefined;
-      let noisePred = predCond;
-      if (guidanceScale !== 1 && negativeContext) {
-        predUncond = await model.predict({ ...input, context: negativeContext });
-        noisePred = applyGuidance(predCond, predUncond, guidanceScale);
+      if (cached && this.cache) {
+        reused.cond ??= new Float32Array(latent.length);
+        predCond = this.cache.reuse('cond', reused.cond);
+        if (withUncond)
+          predUncond = this.cache.reuse('uncond', (reused.uncond ??= new Float32Array(latent.length)));
+        this.calls.cachedSteps++;
+      } else {
+        predCond = await model.predict({ ...input, context });
+        if (withUncond) predUncond = await model.predict({ ...input, context: negativeContext });
+        this.calls.calls += withUncond ? 2 : 1;
+        if (predUncond) this.cache?.record('uncond', step, predUncond, false);
+        this.cache?.record('cond', step, predCond, true);
       }
-      let next = scheduler.step(noisePred, latent);
-      if (imageLatent) next = replaceFirstFrame(next, latentDims, imageLatent);
+      const noisePred =
+        guided && predUncond ? applyGuidance(predCond, predUncond, guidanceScale, guided) : predCond;
+      const next = scheduler.step(noisePred, latent, spare);
+      if (imageLatent) pinFirstFrame(next, latentDims, imageLatent);
       const modelInput = latent;
+      spare = latent;
       latent = next;
       yield {
         step,
@@ -121,6 +172,7 @@ export class DenoisingLoop {
         modelInput,
         tokenTimesteps: tokens,
         predCond,
+        cached,
         predUncond,
         noisePred,
         latent,

@@ -1,3 +1,5 @@
+import type { RenderPreset } from './presets.ts';
+
 /** What one render asks of the model, fully resolved (the caller applies defaults and picks the seed). */
 export interface Wan22RenderRequest {
   prompt: string;
@@ -11,6 +13,15 @@ export interface Wan22RenderRequest {
   guidanceScale: number;
   /** Decoded input image (RGB24) for image-to-video. */
   image?: { rgb: Uint8Array; width: number; height: number };
+  /** Speed/fidelity trade-off (see presets.ts); absent means quality. */
+  preset?: RenderPreset;
+}
+
+/** What the sampling did: reported with the result so the caching and few-step savings show. */
+export interface SamplingSummary {
+  readonly steps: number;
+  readonly ditCalls: number;
+  readonly cachedSteps: number;
 }
 
 export interface Wan22RenderHooks {
@@ -25,6 +36,7 @@ export interface DecodedVideo {
   width: number;
   height: number;
   frameCount: number;
+  sampling: SamplingSummary;
   frames(): AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 }
 

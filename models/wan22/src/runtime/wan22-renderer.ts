@@ -14,6 +14,7 @@ import { rgbFramesFromTensor } from './rgb-frames.ts';
 import { openModelDirectory, type ModelDirectory } from './model-directory.ts';
 import { seededNoise } from '../pipeline/seeded-noise.ts';
 import { sessionOptionsFor, type Device } from './session-options.ts';
+import { isDistilledModel, planPreset } from './presets.ts';
 import {
   InvalidRenderInput,
   type DecodedVideo,
@@ -107,9 +108,16 @@ export class Wan22Renderer {
       size.width / strideW,
     ];
 
+    const plan = planPreset(request.preset ?? 'quality', this.model.manifest);
+    if ('refused' in plan) throw new InvalidRenderInput(plan.refused);
+    const distilled = isDistilledModel(this.model.manifest);
+    // A distilled checkpoint samples its own way: its steps, no CFG (the job's are not used).
+    const steps = distilled ? defaults.steps : request.steps;
+    const guidanceScale = distilled ? 1 : request.guidanceScale;
+
     const context = await this.metrics.timeStage('text_encode', () => this.encodeText(request.prompt));
     const negativeContext =
-      request.guidanceScale === 1
+      guidanceScale === 1
         ? undefined
         : await this.metrics.timeStage('text_encode', () =>
             this.encodeText(request.negativePrompt || defaults.negativePrompt),
@@ -126,8 +134,9 @@ export class Wan22Renderer {
       model: new OnnxFlowModel(this.sessions.dit),
       scheduler: createScheduler({
         kind,
-        steps: request.steps,
+        steps,
         shift: defaults.shift,
+        timesteps: defaults.denoisingTimesteps,
         // The distilled sampler re-noises each step: further draws follow the job's seed.
         noise: (length) => seededNoise((noiseSeed.next = (noiseSeed.next + 1) >>> 0), length),
       }),
@@ -138,9 +147,10 @@ export class Wan22Renderer {
       latentDims,
       context,
       negativeContext,
-      guidanceScale: request.guidanceScale,
+      guidanceScale,
       imageLatent,
       patchSize: dims.patchSize,
+      stepCache: plan.stepCache,
     });
     const latent = await this.metrics.timeStage('sample', () =>
       loop.run({
@@ -159,8 +169,9 @@ export class Wan22Renderer {
       width: size.width,
       height: size.height,
       frameCount: 1 + strideT * (latentDims[1] - 1),
-      // Decoded one latent frame at a time and handed to the encoder as it comes, so a 121-frame
-      // 720p clip never sits in memory as one float tensor.
+      sampling: { steps, ditCalls: loop.ditCalls.calls, cachedSteps: loop.ditCalls.cachedSteps },
+      // Decoded K latent frames per call (the graph's input size) and handed to the encoder as
+      // they come, so a 121-frame 720p clip never sits in memory as one float tensor.
       async *frames() {
         const end = metrics.startStage('decode');
         try {

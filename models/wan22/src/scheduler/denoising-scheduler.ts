@@ -10,8 +10,11 @@ export interface DenoisingScheduler {
   readonly sigmas: Float32Array;
   /** Index of the step the next call of `step` performs. */
   readonly stepIndex: number;
-  /** Consumes the flow prediction for the current step and returns the next sample (a new array). */
-  step(modelOutput: Float32Array, sample: Float32Array): Float32Array;
+  /**
+   * Consumes the flow prediction for the current step and returns the next sample: written into
+   * `out` when given (which may be `sample` itself, so a loop can reuse its buffers), else a new array.
+   */
+  step(modelOutput: Float32Array, sample: Float32Array, out?: Float32Array): Float32Array;
 }
 
 export function assertSameLength(modelOutput: Float32Array, sample: Float32Array): void {

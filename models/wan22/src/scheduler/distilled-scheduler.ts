@@ -52,12 +52,13 @@ export class DistilledRenoiseScheduler implements DenoisingScheduler {
     return this.index;
   }
 
-  step(modelOutput: Float32Array, sample: Float32Array): Float32Array {
+  step(modelOutput: Float32Array, sample: Float32Array, into?: Float32Array): Float32Array {
     assertNotFinished(this);
     assertSameLength(modelOutput, sample);
     const sigma = this.sigmas[this.index];
     const next = this.sigmas[this.index + 1];
-    const out = new Float32Array(sample.length);
+    const out = into ?? new Float32Array(sample.length);
+    assertSameLength(out, sample);
     for (let j = 0; j < out.length; j++) out[j] = f(sample[j] - f(sigma * modelOutput[j]));
     this.index++;
     if (next === 0) return out;

@@ -29,11 +29,12 @@ export class FlowEulerScheduler implements DenoisingScheduler {
     return this.index;
   }
 
-  step(modelOutput: Float32Array, sample: Float32Array): Float32Array {
+  step(modelOutput: Float32Array, sample: Float32Array, into?: Float32Array): Float32Array {
     assertNotFinished(this);
     assertSameLength(modelOutput, sample);
     const dt = f(this.sigmas[this.index + 1] - this.sigmas[this.index]);
-    const out = new Float32Array(sample.length);
+    const out = into ?? new Float32Array(sample.length);
+    assertSameLength(out, sample);
     for (let j = 0; j < out.length; j++) out[j] = f(sample[j] + f(dt * modelOutput[j]));
     this.index++;
     return out;

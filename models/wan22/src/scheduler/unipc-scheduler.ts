@@ -1,5 +1,6 @@
 import { assertNotFinished, assertSameLength, type DenoisingScheduler } from './denoising-scheduler.ts';
 import { flowMatchSchedule } from './flow-sigmas.ts';
+import { UniPCKernel, type UniPCStepTerms } from './kernel/unipc-kernel.ts';
 
 /** float32 rounding: the official solver runs on float32 tensors, scalars included. */
 const f = Math.fround;
@@ -36,10 +37,11 @@ export class FlowUniPCScheduler implements DenoisingScheduler {
   private readonly solverType: 'bh1' | 'bh2';
   private readonly lowerOrderFinal: boolean;
   private readonly disableCorrector: ReadonlySet<number>;
-  /** Converted (x0) model outputs, oldest first; length = solver order. */
-  private readonly modelOutputs: (Float32Array | null)[];
+  /** Kernel slots of the converted (x0) model outputs, oldest first; length = solver order. */
+  private readonly modelOutputs: (number | null)[];
+  private kernel: UniPCKernel | null = null;
   private lowerOrderNums = 0;
-  private lastSample: Float32Array | null = null;
+  private hasLastSample = false;
   private currentOrder = 0;
   /**
    * Starts at 0. The official scheduler looks its first index up from the first timestep and would
@@ -59,7 +61,7 @@ export class FlowUniPCScheduler implements DenoisingScheduler {
     this.solverType = options.solverType ?? 'bh2';
     this.lowerOrderFinal = options.lowerOrderFinal ?? true;
     this.disableCorrector = new Set(options.disableCorrector ?? []);
-    this.modelOutputs = new Array<Float32Array | null>(this.order).fill(null);
+    this.modelOutputs = new Array<number | null>(this.order).fill(null);
   }
 
   get stepIndex(): number {
@@ -71,71 +73,75 @@ export class FlowUniPCScheduler implements DenoisingScheduler {
     return this.currentOrder;
   }
 
-  step(modelOutput: Float32Array, sample: Float32Array): Float32Array {
+  /**
+   * One step: x0 conversion, corrector (UniC, from the second step on) and predictor (UniP), fused
+   * into a single pass of a wasm SIMD kernel (kernel/unipc-kernel.wat). Every element goes through
+   * exactly the float32 operations, in exactly the order, of the official solver's tensor code, so
+   * the result is bit-identical to doing them as separate tensor passes — without the ten-odd
+   * passes and fresh 20 MB arrays per step at 720p. The history stays in the kernel's memory;
+   * `out` may be `sample` itself.
+   */
+  step(modelOutput: Float32Array, sample: Float32Array, out?: Float32Array): Float32Array {
     assertNotFinished(this);
     assertSameLength(modelOutput, sample);
-    const useCorrector =
-      this.index > 0 && !this.disableCorrector.has(this.index - 1) && this.lastSample !== null;
-
-    const converted = this.convertModelOutput(modelOutput, sample);
-    let current = sample;
-    if (useCorrector && this.lastSample) {
-      current = this.correct(converted, this.lastSample, this.currentOrder);
+    const size = sample.length;
+    const target = out ?? new Float32Array(size);
+    if (target.length !== size) throw new Error(`the output buffer has ${target.length} values, not ${size}`);
+    if (this.kernel && this.kernel.size !== size) {
+      throw new Error(`this scheduler runs latents of ${this.kernel.size} values, got ${size}`);
     }
+    const kernel = (this.kernel ??= new UniPCKernel(size, this.order));
+    const useCorrector = this.index > 0 && !this.disableCorrector.has(this.index - 1) && this.hasLastSample;
+    const corrector = useCorrector ? this.correctorTerms(this.currentOrder) : null;
 
+    // Shift the history; the dropped slot receives this step's x0 prediction (the kernel reads
+    // each element of it before it overwrites it). Until the history is full, slots are taken
+    // in turn: 0, 1, ...
+    const free = this.modelOutputs[0] ?? this.modelOutputs.filter((slot) => slot !== null).length;
     for (let i = 0; i < this.order - 1; i++) this.modelOutputs[i] = this.modelOutputs[i + 1];
-    this.modelOutputs[this.order - 1] = converted;
+    this.modelOutputs[this.order - 1] = free;
 
     const wanted = this.lowerOrderFinal
       ? Math.min(this.order, this.timesteps.length - this.index)
       : this.order;
     this.currentOrder = Math.min(wanted, this.lowerOrderNums + 1);
+    const predictor = this.predictorTerms(this.currentOrder);
 
-    this.lastSample = current;
-    const next = this.predict(current, this.currentOrder);
+    kernel.step(modelOutput, sample, target, free, {
+      sigma: this.sigmas[this.index],
+      corrector,
+      predictor,
+    });
+    this.hasLastSample = true;
     if (this.lowerOrderNums < this.order) this.lowerOrderNums++;
     this.index++;
-    return next;
+    return target;
   }
 
-  /** x0 = sample - sigma * v (flow prediction). */
-  private convertModelOutput(modelOutput: Float32Array, sample: Float32Array): Float32Array {
-    const out = scaled(this.sigmas[this.index], modelOutput);
-    return difference(sample, out, out);
+  /**
+   * UniC's scalars: it refines the sample the previous predictor produced, using this step's x0
+   * prediction. Here the newest stored output belongs to sigma[i - 1], so output k to sigma[i - 1 - k].
+   */
+  private correctorTerms(order: number): NonNullable<UniPCStepTerms['corrector']> {
+    const i = this.index;
+    const c = this.bhTerms(i, i - 1, order, (k) => i - (k + 1));
+    const rhos = order === 1 ? [0.5] : solve(c.R, c.b);
+    return { ...c, rhos: rhos.slice(0, -1), rhoT: rhos[rhos.length - 1] };
   }
 
-  /** UniP: from the sample at sigma[i] to sigma[i + 1]. */
-  private predict(sample: Float32Array, order: number): Float32Array {
+  /** UniP's scalars: from the sample at sigma[i] to sigma[i + 1]; m0 is this step's x0 prediction. */
+  private predictorTerms(order: number): UniPCStepTerms['predictor'] {
     const i = this.index;
     // Older outputs: model_outputs[-(k + 1)] was taken at sigma[i - k].
     const c = this.bhTerms(i + 1, i, order, (k) => i - k);
     // The official predictor solves R[:-1, :-1] rho = b[:-1], except for order 2 where it uses 0.5.
     const rhos = order === 2 ? [0.5] : order > 2 ? solve(leading(c.R), c.b.slice(0, -1)) : [];
-    const { m0, older, rks, sigmaRatio, alphaPhi, alphaBh } = c;
-    const base = baseTerm(sigmaRatio, sample, alphaPhi, m0);
-    if (older.length === 0) return base;
-    // base - alphaBh * sum_k rho_k D1_k
-    return difference(base, scaled(alphaBh, historySum(rhos, older, rks, m0)), base);
-  }
-
-  /** UniC: refines the sample the previous predictor produced, using this step's x0 prediction. */
-  private correct(thisOutput: Float32Array, lastSample: Float32Array, order: number): Float32Array {
-    const i = this.index;
-    // Here the newest stored output belongs to sigma[i - 1], so output k to sigma[i - 1 - k].
-    const c = this.bhTerms(i, i - 1, order, (k) => i - (k + 1));
-    const rhos = order === 1 ? [0.5] : solve(c.R, c.b);
-    const rhoT = rhos[rhos.length - 1];
-    const { m0, older, rks, sigmaRatio, alphaPhi, alphaBh } = c;
-    const base = baseTerm(sigmaRatio, lastSample, alphaPhi, m0);
-    // rho_t * (x0_t - m0), plus sum_k rho_k D1_k when there is history
-    const newest = scaled(rhoT, difference(thisOutput, m0));
-    const total = older.length === 0 ? newest : sum(historySum(rhos, older, rks, m0), newest, newest);
-    return difference(base, scaled(alphaBh, total, total), base);
+    return { ...c, rhos };
   }
 
   /**
-   * The scalar terms of one B(h) update from sigma[s0Index] to sigma[tIndex], and the older outputs
-   * m_k with their r_k (k = 1 .. order - 1), from which D1_k = (m_k - m0) / r_k.
+   * The scalar terms of one B(h) update from sigma[s0Index] to sigma[tIndex], and the slots of the
+   * older outputs m_k with their r_k (k = 1 .. order - 1), from which D1_k = (m_k - m0) / r_k.
    */
   private bhTerms(
     tIndex: number,
@@ -144,7 +150,7 @@ export class FlowUniPCScheduler implements DenoisingScheduler {
     sigmaIndexOf: (k: number) => number,
   ): BhTerms {
     const m0 = this.modelOutputs[this.order - 1];
-    if (!m0) throw new Error('UniPC has no model output yet: step() must convert one first');
+    if (m0 === null) throw new Error('UniPC has no model output yet: step() must convert one first');
     const sigmaT = this.sigmas[tIndex];
     const sigmaS0 = this.sigmas[s0Index];
     const alphaT = f(1 - sigmaT);
@@ -152,10 +158,10 @@ export class FlowUniPCScheduler implements DenoisingScheduler {
     const h = f(lambda(sigmaT) - lambdaS0);
 
     const rks: number[] = [];
-    const older: Float32Array[] = [];
+    const older: number[] = [];
     for (let k = 1; k < order; k++) {
       const mk = this.modelOutputs[this.order - 1 - k];
-      if (!mk) throw new Error(`UniPC order ${order} needs ${k} older model outputs`);
+      if (mk === null) throw new Error(`UniPC order ${order} needs ${k} older model outputs`);
       rks.push(f(f(lambda(this.sigmas[sigmaIndexOf(k)]) - lambdaS0) / h));
       older.push(mk);
     }
@@ -188,9 +194,10 @@ export class FlowUniPCScheduler implements DenoisingScheduler {
 }
 
 interface BhTerms {
-  m0: Float32Array;
-  /** m_k, k = 1 .. order - 1 (newest first) */
-  older: Float32Array[];
+  /** kernel slot of m0 */
+  m0: number;
+  /** kernel slots of m_k, k = 1 .. order - 1 (newest first) */
+  older: number[];
   /** r_k for the older outputs */
   rks: number[];
   R: number[][];
@@ -201,71 +208,6 @@ interface BhTerms {
   alphaPhi: number;
   /** alpha_t * B(h) */
   alphaBh: number;
-}
-
-/** sum_k rho_k D1_k with D1_k = (m_k - m0) / r_k, accumulated in float32 in the official einsum's order. */
-function historySum(
-  rhos: readonly number[],
-  older: readonly Float32Array[],
-  rks: readonly number[],
-  m0: Float32Array,
-): Float32Array {
-  let acc: Float32Array | null = null;
-  for (let k = 0; k < older.length; k++) {
-    const term = difference(older[k], m0);
-    quotient(term, rks[k], term);
-    scaled(rhos[k], term, term);
-    acc = acc ? sum(acc, term, acc) : term;
-  }
-  if (!acc) throw new Error('UniPC history is empty');
-  return acc;
-}
-
-/** sigmaRatio * sample - alphaPhi * m0, each product rounded to float32 as the official code does. */
-function baseTerm(
-  sigmaRatio: number,
-  sample: Float32Array,
-  alphaPhi: number,
-  m0: Float32Array,
-): Float32Array {
-  const left = scaled(sigmaRatio, sample);
-  return difference(left, scaled(alphaPhi, m0), left);
-}
-
-// Element-wise float32 operations. Each result is stored into a Float32Array, which rounds it to
-// float32 exactly as Math.fround would, but runs an order of magnitude faster than calling
-// Math.fround per element (V8 does not inline it in these loops); the solver's per-step cost is
-// part of every denoising step at 720p (5M latents).
-function scaled(
-  factor: number,
-  x: Float32Array,
-  out: Float32Array = new Float32Array(x.length),
-): Float32Array {
-  for (let j = 0; j < x.length; j++) out[j] = factor * x[j];
-  return out;
-}
-
-function difference(
-  x: Float32Array,
-  y: Float32Array,
-  out: Float32Array = new Float32Array(x.length),
-): Float32Array {
-  for (let j = 0; j < x.length; j++) out[j] = x[j] - y[j];
-  return out;
-}
-
-function sum(x: Float32Array, y: Float32Array, out: Float32Array = new Float32Array(x.length)): Float32Array {
-  for (let j = 0; j < x.length; j++) out[j] = x[j] + y[j];
-  return out;
-}
-
-function quotient(
-  x: Float32Array,
-  divisor: number,
-  out: Float32Array = new Float32Array(x.length),
-): Float32Array {
-  for (let j = 0; j < x.length; j++) out[j] = x[j] / divisor;
-  return out;
 }
 
 function leading(matrix: number[][]): number[][] {

@@ -4,6 +4,8 @@ import { encodeModel } from '../onnx/model-writer.ts';
 import { createSession, i64, runSession } from '../onnx/session.ts';
 import { SafetensorsWeights } from '../onnx/weights.ts';
 import { SafetensorsFile } from '../safetensors/safetensors-file.ts';
+import { t5ParameterShapes } from '../build/parameter-shapes.ts';
+import { randomWeights, TINY_T5 } from '../build/tiny-model.ts';
 import { relativeBucket } from './relative-buckets.ts';
 import { t5ConfigFromReference } from './t5-config.ts';
 import { padContext, trimContext } from './t5-context.ts';
@@ -49,6 +51,45 @@ describe(buildT5EncoderGraph.name, { timeout: 30_000 }, () => {
     }
     expect(max).toBeLessThan(1e-2 * refMax);
     expect(max).toBeGreaterThan(1e-5);
+  });
+});
+
+describe(`${buildT5EncoderGraph.name} in float16`, { timeout: 30_000 }, () => {
+  it('should give finite output close to float32 when the FFN activations overflow float16', async () => {
+    const weights = randomWeights(t5ParameterShapes(TINY_T5), 5);
+    // Gate and fc1 outputs of a few hundred: each fits float16, their product and fc2 over it do not.
+    for (let i = 0; i < TINY_T5.numLayers; i++) {
+      for (const name of [`blocks.${i}.ffn.gate.0.weight`, `blocks.${i}.ffn.fc1.weight`]) {
+        const data = await weights.float32(name);
+        for (let j = 0; j < data.length; j++) data[j] *= 300;
+      }
+    }
+    const ids = BigInt64Array.from([5n, 17n, 99n, 3n, 250n, 1n]);
+    const mask = new BigInt64Array(ids.length).fill(1n);
+    const run = async (dtype: 'float16' | 'float32') => {
+      const graph = buildT5EncoderGraph(TINY_T5, weights, { dtype, debugOutputs: dtype === 'float32' });
+      const out = await runSession(await createSession(await encodeModel(graph)), {
+        ids: i64([1, ids.length], ids),
+        mask: i64([1, ids.length], mask),
+      });
+      return out;
+    };
+    const full = await run('float32');
+    const ffnPeak = Math.max(...Array.from(full['dbg:blocks.0.ffn_out'].data as Float32Array, Math.abs));
+    expect(ffnPeak).toBeGreaterThan(65504); // a float16 fc2 would have returned inf here
+    const half = (await run('float16'))['out'].data as Float32Array;
+    const reference = full['out'].data as Float32Array;
+    expect(half.every(Number.isFinite)).toBe(true);
+    let error = 0;
+    let range = 0;
+    for (let i = 0; i < reference.length; i++) {
+      error = Math.max(error, Math.abs(half[i] - reference[i]));
+      range = Math.max(range, Math.abs(reference[i]));
+    }
+    console.info(
+      `umT5 float16 with FFN peaks of ${ffnPeak.toExponential(2)}: max abs error ${error.toExponential(2)} of ${range.toFixed(2)}`,
+    );
+    expect(error).toBeLessThan(1e-2 * range);
   });
 });
 

@@ -5,10 +5,13 @@ import { relativeBucketTable } from './relative-buckets.ts';
 import type { T5Config } from './t5-config.ts';
 
 const FLOAT32_MIN = -3.4028234663852886e38;
-const FLOAT16_CLAMP = 65504 - 1000;
 
 export interface T5GraphOptions {
-  /** float32 for CPU; float16 for CUDA (norms and softmax in float32, overflow clamp as official). */
+  /**
+   * float32 for CPU; float16 for CUDA: the q/k/v/o and FFN input matmuls in half precision; the
+   * residual stream, the norms, the softmax, the FFN's gated product and output projection in
+   * float32 (see buildT5EncoderGraph).
+   */
   readonly dtype: WeightDType;
   /**
    * Also output the official intermediates as `dbg:<name>` (float32 graphs only): embed, blocks.N.pos_bias,
@@ -22,6 +25,13 @@ export interface T5GraphOptions {
  * umT5 encoder (official T5Encoder, shared_pos=False): inputs `ids` and `mask` int64 [1, L]
  * (L <= maxLength), output `out` float32 [1, L, dim] for every row, padding rows included; the
  * pipeline keeps the first mask.sum() rows (see t5-context.ts).
+ *
+ * float16: the official checkpoint is bfloat16, which has float32's range, and umT5-XXL's FFN
+ * activations exceed float16's 65504. The official fp16 path clamps the residual stream after an
+ * overflow, but an overflow inside the FFN (the gated product, then fc2 over it) is already inf
+ * or NaN by then. So here, as Hugging Face transformers keeps T5's `wo` in float32, the residual
+ * stream stays float32, and the FFN's gated product and its output projection (fc2) run in
+ * float32 on float32 weights; only the matmuls over normalised inputs run in half precision.
  */
 export function buildT5EncoderGraph(
   config: T5Config,
@@ -63,7 +73,11 @@ export function buildT5EncoderGraph(
   const maskBias = g.op('Mul', [notMask, g.scalar(FLOAT32_MIN)], {}, { name: 'mask_bias' });
 
   const table16 = weight(g, weights, 'token_embedding.weight', options.dtype);
-  let x = g.op('Gather', [table16, ids2d], { axis: 0 }, { name: 'token_embedding' }); // [L, dim]
+  // The residual stream [L, dim], float32 in both precisions.
+  let x = g.op('Gather', [table16, ids2d], { axis: 0 }, { name: 'token_embedding' });
+  if (fp16) x = cast(g, x, 'float32', 'residual_float32');
+  const ctx32: LayerContext = { ...ctx, dtype: 'float32' };
+  const to32 = (value: string): string => (fp16 ? cast(g, value, 'float32') : value);
   const debug = options.debugOutputs === true && !fp16;
   const tap = (value: string, name: string, dims: (string | number)[]): void => {
     if (debug) g.output(value, `dbg:${name}`, 'float32', dims);
@@ -104,46 +118,40 @@ export function buildT5EncoderGraph(
           ),
         )
       : attention(g, q, k, v, config.numHeads, headDim, { scale: 1, bias, name: `${p}.attn` });
-    const attnOut = linear(ctx, attn, `${p}.attn.o`, { bias: false });
+    const attnOut = to32(linear(ctx, attn, `${p}.attn.o`, { bias: false }));
     tap(attnOut, `${p}.attn_out`, ['L', config.dim]);
-    x = clampIfFp16(g, g.op('Add', [x, attnOut], {}, { name: `${p}.attn_residual` }), fp16);
+    x = g.op('Add', [x, attnOut], {}, { name: `${p}.attn_residual` });
 
     const h2 = t5Norm(ctx, x, `${p}.norm2`, config.eps);
-    const gate = geluTanh(g, linear(ctx, h2, `${p}.ffn.gate.0`, { bias: false }));
+    const gate = geluTanh(g, to32(linear(ctx, h2, `${p}.ffn.gate.0`, { bias: false })));
     const hidden = g.op(
       'Mul',
-      [linear(ctx, h2, `${p}.ffn.fc1`, { bias: false }), gate],
+      [to32(linear(ctx, h2, `${p}.ffn.fc1`, { bias: false })), gate],
       {},
       { name: `${p}.ffn.mul` },
     );
-    const ffnOut = linear(ctx, hidden, `${p}.ffn.fc2`, { bias: false });
+    const ffnOut = linear(ctx32, hidden, `${p}.ffn.fc2`, { bias: false });
     tap(ffnOut, `${p}.ffn_out`, ['L', config.dim]);
-    x = clampIfFp16(g, g.op('Add', [x, ffnOut], {}, { name: `${p}.ffn_residual` }), fp16);
+    x = g.op('Add', [x, ffnOut], {}, { name: `${p}.ffn_residual` });
     tap(x, `${p}.out`, ['L', config.dim]);
   }
-  let out = t5Norm(ctx, x, 'norm', config.eps);
-  if (fp16) out = cast(g, out, 'float32');
+  const out = to32(t5Norm(ctx, x, 'norm', config.eps));
   g.output(g.op('Unsqueeze', [out, g.ints([0])]), 'out', 'float32', [1, 'L', config.dim]);
   return g;
 }
 
-/** T5LayerNorm: RMS only, in float32, cast back to the weight dtype before the scale. */
-function t5Norm(ctx: LayerContext, x: string, prefix: string, eps: number): string {
+/**
+ * T5LayerNorm: RMS only, in float32 over the float32 residual stream, cast to the weight dtype
+ * before the scale (the matmul that follows runs in that dtype).
+ */
+function t5Norm(ctx: LayerContext, x32: string, prefix: string, eps: number): string {
   const { g } = ctx;
   const scale = weight(g, ctx.weights, `${prefix}.weight`, ctx.dtype);
-  if (ctx.dtype === 'float32') return rmsNorm(g, x, eps, scale, prefix);
-  const normed = rmsNorm(g, cast(g, x, 'float32'), eps, undefined, prefix);
+  if (ctx.dtype === 'float32') return rmsNorm(g, x32, eps, scale, prefix);
+  const normed = rmsNorm(g, x32, eps, undefined, prefix);
   return g.op('Mul', [cast(g, normed, 'float16'), scale], {}, { name: `${prefix}/scale` });
 }
 
 function castBack(g: GraphBuilder, x: string): string {
   return cast(g, x, 'float16');
-}
-
-/** Official fp16_clamp: only when some value overflowed, clamp everything to ±(max - 1000). */
-function clampIfFp16(g: GraphBuilder, x: string, fp16: boolean): string {
-  if (!fp16) return x;
-  const anyInf = g.op('ReduceMax', [g.op('Cast', [g.op('IsInf', [x])], { to: 1 })], { keepdims: 0 });
-  const clamped = g.op('Clip', [x, g.scalar(-FLOAT16_CLAMP, 'float16'), g.scalar(FLOAT16_CLAMP, 'float16')]);
-  return g.op('Where', [g.op('Greater', [anyInf, g.scalar(0)]), clamped, x], {}, { name: 'fp16_clamp' });
 }

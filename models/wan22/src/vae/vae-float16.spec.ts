@@ -53,6 +53,38 @@ describe('Wan 2.2 VAE in float16', { timeout: 120_000 }, () => {
     expect(error).toBeLessThan(VIDEO_TOLERANCE);
   });
 
+  it('should decode and encode the reference cases within its tolerances when built in float16', async () => {
+    const decoded = await fp16.decoder.decode({
+      data: await cases.readFloat32('decode.in'),
+      dims: [48, 2, 2, 2],
+    });
+    const decodeError = maxAbsDiff(decoded.data, await cases.readFloat32('decode.out'));
+    const encoded = await fp16.encoder.encode({
+      data: await cases.readFloat32('encode_video.in'),
+      dims: [3, 5, 32, 32],
+    });
+    const encodeError = maxAbsDiff(encoded.data, await cases.readFloat32('encode_video.out'));
+    console.info(
+      `vae float16 vs the official float32 reference: decode.out max abs ${decodeError.toExponential(2)}, encode_video.out ${encodeError.toExponential(2)}`,
+    );
+    expect(decodeError).toBeLessThan(VIDEO_TOLERANCE);
+    expect(encodeError).toBeLessThan(LATENT_TOLERANCE);
+  });
+
+  it('should decode the same video in float16 when the graph takes 2 latent frames per call', async () => {
+    const weights = await SafetensorsWeights.open([join(fixtures, 'vae-tiny.safetensors')]);
+    const batched = await loadVaeInMemory(WAN22_VAE_TINY_CONFIG, weights, wan22LatentStats(), {
+      precision: 'float16',
+      framesPerCall: 2,
+    }).finally(() => weights.close());
+    const latent: VideoTensor = { data: await cases.readFloat32('decode.in'), dims: [48, 2, 2, 2] };
+    const error = maxAbsDiff(
+      (await batched.decoder.decode(latent)).data,
+      (await fp16.decoder.decode(latent)).data,
+    );
+    expect(error).toBeLessThan(1e-3);
+  });
+
   it('should encode within 1e-2 of the float32 graph', async () => {
     const video: VideoTensor = { data: await cases.readFloat32('encode_video.in'), dims: [3, 5, 32, 32] };
     const error = maxAbsDiff(

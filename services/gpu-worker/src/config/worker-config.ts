@@ -1,6 +1,7 @@
 import { DEFAULT_MODEL_ID, ModelIdSchema } from '@cineweave/contracts';
 import { z } from 'zod';
 import { ENGINE_KINDS } from '../engine/engine.ts';
+import { ATTENTION_BACKENDS } from '../engines/onnx/attention-backend.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -23,6 +24,8 @@ const WorkerEnvSchema = z.object({
   MODEL_DIR: z.string().min(1).optional(),
   DEVICE: z.enum(['cuda', 'cpu']).default('cuda'),
   CUDA_DEVICE_ID: z.coerce.number().int().min(0).default(0),
+  /** onnxruntime's attention kernel on CUDA: auto, flash or cudnn (see attention-backend.ts; unmeasured). */
+  ATTENTION_BACKEND: z.enum(ATTENTION_BACKENDS).default('auto'),
   // Engine openai-videos: an OpenAI-shaped /v1/videos server (vLLM-Omni, SGLang) in the same pod.
   ENGINE_URL: z
     .url({ protocol: /^https?$/, error: 'ENGINE_URL must be an http(s) URL' })

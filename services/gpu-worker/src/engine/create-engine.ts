@@ -1,4 +1,5 @@
 import type { WorkerConfig } from '../config/worker-config.ts';
+import { onnxruntimeAttentionEnv } from '../engines/onnx/attention-backend.ts';
 import { OnnxEngine } from '../engines/onnx/onnx-engine.ts';
 import { OpenAiVideosEngine } from '../engines/openai-videos/openai-videos-engine.ts';
 import type { InferenceEngine, PipelineStage } from './engine.ts';
@@ -13,6 +14,9 @@ export interface EngineHooks {
 export function createEngine(config: WorkerConfig, hooks: EngineHooks): InferenceEngine {
   switch (config.ENGINE_KIND) {
     case 'onnx':
+      // onnxruntime reads its kernel switches from the process environment (getenv) when the
+      // render thread creates its sessions; set here, on the main thread, they reach it.
+      Object.assign(process.env, onnxruntimeAttentionEnv(config.ATTENTION_BACKEND));
       return new OnnxEngine({
         // loadWorkerConfig guarantees MODEL_DIR for this engine.
         modelDir: config.MODEL_DIR ?? '',

@@ -1,4 +1,5 @@
 import type { Resolution } from '@cineweave/contracts';
+import type { RenderPreset } from '@cineweave/wan22';
 
 /**
  * The seam between the worker's runtime (queue, progress, cancel, encode, upload, health) and
@@ -26,6 +27,19 @@ export interface RenderRequest {
   guidanceScale: number;
   /** Decoded input image (RGB24) for image-to-video. */
   image?: { rgb: Uint8Array; width: number; height: number };
+  /**
+   * Speed/fidelity trade-off: quality (absent), balanced (the onnx engine's step caching) or fast
+   * (a few-step distilled model: a worker of another model refuses it as the job's fault).
+   * Engines that cannot honour it say so in their README.
+   */
+  preset?: RenderPreset;
+}
+
+/** What sampling cost: the savings of a preset show here (DiT calls against steps). */
+export interface SamplingSummary {
+  steps: number;
+  ditCalls: number;
+  cachedSteps: number;
 }
 
 /**
@@ -63,6 +77,8 @@ export type RenderedVideo =
       frameCount: number;
       /** Interleaved RGB24 frames, produced as they are pulled. */
       frames(): AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+      /** Engines that run the sampler themselves report what it cost. */
+      sampling?: SamplingSummary;
     }
   | { kind: 'mp4'; path: string };
 

@@ -233,6 +233,9 @@ export class JobConsumer {
           progress.update(stage, done, total);
         },
       });
+      if (video.kind === 'frames' && video.sampling) {
+        log.info({ sampling: video.sampling, preset: request.preset ?? 'quality' }, 'Sampled the video');
+      }
       const keys = outputKeys(payload.accountId, payload.jobId);
       const facts: GenerationFacts = {
         jobId: payload.jobId,

@@ -3,7 +3,7 @@ import { buildDitGraph } from '../../dit/dit-graph.ts';
 import { encodeModel } from '../../onnx/model-writer.ts';
 import { createSession, i64, runSession } from '../../onnx/session.ts';
 import { SafetensorsWeights } from '../../onnx/weights.ts';
-import { DenoisingLoop, type DenoiseStep } from '../../pipeline/denoising-loop.ts';
+import { DenoisingLoop, snapshotStep, type DenoiseStep } from '../../pipeline/denoising-loop.ts';
 import type { LatentDims, TextContext } from '../../pipeline/flow-model.ts';
 import { imageToVideoTensor } from '../../pipeline/image-input.ts';
 import { OnnxFlowModel } from '../../pipeline/onnx-flow-model.ts';
@@ -122,7 +122,7 @@ async function runMode(
     compare(`${mode}.init_latent`, loop.initialLatent(), await read('init_latent'), tol('latents')),
   );
   const steps: DenoiseStep[] = [];
-  const final = await loop.run({ onStep: (s) => void steps.push(s) });
+  const final = await loop.run({ onStep: (s) => void steps.push(snapshotStep(s)) });
   const stacked = (pick: (s: DenoiseStep) => Float32Array | undefined) => {
     const parts = steps.map((s) => pick(s) ?? new Float32Array());
     const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));

@@ -124,6 +124,26 @@ describe(OnnxEngine.name, () => {
     for (const frame of await collect(video.frames())) expect(frame.length).toBe(352 * 640 * 3);
   }, 120_000);
 
+  it('should cache steps for the balanced preset and count every DiT call it made', async () => {
+    const sampling = async (preset: RenderRequest['preset']) => {
+      const video = await engine.render({ ...request, steps: 20, preset }, context());
+      if (video.kind !== 'frames') throw new Error('the onnx engine hands over frames');
+      await collect(video.frames());
+      return video.sampling;
+    };
+    expect(await sampling('quality')).toEqual({ steps: 20, ditCalls: 40, cachedSteps: 0 });
+    const balanced = await sampling('balanced');
+    // Two DiT calls (CFG) per computed step; the cache stands in for both at a cached step.
+    expect(balanced && balanced.ditCalls + 2 * balanced.cachedSteps).toBe(40);
+  }, 120_000);
+
+  it('should refuse the fast preset as the job’s fault when its model is not a distilled one', async () => {
+    await expect(engine.render({ ...request, preset: 'fast' }, context())).rejects.toThrow(
+      /fast preset runs a few-step distilled model \(such as fastwan2\.2-ti2v-5b\); this worker serves wan2\.2-ti2v-tiny/,
+    );
+    expect(fatal).toEqual([]);
+  }, 60_000);
+
   it('should refuse a frame count the model cannot render as the job’s fault', async () => {
     await expect(engine.render({ ...request, frames: 6 }, context())).rejects.toThrow(
       /renders 4k \+ 1 frames; 6 frames is not possible/,

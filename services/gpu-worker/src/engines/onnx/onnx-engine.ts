@@ -128,12 +128,13 @@ export class OnnxEngine implements InferenceEngine {
         }, reject);
         this.send({ type: 'render', request });
       });
-      const { width, height, frameCount } = sampled;
+      const { width, height, frameCount, sampling } = sampled;
       return {
         kind: 'frames',
         width,
         height,
         frameCount,
+        sampling,
         frames: () => this.pullFrames(frameCount, context),
       };
     } catch (error) {

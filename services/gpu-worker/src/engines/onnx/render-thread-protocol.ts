@@ -1,4 +1,4 @@
-import type { RenderRequest, PipelineStage } from '../../engine/engine.ts';
+import type { RenderRequest, PipelineStage, SamplingSummary } from '../../engine/engine.ts';
 
 /** How the render thread is started: what `Wan22Renderer.load` needs. */
 export interface RenderThreadOptions {
@@ -18,7 +18,7 @@ export type FromRenderThread =
   | { type: 'load-failed'; message: string }
   | { type: 'step'; step: number; totalSteps: number }
   | { type: 'checkpoint' }
-  | { type: 'sampled'; width: number; height: number; frameCount: number }
+  | { type: 'sampled'; width: number; height: number; frameCount: number; sampling: SamplingSummary }
   | { type: 'frames'; frames: ArrayBuffer[]; done: boolean }
   | { type: 'stage'; stage: PipelineStage; seconds: number }
   | {

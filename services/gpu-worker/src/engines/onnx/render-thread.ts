@@ -59,7 +59,13 @@ async function render(request: Extract<ToRenderThread, { type: 'render' }>['requ
     frames = (async function* () {
       yield* video.frames();
     })();
-    post({ type: 'sampled', width: video.width, height: video.height, frameCount: video.frameCount });
+    post({
+      type: 'sampled',
+      width: video.width,
+      height: video.height,
+      frameCount: video.frameCount,
+      sampling: video.sampling,
+    });
   } catch (error) {
     post(failure(error));
   }
