@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { inTransaction, runPrepared } from '../../core/database/prepared.ts';
 import {
@@ -116,30 +117,37 @@ export class AdmissionBatcher {
     }
   }
 
-  /**
-   * The statement again, after locking its accounts in a statement of their own. Within one
-   * statement, the UPDATE of the account totals works from the statement's snapshot: when a
-   * concurrent grant or capture commits between that snapshot and the row lock, the new totals
-   * can break accounts_available_not_negative although the locked row passed the check. Once the
-   * rows are locked first, the statement's snapshot already holds their latest values, so its
-   * check and its totals agree and the answer is a correct admission or refusal (202/402).
-   * Only this rare race pays for the extra round trips.
-   */
+  /** The statement again, after locking its accounts in a statement of their own (admitLocked). */
   private writeLocked(
     batch: Waiting[],
     parameters: unknown[],
   ): Promise<(AdmissionRow & { requested_id: string })[]> {
-    const accounts = [...new Set(batch.map((waiting) => waiting.values.accountId))];
-    return inTransaction(this.db, async (client) => {
-      await client.query(`SELECT id FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
-        accounts,
-      ]);
-      return runPrepared<AdmissionRow & { requested_id: string }>(
-        client,
-        ADMISSION_STATEMENT_NAME,
-        ADMISSION_STATEMENT,
-        parameters,
-      );
-    });
+    const accounts = batch.map((waiting) => waiting.values.accountId);
+    return inTransaction(this.db, (client) => admitLocked(client, accounts, parameters));
   }
+}
+
+/**
+ * The admission statement inside the caller's transaction, after locking its accounts in a
+ * statement of their own. Within one statement, the UPDATE of the account totals works from the
+ * statement's snapshot: when a concurrent grant or capture commits between that snapshot and the
+ * row lock, the new totals can break accounts_available_not_negative although the locked row
+ * passed the check. With the rows locked first, the statement's snapshot already holds their
+ * latest values, so its check and its totals agree: a correct admission or refusal (202/402).
+ * The batcher pays these extra round trips only after such a race; the idempotent path always.
+ */
+export async function admitLocked(
+  client: PoolClient,
+  accountIds: string[],
+  parameters: unknown[],
+): Promise<(AdmissionRow & { requested_id: string })[]> {
+  await client.query(`SELECT id FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+    [...new Set(accountIds)],
+  ]);
+  return runPrepared<AdmissionRow & { requested_id: string }>(
+    client,
+    ADMISSION_STATEMENT_NAME,
+    ADMISSION_STATEMENT,
+    parameters,
+  );
 }

@@ -8,7 +8,9 @@ import { DomainError } from '../../core/errors/domain-error.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { PlansService } from '../plans/plans.service.ts';
-import { AdmissionBatcher, type AdmissionRow } from './admission-batcher.ts';
+import type { PoolClient } from 'pg';
+import { AdmissionBatcher, type AdmissionRow, admitLocked } from './admission-batcher.ts';
+import { type AdmissionValues, admissionParameters } from './admission-statement.ts';
 import type { JobRow } from './job-row.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
 
@@ -49,7 +51,11 @@ export class AdmissionService {
     this.batcher = new AdmissionBatcher(db, (size) => metrics.admissionBatchSize.observe(size));
   }
 
-  async admit(request: AdmissionRequest): Promise<JobRow> {
+  /**
+   * Admits a job. With `client`, inside the caller's transaction (the Idempotency-Key is bound to
+   * the job in it), which must commit before the job exists; otherwise batched with others.
+   */
+  async admit(request: AdmissionRequest, client?: PoolClient): Promise<JobRow> {
     const { params } = request;
     const price = this.plans.quote(params);
     const jobId = randomUUID();
@@ -59,7 +65,7 @@ export class AdmissionService {
 
     const accountId = await this.accountIdOf(request);
     const image = await this.resolveImage(accountId, params.imageUploadId, request.imageKey);
-    const admitted = await this.batcher.admit({
+    const values: AdmissionValues = {
       jobId,
       accountId,
       userId: request.userId,
@@ -82,7 +88,11 @@ export class AdmissionService {
       attemptToken,
       topic: QUEUE_NAMES.videoJobs,
       defaultActiveJobLimit: this.config.env.MAX_ACTIVE_JOBS_PER_USER,
-    });
+    };
+    const admitted = client
+      ? (await admitLocked(client, [accountId], admissionParameters([values])))[0]
+      : await this.batcher.admit(values);
+    if (!admitted) throw new Error(`Account ${accountId} disappeared during admission`);
     if (!admitted.id) this.refuse(admitted, price);
     const row = admitted as JobRow;
 
