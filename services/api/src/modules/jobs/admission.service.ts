@@ -18,7 +18,10 @@ export interface AdmissionRequest {
   userId: string;
   email?: string;
   params: JobParameters & { priority?: number };
-  /** An S3 key given directly by the operator (trusted) instead of an upload. */
+  /**
+   * An S3 key given directly by the operator instead of an upload: only one of the account's own
+   * uploads or outputs (a VideoJob must not render from another tenant's objects).
+   */
   imageKey?: string;
   source: 'api' | 'internal';
   externalRef?: string;
@@ -148,12 +151,34 @@ export class AdmissionService {
     return account.id;
   }
 
+  /** An object key, if it is one of the account's uploads or job outputs. */
+  private async resolveOwnKey(
+    accountId: string,
+    key: string,
+  ): Promise<{ key: string | null; sha256: string | null }> {
+    const rows: { sha256: string | null }[] = await this.db.query(
+      `SELECT sha256 FROM uploads WHERE account_id = $1 AND object_key = $2
+       UNION ALL
+       SELECT NULL FROM jobs WHERE account_id = $1 AND (video_key = $2 OR thumbnail_key = $2)
+       LIMIT 1`,
+      [accountId, key],
+    );
+    if (rows.length === 0) {
+      throw new DomainError(
+        'UNPROCESSABLE',
+        "spec.image.s3Key does not name one of this account's uploads or outputs; upload the image first.",
+        [{ field: 'spec.image.s3Key', message: "is not one of this account's uploads or outputs" }],
+      );
+    }
+    return { key, sha256: rows[0].sha256 };
+  }
+
   private async resolveImage(
     accountId: string,
     uploadId: string | undefined,
     imageKey: string | undefined,
   ): Promise<{ key: string | null; sha256: string | null }> {
-    if (imageKey) return { key: imageKey, sha256: null };
+    if (imageKey) return this.resolveOwnKey(accountId, imageKey);
     if (!uploadId) return { key: null, sha256: null };
     const rows: { object_key: string; sha256: string }[] = await this.db.query(
       `SELECT object_key, sha256 FROM uploads WHERE id = $1 AND account_id = $2`,
