@@ -52,9 +52,8 @@ describe('faults: tenancy and abandoned streams', () => {
     }
     const theirs = await objectKeyOf((await upload('tenant-b')).id);
     const ours = await objectKeyOf((await upload('tenant-a')).id);
-    const [{ id: otherAccount }] = (
-      await h.db.query(`SELECT id FROM accounts WHERE user_id = 'tenant-b'`)
-    ).rows;
+    const [{ id: otherAccount }] = (await h.db.query(`SELECT id FROM accounts WHERE user_id = 'tenant-b'`))
+      .rows;
     const before = (await h.db.query(`SELECT count(*)::int AS n FROM jobs`)).rows[0].n as number;
 
     for (const [uid, key] of [

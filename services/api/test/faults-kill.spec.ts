@@ -17,7 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants, sleep } from './support/harness.ts';
+import { JOB_NAMES, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
+import { Queue, Worker } from 'bullmq';
+import { checkInvariants, eventually, sleep } from './support/harness.ts';
 
 /** SIGKILLs per run: a few in CI; `node bench/api-faults/run.ts --long` runs many more. */
 const KILLS = Number(process.env.FAULTS_KILLS ?? 4);
@@ -190,5 +192,51 @@ describe('faults: API killed under admission bursts', () => {
     );
     expect(doubled).toEqual([]);
     await checkInvariants(db);
+
+    // Every accepted job reaches a worker through the outbox and settles exactly once.
+    const connection = { host: '127.0.0.1', port: 6379 };
+    const results = new Queue(QUEUE_NAMES.videoResults, { connection, prefix });
+    const worker = new Worker<VideoJobPayload>(
+      QUEUE_NAMES.videoJobs,
+      async (job) => {
+        const out = `outputs/${job.data.accountId}/${job.data.jobId}`;
+        await results.add(
+          JOB_NAMES.result,
+          {
+            jobId: job.data.jobId,
+            attemptToken: job.data.attemptToken,
+            outcome: 'succeeded',
+            gpuSeconds: 1,
+            videoKey: `${out}/video.mp4`,
+            thumbnailKey: `${out}/thumbnail.webp`,
+            durationSeconds: job.data.durationSeconds,
+            frames: 25,
+            modelHash: 'sha256:test',
+            workerId: 'faults-kill',
+          },
+          { jobId: `${job.data.jobId}.${job.data.attemptToken}` },
+        );
+      },
+      { connection, prefix, concurrency: 32 },
+    );
+    try {
+      const started = Date.now();
+      await eventually(async () => {
+        const r = await db.query(`SELECT count(*)::int AS n FROM jobs WHERE status IN ('queued', 'running')`);
+        return r.rows[0].n === 0;
+      }, 120_000);
+      const settled = await db.query(
+        `SELECT count(*)::int AS n FROM jobs j WHERE status = 'succeeded'
+            AND (SELECT count(*) FROM credit_ledger l WHERE l.job_id = j.id AND l.kind = 'capture') = 1`,
+      );
+      expect(settled.rows[0].n).toBe(jobs.rows.length);
+      console.info(
+        `api kills: all ${jobs.rows.length} jobs settled once in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      await checkInvariants(db);
+    } finally {
+      await worker.close();
+      await results.close();
+    }
   }, 300_000);
 });

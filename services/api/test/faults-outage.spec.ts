@@ -15,7 +15,9 @@ import {
 /** 640x352 for 1 s: cheap enough that a burst of admissions is mostly 202. */
 const SMALL_JOB = { prompt: 'a kite over the dunes', resolution: '640x352', durationSeconds: 1 };
 /** How long each outage lasts; long enough for pools to notice, short enough for CI. */
-const OUTAGE_MS = 3_000;
+const OUTAGE_MS = Number(process.env.FAULTS_OUTAGE_MS ?? 3_000);
+/** Outages of each dependency per run: one in CI; `node bench/api-faults/run.ts --long` runs more. */
+const OUTAGES = Number(process.env.FAULTS_OUTAGES ?? 1);
 
 interface Answer {
   status: number;
@@ -128,31 +130,45 @@ describe('faults: dependency outages', () => {
     await checkInvariants(h.db);
   }
 
-  it('should survive a Postgres cut under admissions, answer 503 with Retry-After meanwhile and recover', async () => {
-    const run = await outage(postgres, 'pgcut');
-    expect(uncaught.map((e) => e.message)).toEqual([]);
-    const statuses = new Set(run.answers.map((a) => a.status));
-    expect([...statuses].filter((s) => ![202, 402, 503].includes(s))).toEqual([]);
-    const unavailable = run.answers.filter((a) => a.status === 503);
-    expect(unavailable.length).toBeGreaterThan(0);
-    for (const a of unavailable) {
-      expect(a.retryAfter).toMatch(/^\d+$/);
-      expect(a.type).toContain('application/problem+json');
-    }
-    console.info(
-      `postgres outage ${OUTAGE_MS} ms: recovered ${run.recoverySeconds.toFixed(2)} s after restore`,
-    );
-    await expectNothingLost(run.answers);
-  }, 90_000);
+  it(
+    'should survive a Postgres cut under admissions, answer 503 with Retry-After meanwhile and recover',
+    async () => {
+      for (let i = 0; i < OUTAGES; i++) {
+        const run = await outage(postgres, `pgcut${i}`);
+        expect(uncaught.map((e) => e.message)).toEqual([]);
+        const statuses = new Set(run.answers.map((a) => a.status));
+        expect([...statuses].filter((s) => ![202, 402, 503].includes(s))).toEqual([]);
+        const unavailable = run.answers.filter((a) => a.status === 503);
+        expect(unavailable.length).toBeGreaterThan(0);
+        for (const a of unavailable) {
+          expect(a.retryAfter).toMatch(/^\d+$/);
+          expect(a.type).toContain('application/problem+json');
+        }
+        console.info(
+          `postgres outage ${OUTAGE_MS} ms: recovered ${run.recoverySeconds.toFixed(2)} s after restore`,
+        );
+        await expectNothingLost(run.answers);
+      }
+    },
+    90_000 * OUTAGES,
+  );
 
-  it('should survive a Redis cut under admissions, answer 503 with Retry-After meanwhile and recover', async () => {
-    const run = await outage(redis, 'rediscut');
-    expect(uncaught.map((e) => e.message)).toEqual([]);
-    const statuses = new Set(run.answers.map((a) => a.status));
-    expect([...statuses].filter((s) => ![202, 402, 503].includes(s))).toEqual([]);
-    console.info(`redis outage ${OUTAGE_MS} ms: recovered ${run.recoverySeconds.toFixed(2)} s after restore`);
-    await expectNothingLost(run.answers);
-  }, 90_000);
+  it(
+    'should survive a Redis cut under admissions, answer 503 with Retry-After meanwhile and recover',
+    async () => {
+      for (let i = 0; i < OUTAGES; i++) {
+        const run = await outage(redis, `rediscut${i}`);
+        expect(uncaught.map((e) => e.message)).toEqual([]);
+        const statuses = new Set(run.answers.map((a) => a.status));
+        expect([...statuses].filter((s) => ![202, 402, 503].includes(s))).toEqual([]);
+        console.info(
+          `redis outage ${OUTAGE_MS} ms: recovered ${run.recoverySeconds.toFixed(2)} s after restore`,
+        );
+        await expectNothingLost(run.answers);
+      }
+    },
+    90_000 * OUTAGES,
+  );
 
   it('should settle a result that arrived while Postgres was down once it is back', async () => {
     await request(h.server).post('/v1/users/init').set('Authorization', dev('late-result')).expect(200);
