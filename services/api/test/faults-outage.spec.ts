@@ -191,6 +191,7 @@ describe('faults: dependency outages', () => {
       // The API takes the result while Postgres is unreachable.
       await sleep(OUTAGE_MS);
       postgres.restore();
+      const restoredAt = Date.now();
       // The reconciler (what the background timer runs) finishes whatever the retries have not.
       const reconciler = h.app.get(ReconcilerService);
       await eventually(async () => {
@@ -203,6 +204,9 @@ describe('faults: dependency outages', () => {
         [created.body.id],
       );
       expect(outcomes.rows).toEqual([{ kind: 'capture' }]);
+      console.info(
+        `late result: settled ${((Date.now() - restoredAt) / 1000).toFixed(2)} s after a ${OUTAGE_MS} ms postgres outage`,
+      );
       await checkInvariants(h.db);
       expect(uncaught.map((e) => e.message)).toEqual([]);
     } finally {
