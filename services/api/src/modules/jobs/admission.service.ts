@@ -54,11 +54,16 @@ export class AdmissionService {
     this.batcher = new AdmissionBatcher(db, (size) => metrics.admissionBatchSize.observe(size));
   }
 
+  /** Admits a job, batched with other accounts' admissions. */
+  async admit(request: AdmissionRequest): Promise<JobRow> {
+    return this.write(await this.prepare(request));
+  }
+
   /**
-   * Admits a job. With `client`, inside the caller's transaction (the Idempotency-Key is bound to
-   * the job in it), which must commit before the job exists; otherwise batched with others.
+   * What an admission will write: the account, the image and the job's values, read before any
+   * transaction is opened (so a transaction never waits for a second pooled connection).
    */
-  async admit(request: AdmissionRequest, client?: PoolClient): Promise<JobRow> {
+  async prepare(request: AdmissionRequest): Promise<AdmissionValues> {
     const { params } = request;
     const price = this.plans.quote(params);
     const jobId = randomUUID();
@@ -68,7 +73,7 @@ export class AdmissionService {
 
     const accountId = await this.accountIdOf(request);
     const image = await this.resolveImage(accountId, params.imageUploadId, request.imageKey);
-    const values: AdmissionValues = {
+    return {
       jobId,
       accountId,
       userId: request.userId,
@@ -92,17 +97,28 @@ export class AdmissionService {
       topic: QUEUE_NAMES.videoJobs,
       defaultActiveJobLimit: this.config.env.MAX_ACTIVE_JOBS_PER_USER,
     };
+  }
+
+  /**
+   * Writes a prepared admission. With `client`, inside the caller's transaction (the
+   * Idempotency-Key is bound to the job in it), which must commit before the job exists;
+   * otherwise batched with other accounts' admissions.
+   */
+  async write(values: AdmissionValues, client?: PoolClient): Promise<JobRow> {
     const admitted = client
-      ? (await admitLocked(client, [accountId], admissionParameters([values])))[0]
+      ? (await admitLocked(client, [values.accountId], admissionParameters([values])))[0]
       : await this.batcher.admit(values);
-    if (!admitted) throw new Error(`Account ${accountId} disappeared during admission`);
-    if (!admitted.id) this.refuse(admitted, price);
+    if (!admitted) throw new Error(`Account ${values.accountId} disappeared during admission`);
+    if (!admitted.id) this.refuse(admitted, values.credits);
     const row = admitted as JobRow;
 
     this.metrics.jobsCreated.inc({ model: row.model, source: row.source });
-    this.metrics.creditsReserved.inc(price);
+    this.metrics.creditsReserved.inc(values.credits);
     this.relay.nudge();
-    this.logger.log({ jobId, accountId: row.account_id, credits: price }, 'Admitted job');
+    this.logger.log(
+      { jobId: values.jobId, accountId: row.account_id, credits: values.credits },
+      'Admitted job',
+    );
     return row;
   }
 

@@ -29,23 +29,25 @@ export class JobSubmissionService {
     rawBody: unknown,
     key?: string,
   ): Promise<SubmitAnswer> {
-    const admit = async (client?: PoolClient) => {
-      const row = await this.admission.admit(
-        {
-          userId: principal.userId,
-          ...(principal.email ? { email: principal.email } : {}),
-          params,
-          source: 'api',
-          createAccount: true,
-        },
-        client,
-      );
-      return { status: 202, body: this.jobs.view(row) };
+    const request = {
+      userId: principal.userId,
+      ...(principal.email ? { email: principal.email } : {}),
+      params,
+      source: 'api' as const,
+      createAccount: true,
     };
-    if (key === undefined) return { ...(await admit()), replayed: false };
+    if (key === undefined) {
+      return { status: 202, body: this.jobs.view(await this.admission.admit(request)), replayed: false };
+    }
+    IdempotencyService.validateKey(key);
     const hash = IdempotencyService.hashRequest({ route: 'POST /v1/jobs', body: rawBody });
+    // Reads (account, image) happen before the transaction, which then holds one connection only.
+    const values = await this.admission.prepare(request);
     // The key and the job commit in one transaction: a key is either absent or bound to its job.
-    const answer = await this.idempotency.run(principal.userId, key, hash, admit);
+    const answer = await this.idempotency.run(principal.userId, key, hash, async (client: PoolClient) => ({
+      status: 202,
+      body: this.jobs.view(await this.admission.write(values, client)),
+    }));
     // The job became visible to the outbox relay only at that commit.
     if (!answer.replayed && answer.status === 202) this.relay.nudge();
     return answer;
