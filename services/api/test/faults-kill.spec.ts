@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_NAMES, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
+import { JOB_NAMES, QUEUE_NAMES, type VideoJobPayload, resultJobId } from '@cineweave/contracts';
 import { Queue, Worker } from 'bullmq';
 import { checkInvariants, eventually, sleep } from './support/harness.ts';
 
@@ -214,7 +214,7 @@ describe('faults: API killed under admission bursts', () => {
             modelHash: 'sha256:test',
             workerId: 'faults-kill',
           },
-          { jobId: `${job.data.jobId}.${job.data.attemptToken}` },
+          { jobId: resultJobId(job.data.jobId, job.data.attemptToken) },
         );
       },
       { connection, prefix, concurrency: 32 },

@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import S3rver from '@20minutes/s3rver';
 import type { INestApplication } from '@nestjs/common';
-import { JOB_NAMES, type JobResult, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
+import {
+  JOB_NAMES,
+  type JobResult,
+  QUEUE_NAMES,
+  type VideoJobPayload,
+  resultJobId,
+} from '@cineweave/contracts';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -191,7 +197,7 @@ export class FakeGpuWorker {
         workerId: 'fake-worker',
         ...overrides,
       } as JobResult,
-      { jobId: `${job.data.jobId}.${job.data.attemptToken}` },
+      { jobId: resultJobId(job.data.jobId, job.data.attemptToken) },
     );
     await job.moveToCompleted('done', this.token, false);
   }

@@ -106,7 +106,7 @@ export function tokenVerifierFor(env: Env): TokenVerifier {
     case 'dev':
       return new DevTokenVerifier();
     case 'clerk':
-      return new ClerkTokenVerifier(env.CLERK_JWT_KEY!, env.CLERK_AUTHORIZED_PARTIES, env.CLERK_ISSUER!);
+      return new ClerkTokenVerifier(env.CLERK_JWT_KEY!, env.CLERK_AUTHORIZED_PARTIES, env.CLERK_ISSUER ?? '');
     case 'oidc':
       return new OidcTokenVerifier(
         env.OIDC_JWKS_URL!,

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JobResultSchema, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
+import { JobResultSchema, QUEUE_NAMES, type VideoJobPayload, resultJobId } from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -195,8 +195,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       return;
     }
     if (state !== 'completed') return;
-    // The worker publishes one result per attempt, under this id (services/gpu-worker job-consumer).
-    const result = await this.results.getJob(`${row.id}.${row.attempt_token}`);
+    const result = await this.results.getJob(resultJobId(row.id, row.attempt_token));
     if (!result) return;
     const parsed = JobResultSchema.safeParse(result.data);
     if (!parsed.success) return;
