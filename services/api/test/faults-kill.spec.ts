@@ -5,14 +5,13 @@ import {
   buildProjects,
   createDatabase,
   dropDatabase,
-  randomPort,
   removeRedisKeys,
   startService,
   waitForOk,
 } from '@cineweave/test-support';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -53,11 +52,31 @@ describe('faults: API killed under admission bursts', () => {
   let api: ServiceProcess | undefined;
   let url = '';
 
+  /** A port nothing listens on now (the machine is shared: a random one may be taken). */
+  function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', reject);
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+  }
+
   async function startApi(): Promise<void> {
-    const port = randomPort();
-    url = `http://127.0.0.1:${port}`;
-    api = startService(API_ENTRY, { ...env, PORT: String(port) });
-    await waitForOk(`${url}/health`, 60_000, api);
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      url = `http://127.0.0.1:${port}`;
+      api = startService(API_ENTRY, { ...env, PORT: String(port) });
+      try {
+        await waitForOk(`${url}/health`, 60_000, api);
+        return;
+      } catch (error) {
+        // Another process took the port between the probe and the listen: try another.
+        if (attempt >= 5 || !api.output().includes('EADDRINUSE')) throw error;
+      }
+    }
   }
 
   beforeAll(async () => {
