@@ -2,6 +2,7 @@
 // playwright-core's types bring the DOM library, whose stream types clash with Node's in projects
 // that only need processes and stacks.
 export { startService, waitForOk, type ServiceProcess } from './processes.ts';
+export { TcpProxy } from './tcp-proxy.ts';
 export {
   ADMIN_DATABASE_URL,
   API_ENTRY,

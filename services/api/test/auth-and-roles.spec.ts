@@ -304,6 +304,7 @@ describe('auth, roles and the ledger role (dev mode)', () => {
 
 describe('auth (clerk mode over HTTP)', () => {
   const party = 'http://localhost:4200';
+  const issuer = 'https://clerk.cineweave.test';
   let h: Harness;
   let key: CryptoKey;
   const now = () => Math.floor(Date.now() / 1000);
@@ -311,6 +312,7 @@ describe('auth (clerk mode over HTTP)', () => {
     new SignJWT({
       sub: 'user_clerk1',
       azp: party,
+      iss: issuer,
       iat: now() - 5,
       nbf: now() - 5,
       exp: now() + 60,
@@ -327,6 +329,7 @@ describe('auth (clerk mode over HTTP)', () => {
       CLERK_JWT_KEY: await exportSPKI(pair.publicKey),
       CLERK_AUTHORIZED_PARTIES: party,
       CLERK_PUBLISHABLE_KEY: 'pk_test_abc',
+      CLERK_ISSUER: issuer,
     });
   });
   afterAll(async () => {
@@ -353,6 +356,9 @@ describe('auth (clerk mode over HTTP)', () => {
       await token({ exp: now() - 100, iat: now() - 200, nbf: now() - 200 }),
       await token({ nbf: now() + 600 }),
       await token({ azp: 'https://evil.example.com' }),
+      // Signed with the right key, but claiming another Clerk instance issued it.
+      await token({ iss: 'https://clerk.other-instance.test' }),
+      await token({ iss: undefined }),
       `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'user_clerk1', azp: party, exp: now() + 60 })).toString('base64url')}.`,
       'dev:user_clerk1',
     ];

@@ -27,6 +27,14 @@ export const JOB_NAMES = {
 } as const;
 
 /**
+ * The BullMQ id of the result of one attempt: a re-send of the same attempt's result collapses
+ * into the first, and the API's reconciler finds the result of a finished work entry by it.
+ */
+export function resultJobId(jobId: string, attemptToken: string): string {
+  return `${jobId}.${attemptToken}`;
+}
+
+/**
  * What a GPU worker needs to render one job. Everything is resolved by the API at admission
  * (defaults applied, seed chosen), so a job replays exactly from this payload.
  */

@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import S3rver from '@20minutes/s3rver';
 import type { INestApplication } from '@nestjs/common';
-import { JOB_NAMES, type JobResult, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
+import {
+  JOB_NAMES,
+  type JobResult,
+  QUEUE_NAMES,
+  type VideoJobPayload,
+  resultJobId,
+} from '@cineweave/contracts';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -40,7 +46,12 @@ export interface Harness {
  * A whole API for one suite: its own database (migrated by the app itself, DB_MIGRATE=true),
  * its own BullMQ prefix and Redis key prefix, and its own s3rver.
  */
-export async function startHarness(suite: string, env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  suite: string,
+  env: Record<string, string> = {},
+  /** Ports of TcpProxy instances the app should reach Postgres and Redis through (fault tests). */
+  via: { postgresPort?: number; redisPort?: number } = {},
+): Promise<Harness> {
   const database = `cw_${suite}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -56,9 +67,11 @@ export async function startHarness(suite: string, env: Record<string, string> = 
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: via.postgresPort
+      ? `postgres://postgres@127.0.0.1:${via.postgresPort}/${database}`
+      : databaseUrl,
     DB_MIGRATE: 'true',
-    REDIS_URL,
+    REDIS_URL: via.redisPort ? `redis://127.0.0.1:${via.redisPort}/0` : REDIS_URL,
     REDIS_PREFIX: queuePrefix,
     QUEUE_PREFIX: queuePrefix,
     S3_ENDPOINT: `http://127.0.0.1:${s3Address.port}`,
@@ -169,19 +182,23 @@ export class FakeGpuWorker {
 
   async succeed(job: Job<VideoJobPayload>, overrides: Partial<JobResult> = {}): Promise<void> {
     const prefix = `outputs/${job.data.accountId}/${job.data.jobId}`;
-    await this.harness.resultsQueue.add(JOB_NAMES.result, {
-      jobId: job.data.jobId,
-      attemptToken: job.data.attemptToken,
-      outcome: 'succeeded',
-      gpuSeconds: 42,
-      videoKey: `${prefix}/video.mp4`,
-      thumbnailKey: `${prefix}/thumbnail.webp`,
-      durationSeconds: job.data.durationSeconds,
-      frames: 121,
-      modelHash: 'sha256:test',
-      workerId: 'fake-worker',
-      ...overrides,
-    } as JobResult);
+    await this.harness.resultsQueue.add(
+      JOB_NAMES.result,
+      {
+        jobId: job.data.jobId,
+        attemptToken: job.data.attemptToken,
+        outcome: 'succeeded',
+        gpuSeconds: 42,
+        videoKey: `${prefix}/video.mp4`,
+        thumbnailKey: `${prefix}/thumbnail.webp`,
+        durationSeconds: job.data.durationSeconds,
+        frames: 121,
+        modelHash: 'sha256:test',
+        workerId: 'fake-worker',
+        ...overrides,
+      } as JobResult,
+      { jobId: resultJobId(job.data.jobId, job.data.attemptToken) },
+    );
     await job.moveToCompleted('done', this.token, false);
   }
 

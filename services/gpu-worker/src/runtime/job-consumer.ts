@@ -7,6 +7,7 @@ import {
   outputKeys,
   parseResolution,
   type ContentCredentialsSummary,
+  resultJobId,
   type JobResult,
   type VideoJobPayload,
 } from '@cineweave/contracts';
@@ -162,7 +163,7 @@ export class JobConsumer {
       status = result.outcome;
       await this.results.add(JOB_NAMES.result, result, {
         // One result per attempt: a re-send of the same attempt collapses into the first.
-        jobId: `${payload.jobId}.${payload.attemptToken}`,
+        jobId: resultJobId(payload.jobId, payload.attemptToken),
         removeOnComplete: { age: 3600, count: 10_000 },
         removeOnFail: { age: 7 * 24 * 3600 },
       });

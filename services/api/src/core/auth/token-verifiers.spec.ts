@@ -44,7 +44,7 @@ describe(ClerkTokenVerifier.name, () => {
     const pair = await generateKeyPair('RS256', { extractable: true });
     key = pair.privateKey;
     otherKey = (await generateKeyPair('RS256')).privateKey;
-    verifier = new ClerkTokenVerifier(await exportSPKI(pair.publicKey), [party]);
+    verifier = new ClerkTokenVerifier(await exportSPKI(pair.publicKey), [party], 'https://clerk.example.com');
   });
 
   it('should return the subject when the session token is valid', async () => {
@@ -67,6 +67,17 @@ describe(ClerkTokenVerifier.name, () => {
 
   it('should refuse when the token is signed by another key', async () => {
     await expectUnauthenticated(verifier.verify(await sign({}, otherKey)));
+  });
+
+  it('should refuse when another Clerk instance issued the token', async () => {
+    await expectUnauthenticated(verifier.verify(await sign({ iss: 'https://clerk.attacker.example' })));
+    await expectUnauthenticated(verifier.verify(await sign({ iss: undefined })));
+  });
+
+  it('should accept the pinned issuer with or without a trailing slash', async () => {
+    await expect(verifier.verify(await sign({ iss: 'https://clerk.example.com/' }))).resolves.toMatchObject({
+      userId: 'user_2abc',
+    });
   });
 
   it('should refuse when the token was issued for another party', async () => {

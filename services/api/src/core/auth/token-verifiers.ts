@@ -36,11 +36,18 @@ export class DevTokenVerifier implements TokenVerifier {
   }
 }
 
+/** An issuer compared without a trailing slash, which Clerk instances differ on. */
+function normalizeIssuer(issuer: string | undefined): string | undefined {
+  return issuer?.replace(/\/+$/, '');
+}
+
 /** Clerk session tokens, verified with the PEM key: no network call, ever. */
 export class ClerkTokenVerifier implements TokenVerifier {
   constructor(
     private readonly jwtKey: string,
     private readonly authorizedParties: string[],
+    /** The instance's Frontend API URL: a token another Clerk instance signed is refused. */
+    private readonly issuer: string,
   ) {}
 
   async verify(token: string): Promise<VerifiedIdentity> {
@@ -56,6 +63,10 @@ export class ClerkTokenVerifier implements TokenVerifier {
       payload = result.data ?? result;
     } catch {
       throw unauthenticated('The session token is not valid; sign in again.');
+    }
+    // verifyToken checks the signature, expiry and azp, not who issued the token.
+    if (normalizeIssuer(payload.iss) !== normalizeIssuer(this.issuer)) {
+      throw unauthenticated('The session token was issued by another Clerk instance; sign in again.');
     }
     return identityFrom(payload);
   }
@@ -95,7 +106,7 @@ export function tokenVerifierFor(env: Env): TokenVerifier {
     case 'dev':
       return new DevTokenVerifier();
     case 'clerk':
-      return new ClerkTokenVerifier(env.CLERK_JWT_KEY!, env.CLERK_AUTHORIZED_PARTIES);
+      return new ClerkTokenVerifier(env.CLERK_JWT_KEY!, env.CLERK_AUTHORIZED_PARTIES, env.CLERK_ISSUER ?? '');
     case 'oidc':
       return new OidcTokenVerifier(
         env.OIDC_JWKS_URL!,

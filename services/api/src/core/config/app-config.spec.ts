@@ -80,6 +80,7 @@ describe(loadConfig.name, () => {
     const problems = problemsOf({ ...VALID, AUTH_MODE: 'clerk' });
     expect(problems.join('\n')).toContain('CLERK_JWT_KEY');
     expect(problems.join('\n')).toContain('CLERK_AUTHORIZED_PARTIES');
+    expect(problems.join('\n')).toContain('CLERK_ISSUER');
   });
 
   it('should require issuer, audience and JWKS when AUTH_MODE is oidc', () => {

@@ -57,6 +57,7 @@ export const EnvSchema = z
     CLERK_JWT_KEY: z.string().optional(),
     CLERK_PUBLISHABLE_KEY: z.string().optional(),
     CLERK_AUTHORIZED_PARTIES: csv,
+    CLERK_ISSUER: z.url({ error: 'CLERK_ISSUER must be a URL' }).optional(),
     OIDC_ISSUER: url('the issuer of your identity provider').optional(),
     OIDC_AUDIENCE: z.string().min(1).optional(),
     OIDC_JWKS_URL: url('the JWKS endpoint of your identity provider').optional(),
@@ -178,6 +179,7 @@ export const EnvSchema = z
     if (env.AUTH_MODE === 'clerk') {
       need('CLERK_JWT_KEY', 'when AUTH_MODE=clerk (the PEM public key from the Clerk dashboard)');
       need('CLERK_AUTHORIZED_PARTIES', 'when AUTH_MODE=clerk (the portal origins, comma-separated)');
+      need('CLERK_ISSUER', 'when AUTH_MODE=clerk (the Frontend API URL, e.g. https://clerk.example.com)');
     }
     if (env.PAYMENTS_PROVIDER === 'truelayer') {
       const why = 'when PAYMENTS_PROVIDER=truelayer (see the TrueLayer Console)';

@@ -23,10 +23,18 @@ export async function runPrepared<T>(
   return result.rows as T[];
 }
 
-/** A transaction on one pooled connection, committed when `work` resolves and rolled back when it throws. */
+/**
+ * A transaction on one pooled connection, committed when `work` resolves and rolled back when it
+ * throws. pg-pool takes its own `error` listener off a client while it is checked out, and an
+ * EventEmitter `error` without a listener kills the process: so the checkout carries one of its
+ * own for its whole life. A connection that broke (Postgres restarted, failed over, the network
+ * cut it) is then destroyed on release instead of being handed to the next caller.
+ */
 export async function inTransaction<T>(db: DataSource, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await poolOf(db).connect();
   let broken: Error | undefined;
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -34,9 +42,10 @@ export async function inTransaction<T>(db: DataSource, work: (client: PoolClient
     return result;
   } catch (error) {
     // A connection that cannot even roll back is not handed to the next caller.
-    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken ??= rollbackError));
     throw error;
   } finally {
-    client.release(broken);
+    client.off('error', onError);
+    client.release(broken ?? false);
   }
 }

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ErrorCode } from '@cineweave/contracts';
 import type { Request, Response } from 'express';
+import { OUTAGE_RETRY_AFTER_SECONDS, isDependencyOutage } from './dependency-outage.ts';
 import { DomainError } from './domain-error.ts';
 import { problem } from './problem.ts';
 import { allowedMethods } from './route-methods.ts';
@@ -105,6 +106,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof HttpException) return this.fromHttpException(exception, request);
+    if (isDependencyOutage(exception)) {
+      this.logger.warn({ err: exception, path: request.path }, 'Answered 503: a dependency is unreachable');
+      return {
+        code: 'SERVICE_UNAVAILABLE',
+        detail: 'The service cannot reach its database or queue right now; retry shortly.',
+        headers: { 'Retry-After': String(OUTAGE_RETRY_AFTER_SECONDS) },
+      };
+    }
     if (typed && typeof typed.status === 'number' && typed.status >= 400 && typed.status < 500) {
       return { code: 'VALIDATION_FAILED', detail: 'The request could not be read.' };
     }

@@ -19,6 +19,22 @@ export function decodeCursor<T>(cursor: string | undefined, schema: z.ZodType<T>
   }
 }
 
+/**
+ * The `[createdAt, id]` sort key of timestamp-ordered lists, exactly as encodeCursor wrote it
+ * (`Date.toISOString()`, UTC): a crafted date Postgres cannot read (year 0000, an offset of
+ * +23:59) is a 400 here rather than a 500 from the query.
+ */
+export const TimestampCursorSchema = z.tuple([
+  z.iso.datetime().refine(
+    (value) => {
+      const date = new Date(value);
+      return !Number.isNaN(date.getTime()) && date.getUTCFullYear() >= 1970 && date.toISOString() === value;
+    },
+    { error: 'is not a time this API issued' },
+  ),
+  z.uuid(),
+]);
+
 export const PageQueryFields = {
   cursor: z.string().max(512, { error: 'cursor is too long' }).optional(),
   limit: z.coerce

@@ -3,6 +3,22 @@ import { fieldErrors } from '@cineweave/contracts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { ZodDtoClass } from './zod-dto.ts';
 
+/**
+ * Where a string (or a key) holds a lone UTF-16 surrogate (`"\ud800"` is valid JSON): such text
+ * cannot be stored (Postgres refuses it in jsonb) or encoded as UTF-8, so it is refused here.
+ */
+function illFormedTextAt(value: unknown, path: (string | number)[], depth = 0): (string | number)[] | null {
+  if (typeof value === 'string') return value.isWellFormed() ? null : path;
+  if (!value || typeof value !== 'object' || depth > 32) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const at = [...path, Array.isArray(value) ? Number(key) : key];
+    if (!key.isWellFormed()) return at;
+    const found = illFormedTextAt(item, at, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
 const WHERE: Record<ArgumentMetadata['type'], string> = {
   body: 'body',
   query: 'query string',
@@ -23,6 +39,15 @@ export class ZodValidationPipe implements PipeTransform {
       throw new DomainError(
         'VALIDATION_FAILED',
         'The body must be a JSON object sent with Content-Type: application/json.',
+      );
+    }
+    const illFormed = illFormedTextAt(value, []);
+    if (illFormed) {
+      const field = illFormed.join('.') || WHERE[metadata.type];
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `The ${WHERE[metadata.type]} has a problem: ${field}: contains a lone UTF-16 surrogate, which is not text; send valid Unicode.`,
+        [{ field, message: 'contains a lone UTF-16 surrogate' }],
       );
     }
     const result = schema.safeParse(value ?? {});

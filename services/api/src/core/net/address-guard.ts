@@ -5,7 +5,8 @@ import { BlockList, isIP } from 'node:net';
  * Addresses an outbound request (an image URL, a webhook) may not reach unless allowed: loopback, private,
  * link-local (cloud metadata lives at 169.254.169.254), carrier-grade NAT, multicast, reserved and
  * documentation ranges, and the IPv6 forms that tunnel to IPv4 (6to4, Teredo, NAT64 local use).
- * IPv4-mapped IPv6 addresses (`::ffff:10.0.0.1`) are matched against the IPv4 rules by BlockList.
+ * IPv6 forms that embed an IPv4 address (mapped, compatible, translated, NAT64) are judged by the
+ * embedded address (embeddedIPv4).
  */
 const BLOCKED = new BlockList();
 for (const [network, prefix] of [
@@ -46,7 +47,43 @@ for (const [network, prefix] of [
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true; // not an address at all: refuse rather than guess
-  return BLOCKED.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  if (family === 4) return BLOCKED.check(address, 'ipv4');
+  if (BLOCKED.check(address, 'ipv6')) return true;
+  // An IPv6 form that carries an IPv4 address reaches that address: judge it by the IPv4 rules.
+  const embedded = embeddedIPv4(address);
+  return embedded !== null && BLOCKED.check(embedded, 'ipv4');
+}
+
+/** The 8 hextets of an IPv6 address (`::` expanded, a dotted IPv4 tail converted). */
+function hextets(address: string): number[] {
+  let text = address.split('%')[0].toLowerCase();
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[1].split('.').map(Number);
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const parse = (part: string | undefined) => (part ? part.split(':').map((h) => parseInt(h, 16)) : []);
+  const left = parse(head);
+  const right = parse(tail);
+  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+/**
+ * The IPv4 address an IPv6 address embeds in its last 32 bits, for the forms that route to it:
+ * IPv4-compatible (`::a.b.c.d`), IPv4-mapped (`::ffff:a.b.c.d`), IPv4-translated
+ * (`::ffff:0:a.b.c.d`) and NAT64 (`64:ff9b::a.b.c.d`). 6to4 and Teredo are refused whole above.
+ */
+export function embeddedIPv4(address: string): string | null {
+  const h = hextets(address);
+  const zeros = (from: number, to: number) => h.slice(from, to).every((x) => x === 0);
+  const carries =
+    (zeros(0, 6) && !(h[6] === 0 && h[7] <= 1)) || // compatible (:: and ::1 are not IPv4)
+    (zeros(0, 5) && h[5] === 0xffff) || // mapped
+    (zeros(0, 4) && h[4] === 0xffff && h[5] === 0) || // translated
+    (h[0] === 0x64 && h[1] === 0xff9b && zeros(2, 6)); // NAT64 well-known prefix
+  if (!carries) return null;
+  return [h[6] >> 8, h[6] & 0xff, h[7] >> 8, h[7] & 0xff].join('.');
 }
 
 /**

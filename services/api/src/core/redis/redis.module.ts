@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.ts';
 import { redisOptions } from './redis.ts';
@@ -7,6 +7,14 @@ import { redisOptions } from './redis.ts';
 export const REDIS = Symbol('REDIS');
 /** A connection in subscriber mode, for live job events. */
 export const REDIS_SUBSCRIBER = Symbol('REDIS_SUBSCRIBER');
+
+const logger = new Logger('Redis');
+
+/** ioredis reconnects by itself; an error is worth a line, not an "Unhandled error event". */
+function logErrors(redis: Redis, role: string): Redis {
+  redis.on('error', (error: Error) => logger.warn({ role, error: error.message }, 'Redis connection error'));
+  return redis;
+}
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
@@ -28,12 +36,15 @@ class RedisCloser implements OnApplicationShutdown {
       inject: [AppConfig],
       // A request should fail at once rather than wait in ioredis's offline queue.
       useFactory: async (config: AppConfig) => {
-        const redis = new Redis({
-          ...redisOptions(config.env.REDIS_URL),
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 1,
-          lazyConnect: true,
-        });
+        const redis = logErrors(
+          new Redis({
+            ...redisOptions(config.env.REDIS_URL),
+            enableOfflineQueue: false,
+            maxRetriesPerRequest: 1,
+            lazyConnect: true,
+          }),
+          'commands',
+        );
         await redis.connect();
         return redis;
       },
@@ -42,7 +53,10 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS_SUBSCRIBER,
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
-        new Redis({ ...redisOptions(config.env.REDIS_URL), maxRetriesPerRequest: null }),
+        logErrors(
+          new Redis({ ...redisOptions(config.env.REDIS_URL), maxRetriesPerRequest: null }),
+          'subscriber',
+        ),
     },
     RedisCloser,
   ],

@@ -15,7 +15,7 @@ import type { Principal } from '../../core/auth/principal.ts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { returningRows } from '../../core/database/returning.ts';
 import { notFound } from '../../core/errors/domain-error.ts';
-import { decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
+import { TimestampCursorSchema, decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import type { Account } from '../accounts/accounts.service.ts';
 import { appendLedger } from '../credits/ledger.ts';
@@ -95,7 +95,7 @@ export class PaymentsService {
   }
 
   async list(account: Account, cursor: string | undefined, limit: number): Promise<Page<PaymentView>> {
-    const after = decodeCursor(cursor, z.tuple([z.iso.datetime(), z.uuid()]));
+    const after = decodeCursor(cursor, TimestampCursorSchema);
     const rows: PaymentRow[] = await this.db.query(
       `SELECT * FROM payments
         WHERE account_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))

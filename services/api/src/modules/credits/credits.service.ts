@@ -21,7 +21,7 @@ export class CreditsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async ledger(account: Account, cursor: string | undefined, limit: number): Promise<Page<LedgerItem>> {
-    const after = decodeCursor(cursor, z.string().regex(/^\d+$/));
+    const after = decodeCursor(cursor, z.string().regex(/^\d{1,18}$/));
     const rows: {
       id: string;
       kind: LedgerEntryKind;

@@ -23,16 +23,35 @@ export class JobStreamService {
   ) {}
 
   async stream(jobId: string, scope: JobScope, request: Request, response: Response): Promise<void> {
+    // Clean-up is registered before the first await: a client that hangs up while the stream is
+    // being set up must not leave a subscription or a poller behind (each poller reads Postgres
+    // every QUEUE_POSITION_POLL_MS until the job leaves the queue).
+    const cleanups: (() => void)[] = [];
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      for (const cleanup of cleanups.splice(0)) cleanup();
+      if (!response.writableEnded) response.end();
+    };
+    // The response closes when the connection does (the request may close as soon as its empty
+    // body is read, so it says nothing about the client).
+    const gone = () => response.destroyed || Boolean(request.socket?.destroyed);
+    response.on('close', close);
+
     const buffered: JobEvent[] = [];
     let live: ((event: JobEvent) => void) | null = null;
-    const unsubscribe = this.events.subscribe(jobId, (event) => (live ? live(event) : buffered.push(event)));
+    cleanups.push(this.events.subscribe(jobId, (event) => (live ? live(event) : buffered.push(event))));
     let job;
     try {
       job = await this.jobs.get(jobId, scope);
     } catch (error) {
-      unsubscribe();
+      // The problem answer still goes out (unless the client left): only the stream's parts end.
+      closed = true;
+      for (const cleanup of cleanups.splice(0)) cleanup();
       throw error;
     }
+    if (closed || gone()) return close();
 
     response.status(200);
     response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
@@ -42,9 +61,9 @@ export class JobStreamService {
     response.setHeader('X-Accel-Buffering', 'no');
     response.flushHeaders();
 
-    let closed = false;
     let status = job.status;
     let queuePosition = await this.jobs.queuePosition(job);
+    if (closed || gone()) return close();
     const keepalive = setInterval(() => response.write(': keepalive\n\n'), KEEPALIVE_MS);
     // Jobs ahead starting or being cancelled say nothing on this job's channel: while it waits,
     // look now and then whether its place moved, so "n in line" counts down.
@@ -61,15 +80,10 @@ export class JobStreamService {
           this.logger.warn({ jobId, error: error.message }, 'Could not read a queue position'),
         );
     }, QUEUE_POSITION_POLL_MS);
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(keepalive);
-      clearInterval(positionWatch);
-      unsubscribe();
-      response.end();
-    };
-    request.on('close', close);
+    cleanups.push(
+      () => clearInterval(keepalive),
+      () => clearInterval(positionWatch),
+    );
 
     const send = (event: JobEvent) => {
       if (closed) return;

@@ -1,5 +1,6 @@
+import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { runPrepared } from '../../core/database/prepared.ts';
+import { inTransaction, runPrepared } from '../../core/database/prepared.ts';
 import {
   ADMISSION_STATEMENT,
   ADMISSION_STATEMENT_NAME,
@@ -21,6 +22,9 @@ interface Waiting {
   resolve: (row: AdmissionRow) => void;
   reject: (error: unknown) => void;
 }
+
+/** Postgres `check_violation`: accounts_available_not_negative refused the new totals. */
+const CHECK_VIOLATION = '23514';
 
 /** Batches admitted together at most; more would only lengthen the lock on the accounts. */
 const MAX_BATCH = 64;
@@ -88,12 +92,16 @@ export class AdmissionBatcher {
     this.observeBatch(batch.length);
     let rows: (AdmissionRow & { requested_id: string })[];
     try {
-      rows = await runPrepared(
+      const parameters = admissionParameters(batch.map((waiting) => waiting.values));
+      rows = await runPrepared<AdmissionRow & { requested_id: string }>(
         this.db,
         ADMISSION_STATEMENT_NAME,
         ADMISSION_STATEMENT,
-        admissionParameters(batch.map((waiting) => waiting.values)),
-      );
+        parameters,
+      ).catch((error: { code?: string }) => {
+        if (error?.code !== CHECK_VIOLATION) throw error;
+        return this.writeLocked(batch, parameters);
+      });
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);
       // Nothing of the batch was written (one statement): admit each alone, so only the
@@ -108,4 +116,38 @@ export class AdmissionBatcher {
       else waiting.reject(new Error(`Account ${waiting.values.accountId} disappeared during admission`));
     }
   }
+
+  /** The statement again, after locking its accounts in a statement of their own (admitLocked). */
+  private writeLocked(
+    batch: Waiting[],
+    parameters: unknown[],
+  ): Promise<(AdmissionRow & { requested_id: string })[]> {
+    const accounts = batch.map((waiting) => waiting.values.accountId);
+    return inTransaction(this.db, (client) => admitLocked(client, accounts, parameters));
+  }
+}
+
+/**
+ * The admission statement inside the caller's transaction, after locking its accounts in a
+ * statement of their own. Within one statement, the UPDATE of the account totals works from the
+ * statement's snapshot: when a concurrent grant or capture commits between that snapshot and the
+ * row lock, the new totals can break accounts_available_not_negative although the locked row
+ * passed the check. With the rows locked first, the statement's snapshot already holds their
+ * latest values, so its check and its totals agree: a correct admission or refusal (202/402).
+ * The batcher pays these extra round trips only after such a race; the idempotent path always.
+ */
+export async function admitLocked(
+  client: PoolClient,
+  accountIds: string[],
+  parameters: unknown[],
+): Promise<(AdmissionRow & { requested_id: string })[]> {
+  await client.query(`SELECT id FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+    [...new Set(accountIds)],
+  ]);
+  return runPrepared<AdmissionRow & { requested_id: string }>(
+    client,
+    ADMISSION_STATEMENT_NAME,
+    ADMISSION_STATEMENT,
+    parameters,
+  );
 }

@@ -8,7 +8,9 @@ import { DomainError } from '../../core/errors/domain-error.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { PlansService } from '../plans/plans.service.ts';
-import { AdmissionBatcher, type AdmissionRow } from './admission-batcher.ts';
+import type { PoolClient } from 'pg';
+import { AdmissionBatcher, type AdmissionRow, admitLocked } from './admission-batcher.ts';
+import { type AdmissionValues, admissionParameters } from './admission-statement.ts';
 import type { JobRow } from './job-row.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
 
@@ -16,7 +18,10 @@ export interface AdmissionRequest {
   userId: string;
   email?: string;
   params: JobParameters & { priority?: number };
-  /** An S3 key given directly by the operator (trusted) instead of an upload. */
+  /**
+   * An S3 key given directly by the operator instead of an upload: only one of the account's own
+   * uploads or outputs (a VideoJob must not render from another tenant's objects).
+   */
   imageKey?: string;
   source: 'api' | 'internal';
   externalRef?: string;
@@ -49,7 +54,16 @@ export class AdmissionService {
     this.batcher = new AdmissionBatcher(db, (size) => metrics.admissionBatchSize.observe(size));
   }
 
+  /** Admits a job, batched with other accounts' admissions. */
   async admit(request: AdmissionRequest): Promise<JobRow> {
+    return this.write(await this.prepare(request));
+  }
+
+  /**
+   * What an admission will write: the account, the image and the job's values, read before any
+   * transaction is opened (so a transaction never waits for a second pooled connection).
+   */
+  async prepare(request: AdmissionRequest): Promise<AdmissionValues> {
     const { params } = request;
     const price = this.plans.quote(params);
     const jobId = randomUUID();
@@ -59,7 +73,7 @@ export class AdmissionService {
 
     const accountId = await this.accountIdOf(request);
     const image = await this.resolveImage(accountId, params.imageUploadId, request.imageKey);
-    const admitted = await this.batcher.admit({
+    return {
       jobId,
       accountId,
       userId: request.userId,
@@ -83,14 +97,29 @@ export class AdmissionService {
       topic: QUEUE_NAMES.videoJobs,
       defaultActiveJobLimit: this.config.env.MAX_ACTIVE_JOBS_PER_USER,
       webhookUrl: params.webhookUrl ?? null,
-    });
-    if (!admitted.id) this.refuse(admitted, price);
+    };
+  }
+
+  /**
+   * Writes a prepared admission. With `client`, inside the caller's transaction (the
+   * Idempotency-Key is bound to the job in it), which must commit before the job exists;
+   * otherwise batched with other accounts' admissions.
+   */
+  async write(values: AdmissionValues, client?: PoolClient): Promise<JobRow> {
+    const admitted = client
+      ? (await admitLocked(client, [values.accountId], admissionParameters([values])))[0]
+      : await this.batcher.admit(values);
+    if (!admitted) throw new Error(`Account ${values.accountId} disappeared during admission`);
+    if (!admitted.id) this.refuse(admitted, values.credits);
     const row = admitted as JobRow;
 
     this.metrics.jobsCreated.inc({ model: row.model, source: row.source });
-    this.metrics.creditsReserved.inc(price);
+    this.metrics.creditsReserved.inc(values.credits);
     this.relay.nudge();
-    this.logger.log({ jobId, accountId: row.account_id, credits: price }, 'Admitted job');
+    this.logger.log(
+      { jobId: values.jobId, accountId: row.account_id, credits: values.credits },
+      'Admitted job',
+    );
     return row;
   }
 
@@ -139,12 +168,34 @@ export class AdmissionService {
     return account.id;
   }
 
+  /** An object key, if it is one of the account's uploads or job outputs. */
+  private async resolveOwnKey(
+    accountId: string,
+    key: string,
+  ): Promise<{ key: string | null; sha256: string | null }> {
+    const rows: { sha256: string | null }[] = await this.db.query(
+      `SELECT sha256 FROM uploads WHERE account_id = $1 AND object_key = $2
+       UNION ALL
+       SELECT NULL FROM jobs WHERE account_id = $1 AND (video_key = $2 OR thumbnail_key = $2)
+       LIMIT 1`,
+      [accountId, key],
+    );
+    if (rows.length === 0) {
+      throw new DomainError(
+        'UNPROCESSABLE',
+        "spec.image.s3Key does not name one of this account's uploads or outputs; upload the image first.",
+        [{ field: 'spec.image.s3Key', message: "is not one of this account's uploads or outputs" }],
+      );
+    }
+    return { key, sha256: rows[0].sha256 };
+  }
+
   private async resolveImage(
     accountId: string,
     uploadId: string | undefined,
     imageKey: string | undefined,
   ): Promise<{ key: string | null; sha256: string | null }> {
-    if (imageKey) return { key: imageKey, sha256: null };
+    if (imageKey) return this.resolveOwnKey(accountId, imageKey);
     if (!uploadId) return { key: null, sha256: null };
     const rows: { object_key: string; sha256: string }[] = await this.db.query(
       `SELECT object_key, sha256 FROM uploads WHERE id = $1 AND account_id = $2`,

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { JobParameters } from '@cineweave/contracts';
+import type { PoolClient } from 'pg';
 import type { Principal } from '../../core/auth/principal.ts';
 import { AdmissionService } from './admission.service.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { JobsService } from './jobs.service.ts';
+import { OutboxRelay } from './outbox-relay.service.ts';
 import { WebhooksService } from '../webhooks/webhooks.service.ts';
 
 export interface SubmitAnswer {
@@ -19,6 +21,7 @@ export class JobSubmissionService {
     private readonly admission: AdmissionService,
     private readonly idempotency: IdempotencyService,
     private readonly jobs: JobsService,
+    private readonly relay: OutboxRelay,
     private readonly webhooks: WebhooksService,
   ) {}
 
@@ -28,19 +31,29 @@ export class JobSubmissionService {
     rawBody: unknown,
     key?: string,
   ): Promise<SubmitAnswer> {
-    const admit = async () => {
-      if (params.webhookUrl) await this.webhooks.checkJobWebhookUrl(principal.userId, params.webhookUrl);
-      const row = await this.admission.admit({
-        userId: principal.userId,
-        ...(principal.email ? { email: principal.email } : {}),
-        params,
-        source: 'api',
-        createAccount: true,
-      });
-      return { status: 202, body: this.jobs.view(row) };
+    // A per-job webhook URL must pass the address guard and have a signing secret before anything is admitted.
+    if (params.webhookUrl) await this.webhooks.checkJobWebhookUrl(principal.userId, params.webhookUrl);
+    const request = {
+      userId: principal.userId,
+      ...(principal.email ? { email: principal.email } : {}),
+      params,
+      source: 'api' as const,
+      createAccount: true,
     };
-    if (key === undefined) return { ...(await admit()), replayed: false };
+    if (key === undefined) {
+      return { status: 202, body: this.jobs.view(await this.admission.admit(request)), replayed: false };
+    }
+    IdempotencyService.validateKey(key);
     const hash = IdempotencyService.hashRequest({ route: 'POST /v1/jobs', body: rawBody });
-    return this.idempotency.run(principal.userId, key, hash, admit);
+    // Reads (account, image) happen before the transaction, which then holds one connection only.
+    const values = await this.admission.prepare(request);
+    // The key and the job commit in one transaction: a key is either absent or bound to its job.
+    const answer = await this.idempotency.run(principal.userId, key, hash, async (client: PoolClient) => ({
+      status: 202,
+      body: this.jobs.view(await this.admission.write(values, client)),
+    }));
+    // The job became visible to the outbox relay only at that commit.
+    if (!answer.replayed && answer.status === 202) this.relay.nudge();
+    return answer;
   }
 }

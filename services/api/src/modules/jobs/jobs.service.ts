@@ -12,10 +12,9 @@ import {
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { z } from 'zod';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
-import { decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
+import { TimestampCursorSchema, decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
 import { REDIS } from '../../core/redis/redis.module.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
@@ -26,7 +25,7 @@ import { returningRows } from '../../core/database/returning.ts';
 /** A running job's cancel flag outlives any plausible step; the worker polls it between steps. */
 const CANCEL_SIGNAL_TTL_SECONDS = 6 * 3600;
 
-const CursorSchema = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+const CursorSchema = TimestampCursorSchema;
 
 export interface JobScope {
   /** Restrict to one account (every user route); omit for admins and the operator. */

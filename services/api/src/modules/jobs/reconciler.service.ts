@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { QUEUE_NAMES } from '@cineweave/contracts';
+import { JobResultSchema, QUEUE_NAMES, type VideoJobPayload, resultJobId } from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -21,6 +21,8 @@ export interface ReconcileReport {
   requeued: string[];
   timedOut: string[];
   failedInQueue: string[];
+  /** Jobs whose worker finished and whose result had not been settled (Postgres was away). */
+  settledFromResult: string[];
 }
 
 /**
@@ -37,6 +39,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectQueue(QUEUE_NAMES.videoJobs) private readonly queue: Queue,
+    @InjectQueue(QUEUE_NAMES.videoResults) private readonly results: Queue,
     private readonly settlement: SettlementService,
     private readonly jobs: JobsService,
     private readonly relay: OutboxRelay,
@@ -59,7 +62,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async reconcile(options: { graceSeconds?: number } = {}): Promise<ReconcileReport> {
-    const report: ReconcileReport = { requeued: [], timedOut: [], failedInQueue: [] };
+    const report: ReconcileReport = { requeued: [], timedOut: [], failedInQueue: [], settledFromResult: [] };
     // Every replica reports it (not only the lock holder), so the alert sees no stale values.
     await this.measureOldestReservation();
     const runner = this.db.createQueryRunner();
@@ -79,7 +82,13 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     } finally {
       await runner.release();
     }
-    if (report.requeued.length + report.timedOut.length + report.failedInQueue.length > 0) {
+    if (
+      report.requeued.length +
+        report.timedOut.length +
+        report.failedInQueue.length +
+        report.settledFromResult.length >
+      0
+    ) {
       this.logger.log(report, 'Reconciled jobs');
     }
     return report;
@@ -133,13 +142,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     for (const row of rows) {
       const entry = await this.queue.getJob(row.id);
       if (entry) {
-        if ((await entry.getState()) === 'failed' && entry.attemptsMade >= (entry.opts.attempts ?? 1)) {
-          const outcome = await this.settlement.finish(row.id, {
-            status: 'failed',
-            reason: `The worker could not complete the job: ${entry.failedReason ?? 'unknown error'}`,
-          });
-          if (outcome === 'settled') report.failedInQueue.push(row.id);
-        }
+        await this.settleFinishedEntry(row, entry, report);
         continue;
       }
       // Lost with Redis: a new attempt token makes any result of the lost attempt stale.
@@ -164,5 +167,39 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       if (requeued) report.requeued.push(row.id);
     }
     if (report.requeued.length > 0) this.relay.nudge();
+  }
+
+  /**
+   * A work entry BullMQ has finished with decides the job whatever its attempt counters say:
+   * `failed` is final in BullMQ (retries wait in `delayed`/`wait`), including a job failed for
+   * stalling more than allowed, whose attemptsMade stays below its attempts. A `completed` entry
+   * means the worker published a result: settle from it if it never was (Postgres was away).
+   */
+  private async settleFinishedEntry(
+    row: JobRow,
+    entry: NonNullable<Awaited<ReturnType<Queue['getJob']>>>,
+    report: ReconcileReport,
+  ): Promise<void> {
+    const state = await entry.getState();
+    const token = (entry.data as VideoJobPayload).attemptToken;
+    if (state === 'failed') {
+      const outcome = await this.settlement.finish(
+        row.id,
+        {
+          status: 'failed',
+          reason: `The worker could not complete the job: ${entry.failedReason ?? 'unknown error'}`,
+        },
+        token,
+      );
+      if (outcome === 'settled') report.failedInQueue.push(row.id);
+      return;
+    }
+    if (state !== 'completed') return;
+    const result = await this.results.getJob(resultJobId(row.id, row.attempt_token));
+    if (!result) return;
+    const parsed = JobResultSchema.safeParse(result.data);
+    if (!parsed.success) return;
+    const outcome = await this.settlement.settleResult(parsed.data);
+    if (outcome === 'settled') report.settledFromResult.push(row.id);
   }
 }

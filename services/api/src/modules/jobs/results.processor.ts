@@ -1,10 +1,15 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import { JOB_NAMES, JobResultSchema, QUEUE_NAMES } from '@cineweave/contracts';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { SettlementService } from './settlement.service.ts';
 
-type Handler = (job: Job) => Promise<unknown>;
+type Handler = (job: Job, token?: string) => Promise<unknown>;
+
+/** Backoff of a result that could not be settled (Postgres away): 1 s, 2 s, 4 s ... at most 30 s. */
+export function resultRetryDelayMs(attempt: number): number {
+  return Math.min(30_000, 1_000 * 2 ** Math.max(0, Math.min(attempt - 1, 15)));
+}
 
 /**
  * Consumes the results queue. Handlers are declared by job name; start-up fails if a name the
@@ -17,7 +22,7 @@ export class ResultsProcessor extends WorkerHost implements OnModuleInit {
 
   constructor(private readonly settlement: SettlementService) {
     super();
-    this.handlers = new Map<string, Handler>([[JOB_NAMES.result, (job) => this.settle(job)]]);
+    this.handlers = new Map<string, Handler>([[JOB_NAMES.result, (job, token) => this.settle(job, token)]]);
   }
 
   onModuleInit(): void {
@@ -27,19 +32,32 @@ export class ResultsProcessor extends WorkerHost implements OnModuleInit {
     }
   }
 
-  async process(job: Job): Promise<unknown> {
+  async process(job: Job, token?: string): Promise<unknown> {
     const handler = this.handlers.get(job.name);
     if (!handler) throw new Error(`No handler for ${QUEUE_NAMES.videoResults} job "${job.name}"`);
-    return handler(job);
+    return handler(job, token);
   }
 
-  private async settle(job: Job): Promise<string> {
+  private async settle(job: Job, token?: string): Promise<string> {
     const parsed = JobResultSchema.safeParse(job.data);
     if (!parsed.success) {
       // Retrying cannot fix a malformed result: log it and let the job fail for inspection.
       this.logger.error({ bullJobId: job.id, issues: parsed.error.issues }, 'Refused a malformed result');
       throw new Error('Result does not match JobResultSchema');
     }
-    return this.settlement.settleResult(parsed.data);
+    try {
+      return await this.settlement.settleResult(parsed.data);
+    } catch (error) {
+      // A rendered video must not be lost because Postgres was briefly away: the result waits and
+      // is tried again, with backoff, for as long as it takes (whatever attempts its producer gave
+      // it). The reconciler settles from this entry too, should this process die meanwhile.
+      const delay = resultRetryDelayMs(job.attemptsStarted);
+      this.logger.warn(
+        { jobId: parsed.data.jobId, error: (error as Error).message, retryInMs: delay },
+        'Could not settle a result; retrying it later',
+      );
+      await job.moveToDelayed(Date.now() + delay, token);
+      throw new DelayedError();
+    }
   }
 }

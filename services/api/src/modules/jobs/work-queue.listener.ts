@@ -60,8 +60,10 @@ export class WorkQueueListener extends QueueEventsHost {
     try {
       const entry = await this.queue.getJob(jobId);
       if (!entry) return;
-      // Only a final failure ends the job; earlier ones are retried by BullMQ.
-      if (entry.attemptsMade < (entry.opts.attempts ?? 1)) return;
+      // Only a final failure ends the job: an entry BullMQ retries is delayed or waiting, not
+      // failed. The attempt counters cannot tell: a job failed for stalling too often (its
+      // worker died again and again) has attemptsMade below its attempts.
+      if ((await entry.getState()) !== 'failed') return;
       const payload = entry.data as VideoJobPayload;
       await this.settlement.finish(
         jobId,

@@ -33,17 +33,33 @@ describe(isPrivateAddress.name, () => {
     '::ffff:10.0.0.1',
     '::ffff:a9fe:a9fe',
     '2002:7f00:1::1',
+    // IPv6 forms embedding a private IPv4 address: NAT64, compatible, translated, mapped, Teredo.
+    '64:ff9b::a9fe:a9fe',
+    '64:ff9b::169.254.169.254',
+    '64:ff9b::7f00:1',
+    '::a9fe:a9fe',
+    '::127.0.0.1',
+    '::10.0.0.1',
+    '::ffff:0:7f00:1',
+    '::ffff:0:169.254.169.254',
+    '0:0:0:0:0:ffff:7f00:1',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2',
     'not-an-address',
   ])('should call %s private', (address) => {
     expect(isPrivateAddress(address)).toBe(true);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '192.169.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
-    'should call %s public',
-    (address) => {
-      expect(isPrivateAddress(address)).toBe(false);
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '172.32.0.1',
+    '192.169.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+  ])('should call %s public', (address) => {
+    expect(isPrivateAddress(address)).toBe(false);
+  });
 });
 
 describe(fetchImage.name, () => {
