@@ -8,6 +8,8 @@ const base = {
   S3_ACCESS_KEY: 'a',
   S3_SECRET_KEY: 'b',
   MODEL_DIR: '/models/wan',
+  // Production (the default) refuses to start without a signing key; signing is not what is tested here.
+  CONTENT_CREDENTIALS: 'off',
 };
 
 describe(onnxruntimeAttentionEnv.name, () => {
