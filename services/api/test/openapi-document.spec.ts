@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/harness.ts';
 
 interface Operation {
+  summary?: string;
   parameters?: { name: string; in: string }[];
   requestBody?: { content: Record<string, { schema?: unknown }> };
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
@@ -86,6 +87,15 @@ describe('OpenAPI document', () => {
           $ref: '#/components/schemas/Problem',
         });
       }
+    }
+  });
+
+  it('should give every operation a summary, and every JSON request body an example', () => {
+    for (const { route, operation } of operations()) {
+      expect(operation.summary, `${route} has no summary`).toMatch(/\w{3}/);
+      const json = operation.requestBody?.content['application/json']?.schema as
+        { example?: unknown } | undefined;
+      if (json) expect(json.example, `${route} has no request example`).toBeDefined();
     }
   });
 

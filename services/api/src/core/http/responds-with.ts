@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 export const RESPONSE_CONTRACT = 'cineweave:response-contract';
@@ -26,4 +26,16 @@ export function RespondsWith(schema: z.ZodType, status = 200, description = 'OK'
       content: { 'application/json': { schema: openApiSchemaOf(schema) } },
     }),
   );
+}
+
+/**
+ * Documents a JSON request body: the contracts schema the validation pipe applies, and an example,
+ * which must pass that schema (checked when the controller loads, so /docs never shows a bad one).
+ */
+export function AcceptsJson(schema: z.ZodType, example: unknown): MethodDecorator {
+  const checked = schema.safeParse(example);
+  if (!checked.success)
+    throw new Error(`The documented example does not pass its schema: ${checked.error.message}`);
+  const jsonSchema = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
+  return ApiBody({ schema: { ...(jsonSchema as object), example } });
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MeSchema, UserInitSchema } from '@cineweave/contracts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
@@ -14,6 +14,7 @@ export class UsersController {
 
   /** Idempotent: the first call creates the user and a free account with its grant. */
   @Post('users/init')
+  @ApiOperation({ summary: 'Create your account on first sign-in (idempotent)' })
   @HttpCode(200)
   @RespondsWith(UserInitSchema)
   async init(@CurrentPrincipal() principal: Principal) {
@@ -26,6 +27,7 @@ export class UsersController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'Who you are, how you signed in, and your credits' })
   @RespondsWith(MeSchema)
   async me(@CurrentPrincipal() principal: Principal) {
     const account = await this.accounts.forPrincipal(principal);

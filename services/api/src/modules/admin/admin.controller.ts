@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AdminJobPageSchema,
   AdminStatsSchema,
@@ -13,7 +13,7 @@ import { AdminOnly } from '../../core/auth/auth.decorators.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { PageQueryFields } from '../../core/http/cursor.ts';
-import { RespondsWith } from '../../core/http/responds-with.ts';
+import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
@@ -37,20 +37,27 @@ export class AdminController {
   ) {}
 
   @Get('users')
+  @ApiOperation({ summary: 'List users with their accounts and credits (admin)' })
   @RespondsWith(AdminUserPageSchema)
   users(@Query() query: PageQuery) {
     return this.admin.users(query.cursor, query.limit);
   }
 
   @Post('credits/grant')
+  @ApiOperation({ summary: 'Grant credits to a user, or adjust them with a negative amount (admin)' })
   @HttpCode(200)
   @RespondsWith(CreditsSummarySchema, 200, "The user's credits after the grant")
-  @ApiBody({ schema: z.toJSONSchema(GrantDto.zodSchema, { io: 'input' }) as object })
+  @AcceptsJson(GrantCreditsRequestSchema, {
+    userId: 'user_2b7Yx',
+    amount: 500,
+    reason: 'Q1 allocation for the design team',
+  })
   grant(@CurrentPrincipal() principal: Principal, @Body() body: GrantDto) {
     return this.accounts.grant(body.userId, body.amount, body.reason, principal.userId);
   }
 
   @Get('jobs')
+  @ApiOperation({ summary: "List every account's jobs, each with its owner (admin)" })
   @RespondsWith(AdminJobPageSchema)
   listJobs(@Query() query: AdminJobsQuery) {
     // Across accounts, each job says whose it is.
@@ -58,6 +65,7 @@ export class AdminController {
   }
 
   @Get('stats')
+  @ApiOperation({ summary: 'Jobs by status, credits moved by kind, GPU time and its cost (admin)' })
   @RespondsWith(AdminStatsSchema)
   stats() {
     return this.admin.stats();

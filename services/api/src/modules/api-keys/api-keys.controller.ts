@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyListSchema, CreatedApiKeySchema, UuidSchema } from '@cineweave/contracts';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
-import { RespondsWith } from '../../core/http/responds-with.ts';
+import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { ApiKeysService } from './api-keys.service.ts';
 
@@ -30,20 +30,23 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create an API key; the key is shown in this answer only' })
   @HttpCode(201)
   @RespondsWith(CreatedApiKeySchema, 201, 'The key: shown in this answer only, never again')
-  @ApiBody({ schema: z.toJSONSchema(CreateApiKeyDto.zodSchema, { io: 'input' }) as object })
+  @AcceptsJson(CreateApiKeyDto.zodSchema, { name: 'nightly render pipeline' })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto) {
     return this.keys.create(principal.userId, body.name);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List your API keys (never the keys themselves)' })
   @RespondsWith(ApiKeyListSchema)
   async list(@CurrentPrincipal() principal: Principal) {
     return { items: await this.keys.list(principal.userId) };
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Revoke an API key' })
   @HttpCode(204)
   @ApiResponse({ status: 204, description: 'Revoked: the key stops working at once' })
   async revoke(@CurrentPrincipal() principal: Principal, @Param() params: ApiKeyIdParams) {

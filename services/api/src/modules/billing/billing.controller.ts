@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   BillingCatalogueSchema,
   CheckoutRequestSchema,
@@ -12,7 +12,7 @@ import { Public } from '../../core/auth/auth.decorators.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { PageQueryFields } from '../../core/http/cursor.ts';
-import { RespondsWith } from '../../core/http/responds-with.ts';
+import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { CatalogueService } from './catalogue.service.ts';
@@ -36,12 +36,15 @@ export class BillingController {
 
   @Public()
   @Get('catalogue')
+  @ApiOperation({ summary: 'Credit packs and plans for sale' })
   @RespondsWith(BillingCatalogueSchema)
   catalogueOf() {
     return this.catalogue.catalogue();
   }
 
   @Post('checkout')
+  @AcceptsJson(CheckoutRequestSchema, { packId: 'pack-2000' })
+  @ApiOperation({ summary: 'Start paying for a credit pack or a plan' })
   @HttpCode(201)
   @RespondsWith(CheckoutResponseSchema, 201, "The pending payment and the provider's hosted payment page")
   async checkout(@CurrentPrincipal() principal: Principal, @Body() body: CheckoutDto) {
@@ -49,12 +52,14 @@ export class BillingController {
   }
 
   @Get('payments')
+  @ApiOperation({ summary: 'List your payments' })
   @RespondsWith(pageOf(PaymentViewSchema))
   async list(@CurrentPrincipal() principal: Principal, @Query() query: PaymentsQueryDto) {
     return this.payments.list(await this.accounts.forPrincipal(principal), query.cursor, query.limit);
   }
 
   @Get('payments/:id')
+  @ApiOperation({ summary: 'Get a payment and whether it settled' })
   @RespondsWith(PaymentViewSchema)
   async get(@CurrentPrincipal() principal: Principal, @Param() params: PaymentParamsDto) {
     return this.payments.get(await this.accounts.forPrincipal(principal), params.id);

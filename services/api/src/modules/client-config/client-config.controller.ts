@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PublicConfigSchema } from '@cineweave/contracts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
 import { AppConfig } from '../../core/config/app-config.ts';
@@ -13,6 +13,7 @@ export class ClientConfigController {
 
   @Public()
   @Get()
+  @ApiOperation({ summary: 'What the portal needs before sign-in: auth mode, payments, form defaults' })
   @RespondsWith(PublicConfigSchema)
   get() {
     const { env } = this.config;

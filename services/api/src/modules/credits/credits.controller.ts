@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreditsSummarySchema, LedgerPageSchema } from '@cineweave/contracts';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
@@ -22,12 +22,14 @@ export class CreditsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Your balance, reserved and available credits' })
   @RespondsWith(CreditsSummarySchema)
   async summary(@CurrentPrincipal() principal: Principal) {
     return this.accounts.summary(await this.accounts.forPrincipal(principal));
   }
 
   @Get('ledger')
+  @ApiOperation({ summary: 'Your credit ledger, newest first' })
   @RespondsWith(LedgerPageSchema)
   async ledger(@CurrentPrincipal() principal: Principal, @Query() query: LedgerQueryDto) {
     return this.credits.ledger(await this.accounts.forPrincipal(principal), query.cursor, query.limit);

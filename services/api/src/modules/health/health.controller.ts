@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { QUEUE_NAMES } from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
@@ -48,6 +48,7 @@ export class HealthController {
 
   /** The process is alive (liveness): no dependency is checked, so a database blip restarts nothing. */
   @Get('health')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
   @RespondsWith(LivenessSchema)
   health() {
     return { status: 'ok' };
@@ -55,6 +56,7 @@ export class HealthController {
 
   /** Postgres, Redis and S3 all answer (readiness). */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: Postgres, Redis and S3 answer' })
   @RespondsWith(ReadinessSchema)
   async ready(@Res({ passthrough: true }) response: Response) {
     const checks = await Promise.allSettled([

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   InternalCreateJobRequestSchema,
   InternalJobViewSchema,
@@ -10,7 +9,7 @@ import {
 } from '@cineweave/contracts';
 import type { Response } from 'express';
 import { InternalOnly } from '../../core/auth/auth.decorators.ts';
-import { RespondsWith } from '../../core/http/responds-with.ts';
+import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { PRESIGN_SECONDS, StorageService } from '../../core/storage/storage.service.ts';
 import { InternalJobsService } from './internal-jobs.service.ts';
@@ -34,12 +33,21 @@ export class InternalController {
 
   /** 202 for a new job, 200 with the existing one when the VideoJob uid was seen before. */
   @Post('jobs')
+  @ApiOperation({ summary: "Submit a VideoJob's job (operator)" })
   @RespondsWith(
     JobViewSchema,
     202,
     'A new job (200 with the existing job when the VideoJob uid was seen before)',
   )
-  @ApiBody({ schema: z.toJSONSchema(InternalCreateJobRequestSchema, { io: 'input' }) as object })
+  @AcceptsJson(InternalCreateJobRequestSchema, {
+    uid: '3f6c1e0a-8d2b-4c55-9e11-0b7c2a9d4e61',
+    userId: 'user_2b7Yx',
+    spec: {
+      prompt: 'Paper lanterns rising over a river at night',
+      resolution: '640x352',
+      durationSeconds: 1,
+    },
+  })
   async create(@Body() body: InternalCreateJobDto, @Res({ passthrough: true }) response: Response) {
     const { job, created } = await this.internalJobs.submit(body);
     response.status(created ? 202 : 200);
@@ -48,6 +56,7 @@ export class InternalController {
 
   /** The job, its place in the queue and, once it succeeded, fresh presigned links to its outputs. */
   @Get('jobs/:id')
+  @ApiOperation({ summary: 'A job with its queue position and fresh output links (operator)' })
   @RespondsWith(InternalJobViewSchema)
   async get(@Param() params: JobIdParams) {
     const job = await this.jobs.get(params.id, {});
@@ -73,6 +82,7 @@ export class InternalController {
   }
 
   @Post('jobs/:id/cancel')
+  @ApiOperation({ summary: "Cancel a deleted VideoJob's job (operator)" })
   @HttpCode(200)
   @RespondsWith(JobViewSchema)
   async cancel(@Param() params: JobIdParams) {
@@ -84,6 +94,7 @@ export class InternalController {
 
   /** Backlog per model, for the WorkerPool autoscaler. */
   @Get('queues/stats')
+  @ApiOperation({ summary: 'Backlog per model, for the WorkerPool autoscaler (operator)' })
   @RespondsWith(QueueStatsSchema)
   async stats(): Promise<QueueStats> {
     return this.internalJobs.queueStats();

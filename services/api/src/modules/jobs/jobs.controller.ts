@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CreateJobRequestSchema, JobPageSchema, JobViewSchema, OutputLinkSchema } from '@cineweave/contracts';
-import { z } from 'zod';
 import type { Request, Response } from 'express';
-import { openApiSchemaOf, RespondsWith } from '../../core/http/responds-with.ts';
+import { AcceptsJson, openApiSchemaOf, RespondsWith } from '../../core/http/responds-with.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
@@ -24,6 +23,7 @@ export class JobsController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a text-to-video or image-to-video job; its credits are reserved' })
   @RespondsWith(JobViewSchema, 202, 'Accepted: the job is queued and its credits are reserved')
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -31,7 +31,11 @@ export class JobsController {
     description:
       'Any string up to 255 characters: a retry with the same key and body returns the first job (Idempotent-Replayed: true) instead of creating another.',
   })
-  @ApiBody({ schema: z.toJSONSchema(CreateJobRequestSchema, { io: 'input' }) as object })
+  @AcceptsJson(CreateJobRequestSchema, {
+    prompt: 'A lighthouse on a cliff at dusk, waves breaking below, slow push-in',
+    resolution: '1280x704',
+    durationSeconds: 5,
+  })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateJobDto,
@@ -48,6 +52,7 @@ export class JobsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List your jobs, newest first' })
   @RespondsWith(JobPageSchema)
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListJobsQuery) {
     const account = await this.accounts.forPrincipal(principal);
@@ -55,6 +60,7 @@ export class JobsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get a job' })
   @RespondsWith(JobViewSchema)
   async get(@CurrentPrincipal() principal: Principal, @Param() params: JobIdParams) {
     const account = await this.accounts.forPrincipal(principal);
@@ -62,6 +68,7 @@ export class JobsController {
   }
 
   @Post(':id/cancel')
+  @ApiOperation({ summary: 'Cancel a queued or running job; its reservation is released' })
   @HttpCode(200)
   @RespondsWith(JobViewSchema, 200, 'The job, cancelled (or as it was, if it had already finished)')
   async cancel(@CurrentPrincipal() principal: Principal, @Param() params: JobIdParams) {
@@ -70,6 +77,7 @@ export class JobsController {
   }
 
   @Get(':id/events')
+  @ApiOperation({ summary: 'Follow a job live: server-sent events until it finishes' })
   @ApiProduces('text/event-stream')
   @ApiResponse({
     status: 200,
@@ -88,6 +96,7 @@ export class JobsController {
   }
 
   @Get(':id/video')
+  @ApiOperation({ summary: 'The finished MP4: a redirect to a presigned link, or the link as JSON' })
   @ApiResponse({ status: 302, description: 'Redirect to a presigned URL of the MP4' })
   @ApiResponse({
     status: 200,
@@ -109,6 +118,7 @@ export class JobsController {
   }
 
   @Get(':id/thumbnail')
+  @ApiOperation({ summary: "The finished video's WebP thumbnail: a redirect, or the link as JSON" })
   @ApiResponse({ status: 302, description: 'Redirect to a presigned URL of the WebP thumbnail' })
   @ApiResponse({
     status: 200,

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   DurationSecondsSchema,
   JOB_DEFAULTS,
@@ -30,6 +30,7 @@ export class PlansController {
 
   @Public()
   @Get('plans')
+  @ApiOperation({ summary: 'List the plans with their credits, active-job limits and prices' })
   @RespondsWith(PlanListSchema)
   async list() {
     return { items: await this.plans.list() };
@@ -37,6 +38,7 @@ export class PlansController {
 
   @Public()
   @Get('pricing/quote')
+  @ApiOperation({ summary: 'Price a job of this size before creating it' })
   @RespondsWith(QuoteSchema)
   quote(@Query() query: QuoteQueryDto) {
     return {

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UploadViewSchema } from '@cineweave/contracts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
@@ -29,6 +29,7 @@ export class UploadsController {
 
   /** Multipart, field `file`: a PNG, JPEG or WebP image of at most 10 MB and 4096x4096. */
   @Post()
+  @ApiOperation({ summary: 'Upload an input image for image-to-video' })
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
   @ApiBody({

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { UsageQuerySchema, UsageReportSchema } from '@cineweave/contracts';
 import type { Response } from 'express';
 import { AdminOnly } from '../../core/auth/auth.decorators.ts';
@@ -31,6 +31,7 @@ export class UsageController {
 
   /** The caller's own finished jobs per day and model. */
   @Get('usage')
+  @ApiOperation({ summary: 'Your usage per day and model, as JSON or CSV' })
   @RespondsWith(UsageReportSchema)
   @ApiResponse(CSV_ANSWER)
   async own(
@@ -49,6 +50,7 @@ export class UsageController {
 
   /** Every account's usage, or one person's with `userId`. */
   @Get('admin/usage')
+  @ApiOperation({ summary: "Everyone's usage per day, person and model, as JSON or CSV (admin)" })
   @AdminOnly()
   @RespondsWith(UsageReportSchema)
   @ApiResponse(CSV_ANSWER)

@@ -13,7 +13,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   OpenAiVideoContentQuerySchema,
   OpenAiVideoCreateRequestSchema,
@@ -52,12 +52,21 @@ export class VideosController {
   constructor(private readonly videos: VideosService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a video (OpenAI videos API)' })
   @HttpCode(200)
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({
     description:
       'OpenAI fields (`prompt`, `model`, `size`, `seconds`, `input_reference` as a file or as `{image_url | file_id}`) and CineWeave extras (`negative_prompt`, `seed`, `steps`, `guidance_scale`, `fps`). Sizes are CineWeave resolutions; a multipart form sends numbers as strings.',
-    schema: openApiSchemaOf(OpenAiVideoCreateRequestSchema.extend({ input_reference: z.any().optional() })),
+    schema: {
+      ...openApiSchemaOf(OpenAiVideoCreateRequestSchema.extend({ input_reference: z.any().optional() })),
+      example: {
+        prompt: 'A paper boat drifting across a pond in the rain',
+        size: '1280x704',
+        seconds: '5',
+        seed: 42,
+      },
+    },
   })
   @UseInterceptors(
     FileInterceptor('input_reference', {
@@ -91,18 +100,21 @@ export class VideosController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List your videos, newest first (OpenAI videos API)' })
   @RespondsWith(OpenAiVideoListSchema)
   list(@CurrentPrincipal() principal: Principal, @Query() query: VideoListQuery) {
     return this.videos.list(principal, query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get a video (OpenAI videos API)' })
   @RespondsWith(OpenAiVideoSchema)
   get(@CurrentPrincipal() principal: Principal, @Param() params: VideoIdParams) {
     return this.videos.get(principal, params.id);
   }
 
   @Get(':id/content')
+  @ApiOperation({ summary: "Download a video's MP4 or thumbnail bytes (OpenAI videos API)" })
   @ApiResponse({
     status: 200,
     description: 'The MP4 (variant=video) or the WebP thumbnail (variant=thumbnail)',
@@ -124,6 +136,9 @@ export class VideosController {
   }
 
   @Delete(':id')
+  @ApiOperation({
+    summary: "Cancel an unfinished video, or delete a finished one's files (OpenAI videos API)",
+  })
   @RespondsWith(
     OpenAiVideoDeletedSchema,
     200,

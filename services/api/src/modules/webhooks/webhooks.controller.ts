@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CreateWebhookRequestSchema,
   listOf,
@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { PageQueryFields } from '../../core/http/cursor.ts';
-import { RespondsWith } from '../../core/http/responds-with.ts';
+import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { WebhooksService } from './webhooks.service.ts';
 
@@ -26,8 +26,6 @@ class EndpointParams extends zodDto(z.strictObject({ id: UuidSchema })) {}
 class DeliveryParams extends zodDto(z.strictObject({ id: UuidSchema, deliveryId: UuidSchema })) {}
 class DeliveriesQuery extends zodDto(z.strictObject(PageQueryFields)) {}
 
-const body = (schema: z.ZodType) => ApiBody({ schema: z.toJSONSchema(schema, { io: 'input' }) as object });
-
 /** Outgoing webhooks (Standard Webhooks) of the caller's account. */
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -36,14 +34,20 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Add a webhook endpoint; its signing secret is shown in this answer only' })
   @HttpCode(201)
   @RespondsWith(WebhookEndpointWithSecretSchema, 201, 'The endpoint and its whsec_ secret, shown this once')
-  @body(CreateWebhookRequestSchema)
+  @AcceptsJson(CreateWebhookRequestSchema, {
+    url: 'https://hooks.example.com/cineweave',
+    description: 'Render notifications for the editing suite',
+    eventTypes: ['job.succeeded', 'job.failed'],
+  })
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateWebhookDto) {
     return this.webhooks.create(principal.userId, dto);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List your webhook endpoints' })
   @RespondsWith(listOf(WebhookEndpointViewSchema))
   list(@CurrentPrincipal() principal: Principal) {
     return this.webhooks.list(principal.userId);
@@ -51,6 +55,7 @@ export class WebhooksController {
 
   /** The signing identity of per-job `webhookUrl`s (its secret is answered once). */
   @Post('job-urls')
+  @ApiOperation({ summary: 'Create the secret that signs deliveries to per-job webhookUrl' })
   @HttpCode(201)
   @RespondsWith(
     WebhookEndpointWithSecretSchema,
@@ -62,14 +67,16 @@ export class WebhooksController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get a webhook endpoint' })
   @RespondsWith(WebhookEndpointViewSchema)
   get(@CurrentPrincipal() principal: Principal, @Param() params: EndpointParams) {
     return this.webhooks.get(principal.userId, params.id);
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a webhook endpoint (URL, events, enabled)' })
   @RespondsWith(WebhookEndpointViewSchema)
-  @body(UpdateWebhookRequestSchema)
+  @AcceptsJson(UpdateWebhookRequestSchema, { enabled: true })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param() params: EndpointParams,
@@ -79,6 +86,7 @@ export class WebhooksController {
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Delete a webhook endpoint' })
   @HttpCode(204)
   @ApiResponse({ status: 204, description: 'Deleted: nothing more is sent to it' })
   async remove(@CurrentPrincipal() principal: Principal, @Param() params: EndpointParams) {
@@ -86,13 +94,14 @@ export class WebhooksController {
   }
 
   @Post(':id/rotate-secret')
+  @ApiOperation({ summary: "Rotate an endpoint's signing secret, with an overlap window" })
   @HttpCode(200)
   @RespondsWith(
     WebhookEndpointWithSecretSchema,
     200,
     'The new secret, shown this once; the old one keeps signing through the overlap',
   )
-  @body(RotateWebhookSecretRequestSchema)
+  @AcceptsJson(RotateWebhookSecretRequestSchema, { overlapSeconds: 86400 })
   rotate(
     @CurrentPrincipal() principal: Principal,
     @Param() params: EndpointParams,
@@ -102,6 +111,7 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
+  @ApiOperation({ summary: "An endpoint's delivery log" })
   @RespondsWith(pageOf(WebhookDeliveryViewSchema))
   deliveries(
     @CurrentPrincipal() principal: Principal,
@@ -112,6 +122,7 @@ export class WebhooksController {
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')
+  @ApiOperation({ summary: 'Send a delivery again, with the same webhook-id' })
   @HttpCode(202)
   @RespondsWith(WebhookDeliveryViewSchema, 202, 'The delivery, queued again with the same webhook-id')
   redeliver(@CurrentPrincipal() principal: Principal, @Param() params: DeliveryParams) {
@@ -119,6 +130,7 @@ export class WebhooksController {
   }
 
   @Post(':id/test')
+  @ApiOperation({ summary: 'Send a webhook.test message to an endpoint' })
   @HttpCode(202)
   @RespondsWith(WebhookDeliveryViewSchema, 202, 'A webhook.test delivery, queued')
   test(@CurrentPrincipal() principal: Principal, @Param() params: EndpointParams) {
