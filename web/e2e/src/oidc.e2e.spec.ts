@@ -89,7 +89,8 @@ describe('OIDC sign-in', () => {
     await tab.page.waitForURL('**/account', { timeout: 30_000 });
     const signedInAs = tab.page.locator('p', { hasText: 'Signed in as' }).locator('span');
     await signedInAs.waitFor({ timeout: 15_000 });
-    expect(await signedInAs.textContent()).toBe(idp.user.sub);
+    // The portal names a person by the email their ID token carries (GET /v1/me), else by their id.
+    expect(await signedInAs.textContent()).toBe(idp.user.email);
 
     const authorization = idp.authorizationRequests.at(-1) ?? new URLSearchParams();
     expect(authorization.get('response_type')).toBe('code');

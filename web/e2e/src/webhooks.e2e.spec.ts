@@ -84,7 +84,8 @@ describe('Webhooks settings in Chromium (real API)', () => {
         .then((answer) => answer.items);
       expect(listed.eventTypes).toEqual(['job.succeeded', 'job.failed']);
       await page.getByRole('button', { name: 'Done' }).click();
-      await expect(page.getByTestId('new-webhook-secret').count()).resolves.toBe(0);
+      // count() does not wait: wait for the secret to leave the page (slow under a loaded CI machine).
+      await page.getByTestId('new-webhook-secret').waitFor({ state: 'detached' });
       await page.reload();
       await page.getByTestId('webhook-endpoint').first().waitFor();
       await expect(page.getByTestId('new-webhook-secret').count()).resolves.toBe(0);
