@@ -16,7 +16,7 @@ import { startPostgres, type RunningService } from './postgres.ts';
 import { startProcess, stopProcess, type ManagedProcess } from './processes.ts';
 import { startRedis } from './redis.ts';
 import { startS3 } from './s3.ts';
-import { projectsToBuild, serviceSpecs, type PrepareStep, type ServiceSpec } from './services.ts';
+import { projectsToBuild, serviceSpecs, type ServiceSpec } from './services.ts';
 import { ensureDir, loadSecrets } from './state.ts';
 import { say, up, working } from './terminal.ts';
 import { waitForHttpOk } from './wait.ts';
@@ -192,30 +192,22 @@ async function main(options: UpOptions): Promise<void> {
   say('Ctrl-C stops the stack; jobs, credits and videos are kept for the next start.');
 }
 
-/** One-off steps before a component's first start, e.g. building the tiny model. */
+/**
+ * One-off steps before a component's first start (building the tiny model, making a test signing
+ * chain): one line saying what runs, one when all of it is done, so a first start stays short.
+ */
 async function prepare(spec: ServiceSpec, logFile: string, verbose: boolean): Promise<void> {
-  for (const step of spec.prepare ?? []) await prepareStep(spec, step, logFile, verbose);
-}
-
-async function prepareStep(
-  spec: ServiceSpec,
-  step: PrepareStep,
-  logFile: string,
-  verbose: boolean,
-): Promise<void> {
-  if (step.done()) return;
+  const pending = (spec.prepare ?? []).filter((step) => !step.done());
+  if (pending.length === 0) return;
   const started = Date.now();
-  working(`${step.description} (first run only; log: ${shown(logFile)})`);
-  const result = await runLogged(step.command, {
-    cwd: root,
-    env: process.env,
-    logFile,
-    stream: verbose,
-  });
-  if (!result.ok) {
-    say(`${spec.project}: preparation failed. Its last lines (all of them in ${shown(logFile)}):`);
-    for (const line of result.lastLines) say(`    ${line}`);
-    await shutDown(1);
+  working(`${pending.map((step) => step.description).join('; ')} (first run only; log: ${shown(logFile)})`);
+  for (const step of pending) {
+    const result = await runLogged(step.command, { cwd: root, env: process.env, logFile, stream: verbose });
+    if (!result.ok) {
+      say(`${spec.project}: preparation failed. Its last lines (all of them in ${shown(logFile)}):`);
+      for (const line of result.lastLines) say(`    ${line}`);
+      await shutDown(1);
+    }
   }
   up(spec.project, `prepared in ${elapsed(started)}`);
 }
