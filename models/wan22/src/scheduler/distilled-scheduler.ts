@@ -1,6 +1,4 @@
-import { assertNotFinished, assertSameLength, type DenoisingScheduler } from './denoising-scheduler.ts';
-
-const f = Math.fround;
+import { RenoiseSampler } from './renoise-sampler.ts';
 
 export interface DistilledOptions {
   /** 3 or 4 for the published few-step distillations. */
@@ -22,12 +20,7 @@ export interface DistilledOptions {
  * with fresh noise: x_next = (1 - sigma_next) * x0 + sigma_next * eps. The last step returns x0.
  * Such checkpoints are distilled without classifier-free guidance, so use guidance 1 with them.
  */
-export class DistilledRenoiseScheduler implements DenoisingScheduler {
-  readonly timesteps: readonly number[];
-  readonly sigmas: Float32Array;
-  private readonly noise: (length: number) => Float32Array;
-  private index = 0;
-
+export class DistilledRenoiseScheduler extends RenoiseSampler {
   constructor(options: DistilledOptions) {
     const { steps, shift } = options;
     const numTrain = options.numTrainTimesteps ?? 1000;
@@ -35,39 +28,14 @@ export class DistilledRenoiseScheduler implements DenoisingScheduler {
       throw new Error(`a distilled schedule has 1 to 8 steps (usually 3 or 4), got ${steps}`);
     }
     if (!(shift > 0)) throw new Error(`shift must be positive, got ${shift}`);
-    this.sigmas = new Float32Array(steps + 1);
+    const sigmas = new Float32Array(steps + 1);
     const timesteps: number[] = [];
     for (let i = 0; i < steps; i++) {
       const s = (steps - i) / steps;
       const shifted = (shift * s) / (1 + (shift - 1) * s);
-      this.sigmas[i] = shifted;
+      sigmas[i] = shifted;
       timesteps.push(shifted * numTrain);
     }
-    this.sigmas[steps] = 0;
-    this.timesteps = timesteps;
-    this.noise = options.noise;
-  }
-
-  get stepIndex(): number {
-    return this.index;
-  }
-
-  step(modelOutput: Float32Array, sample: Float32Array, into?: Float32Array): Float32Array {
-    assertNotFinished(this);
-    assertSameLength(modelOutput, sample);
-    const sigma = this.sigmas[this.index];
-    const next = this.sigmas[this.index + 1];
-    const out = into ?? new Float32Array(sample.length);
-    assertSameLength(out, sample);
-    for (let j = 0; j < out.length; j++) out[j] = f(sample[j] - f(sigma * modelOutput[j]));
-    this.index++;
-    if (next === 0) return out;
-    const eps = this.noise(out.length);
-    if (eps.length !== out.length) {
-      throw new Error(`the noise source returned ${eps.length} values for a latent of ${out.length}`);
-    }
-    const keep = f(1 - next);
-    for (let j = 0; j < out.length; j++) out[j] = f(f(keep * out[j]) + f(next * eps[j]));
-    return out;
+    super(timesteps, sigmas, options.noise);
   }
 }

@@ -1,4 +1,4 @@
-import { assertNotFinished, assertSameLength, type DenoisingScheduler } from './denoising-scheduler.ts';
+import { RenoiseSampler } from './renoise-sampler.ts';
 
 const f = Math.fround;
 
@@ -24,12 +24,7 @@ export interface DmdOptions {
  * sigma of the schedule timestep nearest the given one (argmin, first on a tie). So sigma is close
  * to t / 1000 but not equal to it (757 -> 0.757098 at shift 5).
  */
-export class DmdScheduler implements DenoisingScheduler {
-  readonly timesteps: readonly number[];
-  readonly sigmas: Float32Array;
-  private readonly noise: (length: number) => Float32Array;
-  private index = 0;
-
+export class DmdScheduler extends RenoiseSampler {
   constructor(options: DmdOptions) {
     const numTrain = options.numTrainTimesteps ?? 1000;
     const { timesteps, shift } = options;
@@ -46,34 +41,9 @@ export class DmdScheduler implements DenoisingScheduler {
     }
     if (!(shift > 0)) throw new Error(`shift must be positive, got ${shift}`);
     const grid = trainingSchedule(numTrain, shift);
-    this.timesteps = [...timesteps];
-    this.sigmas = new Float32Array(timesteps.length + 1);
-    timesteps.forEach((t, i) => (this.sigmas[i] = grid.sigmaOf(t)));
-    this.noise = options.noise;
-  }
-
-  get stepIndex(): number {
-    return this.index;
-  }
-
-  step(modelOutput: Float32Array, sample: Float32Array, into?: Float32Array): Float32Array {
-    assertNotFinished(this);
-    assertSameLength(modelOutput, sample);
-    const sigma = this.sigmas[this.index];
-    const last = this.index === this.timesteps.length - 1;
-    const out = into ?? new Float32Array(sample.length);
-    assertSameLength(out, sample);
-    for (let j = 0; j < out.length; j++) out[j] = f(sample[j] - f(sigma * modelOutput[j]));
-    this.index++;
-    if (last) return out;
-    const next = this.sigmas[this.index];
-    const eps = this.noise(out.length);
-    if (eps.length !== out.length) {
-      throw new Error(`the noise source returned ${eps.length} values for a latent of ${out.length}`);
-    }
-    const keep = f(1 - next);
-    for (let j = 0; j < out.length; j++) out[j] = f(f(keep * out[j]) + f(next * eps[j]));
-    return out;
+    const sigmas = new Float32Array(timesteps.length + 1);
+    timesteps.forEach((t, i) => (sigmas[i] = grid.sigmaOf(t)));
+    super([...timesteps], sigmas, options.noise);
   }
 }
 

@@ -1,28 +1,7 @@
 // The API's answers as the portal reads them: every shape is the contracts' own schema type (the
 // API serializes through the same schemas); the portal only names them and adds what the event
 // stream tells about a job.
-import type {
-  AdminStats,
-  AdminUser,
-  ApiKeyView,
-  AuthMode,
-  CreatedApiKey,
-  CreditsSummary,
-  GrantCreditsRequest,
-  JobStatus,
-  JobView,
-  LedgerEntryKind,
-  LedgerItem,
-  ListedPlan,
-  Me,
-  Page,
-  Plan,
-  PlanId,
-  PublicConfig,
-  Quote,
-  Resolution,
-  UploadView,
-} from '@cineweave/contracts';
+import type { ApiKeyView, JobView, LedgerItem, UploadView } from '@cineweave/contracts';
 
 export type {
   AdminStats,
@@ -42,7 +21,7 @@ export type {
   PublicConfig,
   Quote,
   Resolution,
-};
+} from '@cineweave/contracts';
 
 /** An API key as listed (never the key itself). */
 export type ApiKey = ApiKeyView;
