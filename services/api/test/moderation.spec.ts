@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Harness, dev, eventually, startHarness } from './support/harness.ts';
 import { png } from './support/images.ts';
-import { ModerationStandIn } from './support/moderation-stand-in.ts';
+import { ModerationStandIn } from '@cineweave/test-support';
 
 const DRAFT = { prompt: 'a lantern drifting down a river', resolution: '640x352', durationSeconds: 1 };
 const ADMIN = dev('root-admin');
