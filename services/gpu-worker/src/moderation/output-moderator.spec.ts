@@ -68,7 +68,9 @@ describe(OutputModerator.name, () => {
     const verdict = await moderator().check(video, 2);
     expect(verdict).toEqual({ outcome: 'refused', categories: ['sexual'] });
     if (verdict.outcome !== 'refused') throw new Error('unreachable');
-    expect(contentPolicyReason(verdict)).toMatch(/^content-policy: the rendered video was flagged \(sexual\)/);
+    expect(contentPolicyReason(verdict)).toMatch(
+      /^content-policy: the rendered video was flagged \(sexual\)/,
+    );
   });
 
   it('should follow the fail mode when the classifier is slower than the timeout', async () => {

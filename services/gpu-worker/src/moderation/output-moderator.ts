@@ -30,7 +30,12 @@ export class OutputModerator {
   constructor(private readonly options: OutputModeratorOptions) {}
 
   async check(videoPath: string, durationSeconds: number): Promise<OutputVerdict> {
-    const frames = await sampleFrames(videoPath, durationSeconds, this.options.frames, this.options.ffmpegPath);
+    const frames = await sampleFrames(
+      videoPath,
+      durationSeconds,
+      this.options.frames,
+      this.options.ffmpegPath,
+    );
     const body: ModerationRequest = {
       ...(this.options.model ? { model: this.options.model } : {}),
       input: frames.map((jpeg) => ({
@@ -99,7 +104,9 @@ export async function sampleFrames(
 }
 
 /** The reason of a job whose output the policy refused; the API and the portal match its prefix. */
-export function contentPolicyReason(verdict: Extract<OutputVerdict, { outcome: `refused${string}` }>): string {
+export function contentPolicyReason(
+  verdict: Extract<OutputVerdict, { outcome: `refused${string}` }>,
+): string {
   return verdict.outcome === 'refused'
     ? `content-policy: the rendered video was flagged (${verdict.categories.join(', ')}); it was not delivered and nothing was charged.`
     : `content-policy: the rendered video could not be checked (${verdict.reason}); it was not delivered and nothing was charged.`;
