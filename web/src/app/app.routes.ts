@@ -63,6 +63,12 @@ export const routes: Routes = [
     loadComponent: () => import('./account/account.page').then((m) => m.AccountPage),
   },
   {
+    path: 'admin/audit',
+    title: 'Audit log · CineWeave',
+    canActivate: [adminGuard],
+    loadComponent: () => import('./admin/audit/audit.page').then((m) => m.AuditPage),
+  },
+  {
     path: 'admin',
     title: 'Admin · CineWeave',
     canActivate: [adminGuard],

@@ -1,5 +1,7 @@
 import { Injectable, inject } from '@angular/core';
 import type {
+  AuditAction,
+  AuditEntryView,
   CreateJobRequest,
   CreateWebhookRequest,
   JobStatus,
@@ -26,6 +28,15 @@ import type {
   Quote,
   Upload,
 } from './api-types';
+
+/** Filters of the admin audit log (all optional; `from`/`to` ISO date-times). */
+export interface AuditFilters {
+  action?: AuditAction | null;
+  actorId?: string | null;
+  targetId?: string | null;
+  from?: string | null;
+  to?: string | null;
+}
 
 export interface JobListQuery {
   status?: JobStatus | null;
@@ -156,6 +167,19 @@ export class CineweaveApi {
 
   adminStats(): Promise<AdminStats> {
     return this.client.get('/v1/admin/stats');
+  }
+
+  adminAudit(filters: AuditFilters, cursor?: string | null): Promise<Page<AuditEntryView>> {
+    return this.client.get('/v1/admin/audit', { query: { ...filters, cursor, limit: 50 } });
+  }
+
+  /** Every row matching the filters, as the API's CSV. */
+  adminAuditCsv(filters: AuditFilters): Promise<string> {
+    return this.client.get('/v1/admin/audit', {
+      query: { ...filters, format: 'csv' },
+      headers: { accept: 'text/csv, application/problem+json' },
+      as: 'text',
+    });
   }
 }
 
