@@ -1,7 +1,7 @@
 import { problemType } from '@cineweave/contracts';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, dev, eventually, startHarness } from './support/harness.ts';
+import { FakeGpuWorker, type Harness, dev, eventually, startHarness } from './support/harness.ts';
 import { png } from './support/images.ts';
 import { ModerationStandIn } from '@cineweave/test-support';
 
@@ -200,6 +200,57 @@ describe('moderation before charging (stand-in classifier over HTTP)', () => {
       await submit('poet', DRAFT).expect(422);
     } finally {
       await classifier.start(port);
+    }
+  });
+
+  it("should record the worker's output refusal as a decision and release the job's credits", async () => {
+    const worker = new FakeGpuWorker(h);
+    try {
+      await setPolicy({ failMode: 'open' });
+      const jobId = (await submit('painter', DRAFT).expect(202)).body.id as string;
+      let job = await worker.take();
+      while (job.data.jobId !== jobId) job = await worker.take();
+      const credits = async () =>
+        (await request(h.server).get('/v1/credits').set('Authorization', dev('painter'))).body;
+      const before = await credits();
+      expect(before.reserved).toBeGreaterThan(0);
+      await worker.report({
+        jobId,
+        attemptToken: job.data.attemptToken,
+        outcome: 'failed',
+        reason:
+          'content-policy: the rendered video was flagged (violence); it was not delivered and nothing was charged.',
+        contentPolicy: { outcome: 'refused', categories: ['violence'] },
+        gpuSeconds: 12,
+      });
+      const failed = await eventually(async () => {
+        const view = await request(h.server).get(`/v1/jobs/${jobId}`).set('Authorization', dev('painter'));
+        return view.body.status === 'failed' ? view.body : undefined;
+      });
+      expect(JSON.stringify(failed)).toContain('content-policy:');
+      const after = await credits();
+      expect(after.balance).toBe(before.balance);
+      expect(after.reserved).toBeLessThan(before.reserved);
+      const ledger = await h.db.query(`SELECT kind FROM credit_ledger WHERE job_id = $1 ORDER BY kind`, [
+        jobId,
+      ]);
+      expect(ledger.rows.map((row) => row.kind)).toEqual(['release', 'reserve']);
+      const decisions = await request(h.server)
+        .get('/v1/admin/moderation/decisions')
+        .set('Authorization', ADMIN);
+      expect(decisions.body.items[0]).toMatchObject({
+        stage: 'output',
+        outcome: 'refused',
+        categories: ['violence'],
+        jobId,
+        userId: 'painter',
+      });
+      const audit = await h.db.query(`SELECT * FROM audit_log WHERE target_id = $1`, [jobId]);
+      expect(audit.rows).toEqual([
+        expect.objectContaining({ action: 'moderation.refused', actor_id: 'system:gpu-worker' }),
+      ]);
+    } finally {
+      await worker.close();
     }
   });
 });

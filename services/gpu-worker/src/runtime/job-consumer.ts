@@ -58,7 +58,14 @@ export interface JobConsumerOptions {
 }
 
 /** The output check refused the video: it is not delivered and the job fails (no charge). */
-class OutputRefused extends Error {}
+class OutputRefused extends Error {
+  constructor(
+    message: string,
+    readonly contentPolicy: { outcome: 'refused' | 'refused-on-error'; categories: string[] },
+  ) {
+    super(message);
+  }
+}
 
 /** Upper bound of an input image's decoded size; the API already refuses larger uploads. */
 const MAX_INPUT_PIXELS = 4096 * 4096;
@@ -275,7 +282,13 @@ export class JobConsumer {
       if (error instanceof OutputRefused) {
         const seconds = gpuSeconds();
         this.metrics.recordGpuTime(payload.model, seconds);
-        return { ...base, outcome: 'failed', reason: error.message, gpuSeconds: seconds };
+        return {
+          ...base,
+          outcome: 'failed',
+          reason: error.message,
+          contentPolicy: error.contentPolicy,
+          gpuSeconds: seconds,
+        };
       }
       if (error instanceof InvalidJobInput) {
         return { ...base, outcome: 'failed', reason: error.message, gpuSeconds: gpuSeconds() };
@@ -378,7 +391,10 @@ export class JobConsumer {
       }
       if (verdict.outcome === 'refused' || verdict.outcome === 'refused-on-error') {
         log.warn({ verdict }, 'Refused the rendered video (content policy)');
-        throw new OutputRefused(contentPolicyReason(verdict));
+        throw new OutputRefused(contentPolicyReason(verdict), {
+          outcome: verdict.outcome,
+          categories: verdict.outcome === 'refused' ? verdict.categories : [],
+        });
       }
     }
     let thumbnail: Uint8Array = await encodeThumbnail(finished.firstFrame, finished.width, finished.height);

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ModerationDecisionView } from '@cineweave/contracts';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
@@ -134,6 +134,29 @@ export class ModerationService {
       nextCursor:
         rows.length > limit && last ? encodeCursor({ t: last.created_at.toISOString(), id: last.id }) : null,
     };
+  }
+
+  /** The worker's output check refused a job's video: its decision and audit rows, in the settlement's transaction. */
+  async recordOutputRefusal(
+    tx: EntityManager,
+    job: { id: string; user_id: string; account_id: string },
+    refusal: { outcome: 'refused' | 'refused-on-error'; categories: string[] },
+    reason: string,
+  ): Promise<void> {
+    const [row] = (await tx.query(
+      `INSERT INTO moderation_decisions (stage, outcome, provider, categories, user_id, account_id, job_id, detail)
+       VALUES ('output', $1, 'classifier', $2, $3, $4, $5, $6) RETURNING id`,
+      [refusal.outcome, refusal.categories, job.user_id, job.account_id, job.id, reason],
+    )) as { id: string }[];
+    await this.audit.record(
+      {
+        action: 'moderation.refused',
+        target: { type: 'job', id: job.id },
+        after: { decisionId: row.id, stage: 'output', ...refusal },
+        actor: { type: 'system', id: 'system:gpu-worker' },
+      },
+      tx,
+    );
   }
 
   /** Records a decision; refusals also go to the audit log, in the same transaction. */
