@@ -63,6 +63,12 @@ export const routes: Routes = [
     loadComponent: () => import('./account/account.page').then((m) => m.AccountPage),
   },
   {
+    path: 'admin/moderation',
+    title: 'Moderation · CineWeave',
+    canActivate: [adminGuard],
+    loadComponent: () => import('./admin/moderation/moderation.page').then((m) => m.ModerationPage),
+  },
+  {
     path: 'admin/audit',
     title: 'Audit log · CineWeave',
     canActivate: [adminGuard],

@@ -3,6 +3,9 @@ import type {
   AuditAction,
   AuditEntryView,
   CreateJobRequest,
+  ModerationDecisionView,
+  ModerationPolicy,
+  ModerationPolicyView,
   CreateWebhookRequest,
   JobStatus,
   Resolution,
@@ -28,6 +31,8 @@ import type {
   Quote,
   Upload,
 } from './api-types';
+
+export type ModerationPolicyInput = ModerationPolicy;
 
 /** Filters of the admin audit log (all optional; `from`/`to` ISO date-times). */
 export interface AuditFilters {
@@ -167,6 +172,18 @@ export class CineweaveApi {
 
   adminStats(): Promise<AdminStats> {
     return this.client.get('/v1/admin/stats');
+  }
+
+  moderationPolicy(): Promise<ModerationPolicyView> {
+    return this.client.get('/v1/admin/moderation/policy');
+  }
+
+  updateModerationPolicy(policy: ModerationPolicyInput): Promise<ModerationPolicyView> {
+    return this.client.request('PUT', '/v1/admin/moderation/policy', { body: policy });
+  }
+
+  moderationDecisions(cursor?: string | null): Promise<Page<ModerationDecisionView>> {
+    return this.client.get('/v1/admin/moderation/decisions', { query: { cursor, limit: 50 } });
   }
 
   adminAudit(filters: AuditFilters, cursor?: string | null): Promise<Page<AuditEntryView>> {
