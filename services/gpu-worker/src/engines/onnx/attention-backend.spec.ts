@@ -8,6 +8,8 @@ const base = {
   S3_ACCESS_KEY: 'a',
   S3_SECRET_KEY: 'b',
   MODEL_DIR: '/models/wan',
+  // Production (the default NODE_ENV) insists on a signing key unless signing is off; not this test's subject.
+  CONTENT_CREDENTIALS: 'off',
 };
 
 describe(onnxruntimeAttentionEnv.name, () => {
