@@ -23,3 +23,5 @@ export * from './api/admin-views.ts';
 export * from './api/openai-videos.ts';
 export * from './api/usage.ts';
 export * from './webhooks/webhooks.ts';
+export * from './trust/moderation.ts';
+export * from './trust/audit.ts';

@@ -20,3 +20,4 @@ export {
   type Stack,
   type StackOptions,
 } from './stack.ts';
+export { ModerationStandIn, type ModerationCall } from './moderation-stand-in.ts';

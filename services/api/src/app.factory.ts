@@ -13,6 +13,7 @@ import { VIDEOS_PATH } from './modules/videos/videos.controller.ts';
 import { UPLOADS_PATH } from './modules/uploads/uploads.controller.ts';
 import { httpMetricsMiddleware } from './core/metrics/http-metrics.middleware.ts';
 import { MetricsService } from './core/metrics/metrics.service.ts';
+import { requestContextMiddleware } from './modules/audit/request-context.ts';
 
 /** Builds the whole HTTP application; `main.ts` and the integration tests share it. */
 export async function createApp(
@@ -48,6 +49,8 @@ export async function createApp(
       multipartToo: [VIDEOS_PATH],
     }),
   );
+  // After body parsing, so the request's async context is the one its handler runs in (audit rows).
+  app.use(requestContextMiddleware);
   app.enableShutdownHooks();
 
   const document = buildOpenApiDocument(app);

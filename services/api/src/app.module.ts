@@ -18,6 +18,7 @@ import { QueueModule } from './core/queue/queue.module.ts';
 import { RedisModule } from './core/redis/redis.module.ts';
 import { StorageModule } from './core/storage/storage.module.ts';
 import { AccountsModule } from './modules/accounts/accounts.module.ts';
+import { AuditModule } from './modules/audit/audit.module.ts';
 import { AdminModule } from './modules/admin/admin.module.ts';
 import { BillingModule } from './modules/billing/billing.module.ts';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.ts';
@@ -43,6 +44,7 @@ export class AppModule {
         StorageModule,
         QueueModule,
         MetricsModule,
+        AuditModule,
         AccountsModule,
         JobsModule,
         RetentionModule,

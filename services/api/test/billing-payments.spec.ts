@@ -28,6 +28,10 @@ describe(PaymentsService.name, () => {
     tl.faults = [];
   });
 
+  /** The audit rows about one target (a payment, an account). */
+  const auditRows = async (targetId: string) =>
+    (await h.db.query(`SELECT * FROM audit_log WHERE target_id = $1 ORDER BY seq`, [targetId])).rows;
+
   const newUser = () => `buyer-${++counter}-${Date.now()}`;
 
   function checkout(user: string, body: Record<string, unknown>) {
@@ -141,6 +145,13 @@ describe(PaymentsService.name, () => {
     });
     expect(await balanceOf(user)).toBe(before + 2000);
     expect(await topups(id)).toBe(1);
+    expect(await auditRows(id)).toEqual([
+      expect.objectContaining({
+        action: 'payment.credited',
+        actor_type: 'system',
+        actor_id: 'system:payments:truelayer',
+      }),
+    ]);
 
     const list = await request(h.server)
       .get('/v1/billing/payments')
@@ -166,6 +177,7 @@ describe(PaymentsService.name, () => {
     const burst = await Promise.all(Array.from({ length: 10 }, () => webhook(settled)));
     expect(burst.map((answer) => answer.status)).toEqual(Array(10).fill(200));
     expect(burst.filter((answer) => answer.body.outcome === 'applied')).toHaveLength(1);
+    expect(await auditRows(id)).toHaveLength(1);
     for (let i = 0; i < 3; i++) {
       await expect(webhook(settled)).resolves.toEqual({ status: 200, body: { outcome: 'duplicate' } });
     }
@@ -276,6 +288,11 @@ describe(PaymentsService.name, () => {
     );
     expect(rows[0].month).toBe(true);
     await checkInvariants(h.db);
+    const account = await h.db.query(`SELECT id FROM accounts WHERE user_id = $1`, [user]);
+    expect(await auditRows(account.rows[0].id)).toEqual([
+      expect.objectContaining({ action: 'plan.changed', before: expect.objectContaining({ plan: 'free' }) }),
+    ]);
+    expect(await auditRows(id)).toEqual([expect.objectContaining({ action: 'payment.credited' })]);
   });
 
   it.each([['free'], ['enterprise']])(

@@ -12,6 +12,7 @@ import { createTestChain } from './content-credentials/test-chain.ts';
 import { createEngine } from './engine/create-engine.ts';
 import { HealthServer } from './http/health-server.ts';
 import { WorkerMetrics } from './metrics/worker-metrics.ts';
+import { OutputModerator } from './moderation/output-moderator.ts';
 import { JobConsumer } from './runtime/job-consumer.ts';
 import { ReadinessMonitor } from './runtime/readiness-monitor.ts';
 import { ObjectStore } from './storage/object-store.ts';
@@ -85,6 +86,19 @@ async function main(): Promise<void> {
     cancelPollMs: config.CANCEL_POLL_MS,
     onEngineFailure: () => void readiness.monitor?.checkNow(),
     ...(contentSigner ? { contentSigner } : {}),
+    ...(config.OUTPUT_MODERATION_URL
+      ? {
+          outputModerator: new OutputModerator({
+            baseUrl: config.OUTPUT_MODERATION_URL,
+            timeoutMs: config.OUTPUT_MODERATION_TIMEOUT_MS,
+            failMode: config.OUTPUT_MODERATION_FAIL_MODE,
+            frames: config.OUTPUT_MODERATION_FRAMES,
+            ffmpegPath: config.FFMPEG_PATH,
+            ...(config.OUTPUT_MODERATION_TOKEN ? { token: config.OUTPUT_MODERATION_TOKEN } : {}),
+            ...(config.OUTPUT_MODERATION_MODEL ? { model: config.OUTPUT_MODERATION_MODEL } : {}),
+          }),
+        }
+      : {}),
     version: await workerVersion(),
   });
   consumer.start(true);

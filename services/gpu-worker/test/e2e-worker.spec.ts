@@ -2,11 +2,11 @@
 // Redis and an S3-protocol server, and the tiny model on CPU. A job goes in through the public
 // API and comes out as a playable MP4, with progress over SSE and credits captured.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceProcess } from '@cineweave/test-support';
+import { ModerationStandIn, type ServiceProcess } from '@cineweave/test-support';
 import { readCredentials, summarize } from '../src/content-credentials/read-credentials.ts';
 import { TEST_SIGNER_NAME } from '../src/content-credentials/test-chain.ts';
 import { probeVideo } from '../src/video/ffprobe.ts';
@@ -207,6 +207,42 @@ describe('GPU worker end to end (tiny model, CPU)', () => {
     );
     expect(await ledgerKindsFor(jobId)).toEqual(['release', 'reserve']);
     await worker.stop();
+  }, 180_000);
+
+  it('should not deliver a video the output check flags, fail it with content-policy and release its credits', async () => {
+    const classifier = await new ModerationStandIn().start();
+    classifier.flagImages = true;
+    const worker = await startReadyWorker({
+      OUTPUT_MODERATION_URL: classifier.url,
+      OUTPUT_MODERATION_TIMEOUT_MS: '5000',
+    });
+    try {
+      const before = await credits();
+      const jobId = await createJob({
+        prompt: 'a quiet harbour at dawn',
+        resolution: '352x640',
+        durationSeconds: 1,
+        fps: 8,
+        steps: 2,
+      });
+      const events = await collectEvents(`${baseUrl}/v1/jobs/${jobId}/events`, user, untilFinished, 120_000);
+      expect(events.at(-1)).toMatchObject({ event: 'failed', data: { status: 'failed' } });
+      const job = (await call('GET', `/v1/jobs/${jobId}`)).json as { status: string };
+      expect(job.status).toBe('failed');
+      expect(JSON.stringify(job)).toContain('content-policy: the rendered video was flagged (sexual)');
+      // Three sampled JPEG frames went to the classifier, and nothing reached the bucket.
+      const parts = classifier.calls.at(-1)?.body.input as { type: string }[];
+      expect(parts.map((part) => part.type)).toEqual(['image_url', 'image_url', 'image_url']);
+      const stored = readdirSync(join(stack.work, 's3'), { recursive: true }).map(String);
+      expect(stored.filter((path) => path.includes(jobId))).toEqual([]);
+      expect(await credits()).toEqual(
+        expect.objectContaining({ balance: before.balance, reserved: before.reserved }),
+      );
+      expect(await ledgerKindsFor(jobId)).toEqual(['release', 'reserve']);
+    } finally {
+      await worker.stop();
+      await classifier.stop();
+    }
   }, 180_000);
 
   it('should hand a job back on SIGTERM past the grace period, and settle it once when another worker finishes it', async () => {

@@ -63,6 +63,18 @@ export const routes: Routes = [
     loadComponent: () => import('./account/account.page').then((m) => m.AccountPage),
   },
   {
+    path: 'admin/moderation',
+    title: 'Moderation · CineWeave',
+    canActivate: [adminGuard],
+    loadComponent: () => import('./admin/moderation/moderation.page').then((m) => m.ModerationPage),
+  },
+  {
+    path: 'admin/audit',
+    title: 'Audit log · CineWeave',
+    canActivate: [adminGuard],
+    loadComponent: () => import('./admin/audit/audit.page').then((m) => m.AuditPage),
+  },
+  {
     path: 'admin',
     title: 'Admin · CineWeave',
     canActivate: [adminGuard],

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used with a different request' },
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
+  CONTENT_POLICY: { status: 422, title: 'The request is refused by the content policy' },
   ACTIVE_JOB_LIMIT: { status: 429, title: 'Too many active jobs' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal server error' },
@@ -55,6 +56,8 @@ export const ProblemDetailsSchema = z.object({
   instance: z.string().optional(),
   code: ErrorCodeSchema,
   errors: z.array(FieldErrorSchema).default([]),
+  /** CONTENT_POLICY only: the policy categories the input was flagged for. */
+  categories: z.array(z.string()).optional(),
 });
 export type ProblemDetails = z.infer<typeof ProblemDetailsSchema>;
 

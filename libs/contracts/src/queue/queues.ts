@@ -90,6 +90,13 @@ export const JobFailedResultSchema = z.strictObject({
   outcome: z.literal('failed'),
   /** A sentence a person can act on; shown in the portal and the VideoJob status. */
   reason: z.string().min(1).max(2000),
+  /** Set when the output check refused the video (reason starts `content-policy:`); recorded as a moderation decision. */
+  contentPolicy: z
+    .strictObject({
+      outcome: z.enum(['refused', 'refused-on-error']),
+      categories: z.array(z.string().min(1).max(100)).max(50),
+    })
+    .optional(),
 });
 
 export const JobCancelledResultSchema = z.strictObject({

@@ -66,6 +66,17 @@ const WorkerEnvSchema = z.object({
   CONTENT_CREDENTIALS_CERT_FILE: z.string().min(1).optional(),
   /** PEM: the signing certificate's private key (PKCS#8; EC P-256/P-384 or Ed25519). */
   CONTENT_CREDENTIALS_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * Optional output check: a classifier in the OpenAI moderation API's shape that judges sampled
+   * frames of every rendered video before upload. Unset: outputs are not checked.
+   */
+  OUTPUT_MODERATION_URL: z.url({ error: 'must be a URL (the moderation classifier)' }).optional(),
+  OUTPUT_MODERATION_TOKEN: z.string().min(1).optional(),
+  OUTPUT_MODERATION_MODEL: z.string().min(1).optional(),
+  OUTPUT_MODERATION_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+  /** Classifier down or slow: `open` delivers the video unchecked, `closed` fails the job (no charge). */
+  OUTPUT_MODERATION_FAIL_MODE: z.enum(['open', 'closed']).default('closed'),
+  OUTPUT_MODERATION_FRAMES: z.coerce.number().int().min(1).max(16).default(3),
 });
 
 export type WorkerConfig = z.infer<typeof WorkerEnvSchema>;

@@ -140,4 +140,5 @@ export type PipelineStage =
   | 'download'
   | 'encode_video'
   | 'sign'
+  | 'moderate'
   | 'upload';

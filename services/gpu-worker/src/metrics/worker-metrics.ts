@@ -37,7 +37,7 @@ export class WorkerMetrics {
     });
     this.stageSeconds = new Histogram({
       name: WORKER_METRICS.stageSeconds,
-      help: 'Seconds per pipeline stage (tokenize, text_encode, image_encode, sample, decode, generate, download, encode_video, sign, upload).',
+      help: 'Seconds per pipeline stage (tokenize, text_encode, image_encode, sample, decode, generate, download, encode_video, moderate, sign, upload).',
       labelNames: ['stage'],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1200],
       registers: [this.registry],

@@ -32,6 +32,7 @@ import type { WorkerMetrics } from '../metrics/worker-metrics.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { ensureOutputContract, readFirstFrame } from '../video/output-contract.ts';
 import { encodeThumbnail } from '../video/thumbnail.ts';
+import { contentPolicyReason, type OutputModerator } from '../moderation/output-moderator.ts';
 import { encodeVideo } from '../video/video-encoder.ts';
 import { JobProgressTracker } from './job-progress.ts';
 import { JobStop } from './job-stop.ts';
@@ -53,6 +54,18 @@ export interface JobConsumerOptions {
   contentSigner?: ContentSigner;
   /** CineWeave's version, named as the generator in the Content Credentials. */
   version: string;
+  /** Judges sampled frames before upload (OUTPUT_MODERATION_URL); absent when outputs are not checked. */
+  outputModerator?: OutputModerator;
+}
+
+/** The output check refused the video: it is not delivered and the job fails (no charge). */
+class OutputRefused extends Error {
+  constructor(
+    message: string,
+    readonly contentPolicy: { outcome: 'refused' | 'refused-on-error'; categories: string[] },
+  ) {
+    super(message);
+  }
 }
 
 /** Upper bound of an input image's decoded size; the API already refuses larger uploads. */
@@ -267,6 +280,17 @@ export class JobConsumer {
         this.metrics.recordGpuTime(payload.model, seconds);
         return { ...base, outcome: 'cancelled', gpuSeconds: seconds };
       }
+      if (error instanceof OutputRefused) {
+        const seconds = gpuSeconds();
+        this.metrics.recordGpuTime(payload.model, seconds);
+        return {
+          ...base,
+          outcome: 'failed',
+          reason: error.message,
+          contentPolicy: error.contentPolicy,
+          gpuSeconds: seconds,
+        };
+      }
       if (error instanceof InvalidJobInput) {
         return { ...base, outcome: 'failed', reason: error.message, gpuSeconds: gpuSeconds() };
       }
@@ -357,6 +381,23 @@ export class JobConsumer {
     progress.update('encode', 1, 1);
     // The last moment a cancel can still save the upload; past it the video is delivered.
     await stop.check();
+    const moderator = this.options.outputModerator;
+    if (moderator) {
+      // Before signing and upload: a refused video never reaches the bucket.
+      const verdict = await this.metrics.timeStage('moderate', () =>
+        moderator.check(finished.path, finished.durationSeconds),
+      );
+      if (verdict.outcome === 'allowed-on-error') {
+        log.warn({ reason: verdict.reason }, 'Delivered a video the classifier could not check (fail-open)');
+      }
+      if (verdict.outcome === 'refused' || verdict.outcome === 'refused-on-error') {
+        log.warn({ verdict }, 'Refused the rendered video (content policy)');
+        throw new OutputRefused(contentPolicyReason(verdict), {
+          outcome: verdict.outcome,
+          categories: verdict.outcome === 'refused' ? verdict.categories : [],
+        });
+      }
+    }
     let thumbnail: Uint8Array = await encodeThumbnail(finished.firstFrame, finished.width, finished.height);
     let videoPath = finished.path;
     let contentCredentials: ContentCredentialsSummary | undefined;

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { JOB_STATUSES, LEDGER_ENTRY_KINDS, type JobStatus } from '@cineweave/contracts';
 import { STATUS_LABELS, formatDateTime, formatDuration, formatNumber } from '../core/format/format';
 import { AlertComponent } from '../shared/ui/alert.component';
@@ -9,7 +10,7 @@ import { AdminStore } from './admin.store';
 
 @Component({
   selector: 'cw-admin-page',
-  imports: [AlertComponent, EmptyStateComponent, SpinnerComponent, StatusBadgeComponent],
+  imports: [RouterLink, AlertComponent, EmptyStateComponent, SpinnerComponent, StatusBadgeComponent],
   providers: [AdminStore],
   templateUrl: './admin.page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
+import { AuditService } from '../../modules/audit/audit.service.ts';
 import { AppConfig } from '../config/app-config.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { RateLimiter } from '../http/rate-limiter.ts';
@@ -27,6 +28,7 @@ export class AuthGuard implements CanActivate {
     private readonly config: AppConfig,
     private readonly rateLimiter: RateLimiter,
     private readonly apiKeys: ApiKeyDirectory,
+    private readonly audit: AuditService,
   ) {
     this.verifier = tokenVerifierFor(config.env);
     this.admins = new Set(config.env.ADMIN_USER_IDS);
@@ -60,6 +62,8 @@ export class AuthGuard implements CanActivate {
       });
     }
     request.principal = principal;
+    // An admin's first request of a session is their sign-in (audit log).
+    await this.audit.noteAdminRequest(principal, token);
     return true;
   }
 

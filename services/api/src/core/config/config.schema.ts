@@ -102,6 +102,20 @@ export const EnvSchema = z
         return z.NEVER;
       }
     }),
+    /**
+     * An external classifier in the OpenAI moderation API's shape (`POST {url}/v1/moderations`), e.g. a
+     * Llama Guard server the install runs. Unset: only the built-in term/pattern list applies, and
+     * input images are not checked. Install-wide (set by whoever deploys), so not behind the SSRF guard.
+     */
+    MODERATION_CLASSIFIER_URL: url('the moderation classifier').optional(),
+    /** Bearer token for the classifier, if it wants one. */
+    MODERATION_CLASSIFIER_TOKEN: z.string().min(1).optional(),
+    /** The `model` field sent to the classifier (e.g. omni-moderation-latest); omitted when unset. */
+    MODERATION_CLASSIFIER_MODEL: z.string().min(1).optional(),
+    /** Longest wait for the classifier's answer; past it the fail mode decides. */
+    MODERATION_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
+    /** When the classifier is down or slow: `open` admits the job, `closed` refuses it. Admins may override. */
+    MODERATION_FAIL_MODE: z.enum(['open', 'closed']).default('closed'),
     /** Longest wait for a webhook receiver's answer; past it the attempt failed. */
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** How long a delivery is retried (exponential backoff with jitter) before it is given up. */

@@ -10,6 +10,8 @@ export class DomainError extends Error {
     readonly detail: string,
     readonly errors: FieldError[] = [],
     readonly headers: Record<string, string> = {},
+    /** RFC 9457 extension members (e.g. `categories` of a content-policy refusal). */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail);
     this.name = 'DomainError';

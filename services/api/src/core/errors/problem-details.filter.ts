@@ -48,6 +48,7 @@ interface Answer {
   detail: string;
   errors?: DomainError['errors'];
   headers?: Record<string, string>;
+  extensions?: Record<string, unknown>;
 }
 
 /**
@@ -71,7 +72,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       response.end();
       return;
     }
-    const body = problem(answer.code, answer.detail, answer.errors ?? []);
+    const body = { ...problem(answer.code, answer.detail, answer.errors ?? []), ...answer.extensions };
     for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
     response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
@@ -83,6 +84,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: exception.detail,
         errors: exception.errors,
         headers: exception.headers,
+        extensions: exception.extensions,
       };
     }
     // Nest may wrap body-parser's errors in an HttpException; the original is its `cause`.

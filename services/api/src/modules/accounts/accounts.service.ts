@@ -6,6 +6,7 @@ import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import type { Principal } from '../../core/auth/principal.ts';
+import { AuditService } from '../audit/audit.service.ts';
 import { appendLedger } from '../credits/ledger.ts';
 
 export interface Account {
@@ -46,6 +47,7 @@ export class AccountsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -122,7 +124,18 @@ export class AccountsService {
     const target = await this.requireByUser(userId);
     try {
       await this.db.transaction(async (tx) => {
-        await tx.query(`SELECT id FROM accounts WHERE id = $1 FOR UPDATE`, [target.id]);
+        const [locked] = (await tx.query(`SELECT balance, reserved FROM accounts WHERE id = $1 FOR UPDATE`, [
+          target.id,
+        ])) as { balance: number; reserved: number }[];
+        await this.audit.record(
+          {
+            action: amount >= 0 ? 'credits.granted' : 'credits.adjusted',
+            target: { type: 'account', id: target.id },
+            before: { userId, balance: Number(locked.balance) },
+            after: { userId, balance: Number(locked.balance) + amount, amount, reason },
+          },
+          tx,
+        );
         await appendLedger(tx, {
           accountId: target.id,
           kind: amount >= 0 ? 'grant' : 'adjust',

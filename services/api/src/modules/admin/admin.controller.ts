@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AdminJobPageSchema,
@@ -7,6 +7,7 @@ import {
   CreditsSummarySchema,
   GrantCreditsRequestSchema,
   JobStatusSchema,
+  JobViewSchema,
 } from '@cineweave/contracts';
 import { z } from 'zod';
 import { AdminOnly } from '../../core/auth/auth.decorators.ts';
@@ -18,6 +19,8 @@ import { zodDto } from '../../core/http/zod-dto.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
 import { AdminService } from './admin.service.ts';
+import { actorOf } from '../audit/audit.service.ts';
+import { JobIdParams } from '../jobs/jobs.dto.ts';
 
 class PageQuery extends zodDto(z.strictObject(PageQueryFields)) {}
 class AdminJobsQuery extends zodDto(
@@ -62,6 +65,15 @@ export class AdminController {
   listJobs(@Query() query: AdminJobsQuery) {
     // Across accounts, each job says whose it is.
     return this.jobs.list({}, query, { withOwner: true });
+  }
+
+  /** Cancels anyone's job; audited as a cancel by someone other than the owner. */
+  @Post('jobs/:id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Cancel anyone's queued or running job (admin; audited)" })
+  @RespondsWith(JobViewSchema, 200, 'The job, cancelled')
+  async cancel(@CurrentPrincipal() principal: Principal, @Param() params: JobIdParams) {
+    return this.jobs.view(await this.jobs.cancelAsOther(params.id, actorOf(principal)));
   }
 
   @Get('stats')

@@ -5,6 +5,7 @@ import { ApiKeyDirectory } from '../../core/auth/api-key-directory.ts';
 import { generateApiKey } from '../../core/auth/api-key-hash.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
+import { AuditService } from '../audit/audit.service.ts';
 import { returningRows } from '../../core/database/returning.ts';
 
 export interface ApiKeyView {
@@ -23,6 +24,7 @@ export class ApiKeysService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly accounts: AccountsService,
     private readonly directory: ApiKeyDirectory,
+    private readonly audit: AuditService,
   ) {}
 
   /** The key itself is returned here and never again: only its hash is stored. */
@@ -36,10 +38,21 @@ export class ApiKeysService {
       throw new DomainError('CONFLICT', `You already have ${MAX_KEYS_PER_USER} API keys; revoke one first.`);
     }
     const { key, hash, prefix } = generateApiKey();
-    const rows: { id: string; created_at: Date }[] = await this.db.query(
-      `INSERT INTO api_keys (user_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
-      [userId, name, prefix, hash],
-    );
+    const rows = await this.db.transaction(async (tx) => {
+      const inserted: { id: string; created_at: Date }[] = await tx.query(
+        `INSERT INTO api_keys (user_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
+        [userId, name, prefix, hash],
+      );
+      await this.audit.record(
+        {
+          action: 'api-key.created',
+          target: { type: 'api-key', id: inserted[0].id },
+          after: { userId, name, prefix },
+        },
+        tx,
+      );
+      return inserted;
+    });
     return {
       id: rows[0].id,
       name,
@@ -67,14 +80,26 @@ export class ApiKeysService {
   }
 
   async revoke(userId: string, id: string): Promise<void> {
-    const rows = returningRows<{ key_hash: string }>(
-      await this.db.query(
-        `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL
-         RETURNING key_hash`,
-        [id, userId],
-      ),
-    );
-    if (rows.length === 0) throw new DomainError('NOT_FOUND', `API key ${id} was not found.`);
+    const rows = await this.db.transaction(async (tx) => {
+      const revoked = returningRows<{ key_hash: string; name: string; prefix: string }>(
+        await tx.query(
+          `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL
+           RETURNING key_hash, name, prefix`,
+          [id, userId],
+        ),
+      );
+      if (revoked.length === 0) throw new DomainError('NOT_FOUND', `API key ${id} was not found.`);
+      await this.audit.record(
+        {
+          action: 'api-key.revoked',
+          target: { type: 'api-key', id },
+          before: { userId, name: revoked[0].name, prefix: revoked[0].prefix, revoked: false },
+          after: { revoked: true },
+        },
+        tx,
+      );
+      return revoked;
+    });
     await this.directory.revoked(rows[0].key_hash);
   }
 }

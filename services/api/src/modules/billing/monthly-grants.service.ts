@@ -5,6 +5,7 @@ import { AppConfig } from '../../core/config/app-config.ts';
 import { returningRows } from '../../core/database/returning.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { appendLedger } from '../credits/ledger.ts';
+import { AuditService } from '../audit/audit.service.ts';
 
 const INTERVAL_MS = 60 * 60_000;
 const UNIQUE_VIOLATION = '23505';
@@ -32,6 +33,7 @@ export class MonthlyGrantsService implements OnApplicationBootstrap, OnApplicati
     @InjectDataSource() private readonly db: DataSource,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,13 +52,29 @@ export class MonthlyGrantsService implements OnApplicationBootstrap, OnApplicati
   }
 
   async run(now: Date = new Date()): Promise<{ lapsed: number; granted: number }> {
-    const lapsed = returningRows<{ id: string }>(
-      await this.db.query(
-        `UPDATE accounts SET plan_id = 'free', plan_paid_until = NULL, updated_at = now()
-          WHERE plan_paid_until IS NOT NULL AND plan_paid_until <= $1 RETURNING id`,
-        [now],
-      ),
-    ).length;
+    const lapsed = await this.db.transaction(async (tx) => {
+      const rows = returningRows<{ id: string; plan_id: string }>(
+        await tx.query(
+          `UPDATE accounts a SET plan_id = 'free', plan_paid_until = NULL, updated_at = now()
+             FROM accounts old WHERE old.id = a.id
+              AND a.plan_paid_until IS NOT NULL AND a.plan_paid_until <= $1 RETURNING a.id, old.plan_id`,
+          [now],
+        ),
+      );
+      for (const row of rows) {
+        await this.audit.record(
+          {
+            action: 'plan.changed',
+            target: { type: 'account', id: row.id },
+            before: { plan: row.plan_id },
+            after: { plan: 'free', why: 'the paid month ended' },
+            actor: { type: 'system', id: 'system:monthly-grants' },
+          },
+          tx,
+        );
+      }
+      return rows.length;
+    });
     const period = periodOf(now);
     const due: { id: string }[] = await this.db.query(
       `SELECT a.id FROM accounts a JOIN plans p ON p.id = a.plan_id

@@ -23,6 +23,7 @@ import { CatalogueService } from './catalogue.service.ts';
 import { type PaymentRow, movesForward, toPaymentView } from './payment-row.ts';
 import { TrueLayerClient } from './truelayer/truelayer-client.ts';
 import { trueLayerSettings } from './truelayer/truelayer-settings.ts';
+import { AuditService } from '../audit/audit.service.ts';
 
 const PROVIDER = 'truelayer';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -55,6 +56,7 @@ export class PaymentsService {
     private readonly catalogue: CatalogueService,
     private readonly truelayer: TrueLayerClient,
     private readonly metrics: MetricsService,
+    private readonly audit: AuditService,
     config: AppConfig,
   ) {
     this.creditOn = trueLayerSettings(config.env).creditOn;
@@ -192,7 +194,21 @@ export class PaymentsService {
 
   /** Credits the pack, or switches the plan for a month with its credits. Idempotency key: the payment id. */
   private async fulfil(tx: EntityManager, payment: PaymentRow): Promise<number> {
+    const system = { type: 'system' as const, id: `system:payments:${PROVIDER}` };
     if (payment.product_kind === 'plan') {
+      const [account] = (await tx.query(`SELECT plan_id, plan_paid_until FROM accounts WHERE id = $1`, [
+        payment.account_id,
+      ])) as { plan_id: string; plan_paid_until: Date | null }[];
+      await this.audit.record(
+        {
+          action: 'plan.changed',
+          target: { type: 'account', id: payment.account_id },
+          before: { plan: account.plan_id, paidUntil: account.plan_paid_until?.toISOString() ?? null },
+          after: { plan: payment.product_id, paymentId: payment.id },
+          actor: system,
+        },
+        tx,
+      );
       // Buying the plan one already holds extends it; any other plan starts a fresh month now.
       await tx.query(
         `UPDATE accounts
@@ -220,6 +236,21 @@ export class PaymentsService {
     await tx.query(
       `UPDATE payments SET status = 'settled', settled_at = now(), failure_reason = NULL, updated_at = now() WHERE id = $1`,
       [payment.id],
+    );
+    await this.audit.record(
+      {
+        action: 'payment.credited',
+        target: { type: 'payment', id: payment.id },
+        before: { status: payment.status },
+        after: {
+          status: 'settled',
+          accountId: payment.account_id,
+          product: `${payment.product_kind}:${payment.product_id}`,
+          credits: payment.credits,
+        },
+        actor: system,
+      },
+      tx,
     );
     this.logger.log({ paymentId: payment.id, credits: payment.credits }, 'Settled payment');
     return payment.credits;

@@ -89,7 +89,9 @@ export class InternalController {
     const job = await this.jobs.get(params.id, {});
     // Cancelling a finished job is a no-op here: the operator calls this while deleting a CR.
     if (job.status !== 'queued' && job.status !== 'running') return this.jobs.view(job);
-    return this.jobs.view(await this.jobs.cancel(params.id, {}));
+    return this.jobs.view(
+      await this.jobs.cancelAsOther(params.id, { type: 'system', id: 'system:operator' }),
+    );
   }
 
   /** Backlog per model, for the WorkerPool autoscaler. */

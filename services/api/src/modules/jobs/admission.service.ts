@@ -7,6 +7,7 @@ import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
+import { ModerationService } from '../moderation/moderation.service.ts';
 import { PlansService } from '../plans/plans.service.ts';
 import type { PoolClient } from 'pg';
 import { AdmissionBatcher, type AdmissionRow, admitLocked } from './admission-batcher.ts';
@@ -50,6 +51,7 @@ export class AdmissionService {
     private readonly relay: OutboxRelay,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly moderation: ModerationService,
   ) {
     this.batcher = new AdmissionBatcher(db, (size) => metrics.admissionBatchSize.observe(size));
   }
@@ -73,6 +75,8 @@ export class AdmissionService {
 
     const accountId = await this.accountIdOf(request);
     const image = await this.resolveImage(accountId, params.imageUploadId, request.imageKey);
+    // The content policy, before anything is reserved: a refusal costs nothing (issue 21).
+    await this.moderation.check({ userId: request.userId, accountId, ...params, imageKey: image.key });
     return {
       jobId,
       accountId,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.ts';
 import { EventsModule } from '../events/events.module.ts';
+import { ModerationModule } from '../moderation/moderation.module.ts';
 import { WebhooksModule } from '../webhooks/webhooks.module.ts';
 import { JobStreamService } from '../events/job-stream.service.ts';
 import { AdmissionService } from './admission.service.ts';
@@ -15,7 +16,7 @@ import { SettlementService } from './settlement.service.ts';
 import { WorkQueueListener } from './work-queue.listener.ts';
 
 @Module({
-  imports: [AccountsModule, EventsModule, WebhooksModule],
+  imports: [AccountsModule, EventsModule, ModerationModule, WebhooksModule],
   controllers: [JobsController],
   providers: [
     AdmissionService,

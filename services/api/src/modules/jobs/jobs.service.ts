@@ -21,6 +21,7 @@ import { JobEventsService } from '../events/job-events.service.ts';
 import { type JobRow, toJobView } from './job-row.ts';
 import { SettlementService } from './settlement.service.ts';
 import { returningRows } from '../../core/database/returning.ts';
+import { type AuditActor, AuditService } from '../audit/audit.service.ts';
 
 /** A running job's cancel flag outlives any plausible step; the worker polls it between steps. */
 const CANCEL_SIGNAL_TTL_SECONDS = 6 * 3600;
@@ -44,7 +45,27 @@ export class JobsService {
     private readonly events: JobEventsService,
     private readonly storage: StorageService,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
+
+  /**
+   * A cancel by someone other than the job's owner (the operator, an admin): the cancel, then its
+   * audit row. Owners cancelling their own jobs are not audited.
+   */
+  async cancelAsOther(jobId: string, actor: AuditActor): Promise<JobRow> {
+    const before = await this.get(jobId, {});
+    const after = await this.cancel(jobId, {});
+    if (actor.id !== before.user_id) {
+      await this.audit.record({
+        action: 'job.cancelled-by-other',
+        target: { type: 'job', id: jobId },
+        before: { status: before.status, owner: before.user_id },
+        after: { status: after.status, cancelRequested: true },
+        actor,
+      });
+    }
+    return after;
+  }
 
   view(row: JobRow): JobView {
     return toJobView(row, this.config.env.RETENTION_HOURS);

@@ -6,6 +6,7 @@ import { AppConfig } from '../../core/config/app-config.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { appendLedger } from '../credits/ledger.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
+import { ModerationService } from '../moderation/moderation.service.ts';
 import type { JobRow } from './job-row.ts';
 import { returningRows } from '../../core/database/returning.ts';
 
@@ -14,7 +15,14 @@ export type SettleOutcome = 'settled' | 'duplicate' | 'stale' | 'unknown-job';
 /** How a job ended, from whichever source decided it. */
 export type Ending =
   | { status: 'succeeded'; result: Extract<JobResult, { outcome: 'succeeded' }> }
-  | { status: 'failed' | 'cancelled'; reason: string; gpuSeconds?: number; workerId?: string };
+  | {
+      status: 'failed' | 'cancelled';
+      reason: string;
+      gpuSeconds?: number;
+      workerId?: string;
+      /** The worker's output check refused the video. */
+      contentPolicy?: { outcome: 'refused' | 'refused-on-error'; categories: string[] };
+    };
 
 /**
  * Settlement: exactly one of capture or release per job. The job row is locked first, so two
@@ -31,6 +39,7 @@ export class SettlementService {
     private readonly events: JobEventsService,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly moderation: ModerationService,
   ) {}
 
   /** A worker's result; results carrying an older attempt token are ignored. */
@@ -43,6 +52,9 @@ export class SettlementService {
             reason: result.outcome === 'failed' ? result.reason : 'Cancelled at your request.',
             gpuSeconds: result.gpuSeconds,
             ...(result.workerId ? { workerId: result.workerId } : {}),
+            ...(result.outcome === 'failed' && result.contentPolicy
+              ? { contentPolicy: result.contentPolicy }
+              : {}),
           };
     return this.finish(result.jobId, ending, result.attemptToken);
   }
@@ -126,6 +138,9 @@ export class SettlementService {
       reason: ending.status === 'cancelled' ? 'Job cancelled' : 'Job failed',
       actor: 'system',
     });
+    if (ending.status === 'failed' && ending.contentPolicy) {
+      await this.moderation.recordOutputRefusal(tx, job, ending.contentPolicy, ending.reason);
+    }
     const updated = returningRows<JobRow>(
       await tx.query(
         `UPDATE jobs SET status = $2, credits_charged = 0, failure_reason = $3, gpu_seconds = $4, worker_id = $5,

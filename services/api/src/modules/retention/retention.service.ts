@@ -6,6 +6,8 @@ import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { returningRows } from '../../core/database/returning.ts';
+import { AuditService } from '../audit/audit.service.ts';
+import { currentRequest } from '../audit/request-context.ts';
 
 const BATCH = 200;
 /** A queued or running job that needs upload `u`, by its id or by its object key (an operator's s3Key). */
@@ -31,6 +33,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly events: JobEventsService,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -82,13 +85,30 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     await this.storage.remove(
       rows.flatMap((row) => [row.video_key, row.thumbnail_key].filter((key): key is string => !!key)),
     );
-    const expired = returningRows<{ id: string }>(
-      await this.db.query(
-        `UPDATE jobs SET status = 'expired', expired_at = now(), updated_at = now()
-        WHERE id = ANY($1::uuid[]) AND status = 'succeeded' RETURNING id`,
-        [rows.map((row) => row.id)],
-      ),
-    );
+    const expired = await this.db.transaction(async (tx) => {
+      const marked = returningRows<{ id: string }>(
+        await tx.query(
+          `UPDATE jobs SET status = 'expired', expired_at = now(), updated_at = now()
+          WHERE id = ANY($1::uuid[]) AND status = 'succeeded' RETURNING id`,
+          [rows.map((row) => row.id)],
+        ),
+      );
+      for (const { id } of marked) {
+        const row = rows.find((candidate) => candidate.id === id);
+        await this.audit.record(
+          {
+            action: 'retention.deleted',
+            target: { type: 'job-outputs', id },
+            before: { status: 'succeeded', objects: [row?.video_key, row?.thumbnail_key].filter(Boolean) },
+            after: { status: 'expired' },
+            // A sweep is the system; DELETE /v1/videos/{id} is its caller (from the request).
+            ...(currentRequest() ? {} : { actor: { type: 'system' as const, id: 'system:retention' } }),
+          },
+          tx,
+        );
+      }
+      return marked;
+    });
     for (const { id } of expired) {
       this.metrics.jobsFinished.inc({ status: 'expired' });
       void this.events.publish({
@@ -133,6 +153,18 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
           [candidates.map((row) => row.id)],
         ),
       );
+      for (const row of marked) {
+        await this.audit.record(
+          {
+            action: 'retention.deleted',
+            target: { type: 'upload', id: row.id },
+            before: { objects: [row.object_key] },
+            after: { deleted: true },
+            actor: { type: 'system', id: 'system:retention' },
+          },
+          tx,
+        );
+      }
       await this.storage.remove(marked.map((row) => row.object_key));
       return marked.map((row) => row.id);
     });

@@ -13,7 +13,7 @@ import {
 } from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { returningRows } from '../../core/database/returning.ts';
@@ -32,6 +32,7 @@ import {
   toDeliveryView,
   toEndpointView,
 } from './webhook-rows.ts';
+import { AuditService } from '../audit/audit.service.ts';
 
 const MAX_ENDPOINTS_PER_ACCOUNT = 20;
 
@@ -51,7 +52,32 @@ export class WebhooksService {
     @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<DeliverJobData>,
     private readonly accounts: AccountsService,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
+
+  /** Runs a change to an endpoint and its audit row in one transaction. */
+  private async audited(
+    action: 'webhook-endpoint.created' | 'webhook-endpoint.changed' | 'webhook-endpoint.deleted',
+    before: EndpointRow | null,
+    change: (tx: EntityManager) => Promise<EndpointRow[]>,
+  ): Promise<EndpointRow[]> {
+    return this.db.transaction(async (tx) => {
+      const rows = await change(tx);
+      const target = rows[0] ?? before;
+      if (target) {
+        await this.audit.record(
+          {
+            action,
+            target: { type: 'webhook-endpoint', id: target.id },
+            before: before ? toEndpointView(before) : null,
+            after: rows[0] ? toEndpointView(rows[0]) : null,
+          },
+          tx,
+        );
+      }
+      return rows;
+    });
+  }
 
   async create(
     userId: string,
@@ -70,10 +96,12 @@ export class WebhooksService {
       );
     }
     const secret = generateWebhookSecret();
-    const rows: EndpointRow[] = await this.db.query(
-      `INSERT INTO webhook_endpoints (account_id, kind, url, description, event_types, credits_low_threshold, secret)
-       VALUES ($1, 'endpoint', $2, $3, $4, $5, $6) RETURNING *`,
-      [account.id, body.url, body.description, body.eventTypes, body.creditsLowThreshold, secret],
+    const rows = await this.audited('webhook-endpoint.created', null, (tx) =>
+      tx.query(
+        `INSERT INTO webhook_endpoints (account_id, kind, url, description, event_types, credits_low_threshold, secret)
+         VALUES ($1, 'endpoint', $2, $3, $4, $5, $6) RETURNING *`,
+        [account.id, body.url, body.description, body.eventTypes, body.creditsLowThreshold, secret],
+      ),
     );
     this.logger.log({ endpointId: rows[0].id, accountId: account.id }, 'Created a webhook endpoint');
     return { ...toEndpointView(rows[0]), secret };
@@ -83,11 +111,13 @@ export class WebhooksService {
   async createJobUrls(userId: string): Promise<WebhookEndpointWithSecret> {
     const account = (await this.accounts.ensureAccount(userId)).account;
     const secret = generateWebhookSecret();
-    const rows: EndpointRow[] = await this.db.query(
-      `INSERT INTO webhook_endpoints (account_id, kind, description, event_types, secret)
-       VALUES ($1, 'job-urls', 'Per-job webhook URLs', $2, $3)
-       ON CONFLICT (account_id) WHERE kind = 'job-urls' DO NOTHING RETURNING *`,
-      [account.id, WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith('job.')), secret],
+    const rows = await this.audited('webhook-endpoint.created', null, (tx) =>
+      tx.query(
+        `INSERT INTO webhook_endpoints (account_id, kind, description, event_types, secret)
+         VALUES ($1, 'job-urls', 'Per-job webhook URLs', $2, $3)
+         ON CONFLICT (account_id) WHERE kind = 'job-urls' DO NOTHING RETURNING *`,
+        [account.id, WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith('job.')), secret],
+      ),
     );
     if (rows.length === 0) {
       throw new DomainError(
@@ -130,9 +160,10 @@ export class WebhooksService {
       );
     }
     if (body.url !== undefined) await this.checkTarget(body.url, 'url');
-    const rows = returningRows<EndpointRow>(
-      await this.db.query(
-        `UPDATE webhook_endpoints
+    const rows = await this.audited('webhook-endpoint.changed', current, async (tx) =>
+      returningRows<EndpointRow>(
+        await tx.query(
+          `UPDATE webhook_endpoints
             SET url = coalesce($2, url), description = coalesce($3, description),
                 event_types = coalesce($4, event_types), credits_low_threshold = coalesce($5, credits_low_threshold),
                 enabled = coalesce($6, enabled),
@@ -141,22 +172,26 @@ export class WebhooksService {
                 disabled_at = CASE WHEN $6 THEN NULL WHEN $6 = false THEN coalesce(disabled_at, now()) ELSE disabled_at END,
                 updated_at = now()
           WHERE id = $1 RETURNING *`,
-        [
-          id,
-          body.url ?? null,
-          body.description ?? null,
-          body.eventTypes ?? null,
-          body.creditsLowThreshold ?? null,
-          body.enabled ?? null,
-        ],
+          [
+            id,
+            body.url ?? null,
+            body.description ?? null,
+            body.eventTypes ?? null,
+            body.creditsLowThreshold ?? null,
+            body.enabled ?? null,
+          ],
+        ),
       ),
     );
     return toEndpointView(rows[0]);
   }
 
   async remove(userId: string, id: string): Promise<void> {
-    await this.endpoint(userId, id);
-    await this.db.query(`DELETE FROM webhook_endpoints WHERE id = $1`, [id]);
+    const current = await this.endpoint(userId, id);
+    await this.audited('webhook-endpoint.deleted', current, async (tx) => {
+      await tx.query(`DELETE FROM webhook_endpoints WHERE id = $1`, [id]);
+      return [];
+    });
   }
 
   /**
@@ -168,16 +203,18 @@ export class WebhooksService {
     id: string,
     body: z.output<typeof RotateWebhookSecretRequestSchema>,
   ): Promise<WebhookEndpointWithSecret> {
-    await this.endpoint(userId, id);
+    const current = await this.endpoint(userId, id);
     const secret = generateWebhookSecret();
-    const rows = returningRows<EndpointRow>(
-      await this.db.query(
-        `UPDATE webhook_endpoints
+    const rows = await this.audited('webhook-endpoint.changed', current, async (tx) =>
+      returningRows<EndpointRow>(
+        await tx.query(
+          `UPDATE webhook_endpoints
             SET previous_secret = CASE WHEN $3 > 0 THEN secret END,
                 previous_secret_expires_at = CASE WHEN $3 > 0 THEN now() + make_interval(secs => $3) END,
                 secret = $2, updated_at = now()
           WHERE id = $1 RETURNING *`,
-        [id, secret, body.overlapSeconds],
+          [id, secret, body.overlapSeconds],
+        ),
       ),
     );
     return { ...toEndpointView(rows[0]), secret };

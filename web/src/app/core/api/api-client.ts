@@ -18,6 +18,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Public routes (config, plans) are called without a token. */
   anonymous?: boolean;
+  /** `text`: the body as a string (a CSV export) instead of parsed JSON. */
+  as?: 'json' | 'text';
 }
 
 /** Thin JSON-over-fetch client: base URL, bearer token, problem+json errors. */
@@ -85,6 +87,7 @@ export class ApiClient {
       if (response.status === 401 && !options.anonymous) this.tokens.markExpired();
       throw await ApiError.fromResponse(response);
     }
+    if (options.as === 'text') return (await response.text()) as T;
     if (response.status === 204 || response.headers.get('content-length') === '0') return undefined as T;
     return (await response.json()) as T;
   }

@@ -1,6 +1,11 @@
 import { Injectable, inject } from '@angular/core';
 import type {
+  AuditAction,
+  AuditEntryView,
   CreateJobRequest,
+  ModerationDecisionView,
+  ModerationPolicy,
+  ModerationPolicyView,
   CreateWebhookRequest,
   JobStatus,
   Resolution,
@@ -26,6 +31,17 @@ import type {
   Quote,
   Upload,
 } from './api-types';
+
+export type ModerationPolicyInput = ModerationPolicy;
+
+/** Filters of the admin audit log (all optional; `from`/`to` ISO date-times). */
+export interface AuditFilters {
+  action?: AuditAction | null;
+  actorId?: string | null;
+  targetId?: string | null;
+  from?: string | null;
+  to?: string | null;
+}
 
 export interface JobListQuery {
   status?: JobStatus | null;
@@ -156,6 +172,31 @@ export class CineweaveApi {
 
   adminStats(): Promise<AdminStats> {
     return this.client.get('/v1/admin/stats');
+  }
+
+  moderationPolicy(): Promise<ModerationPolicyView> {
+    return this.client.get('/v1/admin/moderation/policy');
+  }
+
+  updateModerationPolicy(policy: ModerationPolicyInput): Promise<ModerationPolicyView> {
+    return this.client.request('PUT', '/v1/admin/moderation/policy', { body: policy });
+  }
+
+  moderationDecisions(cursor?: string | null): Promise<Page<ModerationDecisionView>> {
+    return this.client.get('/v1/admin/moderation/decisions', { query: { cursor, limit: 50 } });
+  }
+
+  adminAudit(filters: AuditFilters, cursor?: string | null): Promise<Page<AuditEntryView>> {
+    return this.client.get('/v1/admin/audit', { query: { ...filters, cursor, limit: 50 } });
+  }
+
+  /** Every row matching the filters, as the API's CSV. */
+  adminAuditCsv(filters: AuditFilters): Promise<string> {
+    return this.client.get('/v1/admin/audit', {
+      query: { ...filters, format: 'csv' },
+      headers: { accept: 'text/csv, application/problem+json' },
+      as: 'text',
+    });
   }
 }
 
