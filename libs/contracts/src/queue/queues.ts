@@ -13,12 +13,33 @@ import {
   UuidSchema,
 } from '../jobs/job-parameters.ts';
 
-/** BullMQ queue names. One queue carries work to GPU workers, one carries results back. */
+/**
+ * BullMQ queue names. Work goes to GPU workers on one queue per model (see `workQueueName`);
+ * results come back on one shared queue. `videoJobs` is the single work queue of releases before
+ * per-model queues: only the API's upgrade step reads it, to move what still waits there.
+ */
 export const QUEUE_NAMES = {
   videoJobs: 'video-jobs',
   videoResults: 'video-results',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/**
+ * The work queue of one model, e.g. `video-jobs.wan2.2-ti2v-5b`: a worker takes only its model's
+ * jobs, so pools serving different models never take each other's. Model ids are lower-case
+ * letters, digits, dots and dashes, all valid in a BullMQ queue name (which forbids `:`).
+ */
+export function workQueueName(model: string): string {
+  return `${QUEUE_NAMES.videoJobs}.${ModelIdSchema.parse(model)}`;
+}
+
+/** The model a work queue serves, or null for a name that is not a per-model work queue. */
+export function modelOfWorkQueue(queueName: string): string | null {
+  const prefix = `${QUEUE_NAMES.videoJobs}.`;
+  if (!queueName.startsWith(prefix)) return null;
+  const model = ModelIdSchema.safeParse(queueName.slice(prefix.length));
+  return model.success ? model.data : null;
+}
 
 /** BullMQ job names within those queues. */
 export const JOB_NAMES = {

@@ -1,7 +1,14 @@
 import 'reflect-metadata';
 import S3rver from '@20minutes/s3rver';
 import type { INestApplication } from '@nestjs/common';
-import { JOB_NAMES, type JobResult, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
+import {
+  DEFAULT_MODEL_ID,
+  JOB_NAMES,
+  type JobResult,
+  QUEUE_NAMES,
+  type VideoJobPayload,
+  workQueueName,
+} from '@cineweave/contracts';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -81,7 +88,8 @@ export async function startHarness(suite: string, env: Record<string, string> = 
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const redis = new Redis(REDIS_URL);
   const connection = { host: '127.0.0.1', port: 6379 };
-  const jobsQueue = new Queue(QUEUE_NAMES.videoJobs, { connection, prefix: queuePrefix });
+  // The default model's work queue, where every test job without a `model` goes.
+  const jobsQueue = new Queue(workQueueName(DEFAULT_MODEL_ID), { connection, prefix: queuePrefix });
   const resultsQueue = new Queue(QUEUE_NAMES.videoResults, { connection, prefix: queuePrefix });
 
   return {
@@ -138,8 +146,12 @@ export class FakeGpuWorker {
   private readonly worker: Worker;
   private readonly token = randomUUID();
 
-  constructor(private readonly harness: Harness) {
-    this.worker = new Worker(QUEUE_NAMES.videoJobs, null, {
+  /** Takes the jobs of one model, as a real worker takes only its MODEL_ID's queue. */
+  constructor(
+    private readonly harness: Harness,
+    model: string = DEFAULT_MODEL_ID,
+  ) {
+    this.worker = new Worker(workQueueName(model), null, {
       connection: { host: '127.0.0.1', port: 6379 },
       prefix: harness.queuePrefix,
       autorun: false,

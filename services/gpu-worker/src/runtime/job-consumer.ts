@@ -6,6 +6,7 @@ import {
   frameCount,
   outputKeys,
   parseResolution,
+  workQueueName,
   type ContentCredentialsSummary,
   type JobResult,
   type VideoJobPayload,
@@ -37,6 +38,8 @@ import { JobStop } from './job-stop.ts';
 
 export interface JobConsumerOptions {
   connection: Redis;
+  /** The model this worker serves: it takes jobs from that model's queue only. */
+  model: string;
   prefix: string;
   concurrency: number;
   ffmpegPath: string;
@@ -100,7 +103,7 @@ export class JobConsumer {
   /** Starts taking jobs; `paused` starts without taking any until resume(). */
   start(paused = false): void {
     this.worker = new Worker<VideoJobPayload>(
-      QUEUE_NAMES.videoJobs,
+      workQueueName(this.options.model),
       (job, token) => this.process(job, token),
       {
         connection: this.options.connection,

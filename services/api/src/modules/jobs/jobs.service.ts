@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -6,16 +5,15 @@ import {
   type JobStatus,
   type JobView,
   type Page,
-  QUEUE_NAMES,
   cancelSignalKey,
 } from '@cineweave/contracts';
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
+import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { REDIS } from '../../core/redis/redis.module.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
@@ -39,7 +37,7 @@ export class JobsService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(QUEUE_NAMES.videoJobs) private readonly queue: Queue,
+    private readonly queues: WorkQueues,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly settlement: SettlementService,
     private readonly events: JobEventsService,
@@ -105,7 +103,10 @@ export class JobsService {
       });
       if (outcome === 'settled') {
         // Best effort: a worker may have taken it this instant; the signal below stops it then.
-        await this.queue.remove(jobId).catch(() => 0);
+        await this.queues
+          .forModel(job.model)
+          .remove(jobId)
+          .catch(() => 0);
       }
     } else if (job.status !== 'running') {
       throw new DomainError(
@@ -219,8 +220,12 @@ export class JobsService {
   }
 
   /** The BullMQ progress of a running job, for a subscriber who joins mid-way. */
-  async currentProgress(jobId: string): Promise<JobProgress | null> {
-    const entry = await this.queue.getJob(jobId).catch(() => undefined);
+  async currentProgress(job: Pick<JobRow, 'id' | 'model'>): Promise<JobProgress | null> {
+    this.queues.watch(job.model);
+    const entry = await this.queues
+      .forModel(job.model)
+      .getJob(job.id)
+      .catch(() => undefined);
     const progress = entry?.progress;
     if (progress && typeof progress === 'object' && 'step' in progress) return progress as JobProgress;
     return null;

@@ -1,12 +1,13 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { QUEUE_NAMES } from '@cineweave/contracts';
-import type { Queue } from 'bullmq';
+import { type Job, type Queue } from 'bullmq';
+import { workQueueName } from '@cineweave/contracts';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
+import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { type JobRow, toPayload } from './job-row.ts';
+import { LegacyQueueMigration } from './legacy-queue-migration.service.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
 import { SettlementService } from './settlement.service.ts';
 import { JobsService } from './jobs.service.ts';
@@ -36,10 +37,11 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(QUEUE_NAMES.videoJobs) private readonly queue: Queue,
+    private readonly queues: WorkQueues,
     private readonly settlement: SettlementService,
     private readonly jobs: JobsService,
     private readonly relay: OutboxRelay,
+    private readonly legacy: LegacyQueueMigration,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {}
@@ -70,6 +72,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       }[];
       if (!locked) return report;
       try {
+        // Jobs an old worker handed back to the single pre-upgrade queue move to their model's.
+        await this.legacy.migrate();
         await this.timeOut(report);
         await this.requeueLost(report, options.graceSeconds ?? GRACE_SECONDS);
         await this.pruneHousekeeping();
@@ -103,12 +107,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   private async timeOut(report: ReconcileReport): Promise<void> {
     const minutes = this.config.env.RESERVATION_TIMEOUT_MINUTES;
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT id FROM jobs WHERE status IN ('queued', 'running')
+    const rows: { id: string; model: string }[] = await this.db.query(
+      `SELECT id, model FROM jobs WHERE status IN ('queued', 'running')
           AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT ${BATCH}`,
       [minutes * 60],
     );
-    for (const { id } of rows) {
+    for (const { id, model } of rows) {
       const outcome = await this.settlement.finish(id, {
         status: 'failed',
         reason: `The job did not finish within ${minutes} minutes; its credits were released.`,
@@ -116,7 +120,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       if (outcome === 'settled') {
         report.timedOut.push(id);
         await this.jobs.sendCancelSignal(id).catch(() => undefined);
-        await this.queue.remove(id).catch(() => 0);
+        await this.queues
+          .forModel(model)
+          .remove(id)
+          .catch(() => 0);
       }
     }
   }
@@ -131,7 +138,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       [graceSeconds],
     );
     for (const row of rows) {
-      const entry = await this.queue.getJob(row.id);
+      const entry = await this.findEntry(row);
       if (entry) {
         if ((await entry.getState()) === 'failed' && entry.attemptsMade >= (entry.opts.attempts ?? 1)) {
           const outcome = await this.settlement.finish(row.id, {
@@ -155,7 +162,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         );
         if (updated.length === 0) return false;
         await tx.query(`INSERT INTO outbox (topic, job_id, payload) VALUES ($1, $2, $3::jsonb)`, [
-          QUEUE_NAMES.videoJobs,
+          workQueueName(row.model),
           row.id,
           JSON.stringify(toPayload(updated[0])),
         ]);
@@ -164,5 +171,18 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       if (requeued) report.requeued.push(row.id);
     }
     if (report.requeued.length > 0) this.relay.nudge();
+  }
+
+  /**
+   * The job's entry in its model's queue or, for a job admitted before per-model queues that an
+   * old worker still holds, in the old single queue (so it is not rendered a second time).
+   */
+  private async findEntry(row: JobRow): Promise<Job | undefined> {
+    const queues: Queue[] = [this.queues.forModel(row.model), this.legacy.legacyQueue()];
+    for (const queue of queues) {
+      const entry = (await queue.getJob(row.id)) as Job | undefined;
+      if (entry) return entry;
+    }
+    return undefined;
   }
 }
