@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ContentCredentialsSummarySchema } from '../jobs/content-credentials.ts';
+import { JobStageSchema } from '../jobs/job-events.ts';
 import {
   DurationSecondsSchema,
   FpsSchema,
@@ -70,8 +71,14 @@ export const VideoJobPayloadSchema = z.strictObject({
 });
 export type VideoJobPayload = z.infer<typeof VideoJobPayloadSchema>;
 
-/** Progress a worker reports after each denoising step (`job.updateProgress`). */
+/**
+ * Progress a worker reports (`job.updateProgress`) through every stage of a job: each denoising
+ * step, then decode, encode, sign and upload, so percent and ETA keep moving after the last step.
+ * `step` keeps counting denoising steps (it stays at `totalSteps` in the later stages).
+ */
 export const JobProgressSchema = z.strictObject({
+  /** Absent only from a worker older than stage-aware progress. */
+  stage: JobStageSchema.optional(),
   step: z.int().min(0),
   totalSteps: z.int().min(1),
   percent: z.number().min(0).max(100),

@@ -9,6 +9,7 @@ import {
   workQueueName,
   type ContentCredentialsSummary,
   type JobResult,
+  type JobStage,
   type VideoJobPayload,
 } from '@cineweave/contracts';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -285,10 +286,10 @@ export class JobConsumer {
     }
   }
 
-  private runtimeStages(): [string, number][] {
+  private runtimeStages(): [JobStage, number][] {
     return [
       ['encode', ENCODE_WEIGHT],
-      ...(this.options.contentSigner ? [['sign', SIGN_WEIGHT] as [string, number]] : []),
+      ...(this.options.contentSigner ? [['sign', SIGN_WEIGHT] as [JobStage, number]] : []),
       ['upload', UPLOAD_WEIGHT],
     ];
   }
@@ -352,10 +353,14 @@ export class JobConsumer {
     log: Logger,
     facts: GenerationFacts,
   ): Promise<Delivered & { contentCredentials?: ContentCredentialsSummary }> {
+    // Frames are encoded as the engine decodes them (its `decode` progress); `encode` starts when
+    // the last one is in, for the encoder's flush and the MP4's faststart pass.
     const finished =
       video.kind === 'frames'
-        ? await this.encodeFrames(video, fps, join(workDir, 'video.mp4'))
-        : await this.contractMp4(video.path, log);
+        ? await this.encodeFrames(video, fps, join(workDir, 'video.mp4'), () =>
+            progress.update('encode', 0, 1),
+          )
+        : (progress.update('encode', 0, 1), await this.contractMp4(video.path, log));
     progress.update('encode', 1, 1);
     // The last moment a cancel can still save the upload; past it the video is delivered.
     await stop.check();
@@ -366,6 +371,7 @@ export class JobConsumer {
     if (signer) {
       // Between encode and upload: nothing unsigned leaves the worker while signing is on.
       videoPath = join(workDir, 'signed.mp4');
+      progress.update('sign', 0, 1);
       await this.metrics.timeStage('sign', async () => {
         contentCredentials = await signer.signMp4(finished.path, videoPath, facts);
         thumbnail = await signer.signWebp(thumbnail, facts);
@@ -376,6 +382,7 @@ export class JobConsumer {
       );
       progress.update('sign', 1, 1);
     }
+    progress.update('upload', 0, 2);
     await this.metrics.timeStage('upload', async () => {
       await this.store.uploadFile(keys.video, videoPath, 'video/mp4');
       progress.update('upload', 1, 2);
@@ -394,6 +401,7 @@ export class JobConsumer {
     video: Extract<RenderedVideo, { kind: 'frames' }>,
     fps: number,
     path: string,
+    onLastFrame: () => void,
   ): Promise<Delivered & { path: string; firstFrame: Uint8Array; width: number; height: number }> {
     let firstFrame: Uint8Array | undefined;
     const frames = video.frames();
@@ -402,6 +410,7 @@ export class JobConsumer {
         firstFrame ??= frame;
         yield frame;
       }
+      onLastFrame();
     }
     const encoded = await this.metrics.timeStage('encode_video', () =>
       encodeVideo(keepFirst(), {

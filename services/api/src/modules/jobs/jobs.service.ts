@@ -174,7 +174,7 @@ export class JobsService {
   async markRequeued(jobId: string): Promise<void> {
     const rows = returningRows<{ id: string }>(
       await this.db.query(
-        `UPDATE jobs SET status = 'queued', progress_percent = 0, updated_at = now()
+        `UPDATE jobs SET status = 'queued', progress_percent = 0, progress_stage = NULL, updated_at = now()
           WHERE id = $1 AND status = 'running' RETURNING id`,
         [jobId],
       ),
@@ -190,6 +190,7 @@ export class JobsService {
       type: 'progress',
       data: {
         jobId,
+        ...(progress.stage ? { stage: progress.stage } : {}),
         step: progress.step,
         totalSteps: progress.totalSteps,
         percent: progress.percent,
@@ -201,10 +202,11 @@ export class JobsService {
 
   async persistProgress(jobId: string, progress: JobProgress): Promise<void> {
     await this.db.query(
-      `UPDATE jobs SET progress_percent = $2, status = CASE WHEN status = 'queued' THEN 'running' ELSE status END,
+      `UPDATE jobs SET progress_percent = $2, progress_stage = $3,
+              status = CASE WHEN status = 'queued' THEN 'running' ELSE status END,
               started_at = coalesce(started_at, now())
         WHERE id = $1 AND status IN ('queued', 'running')`,
-      [jobId, progress.percent],
+      [jobId, progress.percent, progress.stage ?? null],
     );
   }
 

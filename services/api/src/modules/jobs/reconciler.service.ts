@@ -154,7 +154,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         const updated = returningRows<JobRow>(
           await tx.query(
             `UPDATE jobs SET status = 'queued', attempt_token = $2, attempts = attempts + 1,
-                  progress_percent = 0, updated_at = now()
+                  progress_percent = 0, progress_stage = NULL, updated_at = now()
             WHERE id = $1 AND status IN ('queued', 'running') AND attempt_token = $3
             RETURNING *`,
             [row.id, randomUUID(), row.attempt_token],
