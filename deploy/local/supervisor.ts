@@ -32,8 +32,11 @@ export function describeExit(how: number | string): string {
  */
 export class CrashCounter {
   private fastCrashes = 0;
+  private readonly policy: RestartPolicy;
 
-  constructor(private readonly policy: RestartPolicy) {}
+  constructor(policy: RestartPolicy) {
+    this.policy = policy;
+  }
 
   next(ranMs: number): { restart: true; delayMs: number } | { restart: false; crashes: number } {
     this.fastCrashes = ranMs >= this.policy.stableAfterMs ? 1 : this.fastCrashes + 1;
@@ -73,11 +76,10 @@ export class Supervisor {
   private readonly now: () => number;
   private startedAt: number;
   private timer: NodeJS.Timeout | undefined;
+  private readonly hooks: SupervisorHooks;
 
-  constructor(
-    first: ManagedProcess,
-    private readonly hooks: SupervisorHooks,
-  ) {
+  constructor(first: ManagedProcess, hooks: SupervisorHooks) {
+    this.hooks = hooks;
     this.current = first;
     this.now = hooks.now ?? Date.now;
     this.startedAt = this.now();
