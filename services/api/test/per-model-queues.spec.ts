@@ -108,8 +108,9 @@ describe('per-model work queues', () => {
       const queue = queues.forModel(model);
       await eventually(async () => (await queue.getJob(job.id)) !== undefined);
       const entry = await queue.getJob(job.id);
+      if (!entry) throw new Error(`Job ${job.id} left its queue`);
       await queue.remove(job.id);
-      await legacy.add(JOB_NAMES.generate, entry!.data, generateJobOptions({ id: job.id, priority: 50 }));
+      await legacy.add(JOB_NAMES.generate, entry.data, generateJobOptions({ id: job.id, priority: 50 }));
     }
     await request(h.server)
       .post(`/v1/jobs/${jobs[2].id}/cancel`)
