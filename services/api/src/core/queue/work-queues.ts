@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { workQueueName } from '@cineweave/contracts';
 import { Queue, QueueEvents, type RedisOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.ts';
 import { redisOptions } from '../redis/redis.ts';
 
@@ -17,13 +18,21 @@ export type WorkQueueWatcher = (model: string, queue: Queue, events: QueueEvents
 export class WorkQueues implements OnApplicationShutdown {
   private readonly logger = new Logger(WorkQueues.name);
   private readonly queues = new Map<string, Queue>();
-  private readonly events = new Map<string, QueueEvents>();
+  private readonly events = new Map<string, Promise<QueueEvents>>();
   private readonly watchers: WorkQueueWatcher[] = [];
   private readonly connection: RedisOptions;
+  /** Reads where each events stream ends before following it. */
+  private readonly redis: Redis;
   private closed = false;
 
   constructor(private readonly config: AppConfig) {
     this.connection = redisOptions(config.env.REDIS_URL) as RedisOptions;
+    this.redis = new Redis({
+      ...redisOptions(config.env.REDIS_URL),
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+    });
+    this.redis.on('error', (error) => this.logger.warn({ error: error.message }, 'Redis error'));
   }
 
   /** The producer side of a model's queue. */
@@ -40,23 +49,43 @@ export class WorkQueues implements OnApplicationShutdown {
     return queue;
   }
 
-  /** Starts following a model's queue events on this replica (idempotent). */
-  watch(model: string): void {
-    if (this.closed || this.events.has(model)) return;
+  /**
+   * Starts following a model's queue events on this replica (idempotent). Resolves once no event
+   * can be missed: the stream is read from its last entry as of this call, so a job added after
+   * this resolves has all its events seen, even if a worker takes it before the reader connects.
+   */
+  watch(model: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    let opening = this.events.get(model);
+    if (!opening) {
+      opening = this.open(model);
+      this.events.set(model, opening);
+      // Redis away: forget the attempt so the next call tries again.
+      opening.catch(() => this.events.delete(model));
+    }
+    return opening.then(() => undefined);
+  }
+
+  private async open(model: string): Promise<QueueEvents> {
     const queue = this.forModel(model);
+    const [last] = await this.redis.xrevrange(queue.keys['events'] as string, '+', '-', 'COUNT', 1);
     const events = new QueueEvents(workQueueName(model), {
       connection: this.connection,
       prefix: this.config.env.QUEUE_PREFIX,
+      // Not '$' (new events from whenever the reader connects): from the stream's end as of now.
+      lastEventId: last?.[0] ?? '0-0',
     });
     events.on('error', (error) => this.logger.warn({ model, error: error.message }, 'Queue events error'));
-    this.events.set(model, events);
     for (const watcher of this.watchers) watcher(model, queue, events);
+    return events;
   }
 
   /** Registers a watcher; it is also called for the queues already watched. */
   onWatch(watcher: WorkQueueWatcher): void {
     this.watchers.push(watcher);
-    for (const [model, events] of this.events) watcher(model, this.forModel(model), events);
+    for (const [model, opening] of this.events) {
+      void opening.then((events) => watcher(model, this.forModel(model), events)).catch(() => undefined);
+    }
   }
 
   /** Models whose queue this replica has opened. */
@@ -66,7 +95,8 @@ export class WorkQueues implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.events.values()].map((events) => events.close()));
+    await Promise.allSettled([...this.events.values()].map(async (events) => (await events).close()));
     await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    this.redis.disconnect();
   }
 }

@@ -223,7 +223,8 @@ export class JobsService {
 
   /** The BullMQ progress of a running job, for a subscriber who joins mid-way. */
   async currentProgress(job: Pick<JobRow, 'id' | 'model'>): Promise<JobProgress | null> {
-    this.queues.watch(job.model);
+    // A subscriber of a job whose model this replica did not follow yet gets its next events too.
+    await this.queues.watch(job.model).catch(() => undefined);
     const entry = await this.queues
       .forModel(job.model)
       .getJob(job.id)

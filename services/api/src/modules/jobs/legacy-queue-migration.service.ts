@@ -134,7 +134,7 @@ export class LegacyQueueMigration implements OnApplicationBootstrap, OnApplicati
       report.dropped.push(id);
       return 'dropped';
     }
-    this.queues.watch(row.model);
+    await this.queues.watch(row.model);
     await this.queues
       .forModel(row.model)
       .add(

@@ -117,7 +117,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const byModel = Map.groupBy(live, (row) => row.payload.model);
       for (const [model, group] of byModel) {
         // Follow the queue's events before the first job can become active there.
-        this.queues.watch(model);
+        await this.queues.watch(model);
         await this.queues.forModel(model).addBulk(
           group.map((row) => ({
             name: JOB_NAMES.generate,

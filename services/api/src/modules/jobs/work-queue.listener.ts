@@ -56,7 +56,7 @@ export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, 
     const rows: { model: string }[] = await this.db.query(
       `SELECT DISTINCT model FROM jobs WHERE status IN ('queued', 'running')`,
     );
-    for (const { model } of rows) this.queues.watch(model);
+    for (const { model } of rows) await this.queues.watch(model);
   }
 
   private follow(queue: Queue, events: QueueEvents): void {
