@@ -8,6 +8,8 @@ const base = {
   S3_ACCESS_KEY: 'a',
   S3_SECRET_KEY: 'b',
   MODEL_DIR: '/models/wan',
+  // Production requires a signing certificate (issue 21); this test is about the attention switch.
+  CONTENT_CREDENTIALS: 'off',
 };
 
 describe(onnxruntimeAttentionEnv.name, () => {
