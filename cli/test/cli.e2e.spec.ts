@@ -154,7 +154,10 @@ describe('cineweave create', () => {
       user.env,
     );
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/^[0-9a-f]{8} step 4\/4 \(100%\) · finishing · ETA /m);
+    // Past the last step the line names what the worker does: encode, then upload (100 % at its end).
+    expect(run.stderr).toMatch(/^[0-9a-f]{8} step 4\/4 \(\d+%\) · encoding · ETA /m);
+    expect(run.stderr).toMatch(/^[0-9a-f]{8} step 4\/4 \(100%\) · uploading · ETA /m);
+    expect(run.stderr).not.toContain('finishing');
     expect(run.stderr).not.toContain(ESC); // no colours or cursor movement off a terminal
     expect(run.stdout).toMatch(/succeeded: 3 credits charged/);
     expect(run.stdout).toContain(`Saved the video to ${file}`);

@@ -87,6 +87,10 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
         // On Ctrl-C, hand a job in progress back to the queue within the runner's 10 s grace rather
         // than try to finish it; the next start renders it again.
         SHUTDOWN_GRACE_SECONDS: '5',
+        // A worker that dies mid-job (the runner restarts it) loses the job's lock after this long;
+        // BullMQ then hands the job to the restarted worker (or fails it with a refund after its
+        // attempts), so a crash costs seconds here rather than the default minute.
+        JOB_LOCK_SECONDS: '15',
         // Every video is signed with C2PA Content Credentials, here with a test chain made on the
         // first start: readers show its signer as untrusted (it is on no C2PA trust list).
         CONTENT_CREDENTIALS: 'on',

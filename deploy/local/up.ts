@@ -5,7 +5,9 @@
 // Then every component is built and started with a local Kubernetes API and the operator, and a
 // Ready block with the portal URL and the KUBECONFIG line is printed once everything answers.
 // Each process logs to .cineweave/logs/<name>.log; the terminal gets one line per service.
-// Ctrl-C stops everything.
+// A service that dies once ready is restarted (see supervisor.ts), and its pid is kept in
+// .cineweave/run/<name>.pid. Ctrl-C stops everything.
+import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { runLogged } from './build.ts';
 import { ensureAccount, localDeveloper } from './developer.ts';
@@ -18,6 +20,7 @@ import { startRedis } from './redis.ts';
 import { startS3 } from './s3.ts';
 import { projectsToBuild, serviceSpecs, type ServiceSpec } from './services.ts';
 import { ensureDir, loadSecrets } from './state.ts';
+import { Supervisor } from './supervisor.ts';
 import { say, up, working } from './terminal.ts';
 import { waitForHttpOk } from './wait.ts';
 
@@ -26,6 +29,7 @@ const startedAt = Date.now();
 
 const infrastructure: RunningService[] = [];
 const processes: ManagedProcess[] = [];
+const supervisors: Supervisor[] = [];
 let kubernetes: LocalKubernetes | undefined;
 let stopping = false;
 
@@ -49,6 +53,7 @@ let stopped: Promise<never> | undefined;
 function shutDown(exitCode: number): Promise<never> {
   stopped ??= (async () => {
     stopping = true;
+    for (const supervisor of supervisors) supervisor.cancel();
     say('Stopping…');
     // The portal's server first: it holds the browsers' connections, which the API would otherwise
     // wait for. It keeps nothing, so a short grace. Then the components (they flush work to
@@ -155,7 +160,8 @@ async function main(options: UpOptions): Promise<void> {
 
   for (const spec of specs) await prepare(spec, logOf(`${spec.project}-prepare`), options.verbose);
 
-  const readiness = specs.map(async (spec) => {
+  const runDir = ensureDir(join(stateDir, 'run'));
+  const launch = (spec: ServiceSpec): ManagedProcess => {
     const [command, ...args] = spec.command as [string, ...string[]];
     const managed = startProcess(spec.project, command, args, {
       cwd: root,
@@ -163,18 +169,45 @@ async function main(options: UpOptions): Promise<void> {
       logFile: logOf(spec.project),
       stream: options.verbose,
     });
+    // Where to find it (e.g. to see what a crash does to the stack: kill -9 $(cat …/gpu-worker.pid)).
+    if (managed.child.pid) writeFileSync(join(runDir, `${spec.project}.pid`), `${managed.child.pid}\n`);
+    return managed;
+  };
+  const waitReady = (spec: ServiceSpec, managed: ManagedProcess) =>
+    waitForHttpOk(spec.readyUrl, { timeoutMs: 180_000, gaveUp: managed.exited });
+
+  const readiness = specs.map(async (spec) => {
+    const managed = launch(spec);
     processes.push(managed);
+    let supervised = false;
+    // Before its first ready answer a death is a configuration or build problem: say why and stop.
     void managed.exited.then(async (code) => {
-      if (stopping) return;
+      if (stopping || supervised) return;
       explainExit(managed, `stopped unexpectedly (exit ${code})`);
       await shutDown(1);
     });
     try {
-      await waitForHttpOk(spec.readyUrl, { timeoutMs: 180_000, gaveUp: managed.exited });
+      await waitReady(spec, managed);
     } catch (error) {
       if (!stopping) explainExit(managed, `did not become ready: ${(error as Error).message}`);
       throw error;
     }
+    // From here on a death is restarted, and only this service is affected.
+    supervised = true;
+    supervisors.push(
+      new Supervisor(managed, {
+        start: () => {
+          const next = launch(spec);
+          const index = processes.findIndex((running) => running.name === spec.project);
+          processes[index] = next;
+          return next;
+        },
+        waitReady: (next) => waitReady(spec, next),
+        stopping: () => stopping,
+        say,
+        shown,
+      }),
+    );
     if (spec.project === 'api') await ensureAccount(spec.readyUrl.replace(/\/ready$/, ''), developer.userId);
     up(spec.project, `${spec.describe}   log: ${shown(managed.logFile)}`);
   });

@@ -91,6 +91,7 @@ export class StubApi {
         creditsReserved: 10,
         creditsCharged: null,
         progress: 0,
+        stage: null,
         failureReason: null,
         gpuSeconds: null,
         videoUrl: null,

@@ -14,7 +14,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import S3rver from '@20minutes/s3rver';
 import type { JobResult, VideoJobPayload } from '@cineweave/contracts';
-import { JOB_NAMES, QUEUE_NAMES, cancelSignalKey } from '@cineweave/contracts';
+import {
+  DEFAULT_MODEL_ID,
+  JOB_NAMES,
+  QUEUE_NAMES,
+  cancelSignalKey,
+  workQueueName,
+} from '@cineweave/contracts';
 import { Queue, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -243,8 +249,12 @@ export class QueueWorker {
   private readonly worker: Worker;
   private readonly token = randomUUID();
 
-  constructor(private readonly api: RealApi) {
-    this.worker = new Worker(QUEUE_NAMES.videoJobs, null, {
+  /** Serves one model, as a real worker serves its MODEL_ID's queue only. */
+  constructor(
+    private readonly api: RealApi,
+    model: string = DEFAULT_MODEL_ID,
+  ) {
+    this.worker = new Worker(workQueueName(model), null, {
       connection: REDIS,
       prefix: api.queuePrefix,
       autorun: false,

@@ -45,6 +45,7 @@ export function fixtures() {
     creditsCharged: status === 'succeeded' ? 50 : null,
     queuePosition: null,
     progress: status === 'succeeded' ? 100 : 0,
+    stage: null,
     failureReason: null,
     gpuSeconds: status === 'succeeded' ? 212.5 : null,
     videoUrl: null,

@@ -17,7 +17,8 @@ interface Panel {
   kind?: 'timeseries' | 'stat';
 }
 
-const jobsQueue = `queue="${QUEUE_NAMES.videoJobs}"`;
+/** Every per-model work queue (`video-jobs.<model>`, see workQueueName). */
+const jobsQueue = `queue=~"${QUEUE_NAMES.videoJobs}[.].+"`;
 
 const rows: { title: string; panels: Panel[] }[] = [
   {
@@ -63,8 +64,14 @@ const rows: { title: string; panels: Panel[] }[] = [
         description: 'Jobs waiting for a worker and jobs being rendered.',
         unit: 'short',
         targets: [
-          { expr: `sum(${API_METRICS.queueWaiting}{${jobsQueue}})`, legendFormat: 'waiting' },
-          { expr: `sum(${API_METRICS.queueActive}{${jobsQueue}})`, legendFormat: 'active' },
+          {
+            expr: `sum by (queue) (${API_METRICS.queueWaiting}{${jobsQueue}})`,
+            legendFormat: 'waiting {{queue}}',
+          },
+          {
+            expr: `sum by (queue) (${API_METRICS.queueActive}{${jobsQueue}})`,
+            legendFormat: 'active {{queue}}',
+          },
         ],
       },
       {

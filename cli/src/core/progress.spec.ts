@@ -33,6 +33,25 @@ describe('progress state', () => {
     expect(stageOf(progress(running, 8, 0))).toBe('finishing');
   });
 
+  it('should name the stage the worker reports, so the bar does not sit at the last step', () => {
+    const at = (stage: 'denoise' | 'decode' | 'encode' | 'sign' | 'upload', percent: number) =>
+      applyEvent(queued, {
+        type: 'progress',
+        data: { jobId, stage, step: 8, totalSteps: 8, percent, etaSeconds: 4, queuePosition: null },
+      });
+    expect(stageOf(at('denoise', 70))).toBe('denoising');
+    expect(stageOf(at('decode', 80))).toBe('decoding');
+    expect(stageOf(at('encode', 90))).toBe('encoding');
+    expect(stageOf(at('sign', 92))).toBe('signing');
+    expect(progressLine(at('upload', 96))).toBe('5b3c1a3e step 8/8 (96%) · uploading · ETA 0:04');
+    const done = applyEvent(at('upload', 99), {
+      type: 'completed',
+      data: { jobId, status: 'succeeded', creditsCharged: 3, videoUrl: '/v', thumbnailUrl: '/t' },
+    });
+    expect(done.stage).toBeNull();
+    expect(stageOf(done)).toBe('succeeded');
+  });
+
   it('should write a plain line with step n/N and the ETA', () => {
     expect(progressLine(progress(queued, 3, 65))).toBe('5b3c1a3e step 3/8 (37%) · denoising · ETA 1:05');
     expect(progressLine(progress(queued, 1, null))).toBe('5b3c1a3e step 1/8 (12%) · denoising · ETA --');

@@ -1,4 +1,4 @@
-import type { JobStatus, JobView } from '@cineweave/contracts';
+import { JOB_STAGE_LABELS, type JobStage, type JobStatus, type JobView } from '@cineweave/contracts';
 import cliProgress from 'cli-progress';
 import type { JobEvent } from './job-events.ts';
 import type { Output } from './output.ts';
@@ -12,6 +12,8 @@ export interface ProgressState {
   totalSteps: number;
   percent: number;
   etaSeconds: number | null;
+  /** What the worker reported doing last (denoise, decode, encode, sign, upload ...). */
+  stage: JobStage | null;
   /** Why nothing moves for now (the stream is reconnecting), shown in place of the stage. */
   notice: string | null;
 }
@@ -25,6 +27,7 @@ export function initialState(job: JobView): ProgressState {
     totalSteps: job.steps,
     percent: job.progress,
     etaSeconds: null,
+    stage: job.stage ?? null,
     notice: null,
   };
 }
@@ -43,18 +46,28 @@ export function applyEvent(state: ProgressState, event: JobEvent): ProgressState
         totalSteps: event.data.totalSteps,
         percent: event.data.percent,
         etaSeconds: event.data.etaSeconds,
+        // A worker older than stage-aware progress sends none.
+        stage: event.data.stage ?? null,
       };
     case 'completed':
-      return { ...next, status: 'succeeded', percent: 100, step: next.totalSteps, etaSeconds: 0 };
+      return {
+        ...next,
+        status: 'succeeded',
+        percent: 100,
+        step: next.totalSteps,
+        etaSeconds: 0,
+        stage: null,
+      };
     case 'failed':
-      return { ...next, status: event.data.status, etaSeconds: null };
+      return { ...next, status: event.data.status, etaSeconds: null, stage: null };
   }
 }
 
 /**
- * Where the job is, in words. The worker reports denoising steps only: before the first one it
- * loads inputs and encodes the prompt ("starting"), after the last one it decodes, encodes the MP4
- * and uploads ("finishing").
+ * Where the job is, in words: the stage the worker reports ("denoising", "decoding", "encoding",
+ * "signing", "uploading"). Before its first report it loads inputs and encodes the prompt
+ * ("starting"); a worker older than stage-aware progress reports steps only, and after its last
+ * step the job is "finishing".
  */
 export function stageOf(state: ProgressState): string {
   if (state.notice) return state.notice;
@@ -63,6 +76,7 @@ export function stageOf(state: ProgressState): string {
       if (state.queuePosition === null) return 'queued';
       return state.queuePosition === 0 ? 'queued, next in line' : `queued, ${state.queuePosition} ahead`;
     case 'running':
+      if (state.stage) return JOB_STAGE_LABELS[state.stage].toLowerCase();
       if (state.step === 0) return 'starting';
       return state.step >= state.totalSteps ? 'finishing' : 'denoising';
     default:

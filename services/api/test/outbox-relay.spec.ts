@@ -1,8 +1,7 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import { QUEUE_NAMES } from '@cineweave/contracts';
-import type { Queue } from 'bullmq';
+import { DEFAULT_MODEL_ID } from '@cineweave/contracts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WorkQueues } from '../src/core/queue/work-queues.ts';
 import { OutboxRelay } from '../src/modules/jobs/outbox-relay.service.ts';
 import { type Harness, checkInvariants, dev, eventually, startHarness } from './support/harness.ts';
 
@@ -24,7 +23,7 @@ describe('outbox relay', () => {
       .n as number;
 
   it('should keep the outbox row when Redis refuses the job, and send it on the next pass', async () => {
-    const queue = h.app.get<Queue>(getQueueToken(QUEUE_NAMES.videoJobs));
+    const queue = h.app.get(WorkQueues).forModel(DEFAULT_MODEL_ID);
     const addBulk = vi.spyOn(queue, 'addBulk').mockRejectedValue(new Error('Redis is away'));
 
     const job = (
@@ -45,7 +44,7 @@ describe('outbox relay', () => {
   });
 
   it('should not send a job cancelled before its row was relayed, and still clear the row', async () => {
-    const queue = h.app.get<Queue>(getQueueToken(QUEUE_NAMES.videoJobs));
+    const queue = h.app.get(WorkQueues).forModel(DEFAULT_MODEL_ID);
     const addBulk = vi.spyOn(queue, 'addBulk').mockRejectedValue(new Error('Redis is away'));
     const job = (
       await request(h.server).post('/v1/jobs').set('Authorization', dev('sam')).send(DRAFT).expect(202)

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   const readiness: { monitor?: ReadinessMonitor } = {};
   const consumer = new JobConsumer(engine, identity.modelHash, store, metrics, logger, {
     connection,
+    model: config.MODEL_ID,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     ffmpegPath: config.FFMPEG_PATH,

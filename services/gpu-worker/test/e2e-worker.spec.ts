@@ -81,6 +81,9 @@ describe('GPU worker end to end (tiny model, CPU)', () => {
     expect(progress.map((update) => update.step)).toContain(4);
     // Stage-aware: the last step is not the end; decode, encode and upload follow it.
     expect(progress.some((update) => update.step === 4 && Number(update.percent) < 100)).toBe(true);
+    // Each report names its stage, in the order the worker goes through them.
+    const stages = progress.map((update) => update.stage).filter((stage, i, all) => stage !== all[i - 1]);
+    expect(stages).toEqual(['denoise', 'decode', 'encode', 'sign', 'upload']);
 
     const after = await credits();
     expect(after.reserved).toBe(before.reserved);

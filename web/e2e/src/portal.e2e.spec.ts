@@ -147,6 +147,14 @@ describe('CineWeave portal in Chromium (real API, CPU worker, tiny model)', () =
         new Set(progress.map((entry) => entry.split('|')[1])).size,
         progress.join(', '),
       ).toBeGreaterThanOrEqual(2);
+      // Past the last step the page named what the worker did next, instead of sitting at 100 %.
+      const stages = await page.evaluate(() => (window as unknown as { __cwStages: string[] }).__cwStages);
+      console.log(`The job page named the stages ${stages.join(', ')}`);
+      expect(stages, stages.join(', ')).toContain('Denoising…');
+      expect(
+        stages.some((stage) => ['Decoding…', 'Encoding…', 'Signing…', 'Uploading…'].includes(stage)),
+        stages.join(', '),
+      ).toBe(true);
       // The Content Credentials the worker signed into the MP4, as GET /v1/jobs/:id reports them
       // (the e2e worker makes a test chain at start: its signer is untrusted).
       await page.getByTestId('content-credentials').waitFor({ timeout: 15_000 });

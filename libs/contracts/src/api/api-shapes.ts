@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ContentCredentialsSummarySchema } from '../jobs/content-credentials.ts';
+import { JobStageSchema } from '../jobs/job-events.ts';
 import { JobStatusSchema } from '../jobs/job-status.ts';
 import { ResolutionSchema } from '../jobs/job-parameters.ts';
 import { VideoJobSpecSchema } from '../kubernetes/video-job.ts';
@@ -23,6 +24,8 @@ export const JobViewSchema = z.object({
   creditsReserved: z.int(),
   creditsCharged: z.int().nullable(),
   progress: z.number().min(0).max(100),
+  /** The stage a running job last reported (see JOB_STAGES); null while queued and once finished. */
+  stage: JobStageSchema.nullable(),
   failureReason: z.string().nullable(),
   gpuSeconds: z.number().nullable(),
   /** Route of the video (302 to a presigned URL) once succeeded; null otherwise. */

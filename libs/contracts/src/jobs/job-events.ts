@@ -12,8 +12,31 @@ export const JobStatusEventSchema = z.strictObject({
   message: z.string().optional(),
 });
 
+/**
+ * Where a running job is. `denoise` counts sampling steps and `decode` decoded frames (engine
+ * `onnx`); `generate` is an engine server's own progress and `download` fetching its MP4 (engine
+ * `openai-videos`); then the worker's `encode` (MP4 and thumbnail), `sign` (Content Credentials)
+ * and `upload` (to the bucket).
+ */
+export const JOB_STAGES = ['denoise', 'decode', 'generate', 'download', 'encode', 'sign', 'upload'] as const;
+export const JobStageSchema = z.enum(JOB_STAGES);
+export type JobStage = z.infer<typeof JobStageSchema>;
+
+/** What the portal and the CLI say for each stage (one wording for both). */
+export const JOB_STAGE_LABELS: Record<JobStage, string> = {
+  denoise: 'Denoising',
+  decode: 'Decoding',
+  generate: 'Generating',
+  download: 'Downloading',
+  encode: 'Encoding',
+  sign: 'Signing',
+  upload: 'Uploading',
+};
+
 export const JobProgressEventSchema = z.strictObject({
   jobId: z.uuid(),
+  /** Absent only from a worker older than stage-aware progress. */
+  stage: JobStageSchema.optional(),
   step: z.int().min(0),
   totalSteps: z.int().min(1),
   percent: z.number().min(0).max(100),

@@ -4,7 +4,9 @@ import {
   JobResultSchema,
   VideoJobPayloadSchema,
   cancelSignalKey,
+  modelOfWorkQueue,
   outputKeys,
+  workQueueName,
 } from './queues.ts';
 
 const ids = {
@@ -141,5 +143,19 @@ describe('outputKeys', () => {
 describe('cancelSignalKey', () => {
   it('should be unique per job', () => {
     expect(cancelSignalKey('a')).not.toBe(cancelSignalKey('b'));
+  });
+});
+
+describe('workQueueName', () => {
+  it('should name one queue per model, and read the model back from it', () => {
+    expect(workQueueName('wan2.2-ti2v-5b')).toBe('video-jobs.wan2.2-ti2v-5b');
+    expect(workQueueName('wan2.2-tiny-test')).not.toBe(workQueueName('wan2.2-ti2v-5b'));
+    expect(modelOfWorkQueue(workQueueName('wan2.2-tiny-test'))).toBe('wan2.2-tiny-test');
+  });
+
+  it('should refuse a model id that could not be a queue name', () => {
+    expect(() => workQueueName('a:b')).toThrow();
+    expect(modelOfWorkQueue('video-jobs')).toBeNull();
+    expect(modelOfWorkQueue('video-results')).toBeNull();
   });
 });

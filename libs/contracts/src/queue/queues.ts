@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ContentCredentialsSummarySchema } from '../jobs/content-credentials.ts';
+import { JobStageSchema } from '../jobs/job-events.ts';
 import {
   DurationSecondsSchema,
   FpsSchema,
@@ -13,12 +14,33 @@ import {
   UuidSchema,
 } from '../jobs/job-parameters.ts';
 
-/** BullMQ queue names. One queue carries work to GPU workers, one carries results back. */
+/**
+ * BullMQ queue names. Work goes to GPU workers on one queue per model (see `workQueueName`);
+ * results come back on one shared queue. `videoJobs` is the single work queue of releases before
+ * per-model queues: only the API's upgrade step reads it, to move what still waits there.
+ */
 export const QUEUE_NAMES = {
   videoJobs: 'video-jobs',
   videoResults: 'video-results',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/**
+ * The work queue of one model, e.g. `video-jobs.wan2.2-ti2v-5b`: a worker takes only its model's
+ * jobs, so pools serving different models never take each other's. Model ids are lower-case
+ * letters, digits, dots and dashes, all valid in a BullMQ queue name (which forbids `:`).
+ */
+export function workQueueName(model: string): string {
+  return `${QUEUE_NAMES.videoJobs}.${ModelIdSchema.parse(model)}`;
+}
+
+/** The model a work queue serves, or null for a name that is not a per-model work queue. */
+export function modelOfWorkQueue(queueName: string): string | null {
+  const prefix = `${QUEUE_NAMES.videoJobs}.`;
+  if (!queueName.startsWith(prefix)) return null;
+  const model = ModelIdSchema.safeParse(queueName.slice(prefix.length));
+  return model.success ? model.data : null;
+}
 
 /** BullMQ job names within those queues. */
 export const JOB_NAMES = {
@@ -57,8 +79,14 @@ export const VideoJobPayloadSchema = z.strictObject({
 });
 export type VideoJobPayload = z.infer<typeof VideoJobPayloadSchema>;
 
-/** Progress a worker reports after each denoising step (`job.updateProgress`). */
+/**
+ * Progress a worker reports (`job.updateProgress`) through every stage of a job: each denoising
+ * step, then decode, encode, sign and upload, so percent and ETA keep moving after the last step.
+ * `step` keeps counting denoising steps (it stays at `totalSteps` in the later stages).
+ */
 export const JobProgressSchema = z.strictObject({
+  /** Absent only from a worker older than stage-aware progress. */
+  stage: JobStageSchema.optional(),
   step: z.int().min(0),
   totalSteps: z.int().min(1),
   percent: z.number().min(0).max(100),

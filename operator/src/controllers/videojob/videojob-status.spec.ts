@@ -20,6 +20,7 @@ const job: InternalJobView = {
   creditsReserved: 120,
   creditsCharged: null,
   progress: 0,
+  stage: null,
   failureReason: null,
   gpuSeconds: null,
   videoUrl: null,

@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import S3rver from '@20minutes/s3rver';
 import type { INestApplication } from '@nestjs/common';
 import {
+  DEFAULT_MODEL_ID,
   JOB_NAMES,
   type JobResult,
   QUEUE_NAMES,
   type VideoJobPayload,
+  workQueueName,
   resultJobId,
 } from '@cineweave/contracts';
 import { type Job, Queue, Worker } from 'bullmq';
@@ -94,7 +96,8 @@ export async function startHarness(
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const redis = new Redis(REDIS_URL);
   const connection = { host: '127.0.0.1', port: 6379 };
-  const jobsQueue = new Queue(QUEUE_NAMES.videoJobs, { connection, prefix: queuePrefix });
+  // The default model's work queue, where every test job without a `model` goes.
+  const jobsQueue = new Queue(workQueueName(DEFAULT_MODEL_ID), { connection, prefix: queuePrefix });
   const resultsQueue = new Queue(QUEUE_NAMES.videoResults, { connection, prefix: queuePrefix });
 
   return {
@@ -151,8 +154,12 @@ export class FakeGpuWorker {
   private readonly worker: Worker;
   private readonly token = randomUUID();
 
-  constructor(private readonly harness: Harness) {
-    this.worker = new Worker(QUEUE_NAMES.videoJobs, null, {
+  /** Takes the jobs of one model, as a real worker takes only its MODEL_ID's queue. */
+  constructor(
+    private readonly harness: Harness,
+    model: string = DEFAULT_MODEL_ID,
+  ) {
+    this.worker = new Worker(workQueueName(model), null, {
       connection: { host: '127.0.0.1', port: 6379 },
       prefix: harness.queuePrefix,
       autorun: false,

@@ -16,7 +16,7 @@ const WorkerEnvSchema = z.object({
   S3_ACCESS_KEY: z.string().min(1, { error: 'S3_ACCESS_KEY is required' }),
   S3_SECRET_KEY: z.string().min(1, { error: 'S3_SECRET_KEY is required' }),
   S3_BUCKET: z.string().min(3).default('cineweave'),
-  /** The model this worker serves (later: from the model catalog, with its queue). */
+  /** The model this worker serves: it takes jobs from that model's queue (`video-jobs.<MODEL_ID>`) only. */
   MODEL_ID: ModelIdSchema.default(DEFAULT_MODEL_ID),
   /** What renders: `onnx` (our Wan 2.2 graphs, in process) or `openai-videos` (a server beside us). */
   ENGINE_KIND: z.enum(ENGINE_KINDS).default('onnx'),

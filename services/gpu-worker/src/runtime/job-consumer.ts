@@ -6,9 +6,11 @@ import {
   frameCount,
   outputKeys,
   parseResolution,
+  workQueueName,
   type ContentCredentialsSummary,
   resultJobId,
   type JobResult,
+  type JobStage,
   type VideoJobPayload,
 } from '@cineweave/contracts';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -39,6 +41,8 @@ import { JobStop } from './job-stop.ts';
 
 export interface JobConsumerOptions {
   connection: Redis;
+  /** The model this worker serves: it takes jobs from that model's queue only. */
+  model: string;
   prefix: string;
   concurrency: number;
   ffmpegPath: string;
@@ -114,7 +118,7 @@ export class JobConsumer {
   /** Starts taking jobs; `paused` starts without taking any until resume(). */
   start(paused = false): void {
     this.worker = new Worker<VideoJobPayload>(
-      QUEUE_NAMES.videoJobs,
+      workQueueName(this.options.model),
       (job, token) => this.process(job, token),
       {
         connection: this.options.connection,
@@ -307,10 +311,10 @@ export class JobConsumer {
     }
   }
 
-  private runtimeStages(): [string, number][] {
+  private runtimeStages(): [JobStage, number][] {
     return [
       ['encode', ENCODE_WEIGHT],
-      ...(this.options.contentSigner ? [['sign', SIGN_WEIGHT] as [string, number]] : []),
+      ...(this.options.contentSigner ? [['sign', SIGN_WEIGHT] as [JobStage, number]] : []),
       ['upload', UPLOAD_WEIGHT],
     ];
   }
@@ -374,10 +378,14 @@ export class JobConsumer {
     log: Logger,
     facts: GenerationFacts,
   ): Promise<Delivered & { contentCredentials?: ContentCredentialsSummary }> {
+    // Frames are encoded as the engine decodes them (its `decode` progress); `encode` starts when
+    // the last one is in, for the encoder's flush and the MP4's faststart pass.
     const finished =
       video.kind === 'frames'
-        ? await this.encodeFrames(video, fps, join(workDir, 'video.mp4'))
-        : await this.contractMp4(video.path, log);
+        ? await this.encodeFrames(video, fps, join(workDir, 'video.mp4'), () =>
+            progress.update('encode', 0, 1),
+          )
+        : (progress.update('encode', 0, 1), await this.contractMp4(video.path, log));
     progress.update('encode', 1, 1);
     // The last moment a cancel can still save the upload; past it the video is delivered.
     await stop.check();
@@ -405,6 +413,7 @@ export class JobConsumer {
     if (signer) {
       // Between encode and upload: nothing unsigned leaves the worker while signing is on.
       videoPath = join(workDir, 'signed.mp4');
+      progress.update('sign', 0, 1);
       await this.metrics.timeStage('sign', async () => {
         contentCredentials = await signer.signMp4(finished.path, videoPath, facts);
         thumbnail = await signer.signWebp(thumbnail, facts);
@@ -415,6 +424,7 @@ export class JobConsumer {
       );
       progress.update('sign', 1, 1);
     }
+    progress.update('upload', 0, 2);
     await this.metrics.timeStage('upload', async () => {
       await this.store.uploadFile(keys.video, videoPath, 'video/mp4');
       progress.update('upload', 1, 2);
@@ -433,6 +443,7 @@ export class JobConsumer {
     video: Extract<RenderedVideo, { kind: 'frames' }>,
     fps: number,
     path: string,
+    onLastFrame: () => void,
   ): Promise<Delivered & { path: string; firstFrame: Uint8Array; width: number; height: number }> {
     let firstFrame: Uint8Array | undefined;
     const frames = video.frames();
@@ -441,6 +452,7 @@ export class JobConsumer {
         firstFrame ??= frame;
         yield frame;
       }
+      onLastFrame();
     }
     const encoded = await this.metrics.timeStage('encode_video', () =>
       encodeVideo(keepFirst(), {

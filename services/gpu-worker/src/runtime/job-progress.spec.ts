@@ -1,8 +1,8 @@
-import type { JobProgress } from '@cineweave/contracts';
+import type { JobProgress, JobStage } from '@cineweave/contracts';
 import { describe, expect, it } from 'vitest';
 import { JobProgressTracker } from './job-progress.ts';
 
-function tracker(plan: [string, number][], steps: number) {
+function tracker(plan: [JobStage, number][], steps: number) {
   let clock = 0;
   const reports: JobProgress[] = [];
   const errors: unknown[] = [];
@@ -47,6 +47,16 @@ describe(JobProgressTracker.name, () => {
       [4, 4, 95],
       [4, 4, 100],
     ]);
+    // Each report names its stage, so a client can say "Encoding…" rather than "100 %".
+    expect(reports.map((r) => r.stage)).toEqual([
+      'denoise',
+      'denoise',
+      'denoise',
+      'denoise',
+      'decode',
+      'encode',
+      'upload',
+    ]);
     // 1 s per 20 %: the ETA follows the whole job, not the steps alone.
     expect(reports[0].etaSeconds).toBe(4);
     expect(reports.at(-1)?.etaSeconds).toBe(0);
@@ -86,5 +96,38 @@ describe(JobProgressTracker.name, () => {
     progress.update('denoise', 2, 2);
     await progress.flush();
     expect(errors).toHaveLength(2);
+  });
+});
+
+describe(`${JobProgressTracker.name} stage starts`, () => {
+  it('should report a stage the moment it starts, with an ETA that still counts what is left', async () => {
+    const { progress, reports, advance } = tracker(
+      [
+        ['denoise', 60],
+        ['encode', 10],
+        ['sign', 10],
+        ['upload', 20],
+      ],
+      2,
+    );
+    advance(3000);
+    progress.update('denoise', 2, 2);
+    advance(100);
+    progress.update('encode', 0, 1);
+    advance(1000);
+    progress.update('encode', 1, 1);
+    progress.update('sign', 0, 1);
+    advance(400);
+    progress.update('upload', 0, 2);
+    await progress.flush();
+    expect(reports.map((r) => [r.stage, r.percent])).toEqual([
+      ['denoise', 60],
+      ['encode', 60],
+      ['encode', 70],
+      ['sign', 70],
+      ['upload', 80],
+    ]);
+    // At the start of upload 80 % is done after 4.5 s: about a second is left, not zero.
+    expect(reports.at(-1)?.etaSeconds).toBeCloseTo(1.1, 1);
   });
 });

@@ -1,7 +1,7 @@
-import type { JobProgress } from '@cineweave/contracts';
+import type { JobProgress, JobStage } from '@cineweave/contracts';
 
 /** A stage of a job as the progress bar sees it, with its share of the job's wall time. */
-export type ProgressPlan = readonly (readonly [stage: string, weight: number])[];
+export type ProgressPlan = readonly (readonly [stage: JobStage, weight: number])[];
 
 export interface JobProgressOptions {
   plan: ProgressPlan;
@@ -21,12 +21,16 @@ export interface JobProgressOptions {
  * and an ETA, so the bar does not sit at 100 % while the video is decoded and uploaded.
  */
 export class JobProgressTracker {
-  private readonly offsets = new Map<string, { start: number; weight: number }>();
+  private readonly offsets = new Map<JobStage, { start: number; weight: number }>();
   private readonly total: number;
   private readonly started: number;
   private readonly now: () => number;
   private readonly options: JobProgressOptions;
-  private lastSent = { at: -Infinity, stage: '', step: -1 };
+  private lastSent: { at: number; stage: JobStage | null; step: number } = {
+    at: -Infinity,
+    stage: null,
+    step: -1,
+  };
   private step = 0;
   private chain: Promise<void> = Promise.resolve();
 
@@ -42,8 +46,11 @@ export class JobProgressTracker {
     this.total = start;
   }
 
-  /** `done` of `total` units of `stage` are finished. Unknown stages are ignored. */
-  update(stage: string, done: number, total: number): void {
+  /**
+   * `done` of `total` units of `stage` are finished (0 when a stage starts, so the portal says
+   * "Encoding…" while it runs). Stages not in the plan are ignored.
+   */
+  update(stage: JobStage, done: number, total: number): void {
     const slot = this.offsets.get(stage);
     if (!slot || total <= 0) return;
     const fraction = Math.min(1, Math.max(0, done / total));
@@ -62,6 +69,7 @@ export class JobProgressTracker {
     this.lastSent = { at: now, stage, step: this.step };
     const elapsedSeconds = (now - this.started) / 1000;
     const progress: JobProgress = {
+      stage,
       step: this.step,
       totalSteps: this.options.steps,
       percent: Math.round(overall * 1000) / 10,

@@ -29,6 +29,8 @@ export interface Stack {
   ): Promise<{ status: number; json: Record<string, unknown> }>;
   credits(): Promise<{ balance: number; reserved: number }>;
   ledgerKindsFor(jobId: string): Promise<string[]>;
+  /** The worker id the job's result carried (stored at settlement). */
+  workerIdOf(jobId: string): Promise<string | null>;
   createJob(body: Record<string, unknown>): Promise<string>;
   downloadVideo(jobId: string): Promise<string>;
   startWorker(env: Record<string, string>): WorkerProcess;
@@ -154,6 +156,16 @@ export async function startStack(name: string): Promise<Stack> {
         .filter((entry) => entry.jobId === jobId)
         .map((entry) => entry.kind)
         .sort();
+    },
+    async workerIdOf(jobId) {
+      const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${database}` });
+      await client.connect();
+      try {
+        const { rows } = await client.query(`SELECT worker_id FROM jobs WHERE id = $1`, [jobId]);
+        return (rows[0]?.worker_id as string | null | undefined) ?? null;
+      } finally {
+        await client.end();
+      }
     },
     async createJob(body) {
       const { status, json } = await call('POST', '/v1/jobs', body);

@@ -31,14 +31,20 @@ export async function openTab(browser: Browser, portalUrl: string): Promise<Port
   await context.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { __cwProgress: string[] }).__cwProgress = seen;
+    // And every stage the job page named ("Denoising…", "Encoding…", "Uploading…").
+    const stages: string[] = [];
+    (window as unknown as { __cwStages: string[] }).__cwStages = stages;
     new MutationObserver(() => {
       for (const bar of document.querySelectorAll('[role="progressbar"][aria-valuenow]')) {
         const value = `${bar.getAttribute('aria-valuenow')}|${bar.getAttribute('aria-valuetext') ?? ''}`;
         if (seen.at(-1) !== value) seen.push(value);
       }
+      const stage = document.querySelector('[data-testid="stage"]')?.textContent?.split('·')[0]?.trim();
+      if (stage && stages.at(-1) !== stage) stages.push(stage);
     }).observe(document, {
       subtree: true,
       childList: true,
+      characterData: true,
       attributes: true,
       attributeFilter: ['aria-valuenow', 'aria-valuetext'],
     });

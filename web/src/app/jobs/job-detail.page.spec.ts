@@ -63,6 +63,39 @@ describe(JobDetailPage.name, () => {
     expect(text(element.querySelector('[data-testid="eta"]'))).toBe('About 1 min 15 s left');
   });
 
+  it('should name the stage after the last step instead of sitting at the last step', async () => {
+    const { element, push } = await setup(aJob({ status: 'running' }));
+
+    await push({
+      type: 'progress',
+      data: {
+        jobId: ID,
+        stage: 'denoise',
+        step: 50,
+        totalSteps: 50,
+        percent: 70,
+        etaSeconds: 30,
+        queuePosition: null,
+      },
+    });
+    expect(text(element.querySelector('[data-testid="stage"]'))).toBe('Denoising… · 70%');
+    expect(text(element)).toContain('Step 50 of 50');
+
+    for (const [stage, label] of [
+      ['decode', 'Decoding…'],
+      ['encode', 'Encoding…'],
+      ['upload', 'Uploading…'],
+    ] as const) {
+      await push({
+        type: 'progress',
+        data: { jobId: ID, stage, step: 50, totalSteps: 50, percent: 90, etaSeconds: 8, queuePosition: null },
+      });
+      expect(text(element.querySelector('[data-testid="stage"]'))).toBe(`${label} · 90%`);
+      expect(text(element)).toContain('All 50 steps done');
+      expect(text(element.querySelector('[data-testid="eta"]'))).toBe('About 8 s left');
+    }
+  });
+
   it('should play the video with its poster and offer a download when the job completes', async () => {
     const { element, push } = await setup(aJob({ status: 'running' }));
 

@@ -9,6 +9,7 @@ import {
   untracked,
 } from '@angular/core';
 import { DecimalPipe } from '@angular/common';
+import { JOB_STAGE_LABELS } from '@cineweave/contracts';
 import { Router, RouterLink } from '@angular/router';
 import {
   formatCredits,
@@ -59,9 +60,18 @@ export class JobDetailPage {
   protected readonly resolutionLabel = resolutionLabel;
   protected readonly statusLabels = STATUS_LABELS;
 
+  /** "Decoding…", "Encoding…", "Uploading…": what the worker is doing, not only how far it is. */
+  protected readonly stageText = computed(() => {
+    const stage = this.store.job()?.stage;
+    return stage ? `${JOB_STAGE_LABELS[stage]}…` : 'Rendering';
+  });
   protected readonly stepText = computed(() => {
     const job = this.store.job();
-    if (!job?.totalSteps) return '';
+    const steps = job?.totalSteps ?? job?.steps;
+    if (!job || !steps) return '';
+    // Past sampling the step count no longer moves; say so rather than freeze at "Step 50 of 50".
+    if (job.stage && job.stage !== 'denoise' && job.stage !== 'generate') return `All ${steps} steps done`;
+    if (!job.totalSteps) return '';
     return `Step ${job.step ?? 0} of ${job.totalSteps}`;
   });
   protected readonly portrait = computed(() => {

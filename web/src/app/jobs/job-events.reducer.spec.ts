@@ -22,6 +22,27 @@ describe('applyJobEvent', () => {
     expect(job).toMatchObject({ status: 'running', step: 10, totalSteps: 50, progress: 20, etaSeconds: 80 });
   });
 
+  it('should keep the stage of the last progress event, and clear it when the job ends', () => {
+    const uploading = applyJobEvent(queued, {
+      type: 'progress',
+      data: {
+        jobId: ID,
+        stage: 'upload',
+        step: 50,
+        totalSteps: 50,
+        percent: 96,
+        etaSeconds: 3,
+        queuePosition: null,
+      },
+    });
+    expect(uploading).toMatchObject({ status: 'running', stage: 'upload', progress: 96 });
+    const done = applyJobEvent(uploading, {
+      type: 'completed',
+      data: { jobId: ID, status: 'succeeded', creditsCharged: 5, videoUrl: '/v', thumbnailUrl: '/t' },
+    });
+    expect(done.stage).toBeNull();
+  });
+
   it('should keep the video and charged credits when the job completes', () => {
     const job = applyJobEvent(queued, {
       type: 'completed',

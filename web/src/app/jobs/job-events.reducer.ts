@@ -26,6 +26,8 @@ export function applyJobEvent(job: LiveJob, event: JobEvent): LiveJob {
         step: event.data.step,
         totalSteps: event.data.totalSteps,
         progress: event.data.percent,
+        // A worker older than stage-aware progress sends none.
+        stage: event.data.stage ?? null,
         etaSeconds: event.data.etaSeconds,
         queuePosition: event.data.queuePosition,
       };
@@ -34,6 +36,7 @@ export function applyJobEvent(job: LiveJob, event: JobEvent): LiveJob {
         ...job,
         status: 'succeeded',
         progress: 100,
+        stage: null,
         etaSeconds: null,
         queuePosition: null,
         creditsCharged: event.data.creditsCharged,
@@ -44,6 +47,7 @@ export function applyJobEvent(job: LiveJob, event: JobEvent): LiveJob {
       return {
         ...job,
         status: event.data.status,
+        stage: null,
         etaSeconds: null,
         queuePosition: null,
         failureReason: event.data.reason,

@@ -20,6 +20,7 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     creditsReserved: 50,
     creditsCharged: null,
     progress: 0,
+    stage: null,
     failureReason: null,
     gpuSeconds: null,
     videoUrl: null,

@@ -7,6 +7,7 @@ import { ContentCredentials1764421000000 } from './migrations/1764421000000-cont
 import { UsageIndex1764500000000 } from './migrations/1764500000000-usage-index.ts';
 import { Webhooks1764900000000 } from './migrations/1764900000000-webhooks.ts';
 import { Trust1765000000000 } from './migrations/1765000000000-trust.ts';
+import { ProgressStage1765100000000 } from './migrations/1765100000000-progress-stage.ts';
 
 /** Every migration, in order. Listed explicitly: the compiled ESM build has no glob loader. */
 export const MIGRATIONS = [
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   UsageIndex1764500000000,
   Webhooks1764900000000,
   Trust1765000000000,
+  ProgressStage1765100000000,
 ];
 
 export interface DatabaseSettings {

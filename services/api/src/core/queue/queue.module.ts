@@ -4,7 +4,9 @@ import { QUEUE_NAMES } from '@cineweave/contracts';
 import type { RedisOptions } from 'bullmq';
 import { AppConfig } from '../config/app-config.ts';
 import { redisOptions } from '../redis/redis.ts';
+import { WorkQueues } from './work-queues.ts';
 
+/** The results queue through @nestjs/bullmq; the per-model work queues through WorkQueues. */
 @Global()
 @Module({
   imports: [
@@ -15,8 +17,9 @@ import { redisOptions } from '../redis/redis.ts';
         prefix: config.env.QUEUE_PREFIX,
       }),
     }),
-    BullModule.registerQueue({ name: QUEUE_NAMES.videoJobs }, { name: QUEUE_NAMES.videoResults }),
+    BullModule.registerQueue({ name: QUEUE_NAMES.videoResults }),
   ],
-  exports: [BullModule],
+  providers: [WorkQueues],
+  exports: [BullModule, WorkQueues],
 })
 export class QueueModule {}

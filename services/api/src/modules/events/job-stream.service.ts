@@ -97,7 +97,7 @@ export class JobStreamService {
     const view = this.jobs.view(job);
     send({ type: 'status', data: { jobId, status: job.status, queuePosition } });
     if (job.status === 'running') {
-      const progress = await this.jobs.currentProgress(jobId);
+      const progress = await this.jobs.currentProgress(job);
       if (progress) {
         send({
           type: 'progress',

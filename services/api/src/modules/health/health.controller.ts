@@ -1,9 +1,7 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { QUEUE_NAMES } from '@cineweave/contracts';
-import type { Queue } from 'bullmq';
+import { workQueueName } from '@cineweave/contracts';
 import { z } from 'zod';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
@@ -11,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import { Public } from '../../core/auth/auth.decorators.ts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
+import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { REDIS } from '../../core/redis/redis.module.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { OutboxRelay } from '../jobs/outbox-relay.service.ts';
@@ -40,7 +39,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectQueue(QUEUE_NAMES.videoJobs) private readonly queue: Queue,
+    private readonly queues: WorkQueues,
     private readonly storage: StorageService,
     private readonly metrics: MetricsService,
     private readonly relay: OutboxRelay,
@@ -84,12 +83,20 @@ export class HealthController {
     return this.metrics.registry.metrics();
   }
 
+  /** One series per model queue this replica follows (every model with unfinished jobs). */
   private async refreshQueueGauges(): Promise<void> {
-    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
-    this.metrics.queueWaiting.set(
-      { queue: QUEUE_NAMES.videoJobs },
-      (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0) + (counts['delayed'] ?? 0),
+    await Promise.all(
+      this.queues.models().map(async (model) => {
+        const queue = workQueueName(model);
+        const counts = await this.queues
+          .forModel(model)
+          .getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+        this.metrics.queueWaiting.set(
+          { queue },
+          (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0) + (counts['delayed'] ?? 0),
+        );
+        this.metrics.queueActive.set({ queue }, counts['active'] ?? 0);
+      }),
     );
-    this.metrics.queueActive.set({ queue: QUEUE_NAMES.videoJobs }, counts['active'] ?? 0);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type JobParameters, QUEUE_NAMES } from '@cineweave/contracts';
+import { type JobParameters, workQueueName } from '@cineweave/contracts';
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
@@ -98,7 +98,7 @@ export class AdmissionService {
       priority,
       credits: price,
       attemptToken,
-      topic: QUEUE_NAMES.videoJobs,
+      topic: workQueueName(params.model),
       defaultActiveJobLimit: this.config.env.MAX_ACTIVE_JOBS_PER_USER,
       webhookUrl: params.webhookUrl ?? null,
     };

@@ -1,5 +1,6 @@
 import type {
   ContentCredentialsSummary,
+  JobStage,
   JobStatus,
   JobView,
   Resolution,
@@ -32,6 +33,8 @@ export interface JobRow {
   attempt_token: string;
   attempts: number;
   progress_percent: number;
+  /** The stage of the last progress report; meaningful while running. */
+  progress_stage: JobStage | null;
   failure_reason: string | null;
   video_key: string | null;
   thumbnail_key: string | null;
@@ -52,7 +55,7 @@ export interface JobRow {
  */
 export const JOB_ROW_COLUMNS = `id, account_id, user_id, status, source, external_ref, prompt, negative_prompt, image_upload_id,
   image_key, image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, priority,
-  credits_reserved, credits_charged, attempt_token, attempts, progress_percent, failure_reason, video_key,
+  credits_reserved, credits_charged, attempt_token, attempts, progress_percent, progress_stage, failure_reason, video_key,
   thumbnail_key, gpu_seconds, content_credentials, cancel_requested_at, enqueued_at, started_at, finished_at, created_at`;
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -77,6 +80,7 @@ export function toJobView(row: JobRow, retentionHours: number): JobView {
     creditsReserved: row.credits_reserved,
     creditsCharged: row.credits_charged,
     progress: succeeded ? 100 : row.progress_percent,
+    stage: row.status === 'running' ? (row.progress_stage ?? null) : null,
     failureReason: row.failure_reason,
     gpuSeconds: row.gpu_seconds,
     videoUrl: succeeded ? `/v1/jobs/${row.id}/video` : null,

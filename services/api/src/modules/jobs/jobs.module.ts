@@ -9,6 +9,7 @@ import { IdempotencyService } from './idempotency.service.ts';
 import { JobSubmissionService } from './job-submission.service.ts';
 import { JobsController } from './jobs.controller.ts';
 import { JobsService } from './jobs.service.ts';
+import { LegacyQueueMigration } from './legacy-queue-migration.service.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
 import { ReconcilerService } from './reconciler.service.ts';
 import { ResultsProcessor } from './results.processor.ts';
@@ -24,6 +25,7 @@ import { WorkQueueListener } from './work-queue.listener.ts';
     JobSubmissionService,
     JobsService,
     JobStreamService,
+    LegacyQueueMigration,
     OutboxRelay,
     ReconcilerService,
     ResultsProcessor,
@@ -32,6 +34,7 @@ import { WorkQueueListener } from './work-queue.listener.ts';
   ],
   exports: [
     AdmissionService,
+    LegacyQueueMigration,
     JobSubmissionService,
     JobsService,
     OutboxRelay,

@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -6,15 +5,14 @@ import {
   type JobStatus,
   type JobView,
   type Page,
-  QUEUE_NAMES,
   cancelSignalKey,
 } from '@cineweave/contracts';
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { TimestampCursorSchema, decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
+import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { REDIS } from '../../core/redis/redis.module.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
@@ -39,7 +37,7 @@ export class JobsService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(QUEUE_NAMES.videoJobs) private readonly queue: Queue,
+    private readonly queues: WorkQueues,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly settlement: SettlementService,
     private readonly events: JobEventsService,
@@ -125,7 +123,10 @@ export class JobsService {
       });
       if (outcome === 'settled') {
         // Best effort: a worker may have taken it this instant; the signal below stops it then.
-        await this.queue.remove(jobId).catch(() => 0);
+        await this.queues
+          .forModel(job.model)
+          .remove(jobId)
+          .catch(() => 0);
       }
     } else if (job.status !== 'running') {
       throw new DomainError(
@@ -193,7 +194,7 @@ export class JobsService {
   async markRequeued(jobId: string): Promise<void> {
     const rows = returningRows<{ id: string }>(
       await this.db.query(
-        `UPDATE jobs SET status = 'queued', progress_percent = 0, updated_at = now()
+        `UPDATE jobs SET status = 'queued', progress_percent = 0, progress_stage = NULL, updated_at = now()
           WHERE id = $1 AND status = 'running' RETURNING id`,
         [jobId],
       ),
@@ -209,6 +210,7 @@ export class JobsService {
       type: 'progress',
       data: {
         jobId,
+        ...(progress.stage ? { stage: progress.stage } : {}),
         step: progress.step,
         totalSteps: progress.totalSteps,
         percent: progress.percent,
@@ -220,10 +222,11 @@ export class JobsService {
 
   async persistProgress(jobId: string, progress: JobProgress): Promise<void> {
     await this.db.query(
-      `UPDATE jobs SET progress_percent = $2, status = CASE WHEN status = 'queued' THEN 'running' ELSE status END,
+      `UPDATE jobs SET progress_percent = $2, progress_stage = $3,
+              status = CASE WHEN status = 'queued' THEN 'running' ELSE status END,
               started_at = coalesce(started_at, now())
         WHERE id = $1 AND status IN ('queued', 'running')`,
-      [jobId, progress.percent],
+      [jobId, progress.percent, progress.stage ?? null],
     );
   }
 
@@ -239,8 +242,13 @@ export class JobsService {
   }
 
   /** The BullMQ progress of a running job, for a subscriber who joins mid-way. */
-  async currentProgress(jobId: string): Promise<JobProgress | null> {
-    const entry = await this.queue.getJob(jobId).catch(() => undefined);
+  async currentProgress(job: Pick<JobRow, 'id' | 'model'>): Promise<JobProgress | null> {
+    // A subscriber of a job whose model this replica did not follow yet gets its next events too.
+    await this.queues.watch(job.model).catch(() => undefined);
+    const entry = await this.queues
+      .forModel(job.model)
+      .getJob(job.id)
+      .catch(() => undefined);
     const progress = entry?.progress;
     if (progress && typeof progress === 'object' && 'step' in progress) return progress as JobProgress;
     return null;

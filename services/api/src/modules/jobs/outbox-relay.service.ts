@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import {
   type BeforeApplicationShutdown,
   Injectable,
@@ -6,13 +5,13 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JOB_NAMES, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
-import type { Queue } from 'bullmq';
+import { JOB_NAMES, type VideoJobPayload } from '@cineweave/contracts';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { inTransaction, runPrepared } from '../../core/database/prepared.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { generateJobOptions } from '../../core/queue/job-options.ts';
+import { WorkQueues } from '../../core/queue/work-queues.ts';
 
 const BATCH = 200;
 const BATCH_WINDOW_MS = 20;
@@ -36,7 +35,8 @@ SELECT c.job_id, c.payload, j.priority, j.status
  * Moves committed outbox rows into BullMQ. Admission nudges it right after commit (so a job
  * reaches the queue in milliseconds) and a timer sweeps whatever a crash or a Redis outage left
  * behind. Rows are claimed with SKIP LOCKED so replicas share the work; BullMQ ignores a second
- * add of the same jobId, so a row sent twice (crash between add and commit) is harmless.
+ * add of the same jobId, so a row sent twice (crash between add and commit) is harmless. Each job
+ * goes to its model's queue (the payload's `model`), where only that model's workers look.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -48,7 +48,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(QUEUE_NAMES.videoJobs) private readonly queue: Queue,
+    private readonly queues: WorkQueues,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
   ) {}
@@ -114,9 +114,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }>(client, 'outbox-claim', CLAIM_BATCH, [BATCH]);
       // A job cancelled before its row was relayed never reaches a worker.
       const live = rows.filter((row) => row.status === 'queued');
-      if (live.length > 0) {
-        await this.queue.addBulk(
-          live.map((row) => ({
+      const byModel = Map.groupBy(live, (row) => row.payload.model);
+      for (const [model, group] of byModel) {
+        // Follow the queue's events before the first job can become active there.
+        await this.queues.watch(model);
+        await this.queues.forModel(model).addBulk(
+          group.map((row) => ({
             name: JOB_NAMES.generate,
             data: row.payload,
             opts: generateJobOptions({ id: row.job_id, priority: row.priority ?? 50 }),

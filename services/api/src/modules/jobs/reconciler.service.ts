@@ -1,12 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JobResultSchema, QUEUE_NAMES, type VideoJobPayload, resultJobId } from '@cineweave/contracts';
-import type { Queue } from 'bullmq';
+import { JobResultSchema, type VideoJobPayload, QUEUE_NAMES, resultJobId } from '@cineweave/contracts';
+import { type Job, type Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
+import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { type JobRow, toPayload } from './job-row.ts';
+import { LegacyQueueMigration } from './legacy-queue-migration.service.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
 import { SettlementService } from './settlement.service.ts';
 import { JobsService } from './jobs.service.ts';
@@ -38,11 +40,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(QUEUE_NAMES.videoJobs) private readonly queue: Queue,
+    private readonly queues: WorkQueues,
     @InjectQueue(QUEUE_NAMES.videoResults) private readonly results: Queue,
     private readonly settlement: SettlementService,
     private readonly jobs: JobsService,
     private readonly relay: OutboxRelay,
+    private readonly legacy: LegacyQueueMigration,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {}
@@ -73,6 +76,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       }[];
       if (!locked) return report;
       try {
+        // Jobs an old worker handed back to the single pre-upgrade queue move to their model's.
+        await this.legacy.migrate();
         await this.timeOut(report);
         await this.requeueLost(report, options.graceSeconds ?? GRACE_SECONDS);
         await this.pruneHousekeeping();
@@ -112,12 +117,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   private async timeOut(report: ReconcileReport): Promise<void> {
     const minutes = this.config.env.RESERVATION_TIMEOUT_MINUTES;
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT id FROM jobs WHERE status IN ('queued', 'running')
+    const rows: { id: string; model: string }[] = await this.db.query(
+      `SELECT id, model FROM jobs WHERE status IN ('queued', 'running')
           AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT ${BATCH}`,
       [minutes * 60],
     );
-    for (const { id } of rows) {
+    for (const { id, model } of rows) {
       const outcome = await this.settlement.finish(id, {
         status: 'failed',
         reason: `The job did not finish within ${minutes} minutes; its credits were released.`,
@@ -125,7 +130,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       if (outcome === 'settled') {
         report.timedOut.push(id);
         await this.jobs.sendCancelSignal(id).catch(() => undefined);
-        await this.queue.remove(id).catch(() => 0);
+        await this.queues
+          .forModel(model)
+          .remove(id)
+          .catch(() => 0);
       }
     }
   }
@@ -140,7 +148,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       [graceSeconds],
     );
     for (const row of rows) {
-      const entry = await this.queue.getJob(row.id);
+      const entry = await this.findEntry(row);
       if (entry) {
         await this.settleFinishedEntry(row, entry, report);
         continue;
@@ -150,7 +158,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         const updated = returningRows<JobRow>(
           await tx.query(
             `UPDATE jobs SET status = 'queued', attempt_token = $2, attempts = attempts + 1,
-                  progress_percent = 0, updated_at = now()
+                  progress_percent = 0, progress_stage = NULL, updated_at = now()
             WHERE id = $1 AND status IN ('queued', 'running') AND attempt_token = $3
             RETURNING *`,
             [row.id, randomUUID(), row.attempt_token],
@@ -158,7 +166,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         );
         if (updated.length === 0) return false;
         await tx.query(`INSERT INTO outbox (topic, job_id, payload) VALUES ($1, $2, $3::jsonb)`, [
-          QUEUE_NAMES.videoJobs,
+          workQueueName(row.model),
           row.id,
           JSON.stringify(toPayload(updated[0])),
         ]);
@@ -201,5 +209,18 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     if (!parsed.success) return;
     const outcome = await this.settlement.settleResult(parsed.data);
     if (outcome === 'settled') report.settledFromResult.push(row.id);
+  }
+
+  /**
+   * The job's entry in its model's queue or, for a job admitted before per-model queues that an
+   * old worker still holds, in the old single queue (so it is not rendered a second time).
+   */
+  private async findEntry(row: JobRow): Promise<Job | undefined> {
+    const queues: Queue[] = [this.queues.forModel(row.model), this.legacy.legacyQueue()];
+    for (const queue of queues) {
+      const entry = (await queue.getJob(row.id)) as Job | undefined;
+      if (entry) return entry;
+    }
+    return undefined;
   }
 }

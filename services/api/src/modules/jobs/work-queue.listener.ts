@@ -1,27 +1,72 @@
-import { InjectQueue, OnQueueEvent, QueueEventsHost, QueueEventsListener } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
-import { JobProgressSchema, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
-import type { Queue } from 'bullmq';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { JobProgressSchema, type VideoJobPayload } from '@cineweave/contracts';
+import type { Queue, QueueEvents } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { JobsService } from './jobs.service.ts';
 import { SettlementService } from './settlement.service.ts';
 
+/** How often a replica looks for models with unfinished jobs whose queue it does not watch yet. */
+const DISCOVER_MS = 5_000;
+
 /**
- * Watches the work queue's event stream: `active` marks a job running, `progress` feeds SSE,
- * and a job BullMQ gave up on (its attempts spent on crashed workers) fails and releases.
+ * Watches every model's work-queue event stream: `active` marks a job running, `progress` feeds
+ * SSE, and a job BullMQ gave up on (its attempts spent on crashed workers) fails and releases.
+ * A replica watches the queues it sends to, and those of every model with unfinished jobs in
+ * Postgres (another replica may have admitted them; this one may hold their SSE subscribers).
  */
-@QueueEventsListener(QUEUE_NAMES.videoJobs)
-export class WorkQueueListener extends QueueEventsHost {
+@Injectable()
+export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WorkQueueListener.name);
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly jobs: JobsService,
     private readonly settlement: SettlementService,
-    @InjectQueue(QUEUE_NAMES.videoJobs) private readonly queue: Queue,
-  ) {
-    super();
+    private readonly queues: WorkQueues,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.queues.onWatch((_model, queue, events) => this.follow(queue, events));
   }
 
-  @OnQueueEvent('active')
+  async onApplicationBootstrap(): Promise<void> {
+    await this.discover().catch((error: Error) =>
+      this.logger.warn({ error: error.message }, 'Could not list the models with unfinished jobs'),
+    );
+    this.timer = setInterval(() => {
+      this.discover().catch(() => undefined);
+    }, DISCOVER_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async discover(): Promise<void> {
+    const rows: { model: string }[] = await this.db.query(
+      `SELECT DISTINCT model FROM jobs WHERE status IN ('queued', 'running')`,
+    );
+    for (const { model } of rows) await this.queues.watch(model);
+  }
+
+  private follow(queue: Queue, events: QueueEvents): void {
+    events.on('active', (args) => void this.onActive(args));
+    events.on('waiting', (args) => void this.onWaiting(args));
+    events.on('delayed', (args) => void this.onDelayed(args));
+    events.on('progress', (args) => void this.onProgress(args));
+    events.on('failed', (args) => void this.onFailed(queue, args));
+  }
+
   async onActive({ jobId }: { jobId: string }): Promise<void> {
     await this.jobs.markRunning(jobId).catch((error: Error) => this.warn(jobId, 'active', error));
   }
@@ -30,19 +75,16 @@ export class WorkQueueListener extends QueueEventsHost {
    * A job back in `waiting` or `delayed` after being active was handed back (worker shutdown) or
    * is being retried after a crash: it is queued again, its reservation untouched.
    */
-  @OnQueueEvent('waiting')
   async onWaiting({ jobId, prev }: { jobId: string; prev?: string }): Promise<void> {
     if (prev === 'active' || prev === 'failed') {
       await this.jobs.markRequeued(jobId).catch((error: Error) => this.warn(jobId, 'waiting', error));
     }
   }
 
-  @OnQueueEvent('delayed')
   async onDelayed({ jobId }: { jobId: string }): Promise<void> {
     await this.jobs.markRequeued(jobId).catch((error: Error) => this.warn(jobId, 'delayed', error));
   }
 
-  @OnQueueEvent('progress')
   async onProgress({ jobId, data }: { jobId: string; data: unknown }): Promise<void> {
     const progress = JobProgressSchema.safeParse(data);
     if (!progress.success) {
@@ -55,10 +97,12 @@ export class WorkQueueListener extends QueueEventsHost {
       .catch((error: Error) => this.warn(jobId, 'progress', error));
   }
 
-  @OnQueueEvent('failed')
-  async onFailed({ jobId, failedReason }: { jobId: string; failedReason: string }): Promise<void> {
+  async onFailed(
+    queue: Queue,
+    { jobId, failedReason }: { jobId: string; failedReason: string },
+  ): Promise<void> {
     try {
-      const entry = await this.queue.getJob(jobId);
+      const entry = await queue.getJob(jobId);
       if (!entry) return;
       // Only a final failure ends the job: an entry BullMQ retries is delayed or waiting, not
       // failed. The attempt counters cannot tell: a job failed for stalling too often (its
