@@ -23,3 +23,4 @@ export * from './api/admin-views.ts';
 export * from './api/openai-videos.ts';
 export * from './api/usage.ts';
 export * from './webhooks/webhooks.ts';
+export * from './models/model-catalog.ts';
