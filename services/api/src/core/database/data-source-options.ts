@@ -6,6 +6,7 @@ import { PlanJobLimits1764310000000 } from './migrations/1764310000000-plan-job-
 import { ContentCredentials1764421000000 } from './migrations/1764421000000-content-credentials.ts';
 import { UsageIndex1764500000000 } from './migrations/1764500000000-usage-index.ts';
 import { Webhooks1764900000000 } from './migrations/1764900000000-webhooks.ts';
+import { JobPreset1765170000000 } from './migrations/1765170000000-job-preset.ts';
 
 /** Every migration, in order. Listed explicitly: the compiled ESM build has no glob loader. */
 export const MIGRATIONS = [
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   ContentCredentials1764421000000,
   UsageIndex1764500000000,
   Webhooks1764900000000,
+  JobPreset1765170000000,
 ];
 
 export interface DatabaseSettings {

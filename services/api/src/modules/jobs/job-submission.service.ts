@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { JobParameters } from '@cineweave/contracts';
 import type { Principal } from '../../core/auth/principal.ts';
+import { ModelAdmission } from '../models/model-admission.service.ts';
 import { AdmissionService } from './admission.service.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { JobsService } from './jobs.service.ts';
@@ -20,6 +21,7 @@ export class JobSubmissionService {
     private readonly idempotency: IdempotencyService,
     private readonly jobs: JobsService,
     private readonly webhooks: WebhooksService,
+    private readonly models: ModelAdmission,
   ) {}
 
   async submit(
@@ -29,15 +31,17 @@ export class JobSubmissionService {
     key?: string,
   ): Promise<SubmitAnswer> {
     const admit = async () => {
+      const checked = await this.models.check(params);
       if (params.webhookUrl) await this.webhooks.checkJobWebhookUrl(principal.userId, params.webhookUrl);
       const row = await this.admission.admit({
         userId: principal.userId,
         ...(principal.email ? { email: principal.email } : {}),
-        params,
+        params: checked.params,
         source: 'api',
         createAccount: true,
       });
-      return { status: 202, body: this.jobs.view(row) };
+      const view = this.jobs.view(row);
+      return { status: 202, body: checked.notice ? { ...view, notice: checked.notice } : view };
     };
     if (key === undefined) return { ...(await admit()), replayed: false };
     const hash = IdempotencyService.hashRequest({ route: 'POST /v1/jobs', body: rawBody });
