@@ -175,6 +175,8 @@ export const DEFAULT_MODEL_CATALOG: ModelCatalog = ModelCatalogSchema.parse([
 
 /** The built-in catalog with an install's entries added (an entry with a known id replaces it). */
 export function extendCatalog(base: ModelCatalog, extra: unknown): ModelCatalog {
+  // An empty file (the chart's default `[]`) keeps the built-in catalog.
+  if (Array.isArray(extra) && extra.length === 0) return base;
   const added = ModelCatalogSchema.parse(extra);
   const byId = new Map(base.map((entry) => [entry.id, entry]));
   for (const entry of added) byId.set(entry.id, entry);
