@@ -22,6 +22,8 @@ import type {
   Quote,
   Resolution,
   UploadView,
+  ModelView,
+  RenderPreset,
 } from '@cineweave/contracts';
 
 export type {
@@ -42,6 +44,8 @@ export type {
   PublicConfig,
   Quote,
   Resolution,
+  ModelView,
+  RenderPreset,
 };
 
 /** An API key as listed (never the key itself). */
