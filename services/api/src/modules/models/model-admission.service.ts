@@ -45,11 +45,13 @@ export class ModelAdmission {
       }
       return entry;
     }
-    const fallback = catalog.find((model) => model.id === this.config.env.DEFAULT_MODEL)!;
-    if (!params.preset || fallback.presets.includes(params.preset)) return fallback;
+    // DEFAULT_MODEL is checked against the catalog at start (loadConfig), so it is there.
+    const fallback = catalog.find((model) => model.id === this.config.env.DEFAULT_MODEL) ?? catalog[0];
+    const preset = params.preset;
+    if (!preset || fallback.presets.includes(preset)) return fallback;
     return (
-      catalog.find((model) => !model.testModel && model.presets.includes(params.preset!)) ??
-      catalog.find((model) => model.presets.includes(params.preset!)) ??
+      catalog.find((model) => !model.testModel && model.presets.includes(preset)) ??
+      catalog.find((model) => model.presets.includes(preset)) ??
       fallback
     );
   }
