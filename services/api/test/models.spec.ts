@@ -3,6 +3,7 @@ import {
   type WorkerHeartbeat,
   VideoJobPayloadSchema,
   workerHeartbeatKey,
+  workerIndexKey,
 } from '@cineweave/contracts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,24 +43,29 @@ describe('models', () => {
     await h?.close();
   });
   afterEach(async () => {
-    const keys = await h.redis.keys(`${h.queuePrefix}:cineweave:workers:*`);
+    const keys = await h.redis.keys(`${h.queuePrefix}:cineweave:workers*`);
     if (keys.length > 0) await h.redis.del(...keys);
     await h.jobsQueue.drain(true);
   });
 
+  // As a worker announces itself: its key with a TTL, and its id in the index scored by that expiry.
   const announce = (beat: Partial<WorkerHeartbeat> & { workerId: string; model: string }) =>
-    h.redis.set(
-      workerHeartbeatKey(h.queuePrefix, beat.workerId),
-      JSON.stringify({
-        engine: 'onnx',
-        ready: true,
-        limits: { maxResolution: '640x352', maxFrames: 49 },
-        at: new Date().toISOString(),
-        ...beat,
-      }),
-      'EX',
-      30,
-    );
+    h.redis
+      .multi()
+      .set(
+        workerHeartbeatKey(h.queuePrefix, beat.workerId),
+        JSON.stringify({
+          engine: 'onnx',
+          ready: true,
+          limits: { maxResolution: '640x352', maxFrames: 49 },
+          at: new Date().toISOString(),
+          ...beat,
+        }),
+        'EX',
+        30,
+      )
+      .zadd(workerIndexKey(h.queuePrefix), Date.now() + 30_000, beat.workerId)
+      .exec();
   const models = async () =>
     (await request(h.server).get('/v1/models').expect(200)).body.items as Record<string, unknown>[];
   const createJob = (user: string, body: object) =>
@@ -97,6 +103,17 @@ describe('models', () => {
       available: false,
       readyWorkers: 0,
     });
+  });
+
+  it('should forget a worker whose heartbeat ran out and drop it from the index', async () => {
+    await announce({ workerId: 'gone-1', model: 'fastwan2.2-ti2v-5b' });
+    // Its last beat expired a second ago (the worker died without a word).
+    await h.redis.zadd(workerIndexKey(h.queuePrefix), Date.now() - 1000, 'gone-1');
+    const fast = await eventually(async () => {
+      const item = (await models()).find((model) => model.id === 'fastwan2.2-ti2v-5b');
+      return (await h.redis.zscore(workerIndexKey(h.queuePrefix), 'gone-1')) === null ? item : undefined;
+    });
+    expect(fast).toMatchObject({ available: false, readyWorkers: 0 });
   });
 
   it('should refuse an unknown model with a 422 naming the known ones and change nothing', async () => {

@@ -303,8 +303,12 @@ export const WORKER_HEARTBEAT = {
 export function workerHeartbeatKey(prefix: string, workerId: string): string {
   return `${prefix}:cineweave:workers:${workerId}`;
 }
-export function workerHeartbeatPattern(prefix: string): string {
-  return `${prefix}:cineweave:workers:*`;
+/**
+ * A sorted set of worker ids scored by when their heartbeat expires (ms since the epoch): the API
+ * reads the live ones with one range query instead of scanning the keyspace (BullMQ's keys are many).
+ */
+export function workerIndexKey(prefix: string): string {
+  return `${prefix}:cineweave:workers`;
 }
 
 /** `GET /v1/models`: each catalog entry with its live availability. */

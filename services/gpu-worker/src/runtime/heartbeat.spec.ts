@@ -1,4 +1,4 @@
-import { WorkerHeartbeatSchema, workerHeartbeatKey } from '@cineweave/contracts';
+import { WorkerHeartbeatSchema, workerHeartbeatKey, workerIndexKey } from '@cineweave/contracts';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,7 @@ describe(WorkerHeartbeatPublisher.name, () => {
     });
 
     await publisher.setReady(true);
+    expect(await redis.zscore(workerIndexKey(prefix), 'w-ready')).not.toBeNull();
     const beat = await read('w-ready');
     expect(beat).toMatchObject({
       ready: true,
@@ -63,6 +64,7 @@ describe(WorkerHeartbeatPublisher.name, () => {
     });
     await publisher.stop();
     expect(await read('w-ready')).toBeNull();
+    expect(await redis.zscore(workerIndexKey(prefix), 'w-ready')).toBeNull();
     expect(errors).toEqual([]);
   });
 

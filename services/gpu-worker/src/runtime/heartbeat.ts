@@ -3,11 +3,12 @@ import {
   type WorkerHeartbeat,
   workerHeartbeatKey,
   WorkerHeartbeatSchema,
+  workerIndexKey,
 } from '@cineweave/contracts';
 import type { Redis } from 'ioredis';
 
 export interface HeartbeatOptions {
-  connection: Pick<Redis, 'set' | 'del'>;
+  connection: Pick<Redis, 'multi'>;
   /** QUEUE_PREFIX, shared with the API. */
   prefix: string;
   intervalMs?: number;
@@ -53,13 +54,24 @@ export class WorkerHeartbeatPublisher {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.options.connection.del(this.key).catch((error: Error) => this.options.onError(error));
+    await this.options.connection
+      .multi()
+      .del(this.key)
+      .zrem(workerIndexKey(this.options.prefix), this.state.workerId)
+      .exec()
+      .then(() => undefined)
+      .catch((error: Error) => this.options.onError(error));
   }
 
   async beat(): Promise<void> {
     const beat = WorkerHeartbeatSchema.parse({ ...this.state, at: new Date().toISOString() });
+    const ttlSeconds = this.options.ttlSeconds ?? WORKER_HEARTBEAT.ttlSeconds;
+    // The key (with its TTL) and the index entry (scored by the same expiry) move together.
     await this.options.connection
-      .set(this.key, JSON.stringify(beat), 'EX', this.options.ttlSeconds ?? WORKER_HEARTBEAT.ttlSeconds)
+      .multi()
+      .set(this.key, JSON.stringify(beat), 'EX', ttlSeconds)
+      .zadd(workerIndexKey(this.options.prefix), Date.now() + ttlSeconds * 1000, this.state.workerId)
+      .exec()
       .then(() => undefined)
       .catch((error: Error) => this.options.onError(error));
   }

@@ -1,5 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { WorkerHeartbeatSchema, workerHeartbeatPattern, type WorkerHeartbeat } from '@cineweave/contracts';
+import {
+  WorkerHeartbeatSchema,
+  workerHeartbeatKey,
+  workerIndexKey,
+  type WorkerHeartbeat,
+} from '@cineweave/contracts';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { REDIS } from '../../core/redis/redis.module.ts';
@@ -38,19 +43,18 @@ export class WorkerDirectory {
   }
 
   private async read(): Promise<WorkerHeartbeat[]> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        workerHeartbeatPattern(this.config.env.QUEUE_PREFIX),
-        'COUNT',
-        500,
-      );
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
+    const prefix = this.config.env.QUEUE_PREFIX;
+    const index = workerIndexKey(prefix);
+    const now = Date.now();
+    // Entries of workers gone without a word are dropped here; their keys expired by themselves.
+    const answers = await this.redis
+      .multi()
+      .zremrangebyscore(index, '-inf', now)
+      .zrangebyscore(index, now, '+inf')
+      .exec();
+    const [error, ids] = answers?.[1] ?? [new Error('The worker index read was aborted'), []];
+    if (error) throw error;
+    const keys = (ids as string[]).map((workerId) => workerHeartbeatKey(prefix, workerId));
     if (keys.length === 0) return [];
     const values = await this.redis.mget(...keys);
     const workers: WorkerHeartbeat[] = [];
