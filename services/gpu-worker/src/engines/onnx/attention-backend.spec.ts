@@ -8,6 +8,8 @@ const base = {
   S3_ACCESS_KEY: 'a',
   S3_SECRET_KEY: 'b',
   MODEL_DIR: '/models/wan',
+  // Production refuses to start unsigned (issue 21): this test is about the attention kernel only.
+  CONTENT_CREDENTIALS: 'off',
 };
 
 describe(onnxruntimeAttentionEnv.name, () => {
