@@ -216,6 +216,7 @@ async function replayAdmissionStatement(seconds: number): Promise<{ perSecond: n
               steps: 30,
               guidanceScale: 5,
               model: 'wan2.2-ti2v-5b',
+              preset: 'quality',
               priority: 50,
               credits: 1,
               attemptToken,

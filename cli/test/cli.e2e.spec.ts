@@ -228,7 +228,8 @@ describe('cineweave status, ls, watch, cancel, download, credits and quote', () 
   });
 
   it('should cancel a job, see it end cancelled with exit code 1, and refuse to cancel it twice', async () => {
-    const long = await createJob(user, '--steps', '100');
+    // The most steps the stack's tiny model takes: long enough to still be queued or running when cancelled.
+    const long = await createJob(user, '--steps', '50');
     const cancelled = JobViewSchema.parse(json(await runCli(['cancel', long.id, '--json'], user.env)));
     expect(['cancelled', 'running']).toContain(cancelled.status);
     const watched = await runCli(['watch', long.id], user.env);
@@ -278,7 +279,14 @@ describe('cineweave status, ls, watch, cancel, download, credits and quote', () 
         CINEWEAVE_API_URL: stack.apiUrl,
       }),
     );
-    expect(quote).toEqual({ resolution: '352x640', durationSeconds: 2, credits: 6 });
+    // Priced for the stack's default model, the tiny test model (price factor 1).
+    expect(quote).toEqual({
+      resolution: '352x640',
+      durationSeconds: 2,
+      model: 'wan2.2-tiny-test',
+      preset: 'quality',
+      credits: 6,
+    });
   });
 });
 

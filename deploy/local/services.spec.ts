@@ -36,7 +36,13 @@ describe(serviceSpecs.name, () => {
 
   it('should run the worker on CPU with the tiny model kept in the state folder', () => {
     const worker = spec('gpu-worker');
-    expect(worker.env).toMatchObject({ DEVICE: 'cpu', MODEL_DIR: '/tmp/state/models/tiny' });
+    expect(worker.env).toMatchObject({
+      DEVICE: 'cpu',
+      MODEL_DIR: '/tmp/state/models/tiny',
+      MODEL_ID: 'wan2.2-tiny-test',
+      WORKER_MAX_RESOLUTION: '640x352',
+    });
+    expect(spec('api').env).toMatchObject({ DEFAULT_MODEL: 'wan2.2-tiny-test' });
     expect(worker.prepare?.[0]?.command).toEqual(
       expect.arrayContaining(['--tiny', '--out', '/tmp/state/models/tiny']),
     );

@@ -68,6 +68,8 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
         FORM_DEFAULT_QUALITY: 'draft',
         FORM_DEFAULT_DURATION_SECONDS: '2',
         FORM_DEFAULT_STEPS: '20',
+        // Jobs that name no model get the tiny random-weight model the CPU worker serves.
+        DEFAULT_MODEL: 'wan2.2-tiny-test',
         // Example VideoJobs may point spec.image.url at a server on this machine.
         IMAGE_FETCH_ALLOW_PRIVATE: 'true',
         // Webhook receivers a developer runs on this machine.
@@ -84,6 +86,11 @@ export function serviceSpecs(endpoints: StackEndpoints): ServiceSpec[] {
         DEVICE: 'cpu',
         MODEL_DIR: modelDir,
         METRICS_PORT: String(ports.workerMetrics),
+        // The tiny random-weight model under its own catalog id (test model: its videos are noise), and
+        // the largest job a CPU renders without growing past a laptop's memory: a larger job is a 422.
+        MODEL_ID: 'wan2.2-tiny-test',
+        WORKER_MAX_RESOLUTION: '640x352',
+        WORKER_MAX_FRAMES: '49',
         // On Ctrl-C, hand a job in progress back to the queue within the runner's 10 s grace rather
         // than try to finish it; the next start renders it again.
         SHUTDOWN_GRACE_SECONDS: '5',

@@ -515,7 +515,8 @@ describe('client-node against the test API server', { timeout: 20_000 }, () => {
       kind: 'VideoJob',
       metadata: { name: 'generic', namespace: ns },
     });
-    expect((read as KubeObject).spec).toMatchObject({ model: 'wan2.2-ti2v-5b' });
+    // Read back with the CRD's structural defaults applied.
+    expect((read as KubeObject).spec).toMatchObject({ priority: 50 });
     const list = await objects.list('apps/v1', 'Deployment', ns);
     expect(list.items.map((item) => item.metadata?.name)).toEqual(['generic']);
   });

@@ -87,6 +87,7 @@ export class StubApi {
         steps: 4,
         guidanceScale: 5,
         model: String(request.spec.model ?? 'wan2.2-ti2v-5b'),
+        preset: null,
         priority: 50,
         creditsReserved: 10,
         creditsCharged: null,

@@ -64,9 +64,11 @@ describe('kubectl against the test API server', { timeout: 30_000 }, () => {
     const imageJob = server.getObject(...VIDEOJOB, ns, 'lighthouse-storm');
     expect(imageJob?.spec).toMatchObject({
       image: { url: 'https://images.example.com/lighthouse.png' },
-      steps: 50,
-      model: 'wan2.2-ti2v-5b',
+      priority: 50,
     });
+    // Steps and model are left to the API: the install's default model and its catalog entry.
+    expect(imageJob?.spec).not.toHaveProperty('steps');
+    expect(imageJob?.spec).not.toHaveProperty('model');
     expect(imageJob?.metadata.generation).toBe(1);
 
     const again = await kubectl.run(['apply', '-n', ns, '-f', `${EXAMPLES}videojob.yaml`]);
@@ -120,7 +122,10 @@ describe('kubectl against the test API server', { timeout: 30_000 }, () => {
 
   it('should show the printer columns in kubectl get vj', async () => {
     const ns = namespace();
-    await kubectl.run(['apply', '-n', ns, '-f', '-'], videoJob('columns'));
+    await kubectl.run(
+      ['apply', '-n', ns, '-f', '-'],
+      videoJob('columns', { prompt: 'A paper boat drifting down a rainy street', model: 'wan2.2-ti2v-5b' }),
+    );
     server.patchObject(...VIDEOJOB, ns, 'columns', { status: { phase: 'Running', progress: 42 } }, 'status');
 
     const result = await kubectl.run(['get', 'vj', '-n', ns]);

@@ -24,6 +24,8 @@ const TYPES = {
   '.webp': 'image/webp',
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
+  // The deployment guide ships with the portal (/guide/deployment.md), read as text in the browser.
+  '.md': 'text/plain; charset=utf-8',
   '.map': 'application/json',
   '.woff2': 'font/woff2',
 };

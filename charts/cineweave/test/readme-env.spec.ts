@@ -11,6 +11,10 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
   KUBECONFIG: 'the operator uses its in-cluster ServiceAccount',
   JOB_LOCK_SECONDS: "the worker's default; settable through workers.extraConfig",
   WORKER_ID: 'defaults to the host name, which is the pod name',
+  WORKER_MAX_RESOLUTION:
+    "the worker's default (the largest job the API admits, which a GPU renders); settable through workers.extraConfig",
+  WORKER_MAX_FRAMES:
+    "the worker's default (the largest job the API admits, which a GPU renders); settable through workers.extraConfig",
   ...Object.fromEntries(
     [
       // The worker's engine: the operator sets ENGINE_KIND and ENGINE_URL per WorkerPool

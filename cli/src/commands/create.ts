@@ -1,8 +1,8 @@
 import {
   CreateJobRequestSchema,
-  JOB_DEFAULTS,
   JOB_LIMITS,
   JobViewSchema,
+  RENDER_PRESETS,
   RESOLUTIONS,
   fieldErrors,
   type CreateJobRequest,
@@ -30,6 +30,7 @@ interface CreateOptions {
   steps?: number;
   guidanceScale?: number;
   model?: string;
+  preset?: string;
   idempotencyKey?: string;
   wait?: boolean;
   output?: string;
@@ -50,18 +51,16 @@ export const createCommand: CliCommand<CreateOptions> = {
       )
       .option('--image-upload-id <id>', 'start from an image uploaded before', uploadId)
       .addOption(
-        new Option('--resolution <size>', `width x height (default ${JOB_DEFAULTS.resolution})`).choices(
-          RESOLUTIONS,
-        ),
+        new Option('--resolution <size>', "width x height (default: the model's)").choices(RESOLUTIONS),
       )
       .option(
         '--duration <seconds>',
-        `length, ${JOB_LIMITS.durationSeconds.min}-${JOB_LIMITS.durationSeconds.max} s (default ${JOB_DEFAULTS.durationSeconds})`,
+        `length, ${JOB_LIMITS.durationSeconds.min}-${JOB_LIMITS.durationSeconds.max} s (default: the model's)`,
         wholeNumber,
       )
       .option(
         '--fps <n>',
-        `frames per second, ${JOB_LIMITS.fps.min}-${JOB_LIMITS.fps.max} (default ${JOB_DEFAULTS.fps})`,
+        `frames per second, ${JOB_LIMITS.fps.min}-${JOB_LIMITS.fps.max} (default: the model's)`,
         wholeNumber,
       )
       .option(
@@ -71,15 +70,21 @@ export const createCommand: CliCommand<CreateOptions> = {
       )
       .option(
         '--steps <n>',
-        `denoising steps, ${JOB_LIMITS.steps.min}-${JOB_LIMITS.steps.max} (default ${JOB_DEFAULTS.steps})`,
+        `denoising steps, ${JOB_LIMITS.steps.min}-${JOB_LIMITS.steps.max} (default: the model's)`,
         wholeNumber,
       )
       .option(
         '--guidance-scale <x>',
-        `prompt guidance, ${JOB_LIMITS.guidanceScale.min}-${JOB_LIMITS.guidanceScale.max} (default ${JOB_DEFAULTS.guidanceScale})`,
+        `prompt guidance, ${JOB_LIMITS.guidanceScale.min}-${JOB_LIMITS.guidanceScale.max} (default: the model's)`,
         decimal,
       )
-      .option('--model <id>', `model id (default ${JOB_DEFAULTS.model})`)
+      .option('--model <id>', "model id of the installation's catalog (default: the installation's)")
+      .addOption(
+        new Option(
+          '--preset <name>',
+          "quality, balanced (step caching) or fast (a distilled model) (default: the model's first)",
+        ).choices(RENDER_PRESETS),
+      )
       .option('--idempotency-key <key>', 'repeat-safe submission: the same key and request create one job')
       .option('-w, --wait', 'wait for the job to finish, showing its progress')
       .option('-o, --output <file>', 'save the MP4 there once done (implies --wait; "-" for stdout)'),
@@ -132,6 +137,7 @@ async function checkedRequest(prompt: string, options: CreateOptions): Promise<C
     steps: options.steps,
     guidanceScale: options.guidanceScale,
     model: options.model,
+    preset: options.preset,
   };
   for (const key of Object.keys(request)) if (request[key] === undefined) delete request[key];
   const checked = CreateJobRequestSchema.safeParse(request);
@@ -164,6 +170,7 @@ const OPTION_OF: Record<string, string> = {
   steps: '--steps',
   guidanceScale: '--guidance-scale',
   model: '--model',
+  preset: '--preset',
 };
 
 /** `POST /v1/uploads`, multipart field `file`, streamed from disk. */

@@ -25,3 +25,4 @@ export * from './api/usage.ts';
 export * from './webhooks/webhooks.ts';
 export * from './trust/moderation.ts';
 export * from './trust/audit.ts';
+export * from './models/model-catalog.ts';

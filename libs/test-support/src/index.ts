@@ -7,6 +7,7 @@ export {
   ADMIN_DATABASE_URL,
   API_ENTRY,
   REDIS_URL,
+  TINY_MODEL,
   WORKER_ENTRY,
   WORKSPACE_ROOT,
   buildProjects,

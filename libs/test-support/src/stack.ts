@@ -16,6 +16,12 @@ import { startService, waitForOk, type ServiceProcess } from './processes.ts';
 export const WORKSPACE_ROOT = join(import.meta.dirname, '..', '..', '..');
 export const API_ENTRY = join(WORKSPACE_ROOT, 'services', 'api', 'dist', 'main.js');
 export const WORKER_ENTRY = join(WORKSPACE_ROOT, 'services', 'gpu-worker', 'dist', 'main.js');
+
+/**
+ * What the stacks' CPU worker serves: the tiny random-weight model under its own catalog id, with
+ * limits small enough that a CPU renders any job it is given in seconds.
+ */
+export const TINY_MODEL = { id: 'wan2.2-tiny-test', maxResolution: '640x352', maxFrames: 49 } as const;
 export const ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -186,6 +192,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       INTERNAL_TOKEN: `internal-token-${options.name}-0123456789`,
       OUTBOX_POLL_MS: '100',
       RATE_LIMIT_PER_MINUTE: '100000',
+      // The stack's worker renders the tiny random-weight model: jobs that name no model get it.
+      ...(options.worker ? { DEFAULT_MODEL: TINY_MODEL.id } : {}),
       ...options.apiEnv,
     };
     const apiPort = await freePort();
@@ -207,6 +215,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         DEVICE: 'cpu',
         METRICS_PORT: String(metricsPort),
         SHUTDOWN_GRACE_SECONDS: '5',
+        MODEL_ID: TINY_MODEL.id,
+        WORKER_MAX_RESOLUTION: TINY_MODEL.maxResolution,
+        WORKER_MAX_FRAMES: String(TINY_MODEL.maxFrames),
         ...options.workerEnv,
       });
       services.push(worker);

@@ -26,6 +26,7 @@ import { ClientConfigModule } from './modules/client-config/client-config.module
 import { HealthModule } from './modules/health/health.module.ts';
 import { InternalModule } from './modules/internal/internal.module.ts';
 import { JobsModule } from './modules/jobs/jobs.module.ts';
+import { ModelsModule } from './modules/models/models.module.ts';
 import { RetentionModule } from './modules/retention/retention.module.ts';
 import { UploadsModule } from './modules/uploads/uploads.module.ts';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.ts';
@@ -45,6 +46,7 @@ export class AppModule {
         QueueModule,
         MetricsModule,
         AuditModule,
+        ModelsModule,
         AccountsModule,
         JobsModule,
         RetentionModule,

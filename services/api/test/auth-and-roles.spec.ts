@@ -277,7 +277,7 @@ describe('auth, roles and the ledger role (dev mode)', () => {
     const body = {
       uid: '6f1c7d4e-vj-uid',
       userId: 'scripter',
-      spec: { ...DRAFT, priority: 80, model: 'wan-tiny-test' },
+      spec: { ...DRAFT, priority: 80, model: 'wan2.2-tiny-test' },
     };
     const first = await internal('/internal/v1/jobs').send(body).expect(202);
     const again = await internal('/internal/v1/jobs').send(body).expect(200);
@@ -287,7 +287,7 @@ describe('auth, roles and the ledger role (dev mode)', () => {
       .get('/internal/v1/queues/stats')
       .set('Authorization', `Bearer ${INTERNAL_TOKEN}`)
       .expect(200);
-    expect(stats.body.models).toContainEqual({ model: 'wan-tiny-test', waiting: 1, active: 0 });
+    expect(stats.body.models).toContainEqual({ model: 'wan2.2-tiny-test', waiting: 1, active: 0 });
     const seen = await request(h.server)
       .get(`/internal/v1/jobs/${first.body.id}`)
       .set('Authorization', `Bearer ${INTERNAL_TOKEN}`)

@@ -13,6 +13,7 @@ import { createEngine } from './engine/create-engine.ts';
 import { HealthServer } from './http/health-server.ts';
 import { WorkerMetrics } from './metrics/worker-metrics.ts';
 import { OutputModerator } from './moderation/output-moderator.ts';
+import { WorkerHeartbeatPublisher } from './runtime/heartbeat.ts';
 import { JobConsumer } from './runtime/job-consumer.ts';
 import { ReadinessMonitor } from './runtime/readiness-monitor.ts';
 import { ObjectStore } from './storage/object-store.ts';
@@ -103,17 +104,33 @@ async function main(): Promise<void> {
     version: await workerVersion(),
   });
   consumer.start(true);
+  const heartbeat = new WorkerHeartbeatPublisher(
+    {
+      workerId,
+      model: config.MODEL_ID,
+      engine: config.ENGINE_KIND,
+      limits: { maxResolution: config.WORKER_MAX_RESOLUTION, maxFrames: config.WORKER_MAX_FRAMES },
+    },
+    {
+      connection,
+      prefix: config.QUEUE_PREFIX,
+      onError: (error) => logger.warn({ err: error }, 'Could not write the heartbeat'),
+    },
+  );
+  heartbeat.start();
   let stopping = false;
   readiness.monitor = new ReadinessMonitor(engine, config.ENGINE_HEALTH_INTERVAL_SECONDS * 1000, {
     onReady: () => {
       if (stopping) return;
       consumer.resume();
       health.markReady();
+      void heartbeat.setReady(true);
       logger.info({ model: config.MODEL_ID, concurrency: config.WORKER_CONCURRENCY }, 'Taking jobs');
     },
     onNotReady: (reason) => {
       consumer.pause();
       health.markNotReady(`the engine is not ready: ${reason}`);
+      void heartbeat.setReady(false, reason);
       logger.warn({ reason }, 'Stopped taking jobs: the engine is not ready');
     },
   });
@@ -125,6 +142,7 @@ async function main(): Promise<void> {
     logger.info({ signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'Stopping: no new jobs');
     health.markNotReady('stopping');
     readiness.monitor?.stop();
+    await heartbeat.stop();
     await consumer.stop();
     await engine.close();
     connection.disconnect();

@@ -113,6 +113,15 @@ describe('CineWeave portal in Chromium (real API, CPU worker, tiny model)', () =
         .toBe(quoted);
       const shownPrice = parseCredits(await textOf(page, 'price'));
       expect(await page.locator('aside').textContent()).toContain('640×352');
+      // The stack serves the tiny random-weight model: it is the one chosen, and the page says its
+      // videos are noise, linking the guide (served with the portal) on installing real weights.
+      expect(await page.getByTestId('model-select').inputValue()).toBe('wan2.2-tiny-test');
+      expect(await textOf(page, 'test-model-notice')).toContain('Test model: videos are noise');
+      const guide = await page.getByTestId('real-weights-link').getAttribute('href');
+      expect(guide).toBe('/guide/deployment.md');
+      const guideAnswer = await fetch(new URL(guide!, stack.portalUrl));
+      expect(guideAnswer.status).toBe(200);
+      expect(await guideAnswer.text()).toContain('## The model directory');
       await screenshot(page, 'create');
 
       const submit = page.getByRole('button', { name: 'Create video' });
@@ -159,7 +168,10 @@ describe('CineWeave portal in Chromium (real API, CPU worker, tiny model)', () =
       // (the e2e worker makes a test chain at start: its signer is untrusted).
       await page.getByTestId('content-credentials').waitFor({ timeout: 15_000 });
       expect((await textOf(page, 'credentials-signer')).trim()).toBe('CineWeave test signer (untrusted)');
-      expect((await textOf(page, 'credentials-model')).trim()).toBe('wan2.2-ti2v-5b');
+      expect((await textOf(page, 'credentials-model')).trim()).toBe('wan2.2-tiny-test');
+      expect((await textOf(page, 'job-model')).replace(/\s+/g, ' ').trim()).toBe(
+        'wan2.2-tiny-test · quality',
+      );
       expect((await textOf(page, 'credentials-created')).trim()).toMatch(/\d{2}:\d{2}/);
       expect((await textOf(page, 'credentials-validation')).trim()).toBe('Verified, untrusted signer');
       await screenshot(page, 'job-done');

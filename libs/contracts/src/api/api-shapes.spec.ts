@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { InternalCreateJobRequestSchema } from './api-shapes.ts';
 
 describe('InternalCreateJobRequestSchema', () => {
-  it('should apply the VideoJob defaults when the spec names only a prompt', () => {
+  it('should apply the VideoJob defaults (priority; the rest comes from the model) when the spec names only a prompt', () => {
     const parsed = InternalCreateJobRequestSchema.parse({
       uid: 'abc',
       userId: 'user_1',
       spec: { prompt: 'a cat' },
     });
-    expect(parsed.spec.durationSeconds).toBe(5);
+    expect(parsed.spec.durationSeconds).toBeUndefined();
     expect(parsed.spec.priority).toBe(50);
   });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ContentCredentialsSummarySchema } from '../jobs/content-credentials.ts';
 import { JobStageSchema } from '../jobs/job-events.ts';
 import { JobStatusSchema } from '../jobs/job-status.ts';
-import { ResolutionSchema } from '../jobs/job-parameters.ts';
+import { RenderPresetSchema, ResolutionSchema } from '../jobs/job-parameters.ts';
 import { VideoJobSpecSchema } from '../kubernetes/video-job.ts';
 
 /** A job as `GET /v1/jobs/:id` (and the internal route) return it. */
@@ -20,6 +20,8 @@ export const JobViewSchema = z.object({
   steps: z.int(),
   guidanceScale: z.number(),
   model: z.string(),
+  /** Null on jobs admitted before presets existed (they ran quality). */
+  preset: RenderPresetSchema.nullable(),
   priority: z.int(),
   creditsReserved: z.int(),
   creditsCharged: z.int().nullable(),
@@ -39,6 +41,8 @@ export const JobViewSchema = z.object({
   createdAt: z.iso.datetime({ offset: true }),
   startedAt: z.iso.datetime({ offset: true }).nullable(),
   finishedAt: z.iso.datetime({ offset: true }).nullable(),
+  /** Said on admission when the job waits: no ready worker serves its model yet. */
+  notice: z.string().optional(),
 });
 export type JobView = z.infer<typeof JobViewSchema>;
 

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { LedgerEntryKindSchema, PlanSchema } from '../plans/plans.ts';
-import { DurationSecondsSchema, ResolutionSchema } from '../jobs/job-parameters.ts';
+import {
+  DurationSecondsSchema,
+  ModelIdSchema,
+  RenderPresetSchema,
+  ResolutionSchema,
+} from '../jobs/job-parameters.ts';
 import { listOf, pageOf } from './page.ts';
 
 /** A ledger row as the account's owner reads it (`GET /v1/credits/ledger`). */
@@ -27,6 +32,8 @@ export const PlanListSchema = listOf(ListedPlanSchema);
 export const QuoteSchema = z.object({
   resolution: ResolutionSchema,
   durationSeconds: DurationSecondsSchema,
+  model: ModelIdSchema,
+  preset: RenderPresetSchema,
   credits: z.int().min(0),
 });
 export type Quote = z.infer<typeof QuoteSchema>;

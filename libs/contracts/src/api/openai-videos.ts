@@ -6,6 +6,7 @@ import {
   ModelIdSchema,
   PromptSchema,
   promptText,
+  RenderPresetSchema,
   RESOLUTIONS,
 } from '../jobs/job-parameters.ts';
 
@@ -89,6 +90,7 @@ export const OpenAiVideoCreateRequestSchema = z.strictObject({
   steps: numberField(boundedInt('steps', JOB_LIMITS.steps)).optional(),
   guidance_scale: numberField(boundedNumber('guidance_scale', JOB_LIMITS.guidanceScale)).optional(),
   fps: numberField(boundedInt('fps', JOB_LIMITS.fps)).optional(),
+  preset: RenderPresetSchema.optional(),
 });
 export type OpenAiVideoCreateRequest = z.input<typeof OpenAiVideoCreateRequestSchema>;
 

@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { CreateJobRequestSchema, frameCount, parseResolution } from './job-parameters.ts';
 
 describe('CreateJobRequestSchema', () => {
-  it('should fill every default when only a prompt is given', () => {
+  it('should leave the model and its defaults to admission when only a prompt is given', () => {
+    // The model's catalog entry supplies resolution, duration, fps, steps, guidance and preset.
     expect(CreateJobRequestSchema.parse({ prompt: '  a red fox in snow  ' })).toEqual({
       prompt: 'a red fox in snow',
-      resolution: '1280x704',
-      durationSeconds: 5,
-      fps: 24,
-      steps: 50,
-      guidanceScale: 5,
-      model: 'wan2.2-ti2v-5b',
     });
+  });
+
+  it('should refuse an unknown preset with the allowed ones when given', () => {
+    const result = CreateJobRequestSchema.safeParse({ prompt: 'a fox', preset: 'turbo' });
+    expect(result.error?.issues[0]?.message).toBe('preset must be one of quality, balanced, fast');
   });
 
   it('should accept a full image-to-video request', () => {

@@ -14,6 +14,17 @@ export const ResolutionSchema = z.enum(RESOLUTIONS, {
 });
 export type Resolution = z.infer<typeof ResolutionSchema>;
 
+/**
+ * What a job trades between speed and fidelity. `quality`: the model's own sampling (Wan2.2-TI2V-5B:
+ * 50 UniPC steps with CFG); `balanced`: the same with step caching; `fast`: a few-step distilled model
+ * (fastwan2.2-ti2v-5b). Which presets a model takes is in its catalog entry.
+ */
+export const RENDER_PRESETS = ['quality', 'balanced', 'fast'] as const;
+export const RenderPresetSchema = z.enum(RENDER_PRESETS, {
+  error: () => `preset must be one of ${RENDER_PRESETS.join(', ')}`,
+});
+export type RenderPreset = z.infer<typeof RenderPresetSchema>;
+
 export const JOB_LIMITS = {
   promptMaxLength: 2000,
   durationSeconds: { min: 1, max: 10 },
@@ -106,15 +117,30 @@ export const CreateJobRequestSchema = z.strictObject({
   prompt: PromptSchema,
   negativePrompt: NegativePromptSchema.optional(),
   imageUploadId: UuidSchema.optional(),
-  resolution: ResolutionSchema.default(JOB_DEFAULTS.resolution),
-  durationSeconds: DurationSecondsSchema.default(JOB_DEFAULTS.durationSeconds),
-  fps: FpsSchema.default(JOB_DEFAULTS.fps),
+  // Left out: the model's own defaults (its catalog entry), applied at admission.
+  resolution: ResolutionSchema.optional(),
+  durationSeconds: DurationSecondsSchema.optional(),
+  fps: FpsSchema.optional(),
   seed: SeedSchema.optional(),
-  steps: StepsSchema.default(JOB_DEFAULTS.steps),
-  guidanceScale: GuidanceScaleSchema.default(JOB_DEFAULTS.guidanceScale),
-  model: ModelIdSchema.default(JOB_DEFAULTS.model),
+  steps: StepsSchema.optional(),
+  guidanceScale: GuidanceScaleSchema.optional(),
+  /** Left out: the install's default model (the API's DEFAULT_MODEL), or the first that serves `preset`. */
+  model: ModelIdSchema.optional(),
+  /** quality (the model's own sampling), balanced (step caching) or fast (a distilled model). */
+  preset: RenderPresetSchema.optional(),
   /** Where this job's events are also sent (every `job.*` event), signed like any webhook. */
   webhookUrl: WebhookUrlSchema.optional(),
 });
 export type CreateJobRequest = z.input<typeof CreateJobRequestSchema>;
 export type JobParameters = z.output<typeof CreateJobRequestSchema>;
+
+/** A job as admitted: the model chosen and every default applied from its catalog entry. */
+export type AdmittedJobParameters = JobParameters & {
+  resolution: Resolution;
+  durationSeconds: number;
+  fps: number;
+  steps: number;
+  guidanceScale: number;
+  model: string;
+  preset: RenderPreset;
+};

@@ -4,17 +4,16 @@ import { ConditionSchema } from './conditions.ts';
 import { VIDEOJOB_PHASES, VideoJobSpecSchema, VideoJobStatusSchema, phaseForStatus } from './video-job.ts';
 
 describe('VideoJobSpecSchema', () => {
-  it('should default everything but the prompt', () => {
-    expect(VideoJobSpecSchema.parse({ prompt: 'waves' })).toEqual({
-      prompt: 'waves',
-      resolution: '1280x704',
-      durationSeconds: 5,
-      fps: 24,
-      steps: 50,
-      guidanceScale: 5,
-      model: 'wan2.2-ti2v-5b',
-      priority: 50,
-    });
+  it("should leave the model and its parameters to the install's catalog and default only the priority", () => {
+    // The API applies the install's default model and that model's catalog defaults at admission.
+    expect(VideoJobSpecSchema.parse({ prompt: 'waves' })).toEqual({ prompt: 'waves', priority: 50 });
+  });
+
+  it('should accept a preset and refuse one it does not know', () => {
+    expect(VideoJobSpecSchema.parse({ prompt: 'p', preset: 'fast' }).preset).toBe('fast');
+    expect(VideoJobSpecSchema.safeParse({ prompt: 'p', preset: 'turbo' }).error?.issues[0]?.message).toBe(
+      'preset must be one of quality, balanced, fast',
+    );
   });
 
   it.each([

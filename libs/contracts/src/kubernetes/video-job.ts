@@ -3,10 +3,10 @@ import {
   DurationSecondsSchema,
   FpsSchema,
   GuidanceScaleSchema,
-  JOB_DEFAULTS,
   ModelIdSchema,
   NegativePromptSchema,
   PromptSchema,
+  RenderPresetSchema,
   ResolutionSchema,
   SeedSchema,
   StepsSchema,
@@ -47,22 +47,27 @@ export const VideoJobSpecSchema = z.strictObject({
     'What the video should avoid (artefacts, styles, objects).',
   ),
   image: VideoJobImageSchema.optional(),
-  resolution: ResolutionSchema.default(JOB_DEFAULTS.resolution).describe(
-    'Output size, width x height in pixels. 1280x704 and 704x1280 are the sizes the model was trained for.',
+  resolution: ResolutionSchema.optional().describe(
+    "Output size, width x height in pixels, among the model's (1280x704 and 704x1280 are the sizes Wan 2.2 was trained for). Left out: the model's default.",
   ),
-  durationSeconds: DurationSecondsSchema.default(JOB_DEFAULTS.durationSeconds).describe(
-    'Length of the clip in seconds.',
+  durationSeconds: DurationSecondsSchema.optional().describe(
+    "Length of the clip in seconds. Left out: the model's default.",
   ),
-  fps: FpsSchema.default(JOB_DEFAULTS.fps).describe('Frames per second of the output video.'),
+  fps: FpsSchema.optional().describe("Frames per second of the output video. Left out: the model's default."),
   seed: SeedSchema.optional().describe(
     'Random seed; the same seed and spec give the same video. Random when omitted.',
   ),
-  steps: StepsSchema.default(JOB_DEFAULTS.steps).describe('Denoising steps: more is slower and finer.'),
-  guidanceScale: GuidanceScaleSchema.default(JOB_DEFAULTS.guidanceScale).describe(
-    'Classifier-free guidance: how closely the video follows the prompt.',
+  steps: StepsSchema.optional().describe(
+    "Denoising steps: more is slower and finer. Left out: the model's own default (its catalog entry).",
   ),
-  model: ModelIdSchema.default(JOB_DEFAULTS.model).describe(
-    'Model id; a WorkerPool serving this model renders the job.',
+  guidanceScale: GuidanceScaleSchema.optional().describe(
+    "Classifier-free guidance: how closely the video follows the prompt. Left out: the model's own default (1 for distilled models).",
+  ),
+  model: ModelIdSchema.optional().describe(
+    "Model id from the installation's catalog (GET /v1/models); a WorkerPool serving this model renders the job. Left out: the installation's default model, or the first serving the preset.",
+  ),
+  preset: RenderPresetSchema.optional().describe(
+    "Speed against fidelity: quality (the model's own sampling), balanced (step caching) or fast (a few-step distilled model such as fastwan2.2-ti2v-5b). Left out: the model's first preset.",
   ),
   /** Higher runs sooner among an account's waiting jobs. */
   priority: z

@@ -21,13 +21,20 @@ export const DEFAULT_PRICING: PricingTable = {
   minimumCredits: 1,
 };
 
-/** Credits a job costs: quoted before submit, reserved at admission, captured on success. */
+/**
+ * Credits a job costs: quoted before submit, reserved at admission, captured on success. The model's
+ * price factor (its catalog entry's, in whole hundredths) scales the table, rounded up to a credit.
+ */
 export function quoteCredits(
   table: PricingTable,
   job: { resolution: Resolution; durationSeconds: number },
+  priceFactor = 1,
 ): number {
   if (!Number.isInteger(job.durationSeconds) || job.durationSeconds <= 0) {
     throw new RangeError(`durationSeconds must be a positive whole number, got ${job.durationSeconds}`);
   }
-  return Math.max(table.minimumCredits, table.creditsPerSecond[job.resolution] * job.durationSeconds);
+  const hundredths = Math.round(priceFactor * 100);
+  const base = table.creditsPerSecond[job.resolution] * job.durationSeconds;
+  // Integer arithmetic: base x hundredths / 100, rounded up.
+  return Math.max(table.minimumCredits, Math.ceil((base * hundredths) / 100));
 }

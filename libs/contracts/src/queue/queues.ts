@@ -8,6 +8,7 @@ import {
   ModelIdSchema,
   NegativePromptSchema,
   PromptSchema,
+  RenderPresetSchema,
   ResolutionSchema,
   SeedSchema,
   StepsSchema,
@@ -76,6 +77,8 @@ export const VideoJobPayloadSchema = z.strictObject({
   steps: StepsSchema,
   guidanceScale: GuidanceScaleSchema,
   model: ModelIdSchema,
+  /** Absent on jobs queued before presets existed: quality. */
+  preset: RenderPresetSchema.optional(),
 });
 export type VideoJobPayload = z.infer<typeof VideoJobPayloadSchema>;
 

@@ -16,6 +16,7 @@ const job: InternalJobView = {
   steps: 50,
   guidanceScale: 5,
   model: 'wan2.2-ti2v-5b',
+  preset: 'quality',
   priority: 50,
   creditsReserved: 120,
   creditsCharged: null,

@@ -21,7 +21,19 @@ describe(loadWorkerConfig.name, () => {
       SHUTDOWN_GRACE_SECONDS: 30,
       FFMPEG_PATH: 'ffmpeg',
       S3_BUCKET: 'cineweave',
+      // The largest job the API admits at all: 1280x704, 10 s at 30 fps.
+      WORKER_MAX_RESOLUTION: '1280x704',
+      WORKER_MAX_FRAMES: 301,
     });
+  });
+
+  it('should read the limits a worker announces and refuse a size that is not one of the resolutions', () => {
+    expect(
+      loadWorkerConfig({ ...valid, WORKER_MAX_RESOLUTION: '640x352', WORKER_MAX_FRAMES: '49' }),
+    ).toMatchObject({ WORKER_MAX_RESOLUTION: '640x352', WORKER_MAX_FRAMES: 49 });
+    expect(() => loadWorkerConfig({ ...valid, WORKER_MAX_RESOLUTION: '4096x2160' })).toThrow(
+      /WORKER_MAX_RESOLUTION: resolution must be one of/,
+    );
   });
 
   it('should read numbers and the device from strings', () => {

@@ -1,4 +1,10 @@
-import { DEFAULT_MODEL_ID, ModelIdSchema } from '@cineweave/contracts';
+import {
+  DEFAULT_MODEL_ID,
+  frameCount,
+  JOB_LIMITS,
+  ModelIdSchema,
+  ResolutionSchema,
+} from '@cineweave/contracts';
 import { z } from 'zod';
 import { ENGINE_KINDS } from '../engine/engine.ts';
 import { ATTENTION_BACKENDS } from '../engines/onnx/attention-backend.ts';
@@ -16,8 +22,19 @@ const WorkerEnvSchema = z.object({
   S3_ACCESS_KEY: z.string().min(1, { error: 'S3_ACCESS_KEY is required' }),
   S3_SECRET_KEY: z.string().min(1, { error: 'S3_SECRET_KEY is required' }),
   S3_BUCKET: z.string().min(3).default('cineweave'),
-  /** The model this worker serves: it takes jobs from that model's queue (`video-jobs.<MODEL_ID>`) only. */
+  /** The model this worker serves: an id of the API's model catalog (GET /v1/models); it takes jobs from that model's queue (`video-jobs.<MODEL_ID>`) only. */
   MODEL_ID: ModelIdSchema.default(DEFAULT_MODEL_ID),
+  /**
+   * The largest job this worker renders on its hardware (either orientation), announced in its
+   * heartbeat: the API refuses a job larger than every ready worker of its model, so no job can kill
+   * a worker by its size. Defaults: the largest the API admits at all.
+   */
+  WORKER_MAX_RESOLUTION: ResolutionSchema.default('1280x704'),
+  WORKER_MAX_FRAMES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(frameCount(JOB_LIMITS.durationSeconds.max, JOB_LIMITS.fps.max)),
   /** What renders: `onnx` (our Wan 2.2 graphs, in process) or `openai-videos` (a server beside us). */
   ENGINE_KIND: z.enum(ENGINE_KINDS).default('onnx'),
   // Engine onnx.

@@ -333,6 +333,8 @@ export class JobConsumer {
       seed: payload.seed,
       steps: payload.steps,
       guidanceScale: payload.guidanceScale,
+      // Jobs queued before presets existed carry none: quality, as they were admitted.
+      ...(payload.preset ? { preset: payload.preset } : {}),
     };
     if (!payload.imageKey) return { request };
     const { image, input } = await this.loadImage(payload.imageKey);

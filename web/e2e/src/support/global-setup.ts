@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createPortalServer } from '../../../server/serve.mjs';
-import { startService, waitForOk, type ServiceProcess } from '@cineweave/test-support';
+import { startService, TINY_MODEL, waitForOk, type ServiceProcess } from '@cineweave/test-support';
 import {
   API_ENTRY,
   FORM_DEFAULTS,
@@ -139,6 +139,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       FORM_DEFAULT_QUALITY: FORM_DEFAULTS.quality,
       FORM_DEFAULT_DURATION_SECONDS: String(FORM_DEFAULTS.durationSeconds),
       FORM_DEFAULT_STEPS: String(FORM_DEFAULTS.steps),
+      // The worker serves the tiny random-weight model under its own catalog id.
+      DEFAULT_MODEL: TINY_MODEL.id,
       // Webhook receivers of the scenarios listen on loopback; retries and disabling run in seconds.
       SSRF_ALLOW_CIDRS: '127.0.0.0/8',
       WEBHOOK_BACKOFF_BASE_MS: '100',
@@ -161,6 +163,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       DEVICE: 'cpu',
       METRICS_PORT: String(metricsPort),
       SHUTDOWN_GRACE_SECONDS: '5',
+      MODEL_ID: TINY_MODEL.id,
+      WORKER_MAX_RESOLUTION: TINY_MODEL.maxResolution,
+      WORKER_MAX_FRAMES: String(TINY_MODEL.maxFrames),
     });
     services.push(worker);
 

@@ -4,16 +4,34 @@ import { Router, provideRouter } from '@angular/router';
 import { ApiError } from '../core/api/api-error';
 import { CineweaveApi } from '../core/api/cineweave-api';
 import { CreditsStore } from '../core/credits/credits.store';
+import { DEFAULT_MODEL_CATALOG, type ModelView } from '@cineweave/contracts';
 import { text } from '../testing/fake-api';
 import { CreatePage } from './create.page';
 
-async function setup({ available = 1000, createJob = vi.fn(async () => ({ id: 'job-9' })) } = {}) {
+/** `GET /v1/models` of a local stack: the tiny test model is the default and has a ready worker. */
+const LOCAL_MODELS: ModelView[] = DEFAULT_MODEL_CATALOG.map((entry) => ({
+  ...entry,
+  available: entry.id === 'wan2.2-tiny-test',
+  readyWorkers: entry.id === 'wan2.2-tiny-test' ? 1 : 0,
+  workerLimits: null,
+  default: entry.id === 'wan2.2-tiny-test',
+}));
+
+async function setup({
+  available = 1000,
+  createJob = vi.fn(async () => ({ id: 'job-9' })),
+  models = undefined as undefined | (() => Promise<ModelView[]>),
+} = {}) {
   TestBed.configureTestingModule({
     providers: [
       provideRouter([]),
       {
         provide: CineweaveApi,
-        useValue: { quote: async (_r: string, duration: number) => ({ credits: duration * 10 }), createJob },
+        useValue: {
+          quote: async (_r: string, duration: number) => ({ credits: duration * 10 }),
+          createJob,
+          ...(models ? { models } : {}),
+        },
       },
       { provide: CreditsStore, useValue: { available: signal(available), refresh: async () => undefined } },
     ],
@@ -38,6 +56,40 @@ async function setup({ available = 1000, createJob = vi.fn(async () => ({ id: 'j
 }
 
 describe(CreatePage.name, () => {
+  it('should name the test model, say its videos are noise and link the guide to real weights', async () => {
+    const { element } = await setup({ models: async () => LOCAL_MODELS });
+
+    const select = element.querySelector<HTMLSelectElement>('[data-testid="model-select"]')!;
+    expect(select.value).toBe('wan2.2-tiny-test');
+    expect([...select.options].map((option) => text(option))).toEqual([
+      'Wan 2.2 TI2V-5B (no worker ready)',
+      'FastWan 2.2 TI2V-5B (3 steps) (no worker ready)',
+      'Wan 2.2 tiny test model (random weights)',
+    ]);
+    const notice = text(element.querySelector('[data-testid="test-model-notice"]'));
+    expect(notice).toContain('Test model: videos are noise');
+    expect(
+      element.querySelector<HTMLAnchorElement>('[data-testid="real-weights-link"]')!.getAttribute('href'),
+    ).toBe('/guide/deployment.md');
+    // HD is beyond the tiny model: its option is disabled.
+    expect(element.querySelector<HTMLInputElement>('input[name="quality"][value="hd"]')!.disabled).toBe(true);
+    expect(text(element.querySelector('[data-testid="model-facts"]'))).toContain('text or image to video');
+  });
+
+  it('should show no notice and fix the steps when a distilled model is picked', async () => {
+    const { element, fixture, settle } = await setup({ models: async () => LOCAL_MODELS });
+    const select = element.querySelector<HTMLSelectElement>('[data-testid="model-select"]')!;
+    select.value = 'fastwan2.2-ti2v-5b';
+    select.dispatchEvent(new Event('change'));
+    fixture.detectChanges();
+    await settle();
+
+    expect(element.querySelector('[data-testid="test-model-notice"]')).toBeNull();
+    expect(element.querySelector<HTMLInputElement>('#steps')!.disabled).toBe(true);
+    expect(text(element.querySelector('[data-testid="summary-model"]'))).toBe('fastwan2.2-ti2v-5b');
+    expect(element.querySelector<HTMLInputElement>('input[name="preset"][value="fast"]')!.checked).toBe(true);
+  });
+
   it('should show the quoted price before anything is submitted', async () => {
     const { element } = await setup();
 

@@ -6,7 +6,10 @@ import { formatCredits, formatNumber, resolutionLabel } from '../core/format/for
 import { AlertComponent } from '../shared/ui/alert.component';
 import { IconComponent } from '../shared/ui/icon.component';
 import { SpinnerComponent } from '../shared/ui/spinner.component';
-import { CreateStore, type Orientation, type Quality } from './create.store';
+import { CreateStore, PRESET_LABELS, type Orientation, type Quality } from './create.store';
+
+/** The deployment guide's section on real weights, served with the portal (web/project.json assets). */
+export const REAL_WEIGHTS_GUIDE = '/guide/deployment.md';
 import { IMAGE_LIMITS } from './image-check';
 
 @Component({
@@ -32,6 +35,12 @@ export class CreatePage {
   protected readonly formatCredits = formatCredits;
   protected readonly formatNumber = formatNumber;
   protected readonly resolutionLabel = resolutionLabel;
+  protected readonly presetLabels = PRESET_LABELS;
+  protected readonly realWeightsGuide = REAL_WEIGHTS_GUIDE;
+  protected readonly modes = (modes: readonly string[]) =>
+    modes.map((mode) => (mode === 't2v' ? 'text' : 'image')).join(' or ') + ' to video';
+  protected readonly typicalTime = (seconds: number) =>
+    seconds < 90 ? `about ${Math.round(seconds)} s` : `about ${Math.round(seconds / 60)} min`;
   protected readonly errors = this.store.fieldErrors;
   protected readonly promptLength = computed(() => this.store.prompt().length);
   protected readonly orientations: { value: Orientation; label: string; hint: string }[] = [

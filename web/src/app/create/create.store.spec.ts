@@ -4,6 +4,7 @@ import { ApiError } from '../core/api/api-error';
 import { CineweaveApi } from '../core/api/cineweave-api';
 import { PlatformConfigStore } from '../core/config/platform-config.store';
 import { CreditsStore } from '../core/credits/credits.store';
+import { DEFAULT_MODEL_CATALOG, type ModelView } from '@cineweave/contracts';
 import { aJob } from '../testing/fake-api';
 import { CreateStore } from './create.store';
 
@@ -28,7 +29,69 @@ async function settle(): Promise<void> {
   TestBed.tick();
 }
 
+/** The catalog as `GET /v1/models` lists it: the tiny test model is the default and has a ready worker. */
+function catalog(): ModelView[] {
+  return DEFAULT_MODEL_CATALOG.map((entry) => ({
+    ...entry,
+    available: entry.id === 'wan2.2-tiny-test',
+    readyWorkers: entry.id === 'wan2.2-tiny-test' ? 1 : 0,
+    workerLimits: null,
+    default: entry.id === 'wan2.2-tiny-test',
+  }));
+}
+
 describe(CreateStore.name, () => {
+  it('should choose the default model and bring the form inside its limits when the catalog loads', async () => {
+    const { store, quote } = setup({ api: { models: vi.fn(async () => catalog()) } });
+    await settle();
+
+    expect(store.model()?.id).toBe('wan2.2-tiny-test');
+    // The tiny model renders drafts of at most 2 s: HD is not offered and 5 s became its default.
+    expect(store.qualityAllowed()).toEqual({ hd: false, draft: true });
+    expect(store.resolution()).toBe('640x352');
+    expect(store.durationSeconds()).toBe(2);
+    expect(store.limits().durationSeconds).toEqual({ min: 1, max: 2 });
+    expect(store.request()).toMatchObject({
+      model: 'wan2.2-tiny-test',
+      preset: 'quality',
+      resolution: '640x352',
+    });
+    expect(quote).toHaveBeenLastCalledWith('640x352', 2, expect.any(AbortSignal), {
+      model: 'wan2.2-tiny-test',
+      preset: 'quality',
+    });
+  });
+
+  it("should take a distilled model's own steps, guidance and preset when it is picked", async () => {
+    const { store } = setup({ api: { models: vi.fn(async () => catalog()) } });
+    await settle();
+    store.setModel('fastwan2.2-ti2v-5b');
+
+    expect(store.steps()).toBe(3);
+    expect(store.guidanceScale()).toBe(1);
+    expect(store.preset()).toBe('fast');
+    expect(store.limits().steps).toEqual({ min: 3, max: 3 });
+    store.setSteps(50);
+    expect(store.fieldErrors().steps).toBe('Steps must be a whole number from 3 to 3.');
+  });
+
+  it('should keep a preset only while the model serves it', async () => {
+    const { store } = setup({ api: { models: vi.fn(async () => catalog()) } });
+    await settle();
+    store.setModel('wan2.2-ti2v-5b');
+    store.setPreset('balanced');
+    expect(store.preset()).toBe('balanced');
+    store.setModel('fastwan2.2-ti2v-5b');
+    expect(store.preset()).toBe('fast');
+  });
+
+  it('should say why there is no model choice when the catalog cannot be loaded', async () => {
+    const { store } = setup({ api: { models: vi.fn(async () => Promise.reject(new Error('offline'))) } });
+    await settle();
+    expect(store.modelsError()).toBe('The models could not be loaded: offline');
+    expect(store.request().model).toBeUndefined();
+  });
+
   it('should start from the deployment form defaults when the API gives them', () => {
     TestBed.configureTestingModule({
       providers: [
@@ -53,7 +116,7 @@ describe(CreateStore.name, () => {
     store.setDuration(8);
     await settle();
 
-    expect(quote).toHaveBeenLastCalledWith('1280x704', 8, expect.any(AbortSignal));
+    expect(quote).toHaveBeenLastCalledWith('1280x704', 8, expect.any(AbortSignal), {});
     expect(store.price()).toBe(80);
   });
 
@@ -186,6 +249,8 @@ describe(CreateStore.name, () => {
       seed: 99,
       steps: 30,
       guidanceScale: 7,
+      // The preset is copied; the model is chosen once the catalog has loaded (it has not here).
+      preset: 'quality',
     });
     expect(store.keepSeed()).toBe(true);
   });

@@ -5,6 +5,8 @@ import {
   NegativePromptSchema,
   PromptSchema,
   type CreateJobRequest,
+  type ModelView,
+  type RenderPreset,
   type Resolution,
 } from '@cineweave/contracts';
 import { ApiError, errorMessage } from '../core/api/api-error';
@@ -25,7 +27,9 @@ export type CreateField =
   | 'seed'
   | 'steps'
   | 'guidanceScale'
-  | 'resolution';
+  | 'resolution'
+  | 'model'
+  | 'preset';
 
 const RESOLUTION_BY: Record<Quality, Record<Orientation, Resolution>> = {
   hd: { landscape: '1280x704', portrait: '704x1280' },
@@ -44,6 +48,15 @@ const FIELD_OF: Record<string, CreateField> = {
   steps: 'steps',
   guidanceScale: 'guidanceScale',
   resolution: 'resolution',
+  model: 'model',
+  preset: 'preset',
+};
+
+/** What each preset means to a person choosing it. */
+export const PRESET_LABELS: Record<RenderPreset, { label: string; hint: string }> = {
+  quality: { label: 'Quality', hint: "the model's full sampling" },
+  balanced: { label: 'Balanced', hint: 'step caching: faster, nearly the same' },
+  fast: { label: 'Fast', hint: 'a few-step distilled model' },
 };
 
 export function randomSeed(): number {
@@ -78,6 +91,10 @@ export class CreateStore {
   private readonly keepSeedState = signal(false);
   private readonly stepsState = signal<number>(this.formDefaults?.steps ?? JOB_DEFAULTS.steps);
   private readonly guidanceState = signal<number>(JOB_DEFAULTS.guidanceScale);
+  private readonly modelsState = signal<ModelView[]>([]);
+  private readonly modelIdState = signal<string | null>(null);
+  private readonly presetState = signal<RenderPreset | null>(null);
+  private readonly modelsErrorState = signal<string | null>(null);
   private readonly imageState = signal<ImageState | null>(null);
   private readonly quoteState = signal<{ key: string; credits: number } | null>(null);
   private readonly quoteErrorState = signal<string | null>(null);
@@ -99,10 +116,42 @@ export class CreateStore {
   readonly submitting = this.submittingState.asReadonly();
   readonly formError = computed(() => this.formErrorState()?.detail ?? null);
   readonly insufficientCreditsError = computed(() => this.formErrorState()?.status === 402);
-  readonly limits = JOB_LIMITS;
+  readonly models = this.modelsState.asReadonly();
+  readonly modelsError = this.modelsErrorState.asReadonly();
+  /** The chosen model's catalog entry; null until the catalog has loaded (the API's default applies). */
+  readonly model = computed<ModelView | null>(() => {
+    const models = this.modelsState();
+    return models.find((model) => model.id === this.modelIdState()) ?? null;
+  });
+  readonly preset = computed<RenderPreset | null>(() => {
+    const model = this.model();
+    const preset = this.presetState();
+    if (!model) return preset;
+    return preset && model.presets.includes(preset) ? preset : model.presets[0];
+  });
+  /** The controls' bounds: the chosen model's, else the API's own. */
+  readonly limits = computed(() => {
+    const model = this.model();
+    if (!model) return JOB_LIMITS;
+    return {
+      ...JOB_LIMITS,
+      durationSeconds: model.durationSeconds,
+      steps: model.steps,
+      guidanceScale: model.guidanceScale,
+    };
+  });
+  /** Which qualities the model renders (its resolutions). */
+  readonly qualityAllowed = computed<Record<Quality, boolean>>(() => {
+    const model = this.model();
+    const allowed = (quality: Quality) =>
+      !model || Object.values(RESOLUTION_BY[quality]).some((size) => model.resolutions.includes(size));
+    return { hd: allowed('hd'), draft: allowed('draft') };
+  });
 
   readonly resolution = computed(() => RESOLUTION_BY[this.qualityState()][this.orientationState()]);
-  private readonly quoteKey = computed(() => `${this.resolution()}/${this.durationState()}`);
+  private readonly quoteKey = computed(
+    () => `${this.resolution()}/${this.durationState()}/${this.model()?.id ?? ''}/${this.preset() ?? ''}`,
+  );
   /** The price for the current settings; null while it is being worked out. */
   readonly price = computed(() => {
     const quote = this.quoteState();
@@ -118,7 +167,7 @@ export class CreateStore {
     if (!prompt.success && this.promptState().length > 0) errors.prompt = prompt.error.issues[0].message;
     const negative = NegativePromptSchema.safeParse(this.negativePromptState());
     if (!negative.success) errors.negativePrompt = negative.error.issues[0].message;
-    const { seed, steps, guidanceScale, durationSeconds } = JOB_LIMITS;
+    const { seed, steps, guidanceScale, durationSeconds } = this.limits();
     if (!inRange(this.seedState(), seed, true))
       errors.seed = `Seed must be a whole number from ${seed.min} to ${seed.max}.`;
     if (!inRange(this.stepsState(), steps, true))
@@ -164,6 +213,8 @@ export class CreateStore {
       seed: this.seedState(),
       steps: this.stepsState(),
       guidanceScale: this.guidanceState(),
+      ...(this.model() ? { model: this.model()!.id } : {}),
+      ...(this.preset() ? { preset: this.preset()! } : {}),
     };
   });
 
@@ -174,14 +225,21 @@ export class CreateStore {
       const resolution = this.resolution();
       const duration = this.durationState();
       const key = this.quoteKey();
-      if (!inRange(duration, JOB_LIMITS.durationSeconds, true)) return;
+      const model = this.model();
+      const preset = this.preset();
+      if (!inRange(duration, this.limits().durationSeconds, true)) return;
+      const choice = { ...(model ? { model: model.id } : {}), ...(preset ? { preset } : {}) };
       const abort = new AbortController();
-      const timer = setTimeout(() => void this.fetchQuote(resolution, duration, key, abort.signal), 200);
+      const timer = setTimeout(
+        () => void this.fetchQuote(resolution, duration, key, abort.signal, choice),
+        200,
+      );
       onCleanup(() => {
         clearTimeout(timer);
         abort.abort();
       });
     });
+    void this.loadModels();
     destroyRef.onDestroy(() => {
       const image = this.imageState();
       if (image?.previewUrl) URL.revokeObjectURL(image.previewUrl);
@@ -222,6 +280,18 @@ export class CreateStore {
     this.stepsState.set(value);
     this.clearServerError('steps');
   }
+  /** Picks a model: every control is brought inside its limits (a distilled model's steps are its own). */
+  setModel(id: string): void {
+    const model = this.modelsState().find((entry) => entry.id === id);
+    if (!model) return;
+    this.modelIdState.set(id);
+    this.fitToModel(model);
+    this.clearServerError('model');
+  }
+  setPreset(value: RenderPreset): void {
+    this.presetState.set(value);
+    this.clearServerError('preset');
+  }
   setGuidance(value: number): void {
     this.guidanceState.set(value);
     this.clearServerError('guidanceScale');
@@ -241,6 +311,8 @@ export class CreateStore {
     }
     this.stepsState.set(job.steps);
     this.guidanceState.set(job.guidanceScale);
+    this.modelIdState.set(job.model);
+    this.presetState.set(job.preset ?? null);
     // Image-to-video stays image-to-video: the earlier upload is reused (the API refuses it if gone).
     this.removeImage();
     if (job.imageUploadId) {
@@ -329,14 +401,45 @@ export class CreateStore {
     }
   }
 
+  private async loadModels(): Promise<void> {
+    try {
+      const models = await this.api.models();
+      this.modelsState.set(models);
+      // A copied job's model stays chosen when the catalog still has it.
+      const chosen =
+        models.find((model) => model.id === this.modelIdState()) ?? models.find((model) => model.default);
+      if (chosen) {
+        this.modelIdState.set(chosen.id);
+        this.fitToModel(chosen);
+      }
+    } catch (error) {
+      // The form still works with the API's default model; say why there is no choice.
+      this.modelsErrorState.set(`The models could not be loaded: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Brings the form's values inside a model's limits, keeping what already fits. */
+  private fitToModel(model: ModelView): void {
+    const allowed = this.qualityAllowed();
+    if (!allowed[this.qualityState()]) this.qualityState.set(allowed.draft ? 'draft' : 'hd');
+    const clamp = (value: number, range: { min: number; max: number }, fallback: number) =>
+      value >= range.min && value <= range.max ? value : fallback;
+    this.durationState.set(
+      clamp(this.durationState(), model.durationSeconds, model.defaults.durationSeconds),
+    );
+    this.stepsState.set(clamp(this.stepsState(), model.steps, model.defaults.steps));
+    this.guidanceState.set(clamp(this.guidanceState(), model.guidanceScale, model.defaults.guidanceScale));
+  }
+
   private async fetchQuote(
     resolution: Resolution,
     duration: number,
     key: string,
     signal: AbortSignal,
+    choice: { model?: string; preset?: RenderPreset },
   ): Promise<void> {
     try {
-      const { credits } = await this.api.quote(resolution, duration, signal);
+      const { credits } = await this.api.quote(resolution, duration, signal, choice);
       this.quoteState.set({ key, credits });
       this.quoteErrorState.set(null);
     } catch (error) {

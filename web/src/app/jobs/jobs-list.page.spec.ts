@@ -33,6 +33,16 @@ describe(JobsListPage.name, () => {
     expect(links).toEqual(['/jobs/a1', '/jobs/b2']);
   });
 
+  it('should name the model that rendered each job on its card', async () => {
+    const { element } = await setup(async () => ({
+      items: [aJob({ id: 'a1', model: 'wan2.2-tiny-test' }), aJob({ id: 'b2', model: 'fastwan2.2-ti2v-5b' })],
+      nextCursor: null,
+    }));
+
+    const models = [...element.querySelectorAll('[data-testid="job-card-model"]')].map((node) => text(node));
+    expect(models).toEqual(['wan2.2-tiny-test', 'fastwan2.2-ti2v-5b']);
+  });
+
   it('should invite a first video when the history is empty', async () => {
     const { element } = await setup(async () => ({ items: [], nextCursor: null }));
 

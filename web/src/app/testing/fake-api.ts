@@ -16,6 +16,7 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     steps: 50,
     guidanceScale: 5,
     model: 'wan2.2-ti2v-5b',
+    preset: 'quality',
     priority: 0,
     creditsReserved: 50,
     creditsCharged: null,

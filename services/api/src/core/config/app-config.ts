@@ -1,8 +1,15 @@
+import { DEFAULT_MODEL_CATALOG, extendCatalog, type ModelCatalog } from '@cineweave/contracts';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { type Env, EnvSchema } from './config.schema.ts';
 
 /** The validated configuration, injected wherever a setting is read. */
 export class AppConfig {
-  constructor(readonly env: Env) {}
+  constructor(
+    readonly env: Env,
+    /** The built-in model catalog with the install's MODEL_CATALOG_FILE applied. */
+    readonly catalog: ModelCatalog = DEFAULT_MODEL_CATALOG,
+  ) {}
 
   get isDevAuth(): boolean {
     return this.env.AUTH_MODE === 'dev';
@@ -32,5 +39,33 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     );
   }
-  return new AppConfig(result.data);
+  const catalog = loadCatalog(result.data);
+  return new AppConfig(result.data, catalog);
+}
+
+/** The catalog of this install; a file that is missing, not JSON or not valid stops the start. */
+function loadCatalog(env: Env): ModelCatalog {
+  const problems: string[] = [];
+  let catalog = DEFAULT_MODEL_CATALOG;
+  if (env.MODEL_CATALOG_FILE) {
+    try {
+      catalog = extendCatalog(
+        DEFAULT_MODEL_CATALOG,
+        JSON.parse(readFileSync(env.MODEL_CATALOG_FILE, 'utf8')),
+      );
+    } catch (error) {
+      const detail =
+        error instanceof z.ZodError
+          ? error.issues.map((issue) => `[${issue.path.join('.')}] ${issue.message}`).join('; ')
+          : (error as Error).message;
+      problems.push(`MODEL_CATALOG_FILE: is not a valid model catalog: ${detail}`);
+    }
+  }
+  if (!catalog.some((model) => model.id === env.DEFAULT_MODEL)) {
+    problems.push(
+      `DEFAULT_MODEL: ${env.DEFAULT_MODEL} is not in the model catalog (${catalog.map((m) => m.id).join(', ')})`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return catalog;
 }

@@ -76,6 +76,16 @@ export const EnvSchema = z
     FORM_DEFAULT_QUALITY: z.enum(['hd', 'draft']).default('hd'),
     FORM_DEFAULT_DURATION_SECONDS: z.coerce.number().int().min(1).max(10).default(5),
     FORM_DEFAULT_STEPS: z.coerce.number().int().min(1).max(100).default(50),
+    /**
+     * A JSON file of model catalog entries (an array, each shaped as `ModelEntrySchema`) that adds
+     * models to the built-in catalog or replaces one by id; the chart mounts `models.catalog` here.
+     */
+    MODEL_CATALOG_FILE: z.string().min(1).optional(),
+    /** The model of a job that names none (and prefers no preset another model serves). */
+    DEFAULT_MODEL: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, { error: 'must be a model id' })
+      .default('wan2.2-ti2v-5b'),
     RETENTION_SWEEP_SECONDS: z.coerce.number().positive().default(300),
     /**
      * Let a VideoJob's `spec.image.url` reach loopback, private and link-local addresses. Off by

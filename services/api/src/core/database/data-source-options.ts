@@ -8,6 +8,7 @@ import { UsageIndex1764500000000 } from './migrations/1764500000000-usage-index.
 import { Webhooks1764900000000 } from './migrations/1764900000000-webhooks.ts';
 import { Trust1765000000000 } from './migrations/1765000000000-trust.ts';
 import { ProgressStage1765100000000 } from './migrations/1765100000000-progress-stage.ts';
+import { JobPreset1765170000000 } from './migrations/1765170000000-job-preset.ts';
 
 /** Every migration, in order. Listed explicitly: the compiled ESM build has no glob loader. */
 export const MIGRATIONS = [
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   Webhooks1764900000000,
   Trust1765000000000,
   ProgressStage1765100000000,
+  JobPreset1765170000000,
 ];
 
 export interface DatabaseSettings {

@@ -7,6 +7,7 @@ import { DomainError } from '../../core/errors/domain-error.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { AdmissionService } from '../jobs/admission.service.ts';
 import type { JobRow } from '../jobs/job-row.ts';
+import { ModelAdmission } from '../models/model-admission.service.ts';
 import { UploadsService } from '../uploads/uploads.service.ts';
 
 @Injectable()
@@ -18,6 +19,7 @@ export class InternalJobsService {
     private readonly admission: AdmissionService,
     private readonly accounts: AccountsService,
     private readonly uploads: UploadsService,
+    private readonly models: ModelAdmission,
   ) {}
 
   /**
@@ -31,6 +33,22 @@ export class InternalJobsService {
     const existing = await this.admission.findByExternalRef(body.uid);
     if (existing) return { job: existing, created: false };
     const { spec } = body;
+    // Checked before any image is fetched: a job the model cannot render downloads nothing.
+    const checked = await this.models.check(
+      {
+        prompt: spec.prompt,
+        ...(spec.negativePrompt !== undefined ? { negativePrompt: spec.negativePrompt } : {}),
+        resolution: spec.resolution,
+        durationSeconds: spec.durationSeconds,
+        fps: spec.fps,
+        ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
+        ...(spec.steps !== undefined ? { steps: spec.steps } : {}),
+        ...(spec.guidanceScale !== undefined ? { guidanceScale: spec.guidanceScale } : {}),
+        ...(spec.model !== undefined ? { model: spec.model } : {}),
+        ...(spec.preset !== undefined ? { preset: spec.preset } : {}),
+      },
+      spec.image !== undefined,
+    );
     let imageUploadId = spec.image && 'uploadId' in spec.image ? spec.image.uploadId : undefined;
     let downloaded: string | undefined;
     if (spec.image && 'url' in spec.image) {
@@ -50,16 +68,8 @@ export class InternalJobsService {
       const job = await this.admission.admit({
         userId: body.userId,
         params: {
-          prompt: spec.prompt,
-          ...(spec.negativePrompt !== undefined ? { negativePrompt: spec.negativePrompt } : {}),
+          ...checked.params,
           ...(imageUploadId !== undefined ? { imageUploadId } : {}),
-          resolution: spec.resolution,
-          durationSeconds: spec.durationSeconds,
-          fps: spec.fps,
-          ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
-          steps: spec.steps,
-          guidanceScale: spec.guidanceScale,
-          model: spec.model,
           priority: spec.priority,
         },
         ...(spec.image && 's3Key' in spec.image ? { imageKey: spec.image.s3Key } : {}),

@@ -1,4 +1,4 @@
-import type { VideoJobPayload } from '@cineweave/contracts';
+import type { RenderPreset, VideoJobPayload } from '@cineweave/contracts';
 import { JOB_ROW_COLUMNS } from './job-row.ts';
 
 /** What one admission writes; each field becomes an element of one of ADMISSION_STATEMENT's array parameters. */
@@ -20,6 +20,7 @@ export interface AdmissionValues {
   steps: number;
   guidanceScale: number;
   model: string;
+  preset: RenderPreset;
   priority: number;
   /** The price: reserved now, captured or released when the job ends. */
   credits: number;
@@ -47,10 +48,10 @@ export const ADMISSION_STATEMENT = `WITH req AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                        $8::uuid[], $9::text[], $10::text[], $11::text[], $12::int[], $13::int[], $14::bigint[],
                        $15::int[], $16::float8[], $17::text[], $18::int[], $19::int[], $20::uuid[], $21::text[],
-                       $22::jsonb[], $24::text[])
+                       $22::jsonb[], $24::text[], $25::text[])
     AS r(job_id, account_id, user_id, source, external_ref, prompt, negative_prompt, image_upload_id, image_key,
          image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, priority, credits,
-         attempt_token, topic, payload, webhook_url)
+         attempt_token, topic, payload, webhook_url, preset)
 ), acct AS (
   SELECT a.id, a.balance, a.reserved, a.active_jobs, coalesce(p.active_job_limit, $23::int) AS job_limit
     FROM accounts a JOIN plans p ON p.id = a.plan_id
@@ -63,10 +64,10 @@ export const ADMISSION_STATEMENT = `WITH req AS (
 ), job AS (
   INSERT INTO jobs (id, account_id, user_id, status, source, external_ref, prompt, negative_prompt,
                     image_upload_id, image_key, image_sha256, resolution, duration_seconds, fps, seed,
-                    steps, guidance_scale, model, priority, credits_reserved, attempt_token, webhook_url)
+                    steps, guidance_scale, model, priority, credits_reserved, attempt_token, webhook_url, preset)
   SELECT job_id, account_id, user_id, 'queued', source, external_ref, prompt, negative_prompt, image_upload_id,
          image_key, image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, priority,
-         credits, attempt_token, webhook_url
+         credits, attempt_token, webhook_url, preset
     FROM admitted
   RETURNING ${JOB_ROW_COLUMNS}
 ), reserve AS (
@@ -98,6 +99,7 @@ function payloadOf(v: AdmissionValues): VideoJobPayload {
     steps: v.steps,
     guidanceScale: v.guidanceScale,
     model: v.model,
+    preset: v.preset,
   };
 }
 
@@ -130,5 +132,6 @@ export function admissionParameters(batch: AdmissionValues[]): unknown[] {
     // Every request of a batch comes from one process, so one configured default.
     batch[0].defaultActiveJobLimit,
     column((v) => v.webhookUrl),
+    column((v) => v.preset),
   ];
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type JobParameters, workQueueName } from '@cineweave/contracts';
+import { type AdmittedJobParameters, workQueueName } from '@cineweave/contracts';
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
@@ -18,7 +18,8 @@ import { OutboxRelay } from './outbox-relay.service.ts';
 export interface AdmissionRequest {
   userId: string;
   email?: string;
-  params: JobParameters & { priority?: number };
+  /** Checked against the model catalog first (ModelAdmission.check): the model's defaults applied. */
+  params: AdmittedJobParameters & { priority?: number };
   /**
    * An S3 key given directly by the operator instead of an upload: only one of the account's own
    * uploads or outputs (a VideoJob must not render from another tenant's objects).
@@ -95,6 +96,7 @@ export class AdmissionService {
       steps: params.steps,
       guidanceScale: params.guidanceScale,
       model: params.model,
+      preset: params.preset,
       priority,
       credits: price,
       attemptToken,

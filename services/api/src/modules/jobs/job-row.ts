@@ -2,6 +2,7 @@ import type {
   ContentCredentialsSummary,
   JobStage,
   JobStatus,
+  RenderPreset,
   JobView,
   Resolution,
   VideoJobPayload,
@@ -27,6 +28,8 @@ export interface JobRow {
   steps: number;
   guidance_scale: number;
   model: string;
+  /** Null for jobs admitted before presets existed (quality). */
+  preset: RenderPreset | null;
   priority: number;
   credits_reserved: number;
   credits_charged: number | null;
@@ -54,7 +57,7 @@ export interface JobRow {
  * a column under a running replica.
  */
 export const JOB_ROW_COLUMNS = `id, account_id, user_id, status, source, external_ref, prompt, negative_prompt, image_upload_id,
-  image_key, image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, priority,
+  image_key, image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, preset, priority,
   credits_reserved, credits_charged, attempt_token, attempts, progress_percent, progress_stage, failure_reason, video_key,
   thumbnail_key, gpu_seconds, content_credentials, cancel_requested_at, enqueued_at, started_at, finished_at, created_at`;
 
@@ -76,6 +79,7 @@ export function toJobView(row: JobRow, retentionHours: number): JobView {
     steps: row.steps,
     guidanceScale: row.guidance_scale,
     model: row.model,
+    preset: row.preset,
     priority: row.priority,
     creditsReserved: row.credits_reserved,
     creditsCharged: row.credits_charged,
@@ -114,5 +118,6 @@ export function toPayload(row: JobRow): VideoJobPayload {
     steps: row.steps,
     guidanceScale: row.guidance_scale,
     model: row.model,
+    ...(row.preset ? { preset: row.preset } : {}),
   };
 }

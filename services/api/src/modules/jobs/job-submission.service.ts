@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { JobParameters } from '@cineweave/contracts';
 import type { PoolClient } from 'pg';
 import type { Principal } from '../../core/auth/principal.ts';
+import { ModelAdmission } from '../models/model-admission.service.ts';
 import { AdmissionService } from './admission.service.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { JobsService } from './jobs.service.ts';
@@ -23,6 +24,7 @@ export class JobSubmissionService {
     private readonly jobs: JobsService,
     private readonly relay: OutboxRelay,
     private readonly webhooks: WebhooksService,
+    private readonly models: ModelAdmission,
   ) {}
 
   async submit(
@@ -31,17 +33,24 @@ export class JobSubmissionService {
     rawBody: unknown,
     key?: string,
   ): Promise<SubmitAnswer> {
+    // The model catalog first: an unknown model or a job beyond its limits is refused before anything else.
+    const checked = await this.models.check(params);
     // A per-job webhook URL must pass the address guard and have a signing secret before anything is admitted.
     if (params.webhookUrl) await this.webhooks.checkJobWebhookUrl(principal.userId, params.webhookUrl);
     const request = {
       userId: principal.userId,
       ...(principal.email ? { email: principal.email } : {}),
-      params,
+      params: checked.params,
       source: 'api' as const,
       createAccount: true,
     };
+    // Said in the answer when no ready worker serves the model yet: the job waits for one.
+    const viewOf = (row: Parameters<JobsService['view']>[0]) => {
+      const view = this.jobs.view(row);
+      return checked.notice ? { ...view, notice: checked.notice } : view;
+    };
     if (key === undefined) {
-      return { status: 202, body: this.jobs.view(await this.admission.admit(request)), replayed: false };
+      return { status: 202, body: viewOf(await this.admission.admit(request)), replayed: false };
     }
     IdempotencyService.validateKey(key);
     const hash = IdempotencyService.hashRequest({ route: 'POST /v1/jobs', body: rawBody });
@@ -50,7 +59,7 @@ export class JobSubmissionService {
     // The key and the job commit in one transaction: a key is either absent or bound to its job.
     const answer = await this.idempotency.run(principal.userId, key, hash, async (client: PoolClient) => ({
       status: 202,
-      body: this.jobs.view(await this.admission.write(values, client)),
+      body: viewOf(await this.admission.write(values, client)),
     }));
     // The job became visible to the outbox relay only at that commit.
     if (!answer.replayed && answer.status === 202) this.relay.nudge();

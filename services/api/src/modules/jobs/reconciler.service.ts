@@ -1,7 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JobResultSchema, type VideoJobPayload, QUEUE_NAMES, resultJobId } from '@cineweave/contracts';
+import {
+  JobResultSchema,
+  type VideoJobPayload,
+  QUEUE_NAMES,
+  resultJobId,
+  workQueueName,
+} from '@cineweave/contracts';
 import { type Job, type Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';

@@ -2,31 +2,39 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   DurationSecondsSchema,
-  JOB_DEFAULTS,
+  ModelIdSchema,
   PlanListSchema,
   QuoteSchema,
+  RenderPresetSchema,
   ResolutionSchema,
 } from '@cineweave/contracts';
 import { z } from 'zod';
 import { Public } from '../../core/auth/auth.decorators.ts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
+import { ModelAdmission } from '../models/model-admission.service.ts';
 import { PlansService } from './plans.service.ts';
 
 class QuoteQueryDto extends zodDto(
   z.strictObject({
-    resolution: ResolutionSchema.default(JOB_DEFAULTS.resolution),
+    // Left out: the model's defaults, as a job would get them.
+    resolution: ResolutionSchema.optional(),
     durationSeconds: z.coerce
       .number({ error: 'durationSeconds must be a number' })
       .pipe(DurationSecondsSchema)
-      .default(JOB_DEFAULTS.durationSeconds),
+      .optional(),
+    model: ModelIdSchema.optional(),
+    preset: RenderPresetSchema.optional(),
   }),
 ) {}
 
 @ApiTags('plans')
 @Controller('v1')
 export class PlansController {
-  constructor(private readonly plans: PlansService) {}
+  constructor(
+    private readonly plans: PlansService,
+    private readonly models: ModelAdmission,
+  ) {}
 
   @Public()
   @Get('plans')
@@ -41,10 +49,14 @@ export class PlansController {
   @ApiOperation({ summary: 'Price a job of this size before creating it' })
   @RespondsWith(QuoteSchema)
   quote(@Query() query: QuoteQueryDto) {
+    // The same model choice and limits as admission: a quote for a job that would be refused is a 422.
+    const { params } = this.models.resolve({ prompt: 'quote', ...query }, false);
     return {
-      resolution: query.resolution,
-      durationSeconds: query.durationSeconds,
-      credits: this.plans.quote(query),
+      resolution: params.resolution,
+      durationSeconds: params.durationSeconds,
+      model: params.model,
+      preset: params.preset,
+      credits: this.plans.quote(params),
     };
   }
 }

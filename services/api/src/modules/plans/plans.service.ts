@@ -52,7 +52,9 @@ export class PlansService implements OnApplicationBootstrap {
     }
   }
 
-  quote(job: { resolution: Resolution; durationSeconds: number }): number {
-    return quoteCredits(this.pricing, job);
+  /** The table's price scaled by the model's catalog price factor (an unknown model: the table's). */
+  quote(job: { resolution: Resolution; durationSeconds: number; model: string }): number {
+    const factor = this.config.catalog.find((entry) => entry.id === job.model)?.priceFactor ?? 1;
+    return quoteCredits(this.pricing, job, factor);
   }
 }

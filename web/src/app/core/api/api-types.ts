@@ -21,6 +21,8 @@ export type {
   PublicConfig,
   Quote,
   Resolution,
+  ModelView,
+  RenderPreset,
 } from '@cineweave/contracts';
 
 /** An API key as listed (never the key itself). */

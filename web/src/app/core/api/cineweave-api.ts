@@ -28,7 +28,9 @@ import type {
   Page,
   ListedPlan,
   PublicConfig,
+  ModelView,
   Quote,
+  RenderPreset,
   Upload,
 } from './api-types';
 
@@ -80,8 +82,22 @@ export class CineweaveApi {
     return this.client.get('/v1/credits/ledger', { query: { cursor, limit } });
   }
 
-  quote(resolution: Resolution, durationSeconds: number, signal?: AbortSignal): Promise<Quote> {
-    return this.client.get('/v1/pricing/quote', { query: { resolution, durationSeconds }, signal });
+  /** The price of a job; `model` and `preset` price it by the model's factor (left out: the defaults). */
+  quote(
+    resolution: Resolution,
+    durationSeconds: number,
+    signal?: AbortSignal,
+    choice: { model?: string; preset?: RenderPreset } = {},
+  ): Promise<Quote> {
+    return this.client.get('/v1/pricing/quote', {
+      query: { resolution, durationSeconds, ...choice },
+      signal,
+    });
+  }
+
+  /** The install's model catalog with live availability. */
+  async models(): Promise<ModelView[]> {
+    return (await this.client.get<{ items: ModelView[] }>('/v1/models')).items;
   }
 
   upload(file: File): Promise<Upload> {

@@ -49,7 +49,8 @@ import { StatusBadgeComponent } from './status-badge.component';
         }
         <p class="flex flex-wrap gap-x-3 text-xs text-ink-muted">
           <span>{{ when() }}</span><span>{{ size() }}</span
-          ><span>{{ job().durationSeconds }} s</span>
+          ><span>{{ job().durationSeconds }} s</span
+          ><span data-testid="job-card-model">{{ job().model }}</span>
         </p>
       </div>
     </a>
