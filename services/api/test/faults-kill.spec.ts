@@ -16,7 +16,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_NAMES, QUEUE_NAMES, type VideoJobPayload, resultJobId } from '@cineweave/contracts';
+import {
+  DEFAULT_MODEL_ID,
+  JOB_NAMES,
+  QUEUE_NAMES,
+  type VideoJobPayload,
+  resultJobId,
+  workQueueName,
+} from '@cineweave/contracts';
 import { Queue, Worker } from 'bullmq';
 import { checkInvariants, eventually, sleep } from './support/harness.ts';
 
@@ -216,7 +223,7 @@ describe('faults: API killed under admission bursts', () => {
     const connection = { host: '127.0.0.1', port: 6379 };
     const results = new Queue(QUEUE_NAMES.videoResults, { connection, prefix });
     const worker = new Worker<VideoJobPayload>(
-      QUEUE_NAMES.videoJobs,
+      workQueueName(DEFAULT_MODEL_ID),
       async (job) => {
         const out = `outputs/${job.data.accountId}/${job.data.jobId}`;
         await results.add(

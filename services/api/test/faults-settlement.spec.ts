@@ -1,4 +1,4 @@
-import { QUEUE_NAMES } from '@cineweave/contracts';
+import { DEFAULT_MODEL_ID, workQueueName } from '@cineweave/contracts';
 import { Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -34,7 +34,7 @@ describe('faults: settlement and admission races', () => {
       .expect(202);
     const connection = { host: '127.0.0.1', port: 6379 };
     // A worker that takes the job and then dies: it never renews the lock (as after a SIGKILL).
-    const dying = new Worker(QUEUE_NAMES.videoJobs, null, {
+    const dying = new Worker(workQueueName(DEFAULT_MODEL_ID), null, {
       connection,
       prefix: h.queuePrefix,
       autorun: false,
@@ -42,7 +42,7 @@ describe('faults: settlement and admission races', () => {
       maxStalledCount: 2,
     });
     // Another live worker's stalled-job check, with the real worker's maxStalledCount.
-    const checker = new Worker(QUEUE_NAMES.videoJobs, null, {
+    const checker = new Worker(workQueueName(DEFAULT_MODEL_ID), null, {
       connection,
       prefix: h.queuePrefix,
       autorun: false,
@@ -60,7 +60,7 @@ describe('faults: settlement and admission races', () => {
       // The next worker to take it finds it stalled past the limit: BullMQ fails it unprocessed.
       await eventually(async () => (await h.jobsQueue.getJob(created.body.id))?.stalledCounter === 3, 15_000);
       live = new Worker(
-        QUEUE_NAMES.videoJobs,
+        workQueueName(DEFAULT_MODEL_ID),
         async (): Promise<void> => {
           throw new Error('a job stalled past the limit must not be rendered again');
         },

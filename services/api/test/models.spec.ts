@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { WorkQueues } from '../src/core/queue/work-queues.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/core/config/app-config.ts';
 import { type Harness, dev, eventually, startHarness } from './support/harness.ts';
@@ -201,7 +202,10 @@ describe('models', () => {
       // 10 credits/s x 5 s x 0.25, rounded up.
       creditsReserved: 13,
     });
-    const queued = await eventually(async () => (await h.jobsQueue.getJob(created.body.id)) ?? undefined);
+    const queued = await eventually(
+      async () =>
+        (await h.app.get(WorkQueues).forModel(created.body.model).getJob(created.body.id)) ?? undefined,
+    );
     expect(VideoJobPayloadSchema.parse(queued.data)).toMatchObject({
       preset: 'fast',
       steps: 3,
@@ -217,7 +221,10 @@ describe('models', () => {
       preset: 'balanced',
     }).expect(202);
     expect(created.body.preset).toBe('balanced');
-    const queued = await eventually(async () => (await h.jobsQueue.getJob(created.body.id)) ?? undefined);
+    const queued = await eventually(
+      async () =>
+        (await h.app.get(WorkQueues).forModel(created.body.model).getJob(created.body.id)) ?? undefined,
+    );
     expect(queued.data.preset).toBe('balanced');
     const read = await request(h.server)
       .get(`/v1/jobs/${created.body.id}`)

@@ -1,4 +1,13 @@
-import { DEFAULT_MODEL_ID, JOB_NAMES, QUEUE_NAMES, workQueueName } from '@cineweave/contracts';
+import {
+  DEFAULT_MODEL_CATALOG,
+  DEFAULT_MODEL_ID,
+  JOB_NAMES,
+  QUEUE_NAMES,
+  workQueueName,
+} from '@cineweave/contracts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +25,8 @@ import {
 } from './support/harness.ts';
 
 const OTHER_MODEL = 'wan2.2-tiny-test';
+/** In the install's catalog, served by no worker of this test. */
+const UNSERVED_MODEL = 'wan2.2-nobody-serves';
 const DRAFT = { prompt: 'a kite over the dunes', resolution: '640x352', durationSeconds: 1 };
 const connection = { host: '127.0.0.1', port: 6379 };
 
@@ -26,7 +37,9 @@ describe('per-model work queues', () => {
   let legacy: Queue;
 
   beforeAll(async () => {
-    h = await startHarness('permodel', { MAX_ACTIVE_JOBS_PER_USER: '20' });
+    const catalogFile = join(mkdtempSync(join(tmpdir(), 'cineweave-catalog-')), 'models.json');
+    writeFileSync(catalogFile, JSON.stringify([{ ...DEFAULT_MODEL_CATALOG[0], id: UNSERVED_MODEL }]));
+    h = await startHarness('permodel', { MAX_ACTIVE_JOBS_PER_USER: '20', MODEL_CATALOG_FILE: catalogFile });
     defaultWorker = new FakeGpuWorker(h, DEFAULT_MODEL_ID);
     otherWorker = new FakeGpuWorker(h, OTHER_MODEL);
     legacy = new Queue(QUEUE_NAMES.videoJobs, { connection, prefix: h.queuePrefix });
@@ -78,23 +91,22 @@ describe('per-model work queues', () => {
   });
 
   it('should keep a job of a model no worker serves queued, in line, and cancellable', async () => {
-    const lonely = await createJob('noa', 'wan2.2-nobody-serves');
+    const lonely = await createJob('noa', UNSERVED_MODEL);
     await eventually(
-      async () =>
-        (await h.app.get(WorkQueues).forModel('wan2.2-nobody-serves').getJob(lonely.id)) !== undefined,
+      async () => (await h.app.get(WorkQueues).forModel(UNSERVED_MODEL).getJob(lonely.id)) !== undefined,
     );
     await expect(defaultWorker.take(500)).rejects.toThrow();
     await expect(otherWorker.take(500)).rejects.toThrow();
     const view = await getJob('noa', lonely.id);
-    expect(view).toMatchObject({ status: 'queued', model: 'wan2.2-nobody-serves' });
+    expect(view).toMatchObject({ status: 'queued', model: UNSERVED_MODEL });
     const stats = await request(h.server)
       .get('/internal/v1/queues/stats')
       .set('Authorization', `Bearer ${h.config.env.INTERNAL_TOKEN}`)
       .expect(200);
-    expect(stats.body.models).toContainEqual({ model: 'wan2.2-nobody-serves', waiting: 1, active: 0 });
+    expect(stats.body.models).toContainEqual({ model: UNSERVED_MODEL, waiting: 1, active: 0 });
 
     await request(h.server).post(`/v1/jobs/${lonely.id}/cancel`).set('Authorization', dev('noa')).expect(200);
-    expect(await h.app.get(WorkQueues).forModel('wan2.2-nobody-serves').getJob(lonely.id)).toBeUndefined();
+    expect(await h.app.get(WorkQueues).forModel(UNSERVED_MODEL).getJob(lonely.id)).toBeUndefined();
     await checkInvariants(h.db);
   });
 

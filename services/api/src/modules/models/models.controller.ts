@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ModelListSchema } from '@cineweave/contracts';
 import { Public } from '../../core/auth/auth.decorators.ts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
@@ -13,6 +13,7 @@ export class ModelsController {
   /** Public like the plans and prices: what can be rendered is not a secret. */
   @Public()
   @Get('models')
+  @ApiOperation({ summary: 'The model catalog, with which models a ready worker serves now' })
   @RespondsWith(ModelListSchema)
   list() {
     return this.models.list();
