@@ -37,6 +37,29 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
     ]),
   ),
   API_PROCESSES: 'one process per pod: the chart scales API replicas instead',
+  ...Object.fromEntries(
+    [
+      // Moderation is off unless an install runs a classifier; it has no chart values of its own yet.
+      'MODERATION_CLASSIFIER_URL',
+      'MODERATION_CLASSIFIER_TOKEN',
+      'MODERATION_CLASSIFIER_MODEL',
+      'MODERATION_TIMEOUT_MS',
+      'MODERATION_FAIL_MODE',
+    ].map((name) => [
+      name,
+      'no classifier by default; an install that runs one sets it through api.extraEnv',
+    ]),
+  ),
+  ...Object.fromEntries(
+    [
+      'OUTPUT_MODERATION_URL',
+      'OUTPUT_MODERATION_TOKEN',
+      'OUTPUT_MODERATION_MODEL',
+      'OUTPUT_MODERATION_TIMEOUT_MS',
+      'OUTPUT_MODERATION_FRAMES',
+      'OUTPUT_MODERATION_FAIL_MODE',
+    ].map((name) => [name, 'no output check by default; settable through workers.extraConfig']),
+  ),
   IMAGE_FETCH_ALLOW_PRIVATE:
     "off on clusters on purpose: a VideoJob's image URL must not probe the cluster network",
   SSRF_ALLOW_CIDRS:

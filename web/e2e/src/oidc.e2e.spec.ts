@@ -44,7 +44,7 @@ function newUser() {
 }
 
 beforeAll(async () => {
-  const apiPort = freePort();
+  const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const server = createPortalServer({ root: PORTAL_ROOT, apiProxyTarget: apiUrl });
   portal = server;

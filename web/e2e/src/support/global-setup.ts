@@ -120,7 +120,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       S3_BUCKET: 'cineweave',
     };
 
-    const apiPort = freePort();
+    const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const apiEnv: Record<string, string> = {
       NODE_ENV: 'test',
@@ -152,7 +152,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const api = startService(API_ENTRY, { ...apiEnv, PORT: String(apiPort) });
     services.push(api);
 
-    const metricsPort = freePort();
+    const metricsPort = await freePort();
     const worker = startService(join(root, 'services/gpu-worker/dist/main.js'), {
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',

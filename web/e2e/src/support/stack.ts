@@ -26,10 +26,8 @@ export const API_ENTRY = join(WORKSPACE_ROOT, 'services', 'api', 'dist', 'main.j
 /** The production portal build that the portal server serves. */
 export const PORTAL_ROOT = join(WORKSPACE_ROOT, 'dist', 'web', 'browser');
 
-/** A port for a child process that cannot report the one it was given by the system. */
-export function freePort(): number {
-  return 20_000 + Math.floor(Math.random() * 20_000);
-}
+/** Free, and below the ephemeral range where a random port once collided (libs/test-support owns the rule). */
+export { freePort } from '@cineweave/test-support';
 
 /** The form defaults the API hands the portal: a draft the CPU worker renders in a few seconds. */
 export const FORM_DEFAULTS = { quality: 'draft', durationSeconds: 1, steps: 4 } as const;
