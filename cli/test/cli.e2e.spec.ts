@@ -290,6 +290,24 @@ describe('cineweave status, ls, watch, cancel, download, credits and quote', () 
   });
 });
 
+describe('cineweave models', () => {
+  it('should list the catalog with the tiny test model served and say it is a test model', async () => {
+    const run = await runCli(['models'], { ...configHome(), CINEWEAVE_API_URL: stack.apiUrl });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('wan2.2-tiny-test (default)');
+    expect(run.stdout).toContain('test model: random weights, its videos are noise');
+    expect(run.stdout).toContain('fastwan2.2-ti2v-5b');
+    const listed = json<{ items: { id: string; available: boolean; testModel: boolean }[] }>(
+      await runCli(['models', '--json'], { ...configHome(), CINEWEAVE_API_URL: stack.apiUrl }),
+    );
+    expect(listed.items.find((model) => model.id === 'wan2.2-tiny-test')).toMatchObject({
+      available: true,
+      testModel: true,
+    });
+    expect(listed.items.find((model) => model.id === 'fastwan2.2-ti2v-5b')?.available).toBe(false);
+  });
+});
+
 describe('cineweave webhooks', () => {
   it('should add an endpoint with its secret, list it, send a signed test and rotate the secret', async () => {
     const user = await newUser();

@@ -6,6 +6,7 @@ import { downloadCommand } from './download.ts';
 import { loginCommand } from './login.ts';
 import { logoutCommand } from './logout.ts';
 import { lsCommand } from './ls.ts';
+import { modelsCommand } from './models.ts';
 import { quoteCommand } from './quote.ts';
 import { statusCommand } from './status.ts';
 import { watchCommand } from './watch.ts';
@@ -13,8 +14,7 @@ import { webhooksCommand } from './webhooks.ts';
 
 /**
  * Every command, in the order `cineweave --help` lists them. A new command is one file here and
- * one line below. Waiting for the API:
- * - `models` (list the catalogue) once `GET /v1/models` exists (issue 17).
+ * one line below.
  */
 export const COMMANDS: readonly CommandEntry[] = [
   createCommand,
@@ -24,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   cancelCommand,
   downloadCommand,
   quoteCommand,
+  modelsCommand,
   creditsCommand,
   webhooksCommand,
   loginCommand,
