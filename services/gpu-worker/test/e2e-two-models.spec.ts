@@ -11,6 +11,8 @@ let modelDir = '';
 
 const MODEL_A = 'wan2.2-ti2v-5b';
 const MODEL_B = 'wan2.2-tiny-test';
+/** In the catalog, served by neither worker here (its own 3 steps and guidance 1 apply). */
+const UNSERVED = 'fastwan2.2-ti2v-5b';
 const DRAFT = { resolution: '352x640', durationSeconds: 1, fps: 8, steps: 2 };
 
 const untilFinished = (event: SseEvent) => event.event === 'completed' || event.event === 'failed';
@@ -50,7 +52,13 @@ describe('two models served side by side', () => {
       { model: MODEL_B, id: await stack.createJob({ ...DRAFT, prompt: 'a tram', model: MODEL_B }) },
       { model: MODEL_A, id: await stack.createJob({ ...DRAFT, prompt: 'a bell', model: MODEL_A }) },
     ];
-    const unserved = await stack.createJob({ ...DRAFT, prompt: 'a comet', model: 'wan2.2-nobody-serves' });
+    const unserved = await stack.createJob({
+      resolution: DRAFT.resolution,
+      durationSeconds: DRAFT.durationSeconds,
+      fps: DRAFT.fps,
+      prompt: 'a comet',
+      model: UNSERVED,
+    });
 
     for (const job of jobs) {
       const events = await collectEvents(
@@ -72,7 +80,7 @@ describe('two models served side by side', () => {
 
     // Both workers are idle now, and neither took the job of the model no worker serves.
     const { json: waiting } = await stack.call('GET', `/v1/jobs/${unserved}`);
-    expect(waiting).toMatchObject({ status: 'queued', model: 'wan2.2-nobody-serves' });
+    expect(waiting).toMatchObject({ status: 'queued', model: UNSERVED });
     expect(workers.some((worker) => worker.output().includes(unserved))).toBe(false);
     expect(await stack.workerIdOf(unserved)).toBeNull();
     const { status } = await stack.call('POST', `/v1/jobs/${unserved}/cancel`);
