@@ -1,9 +1,9 @@
 // Two workers serving two models side by side (the tiny model under two MODEL_IDs), with jobs of
 // both: each job is rendered by its model's worker, and a job for a model nobody serves waits.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { buildTinyModel } from '@cineweave/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServices, root, startStack, USER as user, type Stack } from './support/e2e-stack.ts';
+import { buildServices, startStack, USER as user, type Stack } from './support/e2e-stack.ts';
 import { collectEvents, type SseEvent } from './support/sse.ts';
 
 let stack: Stack;
@@ -21,11 +21,7 @@ beforeAll(async () => {
   buildServices();
   stack = await startStack('two-models');
   modelDir = join(stack.work, 'model');
-  execFileSync(
-    'npm',
-    ['run', '--silent', '-w', 'models/wan22', 'build-model', '--', '--tiny', '--out', modelDir],
-    { cwd: root, stdio: 'ignore' },
-  );
+  buildTinyModel(modelDir);
 }, 300_000);
 
 afterAll(() => stack?.stop(), 60_000);

@@ -1,16 +1,16 @@
 // The worker end to end: the built API and the built worker as real processes, real Postgres,
 // Redis and an S3-protocol server, and the tiny model on CPU. A job goes in through the public
 // API and comes out as a playable MP4, with progress over SSE and credits captured.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { buildTinyModel } from '@cineweave/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModerationStandIn, type ServiceProcess } from '@cineweave/test-support';
 import { readCredentials, summarize } from '../src/content-credentials/read-credentials.ts';
 import { TEST_SIGNER_NAME } from '../src/content-credentials/test-chain.ts';
 import { probeVideo } from '../src/video/ffprobe.ts';
-import { buildServices, root, startStack, USER as user, type Stack } from './support/e2e-stack.ts';
+import { buildServices, startStack, USER as user, type Stack } from './support/e2e-stack.ts';
 import { collectEvents, type SseEvent } from './support/sse.ts';
 
 let stack: Stack;
@@ -52,11 +52,7 @@ beforeAll(async () => {
   stack = await startStack('worker-e2e');
   baseUrl = stack.baseUrl;
   modelDir = join(stack.work, 'model');
-  execFileSync(
-    'npm',
-    ['run', '--silent', '-w', 'models/wan22', 'build-model', '--', '--tiny', '--out', modelDir],
-    { cwd: root, stdio: 'ignore' },
-  );
+  buildTinyModel(modelDir);
 }, 300_000);
 
 afterAll(() => stack?.stop(), 60_000);

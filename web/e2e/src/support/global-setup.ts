@@ -13,7 +13,13 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createPortalServer } from '../../../server/serve.mjs';
-import { startService, TINY_MODEL, waitForOk, type ServiceProcess } from '@cineweave/test-support';
+import {
+  buildTinyModel,
+  startService,
+  TINY_MODEL,
+  waitForOk,
+  type ServiceProcess,
+} from '@cineweave/test-support';
 import {
   API_ENTRY,
   FORM_DEFAULTS,
@@ -96,7 +102,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       NX_NO_CLOUD: 'true',
       NX_TUI: 'false',
     });
-    run('npm', ['run', '--silent', '-w', 'models/wan22', 'build-model', '--', '--tiny', '--out', modelDir]);
+    buildTinyModel(modelDir);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
     const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
