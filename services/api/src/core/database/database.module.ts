@@ -1,7 +1,10 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.ts';
+import { Database } from './database.ts';
 import { dataSourceOptions } from './data-source-options.ts';
+import { poolOf } from './prepared.ts';
 import { runMigrations } from './run-migrations.ts';
 
 @Global()
@@ -23,5 +26,14 @@ import { runMigrations } from './run-migrations.ts';
       },
     }),
   ],
+  providers: [
+    {
+      provide: Database,
+      inject: [getDataSourceToken()],
+      // TRANSITIONAL: shares TypeORM's pool until every service has moved to repositories.
+      useFactory: (dataSource: DataSource) => new Database(poolOf(dataSource)),
+    },
+  ],
+  exports: [Database],
 })
 export class DatabaseModule {}
