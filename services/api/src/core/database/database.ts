@@ -23,19 +23,12 @@ export interface Sql {
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
 }
 
-type Client = Pick<PoolClient, 'query'>;
+/** The statements of `Sql`, run on the pool or on one checked-out connection alike. */
+abstract class Statements {
+  protected constructor(private readonly client: Pool | PoolClient) {}
 
-async function rowsOf<T extends QueryResultRow>(client: Client, text: string, values?: readonly unknown[]) {
-  const result = await client.query<T>(text, values as unknown[] | undefined);
-  return result.rows;
-}
-
-/** One open transaction on one pooled connection. Only `Database.transaction` makes one. */
-export class Transaction implements Sql {
-  constructor(private readonly client: PoolClient) {}
-
-  query<T extends QueryResultRow>(text: string, values?: readonly unknown[]): Promise<T[]> {
-    return rowsOf<T>(this.client, text, values);
+  async query<T extends QueryResultRow>(text: string, values?: readonly unknown[]): Promise<T[]> {
+    return (await this.client.query<T>(text, values as unknown[] | undefined)).rows;
   }
 
   async prepared<T extends QueryResultRow>(
@@ -49,6 +42,13 @@ export class Transaction implements Sql {
   async execute(text: string, values?: readonly unknown[]): Promise<number> {
     return (await this.client.query(text, values as unknown[] | undefined)).rowCount ?? 0;
   }
+}
+
+/** One open transaction on one pooled connection. Only `Database.transaction` makes one. */
+export class Transaction extends Statements implements Sql {
+  constructor(client: PoolClient) {
+    super(client);
+  }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return work(this);
@@ -56,23 +56,9 @@ export class Transaction implements Sql {
 }
 
 /** The API's one way to Postgres: the pg pool, its statements and its transactions. */
-export class Database implements Sql {
-  constructor(readonly pool: Pool) {}
-
-  query<T extends QueryResultRow>(text: string, values?: readonly unknown[]): Promise<T[]> {
-    return rowsOf<T>(this.pool, text, values);
-  }
-
-  async prepared<T extends QueryResultRow>(
-    name: string,
-    text: string,
-    values: readonly unknown[],
-  ): Promise<T[]> {
-    return (await this.pool.query<T>({ name, text, values: values as unknown[] })).rows;
-  }
-
-  async execute(text: string, values?: readonly unknown[]): Promise<number> {
-    return (await this.pool.query(text, values as unknown[] | undefined)).rowCount ?? 0;
+export class Database extends Statements implements Sql {
+  constructor(readonly pool: Pool) {
+    super(pool);
   }
 
   /**
