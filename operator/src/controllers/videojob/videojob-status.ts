@@ -99,6 +99,7 @@ export function statusFromJob(
     phase,
     progress: job.status === 'succeeded' || job.status === 'expired' ? 100 : Math.round(job.progress),
     jobId: job.id,
+    model: job.model,
     creditsReserved: job.creditsReserved,
     message: phaseMessage(job),
     observedGeneration: context.generation,
