@@ -5,7 +5,8 @@ import type { Request, Response } from 'express';
 import { AcceptsJson, openApiSchemaOf, RespondsWith } from '../../core/http/responds-with.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
-import { AccountsService } from '../accounts/accounts.service.ts';
+import { CurrentAccount } from '../accounts/current-account.decorator.ts';
+import type { Account } from '../accounts/accounts.service.ts';
 import { JobStreamService } from '../events/job-stream.service.ts';
 import { CreateJobDto, JobIdParams, ListJobsQuery, VideoLinkQuery } from './jobs.dto.ts';
 import { JobSubmissionService } from './job-submission.service.ts';
@@ -19,7 +20,6 @@ export class JobsController {
   constructor(
     private readonly submission: JobSubmissionService,
     private readonly jobs: JobsService,
-    private readonly accounts: AccountsService,
     private readonly stream: JobStreamService,
     private readonly standings: QueueStandings,
   ) {}
@@ -56,16 +56,14 @@ export class JobsController {
   @Get()
   @ApiOperation({ summary: 'List your jobs, newest first' })
   @RespondsWith(JobPageSchema)
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: ListJobsQuery) {
-    const account = await this.accounts.forPrincipal(principal);
+  async list(@CurrentAccount() account: Account, @Query() query: ListJobsQuery) {
     return this.jobs.list({ accountId: account.id }, query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a job' })
   @RespondsWith(JobViewSchema)
-  async get(@CurrentPrincipal() principal: Principal, @Param() params: JobIdParams) {
-    const account = await this.accounts.forPrincipal(principal);
+  async get(@CurrentAccount() account: Account, @Param() params: JobIdParams) {
     const job = await this.jobs.get(params.id, { accountId: account.id });
     const queue = await this.standings.of(job);
     return { ...this.jobs.view(job), ...(queue && { queue }) };
@@ -75,8 +73,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Cancel a queued or running job; its reservation is released' })
   @HttpCode(200)
   @RespondsWith(JobViewSchema, 200, 'The job, cancelled (or as it was, if it had already finished)')
-  async cancel(@CurrentPrincipal() principal: Principal, @Param() params: JobIdParams) {
-    const account = await this.accounts.forPrincipal(principal);
+  async cancel(@CurrentAccount() account: Account, @Param() params: JobIdParams) {
     return this.jobs.view(await this.jobs.cancel(params.id, { accountId: account.id }));
   }
 
@@ -90,12 +87,11 @@ export class JobsController {
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   async events(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAccount() account: Account,
     @Param() params: JobIdParams,
     @Req() request: Request,
     @Res() response: Response,
   ) {
-    const account = await this.accounts.forPrincipal(principal);
     await this.stream.stream(params.id, { accountId: account.id }, request, response);
   }
 
@@ -108,13 +104,12 @@ export class JobsController {
     content: { 'application/json': { schema: openApiSchemaOf(OutputLinkSchema) } },
   })
   async video(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAccount() account: Account,
     @Param() params: JobIdParams,
     @Query() query: VideoLinkQuery,
     @Req() request: Request,
     @Res() response: Response,
   ) {
-    const account = await this.accounts.forPrincipal(principal);
     const url = await this.jobs.outputUrl(params.id, { accountId: account.id }, 'video', {
       download: query.download === '1',
     });
@@ -130,12 +125,11 @@ export class JobsController {
     content: { 'application/json': { schema: openApiSchemaOf(OutputLinkSchema) } },
   })
   async thumbnail(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAccount() account: Account,
     @Param() params: JobIdParams,
     @Req() request: Request,
     @Res() response: Response,
   ) {
-    const account = await this.accounts.forPrincipal(principal);
     sendOutputLink(
       request,
       response,
