@@ -13,6 +13,7 @@ import { WorkQueues } from '../src/core/queue/work-queues.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/core/config/app-config.ts';
 import { type Harness, dev, eventually, startHarness } from './support/harness.ts';
+import { openSse } from './support/sse.ts';
 
 // The catalog, live availability from worker heartbeats, and admission against both: on real
 // Postgres and Redis, heartbeats written the way a worker writes them (contracts' key and schema).
@@ -188,6 +189,52 @@ describe('models', () => {
     );
     // Priced by the install's factor: 3 credits/s x 1 s x 3.
     expect(waiting.body.creditsReserved).toBe(9);
+  });
+
+  it('should say why a queued job waits, in its view and on its event stream, as workers come and get ready', async () => {
+    const created = await createJob('why', {
+      prompt: 'a fox',
+      model: 'wan2.2-tiny-test',
+      resolution: '640x352',
+      durationSeconds: 1,
+    }).expect(202);
+    const jobId = created.body.id as string;
+    const view = async () =>
+      (await request(h.server).get(`/v1/jobs/${jobId}`).set('Authorization', dev('why')).expect(200)).body;
+    expect((await view()).queue).toMatchObject({ position: 0, reason: 'ModelUnavailable' });
+    expect((await view()).queue.message).toContain('no worker of wan2.2-tiny-test is running');
+
+    const stream = openSse(`${h.baseUrl}/v1/jobs/${jobId}/events`, dev('why'));
+    const reasons = () => stream.events.filter((e) => e.event === 'status').map((e) => e.data.queueReason);
+    await eventually(async () => reasons()[0] === 'ModelUnavailable');
+
+    await announce({
+      workerId: 'tiny-start',
+      model: 'wan2.2-tiny-test',
+      ready: false,
+      reason: 'loading the model',
+    });
+    const starting = await eventually(async () =>
+      stream.events.find((e) => e.event === 'status' && e.data.queueReason === 'ScalingUp'),
+    );
+    expect(starting.data).toMatchObject({
+      jobId,
+      status: 'queued',
+      queuePosition: 0,
+      message: 'It is next; a worker of wan2.2-tiny-test is starting (loading the model).',
+    });
+
+    await announce({ workerId: 'tiny-start', model: 'wan2.2-tiny-test', ready: true });
+    await eventually(async () => reasons().includes('WaitingForWorker'));
+    expect(reasons()).toEqual(['ModelUnavailable', 'ScalingUp', 'WaitingForWorker']);
+    expect((await view()).queue).toEqual({
+      position: 0,
+      reason: 'WaitingForWorker',
+      message: 'It is next; 1 ready worker of wan2.2-tiny-test will take it as soon as one is free.',
+    });
+    stream.close();
+    await request(h.server).post(`/v1/jobs/${jobId}/cancel`).set('Authorization', dev('why')).expect(200);
+    expect((await view()).queue).toBeUndefined();
   });
 
   it('should give a job that asks only for the fast preset the distilled model with its own steps, guidance and price', async () => {

@@ -98,7 +98,12 @@ describe('per-model work queues', () => {
     await expect(defaultWorker.take(500)).rejects.toThrow();
     await expect(otherWorker.take(500)).rejects.toThrow();
     const view = await getJob('noa', lonely.id);
-    expect(view).toMatchObject({ status: 'queued', model: UNSERVED_MODEL });
+    // Visible as such: it waits because no worker serves its model, not because of the line.
+    expect(view).toMatchObject({
+      status: 'queued',
+      model: UNSERVED_MODEL,
+      queue: { position: 0, reason: 'ModelUnavailable' },
+    });
     const stats = await request(h.server)
       .get('/internal/v1/queues/stats')
       .set('Authorization', `Bearer ${h.config.env.INTERNAL_TOKEN}`)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QueueStandingSchema } from '../jobs/queue-reason.ts';
 import { ContentCredentialsSummarySchema } from '../jobs/content-credentials.ts';
 import { JobStageSchema } from '../jobs/job-events.ts';
 import { JobStatusSchema } from '../jobs/job-status.ts';
@@ -43,6 +44,8 @@ export const JobViewSchema = z.object({
   finishedAt: z.iso.datetime({ offset: true }).nullable(),
   /** Said on admission when the job waits: no ready worker serves its model yet. */
   notice: z.string().optional(),
+  /** A queued job read on its own (`GET /v1/jobs/:id`, the internal view): where it stands and why. */
+  queue: QueueStandingSchema.optional(),
 });
 export type JobView = z.infer<typeof JobViewSchema>;
 

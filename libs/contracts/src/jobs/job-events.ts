@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobStatusSchema } from './job-status.ts';
+import { QueueReasonSchema } from './queue-reason.ts';
 
 /** Server-sent events of `GET /v1/jobs/:id/events`, by event name. */
 export const JOB_EVENT_TYPES = ['status', 'progress', 'completed', 'failed'] as const;
@@ -9,6 +10,8 @@ export const JobStatusEventSchema = z.strictObject({
   jobId: z.uuid(),
   status: JobStatusSchema,
   queuePosition: z.int().min(0).nullable(),
+  /** Why a queued job waits; `message` then says it in words. Absent from older API replicas. */
+  queueReason: QueueReasonSchema.nullable().optional(),
   message: z.string().optional(),
 });
 

@@ -1,12 +1,25 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { QueueStanding } from '@cineweave/contracts';
 import { JobsService, type JobScope } from '../jobs/jobs.service.ts';
+import { QueueStandings } from '../jobs/queue-standing.service.ts';
 import { type JobEvent, JobEventsService } from './job-events.service.ts';
 
 const KEEPALIVE_MS = 15_000;
 /** How often a queued job's stream looks whether its place in the queue moved. */
 export const QUEUE_POSITION_POLL_MS = 2_000;
 const FINAL_EVENTS = new Set(['completed', 'failed']);
+
+/** A queued job's status event: its place, why it waits and that said in words. */
+function queuedStatus(jobId: string, standing: QueueStanding) {
+  return {
+    jobId,
+    status: 'queued',
+    queuePosition: standing.position,
+    queueReason: standing.reason,
+    message: standing.message,
+  };
+}
 
 /**
  * `GET /v1/jobs/:id/events` as Server-Sent Events. It subscribes before reading the job, so
@@ -20,6 +33,7 @@ export class JobStreamService {
   constructor(
     private readonly jobs: JobsService,
     private readonly events: JobEventsService,
+    private readonly standings: QueueStandings,
   ) {}
 
   async stream(jobId: string, scope: JobScope, request: Request, response: Response): Promise<void> {
@@ -62,19 +76,20 @@ export class JobStreamService {
     response.flushHeaders();
 
     let status = job.status;
-    let queuePosition = await this.jobs.queuePosition(job);
+    let standing = await this.standings.of(job);
     if (closed || gone()) return close();
     const keepalive = setInterval(() => response.write(': keepalive\n\n'), KEEPALIVE_MS);
     // Jobs ahead starting or being cancelled say nothing on this job's channel: while it waits,
     // look now and then whether its place moved, so "n in line" counts down.
     const positionWatch = setInterval(() => {
       if (closed || status !== 'queued') return;
-      void this.jobs
-        .queuePosition(job)
-        .then((position) => {
-          if (closed || status !== 'queued' || position === queuePosition) return;
-          queuePosition = position;
-          send({ type: 'status', data: { jobId, status: 'queued', queuePosition: position } });
+      void this.standings
+        .of(job)
+        .then((next) => {
+          if (closed || status !== 'queued' || !next) return;
+          if (next.position === standing?.position && next.reason === standing.reason) return;
+          standing = next;
+          send({ type: 'status', data: queuedStatus(jobId, next) });
         })
         .catch((error: Error) =>
           this.logger.warn({ jobId, error: error.message }, 'Could not read a queue position'),
@@ -95,7 +110,10 @@ export class JobStreamService {
     };
 
     const view = this.jobs.view(job);
-    send({ type: 'status', data: { jobId, status: job.status, queuePosition } });
+    send({
+      type: 'status',
+      data: standing ? queuedStatus(jobId, standing) : { jobId, status: job.status, queuePosition: null },
+    });
     if (job.status === 'running') {
       const progress = await this.jobs.currentProgress(job);
       if (progress) {

@@ -16,6 +16,7 @@ import { InternalJobsService } from './internal-jobs.service.ts';
 import { JobIdParams } from '../jobs/jobs.dto.ts';
 import type { JobRow } from '../jobs/job-row.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
+import { QueueStandings } from '../jobs/queue-standing.service.ts';
 
 class InternalCreateJobDto extends zodDto(InternalCreateJobRequestSchema) {}
 
@@ -29,6 +30,7 @@ export class InternalController {
     private readonly internalJobs: InternalJobsService,
     private readonly jobs: JobsService,
     private readonly storage: StorageService,
+    private readonly standings: QueueStandings,
   ) {}
 
   /** 202 for a new job, 200 with the existing one when the VideoJob uid was seen before. */
@@ -60,9 +62,11 @@ export class InternalController {
   @RespondsWith(InternalJobViewSchema)
   async get(@Param() params: JobIdParams) {
     const job = await this.jobs.get(params.id, {});
+    const queue = await this.standings.of(job);
     return {
       ...this.jobs.view(job),
-      queuePosition: await this.jobs.queuePosition(job),
+      queuePosition: queue?.position ?? null,
+      ...(queue && { queue }),
       ...(await this.downloads(job)),
     };
   }

@@ -10,6 +10,7 @@ import { JobStreamService } from '../events/job-stream.service.ts';
 import { CreateJobDto, JobIdParams, ListJobsQuery, VideoLinkQuery } from './jobs.dto.ts';
 import { JobSubmissionService } from './job-submission.service.ts';
 import { JobsService } from './jobs.service.ts';
+import { QueueStandings } from './queue-standing.service.ts';
 
 @ApiTags('jobs')
 @ApiBearerAuth()
@@ -20,6 +21,7 @@ export class JobsController {
     private readonly jobs: JobsService,
     private readonly accounts: AccountsService,
     private readonly stream: JobStreamService,
+    private readonly standings: QueueStandings,
   ) {}
 
   @Post()
@@ -64,7 +66,9 @@ export class JobsController {
   @RespondsWith(JobViewSchema)
   async get(@CurrentPrincipal() principal: Principal, @Param() params: JobIdParams) {
     const account = await this.accounts.forPrincipal(principal);
-    return this.jobs.view(await this.jobs.get(params.id, { accountId: account.id }));
+    const job = await this.jobs.get(params.id, { accountId: account.id });
+    const queue = await this.standings.of(job);
+    return { ...this.jobs.view(job), ...(queue && { queue }) };
   }
 
   @Post(':id/cancel')

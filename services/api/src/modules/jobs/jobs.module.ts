@@ -11,6 +11,7 @@ import { JobsController } from './jobs.controller.ts';
 import { JobsService } from './jobs.service.ts';
 import { LegacyQueueMigration } from './legacy-queue-migration.service.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
+import { QueueStandings } from './queue-standing.service.ts';
 import { ReconcilerService } from './reconciler.service.ts';
 import { ResultsProcessor } from './results.processor.ts';
 import { SettlementService } from './settlement.service.ts';
@@ -28,6 +29,7 @@ import { WorkQueueListener } from './work-queue.listener.ts';
     LegacyQueueMigration,
     OutboxRelay,
     ReconcilerService,
+    QueueStandings,
     ResultsProcessor,
     SettlementService,
     WorkQueueListener,
@@ -38,6 +40,7 @@ import { WorkQueueListener } from './work-queue.listener.ts';
     JobSubmissionService,
     JobsService,
     OutboxRelay,
+    QueueStandings,
     ReconcilerService,
     SettlementService,
   ],

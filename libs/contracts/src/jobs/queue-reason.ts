@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * Why a queued job is still waiting, in a word a script can branch on:
+ * - `WaitingForWorker`: workers of its model are ready; all are busy with jobs ahead of it.
+ * - `ScalingUp`: a worker of its model has announced itself but is not ready yet (loading weights,
+ *   waiting for its engine).
+ * - `ModelUnavailable`: no worker of its model is alive. It waits (it is never handed to another
+ *   model's worker) until one starts: a WorkerPool of the model with work waiting scales up.
+ */
+export const QUEUE_REASONS = ['WaitingForWorker', 'ScalingUp', 'ModelUnavailable'] as const;
+export const QueueReasonSchema = z.enum(QUEUE_REASONS);
+export type QueueReason = z.infer<typeof QueueReasonSchema>;
+
+/** What the portal and the CLI say for each reason (one wording for both). */
+export const QUEUE_REASON_LABELS: Record<QueueReason, string> = {
+  WaitingForWorker: 'Waiting for a free worker',
+  ScalingUp: 'A worker is starting',
+  ModelUnavailable: 'No worker serves this model yet',
+};
+
+/** Where a queued job stands: jobs ahead of it in its model's queue, why it waits, and the sentence people read. */
+export const QueueStandingSchema = z.object({
+  position: z.int().min(0),
+  reason: QueueReasonSchema,
+  message: z.string(),
+});
+export type QueueStanding = z.infer<typeof QueueStandingSchema>;

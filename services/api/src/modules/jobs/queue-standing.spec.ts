@@ -1,0 +1,46 @@
+import type { WorkerHeartbeat } from '@cineweave/contracts';
+import { describe, expect, it } from 'vitest';
+import { queueStandingOf } from './queue-standing.ts';
+
+const beat = (workerId: string, model: string, ready: boolean, reason?: string): WorkerHeartbeat => ({
+  workerId,
+  model,
+  engine: 'onnx',
+  ready,
+  ...(reason && { reason }),
+  limits: { maxResolution: '640x352', maxFrames: 49 },
+  at: new Date().toISOString(),
+});
+
+describe('queueStandingOf', () => {
+  it('should say ModelUnavailable when no worker of the model is alive, whatever other models have', () => {
+    expect(queueStandingOf('wan2.2-ti2v-5b', 0, [beat('w1', 'wan2.2-tiny-test', true)])).toEqual({
+      position: 0,
+      reason: 'ModelUnavailable',
+      message:
+        "It is next; no worker of wan2.2-ti2v-5b is running. The job waits for one (a WorkerPool of this model scales up when work waits); it is never given to another model's worker.",
+    });
+  });
+
+  it('should say ScalingUp with the starting worker’s own reason while none of the model is ready', () => {
+    const standing = queueStandingOf('m', 1, [beat('w1', 'm', false, 'loading the model')]);
+    expect(standing).toEqual({
+      position: 1,
+      reason: 'ScalingUp',
+      message: '1 job is ahead of it; a worker of m is starting (loading the model).',
+    });
+  });
+
+  it('should say WaitingForWorker once one worker of the model is ready, counting the ready ones', () => {
+    const standing = queueStandingOf('m', 3, [
+      beat('w1', 'm', false),
+      beat('w2', 'm', true),
+      beat('w3', 'm', true),
+    ]);
+    expect(standing).toEqual({
+      position: 3,
+      reason: 'WaitingForWorker',
+      message: '3 jobs are ahead of it; 2 ready workers of m will take it as soon as one is free.',
+    });
+  });
+});
