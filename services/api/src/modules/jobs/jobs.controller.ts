@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CreateJobRequestSchema, JobPageSchema, JobViewSchema, OutputLinkSchema } from '@cineweave/contracts';
 import type { Request, Response } from 'express';
-import { AcceptsJson, openApiSchemaOf, RespondsWith } from '../../core/http/responds-with.ts';
+import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { CurrentAccount } from '../accounts/current-account.decorator.ts';
@@ -98,11 +98,7 @@ export class JobsController {
   @Get(':id/video')
   @ApiOperation({ summary: 'The finished MP4: a redirect to a presigned link, or the link as JSON' })
   @ApiResponse({ status: 302, description: 'Redirect to a presigned URL of the MP4' })
-  @ApiResponse({
-    status: 200,
-    description: 'With Accept: application/json, the presigned link',
-    content: { 'application/json': { schema: openApiSchemaOf(OutputLinkSchema) } },
-  })
+  @RespondsWith(OutputLinkSchema, 200, 'With Accept: application/json, the presigned link')
   async video(
     @CurrentAccount() account: Account,
     @Param() params: JobIdParams,
@@ -119,11 +115,7 @@ export class JobsController {
   @Get(':id/thumbnail')
   @ApiOperation({ summary: "The finished video's WebP thumbnail: a redirect, or the link as JSON" })
   @ApiResponse({ status: 302, description: 'Redirect to a presigned URL of the WebP thumbnail' })
-  @ApiResponse({
-    status: 200,
-    description: 'With Accept: application/json, the presigned link',
-    content: { 'application/json': { schema: openApiSchemaOf(OutputLinkSchema) } },
-  })
+  @RespondsWith(OutputLinkSchema, 200, 'With Accept: application/json, the presigned link')
   async thumbnail(
     @CurrentAccount() account: Account,
     @Param() params: JobIdParams,
@@ -146,7 +138,8 @@ export class JobsController {
 function sendOutputLink(request: Request, response: Response, url: string): void {
   const accept = request.headers.accept ?? '';
   if (accept.includes('application/json') && !accept.includes('text/html')) {
-    response.status(200).json({ url });
+    // @Res() leaves the contract interceptor out, so the link is serialized through its contract here.
+    response.status(200).json(OutputLinkSchema.parse({ url }));
   } else {
     response.redirect(302, url);
   }
