@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../../core/config/app-config.ts';
 import { AccountsModule } from '../accounts/accounts.module.ts';
-import { CreditsModule } from '../credits/credits.module.ts';
+import { LedgerModule } from '../credits/ledger.module.ts';
+import { PlansModule } from '../plans/plans.module.ts';
 import { BillingController } from './billing.controller.ts';
 import { CatalogueService } from './catalogue.service.ts';
 import { MonthlyGrantsService } from './monthly-grants.service.ts';
@@ -20,7 +21,7 @@ export class BillingModule {
     const payments = config.env.PAYMENTS_PROVIDER === 'truelayer';
     return {
       module: BillingModule,
-      imports: [AccountsModule, CreditsModule],
+      imports: [AccountsModule, LedgerModule, PlansModule],
       controllers: payments ? [BillingController, WebhooksController] : [],
       providers: [
         MonthlyGrantsService,
