@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from '../credits/ledger.module.ts';
+import { AccountsRepository } from './accounts.repository.ts';
 import { AccountsService } from './accounts.service.ts';
 import { UsersController } from './users.controller.ts';
 
@@ -7,7 +8,7 @@ import { UsersController } from './users.controller.ts';
 @Module({
   imports: [LedgerModule],
   controllers: [UsersController],
-  providers: [AccountsService],
-  exports: [AccountsService],
+  providers: [AccountsService, AccountsRepository],
+  exports: [AccountsService, AccountsRepository],
 })
 export class AccountsModule {}

@@ -6,6 +6,7 @@ import { PlansModule } from '../plans/plans.module.ts';
 import { BillingController } from './billing.controller.ts';
 import { CatalogueService } from './catalogue.service.ts';
 import { MonthlyGrantsService } from './monthly-grants.service.ts';
+import { PaymentsRepository } from './payments.repository.ts';
 import { PaymentsService } from './payments.service.ts';
 import { TrueLayerClient } from './truelayer/truelayer-client.ts';
 import { WebhookVerifier } from './truelayer/webhook-verifier.ts';
@@ -25,7 +26,9 @@ export class BillingModule {
       controllers: payments ? [BillingController, WebhooksController] : [],
       providers: [
         MonthlyGrantsService,
-        ...(payments ? [CatalogueService, PaymentsService, TrueLayerClient, WebhookVerifier] : []),
+        ...(payments
+          ? [CatalogueService, PaymentsService, PaymentsRepository, TrueLayerClient, WebhookVerifier]
+          : []),
       ],
       exports: [MonthlyGrantsService],
     };
