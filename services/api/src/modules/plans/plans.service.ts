@@ -1,11 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import {
-  DEFAULT_PRICING,
-  type Plan,
-  type PricingTable,
-  type Resolution,
-  quoteCredits,
-} from '@cineweave/contracts';
+import { type Plan, type Resolution, quoteCredits } from '@cineweave/contracts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { planLadderProblems } from './plan-ladder.ts';
 import { PlansRepository } from './plans.repository.ts';
@@ -13,8 +7,6 @@ import { PlansRepository } from './plans.repository.ts';
 @Injectable()
 export class PlansService implements OnApplicationBootstrap {
   private readonly logger = new Logger(PlansService.name);
-  /** One price table for the deployment; the contracts default until pricing becomes configurable per install. */
-  readonly pricing: PricingTable = DEFAULT_PRICING;
 
   constructor(
     private readonly plans: PlansRepository,
@@ -40,6 +32,6 @@ export class PlansService implements OnApplicationBootstrap {
   /** The table's price scaled by the model's catalog price factor (an unknown model: the table's). */
   quote(job: { resolution: Resolution; durationSeconds: number; model: string }): number {
     const factor = this.config.catalog.find((entry) => entry.id === job.model)?.priceFactor ?? 1;
-    return quoteCredits(this.pricing, job, factor);
+    return quoteCredits(this.config.pricing, job, factor);
   }
 }
