@@ -6,9 +6,9 @@ import { AppConfig } from '../../core/config/app-config.ts';
 import { REDIS, REDIS_SUBSCRIBER } from '../../core/redis/redis.module.ts';
 
 /**
- * Live job events for SSE. Status changes are published through Redis so every replica's
- * subscribers hear them, whichever replica made the change. Progress comes from BullMQ's own
- * event stream, which every replica reads anyway, so it is emitted locally only.
+ * Live job events for SSE, published through Redis so every replica's subscribers hear them,
+ * whichever replica made the change. Each change (progress included) is applied, and so
+ * published, by one replica only: every subscriber gets each event once.
  */
 @Injectable()
 export class JobEventsService implements OnModuleInit, OnModuleDestroy {
@@ -55,7 +55,7 @@ export class JobEventsService implements OnModuleInit, OnModuleDestroy {
       );
   }
 
-  emitLocal(event: JobEvent): void {
+  private emitLocal(event: JobEvent): void {
     this.local.emit(event.data.jobId, event);
   }
 

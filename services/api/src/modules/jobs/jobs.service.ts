@@ -207,7 +207,7 @@ export class JobsService {
 
   /** Progress from the worker: shown live, and stored coarsely for late readers. */
   async recordProgress(jobId: string, progress: JobProgress): Promise<void> {
-    this.events.emitLocal(jobProgressEvent(jobId, progress));
+    await this.events.publish(jobProgressEvent(jobId, progress));
   }
 
   async persistProgress(jobId: string, progress: JobProgress): Promise<void> {
