@@ -16,9 +16,10 @@ import { ReconcilerService } from './reconciler.service.ts';
 import { ResultsProcessor } from './results.processor.ts';
 import { SettlementService } from './settlement.service.ts';
 import { WorkQueueListener } from './work-queue.listener.ts';
+import { JobStateModule } from './state/job-state.module.ts';
 
 @Module({
-  imports: [AccountsModule, EventsModule, ModerationModule, WebhooksModule],
+  imports: [AccountsModule, EventsModule, JobStateModule, ModerationModule, WebhooksModule],
   controllers: [JobsController],
   providers: [
     AdmissionService,

@@ -18,7 +18,7 @@ import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { type JobRow, toJobView } from './job-row.ts';
 import { SettlementService } from './settlement.service.ts';
-import { returningRows } from '../../core/database/returning.ts';
+import { JobTransitions } from './state/job-transitions.ts';
 import { type AuditActor, AuditService } from '../audit/audit.service.ts';
 
 /** A running job's cancel flag outlives any plausible step; the worker polls it between steps. */
@@ -40,6 +40,7 @@ export class JobsService {
     private readonly queues: WorkQueues,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly settlement: SettlementService,
+    private readonly transitions: JobTransitions,
     private readonly events: JobEventsService,
     private readonly storage: StorageService,
     private readonly config: AppConfig,
@@ -178,28 +179,14 @@ export class JobsService {
 
   /** A worker took the job (BullMQ `active`). */
   async markRunning(jobId: string): Promise<void> {
-    const rows = returningRows<{ id: string }>(
-      await this.db.query(
-        `UPDATE jobs SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
-        WHERE id = $1 AND status = 'queued' RETURNING id`,
-        [jobId],
-      ),
-    );
-    if (rows.length > 0) {
+    if (await this.transitions.start(jobId)) {
       await this.events.publish({ type: 'status', data: { jobId, status: 'running', queuePosition: null } });
     }
   }
 
   /** The worker handed the job back (or BullMQ retries it): `running -> queued`. */
   async markRequeued(jobId: string): Promise<void> {
-    const rows = returningRows<{ id: string }>(
-      await this.db.query(
-        `UPDATE jobs SET status = 'queued', progress_percent = 0, progress_stage = NULL, updated_at = now()
-          WHERE id = $1 AND status = 'running' RETURNING id`,
-        [jobId],
-      ),
-    );
-    if (rows.length > 0) {
+    if (await this.transitions.handBack(jobId)) {
       await this.events.publish({ type: 'status', data: { jobId, status: 'queued', queuePosition: null } });
     }
   }
@@ -221,13 +208,10 @@ export class JobsService {
   }
 
   async persistProgress(jobId: string, progress: JobProgress): Promise<void> {
-    await this.db.query(
-      `UPDATE jobs SET progress_percent = $2, progress_stage = $3,
-              status = CASE WHEN status = 'queued' THEN 'running' ELSE status END,
-              started_at = coalesce(started_at, now())
-        WHERE id = $1 AND status IN ('queued', 'running')`,
-      [jobId, progress.percent, progress.stage ?? null],
-    );
+    await this.transitions.recordProgress(jobId, {
+      percent: progress.percent,
+      stage: progress.stage ?? null,
+    });
   }
 
   /** Jobs queued ahead of this one (same model), for the portal's "n in line". */

@@ -18,7 +18,8 @@ import { LegacyQueueMigration } from './legacy-queue-migration.service.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
 import { SettlementService } from './settlement.service.ts';
 import { JobsService } from './jobs.service.ts';
-import { returningRows } from '../../core/database/returning.ts';
+import { Database } from '../../core/database/database.ts';
+import { ACTIVE_STATUS_SQL, JobTransitions } from './state/job-transitions.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 
 /** A queue entry younger than this may still be on its way; leave it alone. */
@@ -54,6 +55,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly legacy: LegacyQueueMigration,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly database: Database,
+    private readonly transitions: JobTransitions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -109,7 +112,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private async measureOldestReservation(): Promise<void> {
     const [row] = (await this.db.query(
       `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS seconds
-         FROM jobs WHERE status IN ('queued', 'running')`,
+         FROM jobs WHERE status IN ${ACTIVE_STATUS_SQL}`,
     )) as { seconds: number }[];
     this.metrics.oldestUnsettledReservation.set(Number(row?.seconds ?? 0));
   }
@@ -124,7 +127,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private async timeOut(report: ReconcileReport): Promise<void> {
     const minutes = this.config.env.RESERVATION_TIMEOUT_MINUTES;
     const rows: { id: string; model: string }[] = await this.db.query(
-      `SELECT id, model FROM jobs WHERE status IN ('queued', 'running')
+      `SELECT id, model FROM jobs WHERE status IN ${ACTIVE_STATUS_SQL}
           AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT ${BATCH}`,
       [minutes * 60],
     );
@@ -147,7 +150,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private async requeueLost(report: ReconcileReport, graceSeconds: number): Promise<void> {
     const rows: JobRow[] = await this.db.query(
       // Relayed jobs are those without an outbox row; the grace covers a relay batch in flight.
-      `SELECT * FROM jobs j WHERE status IN ('queued', 'running')
+      `SELECT * FROM jobs j WHERE status IN ${ACTIVE_STATUS_SQL}
           AND updated_at < now() - make_interval(secs => $1)
           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = j.id AND o.dispatched_at IS NULL)
         ORDER BY created_at LIMIT ${BATCH}`,
@@ -160,21 +163,17 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         continue;
       }
       // Lost with Redis: a new attempt token makes any result of the lost attempt stale.
-      const requeued = await this.db.transaction(async (tx) => {
-        const updated = returningRows<JobRow>(
-          await tx.query(
-            `UPDATE jobs SET status = 'queued', attempt_token = $2, attempts = attempts + 1,
-                  progress_percent = 0, progress_stage = NULL, updated_at = now()
-            WHERE id = $1 AND status IN ('queued', 'running') AND attempt_token = $3
-            RETURNING *`,
-            [row.id, randomUUID(), row.attempt_token],
-          ),
+      const requeued = await this.database.transaction(async (tx) => {
+        const updated = await this.transitions.requeueLostAttempt(
+          row.id,
+          { current: row.attempt_token, next: randomUUID() },
+          tx,
         );
-        if (updated.length === 0) return false;
+        if (!updated) return false;
         await tx.query(`INSERT INTO outbox (topic, job_id, payload) VALUES ($1, $2, $3::jsonb)`, [
           workQueueName(row.model),
           row.id,
-          JSON.stringify(toPayload(updated[0])),
+          JSON.stringify(toPayload(updated)),
         ]);
         return true;
       });

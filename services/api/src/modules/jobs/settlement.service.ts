@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { type JobResult, isFinishedStatus } from '@cineweave/contracts';
-import type { DataSource, EntityManager } from 'typeorm';
+import { Database, type Sql } from '../../core/database/database.ts';
+import { asEntityManager } from '../../core/database/entity-manager-bridge.ts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { appendLedger } from '../credits/ledger.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { ModerationService } from '../moderation/moderation.service.ts';
 import type { JobRow } from './job-row.ts';
-import { returningRows } from '../../core/database/returning.ts';
+import { JobTransitions } from './state/job-transitions.ts';
 
 export type SettleOutcome = 'settled' | 'duplicate' | 'stale' | 'unknown-job';
 
@@ -35,7 +35,8 @@ export class SettlementService {
   private readonly logger = new Logger(SettlementService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly transitions: JobTransitions,
     private readonly events: JobEventsService,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
@@ -63,12 +64,7 @@ export class SettlementService {
    * Ends an active job. With `attemptToken`, only if it is the job's current attempt. Runs in
    * its own transaction unless given one.
    */
-  async finish(
-    jobId: string,
-    ending: Ending,
-    attemptToken?: string,
-    tx?: EntityManager,
-  ): Promise<SettleOutcome> {
+  async finish(jobId: string, ending: Ending, attemptToken?: string, tx?: Sql): Promise<SettleOutcome> {
     const outcome = tx
       ? await this.finishIn(tx, jobId, ending, attemptToken)
       : await this.db.transaction((inner) => this.finishIn(inner, jobId, ending, attemptToken));
@@ -81,7 +77,7 @@ export class SettlementService {
   }
 
   private async finishIn(
-    tx: EntityManager,
+    tx: Sql,
     jobId: string,
     ending: Ending,
     attemptToken: string | undefined,
@@ -95,7 +91,7 @@ export class SettlementService {
     const credits = job.credits_reserved;
     if (ending.status === 'succeeded') {
       const { result } = ending;
-      await appendLedger(tx, {
+      await appendLedger(asEntityManager(tx), {
         accountId: job.account_id,
         kind: 'capture',
         amount: -credits,
@@ -105,30 +101,26 @@ export class SettlementService {
         reason: 'Video delivered',
         actor: 'system',
       });
-      const updated = returningRows<JobRow>(
-        await tx.query(
-          `UPDATE jobs SET status = 'succeeded', credits_charged = $2, video_key = $3, thumbnail_key = $4,
-                output_duration_seconds = $5, frames = $6, model_hash = $7, gpu_seconds = $8, worker_id = $9,
-                content_credentials = $10,
-                progress_percent = 100, started_at = coalesce(started_at, now()), finished_at = now(), updated_at = now()
-          WHERE id = $1 RETURNING *`,
-          [
-            jobId,
-            credits,
-            result.videoKey,
-            result.thumbnailKey,
-            result.durationSeconds,
-            result.frames,
-            result.modelHash,
-            result.gpuSeconds,
-            result.workerId ?? null,
-            result.contentCredentials ? JSON.stringify(result.contentCredentials) : null,
-          ],
-        ),
+      // A result can overtake the worker's `active` event: the job ran, so it passes through running.
+      if (job.status === 'queued') await this.transitions.start(jobId, tx);
+      const updated = await this.transitions.succeed(
+        jobId,
+        {
+          creditsCharged: credits,
+          videoKey: result.videoKey,
+          thumbnailKey: result.thumbnailKey,
+          durationSeconds: result.durationSeconds,
+          frames: result.frames,
+          modelHash: result.modelHash,
+          gpuSeconds: result.gpuSeconds,
+          workerId: result.workerId ?? null,
+          contentCredentials: result.contentCredentials ?? null,
+        },
+        tx,
       );
-      return { kind: 'settled', job: updated[0] };
+      return settled(updated, job, ending);
     }
-    await appendLedger(tx, {
+    await appendLedger(asEntityManager(tx), {
       accountId: job.account_id,
       kind: 'release',
       amount: 0,
@@ -139,17 +131,20 @@ export class SettlementService {
       actor: 'system',
     });
     if (ending.status === 'failed' && ending.contentPolicy) {
-      await this.moderation.recordOutputRefusal(tx, job, ending.contentPolicy, ending.reason);
+      await this.moderation.recordOutputRefusal(
+        asEntityManager(tx),
+        job,
+        ending.contentPolicy,
+        ending.reason,
+      );
     }
-    const updated = returningRows<JobRow>(
-      await tx.query(
-        `UPDATE jobs SET status = $2, credits_charged = 0, failure_reason = $3, gpu_seconds = $4, worker_id = $5,
-              finished_at = now(), updated_at = now()
-        WHERE id = $1 RETURNING *`,
-        [jobId, ending.status, ending.reason, ending.gpuSeconds ?? null, ending.workerId ?? null],
-      ),
+    const updated = await this.transitions.end(
+      jobId,
+      ending.status,
+      { reason: ending.reason, gpuSeconds: ending.gpuSeconds ?? null, workerId: ending.workerId ?? null },
+      tx,
     );
-    return { kind: 'settled', job: updated[0] };
+    return settled(updated, job, ending);
   }
 
   private afterCommit(job: JobRow, ending: Ending): void {
@@ -187,4 +182,13 @@ export class SettlementService {
     }
     this.logger.log({ jobId: job.id, status: job.status, credits: job.credits_reserved }, 'Settled job');
   }
+}
+
+/**
+ * The row under FOR UPDATE was active, so its move cannot miss; if it did, the transaction must
+ * not commit a ledger move without its status.
+ */
+function settled(updated: JobRow | null, job: JobRow, ending: Ending): { kind: 'settled'; job: JobRow } {
+  if (!updated) throw new Error(`Job ${job.id} could not go from ${job.status} to ${ending.status}.`);
+  return { kind: 'settled', job: updated };
 }

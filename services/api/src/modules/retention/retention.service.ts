@@ -5,13 +5,16 @@ import { AppConfig } from '../../core/config/app-config.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
+import { Database } from '../../core/database/database.ts';
 import { returningRows } from '../../core/database/returning.ts';
+import { asEntityManager } from '../../core/database/entity-manager-bridge.ts';
+import { ACTIVE_STATUS_SQL, JobTransitions } from '../jobs/state/job-transitions.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { currentRequest } from '../audit/request-context.ts';
 
 const BATCH = 200;
 /** A queued or running job that needs upload `u`, by its id or by its object key (an operator's s3Key). */
-const IN_USE = `SELECT 1 FROM jobs j WHERE j.status IN ('queued', 'running')
+const IN_USE = `SELECT 1 FROM jobs j WHERE j.status IN ${ACTIVE_STATUS_SQL}
                    AND (j.image_upload_id = u.id OR j.image_key = u.object_key)`;
 
 /**
@@ -34,6 +37,8 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly database: Database,
+    private readonly transitions: JobTransitions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -85,13 +90,10 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     await this.storage.remove(
       rows.flatMap((row) => [row.video_key, row.thumbnail_key].filter((key): key is string => !!key)),
     );
-    const expired = await this.db.transaction(async (tx) => {
-      const marked = returningRows<{ id: string }>(
-        await tx.query(
-          `UPDATE jobs SET status = 'expired', expired_at = now(), updated_at = now()
-          WHERE id = ANY($1::uuid[]) AND status = 'succeeded' RETURNING id`,
-          [rows.map((row) => row.id)],
-        ),
+    const expired = await this.database.transaction(async (tx) => {
+      const marked = await this.transitions.expire(
+        rows.map((row) => row.id),
+        tx,
       );
       for (const { id } of marked) {
         const row = rows.find((candidate) => candidate.id === id);
@@ -104,7 +106,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
             // A sweep is the system; DELETE /v1/videos/{id} is its caller (from the request).
             ...(currentRequest() ? {} : { actor: { type: 'system' as const, id: 'system:retention' } }),
           },
-          tx,
+          asEntityManager(tx),
         );
       }
       return marked;
