@@ -1,10 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { Database } from '../../core/database/database.ts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { returningRows } from '../../core/database/returning.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
-import { appendLedger } from '../credits/ledger.ts';
+import { LedgerRepository } from '../credits/ledger.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
 
 const INTERVAL_MS = 60 * 60_000;
@@ -31,6 +32,8 @@ export class MonthlyGrantsService implements OnApplicationBootstrap, OnApplicati
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly database: Database,
+    private readonly ledger: LedgerRepository,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
@@ -93,7 +96,7 @@ export class MonthlyGrantsService implements OnApplicationBootstrap, OnApplicati
   private async grant(accountId: string, period: string): Promise<number> {
     const reference = monthlyGrantReference(accountId, period);
     try {
-      return await this.db.transaction(async (tx) => {
+      return await this.database.transaction(async (tx) => {
         const [account]: { plan_id: string; monthly_credits: number; plan_paid_until: Date | null }[] =
           await tx.query(
             `SELECT a.plan_id, p.monthly_credits, a.plan_paid_until
@@ -105,14 +108,19 @@ export class MonthlyGrantsService implements OnApplicationBootstrap, OnApplicati
           [reference],
         );
         if (!account || account.plan_paid_until || account.monthly_credits <= 0 || done.length > 0) return 0;
-        await appendLedger(tx, {
-          accountId,
-          kind: 'grant',
-          amount: account.monthly_credits,
-          reference,
-          reason: `The ${account.plan_id} plan's credits for ${period}`,
-          actor: 'system',
-        });
+        await this.ledger.record(
+          [
+            {
+              accountId,
+              kind: 'grant',
+              amount: account.monthly_credits,
+              reference,
+              reason: `The ${account.plan_id} plan's credits for ${period}`,
+              actor: 'system',
+            },
+          ],
+          tx,
+        );
         return account.monthly_credits;
       });
     } catch (error) {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.ts';
+import { CreditsModule } from '../credits/credits.module.ts';
 import { EventsModule } from '../events/events.module.ts';
 import { ModerationModule } from '../moderation/moderation.module.ts';
 import { WebhooksModule } from '../webhooks/webhooks.module.ts';
@@ -19,7 +20,7 @@ import { WorkQueueListener } from './work-queue.listener.ts';
 import { JobStateModule } from './state/job-state.module.ts';
 
 @Module({
-  imports: [AccountsModule, EventsModule, JobStateModule, ModerationModule, WebhooksModule],
+  imports: [AccountsModule, CreditsModule, EventsModule, JobStateModule, ModerationModule, WebhooksModule],
   controllers: [JobsController],
   providers: [
     AdmissionService,

@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type JobResult, isFinishedStatus } from '@cineweave/contracts';
-import { Database, type Sql } from '../../core/database/database.ts';
-import { asEntityManager } from '../../core/database/entity-manager-bridge.ts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
-import { appendLedger } from '../credits/ledger.ts';
+import { Database, type Sql } from '../../core/database/database.ts';
+import { LedgerRepository } from '../credits/ledger.repository.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { ModerationService } from '../moderation/moderation.service.ts';
 import type { JobRow } from './job-row.ts';
@@ -37,6 +36,7 @@ export class SettlementService {
   constructor(
     private readonly db: Database,
     private readonly transitions: JobTransitions,
+    private readonly ledger: LedgerRepository,
     private readonly events: JobEventsService,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
@@ -91,16 +91,21 @@ export class SettlementService {
     const credits = job.credits_reserved;
     if (ending.status === 'succeeded') {
       const { result } = ending;
-      await appendLedger(asEntityManager(tx), {
-        accountId: job.account_id,
-        kind: 'capture',
-        amount: -credits,
-        reservedDelta: -credits,
-        activeJobsDelta: -1,
-        jobId,
-        reason: 'Video delivered',
-        actor: 'system',
-      });
+      await this.ledger.record(
+        [
+          {
+            accountId: job.account_id,
+            kind: 'capture',
+            amount: -credits,
+            reservedDelta: -credits,
+            activeJobsDelta: -1,
+            jobId,
+            reason: 'Video delivered',
+            actor: 'system',
+          },
+        ],
+        tx,
+      );
       // A result can overtake the worker's `active` event: the job ran, so it passes through running.
       if (job.status === 'queued') await this.transitions.start(jobId, tx);
       const updated = await this.transitions.succeed(
@@ -120,23 +125,23 @@ export class SettlementService {
       );
       return settled(updated, job, ending);
     }
-    await appendLedger(asEntityManager(tx), {
-      accountId: job.account_id,
-      kind: 'release',
-      amount: 0,
-      reservedDelta: -credits,
-      activeJobsDelta: -1,
-      jobId,
-      reason: ending.status === 'cancelled' ? 'Job cancelled' : 'Job failed',
-      actor: 'system',
-    });
+    await this.ledger.record(
+      [
+        {
+          accountId: job.account_id,
+          kind: 'release',
+          amount: 0,
+          reservedDelta: -credits,
+          activeJobsDelta: -1,
+          jobId,
+          reason: ending.status === 'cancelled' ? 'Job cancelled' : 'Job failed',
+          actor: 'system',
+        },
+      ],
+      tx,
+    );
     if (ending.status === 'failed' && ending.contentPolicy) {
-      await this.moderation.recordOutputRefusal(
-        asEntityManager(tx),
-        job,
-        ending.contentPolicy,
-        ending.reason,
-      );
+      await this.moderation.recordOutputRefusal(tx, job, ending.contentPolicy, ending.reason);
     }
     const updated = await this.transitions.end(
       jobId,

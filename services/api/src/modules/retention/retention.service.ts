@@ -7,7 +7,6 @@ import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { Database } from '../../core/database/database.ts';
 import { returningRows } from '../../core/database/returning.ts';
-import { asEntityManager } from '../../core/database/entity-manager-bridge.ts';
 import { ACTIVE_STATUS_SQL, JobTransitions } from '../jobs/state/job-transitions.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { currentRequest } from '../audit/request-context.ts';
@@ -106,7 +105,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
             // A sweep is the system; DELETE /v1/videos/{id} is its caller (from the request).
             ...(currentRequest() ? {} : { actor: { type: 'system' as const, id: 'system:retention' } }),
           },
-          asEntityManager(tx),
+          tx,
         );
       }
       return marked;
