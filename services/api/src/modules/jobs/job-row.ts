@@ -45,7 +45,6 @@ export interface JobRow {
   /** jsonb, written once from the worker's succeeded result. */
   content_credentials: ContentCredentialsSummary | null;
   cancel_requested_at: Date | null;
-  enqueued_at: Date | null;
   started_at: Date | null;
   finished_at: Date | null;
   created_at: Date;
@@ -59,7 +58,7 @@ export interface JobRow {
 export const JOB_ROW_COLUMNS = `id, account_id, user_id, status, source, external_ref, prompt, negative_prompt, image_upload_id,
   image_key, image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, preset, priority,
   credits_reserved, credits_charged, attempt_token, attempts, progress_percent, progress_stage, failure_reason, video_key,
-  thumbnail_key, gpu_seconds, content_credentials, cancel_requested_at, enqueued_at, started_at, finished_at, created_at`;
+  thumbnail_key, gpu_seconds, content_credentials, cancel_requested_at, started_at, finished_at, created_at`;
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 

@@ -23,7 +23,7 @@ const BATCH_WINDOW_MS = 20;
  */
 const CLAIM_BATCH = `WITH claimed AS (
   DELETE FROM outbox
-   WHERE id IN (SELECT id FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+   WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
   RETURNING id, job_id, payload
 )
 SELECT c.job_id, c.payload, j.priority, j.status
@@ -135,7 +135,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Seconds the oldest pending row has waited; feeds the outbox-lag gauge. */
   async lagSeconds(): Promise<number> {
     const rows: { lag: number | null }[] = await this.db.query(
-      `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS lag FROM outbox WHERE dispatched_at IS NULL`,
+      `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS lag FROM outbox`,
     );
     const lag = rows[0]?.lag ?? 0;
     this.metrics.outboxLag.set(lag);

@@ -117,10 +117,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     this.metrics.oldestUnsettledReservation.set(Number(row?.seconds ?? 0));
   }
 
-  /** Relayed outbox rows and idempotency keys past their 24 h window serve nobody. */
+  /** Idempotency keys past their 24 h window serve nobody. */
   private async pruneHousekeeping(): Promise<void> {
-    // Rows relayed before the relay deleted what it sent (it used to mark them dispatched).
-    await this.db.query(`DELETE FROM outbox WHERE dispatched_at < now() - interval '1 day'`);
     await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '25 hours'`);
   }
 
@@ -152,7 +150,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       // Relayed jobs are those without an outbox row; the grace covers a relay batch in flight.
       `SELECT * FROM jobs j WHERE status IN ${ACTIVE_STATUS_SQL}
           AND updated_at < now() - make_interval(secs => $1)
-          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = j.id AND o.dispatched_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = j.id)
         ORDER BY created_at LIMIT ${BATCH}`,
       [graceSeconds],
     );

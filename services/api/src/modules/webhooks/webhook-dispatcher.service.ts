@@ -250,7 +250,7 @@ export async function insertDeliveries(
   );
 }
 
-const TIMESTAMP_COLUMNS = ['cancel_requested_at', 'enqueued_at', 'started_at', 'finished_at', 'created_at'];
+const TIMESTAMP_COLUMNS = ['cancel_requested_at', 'started_at', 'finished_at', 'created_at'];
 
 /** A job row from the trigger's `to_jsonb(NEW)` snapshot: timestamps come back as strings. */
 function jobRowFromSnapshot(data: Record<string, unknown>): JobRow {
