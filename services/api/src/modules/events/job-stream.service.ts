@@ -140,9 +140,9 @@ export class JobStreamService {
           jobId,
           status: job.status,
           reason:
-            job.failure_reason ??
+            job.failureReason ??
             (job.status === 'expired' ? 'The outputs expired.' : 'The job did not complete.'),
-          creditsReleased: job.status === 'expired' ? 0 : job.credits_reserved,
+          creditsReleased: job.status === 'expired' ? 0 : job.creditsReserved,
         },
       });
     }

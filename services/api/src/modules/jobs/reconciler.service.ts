@@ -13,13 +13,16 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { WorkQueues } from '../../core/queue/work-queues.ts';
-import { type JobRow, toPayload } from './job-row.ts';
+import { type Job as JobRecord, toPayload } from './job-row.ts';
+import { JobsRepository } from './jobs.repository.ts';
+import { IdempotencyRepository } from './idempotency.repository.ts';
+import { OutboxRepository } from './outbox.repository.ts';
 import { LegacyQueueMigration } from './legacy-queue-migration.service.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
 import { SettlementService } from './settlement.service.ts';
 import { JobsService } from './jobs.service.ts';
 import { Database } from '../../core/database/database.ts';
-import { ACTIVE_STATUS_SQL, JobTransitions } from './state/job-transitions.ts';
+import { JobTransitions } from './state/job-transitions.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 
 /** A queue entry younger than this may still be on its way; leave it alone. */
@@ -57,6 +60,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly metrics: MetricsService,
     private readonly database: Database,
     private readonly transitions: JobTransitions,
+    private readonly jobRecords: JobsRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly idempotencyKeys: IdempotencyRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -110,25 +116,17 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   /** A reservation lives exactly as long as its job is queued or running. */
   private async measureOldestReservation(): Promise<void> {
-    const [row] = (await this.db.query(
-      `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS seconds
-         FROM jobs WHERE status IN ${ACTIVE_STATUS_SQL}`,
-    )) as { seconds: number }[];
-    this.metrics.oldestUnsettledReservation.set(Number(row?.seconds ?? 0));
+    this.metrics.oldestUnsettledReservation.set(await this.jobRecords.oldestActiveAgeSeconds());
   }
 
   /** Idempotency keys past their 24 h window serve nobody. */
   private async pruneHousekeeping(): Promise<void> {
-    await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '25 hours'`);
+    await this.idempotencyKeys.prune();
   }
 
   private async timeOut(report: ReconcileReport): Promise<void> {
     const minutes = this.config.env.RESERVATION_TIMEOUT_MINUTES;
-    const rows: { id: string; model: string }[] = await this.db.query(
-      `SELECT id, model FROM jobs WHERE status IN ${ACTIVE_STATUS_SQL}
-          AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT ${BATCH}`,
-      [minutes * 60],
-    );
+    const rows = await this.jobRecords.activeAdmittedBefore(minutes * 60, BATCH);
     for (const { id, model } of rows) {
       const outcome = await this.settlement.finish(id, {
         status: 'failed',
@@ -146,14 +144,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async requeueLost(report: ReconcileReport, graceSeconds: number): Promise<void> {
-    const rows: JobRow[] = await this.db.query(
-      // Relayed jobs are those without an outbox row; the grace covers a relay batch in flight.
-      `SELECT * FROM jobs j WHERE status IN ${ACTIVE_STATUS_SQL}
-          AND updated_at < now() - make_interval(secs => $1)
-          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = j.id)
-        ORDER BY created_at LIMIT ${BATCH}`,
-      [graceSeconds],
-    );
+    const rows = await this.jobRecords.relayedAndIdleFor(graceSeconds, BATCH);
     for (const row of rows) {
       const entry = await this.findEntry(row);
       if (entry) {
@@ -164,15 +155,11 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       const requeued = await this.database.transaction(async (tx) => {
         const updated = await this.transitions.requeueLostAttempt(
           row.id,
-          { current: row.attempt_token, next: randomUUID() },
+          { current: row.attemptToken, next: randomUUID() },
           tx,
         );
         if (!updated) return false;
-        await tx.query(`INSERT INTO outbox (topic, job_id, payload) VALUES ($1, $2, $3::jsonb)`, [
-          workQueueName(row.model),
-          row.id,
-          JSON.stringify(toPayload(updated)),
-        ]);
+        await this.outbox.add(workQueueName(row.model), toPayload(updated), tx);
         return true;
       });
       if (requeued) report.requeued.push(row.id);
@@ -187,7 +174,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
    * means the worker published a result: settle from it if it never was (Postgres was away).
    */
   private async settleFinishedEntry(
-    row: JobRow,
+    row: JobRecord,
     entry: NonNullable<Awaited<ReturnType<Queue['getJob']>>>,
     report: ReconcileReport,
   ): Promise<void> {
@@ -206,7 +193,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       return;
     }
     if (state !== 'completed') return;
-    const result = await this.results.getJob(resultJobId(row.id, row.attempt_token));
+    const result = await this.results.getJob(resultJobId(row.id, row.attemptToken));
     if (!result) return;
     const parsed = JobResultSchema.safeParse(result.data);
     if (!parsed.success) return;
@@ -218,7 +205,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
    * The job's entry in its model's queue or, for a job admitted before per-model queues that an
    * old worker still holds, in the old single queue (so it is not rendered a second time).
    */
-  private async findEntry(row: JobRow): Promise<Job | undefined> {
+  private async findEntry(row: JobRecord): Promise<Job | undefined> {
     const queues: Queue[] = [this.queues.forModel(row.model), this.legacy.legacyQueue()];
     for (const queue of queues) {
       const entry = (await queue.getJob(row.id)) as Job | undefined;

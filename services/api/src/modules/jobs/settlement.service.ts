@@ -6,7 +6,8 @@ import { Database, type Sql } from '../../core/database/database.ts';
 import { LedgerRepository } from '../credits/ledger.repository.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { ModerationService } from '../moderation/moderation.service.ts';
-import type { JobRow } from './job-row.ts';
+import type { Job } from './job-row.ts';
+import { JobsRepository } from './jobs.repository.ts';
 import { JobTransitions } from './state/job-transitions.ts';
 
 export type SettleOutcome = 'settled' | 'duplicate' | 'stale' | 'unknown-job';
@@ -35,6 +36,7 @@ export class SettlementService {
 
   constructor(
     private readonly db: Database,
+    private readonly jobs: JobsRepository,
     private readonly transitions: JobTransitions,
     private readonly ledger: LedgerRepository,
     private readonly events: JobEventsService,
@@ -81,20 +83,19 @@ export class SettlementService {
     jobId: string,
     ending: Ending,
     attemptToken: string | undefined,
-  ): Promise<{ kind: 'settled'; job: JobRow } | { kind: Exclude<SettleOutcome, 'settled'> }> {
-    const rows: JobRow[] = await tx.query(`SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [jobId]);
-    const job = rows[0];
+  ): Promise<{ kind: 'settled'; job: Job } | { kind: Exclude<SettleOutcome, 'settled'> }> {
+    const job = await this.jobs.lock(jobId, tx);
     if (!job) return { kind: 'unknown-job' };
     if (isFinishedStatus(job.status)) return { kind: 'duplicate' };
-    if (attemptToken !== undefined && attemptToken !== job.attempt_token) return { kind: 'stale' };
+    if (attemptToken !== undefined && attemptToken !== job.attemptToken) return { kind: 'stale' };
 
-    const credits = job.credits_reserved;
+    const credits = job.creditsReserved;
     if (ending.status === 'succeeded') {
       const { result } = ending;
       await this.ledger.record(
         [
           {
-            accountId: job.account_id,
+            accountId: job.accountId,
             kind: 'capture',
             amount: -credits,
             reservedDelta: -credits,
@@ -128,7 +129,7 @@ export class SettlementService {
     await this.ledger.record(
       [
         {
-          accountId: job.account_id,
+          accountId: job.accountId,
           kind: 'release',
           amount: 0,
           reservedDelta: -credits,
@@ -141,7 +142,12 @@ export class SettlementService {
       tx,
     );
     if (ending.status === 'failed' && ending.contentPolicy) {
-      await this.moderation.recordOutputRefusal(tx, job, ending.contentPolicy, ending.reason);
+      await this.moderation.recordOutputRefusal(
+        tx,
+        { id: job.id, user_id: job.userId, account_id: job.accountId },
+        ending.contentPolicy,
+        ending.reason,
+      );
     }
     const updated = await this.transitions.end(
       jobId,
@@ -152,40 +158,40 @@ export class SettlementService {
     return settled(updated, job, ending);
   }
 
-  private afterCommit(job: JobRow, ending: Ending): void {
+  private afterCommit(job: Job, ending: Ending): void {
     this.metrics.jobsFinished.inc({ status: job.status });
-    if (job.gpu_seconds) {
-      this.metrics.gpuSeconds.inc({ model: job.model }, job.gpu_seconds);
+    if (job.gpuSeconds) {
+      this.metrics.gpuSeconds.inc({ model: job.model }, job.gpuSeconds);
       this.metrics.gpuCost.inc(
         { model: job.model },
-        (job.gpu_seconds * this.config.env.GPU_HOURLY_COST_USD) / 3600,
+        (job.gpuSeconds * this.config.env.GPU_HOURLY_COST_USD) / 3600,
       );
     }
     if (ending.status === 'succeeded') {
-      this.metrics.creditsCaptured.inc(job.credits_reserved);
+      this.metrics.creditsCaptured.inc(job.creditsReserved);
       void this.events.publish({
         type: 'completed',
         data: {
           jobId: job.id,
           status: 'succeeded',
-          creditsCharged: job.credits_reserved,
+          creditsCharged: job.creditsReserved,
           videoUrl: `/v1/jobs/${job.id}/video`,
           thumbnailUrl: `/v1/jobs/${job.id}/thumbnail`,
         },
       });
     } else {
-      this.metrics.creditsReleased.inc(job.credits_reserved);
+      this.metrics.creditsReleased.inc(job.creditsReserved);
       void this.events.publish({
         type: 'failed',
         data: {
           jobId: job.id,
           status: ending.status,
           reason: ending.reason,
-          creditsReleased: job.credits_reserved,
+          creditsReleased: job.creditsReserved,
         },
       });
     }
-    this.logger.log({ jobId: job.id, status: job.status, credits: job.credits_reserved }, 'Settled job');
+    this.logger.log({ jobId: job.id, status: job.status, credits: job.creditsReserved }, 'Settled job');
   }
 }
 
@@ -193,7 +199,7 @@ export class SettlementService {
  * The row under FOR UPDATE was active, so its move cannot miss; if it did, the transaction must
  * not commit a ledger move without its status.
  */
-function settled(updated: JobRow | null, job: JobRow, ending: Ending): { kind: 'settled'; job: JobRow } {
+function settled(updated: Job | null, job: Job, ending: Ending): { kind: 'settled'; job: Job } {
   if (!updated) throw new Error(`Job ${job.id} could not go from ${job.status} to ${ending.status}.`);
   return { kind: 'settled', job: updated };
 }

@@ -5,11 +5,10 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { JobProgressSchema, type VideoJobPayload } from '@cineweave/contracts';
 import type { Queue, QueueEvents } from 'bullmq';
-import type { DataSource } from 'typeorm';
 import { WorkQueues } from '../../core/queue/work-queues.ts';
+import { JobsRepository } from './jobs.repository.ts';
 import { JobsService } from './jobs.service.ts';
 import { SettlementService } from './settlement.service.ts';
 
@@ -31,7 +30,7 @@ export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, 
     private readonly jobs: JobsService,
     private readonly settlement: SettlementService,
     private readonly queues: WorkQueues,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly jobRecords: JobsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -53,10 +52,7 @@ export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   private async discover(): Promise<void> {
-    const rows: { model: string }[] = await this.db.query(
-      `SELECT DISTINCT model FROM jobs WHERE status IN ('queued', 'running')`,
-    );
-    for (const { model } of rows) await this.queues.watch(model);
+    for (const model of await this.jobRecords.activeModels()) await this.queues.watch(model);
   }
 
   private follow(queue: Queue, events: QueueEvents): void {
