@@ -18,6 +18,8 @@ import { QueueModule } from './core/queue/queue.module.ts';
 import { RedisModule } from './core/redis/redis.module.ts';
 import { StorageModule } from './core/storage/storage.module.ts';
 import { AccountsModule } from './modules/accounts/accounts.module.ts';
+import { CreditsModule } from './modules/credits/credits.module.ts';
+import { PlansModule } from './modules/plans/plans.module.ts';
 import { AuditModule } from './modules/audit/audit.module.ts';
 import { AdminModule } from './modules/admin/admin.module.ts';
 import { BillingModule } from './modules/billing/billing.module.ts';
@@ -48,6 +50,8 @@ export class AppModule {
         AuditModule,
         ModelsModule,
         AccountsModule,
+        CreditsModule,
+        PlansModule,
         JobsModule,
         RetentionModule,
         UploadsModule,

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.ts';
-import { CreditsModule } from '../credits/credits.module.ts';
+import { LedgerModule } from '../credits/ledger.module.ts';
 import { EventsModule } from '../events/events.module.ts';
 import { ModerationModule } from '../moderation/moderation.module.ts';
+import { PlansModule } from '../plans/plans.module.ts';
 import { WebhooksModule } from '../webhooks/webhooks.module.ts';
 import { JobStreamService } from '../events/job-stream.service.ts';
 import { AdmissionService } from './admission.service.ts';
@@ -22,7 +23,15 @@ import { WorkQueueListener } from './work-queue.listener.ts';
 import { JobStateModule } from './state/job-state.module.ts';
 
 @Module({
-  imports: [AccountsModule, CreditsModule, EventsModule, JobStateModule, ModerationModule, WebhooksModule],
+  imports: [
+    AccountsModule,
+    LedgerModule,
+    PlansModule,
+    EventsModule,
+    JobStateModule,
+    ModerationModule,
+    WebhooksModule,
+  ],
   controllers: [JobsController],
   providers: [
     AdmissionService,

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type JobResult, isFinishedStatus } from '@cineweave/contracts';
+import { type JobResult, isFinishedStatus, jobEndEvent } from '@cineweave/contracts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { Database, type Sql } from '../../core/database/database.ts';
 import { LedgerRepository } from '../credits/ledger.repository.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { ModerationService } from '../moderation/moderation.service.ts';
-import type { Job } from './job-row.ts';
+import { type Job, toJobView } from './job-row.ts';
 import { JobsRepository } from './jobs.repository.ts';
 import { JobTransitions } from './state/job-transitions.ts';
 
@@ -167,30 +167,9 @@ export class SettlementService {
         (job.gpuSeconds * this.config.env.GPU_HOURLY_COST_USD) / 3600,
       );
     }
-    if (ending.status === 'succeeded') {
-      this.metrics.creditsCaptured.inc(job.creditsReserved);
-      void this.events.publish({
-        type: 'completed',
-        data: {
-          jobId: job.id,
-          status: 'succeeded',
-          creditsCharged: job.creditsReserved,
-          videoUrl: `/v1/jobs/${job.id}/video`,
-          thumbnailUrl: `/v1/jobs/${job.id}/thumbnail`,
-        },
-      });
-    } else {
-      this.metrics.creditsReleased.inc(job.creditsReserved);
-      void this.events.publish({
-        type: 'failed',
-        data: {
-          jobId: job.id,
-          status: ending.status,
-          reason: ending.reason,
-          creditsReleased: job.creditsReserved,
-        },
-      });
-    }
+    if (ending.status === 'succeeded') this.metrics.creditsCaptured.inc(job.creditsReserved);
+    else this.metrics.creditsReleased.inc(job.creditsReserved);
+    void this.events.publish(jobEndEvent(toJobView(job, this.config.env.RETENTION_HOURS)));
     this.logger.log({ jobId: job.id, status: job.status, credits: job.creditsReserved }, 'Settled job');
   }
 }
