@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { returningRows } from '../../core/database/returning.ts';
-import { type JobRow, toJobView } from '../jobs/job-row.ts';
+import { type JobRow, jobFromRow, toJobView } from '../jobs/job-row.ts';
 import { DELIVER_JOB, type DeliverJobData, deliverJobOptions } from './delivery-schedule.ts';
 import { type EndpointRow, messageIdOf } from './webhook-rows.ts';
 
@@ -168,7 +168,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
                   available: event.data.available,
                   threshold: endpoint.credits_low_threshold,
                 }
-              : toJobView(jobRowFromSnapshot(event.data), this.config.env.RETENTION_HOURS),
+              : toJobView(jobFromRow(jobRowFromSnapshot(event.data)), this.config.env.RETENTION_HOURS),
         },
       };
     });
@@ -250,7 +250,7 @@ export async function insertDeliveries(
   );
 }
 
-const TIMESTAMP_COLUMNS = ['cancel_requested_at', 'enqueued_at', 'started_at', 'finished_at', 'created_at'];
+const TIMESTAMP_COLUMNS = ['cancel_requested_at', 'started_at', 'finished_at', 'created_at'];
 
 /** A job row from the trigger's `to_jsonb(NEW)` snapshot: timestamps come back as strings. */
 function jobRowFromSnapshot(data: Record<string, unknown>): JobRow {
