@@ -51,6 +51,11 @@ export interface SimulationOutcome {
   readonly jobs: number;
   /** Seconds during which every team had at least one job waiting. */
   readonly contendedSeconds: number;
+  /**
+   * Separate stretches of contention. Each starts with the workers busy on jobs picked before it,
+   * when not every team waited, so many short spells blur the shares by up to a job per worker.
+   */
+  readonly contendedSpells: number;
   /** Seconds until the last job ended. */
   readonly makespan: number;
 }
@@ -98,6 +103,8 @@ export function simulateDispatch(input: SimulationInput): SimulationOutcome {
   let now = 0;
   let nextArrival = 0;
   let contendedSeconds = 0;
+  let contendedSpells = 0;
+  let wasContended = false;
   let makespan = 0;
 
   for (;;) {
@@ -108,9 +115,14 @@ export function simulateDispatch(input: SimulationInput): SimulationOutcome {
     if (then === Infinity) break;
 
     // Nothing changes between two events, so the interval is contended or not as a whole.
-    if (then > now && teams.every((team) => dispatcher.waitingOf(team.id) > 0)) {
-      contendedSeconds += then - now;
-      for (const slot of slots) if (slot.arrival) tally(slot.arrival.teamId).contended += then - now;
+    if (then > now) {
+      const contended = teams.every((team) => dispatcher.waitingOf(team.id) > 0);
+      if (contended) {
+        if (!wasContended) contendedSpells += 1;
+        contendedSeconds += then - now;
+        for (const slot of slots) if (slot.arrival) tally(slot.arrival.teamId).contended += then - now;
+      }
+      wasContended = contended;
     }
     now = then;
 
@@ -153,6 +165,7 @@ export function simulateDispatch(input: SimulationInput): SimulationOutcome {
     workers,
     jobs: arrivals.length,
     contendedSeconds,
+    contendedSpells,
     makespan,
     teams: teams.map((team) => {
       const { waits, contended, gpuSeconds } = tally(team.id);
@@ -300,7 +313,8 @@ export function formatOutcome(outcome: SimulationOutcome): string {
     ].join(' | '),
   );
   return [
-    `${outcome.workers} workers, ${outcome.jobs} jobs, contended ${seconds(outcome.contendedSeconds)} of ${seconds(outcome.makespan)}`,
+    `${outcome.workers} workers, ${outcome.jobs} jobs; all teams waiting for ${seconds(outcome.contendedSeconds)} ` +
+      `of ${seconds(outcome.makespan)}, in ${outcome.contendedSpells} spells`,
     '',
     '| team | weight | weight share | GPU share while all wait | off by (relative) | jobs | GPU-seconds | p50 wait | p99 wait |',
     '| --- | --: | --: | --: | --: | --: | --: | --: | --: |',
