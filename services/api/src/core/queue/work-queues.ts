@@ -1,9 +1,12 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { workQueueName } from '@cineweave/contracts';
+import { API_METRICS, workQueueName } from '@cineweave/contracts';
 import { Queue, QueueEvents, type RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.ts';
+import { MetricsService } from '../metrics/metrics.service.ts';
 import { redisOptions } from '../redis/redis.ts';
+
+type QueueCounts = Record<'waiting' | 'prioritized' | 'delayed' | 'active', number>;
 
 /** Called once for every work queue this replica starts watching. */
 export type WorkQueueWatcher = (model: string, queue: Queue, events: QueueEvents) => void;
@@ -24,8 +27,31 @@ export class WorkQueues implements OnApplicationShutdown {
   /** Reads where each events stream ends before following it. */
   private readonly redis: Redis;
   private closed = false;
+  private counting: Promise<Map<string, QueueCounts>> | undefined;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    // One series per model queue this replica follows (every model with unfinished jobs).
+    metrics.gauge({
+      name: API_METRICS.queueWaiting,
+      help: 'Jobs waiting in the work queue.',
+      labelNames: ['queue'],
+      collect: async (gauge) => {
+        for (const [queue, counts] of await this.counts()) {
+          gauge.set({ queue }, counts.waiting + counts.prioritized + counts.delayed);
+        }
+      },
+    });
+    metrics.gauge({
+      name: API_METRICS.queueActive,
+      help: 'Jobs being worked on.',
+      labelNames: ['queue'],
+      collect: async (gauge) => {
+        for (const [queue, counts] of await this.counts()) gauge.set({ queue }, counts.active);
+      },
+    });
     this.connection = redisOptions(config.env.REDIS_URL) as RedisOptions;
     this.redis = new Redis({
       ...redisOptions(config.env.REDIS_URL),
@@ -86,6 +112,31 @@ export class WorkQueues implements OnApplicationShutdown {
     for (const [model, opening] of this.events) {
       void opening.then((events) => watcher(model, this.forModel(model), events)).catch(() => undefined);
     }
+  }
+
+  /** Both queue gauges collect in one scrape: they share one read of the counts. */
+  private counts(): Promise<Map<string, QueueCounts>> {
+    this.counting ??= this.readCounts().finally(() => (this.counting = undefined));
+    return this.counting;
+  }
+
+  /** Job counts of every work queue this replica has opened, by queue name. */
+  private async readCounts(): Promise<Map<string, QueueCounts>> {
+    const entries = await Promise.all(
+      this.models().map(async (model) => {
+        const counts = await this.forModel(model).getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+        return [
+          workQueueName(model),
+          {
+            waiting: counts['waiting'] ?? 0,
+            prioritized: counts['prioritized'] ?? 0,
+            delayed: counts['delayed'] ?? 0,
+            active: counts['active'] ?? 0,
+          },
+        ] as const;
+      }),
+    );
+    return new Map(entries);
   }
 
   /** Models whose queue this replica has opened. */

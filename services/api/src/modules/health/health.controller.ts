@@ -1,7 +1,6 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { workQueueName } from '@cineweave/contracts';
 import { z } from 'zod';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
@@ -9,10 +8,8 @@ import type { DataSource } from 'typeorm';
 import { Public } from '../../core/auth/auth.decorators.ts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
-import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { REDIS } from '../../core/redis/redis.module.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
-import { OutboxRelay } from '../jobs/outbox-relay.service.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -39,10 +36,8 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
-    private readonly queues: WorkQueues,
     private readonly storage: StorageService,
     private readonly metrics: MetricsService,
-    private readonly relay: OutboxRelay,
   ) {}
 
   /** The process is alive (liveness): no dependency is checked, so a database blip restarts nothing. */
@@ -75,28 +70,11 @@ export class HealthController {
     return { status: ready ? 'ready' : 'not ready', checks: status };
   }
 
+  /** Each gauge's owner refreshes it as the registry reads it (prom-client `collect`). */
   @Get('metrics')
   @ApiExcludeEndpoint()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async scrape(): Promise<string> {
-    await Promise.allSettled([this.refreshQueueGauges(), this.relay.lagSeconds()]);
+  scrape(): Promise<string> {
     return this.metrics.registry.metrics();
-  }
-
-  /** One series per model queue this replica follows (every model with unfinished jobs). */
-  private async refreshQueueGauges(): Promise<void> {
-    await Promise.all(
-      this.queues.models().map(async (model) => {
-        const queue = workQueueName(model);
-        const counts = await this.queues
-          .forModel(model)
-          .getJobCounts('waiting', 'prioritized', 'delayed', 'active');
-        this.metrics.queueWaiting.set(
-          { queue },
-          (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0) + (counts['delayed'] ?? 0),
-        );
-        this.metrics.queueActive.set({ queue }, counts['active'] ?? 0);
-      }),
-    );
   }
 }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { JobsModule } from '../jobs/jobs.module.ts';
 import { HealthController } from './health.controller.ts';
 
-@Module({ imports: [JobsModule], controllers: [HealthController] })
+@Module({ controllers: [HealthController] })
 export class HealthModule {}

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JOB_NAMES, type VideoJobPayload } from '@cineweave/contracts';
+import { API_METRICS, JOB_NAMES, type VideoJobPayload } from '@cineweave/contracts';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { inTransaction, runPrepared } from '../../core/database/prepared.ts';
@@ -49,9 +49,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly queues: WorkQueues,
-    private readonly metrics: MetricsService,
+    metrics: MetricsService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    metrics.gauge({
+      name: API_METRICS.outboxLag,
+      help: 'Age in seconds of the oldest outbox row not yet moved to the queue (0 when empty).',
+      collect: async (gauge) => gauge.set(await this.lagSeconds()),
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.nudge(), this.config.env.OUTBOX_POLL_MS);
@@ -133,13 +139,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return sent;
   }
 
-  /** Seconds the oldest pending row has waited; feeds the outbox-lag gauge. */
+  /** Seconds the oldest pending row has waited (the outbox-lag gauge). */
   async lagSeconds(): Promise<number> {
     const rows: { lag: number | null }[] = await this.db.query(
       `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS lag FROM outbox WHERE dispatched_at IS NULL`,
     );
-    const lag = rows[0]?.lag ?? 0;
-    this.metrics.outboxLag.set(lag);
-    return lag;
+    return rows[0]?.lag ?? 0;
   }
 }

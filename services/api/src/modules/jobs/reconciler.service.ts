@@ -1,8 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  API_METRICS,
   JobResultSchema,
+  MAINTENANCE_JOB_NAMES,
   type VideoJobPayload,
   QUEUE_NAMES,
   resultJobId,
@@ -20,6 +22,7 @@ import { SettlementService } from './settlement.service.ts';
 import { JobsService } from './jobs.service.ts';
 import { returningRows } from '../../core/database/returning.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
+import { Scheduler } from '../../core/scheduling/scheduler.ts';
 
 /** A queue entry younger than this may still be on its way; leave it alone. */
 const GRACE_SECONDS = 60;
@@ -34,15 +37,14 @@ export interface ReconcileReport {
 }
 
 /**
- * Postgres is the truth, Redis only carries work. Periodically (one replica at a time, by
- * advisory lock): re-enqueue unfinished jobs whose queue entry vanished (Redis flushed, or
+ * Postgres is the truth, Redis only carries work. Every RECONCILE_INTERVAL_SECONDS, on one
+ * replica of the cluster (the scheduler's tick): re-enqueue unfinished jobs whose queue entry vanished (Redis flushed, or
  * restarted without persistence) under a new attempt token, and fail jobs whose reservation
  * outlived RESERVATION_TIMEOUT_MINUTES, releasing their credits.
  */
 @Injectable()
-export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReconcilerService implements OnModuleInit {
   private readonly logger = new Logger(ReconcilerService.name);
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -53,46 +55,32 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly relay: OutboxRelay,
     private readonly legacy: LegacyQueueMigration,
     private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.env.BACKGROUND_TASKS) return;
-    this.timer = setInterval(() => {
-      this.reconcile().catch((error: Error) =>
-        this.logger.warn({ error: error.message }, 'Reconcile pass failed'),
-      );
-    }, this.config.env.RECONCILE_INTERVAL_SECONDS * 1000);
-    this.timer.unref();
+    metrics: MetricsService,
+    private readonly scheduler: Scheduler,
+  ) {
+    // Every replica answers it at scrape time, so the alert never reads a stale value.
+    metrics.gauge({
+      name: API_METRICS.oldestUnsettledReservation,
+      help: 'Age in seconds of the oldest reservation not yet captured or released (0 when none).',
+      collect: async (gauge) => gauge.set(await this.oldestReservationSeconds()),
+    });
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onModuleInit(): void {
+    this.scheduler.register({
+      name: MAINTENANCE_JOB_NAMES.reconcileJobs,
+      every: this.config.env.RECONCILE_INTERVAL_SECONDS * 1000,
+      run: () => this.reconcile(),
+    });
   }
 
   async reconcile(options: { graceSeconds?: number } = {}): Promise<ReconcileReport> {
     const report: ReconcileReport = { requeued: [], timedOut: [], failedInQueue: [], settledFromResult: [] };
-    // Every replica reports it (not only the lock holder), so the alert sees no stale values.
-    await this.measureOldestReservation();
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(727275) AS locked`)) as {
-        locked: boolean;
-      }[];
-      if (!locked) return report;
-      try {
-        // Jobs an old worker handed back to the single pre-upgrade queue move to their model's.
-        await this.legacy.migrate();
-        await this.timeOut(report);
-        await this.requeueLost(report, options.graceSeconds ?? GRACE_SECONDS);
-        await this.pruneHousekeeping();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(727275)`);
-      }
-    } finally {
-      await runner.release();
-    }
+    // Jobs an old worker handed back to the single pre-upgrade queue move to their model's.
+    await this.legacy.migrate();
+    await this.timeOut(report);
+    await this.requeueLost(report, options.graceSeconds ?? GRACE_SECONDS);
+    await this.pruneHousekeeping();
     if (
       report.requeued.length +
         report.timedOut.length +
@@ -106,12 +94,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** A reservation lives exactly as long as its job is queued or running. */
-  private async measureOldestReservation(): Promise<void> {
+  private async oldestReservationSeconds(): Promise<number> {
     const [row] = (await this.db.query(
       `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS seconds
          FROM jobs WHERE status IN ('queued', 'running')`,
     )) as { seconds: number }[];
-    this.metrics.oldestUnsettledReservation.set(Number(row?.seconds ?? 0));
+    return Number(row?.seconds ?? 0);
   }
 
   /** Relayed outbox rows and idempotency keys past their 24 h window serve nobody. */
