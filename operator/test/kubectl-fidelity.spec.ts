@@ -124,16 +124,23 @@ describe('kubectl against the test API server', { timeout: 30_000 }, () => {
     const ns = namespace();
     await kubectl.run(
       ['apply', '-n', ns, '-f', '-'],
-      videoJob('columns', { prompt: 'A paper boat drifting down a rainy street', model: 'wan2.2-ti2v-5b' }),
+      // No model in the spec: the column shows the one the API chose (status.model).
+      videoJob('columns', { prompt: 'A paper boat drifting down a rainy street' }),
     );
-    server.patchObject(...VIDEOJOB, ns, 'columns', { status: { phase: 'Running', progress: 42 } }, 'status');
+    server.patchObject(
+      ...VIDEOJOB,
+      ns,
+      'columns',
+      { status: { phase: 'Queued', progress: 0, queuePosition: 2, model: 'wan2.2-ti2v-5b' } },
+      'status',
+    );
 
     const result = await kubectl.run(['get', 'vj', '-n', ns]);
     expect(result.code).toBe(0);
     const [header, row] = result.stdout.trim().split('\n');
-    expect(header.split(/\s+/)).toEqual(['NAME', 'PHASE', 'PROGRESS', 'MODEL', 'AGE']);
-    expect(row.split(/\s+/).slice(0, 4)).toEqual(['columns', 'Running', '42', 'wan2.2-ti2v-5b']);
-    expect(row.split(/\s+/)[4]).toMatch(/^\d+s$/);
+    expect(header.split(/\s+/)).toEqual(['NAME', 'PHASE', 'PROGRESS', 'POSITION', 'MODEL', 'AGE']);
+    expect(row.split(/\s+/).slice(0, 5)).toEqual(['columns', 'Queued', '0', '2', 'wan2.2-ti2v-5b']);
+    expect(row.split(/\s+/)[5]).toMatch(/^\d+s$/);
 
     const wide = await kubectl.run(['get', 'videojobs.cineweave.io', '-n', ns, '-o', 'wide']);
     expect(wide.stdout.split('\n')[0]).toContain('JOB');
@@ -149,7 +156,7 @@ describe('kubectl against the test API server', { timeout: 30_000 }, () => {
 
     server.patchObject(...VIDEOJOB, ns, 'watched', { status: { phase: 'Running', progress: 64 } }, 'status');
     const output = await watch.waitForOutput(/^watched\s+Running\s+64\s/m);
-    expect(output.split('\n')[0]).toMatch(/^NAME\s+PHASE\s+PROGRESS\s+MODEL\s+AGE/);
+    expect(output.split('\n')[0]).toMatch(/^NAME\s+PHASE\s+PROGRESS\s+POSITION\s+MODEL\s+AGE/);
     watch.kill();
   });
 

@@ -178,9 +178,16 @@ export function videoJobCrd(): CustomResourceDefinition {
         description: 'Rendering progress in percent.',
       },
       {
+        name: 'Position',
+        type: 'integer',
+        jsonPath: '.status.queuePosition',
+        description: 'Jobs ahead of this one while Queued.',
+      },
+      {
+        // The model the API chose, not spec.model: a spec that names none still has one.
         name: 'Model',
         type: 'string',
-        jsonPath: '.spec.model',
+        jsonPath: '.status.model',
         description: 'Model that renders the video.',
       },
       AGE,

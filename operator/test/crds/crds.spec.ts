@@ -68,6 +68,7 @@ describe('CRDs', () => {
     expect(version.additionalPrinterColumns.filter((c) => !c.priority).map((c) => c.name)).toEqual([
       'Phase',
       'Progress',
+      'Position',
       'Model',
       'Age',
     ]);

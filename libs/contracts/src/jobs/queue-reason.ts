@@ -12,6 +12,13 @@ export const QUEUE_REASONS = ['WaitingForWorker', 'ScalingUp', 'ModelUnavailable
 export const QueueReasonSchema = z.enum(QUEUE_REASONS);
 export type QueueReason = z.infer<typeof QueueReasonSchema>;
 
+/** What the portal and the CLI say for each reason (one wording for both). */
+export const QUEUE_REASON_LABELS: Record<QueueReason, string> = {
+  WaitingForWorker: 'Waiting for a free worker',
+  ScalingUp: 'A worker is starting',
+  ModelUnavailable: 'No worker serves this model yet',
+};
+
 /** Where a queued job stands: jobs ahead of it in its model's queue, why it waits, and the sentence people read. */
 export const QueueStandingSchema = z.object({
   position: z.int().min(0),

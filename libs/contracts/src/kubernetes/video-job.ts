@@ -126,6 +126,10 @@ export const VideoJobStatusSchema = z.strictObject({
   progress: z.int().min(0).max(100).optional().describe('Rendering progress in percent.'),
   queuePosition: z.int().min(0).optional().describe('Jobs ahead of this one while Queued.'),
   jobId: UuidSchema.optional().describe('Id of the job in the CineWeave API.'),
+  model: z
+    .string()
+    .optional()
+    .describe('Model that renders the video: spec.model, or the one the API chose when the spec names none.'),
   output: VideoJobOutputSchema.optional(),
   creditsReserved: z.int().min(0).optional().describe('Credits held for the job while it runs.'),
   creditsCharged: z.int().min(0).optional().describe('Credits captured when the job succeeded.'),

@@ -53,6 +53,21 @@ describe(statusFromJob.name, () => {
     ]);
   });
 
+  it('should give the Complete condition the reason the job waits for, and say it in the message', () => {
+    const message = '3 jobs are ahead of it; no worker of wan2.2-ti2v-5b is running.';
+    const status = statusFromJob(
+      undefined,
+      { ...job, queue: { position: 3, reason: 'ModelUnavailable', message } },
+      context,
+    );
+    expect(status.message).toBe(`Queued: ${message}`);
+    expect(status.conditions?.find((c) => c.type === 'Complete')).toMatchObject({
+      status: 'False',
+      reason: 'ModelUnavailable',
+      message: `Queued: ${message}`,
+    });
+  });
+
   it('should carry output, credits and Complete=True when the job succeeded', () => {
     const done = {
       ...job,

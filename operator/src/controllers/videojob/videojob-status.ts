@@ -66,7 +66,10 @@ export function statusFromJob(
       set(
         VIDEOJOB_CONDITIONS.complete,
         'False',
-        job.status === 'queued' ? CONDITION_REASONS.pending : CONDITION_REASONS.running,
+        // A queued job says why it waits (WaitingForWorker, ScalingUp, ModelUnavailable) when the API knows.
+        job.status === 'queued'
+          ? (job.queue?.reason ?? CONDITION_REASONS.pending)
+          : CONDITION_REASONS.running,
         phaseMessage(job),
       );
       break;
@@ -96,6 +99,7 @@ export function statusFromJob(
     phase,
     progress: job.status === 'succeeded' || job.status === 'expired' ? 100 : Math.round(job.progress),
     jobId: job.id,
+    model: job.model,
     creditsReserved: job.creditsReserved,
     message: phaseMessage(job),
     observedGeneration: context.generation,
@@ -188,6 +192,7 @@ export function pendingStatus(
 function phaseMessage(job: InternalJobView): string {
   switch (job.status) {
     case 'queued':
+      if (job.queue) return `Queued: ${job.queue.message}`;
       return job.queuePosition ? `Queued behind ${job.queuePosition} job(s).` : 'Queued for a GPU worker.';
     case 'running':
       return `Rendering: ${Math.round(job.progress)}%.`;

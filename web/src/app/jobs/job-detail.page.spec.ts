@@ -49,6 +49,37 @@ describe(JobDetailPage.name, () => {
     expect(text(element.querySelector('[data-testid="queue-position"]'))).toBe('Number 3 in the queue');
   });
 
+  it('should say why a queued job waits, and change it when the stream says workers came', async () => {
+    const { element, push } = await setup(
+      aJob({
+        status: 'queued',
+        queuePosition: 0,
+        queue: { position: 0, reason: 'ModelUnavailable', message: 'It is next; no worker of m is running.' },
+      }),
+    );
+    expect(text(element.querySelector('[data-testid="queue-reason"]'))).toBe(
+      'No worker serves this model yet',
+    );
+    expect(text(element.querySelector('[data-testid="queue-message"]'))).toBe(
+      'It is next; no worker of m is running.',
+    );
+
+    await push({
+      type: 'status',
+      data: {
+        jobId: ID,
+        status: 'queued',
+        queuePosition: 0,
+        queueReason: 'ScalingUp',
+        message: 'It is next; a worker of m is starting (loading the model).',
+      },
+    });
+    expect(text(element.querySelector('[data-testid="queue-reason"]'))).toBe('A worker is starting');
+    expect(text(element.querySelector('[data-testid="queue-message"]'))).toBe(
+      'It is next; a worker of m is starting (loading the model).',
+    );
+  });
+
   it('should move the progress bar with step and ETA when progress events arrive', async () => {
     const { element, push } = await setup(aJob({ status: 'queued' }));
 

@@ -9,7 +9,7 @@ import {
   untracked,
 } from '@angular/core';
 import { DecimalPipe } from '@angular/common';
-import { JOB_STAGE_LABELS } from '@cineweave/contracts';
+import { JOB_STAGE_LABELS, QUEUE_REASON_LABELS, type QueueStanding } from '@cineweave/contracts';
 import { Router, RouterLink } from '@angular/router';
 import {
   formatCredits,
@@ -59,6 +59,7 @@ export class JobDetailPage {
   protected readonly formatRelativeTime = formatRelativeTime;
   protected readonly resolutionLabel = resolutionLabel;
   protected readonly statusLabels = STATUS_LABELS;
+  protected readonly queueReasonLabel = (queue: QueueStanding) => QUEUE_REASON_LABELS[queue.reason];
 
   /** "Decoding…", "Encoding…", "Uploading…": what the worker is doing, not only how far it is. */
   protected readonly stageText = computed(() => {

@@ -14,6 +14,25 @@ describe('applyJobEvent', () => {
     expect(job.queuePosition).toBe(3);
   });
 
+  it('should keep why a queued job waits from the status event, and drop it once the job runs', () => {
+    const waiting = applyJobEvent(queued, {
+      type: 'status',
+      data: {
+        jobId: ID,
+        status: 'queued',
+        queuePosition: 2,
+        queueReason: 'WaitingForWorker',
+        message: 'two ahead',
+      },
+    });
+    expect(waiting.queue).toEqual({ position: 2, reason: 'WaitingForWorker', message: 'two ahead' });
+    const running = applyJobEvent(waiting, {
+      type: 'status',
+      data: { jobId: ID, status: 'running', queuePosition: null },
+    });
+    expect(running.queue).toBeUndefined();
+  });
+
   it('should mark the job running with step and ETA when progress arrives', () => {
     const job = applyJobEvent(queued, {
       type: 'progress',

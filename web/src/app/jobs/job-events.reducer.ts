@@ -1,3 +1,4 @@
+import type { JobStatusEvent, QueueStanding } from '@cineweave/contracts';
 import type { Job } from '../core/api/api-types';
 import type { JobEvent } from '../core/events/job-event-stream';
 
@@ -17,6 +18,7 @@ export function applyJobEvent(job: LiveJob, event: JobEvent): LiveJob {
         status: event.data.status,
         queuePosition: event.data.queuePosition,
         message: event.data.message ?? job.message,
+        queue: queueStandingOf(event.data) ?? (event.data.status === 'queued' ? job.queue : undefined),
       };
     case 'progress':
       return {
@@ -54,4 +56,10 @@ export function applyJobEvent(job: LiveJob, event: JobEvent): LiveJob {
         creditsReleased: event.data.creditsReleased,
       };
   }
+}
+
+/** A queued job's standing, when the status event says why it waits (an older API says nothing). */
+function queueStandingOf(data: JobStatusEvent): QueueStanding | undefined {
+  if (data.status !== 'queued' || !data.queueReason) return undefined;
+  return { position: data.queuePosition ?? 0, reason: data.queueReason, message: data.message ?? '' };
 }
