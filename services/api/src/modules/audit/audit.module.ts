@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { SignInRecorder } from '../../core/auth/sign-in-recorder.ts';
 import { AuditController } from './audit.controller.ts';
 import { AuditService } from './audit.service.ts';
 
@@ -6,7 +7,7 @@ import { AuditService } from './audit.service.ts';
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditService],
-  exports: [AuditService],
+  providers: [AuditService, { provide: SignInRecorder, useExisting: AuditService }],
+  exports: [AuditService, SignInRecorder],
 })
 export class AuditModule {}

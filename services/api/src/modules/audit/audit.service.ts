@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../../core/auth/principal.ts';
+import type { SignInRecorder } from '../../core/auth/sign-in-recorder.ts';
 import { decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
 import { z } from 'zod';
 import { type AuditRowContent, GENESIS_HASH, type StoredAuditRow, hashAuditRow } from './audit-chain.ts';
@@ -39,7 +40,7 @@ export const actorOf = (principal: Principal): AuditActor => ({
  * has one, so the row and the change commit together (or neither does).
  */
 @Injectable()
-export class AuditService {
+export class AuditService implements SignInRecorder {
   private readonly seenSessions = new Set<string>();
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
