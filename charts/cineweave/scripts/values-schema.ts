@@ -39,6 +39,10 @@ const OVERRIDES: Record<string, Schema> = {
   'payments.provider': { enum: ['none', 'truelayer'] },
   'payments.truelayer.environment': { enum: ['sandbox', 'production'] },
   'payments.truelayer.creditOn': { enum: ['settled', 'executed'] },
+  'moderation.failMode': { enum: ['open', 'closed'] },
+  'moderation.classifier.url': { type: 'string', anyOf: [{ maxLength: 0 }, { pattern: '^https?://' }] },
+  // The API's own bounds for MODERATION_TIMEOUT_MS.
+  'moderation.classifier.timeoutMs': { type: 'integer', minimum: 50, maximum: 60000 },
   'internalToken.value': { type: 'string', anyOf: [{ maxLength: 0 }, { minLength: 16 }] },
   'api.service.port': port,
   'web.service.port': port,

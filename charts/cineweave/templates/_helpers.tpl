@@ -104,7 +104,8 @@ services run outside the chart, the generated Secret otherwise. (dict "ctx" $ "k
   (and (eq .key "REDIS_URL") (not $v.redis.enabled))
   (and (has .key (list "S3_ACCESS_KEY" "S3_SECRET_KEY")) (not $v.minio.enabled))
   (and (eq .key "TRUELAYER_CLIENT_SECRET") (not $v.payments.truelayer.clientSecret))
-  (and (eq .key "TRUELAYER_SIGNING_PRIVATE_KEY") (not $v.payments.truelayer.signingPrivateKey))) -}}
+  (and (eq .key "TRUELAYER_SIGNING_PRIVATE_KEY") (not $v.payments.truelayer.signingPrivateKey))
+  (and (eq .key "MODERATION_CLASSIFIER_TOKEN") (not $v.moderation.classifier.token))) -}}
 secretKeyRef:
   name: {{ ternary $v.existingSecret (include "cineweave.secretName" .ctx) (not (not $external)) }}
   key: {{ .key }}

@@ -39,16 +39,11 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
   API_PROCESSES: 'one process per pod: the chart scales API replicas instead',
   ...Object.fromEntries(
     [
-      // Moderation is off unless an install runs a classifier; it has no chart values of its own yet.
+      // Moderation by a classifier is off unless an install runs one (moderation.classifier.*).
       'MODERATION_CLASSIFIER_URL',
       'MODERATION_CLASSIFIER_TOKEN',
       'MODERATION_CLASSIFIER_MODEL',
-      'MODERATION_TIMEOUT_MS',
-      'MODERATION_FAIL_MODE',
-    ].map((name) => [
-      name,
-      'no classifier by default; an install that runs one sets it through api.extraEnv',
-    ]),
+    ].map((name) => [name, 'no classifier by default; an install that runs one sets moderation.classifier']),
   ),
   ...Object.fromEntries(
     [

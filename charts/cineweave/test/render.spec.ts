@@ -220,8 +220,28 @@ describe('helm template', () => {
       expect.arrayContaining(['TRUELAYER_CLIENT_SECRET', 'TRUELAYER_SIGNING_PRIVATE_KEY']),
     );
 
+    // A classifier before admission: its address in the ConfigMap, its token only in the Secret.
+    expect(apiConfig(selling)).toMatchObject({
+      MODERATION_CLASSIFIER_URL: 'http://llama-guard.moderation.svc:8000',
+      MODERATION_CLASSIFIER_MODEL: 'llama-guard-3-8b',
+      MODERATION_TIMEOUT_MS: '5000',
+      MODERATION_FAIL_MODE: 'open',
+    });
+    expect(Object.keys(apiConfig(selling))).not.toContain('MODERATION_CLASSIFIER_TOKEN');
+    expect(apiEnv?.find((env) => env.name === 'MODERATION_CLASSIFIER_TOKEN')?.valueFrom).toEqual({
+      secretKeyRef: { name: 'cw-cineweave-credentials', key: 'MODERATION_CLASSIFIER_TOKEN' },
+    });
+    expect(Object.keys(credentials?.['stringData'] as object)).toContain('MODERATION_CLASSIFIER_TOKEN');
+
     const free = await renderChart('default-values.yaml');
     expect(apiConfig(free)['PAYMENTS_PROVIDER']).toBe('none');
+    expect(apiConfig(free)).toMatchObject({ MODERATION_FAIL_MODE: 'closed', MODERATION_TIMEOUT_MS: '3000' });
+    expect(Object.keys(apiConfig(free))).not.toContain('MODERATION_CLASSIFIER_URL');
+    expect(
+      podTemplates(free)
+        .find((entry) => entry.name.endsWith('-api'))
+        ?.template.spec.containers[0].env?.map((env) => env.name),
+    ).not.toContain('MODERATION_CLASSIFIER_TOKEN');
     expect(Object.keys(apiConfig(free)).filter((key) => key.startsWith('TRUELAYER_'))).toEqual([]);
     await expect(
       renderChart('default-values.yaml', [

@@ -4,6 +4,8 @@ export * from './jobs/job-events.ts';
 export * from './jobs/queue-reason.ts';
 export * from './jobs/content-credentials.ts';
 export * from './queue/queues.ts';
+export * from './queue/job-options.ts';
+export * from './queue/job-handlers.ts';
 export * from './kubernetes/api-group.ts';
 export * from './kubernetes/conditions.ts';
 export * from './kubernetes/video-job.ts';

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/harness.ts';
+import { routeAnswers } from './support/json-routes.ts';
 
 interface Operation {
   summary?: string;
@@ -88,6 +89,18 @@ describe('OpenAPI document', () => {
         });
       }
     }
+  });
+
+  it('should serialize every JSON answer through a contracts schema (@RespondsWith)', () => {
+    const answers = routeAnswers(h.app);
+    // The walk must see every handler Express serves, or a route could escape it.
+    const walked = answers.map(({ route }) => route.replace(/:(\w+)/g, '{$1}'));
+    const served = servedRoutes(h).filter(
+      (route) => route !== 'GET /openapi.json' && !route.includes(' /docs') && !route.endsWith('{/*splat}'),
+    );
+    expect([...walked].sort()).toEqual([...new Set(served)].sort());
+    const withoutContract = answers.filter((answer) => answer.answersJson && !answer.hasContract);
+    expect(withoutContract.map(({ route }) => route)).toEqual([]);
   });
 
   it('should give every operation a summary, and every JSON request body an example', () => {

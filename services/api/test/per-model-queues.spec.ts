@@ -3,6 +3,7 @@ import {
   DEFAULT_MODEL_ID,
   JOB_NAMES,
   QUEUE_NAMES,
+  generateJobOptions,
   workQueueName,
 } from '@cineweave/contracts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,6 @@ import { Queue } from 'bullmq';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkQueues } from '../src/core/queue/work-queues.ts';
-import { generateJobOptions } from '../src/core/queue/job-options.ts';
 import { LegacyQueueMigration } from '../src/modules/jobs/legacy-queue-migration.service.ts';
 import { ReconcilerService } from '../src/modules/jobs/reconciler.service.ts';
 import {

@@ -82,3 +82,8 @@ export const CheckoutResponseSchema = z.object({
   checkoutUrl: z.url(),
 });
 export type CheckoutResponse = z.infer<typeof CheckoutResponseSchema>;
+
+/** What a verified payment webhook did, acknowledged to the provider so it stops redelivering. */
+export const PAYMENT_EVENT_OUTCOMES = ['applied', 'duplicate', 'ignored'] as const;
+export const PaymentWebhookAckSchema = z.object({ outcome: z.enum(PAYMENT_EVENT_OUTCOMES) });
+export type PaymentWebhookAck = z.infer<typeof PaymentWebhookAckSchema>;

@@ -48,6 +48,16 @@ export const JOB_NAMES = {
   generate: 'generate',
   result: 'result',
 } as const;
+export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
+
+/**
+ * The job names each queue carries (`videoJobs` stands for every per-model work queue): its
+ * consumer must handle exactly these, which `jobHandlers` checks at start-up.
+ */
+export const QUEUE_JOB_NAMES = {
+  [QUEUE_NAMES.videoJobs]: [JOB_NAMES.generate],
+  [QUEUE_NAMES.videoResults]: [JOB_NAMES.result],
+} as const satisfies Partial<Record<QueueName, readonly JobName[]>>;
 
 /**
  * The BullMQ id of the result of one attempt: a re-send of the same attempt's result collapses

@@ -1,5 +1,6 @@
 import {
   JOB_NAMES,
+  QUEUE_JOB_NAMES,
   QUEUE_NAMES,
   VideoJobPayloadSchema,
   cancelSignalKey,
@@ -8,7 +9,8 @@ import {
   parseResolution,
   workQueueName,
   type ContentCredentialsSummary,
-  resultJobId,
+  jobHandlers,
+  resultJobOptions,
   type JobResult,
   type JobStage,
   type VideoJobPayload,
@@ -96,10 +98,18 @@ const IMAGE_FORMATS: Record<string, string> = { png: 'image/png', jpeg: 'image/j
  * (bad input, an engine that failed) become `failed` results, whose reservation the API releases;
  * infrastructure failures (S3, Redis) throw so BullMQ retries the job elsewhere.
  */
+type Handler = (job: Job<VideoJobPayload>) => Promise<void>;
+
 export class JobConsumer {
   private worker?: Worker<VideoJobPayload>;
   private readonly results: Queue;
   private shutdownDeadline: number | null = null;
+  /** Checked against the work queue's job names on construction: a worker missing one does not start. */
+  private readonly handlers: ReadonlyMap<string, Handler> = jobHandlers<Handler>(
+    QUEUE_NAMES.videoJobs,
+    QUEUE_JOB_NAMES[QUEUE_NAMES.videoJobs],
+    [[JOB_NAMES.generate, (job) => this.generate(job)]],
+  );
 
   constructor(
     private readonly engine: InferenceEngine,
@@ -117,23 +127,19 @@ export class JobConsumer {
 
   /** Starts taking jobs; `paused` starts without taking any until resume(). */
   start(paused = false): void {
-    this.worker = new Worker<VideoJobPayload>(
-      workQueueName(this.options.model),
-      (job, token) => this.process(job, token),
-      {
-        connection: this.options.connection,
-        prefix: this.options.prefix,
-        concurrency: this.options.concurrency,
-        autorun: !paused,
-        // One attempt renders for minutes on an event loop that stays free (inference runs in
-        // its own thread or process), so a lock renewed at half its duration holds; a dead
-        // worker's job is taken over within about one lock duration (the stalled check runs as often).
-        lockDuration: this.options.lockSeconds * 1000,
-        stalledInterval: this.options.lockSeconds * 1000,
-        // A job whose worker died twice (SIGKILL, OOM) is failed rather than offered a third time.
-        maxStalledCount: 2,
-      },
-    );
+    this.worker = new Worker<VideoJobPayload>(workQueueName(this.options.model), (job) => this.process(job), {
+      connection: this.options.connection,
+      prefix: this.options.prefix,
+      concurrency: this.options.concurrency,
+      autorun: !paused,
+      // One attempt renders for minutes on an event loop that stays free (inference runs in
+      // its own thread or process), so a lock renewed at half its duration holds; a dead
+      // worker's job is taken over within about one lock duration (the stalled check runs as often).
+      lockDuration: this.options.lockSeconds * 1000,
+      stalledInterval: this.options.lockSeconds * 1000,
+      // A job whose worker died twice (SIGKILL, OOM) is failed rather than offered a third time.
+      maxStalledCount: 2,
+    });
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'Queue connection error'));
   }
 
@@ -158,7 +164,16 @@ export class JobConsumer {
     await this.results.close();
   }
 
-  private async process(job: Job<VideoJobPayload>, _token?: string): Promise<void> {
+  private async process(job: Job<VideoJobPayload>): Promise<void> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) {
+      // Retrying cannot give an unknown job a handler: fail it for inspection.
+      throw new UnrecoverableError(`No handler for ${QUEUE_NAMES.videoJobs} job "${job.name}"`);
+    }
+    await handler(job);
+  }
+
+  private async generate(job: Job<VideoJobPayload>): Promise<void> {
     const parsed = VideoJobPayloadSchema.safeParse(job.data);
     if (!parsed.success) {
       // Without a valid payload there is no attempt token to report against: nothing to retry.
@@ -178,12 +193,7 @@ export class JobConsumer {
     try {
       const result = await this.attempt(job, payload, startedAt, log);
       status = result.outcome;
-      await this.results.add(JOB_NAMES.result, result, {
-        // One result per attempt: a re-send of the same attempt collapses into the first.
-        jobId: resultJobId(payload.jobId, payload.attemptToken),
-        removeOnComplete: { age: 3600, count: 10_000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      });
+      await this.results.add(JOB_NAMES.result, result, resultJobOptions(result));
       log.info(
         {
           outcome: result.outcome,

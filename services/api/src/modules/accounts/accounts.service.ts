@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CreditsSummary, PlanId } from '@cineweave/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import { Database } from '../../core/database/database.ts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { AuditService } from '../audit/audit.service.ts';
-import { appendLedger } from '../credits/ledger.ts';
+import { LedgerRepository } from '../credits/ledger.repository.ts';
 
 export interface Account {
   id: string;
@@ -45,6 +46,8 @@ export function toAccount(row: AccountRow): Account {
 export class AccountsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly database: Database,
+    private readonly ledger: LedgerRepository,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
@@ -58,7 +61,7 @@ export class AccountsService {
     const existing = await this.findByUser(userId);
     if (existing) return { account: existing, created: false };
     let granted = 0;
-    const created = await this.db.transaction(async (tx) => {
+    const created = await this.database.transaction(async (tx) => {
       await tx.query(`INSERT INTO users (id, email) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [
         userId,
         email ?? null,
@@ -72,14 +75,19 @@ export class AccountsService {
       if (rows.length === 0) return false;
       const [{ id, monthly_credits }] = rows;
       if (monthly_credits > 0) {
-        await appendLedger(tx, {
-          accountId: id,
-          kind: 'grant',
-          amount: monthly_credits,
-          reference: `signup:${id}`,
-          reason: 'Free plan credits on sign-up',
-          actor: 'system',
-        });
+        await this.ledger.record(
+          [
+            {
+              accountId: id,
+              kind: 'grant',
+              amount: monthly_credits,
+              reference: `signup:${id}`,
+              reason: 'Free plan credits on sign-up',
+              actor: 'system',
+            },
+          ],
+          tx,
+        );
         granted = monthly_credits;
       }
       return true;
@@ -123,7 +131,7 @@ export class AccountsService {
   async grant(userId: string, amount: number, reason: string, actor: string): Promise<CreditsSummary> {
     const target = await this.requireByUser(userId);
     try {
-      await this.db.transaction(async (tx) => {
+      await this.database.transaction(async (tx) => {
         const [locked] = (await tx.query(`SELECT balance, reserved FROM accounts WHERE id = $1 FOR UPDATE`, [
           target.id,
         ])) as { balance: number; reserved: number }[];
@@ -136,13 +144,10 @@ export class AccountsService {
           },
           tx,
         );
-        await appendLedger(tx, {
-          accountId: target.id,
-          kind: amount >= 0 ? 'grant' : 'adjust',
-          amount,
-          reason,
-          actor,
-        });
+        await this.ledger.record(
+          [{ accountId: target.id, kind: amount >= 0 ? 'grant' : 'adjust', amount, reason, actor }],
+          tx,
+        );
       });
     } catch (error) {
       if ((error as { constraint?: string }).constraint === 'accounts_available_not_negative') {

@@ -4,7 +4,8 @@ import { MeSchema, UserInitSchema } from '@cineweave/contracts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
-import { AccountsService } from './accounts.service.ts';
+import { type Account, AccountsService } from './accounts.service.ts';
+import { CurrentAccount } from './current-account.decorator.ts';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -29,8 +30,7 @@ export class UsersController {
   @Get('me')
   @ApiOperation({ summary: 'Who you are, how you signed in, and your credits' })
   @RespondsWith(MeSchema)
-  async me(@CurrentPrincipal() principal: Principal) {
-    const account = await this.accounts.forPrincipal(principal);
+  me(@CurrentPrincipal() principal: Principal, @CurrentAccount() account: Account) {
     return {
       user: {
         id: principal.userId,

@@ -4,6 +4,7 @@ import type { AuditAction, AuditEntryView, AuditQuery } from '@cineweave/contrac
 import { stringify } from 'csv-stringify/sync';
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Sql } from '../../core/database/database.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import type { SignInRecorder } from '../../core/auth/sign-in-recorder.ts';
 import { decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
@@ -45,14 +46,17 @@ export class AuditService implements SignInRecorder {
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async record(event: AuditEvent, tx?: EntityManager): Promise<void> {
+  async record(event: AuditEvent, tx?: EntityManager | Sql): Promise<void> {
     if (!tx) return this.db.transaction((own) => this.record(event, own));
+    // TRANSITIONAL: a TypeORM EntityManager or a Database transaction (Sql); both answer these
+    // statements with their rows.
+    const sql = tx as EntityManager;
     const request = currentRequest();
     const actor =
       event.actor ??
       (request?.principal ? actorOf(request.principal) : { type: 'system' as const, id: 'system:api' });
-    await tx.query(`SELECT pg_advisory_xact_lock($1)`, [CHAIN_LOCK]);
-    const [head] = (await tx.query(`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`)) as {
+    await sql.query(`SELECT pg_advisory_xact_lock($1)`, [CHAIN_LOCK]);
+    const [head] = (await sql.query(`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`)) as {
       seq: string;
       hash: string;
     }[];
@@ -73,7 +77,7 @@ export class AuditService implements SignInRecorder {
       sourceAddress: request?.ip ?? null,
       prevHash: head?.hash ?? GENESIS_HASH,
     };
-    await tx.query(
+    await sql.query(
       `INSERT INTO audit_log (seq, id, organization_id, occurred_at, actor_type, actor_id, action, target_type,
          target_id, before, after, request_id, source_address, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14, $15)`,

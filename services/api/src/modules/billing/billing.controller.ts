@@ -14,7 +14,8 @@ import type { Principal } from '../../core/auth/principal.ts';
 import { PageQueryFields } from '../../core/http/cursor.ts';
 import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
-import { AccountsService } from '../accounts/accounts.service.ts';
+import type { Account } from '../accounts/accounts.service.ts';
+import { CurrentAccount } from '../accounts/current-account.decorator.ts';
 import { CatalogueService } from './catalogue.service.ts';
 import { PaymentsService } from './payments.service.ts';
 
@@ -29,7 +30,6 @@ class PaymentParamsDto extends zodDto(
 @Controller('v1/billing')
 export class BillingController {
   constructor(
-    private readonly accounts: AccountsService,
     private readonly catalogue: CatalogueService,
     private readonly payments: PaymentsService,
   ) {}
@@ -47,21 +47,25 @@ export class BillingController {
   @ApiOperation({ summary: 'Start paying for a credit pack or a plan' })
   @HttpCode(201)
   @RespondsWith(CheckoutResponseSchema, 201, "The pending payment and the provider's hosted payment page")
-  async checkout(@CurrentPrincipal() principal: Principal, @Body() body: CheckoutDto) {
-    return this.payments.checkout(await this.accounts.forPrincipal(principal), principal, body);
+  checkout(
+    @CurrentPrincipal() principal: Principal,
+    @CurrentAccount() account: Account,
+    @Body() body: CheckoutDto,
+  ) {
+    return this.payments.checkout(account, principal, body);
   }
 
   @Get('payments')
   @ApiOperation({ summary: 'List your payments' })
   @RespondsWith(pageOf(PaymentViewSchema))
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: PaymentsQueryDto) {
-    return this.payments.list(await this.accounts.forPrincipal(principal), query.cursor, query.limit);
+  list(@CurrentAccount() account: Account, @Query() query: PaymentsQueryDto) {
+    return this.payments.list(account, query.cursor, query.limit);
   }
 
   @Get('payments/:id')
   @ApiOperation({ summary: 'Get a payment and whether it settled' })
   @RespondsWith(PaymentViewSchema)
-  async get(@CurrentPrincipal() principal: Principal, @Param() params: PaymentParamsDto) {
-    return this.payments.get(await this.accounts.forPrincipal(principal), params.id);
+  get(@CurrentAccount() account: Account, @Param() params: PaymentParamsDto) {
+    return this.payments.get(account, params.id);
   }
 }

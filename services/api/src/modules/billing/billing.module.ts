@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../../core/config/app-config.ts';
 import { AccountsModule } from '../accounts/accounts.module.ts';
+import { CreditsModule } from '../credits/credits.module.ts';
 import { BillingController } from './billing.controller.ts';
 import { CatalogueService } from './catalogue.service.ts';
 import { MonthlyGrantsService } from './monthly-grants.service.ts';
@@ -19,7 +20,7 @@ export class BillingModule {
     const payments = config.env.PAYMENTS_PROVIDER === 'truelayer';
     return {
       module: BillingModule,
-      imports: [AccountsModule],
+      imports: [AccountsModule, CreditsModule],
       controllers: payments ? [BillingController, WebhooksController] : [],
       providers: [
         MonthlyGrantsService,

@@ -2,10 +2,11 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MAINTENANCE_JOB_NAMES } from '@cineweave/contracts';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { Database } from '../../core/database/database.ts';
 import { returningRows } from '../../core/database/returning.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { Scheduler } from '../../core/scheduling/scheduler.ts';
-import { appendLedger } from '../credits/ledger.ts';
+import { LedgerRepository } from '../credits/ledger.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
 
 /** Hourly: a new month's grants arrive within the hour, and a failed run is retried as soon. */
@@ -32,6 +33,8 @@ export class MonthlyGrantsService implements OnModuleInit {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly database: Database,
+    private readonly ledger: LedgerRepository,
     private readonly metrics: MetricsService,
     private readonly audit: AuditService,
     private readonly scheduler: Scheduler,
@@ -87,7 +90,7 @@ export class MonthlyGrantsService implements OnModuleInit {
   private async grant(accountId: string, period: string): Promise<number> {
     const reference = monthlyGrantReference(accountId, period);
     try {
-      return await this.db.transaction(async (tx) => {
+      return await this.database.transaction(async (tx) => {
         const [account]: { plan_id: string; monthly_credits: number; plan_paid_until: Date | null }[] =
           await tx.query(
             `SELECT a.plan_id, p.monthly_credits, a.plan_paid_until
@@ -99,14 +102,19 @@ export class MonthlyGrantsService implements OnModuleInit {
           [reference],
         );
         if (!account || account.plan_paid_until || account.monthly_credits <= 0 || done.length > 0) return 0;
-        await appendLedger(tx, {
-          accountId,
-          kind: 'grant',
-          amount: account.monthly_credits,
-          reference,
-          reason: `The ${account.plan_id} plan's credits for ${period}`,
-          actor: 'system',
-        });
+        await this.ledger.record(
+          [
+            {
+              accountId,
+              kind: 'grant',
+              amount: account.monthly_credits,
+              reference,
+              reason: `The ${account.plan_id} plan's credits for ${period}`,
+              actor: 'system',
+            },
+          ],
+          tx,
+        );
         return account.monthly_credits;
       });
     } catch (error) {

@@ -10,7 +10,8 @@ import {
 } from '@cineweave/contracts';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { Database, type Sql } from '../../core/database/database.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { returningRows } from '../../core/database/returning.ts';
@@ -18,7 +19,7 @@ import { notFound } from '../../core/errors/domain-error.ts';
 import { TimestampCursorSchema, decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import type { Account } from '../accounts/accounts.service.ts';
-import { appendLedger } from '../credits/ledger.ts';
+import { LedgerRepository } from '../credits/ledger.repository.ts';
 import { CatalogueService } from './catalogue.service.ts';
 import { type PaymentRow, movesForward, toPaymentView } from './payment-row.ts';
 import { TrueLayerClient } from './truelayer/truelayer-client.ts';
@@ -53,6 +54,8 @@ export class PaymentsService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly database: Database,
+    private readonly ledger: LedgerRepository,
     private readonly catalogue: CatalogueService,
     private readonly truelayer: TrueLayerClient,
     private readonly metrics: MetricsService,
@@ -156,7 +159,7 @@ export class PaymentsService {
    */
   async applyEvent(event: PaymentEvent): Promise<EventOutcome> {
     let credited = 0;
-    const outcome = await this.db.transaction(async (tx): Promise<EventOutcome> => {
+    const outcome = await this.database.transaction(async (tx): Promise<EventOutcome> => {
       if (!event.payment_id) return 'ignored';
       // The row lock first: redeliveries of one payment's events queue here, one at a time.
       const rows: PaymentRow[] = await tx.query(
@@ -193,7 +196,7 @@ export class PaymentsService {
   }
 
   /** Credits the pack, or switches the plan for a month with its credits. Idempotency key: the payment id. */
-  private async fulfil(tx: EntityManager, payment: PaymentRow): Promise<number> {
+  private async fulfil(tx: Sql, payment: PaymentRow): Promise<number> {
     const system = { type: 'system' as const, id: `system:payments:${PROVIDER}` };
     if (payment.product_kind === 'plan') {
       const [account] = (await tx.query(`SELECT plan_id, plan_paid_until FROM accounts WHERE id = $1`, [
@@ -221,17 +224,22 @@ export class PaymentsService {
       );
     }
     if (payment.credits > 0) {
-      await appendLedger(tx, {
-        accountId: payment.account_id,
-        kind: 'topup',
-        amount: payment.credits,
-        reference: payment.id,
-        reason:
-          payment.product_kind === 'plan'
-            ? `The ${payment.product_id} plan's credits for a month, bought online`
-            : `Credit pack ${payment.product_id}, bought online`,
-        actor: PROVIDER,
-      });
+      await this.ledger.record(
+        [
+          {
+            accountId: payment.account_id,
+            kind: 'topup',
+            amount: payment.credits,
+            reference: payment.id,
+            reason:
+              payment.product_kind === 'plan'
+                ? `The ${payment.product_id} plan's credits for a month, bought online`
+                : `Credit pack ${payment.product_id}, bought online`,
+            actor: PROVIDER,
+          },
+        ],
+        tx,
+      );
     }
     await tx.query(
       `UPDATE payments SET status = 'settled', settled_at = now(), failure_reason = NULL, updated_at = now() WHERE id = $1`,

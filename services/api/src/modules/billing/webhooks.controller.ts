@@ -1,8 +1,10 @@
 import { Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { PaymentWebhookAckSchema } from '@cineweave/contracts';
 import type { Request } from 'express';
 import { Public } from '../../core/auth/auth.decorators.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
+import { RespondsWith } from '../../core/http/responds-with.ts';
 import { PaymentEventSchema, PaymentsService } from './payments.service.ts';
 import { WebhookVerifier } from './truelayer/webhook-verifier.ts';
 
@@ -23,6 +25,7 @@ export class WebhooksController {
   @Public()
   @Post('truelayer')
   @HttpCode(200)
+  @RespondsWith(PaymentWebhookAckSchema)
   async truelayer(@Req() request: Request & { rawBody?: Buffer }) {
     if (!request.rawBody) {
       throw new DomainError(

@@ -2,12 +2,11 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreditsSummarySchema, LedgerPageSchema } from '@cineweave/contracts';
 import { z } from 'zod';
-import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
-import type { Principal } from '../../core/auth/principal.ts';
 import { PageQueryFields } from '../../core/http/cursor.ts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
-import { AccountsService } from '../accounts/accounts.service.ts';
+import { type Account, AccountsService } from '../accounts/accounts.service.ts';
+import { CurrentAccount } from '../accounts/current-account.decorator.ts';
 import { CreditsService } from './credits.service.ts';
 
 class LedgerQueryDto extends zodDto(z.strictObject(PageQueryFields)) {}
@@ -24,14 +23,14 @@ export class CreditsController {
   @Get()
   @ApiOperation({ summary: 'Your balance, reserved and available credits' })
   @RespondsWith(CreditsSummarySchema)
-  async summary(@CurrentPrincipal() principal: Principal) {
-    return this.accounts.summary(await this.accounts.forPrincipal(principal));
+  summary(@CurrentAccount() account: Account) {
+    return this.accounts.summary(account);
   }
 
   @Get('ledger')
   @ApiOperation({ summary: 'Your credit ledger, newest first' })
   @RespondsWith(LedgerPageSchema)
-  async ledger(@CurrentPrincipal() principal: Principal, @Query() query: LedgerQueryDto) {
-    return this.credits.ledger(await this.accounts.forPrincipal(principal), query.cursor, query.limit);
+  ledger(@CurrentAccount() account: Account, @Query() query: LedgerQueryDto) {
+    return this.credits.ledger(account, query.cursor, query.limit);
   }
 }

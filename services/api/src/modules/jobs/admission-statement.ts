@@ -1,4 +1,5 @@
 import type { RenderPreset, VideoJobPayload } from '@cineweave/contracts';
+import { LEDGER_MOVE_COLUMNS, ledgerMoves } from '../credits/ledger-moves.ts';
 import { JOB_ROW_COLUMNS } from './job-row.ts';
 
 /** What one admission writes; each field becomes an element of one of ADMISSION_STATEMENT's array parameters. */
@@ -40,7 +41,7 @@ export const ADMISSION_STATEMENT_NAME = 'admit-jobs';
  * or several at once (at most one admission per account): lock the accounts in id order (two
  * statements never wait on each other in a circle), check each admission against its own
  * account's active-job limit and available credits, and only for those that pass insert the job,
- * its reserve ledger row, the account's new totals and the outbox row. It answers one row per
+ * its reserve (the ledger move shared with settlement: `ledgerMoves`) and the outbox row. It answers one row per
  * request, matched by `requested_id`: the account as locked (acct_*) and the job, whose columns
  * are null when the account could not admit it.
  */
@@ -70,13 +71,10 @@ export const ADMISSION_STATEMENT = `WITH req AS (
          credits, attempt_token, webhook_url, preset
     FROM admitted
   RETURNING ${JOB_ROW_COLUMNS}
-), reserve AS (
-  INSERT INTO credit_ledger (account_id, kind, amount, reserved_delta, job_id, reason, actor)
-  SELECT account_id, 'reserve', 0, credits_reserved, id, 'Reserved at admission', user_id FROM job
-), totals AS (
-  UPDATE accounts a SET reserved = a.reserved + j.credits_reserved, active_jobs = a.active_jobs + 1, updated_at = now()
-    FROM job j WHERE a.id = j.account_id
-), outbox AS (
+), reserve (${LEDGER_MOVE_COLUMNS}) AS (
+  SELECT account_id, 'reserve'::text, 0, credits_reserved, 1, id, NULL::text, 'Reserved at admission'::text, user_id
+    FROM job
+), ${ledgerMoves('reserve')}, outbox AS (
   INSERT INTO outbox (topic, job_id, payload) SELECT r.topic, r.job_id, r.payload FROM admitted r
 )
 SELECT r.job_id AS requested_id, acct.balance AS acct_balance, acct.reserved AS acct_reserved,

@@ -2,10 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CreateJobRequestSchema, JobPageSchema, JobViewSchema, OutputLinkSchema } from '@cineweave/contracts';
 import type { Request, Response } from 'express';
-import { AcceptsJson, openApiSchemaOf, RespondsWith } from '../../core/http/responds-with.ts';
+import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
-import { AccountsService } from '../accounts/accounts.service.ts';
+import { CurrentAccount } from '../accounts/current-account.decorator.ts';
+import type { Account } from '../accounts/accounts.service.ts';
 import { JobStreamService } from '../events/job-stream.service.ts';
 import { CreateJobDto, JobIdParams, ListJobsQuery, VideoLinkQuery } from './jobs.dto.ts';
 import { JobSubmissionService } from './job-submission.service.ts';
@@ -19,7 +20,6 @@ export class JobsController {
   constructor(
     private readonly submission: JobSubmissionService,
     private readonly jobs: JobsService,
-    private readonly accounts: AccountsService,
     private readonly stream: JobStreamService,
     private readonly standings: QueueStandings,
   ) {}
@@ -56,16 +56,14 @@ export class JobsController {
   @Get()
   @ApiOperation({ summary: 'List your jobs, newest first' })
   @RespondsWith(JobPageSchema)
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: ListJobsQuery) {
-    const account = await this.accounts.forPrincipal(principal);
+  async list(@CurrentAccount() account: Account, @Query() query: ListJobsQuery) {
     return this.jobs.list({ accountId: account.id }, query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a job' })
   @RespondsWith(JobViewSchema)
-  async get(@CurrentPrincipal() principal: Principal, @Param() params: JobIdParams) {
-    const account = await this.accounts.forPrincipal(principal);
+  async get(@CurrentAccount() account: Account, @Param() params: JobIdParams) {
     const job = await this.jobs.get(params.id, { accountId: account.id });
     const queue = await this.standings.of(job);
     return { ...this.jobs.view(job), ...(queue && { queue }) };
@@ -75,8 +73,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Cancel a queued or running job; its reservation is released' })
   @HttpCode(200)
   @RespondsWith(JobViewSchema, 200, 'The job, cancelled (or as it was, if it had already finished)')
-  async cancel(@CurrentPrincipal() principal: Principal, @Param() params: JobIdParams) {
-    const account = await this.accounts.forPrincipal(principal);
+  async cancel(@CurrentAccount() account: Account, @Param() params: JobIdParams) {
     return this.jobs.view(await this.jobs.cancel(params.id, { accountId: account.id }));
   }
 
@@ -90,31 +87,25 @@ export class JobsController {
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   async events(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAccount() account: Account,
     @Param() params: JobIdParams,
     @Req() request: Request,
     @Res() response: Response,
   ) {
-    const account = await this.accounts.forPrincipal(principal);
     await this.stream.stream(params.id, { accountId: account.id }, request, response);
   }
 
   @Get(':id/video')
   @ApiOperation({ summary: 'The finished MP4: a redirect to a presigned link, or the link as JSON' })
   @ApiResponse({ status: 302, description: 'Redirect to a presigned URL of the MP4' })
-  @ApiResponse({
-    status: 200,
-    description: 'With Accept: application/json, the presigned link',
-    content: { 'application/json': { schema: openApiSchemaOf(OutputLinkSchema) } },
-  })
+  @RespondsWith(OutputLinkSchema, 200, 'With Accept: application/json, the presigned link')
   async video(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAccount() account: Account,
     @Param() params: JobIdParams,
     @Query() query: VideoLinkQuery,
     @Req() request: Request,
     @Res() response: Response,
   ) {
-    const account = await this.accounts.forPrincipal(principal);
     const url = await this.jobs.outputUrl(params.id, { accountId: account.id }, 'video', {
       download: query.download === '1',
     });
@@ -124,18 +115,13 @@ export class JobsController {
   @Get(':id/thumbnail')
   @ApiOperation({ summary: "The finished video's WebP thumbnail: a redirect, or the link as JSON" })
   @ApiResponse({ status: 302, description: 'Redirect to a presigned URL of the WebP thumbnail' })
-  @ApiResponse({
-    status: 200,
-    description: 'With Accept: application/json, the presigned link',
-    content: { 'application/json': { schema: openApiSchemaOf(OutputLinkSchema) } },
-  })
+  @RespondsWith(OutputLinkSchema, 200, 'With Accept: application/json, the presigned link')
   async thumbnail(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAccount() account: Account,
     @Param() params: JobIdParams,
     @Req() request: Request,
     @Res() response: Response,
   ) {
-    const account = await this.accounts.forPrincipal(principal);
     sendOutputLink(
       request,
       response,
@@ -152,7 +138,8 @@ export class JobsController {
 function sendOutputLink(request: Request, response: Response, url: string): void {
   const accept = request.headers.accept ?? '';
   if (accept.includes('application/json') && !accept.includes('text/html')) {
-    response.status(200).json({ url });
+    // @Res() leaves the contract interceptor out, so the link is serialized through its contract here.
+    response.status(200).json(OutputLinkSchema.parse({ url }));
   } else {
     response.redirect(302, url);
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.ts';
+import { CreditsModule } from '../credits/credits.module.ts';
 import { EventsModule } from '../events/events.module.ts';
 import { ModerationModule } from '../moderation/moderation.module.ts';
 import { WebhooksModule } from '../webhooks/webhooks.module.ts';
@@ -18,7 +19,7 @@ import { SettlementService } from './settlement.service.ts';
 import { WorkQueueListener } from './work-queue.listener.ts';
 
 @Module({
-  imports: [AccountsModule, EventsModule, ModerationModule, WebhooksModule],
+  imports: [AccountsModule, CreditsModule, EventsModule, ModerationModule, WebhooksModule],
   controllers: [JobsController],
   providers: [
     AdmissionService,

@@ -1,10 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JOB_NAMES, QUEUE_NAMES, type VideoJobPayload } from '@cineweave/contracts';
+import { JOB_NAMES, QUEUE_NAMES, type VideoJobPayload, generateJobOptions } from '@cineweave/contracts';
 import { type Job, Queue, type RedisOptions } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
-import { generateJobOptions } from '../../core/queue/job-options.ts';
 import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { redisOptions } from '../../core/redis/redis.ts';
 

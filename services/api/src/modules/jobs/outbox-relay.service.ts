@@ -5,12 +5,11 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { API_METRICS, JOB_NAMES, type VideoJobPayload } from '@cineweave/contracts';
+import { API_METRICS, JOB_NAMES, type VideoJobPayload, generateJobOptions } from '@cineweave/contracts';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { inTransaction, runPrepared } from '../../core/database/prepared.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
-import { generateJobOptions } from '../../core/queue/job-options.ts';
 import { WorkQueues } from '../../core/queue/work-queues.ts';
 
 const BATCH = 200;

@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, type OnModuleInit } from '@nestjs/common';
-import { JOB_NAMES, JobResultSchema, QUEUE_NAMES } from '@cineweave/contracts';
+import { Logger } from '@nestjs/common';
+import { JOB_NAMES, JobResultSchema, QUEUE_JOB_NAMES, QUEUE_NAMES, jobHandlers } from '@cineweave/contracts';
 import { DelayedError, type Job } from 'bullmq';
 import { SettlementService } from './settlement.service.ts';
 
@@ -12,24 +12,22 @@ export function resultRetryDelayMs(attempt: number): number {
 }
 
 /**
- * Consumes the results queue. Handlers are declared by job name; start-up fails if a name the
- * contract defines for this queue has none, and an unknown name fails that job loudly.
+ * Consumes the results queue. Handlers are declared by job name and checked against the names
+ * the contract gives this queue, so the app does not start when one has no handler or two; an
+ * unknown name fails that job loudly.
  */
 @Processor(QUEUE_NAMES.videoResults, { concurrency: 8 })
-export class ResultsProcessor extends WorkerHost implements OnModuleInit {
+export class ResultsProcessor extends WorkerHost {
   private readonly logger = new Logger(ResultsProcessor.name);
   private readonly handlers: ReadonlyMap<string, Handler>;
 
   constructor(private readonly settlement: SettlementService) {
     super();
-    this.handlers = new Map<string, Handler>([[JOB_NAMES.result, (job, token) => this.settle(job, token)]]);
-  }
-
-  onModuleInit(): void {
-    for (const name of [JOB_NAMES.result]) {
-      if (!this.handlers.has(name))
-        throw new Error(`No handler for ${QUEUE_NAMES.videoResults} job "${name}"`);
-    }
+    this.handlers = jobHandlers<Handler>(
+      QUEUE_NAMES.videoResults,
+      QUEUE_JOB_NAMES[QUEUE_NAMES.videoResults],
+      [[JOB_NAMES.result, (job, token) => this.settle(job, token)]],
+    );
   }
 
   async process(job: Job, token?: string): Promise<unknown> {

@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { type JobResult, isFinishedStatus } from '@cineweave/contracts';
-import type { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
-import { appendLedger } from '../credits/ledger.ts';
+import { Database, type Sql } from '../../core/database/database.ts';
+import { LedgerRepository } from '../credits/ledger.repository.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { ModerationService } from '../moderation/moderation.service.ts';
 import type { JobRow } from './job-row.ts';
@@ -35,7 +34,8 @@ export class SettlementService {
   private readonly logger = new Logger(SettlementService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly ledger: LedgerRepository,
     private readonly events: JobEventsService,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
@@ -63,12 +63,7 @@ export class SettlementService {
    * Ends an active job. With `attemptToken`, only if it is the job's current attempt. Runs in
    * its own transaction unless given one.
    */
-  async finish(
-    jobId: string,
-    ending: Ending,
-    attemptToken?: string,
-    tx?: EntityManager,
-  ): Promise<SettleOutcome> {
+  async finish(jobId: string, ending: Ending, attemptToken?: string, tx?: Sql): Promise<SettleOutcome> {
     const outcome = tx
       ? await this.finishIn(tx, jobId, ending, attemptToken)
       : await this.db.transaction((inner) => this.finishIn(inner, jobId, ending, attemptToken));
@@ -81,7 +76,7 @@ export class SettlementService {
   }
 
   private async finishIn(
-    tx: EntityManager,
+    tx: Sql,
     jobId: string,
     ending: Ending,
     attemptToken: string | undefined,
@@ -95,16 +90,21 @@ export class SettlementService {
     const credits = job.credits_reserved;
     if (ending.status === 'succeeded') {
       const { result } = ending;
-      await appendLedger(tx, {
-        accountId: job.account_id,
-        kind: 'capture',
-        amount: -credits,
-        reservedDelta: -credits,
-        activeJobsDelta: -1,
-        jobId,
-        reason: 'Video delivered',
-        actor: 'system',
-      });
+      await this.ledger.record(
+        [
+          {
+            accountId: job.account_id,
+            kind: 'capture',
+            amount: -credits,
+            reservedDelta: -credits,
+            activeJobsDelta: -1,
+            jobId,
+            reason: 'Video delivered',
+            actor: 'system',
+          },
+        ],
+        tx,
+      );
       const updated = returningRows<JobRow>(
         await tx.query(
           `UPDATE jobs SET status = 'succeeded', credits_charged = $2, video_key = $3, thumbnail_key = $4,
@@ -128,16 +128,21 @@ export class SettlementService {
       );
       return { kind: 'settled', job: updated[0] };
     }
-    await appendLedger(tx, {
-      accountId: job.account_id,
-      kind: 'release',
-      amount: 0,
-      reservedDelta: -credits,
-      activeJobsDelta: -1,
-      jobId,
-      reason: ending.status === 'cancelled' ? 'Job cancelled' : 'Job failed',
-      actor: 'system',
-    });
+    await this.ledger.record(
+      [
+        {
+          accountId: job.account_id,
+          kind: 'release',
+          amount: 0,
+          reservedDelta: -credits,
+          activeJobsDelta: -1,
+          jobId,
+          reason: ending.status === 'cancelled' ? 'Job cancelled' : 'Job failed',
+          actor: 'system',
+        },
+      ],
+      tx,
+    );
     if (ending.status === 'failed' && ending.contentPolicy) {
       await this.moderation.recordOutputRefusal(tx, job, ending.contentPolicy, ending.reason);
     }

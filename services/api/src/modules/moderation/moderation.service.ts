@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ModerationDecisionView } from '@cineweave/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Sql } from '../../core/database/database.ts';
 import { z } from 'zod';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
@@ -138,12 +139,13 @@ export class ModerationService {
 
   /** The worker's output check refused a job's video: its decision and audit rows, in the settlement's transaction. */
   async recordOutputRefusal(
-    tx: EntityManager,
+    tx: EntityManager | Sql,
     job: { id: string; user_id: string; account_id: string },
     refusal: { outcome: 'refused' | 'refused-on-error'; categories: string[] },
     reason: string,
   ): Promise<void> {
-    const [row] = (await tx.query(
+    // TRANSITIONAL: settlement's transaction is a Database one (Sql) or a TypeORM EntityManager.
+    const [row] = (await (tx as EntityManager).query(
       `INSERT INTO moderation_decisions (stage, outcome, provider, categories, user_id, account_id, job_id, detail)
        VALUES ('output', $1, 'classifier', $2, $3, $4, $5, $6) RETURNING id`,
       [refusal.outcome, refusal.categories, job.user_id, job.account_id, job.id, reason],

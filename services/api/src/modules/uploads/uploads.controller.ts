@@ -2,11 +2,10 @@ import { Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nest
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UploadViewSchema } from '@cineweave/contracts';
-import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
-import type { Principal } from '../../core/auth/principal.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
-import { AccountsService } from '../accounts/accounts.service.ts';
+import type { Account } from '../accounts/accounts.service.ts';
+import { CurrentAccount } from '../accounts/current-account.decorator.ts';
 import { MAX_UPLOAD_BYTES } from './image-inspection.ts';
 import { UploadsService } from './uploads.service.ts';
 
@@ -22,10 +21,7 @@ interface UploadedImage {
 @ApiBearerAuth()
 @Controller(UPLOADS_PATH.slice(1))
 export class UploadsController {
-  constructor(
-    private readonly accounts: AccountsService,
-    private readonly uploads: UploadsService,
-  ) {}
+  constructor(private readonly uploads: UploadsService) {}
 
   /** Multipart, field `file`: a PNG, JPEG or WebP image of at most 10 MB and 4096x4096. */
   @Post()
@@ -47,7 +43,7 @@ export class UploadsController {
       limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1024 },
     }),
   )
-  async create(@CurrentPrincipal() principal: Principal, @UploadedFile() file: UploadedImage | undefined) {
+  async create(@CurrentAccount() account: Account, @UploadedFile() file: UploadedImage | undefined) {
     if (!file) {
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -55,6 +51,6 @@ export class UploadsController {
         [{ field: 'file', message: 'is required' }],
       );
     }
-    return this.uploads.create(await this.accounts.forPrincipal(principal), file.buffer);
+    return this.uploads.create(account, file.buffer);
   }
 }

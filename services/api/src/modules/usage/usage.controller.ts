@@ -3,12 +3,11 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { UsageQuerySchema, UsageReportSchema } from '@cineweave/contracts';
 import type { Response } from 'express';
 import { AdminOnly } from '../../core/auth/auth.decorators.ts';
-import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
-import type { Principal } from '../../core/auth/principal.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
-import { AccountsService } from '../accounts/accounts.service.ts';
+import type { Account } from '../accounts/accounts.service.ts';
+import { CurrentAccount } from '../accounts/current-account.decorator.ts';
 import { usageCsv } from './usage-report.ts';
 import { type UsageScope, UsageService } from './usage.service.ts';
 
@@ -24,10 +23,7 @@ const CSV_ANSWER = {
 @ApiBearerAuth()
 @Controller('v1')
 export class UsageController {
-  constructor(
-    private readonly usage: UsageService,
-    private readonly accounts: AccountsService,
-  ) {}
+  constructor(private readonly usage: UsageService) {}
 
   /** The caller's own finished jobs per day and model. */
   @Get('usage')
@@ -35,7 +31,7 @@ export class UsageController {
   @RespondsWith(UsageReportSchema)
   @ApiResponse(CSV_ANSWER)
   async own(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAccount() account: Account,
     @Query() query: UsageQueryDto,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -44,7 +40,6 @@ export class UsageController {
         { field: 'userId', message: 'is for admins only' },
       ]);
     }
-    const account = await this.accounts.forPrincipal(principal);
     return this.answer({ accountId: account.id }, query, response);
   }
 

@@ -28,6 +28,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
+import type { Account } from '../accounts/accounts.service.ts';
+import { CurrentAccount } from '../accounts/current-account.decorator.ts';
 import { openApiSchemaOf, RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { MAX_UPLOAD_BYTES } from '../uploads/image-inspection.ts';
@@ -102,15 +104,15 @@ export class VideosController {
   @Get()
   @ApiOperation({ summary: 'List your videos, newest first (OpenAI videos API)' })
   @RespondsWith(OpenAiVideoListSchema)
-  list(@CurrentPrincipal() principal: Principal, @Query() query: VideoListQuery) {
-    return this.videos.list(principal, query);
+  list(@CurrentAccount() account: Account, @Query() query: VideoListQuery) {
+    return this.videos.list(account, query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a video (OpenAI videos API)' })
   @RespondsWith(OpenAiVideoSchema)
-  get(@CurrentPrincipal() principal: Principal, @Param() params: VideoIdParams) {
-    return this.videos.get(principal, params.id);
+  get(@CurrentAccount() account: Account, @Param() params: VideoIdParams) {
+    return this.videos.get(account, params.id);
   }
 
   @Get(':id/content')
@@ -124,12 +126,12 @@ export class VideosController {
     },
   })
   async content(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAccount() account: Account,
     @Param() params: VideoIdParams,
     @Query() query: VideoContentQuery,
     @Res() response: Response,
   ) {
-    const object = await this.videos.content(principal, params.id, query.variant);
+    const object = await this.videos.content(account, params.id, query.variant);
     response.status(200).type(object.contentType).setHeader('Content-Length', String(object.size));
     object.body.on('error', () => response.destroy());
     object.body.pipe(response);
@@ -144,8 +146,8 @@ export class VideosController {
     200,
     'Cancelled with its credits released, or its finished outputs deleted',
   )
-  async remove(@CurrentPrincipal() principal: Principal, @Param() params: VideoIdParams) {
-    await this.videos.remove(principal, params.id);
+  async remove(@CurrentAccount() account: Account, @Param() params: VideoIdParams) {
+    await this.videos.remove(account, params.id);
     return { id: params.id, object: 'video.deleted' as const, deleted: true as const };
   }
 }

@@ -13,7 +13,7 @@ import type { Principal } from '../../core/auth/principal.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { encodeCursor } from '../../core/http/cursor.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
-import { AccountsService } from '../accounts/accounts.service.ts';
+import { type Account, AccountsService } from '../accounts/accounts.service.ts';
 import { JobSubmissionService, type SubmitAnswer } from '../jobs/job-submission.service.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
 import { RetentionService } from '../retention/retention.service.ts';
@@ -84,14 +84,12 @@ export class VideosService {
     return answer.status < 300 ? { ...answer, body: toOpenAiVideo(answer.body as never) } : answer;
   }
 
-  async get(principal: Principal, id: string): Promise<OpenAiVideo> {
-    const account = await this.accounts.forPrincipal(principal);
+  async get(account: Account, id: string): Promise<OpenAiVideo> {
     return toOpenAiVideo(this.jobs.view(await this.jobs.get(id, { accountId: account.id })));
   }
 
   /** Newest first; `after` names the last video of the previous page, as OpenAI's cursor does. */
-  async list(principal: Principal, query: { after?: string; limit: number }): Promise<OpenAiVideoList> {
-    const account = await this.accounts.forPrincipal(principal);
+  async list(account: Account, query: { after?: string; limit: number }): Promise<OpenAiVideoList> {
     let cursor: string | undefined;
     if (query.after) {
       const after = await this.jobs.get(query.after, { accountId: account.id });
@@ -110,11 +108,10 @@ export class VideosService {
 
   /** The MP4 (or WebP thumbnail) bytes themselves, as OpenAI answers `/content`. */
   async content(
-    principal: Principal,
+    account: Account,
     id: string,
     variant: 'video' | 'thumbnail',
   ): Promise<{ body: Readable; size: number; contentType: string }> {
-    const account = await this.accounts.forPrincipal(principal);
     const job = await this.jobs.get(id, { accountId: account.id });
     // Same checks and messages as the job's own links (410 once retention deleted the outputs).
     await this.jobs.outputUrl(id, { accountId: account.id }, variant);
@@ -131,8 +128,7 @@ export class VideosService {
    * /v1/jobs/{id}/cancel`); a finished one has its outputs deleted now instead of at the end of
    * retention. Asking again is harmless.
    */
-  async remove(principal: Principal, id: string): Promise<void> {
-    const account = await this.accounts.forPrincipal(principal);
+  async remove(account: Account, id: string): Promise<void> {
     const job = await this.jobs.get(id, { accountId: account.id });
     if (job.status === 'queued' || job.status === 'running') {
       await this.jobs.cancel(id, { accountId: account.id });

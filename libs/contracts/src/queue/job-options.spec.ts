@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GENERATE_ATTEMPTS, generateJobOptions } from './job-options.ts';
+import { GENERATE_ATTEMPTS, generateJobOptions, resultJobOptions } from './job-options.ts';
+import { resultJobId } from './queues.ts';
 
 describe(generateJobOptions.name, () => {
   it('should use the job id as BullMQ id when enqueuing', () => {
@@ -13,5 +14,12 @@ describe(generateJobOptions.name, () => {
     const low = generateJobOptions({ id: 'b', priority: 0 }).priority!;
     expect(high).toBeLessThan(low);
     expect(high).toBeGreaterThan(0);
+  });
+});
+
+describe(resultJobOptions.name, () => {
+  it('should give each attempt its own result id when a result is sent', () => {
+    const result = { jobId: '5b0c4f5e-3d1c-4a57-9f0e-0a1b2c3d4e5f', attemptToken: 'a1' };
+    expect(resultJobOptions(result).jobId).toBe(resultJobId(result.jobId, result.attemptToken));
   });
 });
