@@ -1,15 +1,14 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { z } from 'zod';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
 import { Public } from '../../core/auth/auth.decorators.ts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { REDIS } from '../../core/redis/redis.module.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
+import { HealthRepository } from './health.repository.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -34,7 +33,7 @@ function within<T>(promise: Promise<T>, what: string): Promise<T> {
 @Controller()
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly postgres: HealthRepository,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly storage: StorageService,
     private readonly metrics: MetricsService,
@@ -54,7 +53,7 @@ export class HealthController {
   @RespondsWith(ReadinessSchema)
   async ready(@Res({ passthrough: true }) response: Response) {
     const checks = await Promise.allSettled([
-      within(this.db.query('SELECT 1'), 'Postgres'),
+      within(this.postgres.ping(), 'Postgres'),
       within(this.redis.ping(), 'Redis'),
       within(this.storage.ensureBucket(), 'S3'),
     ]);
