@@ -144,7 +144,12 @@ export class SettlementService {
       tx,
     );
     if (ending.status === 'failed' && ending.contentPolicy) {
-      await this.moderation.recordOutputRefusal(tx, job, ending.contentPolicy, ending.reason);
+      await this.moderation.recordOutputRefusal(
+        tx,
+        { id: job.id, userId: job.user_id, accountId: job.account_id },
+        ending.contentPolicy,
+        ending.reason,
+      );
     }
     const updated = returningRows<JobRow>(
       await tx.query(
