@@ -15,8 +15,6 @@ const root = join(import.meta.dirname, '..');
 const KNOWN_MODULE_CYCLES: [string, string][] = [
   ['modules/accounts', 'modules/credits'],
   ['modules/events', 'modules/jobs'],
-  // TODO: removed by the i16 platform merge (webhooks render job views without importing jobs).
-  ['modules/jobs', 'modules/webhooks'],
 ];
 
 /** `modules/jobs/jobs.service.ts` → `modules/jobs`; a file directly under src is its own module. */

@@ -8,6 +8,7 @@ import { JobStreamService } from '../events/job-stream.service.ts';
 import { AdmissionService } from './admission.service.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { JobSubmissionService } from './job-submission.service.ts';
+import { JobWebhookPayloads } from './job-webhook-payloads.ts';
 import { JobsController } from './jobs.controller.ts';
 import { JobsService } from './jobs.service.ts';
 import { LegacyQueueMigration } from './legacy-queue-migration.service.ts';
@@ -25,6 +26,7 @@ import { WorkQueueListener } from './work-queue.listener.ts';
     AdmissionService,
     IdempotencyService,
     JobSubmissionService,
+    JobWebhookPayloads,
     JobsService,
     JobStreamService,
     LegacyQueueMigration,

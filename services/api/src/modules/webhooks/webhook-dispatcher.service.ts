@@ -5,17 +5,19 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { type JobStatus, WEBHOOK_QUEUE } from '@cineweave/contracts';
+import { WEBHOOK_QUEUE } from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { Database } from '../../core/database/database.ts';
-import { type JobRow, toJobView } from '../jobs/job-row.ts';
 import { DELIVER_JOB, type DeliverJobData, deliverJobOptions } from './delivery-schedule.ts';
 import { type NewDelivery, type WebhookEndpoint, type WebhookEvent, messageIdOf } from './webhook-rows.ts';
 import { WebhooksRepository } from './webhooks.repository.ts';
 
 const BATCH = 200;
+
+/** The `data` of a job event's message, from the job row's `to_jsonb` snapshot the trigger took. */
+export type JobEventRenderer = (snapshot: Record<string, unknown>) => unknown;
 
 /**
  * Turns committed webhook events (written by the database triggers) into deliveries: one per
@@ -32,6 +34,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private running: Promise<void> | null = null;
   private stopped = false;
   private ticks = 0;
+  private jobRenderer: JobEventRenderer | undefined;
 
   constructor(
     private readonly db: Database,
@@ -39,6 +42,20 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<DeliverJobData>,
     private readonly config: AppConfig,
   ) {}
+
+  /**
+   * How a job event's payload is rendered from the job row's snapshot: the jobs module says (it
+   * owns the job's view), so webhooks need not know what a job looks like.
+   */
+  renderJobEventsWith(renderer: JobEventRenderer): void {
+    this.jobRenderer = renderer;
+  }
+
+  private renderJob(snapshot: Record<string, unknown>): unknown {
+    if (!this.jobRenderer)
+      throw new Error('No renderer of job events was registered (JobsModule renders them)');
+    return this.jobRenderer(snapshot);
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.tick(), this.config.env.WEBHOOK_POLL_MS);
@@ -138,7 +155,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
                   available: event.data.available,
                   threshold: endpoint.creditsLowThreshold,
                 }
-              : toJobView(jobRowFromSnapshot(event.data), this.config.env.RETENTION_HOURS),
+              : this.renderJob(event.data),
         },
       };
     });
@@ -186,17 +203,4 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       /* drain */
     }
   }
-}
-
-const TIMESTAMP_COLUMNS = ['cancel_requested_at', 'enqueued_at', 'started_at', 'finished_at', 'created_at'];
-
-/** A job row from the trigger's `to_jsonb(NEW)` snapshot: timestamps come back as strings. */
-function jobRowFromSnapshot(data: Record<string, unknown>): JobRow {
-  const row: Record<string, unknown> = { ...data };
-  for (const column of TIMESTAMP_COLUMNS) {
-    const value = row[column];
-    row[column] = typeof value === 'string' ? new Date(value) : null;
-  }
-  row.status = data.status as JobStatus;
-  return row as unknown as JobRow;
 }
