@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import S3rver from '@20minutes/s3rver';
-import type { JobResult, VideoJobPayload } from '@cineweave/contracts';
+import type { CreditsSummary, JobResult, VideoJobPayload } from '@cineweave/contracts';
 import {
+  CreditsSummarySchema,
   DEFAULT_MODEL_ID,
   JOB_NAMES,
   QUEUE_NAMES,
@@ -218,11 +219,11 @@ export class RealApi {
       throw new Error(`users/init for ${userId} answered ${response.status}: ${await response.text()}`);
   }
 
-  async credits(userId: string): Promise<{ balance: number; reserved: number; available: number }> {
+  async credits(userId: string): Promise<CreditsSummary> {
     const response = await fetch(`${this.url}/v1/credits`, {
       headers: { Authorization: `Bearer dev:${userId}` },
     });
-    return (await response.json()) as { balance: number; reserved: number; available: number };
+    return CreditsSummarySchema.parse(await response.json());
   }
 
   async ledgerKinds(jobId: string): Promise<string[]> {

@@ -1,4 +1,10 @@
-import type { InternalCreateJobRequest, InternalJobView, JobView, QueueStats } from '@cineweave/contracts';
+import type {
+  InternalCreateJobRequest,
+  InternalJobView,
+  JobView,
+  ProblemDetails,
+  QueueStats,
+} from '@cineweave/contracts';
 import { InternalJobViewSchema, JobViewSchema, QueueStatsSchema } from '@cineweave/contracts';
 
 /** The API refused the request (4xx): it will refuse it again, so the caller must not retry. */
@@ -84,7 +90,8 @@ export class CineweaveApiClient {
     const text = await response.text();
     const parsed = parseJson(text);
     if (response.ok) return parsed;
-    const problem = (parsed ?? {}) as { code?: string; detail?: string; title?: string };
+    // Not parsed strictly: a proxy in front of the API may answer 5xx/429 with a body of its own.
+    const problem = (parsed ?? {}) as Partial<ProblemDetails>;
     const detail = problem.detail ?? problem.title ?? (text.slice(0, 200) || response.statusText);
     // 408 and 429-without-a-code are transient; other 4xx mean the request itself is refused.
     if (

@@ -19,6 +19,8 @@ import { RedisModule } from './core/redis/redis.module.ts';
 import { SchedulingModule } from './core/scheduling/scheduling.module.ts';
 import { StorageModule } from './core/storage/storage.module.ts';
 import { AccountsModule } from './modules/accounts/accounts.module.ts';
+import { CreditsModule } from './modules/credits/credits.module.ts';
+import { PlansModule } from './modules/plans/plans.module.ts';
 import { AuditModule } from './modules/audit/audit.module.ts';
 import { AdminModule } from './modules/admin/admin.module.ts';
 import { BillingModule } from './modules/billing/billing.module.ts';
@@ -50,6 +52,8 @@ export class AppModule {
         AuditModule,
         ModelsModule,
         AccountsModule,
+        CreditsModule,
+        PlansModule,
         JobsModule,
         RetentionModule,
         UploadsModule,

@@ -1,6 +1,7 @@
 // The admin audit log in Chromium against the real API: actions taken through the API appear as
 // rows, the filters narrow them, and the CSV export downloads the API's CSV for those filters.
 import { readFileSync } from 'node:fs';
+import type { CreatedApiKey } from '@cineweave/contracts';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient, launchBrowser, openTab, screenshot, signIn } from './support/portal.ts';
@@ -26,7 +27,7 @@ describe('Audit log in Chromium (real API)', () => {
       amount: 25,
       reason: 'audit e2e',
     });
-    const key = await member.call<{ id: string }>('POST', '/v1/api-keys', { name: 'audit-e2e' });
+    const key = await member.call<CreatedApiKey>('POST', '/v1/api-keys', { name: 'audit-e2e' });
 
     const { page, context, errors } = await openTab(browser, stack.portalUrl);
     try {

@@ -1,5 +1,6 @@
 // The moderation policy in Chromium against the real API: an admin blocks a term in the portal, a
 // prompt with it is refused with content-policy and costs nothing, and the refusal is listed.
+import type { ModerationPolicyView } from '@cineweave/contracts';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient, launchBrowser, openTab, signIn } from './support/portal.ts';
@@ -33,14 +34,14 @@ describe('Moderation policy in Chromium (real API)', () => {
       await page.locator('#moderation-patterns').fill('(unclosed');
       await page.getByRole('button', { name: 'Save policy' }).click();
       await page.getByTestId('patterns-error').waitFor();
-      const unchanged = await admin.call<{ patterns: string[] }>('GET', '/v1/admin/moderation/policy');
+      const unchanged = await admin.call<ModerationPolicyView>('GET', '/v1/admin/moderation/policy');
       expect(unchanged.patterns).toEqual([]);
 
       await page.locator('#moderation-patterns').fill('');
       await page.locator('#moderation-terms').fill('volcano');
       await page.getByRole('button', { name: 'Save policy' }).click();
       await page.getByText('Policy saved.').waitFor();
-      const saved = await admin.call<{ terms: string[] }>('GET', '/v1/admin/moderation/policy');
+      const saved = await admin.call<ModerationPolicyView>('GET', '/v1/admin/moderation/policy');
       expect(saved.terms).toEqual(['volcano']);
 
       const before = await member.credits();

@@ -4,6 +4,7 @@
 // by what the API says happened.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { JobView, Quote } from '@cineweave/contracts';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -17,7 +18,7 @@ let browser: Browser;
 
 /** What the API quotes for the portal's default form (draft landscape, the deployment's length). */
 async function quoteForDefaults(): Promise<number> {
-  const { credits } = await admin.call<{ credits: number }>(
+  const { credits } = await admin.call<Quote>(
     'GET',
     `/v1/pricing/quote?resolution=640x352&durationSeconds=${FORM_DEFAULTS.durationSeconds}`,
   );
@@ -194,7 +195,7 @@ describe('CineWeave portal in Chromium (real API, CPU worker, tiny model)', () =
           balance: start.balance - shownPrice,
           reserved: start.reserved,
         });
-      const job = await alice.call<{ status: string; creditsCharged: number }>('GET', `/v1/jobs/${jobId}`);
+      const job = await alice.call<JobView>('GET', `/v1/jobs/${jobId}`);
       expect(job).toMatchObject({ status: 'succeeded', creditsCharged: shownPrice });
       await expect
         .poll(async () => parseCredits(await textOf(page, 'credits-pill')), { timeout: 10_000 })
@@ -273,10 +274,7 @@ describe('CineWeave portal in Chromium (real API, CPU worker, tiny model)', () =
       expect(played.width).toBeGreaterThan(played.height);
       expect(played.width * played.height).toBeLessThanOrEqual(640 * 352);
       expect(await page.locator('aside').textContent()).toContain('Image to video');
-      const job = await dana.call<{ status: string; imageUploadId: string | null }>(
-        'GET',
-        `/v1/jobs/${jobId}`,
-      );
+      const job = await dana.call<JobView>('GET', `/v1/jobs/${jobId}`);
       expect(job.status).toBe('succeeded');
       expect(job.imageUploadId).toBeTruthy();
 

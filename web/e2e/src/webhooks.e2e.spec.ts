@@ -5,6 +5,7 @@
 // the `standardwebhooks` library a customer would use.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { List, WebhookEndpointView } from '@cineweave/contracts';
 import type { Browser } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -80,7 +81,7 @@ describe('Webhooks settings in Chromium (real API)', () => {
       const secret = await page.getByTestId('new-webhook-secret').inputValue();
       expect(secret).toMatch(/^whsec_/);
       const [listed] = await api
-        .call<{ items: { id: string; eventTypes: string[] }[] }>('GET', '/v1/webhooks')
+        .call<List<WebhookEndpointView>>('GET', '/v1/webhooks')
         .then((answer) => answer.items);
       expect(listed.eventTypes).toEqual(['job.succeeded', 'job.failed']);
       await page.getByRole('button', { name: 'Done' }).click();

@@ -67,8 +67,13 @@ export const QueueStatsSchema = z.object({
 });
 export type QueueStats = z.infer<typeof QueueStatsSchema>;
 
-/** A page of a cursor-paginated list; `nextCursor` is null on the last page. */
+/** A page of a cursor-paginated list; `nextCursor` is null on the last page (`pageOf`). */
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/** An unpaginated list (`listOf`). */
+export interface List<T> {
+  items: T[];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageOf } from '../api/page.ts';
 import { PlanIdSchema } from '../plans/plans.ts';
 
 /** Who takes payments: `none` where an enterprise charges internally and admins grant credits. */
@@ -75,6 +76,8 @@ export const PaymentViewSchema = z.object({
   settledAt: z.iso.datetime().nullable(),
 });
 export type PaymentView = z.infer<typeof PaymentViewSchema>;
+/** `GET /v1/billing/payments`: the account's payments, newest first. */
+export const PaymentPageSchema = pageOf(PaymentViewSchema);
 
 export const CheckoutResponseSchema = z.object({
   payment: PaymentViewSchema,

@@ -4,6 +4,10 @@ import {
   JobFailedEventSchema,
   JobProgressEventSchema,
   JobStatusEventSchema,
+  JobEventSchema,
+  jobEndEvent,
+  jobProgressEvent,
+  jobStatusEvent,
 } from './job-events.ts';
 
 const jobId = '5b3c1a3e-2b6e-4f4e-8a0e-1f2d3c4b5a69';
@@ -49,5 +53,74 @@ describe('JobFailedEventSchema', () => {
     const event = { jobId, status: 'cancelled', reason: 'Cancelled by the user', creditsReleased: 50 };
     expect(JobFailedEventSchema.parse(event)).toEqual(event);
     expect(JobFailedEventSchema.safeParse({ ...event, status: 'succeeded' }).success).toBe(false);
+  });
+});
+
+describe(jobEndEvent.name, () => {
+  const job = { id: jobId, creditsReserved: 12, creditsCharged: null, failureReason: null };
+
+  it('should say where the outputs are and what was charged when a job succeeded', () => {
+    const event = jobEndEvent({ ...job, status: 'succeeded', creditsCharged: 12 });
+    expect(JobEventSchema.parse(event)).toEqual({
+      type: 'completed',
+      data: {
+        jobId,
+        status: 'succeeded',
+        creditsCharged: 12,
+        videoUrl: `/v1/jobs/${jobId}/video`,
+        thumbnailUrl: `/v1/jobs/${jobId}/thumbnail`,
+      },
+    });
+  });
+
+  it('should say why and what was released when a job failed or was cancelled', () => {
+    const failed = jobEndEvent({ ...job, status: 'failed', failureReason: 'The engine gave up.' });
+    expect(JobEventSchema.parse(failed)).toEqual({
+      type: 'failed',
+      data: { jobId, status: 'failed', reason: 'The engine gave up.', creditsReleased: 12 },
+    });
+    expect(jobEndEvent({ ...job, status: 'cancelled' }).data).toMatchObject({
+      status: 'cancelled',
+      reason: 'The job did not complete.',
+      creditsReleased: 12,
+    });
+  });
+
+  it('should release nothing when a delivered job expired', () => {
+    expect(jobEndEvent({ ...job, status: 'expired', creditsCharged: 12 }).data).toMatchObject({
+      status: 'expired',
+      reason: 'The outputs expired.',
+      creditsReleased: 0,
+    });
+  });
+
+  it('should refuse a job that has not ended', () => {
+    expect(() => jobEndEvent({ ...job, status: 'running' })).toThrow('is running: it has not ended');
+  });
+});
+
+describe(jobProgressEvent.name, () => {
+  it('should leave the stage out when the worker reported none', () => {
+    const event = jobProgressEvent(jobId, { step: 1, totalSteps: 2, percent: 50 });
+    expect(JobEventSchema.parse(event).data).toEqual({
+      jobId,
+      step: 1,
+      totalSteps: 2,
+      percent: 50,
+      etaSeconds: null,
+      queuePosition: null,
+    });
+  });
+});
+
+describe('JobEventSchema', () => {
+  it('should refuse a payload that does not match its event type', () => {
+    const standing = {
+      position: 2,
+      reason: 'WaitingForWorker' as const,
+      message: 'Waiting for a free worker',
+    };
+    const event = { type: 'completed', data: jobStatusEvent(jobId, 'queued', standing).data };
+    expect(JobEventSchema.safeParse(event).success).toBe(false);
   });
 });

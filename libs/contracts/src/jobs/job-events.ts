@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { JobStatusSchema } from './job-status.ts';
-import { QueueReasonSchema } from './queue-reason.ts';
+import type { JobProgress } from '../queue/queues.ts';
+import { type JobStatus, JobStatusSchema } from './job-status.ts';
+import { QueueReasonSchema, type QueueStanding } from './queue-reason.ts';
 
 /** Server-sent events of `GET /v1/jobs/:id/events`, by event name. */
 export const JOB_EVENT_TYPES = ['status', 'progress', 'completed', 'failed'] as const;
@@ -66,3 +67,98 @@ export type JobStatusEvent = z.infer<typeof JobStatusEventSchema>;
 export type JobProgressEvent = z.infer<typeof JobProgressEventSchema>;
 export type JobCompletedEvent = z.infer<typeof JobCompletedEventSchema>;
 export type JobFailedEvent = z.infer<typeof JobFailedEventSchema>;
+
+/** A job event as it travels (Redis pub/sub between replicas) and is sent (SSE `event:` and `data:`). */
+export const JobEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('status'), data: JobStatusEventSchema }),
+  z.strictObject({ type: z.literal('progress'), data: JobProgressEventSchema }),
+  z.strictObject({ type: z.literal('completed'), data: JobCompletedEventSchema }),
+  z.strictObject({ type: z.literal('failed'), data: JobFailedEventSchema }),
+]);
+export type JobEvent = z.infer<typeof JobEventSchema>;
+
+/** Events after which a job says nothing more. */
+export function isFinalJobEvent(
+  event: JobEvent,
+): event is Extract<JobEvent, { type: 'completed' | 'failed' }> {
+  return event.type === 'completed' || event.type === 'failed';
+}
+
+/** What the events say about a job, by the job view's names. */
+export interface JobEventSubject {
+  id: string;
+  status: JobStatus;
+  creditsReserved: number;
+  creditsCharged: number | null;
+  failureReason: string | null;
+}
+
+/** A job's status; while it is queued, with where it stands in line and why it waits. */
+export function jobStatusEvent(
+  jobId: string,
+  status: JobStatus,
+  standing: QueueStanding | null = null,
+): JobEvent {
+  if (!standing) return { type: 'status', data: { jobId, status, queuePosition: null } };
+  return {
+    type: 'status',
+    data: {
+      jobId,
+      status,
+      queuePosition: standing.position,
+      queueReason: standing.reason,
+      message: standing.message,
+    },
+  };
+}
+
+/** A worker's progress report, as its subscribers see it. */
+export function jobProgressEvent(jobId: string, progress: JobProgress): JobEvent {
+  return {
+    type: 'progress',
+    data: {
+      jobId,
+      ...(progress.stage ? { stage: progress.stage } : {}),
+      step: progress.step,
+      totalSteps: progress.totalSteps,
+      percent: progress.percent,
+      etaSeconds: progress.etaSeconds ?? null,
+      queuePosition: null,
+    },
+  };
+}
+
+/**
+ * How a finished job ended: `completed` with what it cost and where its outputs are, or `failed`
+ * (also for cancelled and expired) with why and what was released. Settlement announces an ending
+ * with it and the stream replays it to a late subscriber, so both say the same.
+ */
+export function jobEndEvent(job: JobEventSubject): JobEvent {
+  if (job.status === 'succeeded') {
+    return {
+      type: 'completed',
+      data: {
+        jobId: job.id,
+        status: 'succeeded',
+        creditsCharged: job.creditsCharged ?? 0,
+        videoUrl: `/v1/jobs/${job.id}/video`,
+        thumbnailUrl: `/v1/jobs/${job.id}/thumbnail`,
+      },
+    };
+  }
+  if (job.status === 'failed' || job.status === 'cancelled' || job.status === 'expired') {
+    return {
+      type: 'failed',
+      data: {
+        jobId: job.id,
+        status: job.status,
+        reason:
+          job.failureReason ??
+          (job.status === 'expired' ? 'The outputs expired.' : 'The job did not complete.'),
+        // An expired job was captured, not released: its outputs aged out after delivery.
+        creditsReleased: job.status === 'expired' ? 0 : job.creditsReserved,
+      },
+    };
+  }
+  throw new Error(`Job ${job.id} is ${job.status}: it has not ended`);
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobViewSchema } from '../api/api-shapes.ts';
+import { listOf, pageOf } from '../api/page.ts';
 import { WebhookUrlSchema } from './webhook-url.ts';
 
 export { WebhookUrlSchema };
@@ -106,6 +107,8 @@ export const WebhookEndpointViewSchema = z.object({
   createdAt: z.iso.datetime({ offset: true }),
 });
 export type WebhookEndpointView = z.infer<typeof WebhookEndpointViewSchema>;
+/** `GET /v1/webhooks`: every endpoint of the account. */
+export const WebhookEndpointListSchema = listOf(WebhookEndpointViewSchema);
 
 /** Answer of create and rotate: the only time the secret is shown. */
 export const WebhookEndpointWithSecretSchema = WebhookEndpointViewSchema.extend({
@@ -152,6 +155,8 @@ export const WebhookDeliveryViewSchema = z.object({
   attemptLog: z.array(WebhookAttemptViewSchema),
 });
 export type WebhookDeliveryView = z.infer<typeof WebhookDeliveryViewSchema>;
+/** `GET /v1/webhooks/:id/deliveries`: an endpoint's deliveries, newest first. */
+export const WebhookDeliveryPageSchema = pageOf(WebhookDeliveryViewSchema);
 
 /** `data` of a `credits.low` event. */
 export const CreditsLowDataSchema = z.object({

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { CreditsSummary, JobView, Page as ApiPage } from '@cineweave/contracts';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SCREENSHOT_DIR } from './stack.ts';
 
@@ -84,12 +85,6 @@ export function parseCredits(text: string | null): number {
   return Number((text ?? '').replace(/[^\d-]/g, '') || Number.NaN);
 }
 
-export interface CreditsSummary {
-  balance: number;
-  reserved: number;
-  available: number;
-}
-
 /** The API as one dev user, for arranging a scenario and checking outcomes behind the browser's back. */
 export class ApiClient {
   constructor(
@@ -117,7 +112,7 @@ export class ApiClient {
     return this.call<CreditsSummary>('GET', '/v1/credits');
   }
 
-  async jobs(): Promise<{ id: string; status: string }[]> {
-    return (await this.call<{ items: { id: string; status: string }[] }>('GET', '/v1/jobs')).items;
+  async jobs(): Promise<JobView[]> {
+    return (await this.call<ApiPage<JobView>>('GET', '/v1/jobs')).items;
   }
 }

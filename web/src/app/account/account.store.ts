@@ -1,6 +1,6 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
+import type { ApiKeyView, CreatedApiKey, LedgerItem } from '@cineweave/contracts';
 import { errorMessage } from '../core/api/api-error';
-import type { ApiKey, CreatedApiKey, LedgerEntry } from '../core/api/api-types';
 import { CineweaveApi } from '../core/api/cineweave-api';
 
 /** The account page: the credit ledger (cursor pages) and API keys. */
@@ -8,13 +8,13 @@ import { CineweaveApi } from '../core/api/cineweave-api';
 export class AccountStore {
   private readonly api = inject(CineweaveApi);
 
-  private readonly ledgerState = signal<LedgerEntry[]>([]);
+  private readonly ledgerState = signal<LedgerItem[]>([]);
   private readonly ledgerCursor = signal<string | null>(null);
   private readonly ledgerDone = signal(false);
   private readonly ledgerLoadingState = signal(false);
   private readonly ledgerErrorState = signal<string | null>(null);
 
-  private readonly keysState = signal<ApiKey[] | null>(null);
+  private readonly keysState = signal<ApiKeyView[] | null>(null);
   private readonly keysErrorState = signal<string | null>(null);
   private readonly creatingState = signal(false);
   private readonly createdState = signal<CreatedApiKey | null>(null);

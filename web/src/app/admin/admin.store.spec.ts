@@ -24,7 +24,12 @@ function setup(api: Partial<CineweaveApi>) {
 
 describe(AdminStore.name, () => {
   it('should send a trimmed grant and confirm it when the form is valid', async () => {
-    const grantCredits = vi.fn(async () => ({}));
+    const grantCredits = vi.fn(async () => ({
+      balance: 500,
+      reserved: 0,
+      available: 500,
+      plan: 'free' as const,
+    }));
     const store = setup({ grantCredits });
 
     await expect(store.grant({ userId: ' alice ', amount: 500, reason: ' launch bonus ' })).resolves.toBe(

@@ -1,7 +1,6 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
-import type { JobStatus } from '@cineweave/contracts';
+import type { AdminJobView, AdminStats, AdminUser, JobStatus } from '@cineweave/contracts';
 import { ApiError, errorMessage } from '../core/api/api-error';
-import type { AdminStats, AdminUser, Job } from '../core/api/api-types';
 import { CineweaveApi } from '../core/api/cineweave-api';
 import { CreditsStore } from '../core/credits/credits.store';
 
@@ -22,7 +21,7 @@ export class AdminStore {
   private readonly usersState = signal<AdminUser[] | null>(null);
   private readonly usersCursor = signal<string | null>(null);
   private readonly usersErrorState = signal<string | null>(null);
-  private readonly jobsState = signal<Job[] | null>(null);
+  private readonly jobsState = signal<AdminJobView[] | null>(null);
   private readonly jobsCursor = signal<string | null>(null);
   private readonly jobsStatusState = signal<JobStatus | null>(null);
   private readonly jobsErrorState = signal<string | null>(null);

@@ -1,16 +1,17 @@
 import { DestroyRef, Injectable, computed, effect, inject, signal } from '@angular/core';
 import {
+  type CreateJobRequest,
   JOB_DEFAULTS,
   JOB_LIMITS,
+  type JobView,
+  type ModelView,
   NegativePromptSchema,
   PromptSchema,
-  type CreateJobRequest,
-  type ModelView,
   type RenderPreset,
   type Resolution,
+  type UploadView,
 } from '@cineweave/contracts';
 import { ApiError, errorMessage } from '../core/api/api-error';
-import type { Job, Upload } from '../core/api/api-types';
 import { CineweaveApi } from '../core/api/cineweave-api';
 import { PlatformConfigStore } from '../core/config/platform-config.store';
 import { CreditsStore } from '../core/credits/credits.store';
@@ -68,7 +69,7 @@ interface ImageState {
   file: File | null;
   name: string;
   previewUrl: string | null;
-  upload: Upload | null;
+  upload: UploadView | null;
   uploading: boolean;
 }
 
@@ -298,7 +299,7 @@ export class CreateStore {
   }
 
   /** Fills the form from an earlier job ("copy settings to a new job"). */
-  copyFrom(job: Job): void {
+  copyFrom(job: JobView): void {
     this.promptState.set(job.prompt);
     this.negativePromptState.set(job.negativePrompt ?? '');
     const [width, height] = job.resolution.split('x').map(Number);
@@ -370,7 +371,7 @@ export class CreateStore {
   }
 
   /** Submits the job; resolves with it, or null when the API refused (errors are then on the form). */
-  async submit(): Promise<Job | null> {
+  async submit(): Promise<JobView | null> {
     if (this.blockedReason()) return null;
     const request = this.request();
     const body = JSON.stringify(request);

@@ -1,8 +1,7 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
-import { isActiveStatus } from '@cineweave/contracts';
+import { isActiveStatus, type JobView } from '@cineweave/contracts';
 import type { Subscription } from 'rxjs';
 import { errorMessage } from '../core/api/api-error';
-import type { Job } from '../core/api/api-types';
 import { CineweaveApi } from '../core/api/cineweave-api';
 import { CreditsStore } from '../core/credits/credits.store';
 import { JobEventStream } from '../core/events/job-event-stream';
@@ -16,7 +15,7 @@ export class DashboardStore {
   private readonly api = inject(CineweaveApi);
   private readonly events = inject(JobEventStream);
   private readonly credits = inject(CreditsStore);
-  private readonly jobsState = signal<Job[] | null>(null);
+  private readonly jobsState = signal<JobView[] | null>(null);
   private readonly errorState = signal<string | null>(null);
   private readonly watching = new Map<string, Subscription>();
 

@@ -3,15 +3,15 @@ import { provideRouter } from '@angular/router';
 import { Subject } from 'rxjs';
 import { CineweaveApi } from '../core/api/cineweave-api';
 import { MediaUrls } from '../core/api/media-urls';
-import type { Job } from '../core/api/api-types';
 import { CreditsStore } from '../core/credits/credits.store';
 import { type JobEvent, JobEventStream } from '../core/events/job-event-stream';
 import { aJob, text } from '../testing/fake-api';
 import { JobDetailPage } from './job-detail.page';
+import type { LiveJob } from './job-events.reducer';
 
 const ID = '6f1c1f9e-8f0a-4b8e-9d55-0a4a7c2b9e11';
 
-async function setup(job: Job, api: Partial<CineweaveApi> = {}) {
+async function setup(job: LiveJob, api: Partial<CineweaveApi> = {}) {
   const events = new Subject<JobEvent>();
   const watch = vi.fn(() => events);
   TestBed.configureTestingModule({
@@ -43,20 +43,20 @@ async function setup(job: Job, api: Partial<CineweaveApi> = {}) {
 
 describe(JobDetailPage.name, () => {
   it('should show the queue position when the job is waiting', async () => {
-    const { element, watch } = await setup(aJob({ status: 'queued', queuePosition: 3 }));
+    const { element, watch } = await setup({ ...aJob({ status: 'queued' }), queuePosition: 3 });
 
     expect(watch).toHaveBeenCalledWith(ID);
     expect(text(element.querySelector('[data-testid="queue-position"]'))).toBe('Number 3 in the queue');
   });
 
   it('should say why a queued job waits, and change it when the stream says workers came', async () => {
-    const { element, push } = await setup(
-      aJob({
+    const { element, push } = await setup({
+      ...aJob({
         status: 'queued',
-        queuePosition: 0,
         queue: { position: 0, reason: 'ModelUnavailable', message: 'It is next; no worker of m is running.' },
       }),
-    );
+      queuePosition: 0,
+    });
     expect(text(element.querySelector('[data-testid="queue-reason"]'))).toBe(
       'No worker serves this model yet',
     );

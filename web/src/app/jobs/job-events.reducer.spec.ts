@@ -1,9 +1,9 @@
-import type { Job } from '../core/api/api-types';
+import type { JobView } from '@cineweave/contracts';
 import { aJob } from '../testing/fake-api';
 import { applyJobEvent } from './job-events.reducer';
 
 const ID = '6f1c1f9e-8f0a-4b8e-9d55-0a4a7c2b9e11';
-const queued: Job = aJob({ id: ID, status: 'queued' });
+const queued: JobView = aJob({ id: ID, status: 'queued' });
 
 describe('applyJobEvent', () => {
   it('should show the queue position when a status event arrives', () => {

@@ -1,9 +1,11 @@
-import type { JobStatusEvent, QueueStanding } from '@cineweave/contracts';
-import type { Job } from '../core/api/api-types';
+import type { JobStatusEvent, JobView, QueueStanding } from '@cineweave/contracts';
 import type { JobEvent } from '../core/events/job-event-stream';
 
-/** A job as last seen, plus the progress only the event stream knows. */
-export interface LiveJob extends Job {
+/** A job as last seen (the API's `JobView`), plus what only the event stream tells. */
+export interface LiveJob extends JobView {
+  queuePosition?: number | null;
+  creditsReleased?: number | null;
+  message?: string | null;
   step?: number | null;
   totalSteps?: number | null;
   etaSeconds?: number | null;

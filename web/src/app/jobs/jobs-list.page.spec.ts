@@ -1,12 +1,12 @@
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
+import type { JobView, Page } from '@cineweave/contracts';
 import { CineweaveApi } from '../core/api/cineweave-api';
 import { MediaUrls } from '../core/api/media-urls';
-import type { Job, Page } from '../core/api/api-types';
 import { aJob, text } from '../testing/fake-api';
 import { JobsListPage } from './jobs-list.page';
 
-async function setup(jobs: (query: { status?: string | null }) => Promise<Page<Job>>, status?: string) {
+async function setup(jobs: (query: { status?: string | null }) => Promise<Page<JobView>>, status?: string) {
   TestBed.configureTestingModule({
     providers: [
       provideRouter([]),

@@ -1,14 +1,14 @@
 import { TestBed } from '@angular/core/testing';
+import type { JobView, Page } from '@cineweave/contracts';
 import { CineweaveApi } from '../core/api/cineweave-api';
-import type { Job, Page } from '../core/api/api-types';
 import { aJob } from '../testing/fake-api';
 import { JobsListStore } from './jobs-list.store';
 
-function job(id: string, status: Job['status'] = 'succeeded'): Job {
+function job(id: string, status: JobView['status'] = 'succeeded'): JobView {
   return aJob({ id, status, prompt: `prompt ${id}` });
 }
 
-function setup(pages: Page<Job>[]) {
+function setup(pages: Page<JobView>[]) {
   const jobs = vi.fn(async () => pages.shift() ?? { items: [], nextCursor: null });
   TestBed.configureTestingModule({
     providers: [JobsListStore, { provide: CineweaveApi, useValue: { jobs } }],

@@ -1,14 +1,13 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
-import type { JobStatus } from '@cineweave/contracts';
+import type { JobStatus, JobView } from '@cineweave/contracts';
 import { errorMessage } from '../core/api/api-error';
-import type { Job } from '../core/api/api-types';
 import { CineweaveApi } from '../core/api/cineweave-api';
 
 /** The history gallery: cursor pages appended as the person scrolls, filtered by status. */
 @Injectable()
 export class JobsListStore {
   private readonly api = inject(CineweaveApi);
-  private readonly itemsState = signal<Job[]>([]);
+  private readonly itemsState = signal<JobView[]>([]);
   private readonly cursorState = signal<string | null>(null);
   private readonly doneState = signal(false);
   private readonly loadingState = signal(false);

@@ -1,9 +1,9 @@
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
+import type { ListedPlan } from '@cineweave/contracts';
 import { BillingApi, REDIRECT } from '../account/billing/billing-api';
 import { ApiError } from '../core/api/api-error';
-import type { ListedPlan } from '../core/api/api-types';
 import { CineweaveApi } from '../core/api/cineweave-api';
 import { SessionStore } from '../core/auth/session.store';
 import { PlatformConfigStore } from '../core/config/platform-config.store';

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import type { ListedPlan } from '@cineweave/contracts';
 import { BillingStore } from '../account/billing/billing.store';
-import type { ListedPlan } from '../core/api/api-types';
 import { SessionStore } from '../core/auth/session.store';
 import { PlatformConfigStore } from '../core/config/platform-config.store';
 import { formatMoneyMinor, formatNumber } from '../core/format/format';

@@ -1,6 +1,6 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
+import type { ListedPlan } from '@cineweave/contracts';
 import { errorMessage } from '../core/api/api-error';
-import type { ListedPlan } from '../core/api/api-types';
 import { CineweaveApi } from '../core/api/cineweave-api';
 
 /** The public price list (`GET /v1/plans`), cheapest first. */

@@ -1,7 +1,7 @@
-import type { Job } from '../core/api/api-types';
+import type { JobView } from '@cineweave/contracts';
 
 /** A job as the API would return it, with whatever the test cares about overridden. */
-export function aJob(overrides: Partial<Job> = {}): Job {
+export function aJob(overrides: Partial<JobView> = {}): JobView {
   return {
     id: '6f1c1f9e-8f0a-4b8e-9d55-0a4a7c2b9e11',
     status: 'succeeded',

@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.ts';
-import { runPrepared } from '../database/prepared.ts';
 import { REDIS } from '../redis/redis.module.ts';
 import { hashApiKey } from './api-key-hash.ts';
+import { ApiKeysRepository } from './api-keys.repository.ts';
 
 /** How long a looked-up key is trusted without asking Postgres again. */
 const TRUST_MS = 10_000;
@@ -34,7 +32,7 @@ export class ApiKeyDirectory implements OnModuleInit, OnApplicationShutdown {
   private subscriber: Redis | undefined;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly keys: ApiKeysRepository,
     @Inject(REDIS) private readonly redis: Redis,
     config: AppConfig,
   ) {
@@ -65,20 +63,15 @@ export class ApiKeyDirectory implements OnModuleInit, OnApplicationShutdown {
       this.touch(hash, cached, now);
       return cached.userId;
     }
-    const rows = await runPrepared<{ user_id: string; last_used_at: Date | null }>(
-      this.db,
-      'api-key-lookup',
-      `SELECT user_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
-      [hash],
-    );
-    if (rows.length === 0) {
+    const found = await this.keys.findActiveByHash(hash);
+    if (!found) {
       this.known.delete(hash);
       return null;
     }
     const entry: KnownKey = {
-      userId: rows[0].user_id,
+      userId: found.userId,
       trustedUntil: now + TRUST_MS,
-      lastUsedWrittenAt: rows[0].last_used_at?.getTime() ?? 0,
+      lastUsedWrittenAt: found.lastUsedAt?.getTime() ?? 0,
     };
     if (this.known.size >= MAX_ENTRIES) this.known.clear();
     this.known.set(hash, entry);
@@ -102,8 +95,8 @@ export class ApiKeyDirectory implements OnModuleInit, OnApplicationShutdown {
   private touch(hash: string, entry: KnownKey, now: number): void {
     if (now - entry.lastUsedWrittenAt < LAST_USED_RESOLUTION_MS) return;
     entry.lastUsedWrittenAt = now;
-    void this.db
-      .query(`UPDATE api_keys SET last_used_at = now() WHERE key_hash = $1`, [hash])
+    void this.keys
+      .touch(hash)
       .catch((error: Error) => this.logger.warn({ error: error.message }, 'Could not record API key use'));
   }
 }

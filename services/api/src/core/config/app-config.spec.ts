@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { DEFAULT_PRICING } from '@cineweave/contracts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './app-config.ts';
 
 const VALID = {
@@ -92,5 +96,63 @@ describe(loadConfig.name, () => {
     const problems = problemsOf({ ...VALID, INTERNAL_TOKEN: 'short-secret' });
     expect(problems.join('\n')).not.toContain('short-secret');
     expect(problems[0]).toMatch(/^INTERNAL_TOKEN: must be at least 16 characters/);
+  });
+});
+
+describe('PRICING_TABLE_FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cw-pricing-config-'));
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('should price with the contracts default when no file is given', () => {
+    expect(loadConfig(VALID).pricing).toEqual(DEFAULT_PRICING);
+  });
+
+  it("should price with the file's table when it is valid", () => {
+    const table = { creditsPerSecond: { '1280x704': 12, '704x1280': 12, '640x352': 5, '352x640': 5 } };
+    const path = file('valid.json', JSON.stringify(table));
+    expect(loadConfig({ ...VALID, PRICING_TABLE_FILE: path }).pricing).toEqual({
+      ...table,
+      minimumCredits: 1,
+    });
+  });
+
+  it.each([
+    [
+      'a resolution is missing',
+      JSON.stringify({ creditsPerSecond: { '1280x704': 10 } }),
+      /creditsPerSecond\.704x1280/,
+    ],
+    [
+      'a price is fractional',
+      JSON.stringify({
+        creditsPerSecond: { '1280x704': 10, '704x1280': 10, '640x352': 2.5, '352x640': 3 },
+      }),
+      /creditsPerSecond\.640x352/,
+    ],
+    ['it is not JSON', '{ creditsPerSecond: ', /JSON/],
+  ])('should stop the start naming PRICING_TABLE_FILE when %s', (_, content, detail) => {
+    const problems = problemsOf({ ...VALID, PRICING_TABLE_FILE: file('bad.json', content) });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^PRICING_TABLE_FILE: is not a valid price table: /);
+    expect(problems[0]).toMatch(detail);
+  });
+
+  it('should stop the start naming PRICING_TABLE_FILE when the file is missing', () => {
+    const problems = problemsOf({ ...VALID, PRICING_TABLE_FILE: join(dir, 'missing.json') });
+    expect(problems).toEqual([expect.stringMatching(/^PRICING_TABLE_FILE: .*ENOENT/)]);
+  });
+
+  it('should list a bad price table beside a bad model catalog', () => {
+    const problems = problemsOf({
+      ...VALID,
+      PRICING_TABLE_FILE: file('bad-table.json', '[]'),
+      MODEL_CATALOG_FILE: file('bad-catalog.json', '{}'),
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['MODEL_CATALOG_FILE', 'PRICING_TABLE_FILE']);
   });
 });

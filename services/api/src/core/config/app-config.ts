@@ -1,4 +1,11 @@
-import { DEFAULT_MODEL_CATALOG, extendCatalog, type ModelCatalog } from '@cineweave/contracts';
+import {
+  DEFAULT_MODEL_CATALOG,
+  DEFAULT_PRICING,
+  extendCatalog,
+  type ModelCatalog,
+  type PricingTable,
+  PricingTableSchema,
+} from '@cineweave/contracts';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type Env, EnvSchema } from './config.schema.ts';
@@ -9,6 +16,8 @@ export class AppConfig {
     readonly env: Env,
     /** The built-in model catalog with the install's MODEL_CATALOG_FILE applied. */
     readonly catalog: ModelCatalog = DEFAULT_MODEL_CATALOG,
+    /** The install's price table: PRICING_TABLE_FILE's, else the contracts' default. */
+    readonly pricing: PricingTable = DEFAULT_PRICING,
   ) {}
 
   get isDevAuth(): boolean {
@@ -39,13 +48,33 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     );
   }
-  const catalog = loadCatalog(result.data);
-  return new AppConfig(result.data, catalog);
+  const problems: string[] = [];
+  const catalog = loadCatalog(result.data, problems);
+  const pricing = loadPricing(result.data, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return new AppConfig(result.data, catalog, pricing);
+}
+
+/** What is wrong with a JSON file that failed to read, parse or validate. */
+function fileProblem(error: unknown): string {
+  return error instanceof z.ZodError
+    ? error.issues.map((issue) => `[${issue.path.join('.')}] ${issue.message}`).join('; ')
+    : (error as Error).message;
+}
+
+/** The price table of this install; a file that is missing, not JSON or not valid stops the start. */
+function loadPricing(env: Env, problems: string[]): PricingTable {
+  if (!env.PRICING_TABLE_FILE) return DEFAULT_PRICING;
+  try {
+    return PricingTableSchema.parse(JSON.parse(readFileSync(env.PRICING_TABLE_FILE, 'utf8')));
+  } catch (error) {
+    problems.push(`PRICING_TABLE_FILE: is not a valid price table: ${fileProblem(error)}`);
+    return DEFAULT_PRICING;
+  }
 }
 
 /** The catalog of this install; a file that is missing, not JSON or not valid stops the start. */
-function loadCatalog(env: Env): ModelCatalog {
-  const problems: string[] = [];
+function loadCatalog(env: Env, problems: string[]): ModelCatalog {
   let catalog = DEFAULT_MODEL_CATALOG;
   if (env.MODEL_CATALOG_FILE) {
     try {
@@ -54,11 +83,7 @@ function loadCatalog(env: Env): ModelCatalog {
         JSON.parse(readFileSync(env.MODEL_CATALOG_FILE, 'utf8')),
       );
     } catch (error) {
-      const detail =
-        error instanceof z.ZodError
-          ? error.issues.map((issue) => `[${issue.path.join('.')}] ${issue.message}`).join('; ')
-          : (error as Error).message;
-      problems.push(`MODEL_CATALOG_FILE: is not a valid model catalog: ${detail}`);
+      problems.push(`MODEL_CATALOG_FILE: is not a valid model catalog: ${fileProblem(error)}`);
     }
   }
   if (!catalog.some((model) => model.id === env.DEFAULT_MODEL)) {
@@ -66,6 +91,5 @@ function loadCatalog(env: Env): ModelCatalog {
       `DEFAULT_MODEL: ${env.DEFAULT_MODEL} is not in the model catalog (${catalog.map((m) => m.id).join(', ')})`,
     );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
   return catalog;
 }

@@ -81,6 +81,11 @@ export const EnvSchema = z
      * models to the built-in catalog or replaces one by id; the chart mounts `models.catalog` here.
      */
     MODEL_CATALOG_FILE: z.string().min(1).optional(),
+    /**
+     * A JSON file holding this install's price table (shaped as `PricingTableSchema`: credits per
+     * second at every resolution, the minimum a job costs); without it, the contracts' DEFAULT_PRICING.
+     */
+    PRICING_TABLE_FILE: z.string().min(1).optional(),
     /** The model of a job that names none (and prefers no preset another model serves). */
     DEFAULT_MODEL: z
       .string()

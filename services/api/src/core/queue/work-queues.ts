@@ -1,31 +1,48 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { API_METRICS, workQueueName } from '@cineweave/contracts';
-import { Queue, QueueEvents, type RedisOptions } from 'bullmq';
+import { Queue, type RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { AppConfig } from '../config/app-config.ts';
 import { MetricsService } from '../metrics/metrics.service.ts';
 import { redisOptions } from '../redis/redis.ts';
+import { type QueueEvent, QueueEventGroup } from './queue-event-group.ts';
 
 type QueueCounts = Record<'waiting' | 'prioritized' | 'delayed' | 'active', number>;
 
-/** Called once for every work queue this replica starts watching. */
-export type WorkQueueWatcher = (model: string, queue: Queue, events: QueueEvents) => void;
+/** Applies one event of a model's work queue; called on exactly one replica per event. */
+export type WorkQueueEventHandler = (model: string, queue: Queue, event: QueueEvent) => Promise<void>;
+
+/** The consumer group every API replica joins on each work queue's events stream. */
+export const WORK_EVENTS_GROUP = 'cineweave-api';
+
+/**
+ * An event a replica took and did not acknowledge for this long is taken over by another: the
+ * replica died (handlers take milliseconds, not seconds).
+ */
+const CLAIM_IDLE_MS = 30_000;
 
 /**
  * The per-model work queues (`video-jobs.<model>`), opened on first use. Producers take a model's
- * queue with `forModel`; `watch` also opens the queue's event stream (active, progress, failed)
- * and hands it to every registered watcher, so the listener does not need to know the models in
- * advance. Models are not known at start-up (any catalog entry can get jobs), hence lazily.
+ * queue with `forModel`; `watch` also joins the queue's event stream (active, progress, failed)
+ * as a member of one consumer group shared by every replica, so each event is handled by one
+ * replica only (see QueueEventGroup). Models are not known at start-up (any catalog entry can get
+ * jobs), hence lazily.
  */
 @Injectable()
 export class WorkQueues implements OnApplicationShutdown {
   private readonly logger = new Logger(WorkQueues.name);
   private readonly queues = new Map<string, Queue>();
-  private readonly events = new Map<string, Promise<QueueEvents>>();
-  private readonly watchers: WorkQueueWatcher[] = [];
+  private readonly groups = new Map<string, Promise<QueueEventGroup>>();
+  private setHandler!: (handler: WorkQueueEventHandler) => void;
+  /** Events wait for the handler: none is acknowledged before it could be applied. */
+  private readonly handler = new Promise<WorkQueueEventHandler>((resolve) => (this.setHandler = resolve));
   private readonly connection: RedisOptions;
-  /** Reads where each events stream ends before following it. */
+  /** Acknowledges and claims events; the blocking reads have a connection each. */
   private readonly redis: Redis;
+  /** This replica's name in the consumer groups. */
+  private readonly consumer = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private closed = false;
   private counting: Promise<Map<string, QueueCounts>> | undefined;
 
@@ -76,42 +93,47 @@ export class WorkQueues implements OnApplicationShutdown {
   }
 
   /**
-   * Starts following a model's queue events on this replica (idempotent). Resolves once no event
-   * can be missed: the stream is read from its last entry as of this call, so a job added after
-   * this resolves has all its events seen, even if a worker takes it before the reader connects.
+   * Starts consuming a model's queue events on this replica (idempotent). Resolves once no event
+   * can be missed: the group exists, so a job added after this resolves has all its events
+   * delivered (to this replica or another), even if a worker takes it before the reader connects.
    */
   watch(model: string): Promise<void> {
     if (this.closed) return Promise.resolve();
-    let opening = this.events.get(model);
+    let opening = this.groups.get(model);
     if (!opening) {
       opening = this.open(model);
-      this.events.set(model, opening);
+      this.groups.set(model, opening);
       // Redis away: forget the attempt so the next call tries again.
-      opening.catch(() => this.events.delete(model));
+      opening.catch(() => this.groups.delete(model));
     }
     return opening.then(() => undefined);
   }
 
-  private async open(model: string): Promise<QueueEvents> {
+  private async open(model: string): Promise<QueueEventGroup> {
     const queue = this.forModel(model);
-    const [last] = await this.redis.xrevrange(queue.keys['events'] as string, '+', '-', 'COUNT', 1);
-    const events = new QueueEvents(workQueueName(model), {
-      connection: this.connection,
-      prefix: this.config.env.QUEUE_PREFIX,
-      // Not '$' (new events from whenever the reader connects): from the stream's end as of now.
-      lastEventId: last?.[0] ?? '0-0',
+    const blocking = new Redis({ ...redisOptions(this.config.env.REDIS_URL), maxRetriesPerRequest: null });
+    blocking.on('error', (error) => this.logger.warn({ model, error: error.message }, 'Queue events error'));
+    const group = new QueueEventGroup({
+      stream: queue.keys['events'] as string,
+      group: WORK_EVENTS_GROUP,
+      consumer: this.consumer,
+      blocking,
+      redis: this.redis,
+      claimIdleMs: CLAIM_IDLE_MS,
+      onError: (error) => this.logger.warn({ model, error: error.message }, 'Queue events error'),
     });
-    events.on('error', (error) => this.logger.warn({ model, error: error.message }, 'Queue events error'));
-    for (const watcher of this.watchers) watcher(model, queue, events);
-    return events;
+    try {
+      await group.start(async (event) => (await this.handler)(model, queue, event));
+    } catch (error) {
+      blocking.disconnect();
+      throw error;
+    }
+    return group;
   }
 
-  /** Registers a watcher; it is also called for the queues already watched. */
-  onWatch(watcher: WorkQueueWatcher): void {
-    this.watchers.push(watcher);
-    for (const [model, opening] of this.events) {
-      void opening.then((events) => watcher(model, this.forModel(model), events)).catch(() => undefined);
-    }
+  /** Sets the one handler of work-queue events: an event is acknowledged once it settled, so it has one owner. */
+  onEvent(handler: WorkQueueEventHandler): void {
+    this.setHandler(handler);
   }
 
   /** Both queue gauges collect in one scrape: they share one read of the counts. */
@@ -146,7 +168,7 @@ export class WorkQueues implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.events.values()].map(async (events) => (await events).close()));
+    await Promise.allSettled([...this.groups.values()].map(async (group) => (await group).close()));
     await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
     this.redis.disconnect();
   }

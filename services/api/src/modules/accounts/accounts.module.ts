@@ -1,17 +1,14 @@
 import { Module } from '@nestjs/common';
-import { CreditsModule } from '../credits/credits.module.ts';
-import { CreditsController } from '../credits/credits.controller.ts';
-import { CreditsService } from '../credits/credits.service.ts';
-import { PlansController } from '../plans/plans.controller.ts';
-import { PlansService } from '../plans/plans.service.ts';
+import { LedgerModule } from '../credits/ledger.module.ts';
+import { AccountsRepository } from './accounts.repository.ts';
 import { AccountsService } from './accounts.service.ts';
 import { UsersController } from './users.controller.ts';
 
-/** Users, their accounts, credits (ledger) and the plans and prices they buy into. */
+/** Users and their accounts; `@CurrentAccount()` needs this module imported where it is used. */
 @Module({
-  imports: [CreditsModule],
-  controllers: [UsersController, CreditsController, PlansController],
-  providers: [AccountsService, CreditsService, PlansService],
-  exports: [AccountsService, PlansService],
+  imports: [LedgerModule],
+  controllers: [UsersController],
+  providers: [AccountsService, AccountsRepository],
+  exports: [AccountsService, AccountsRepository],
 })
 export class AccountsModule {}

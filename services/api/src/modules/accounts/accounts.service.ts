@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { CreditsSummary, PlanId } from '@cineweave/contracts';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { CreditsSummary } from '@cineweave/contracts';
 import { Database } from '../../core/database/database.ts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
@@ -9,44 +7,15 @@ import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { LedgerRepository } from '../credits/ledger.repository.ts';
+import { type Account, AccountsRepository } from './accounts.repository.ts';
 
-export interface Account {
-  id: string;
-  userId: string;
-  planId: PlanId;
-  balance: number;
-  reserved: number;
-  activeJobs: number;
-  createdAt: string;
-}
-
-interface AccountRow {
-  id: string;
-  user_id: string;
-  plan_id: PlanId;
-  balance: number;
-  reserved: number;
-  active_jobs: number;
-  created_at: Date;
-}
-
-export function toAccount(row: AccountRow): Account {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    planId: row.plan_id,
-    balance: row.balance,
-    reserved: row.reserved,
-    activeJobs: row.active_jobs,
-    createdAt: row.created_at.toISOString(),
-  };
-}
+export type { Account } from './accounts.repository.ts';
 
 @Injectable()
 export class AccountsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly database: Database,
+    private readonly db: Database,
+    private readonly repository: AccountsRepository,
     private readonly ledger: LedgerRepository,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
@@ -61,26 +30,17 @@ export class AccountsService {
     const existing = await this.findByUser(userId);
     if (existing) return { account: existing, created: false };
     let granted = 0;
-    const created = await this.database.transaction(async (tx) => {
-      await tx.query(`INSERT INTO users (id, email) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [
-        userId,
-        email ?? null,
-      ]);
-      const rows: { id: string; monthly_credits: number }[] = await tx.query(
-        `INSERT INTO accounts (user_id, plan_id) VALUES ($1, 'free')
-         ON CONFLICT (user_id) DO NOTHING
-         RETURNING id, (SELECT monthly_credits FROM plans WHERE id = 'free') AS monthly_credits`,
-        [userId],
-      );
-      if (rows.length === 0) return false;
-      const [{ id, monthly_credits }] = rows;
-      if (monthly_credits > 0) {
+    const created = await this.db.transaction(async (tx) => {
+      const account = await this.repository.createOnFreePlan(userId, email ?? null, tx);
+      if (!account) return false;
+      const { id, monthlyCredits } = account;
+      if (monthlyCredits > 0) {
         await this.ledger.record(
           [
             {
               accountId: id,
               kind: 'grant',
-              amount: monthly_credits,
+              amount: monthlyCredits,
               reference: `signup:${id}`,
               reason: 'Free plan credits on sign-up',
               actor: 'system',
@@ -88,7 +48,7 @@ export class AccountsService {
           ],
           tx,
         );
-        granted = monthly_credits;
+        granted = monthlyCredits;
       }
       return true;
     });
@@ -98,9 +58,8 @@ export class AccountsService {
     return { account, created };
   }
 
-  async findByUser(userId: string, db: DataSource | EntityManager = this.db): Promise<Account | null> {
-    const rows: AccountRow[] = await db.query(`SELECT * FROM accounts WHERE user_id = $1`, [userId]);
-    return rows.length > 0 ? toAccount(rows[0]) : null;
+  findByUser(userId: string): Promise<Account | null> {
+    return this.repository.findByUser(userId);
   }
 
   /** The caller's account, created on first use so that a fresh sign-in can act at once. */
@@ -131,16 +90,14 @@ export class AccountsService {
   async grant(userId: string, amount: number, reason: string, actor: string): Promise<CreditsSummary> {
     const target = await this.requireByUser(userId);
     try {
-      await this.database.transaction(async (tx) => {
-        const [locked] = (await tx.query(`SELECT balance, reserved FROM accounts WHERE id = $1 FOR UPDATE`, [
-          target.id,
-        ])) as { balance: number; reserved: number }[];
+      await this.db.transaction(async (tx) => {
+        const locked = await this.repository.lockBalance(target.id, tx);
         await this.audit.record(
           {
             action: amount >= 0 ? 'credits.granted' : 'credits.adjusted',
             target: { type: 'account', id: target.id },
-            before: { userId, balance: Number(locked.balance) },
-            after: { userId, balance: Number(locked.balance) + amount, amount, reason },
+            before: { userId, balance: locked.balance },
+            after: { userId, balance: locked.balance + amount, amount, reason },
           },
           tx,
         );

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { ApiKeyDirectory } from '../../core/auth/api-key-directory.ts';
+import { ApiKeysRepository } from '../../core/auth/api-keys.repository.ts';
+import { Database } from '../../core/database/database.ts';
 import { generateApiKey } from '../../core/auth/api-key-hash.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { AuditService } from '../audit/audit.service.ts';
-import { returningRows } from '../../core/database/returning.ts';
 
 export interface ApiKeyView {
   id: string;
@@ -21,7 +20,8 @@ const MAX_KEYS_PER_USER = 20;
 @Injectable()
 export class ApiKeysService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly keys: ApiKeysRepository,
     private readonly accounts: AccountsService,
     private readonly directory: ApiKeyDirectory,
     private readonly audit: AuditService,
@@ -30,23 +30,16 @@ export class ApiKeysService {
   /** The key itself is returned here and never again: only its hash is stored. */
   async create(userId: string, name: string): Promise<ApiKeyView & { key: string }> {
     await this.accounts.ensureAccount(userId);
-    const [{ count }]: { count: number }[] = await this.db.query(
-      `SELECT count(*)::int AS count FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL`,
-      [userId],
-    );
-    if (count >= MAX_KEYS_PER_USER) {
+    if ((await this.keys.countActive(userId)) >= MAX_KEYS_PER_USER) {
       throw new DomainError('CONFLICT', `You already have ${MAX_KEYS_PER_USER} API keys; revoke one first.`);
     }
     const { key, hash, prefix } = generateApiKey();
-    const rows = await this.db.transaction(async (tx) => {
-      const inserted: { id: string; created_at: Date }[] = await tx.query(
-        `INSERT INTO api_keys (user_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
-        [userId, name, prefix, hash],
-      );
+    const created = await this.db.transaction(async (tx) => {
+      const inserted = await this.keys.insert({ userId, name, prefix, hash }, tx);
       await this.audit.record(
         {
           action: 'api-key.created',
-          target: { type: 'api-key', id: inserted[0].id },
+          target: { type: 'api-key', id: inserted.id },
           after: { userId, name, prefix },
         },
         tx,
@@ -54,52 +47,39 @@ export class ApiKeysService {
       return inserted;
     });
     return {
-      id: rows[0].id,
+      id: created.id,
       name,
       prefix,
       key,
-      createdAt: rows[0].created_at.toISOString(),
+      createdAt: created.createdAt.toISOString(),
       lastUsedAt: null,
     };
   }
 
   async list(userId: string): Promise<ApiKeyView[]> {
-    const rows: { id: string; name: string; prefix: string; created_at: Date; last_used_at: Date | null }[] =
-      await this.db.query(
-        `SELECT id, name, prefix, created_at, last_used_at FROM api_keys
-          WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC`,
-        [userId],
-      );
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      prefix: row.prefix,
-      createdAt: row.created_at.toISOString(),
-      lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    const keys = await this.keys.listActive(userId);
+    return keys.map((apiKey) => ({
+      ...apiKey,
+      createdAt: apiKey.createdAt.toISOString(),
+      lastUsedAt: apiKey.lastUsedAt?.toISOString() ?? null,
     }));
   }
 
   async revoke(userId: string, id: string): Promise<void> {
-    const rows = await this.db.transaction(async (tx) => {
-      const revoked = returningRows<{ key_hash: string; name: string; prefix: string }>(
-        await tx.query(
-          `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL
-           RETURNING key_hash, name, prefix`,
-          [id, userId],
-        ),
-      );
-      if (revoked.length === 0) throw new DomainError('NOT_FOUND', `API key ${id} was not found.`);
+    const revoked = await this.db.transaction(async (tx) => {
+      const key = await this.keys.revoke(id, userId, tx);
+      if (!key) throw new DomainError('NOT_FOUND', `API key ${id} was not found.`);
       await this.audit.record(
         {
           action: 'api-key.revoked',
           target: { type: 'api-key', id },
-          before: { userId, name: revoked[0].name, prefix: revoked[0].prefix, revoked: false },
+          before: { userId, name: key.name, prefix: key.prefix, revoked: false },
           after: { revoked: true },
         },
         tx,
       );
-      return revoked;
+      return key;
     });
-    await this.directory.revoked(rows[0].key_hash);
+    await this.directory.revoked(revoked.hash);
   }
 }

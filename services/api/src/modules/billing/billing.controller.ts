@@ -4,8 +4,8 @@ import {
   BillingCatalogueSchema,
   CheckoutRequestSchema,
   CheckoutResponseSchema,
+  PaymentPageSchema,
   PaymentViewSchema,
-  pageOf,
 } from '@cineweave/contracts';
 import { z } from 'zod';
 import { Public } from '../../core/auth/auth.decorators.ts';
@@ -57,7 +57,7 @@ export class BillingController {
 
   @Get('payments')
   @ApiOperation({ summary: 'List your payments' })
-  @RespondsWith(pageOf(PaymentViewSchema))
+  @RespondsWith(PaymentPageSchema)
   list(@CurrentAccount() account: Account, @Query() query: PaymentsQueryDto) {
     return this.payments.list(account, query.cursor, query.limit);
   }

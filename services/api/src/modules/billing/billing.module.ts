@@ -1,10 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../../core/config/app-config.ts';
 import { AccountsModule } from '../accounts/accounts.module.ts';
-import { CreditsModule } from '../credits/credits.module.ts';
+import { LedgerModule } from '../credits/ledger.module.ts';
+import { PlansModule } from '../plans/plans.module.ts';
 import { BillingController } from './billing.controller.ts';
 import { CatalogueService } from './catalogue.service.ts';
 import { MonthlyGrantsService } from './monthly-grants.service.ts';
+import { PaymentsRepository } from './payments.repository.ts';
 import { PaymentsService } from './payments.service.ts';
 import { TrueLayerClient } from './truelayer/truelayer-client.ts';
 import { WebhookVerifier } from './truelayer/webhook-verifier.ts';
@@ -20,11 +22,13 @@ export class BillingModule {
     const payments = config.env.PAYMENTS_PROVIDER === 'truelayer';
     return {
       module: BillingModule,
-      imports: [AccountsModule, CreditsModule],
+      imports: [AccountsModule, LedgerModule, PlansModule],
       controllers: payments ? [BillingController, WebhooksController] : [],
       providers: [
         MonthlyGrantsService,
-        ...(payments ? [CatalogueService, PaymentsService, TrueLayerClient, WebhookVerifier] : []),
+        ...(payments
+          ? [CatalogueService, PaymentsService, PaymentsRepository, TrueLayerClient, WebhookVerifier]
+          : []),
       ],
       exports: [MonthlyGrantsService],
     };

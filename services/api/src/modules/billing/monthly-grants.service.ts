@@ -1,11 +1,9 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MAINTENANCE_JOB_NAMES } from '@cineweave/contracts';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { Database } from '../../core/database/database.ts';
-import { returningRows } from '../../core/database/returning.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { Scheduler } from '../../core/scheduling/scheduler.ts';
+import { AccountsRepository } from '../accounts/accounts.repository.ts';
 import { LedgerRepository } from '../credits/ledger.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
 
@@ -32,8 +30,8 @@ export class MonthlyGrantsService implements OnModuleInit {
   private readonly logger = new Logger(MonthlyGrantsService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly database: Database,
+    private readonly db: Database,
+    private readonly accounts: AccountsRepository,
     private readonly ledger: LedgerRepository,
     private readonly metrics: MetricsService,
     private readonly audit: AuditService,
@@ -50,38 +48,25 @@ export class MonthlyGrantsService implements OnModuleInit {
 
   async run(now: Date = new Date()): Promise<{ lapsed: number; granted: number }> {
     const lapsed = await this.db.transaction(async (tx) => {
-      const rows = returningRows<{ id: string; plan_id: string }>(
-        await tx.query(
-          `UPDATE accounts a SET plan_id = 'free', plan_paid_until = NULL, updated_at = now()
-             FROM accounts old WHERE old.id = a.id
-              AND a.plan_paid_until IS NOT NULL AND a.plan_paid_until <= $1 RETURNING a.id, old.plan_id`,
-          [now],
-        ),
-      );
-      for (const row of rows) {
+      const lapsedPlans = await this.accounts.lapsePaidPlans(now, tx);
+      for (const row of lapsedPlans) {
         await this.audit.record(
           {
             action: 'plan.changed',
-            target: { type: 'account', id: row.id },
-            before: { plan: row.plan_id },
+            target: { type: 'account', id: row.accountId },
+            before: { plan: row.planId },
             after: { plan: 'free', why: 'the paid month ended' },
             actor: { type: 'system', id: 'system:monthly-grants' },
           },
           tx,
         );
       }
-      return rows.length;
+      return lapsedPlans.length;
     });
     const period = periodOf(now);
-    const due: { id: string }[] = await this.db.query(
-      `SELECT a.id FROM accounts a JOIN plans p ON p.id = a.plan_id
-        WHERE p.monthly_credits > 0 AND a.plan_paid_until IS NULL
-          AND a.created_at < date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-          AND NOT EXISTS (SELECT 1 FROM credit_ledger l WHERE l.kind = 'grant' AND l.reference = 'monthly:' || a.id || ':' || $2)`,
-      [now, period],
-    );
+    const due = await this.accounts.dueForMonthlyGrant(now, period);
     let granted = 0;
-    for (const { id } of due) granted += await this.grant(id, period);
+    for (const id of due) granted += await this.grant(id, period);
     if (granted > 0) this.metrics.creditsGranted.inc(granted);
     if (lapsed > 0 || granted > 0) this.logger.log({ period, lapsed, granted }, 'Granted monthly credits');
     return { lapsed, granted };
@@ -90,32 +75,24 @@ export class MonthlyGrantsService implements OnModuleInit {
   private async grant(accountId: string, period: string): Promise<number> {
     const reference = monthlyGrantReference(accountId, period);
     try {
-      return await this.database.transaction(async (tx) => {
-        const [account]: { plan_id: string; monthly_credits: number; plan_paid_until: Date | null }[] =
-          await tx.query(
-            `SELECT a.plan_id, p.monthly_credits, a.plan_paid_until
-               FROM accounts a JOIN plans p ON p.id = a.plan_id WHERE a.id = $1 FOR UPDATE OF a`,
-            [accountId],
-          );
-        const done: unknown[] = await tx.query(
-          `SELECT 1 FROM credit_ledger WHERE kind = 'grant' AND reference = $1`,
-          [reference],
-        );
-        if (!account || account.plan_paid_until || account.monthly_credits <= 0 || done.length > 0) return 0;
+      return await this.db.transaction(async (tx) => {
+        const account = await this.accounts.lockPlan(accountId, tx);
+        if (!account || account.planPaidUntil || account.monthlyCredits <= 0) return 0;
+        if (await this.ledger.hasReference('grant', reference, tx)) return 0;
         await this.ledger.record(
           [
             {
               accountId,
               kind: 'grant',
-              amount: account.monthly_credits,
+              amount: account.monthlyCredits,
               reference,
-              reason: `The ${account.plan_id} plan's credits for ${period}`,
+              reason: `The ${account.planId} plan's credits for ${period}`,
               actor: 'system',
             },
           ],
           tx,
         );
-        return account.monthly_credits;
+        return account.monthlyCredits;
       });
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return 0;

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
   type CheckoutRequest,
   type CheckoutResponse,
@@ -10,18 +9,17 @@ import {
 } from '@cineweave/contracts';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { DataSource } from 'typeorm';
 import { Database, type Sql } from '../../core/database/database.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { AppConfig } from '../../core/config/app-config.ts';
-import { returningRows } from '../../core/database/returning.ts';
 import { notFound } from '../../core/errors/domain-error.ts';
 import { TimestampCursorSchema, decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
-import type { Account } from '../accounts/accounts.service.ts';
+import { type Account, AccountsRepository } from '../accounts/accounts.repository.ts';
 import { LedgerRepository } from '../credits/ledger.repository.ts';
 import { CatalogueService } from './catalogue.service.ts';
-import { type PaymentRow, movesForward, toPaymentView } from './payment-row.ts';
+import { movesForward, toPaymentView } from './payment-view.ts';
+import { type Payment, PaymentsRepository } from './payments.repository.ts';
 import { TrueLayerClient } from './truelayer/truelayer-client.ts';
 import { trueLayerSettings } from './truelayer/truelayer-settings.ts';
 import { AuditService } from '../audit/audit.service.ts';
@@ -53,8 +51,9 @@ export class PaymentsService {
   private readonly creditOn: 'payment_settled' | 'payment_executed';
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly database: Database,
+    private readonly db: Database,
+    private readonly payments: PaymentsRepository,
+    private readonly accounts: AccountsRepository,
     private readonly ledger: LedgerRepository,
     private readonly catalogue: CatalogueService,
     private readonly truelayer: TrueLayerClient,
@@ -86,27 +85,26 @@ export class PaymentsService {
       },
       reference: `CineWeave ${id.slice(0, 8)}`,
     });
-    const [row]: PaymentRow[] = await this.db.query(
-      `INSERT INTO payments (id, account_id, provider, provider_payment_id, status, product_kind, product_id,
-                             amount_minor, currency, credits)
-       VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, 'GBP', $8) RETURNING *`,
-      [id, account.id, PROVIDER, created.id, product.kind, product.id, product.amountMinor, product.credits],
-    );
+    const payment = await this.payments.insert({
+      id,
+      accountId: account.id,
+      provider: PROVIDER,
+      providerPaymentId: created.id,
+      productKind: product.kind,
+      productId: product.id,
+      amountMinor: product.amountMinor,
+      credits: product.credits,
+    });
     this.logger.log({ paymentId: id, providerPaymentId: created.id, product: product.id }, 'Created payment');
     return {
-      payment: toPaymentView(row),
+      payment: toPaymentView(payment),
       checkoutUrl: this.truelayer.hostedPaymentPageUrl(created.id, created.resource_token),
     };
   }
 
   async list(account: Account, cursor: string | undefined, limit: number): Promise<Page<PaymentView>> {
     const after = decodeCursor(cursor, TimestampCursorSchema);
-    const rows: PaymentRow[] = await this.db.query(
-      `SELECT * FROM payments
-        WHERE account_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
-        ORDER BY created_at DESC, id DESC LIMIT $4`,
-      [account.id, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
-    );
+    const rows = await this.payments.page(account.id, after ?? null, limit + 1);
     const items = rows.slice(0, limit).map(toPaymentView);
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > limit ? encodeCursor([last.createdAt, last.id]) : null };
@@ -118,15 +116,11 @@ export class PaymentsService {
    * moves even when webhooks are slow; credits still wait for the verified webhook.
    */
   async get(account: Account, id: string): Promise<PaymentView> {
-    const rows: PaymentRow[] = await this.db.query(
-      `SELECT * FROM payments WHERE account_id = $1 AND (provider_payment_id = $2 OR ($3::uuid IS NOT NULL AND id = $3::uuid))`,
-      [account.id, id, UUID.test(id) ? id : null],
-    );
-    if (rows.length === 0) throw notFound(`Payment ${id}`);
-    const [row] = rows;
+    const row = await this.payments.findOwn(account.id, id, UUID.test(id) ? id : null);
+    if (!row) throw notFound(`Payment ${id}`);
     if (isFinalPaymentStatus(row.status)) return toPaymentView(row);
     try {
-      const remote = await this.truelayer.getPayment(row.provider_payment_id);
+      const remote = await this.truelayer.getPayment(row.providerPaymentId);
       const status: PaymentStatus | undefined =
         remote.status === 'failed'
           ? 'failed'
@@ -136,21 +130,18 @@ export class PaymentsService {
               ? 'executed'
               : undefined;
       if (status && movesForward(row.status, status)) {
-        const [updated] = returningRows<PaymentRow>(
-          await this.db.query(
-            `UPDATE payments SET status = $2, failure_reason = $3, updated_at = now()
-              WHERE id = $1 AND status = $4 RETURNING *`,
-            [row.id, status, status === 'failed' ? (remote.failure_reason ?? 'failed') : null, row.status],
-          ),
+        const updated = await this.payments.moveStatus(
+          row.id,
+          status,
+          status === 'failed' ? (remote.failure_reason ?? 'failed') : null,
+          row.status,
         );
         if (updated) return toPaymentView(updated);
       }
     } catch (error) {
       this.logger.warn({ paymentId: row.id, error: (error as Error).message }, 'Could not refresh payment');
     }
-    return toPaymentView(
-      (await this.db.query(`SELECT * FROM payments WHERE id = $1`, [row.id]))[0] as PaymentRow,
-    );
+    return toPaymentView(await this.payments.get(row.id));
   }
 
   /**
@@ -159,25 +150,25 @@ export class PaymentsService {
    */
   async applyEvent(event: PaymentEvent): Promise<EventOutcome> {
     let credited = 0;
-    const outcome = await this.database.transaction(async (tx): Promise<EventOutcome> => {
+    const outcome = await this.db.transaction(async (tx): Promise<EventOutcome> => {
       if (!event.payment_id) return 'ignored';
       // The row lock first: redeliveries of one payment's events queue here, one at a time.
-      const rows: PaymentRow[] = await tx.query(
-        `SELECT * FROM payments WHERE provider = $1 AND provider_payment_id = $2 FOR UPDATE`,
-        [PROVIDER, event.payment_id],
-      );
-      if (rows.length === 0) {
+      const payment = await this.payments.lockByProviderId(PROVIDER, event.payment_id, tx);
+      if (!payment) {
         // Not recorded: should the payment appear later, a redelivery still applies.
         this.logger.warn({ eventId: event.event_id, type: event.type }, 'Webhook for an unknown payment');
         return 'ignored';
       }
-      const recorded: unknown[] = await tx.query(
-        `INSERT INTO payment_webhook_events (provider, event_id, event_type, provider_payment_id)
-         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [PROVIDER, event.event_id, event.type, event.payment_id],
+      const recorded = await this.payments.recordEvent(
+        {
+          provider: PROVIDER,
+          eventId: event.event_id,
+          eventType: event.type,
+          providerPaymentId: event.payment_id,
+        },
+        tx,
       );
-      if (recorded.length === 0) return 'duplicate';
-      const [payment] = rows;
+      if (!recorded) return 'duplicate';
       if (event.type === this.creditOn) {
         if (!movesForward(payment.status, 'settled')) return 'ignored';
         credited = await this.fulfil(tx, payment);
@@ -185,9 +176,12 @@ export class PaymentsService {
       }
       const next: PaymentStatus | undefined = STATUS_OF_EVENT[event.type];
       if (!next || !movesForward(payment.status, next)) return 'ignored';
-      await tx.query(
-        `UPDATE payments SET status = $2, failure_reason = $3, updated_at = now() WHERE id = $1`,
-        [payment.id, next, next === 'failed' ? (event.failure_reason ?? 'failed') : null],
+      await this.payments.moveStatus(
+        payment.id,
+        next,
+        next === 'failed' ? (event.failure_reason ?? 'failed') : null,
+        undefined,
+        tx,
       );
       return 'applied';
     });
@@ -196,55 +190,41 @@ export class PaymentsService {
   }
 
   /** Credits the pack, or switches the plan for a month with its credits. Idempotency key: the payment id. */
-  private async fulfil(tx: Sql, payment: PaymentRow): Promise<number> {
+  private async fulfil(tx: Sql, payment: Payment): Promise<number> {
     const system = { type: 'system' as const, id: `system:payments:${PROVIDER}` };
-    if (payment.product_kind === 'plan') {
-      const [account] = (await tx.query(`SELECT plan_id, plan_paid_until FROM accounts WHERE id = $1`, [
-        payment.account_id,
-      ])) as { plan_id: string; plan_paid_until: Date | null }[];
+    if (payment.productKind === 'plan') {
+      const account = await this.accounts.plan(payment.accountId, tx);
       await this.audit.record(
         {
           action: 'plan.changed',
-          target: { type: 'account', id: payment.account_id },
-          before: { plan: account.plan_id, paidUntil: account.plan_paid_until?.toISOString() ?? null },
-          after: { plan: payment.product_id, paymentId: payment.id },
+          target: { type: 'account', id: payment.accountId },
+          before: { plan: account.planId, paidUntil: account.planPaidUntil?.toISOString() ?? null },
+          after: { plan: payment.productId, paymentId: payment.id },
           actor: system,
         },
         tx,
       );
-      // Buying the plan one already holds extends it; any other plan starts a fresh month now.
-      await tx.query(
-        `UPDATE accounts
-            SET plan_paid_until = CASE WHEN plan_id = $2 AND plan_paid_until > now()
-                                       THEN plan_paid_until + interval '1 month'
-                                       ELSE now() + interval '1 month' END,
-                plan_id = $2, updated_at = now()
-          WHERE id = $1`,
-        [payment.account_id, payment.product_id],
-      );
+      await this.accounts.buyPlanMonth(payment.accountId, payment.productId, tx);
     }
     if (payment.credits > 0) {
       await this.ledger.record(
         [
           {
-            accountId: payment.account_id,
+            accountId: payment.accountId,
             kind: 'topup',
             amount: payment.credits,
             reference: payment.id,
             reason:
-              payment.product_kind === 'plan'
-                ? `The ${payment.product_id} plan's credits for a month, bought online`
-                : `Credit pack ${payment.product_id}, bought online`,
+              payment.productKind === 'plan'
+                ? `The ${payment.productId} plan's credits for a month, bought online`
+                : `Credit pack ${payment.productId}, bought online`,
             actor: PROVIDER,
           },
         ],
         tx,
       );
     }
-    await tx.query(
-      `UPDATE payments SET status = 'settled', settled_at = now(), failure_reason = NULL, updated_at = now() WHERE id = $1`,
-      [payment.id],
-    );
+    await this.payments.markSettled(payment.id, tx);
     await this.audit.record(
       {
         action: 'payment.credited',
@@ -252,8 +232,8 @@ export class PaymentsService {
         before: { status: payment.status },
         after: {
           status: 'settled',
-          accountId: payment.account_id,
-          product: `${payment.product_kind}:${payment.product_id}`,
+          accountId: payment.accountId,
+          product: `${payment.productKind}:${payment.productId}`,
           credits: payment.credits,
         },
         actor: system,

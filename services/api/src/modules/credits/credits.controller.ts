@@ -31,6 +31,6 @@ export class CreditsController {
   @ApiOperation({ summary: 'Your credit ledger, newest first' })
   @RespondsWith(LedgerPageSchema)
   ledger(@CurrentAccount() account: Account, @Query() query: LedgerQueryDto) {
-    return this.credits.ledger(account, query.cursor, query.limit);
+    return this.credits.page(account, query.cursor, query.limit);
   }
 }

@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
-import { LedgerRepository } from './ledger.repository.ts';
+import { AccountsModule } from '../accounts/accounts.module.ts';
+import { CreditsController } from './credits.controller.ts';
+import { CreditsService } from './credits.service.ts';
+import { LedgerModule } from './ledger.module.ts';
 
-/** The credit ledger: every move of an account's credits goes through its repository. */
+/** `/v1/credits`: the caller's balance and ledger pages. */
 @Module({
-  providers: [LedgerRepository],
-  exports: [LedgerRepository],
+  imports: [AccountsModule, LedgerModule],
+  controllers: [CreditsController],
+  providers: [CreditsService],
 })
 export class CreditsModule {}

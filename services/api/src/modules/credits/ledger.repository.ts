@@ -21,7 +21,7 @@ export interface LedgerMove {
   activeJobsDelta?: number;
 }
 
-export interface LedgerItem {
+export interface LedgerEntry {
   id: string;
   kind: LedgerEntryKind;
   amount: number;
@@ -89,7 +89,7 @@ export class LedgerRepository {
     before: string | null,
     limit: number,
     sql: Sql = this.db,
-  ): Promise<LedgerItem[]> {
+  ): Promise<LedgerEntry[]> {
     const rows = await sql.query<LedgerRow>(
       `SELECT id, kind, amount, reserved_delta, job_id, reason, created_at FROM credit_ledger
         WHERE account_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint)

@@ -1,19 +1,14 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { JobEventType } from '@cineweave/contracts';
+import { type JobEvent, JobEventSchema } from '@cineweave/contracts';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { REDIS, REDIS_SUBSCRIBER } from '../../core/redis/redis.module.ts';
 
-export interface JobEvent {
-  type: JobEventType;
-  data: Record<string, unknown> & { jobId: string };
-}
-
 /**
- * Live job events for SSE. Status changes are published through Redis so every replica's
- * subscribers hear them, whichever replica made the change. Progress comes from BullMQ's own
- * event stream, which every replica reads anyway, so it is emitted locally only.
+ * Live job events for SSE, published through Redis so every replica's subscribers hear them,
+ * whichever replica made the change. Each change (progress included) is applied, and so
+ * published, by one replica only: every subscriber gets each event once.
  */
 @Injectable()
 export class JobEventsService implements OnModuleInit, OnModuleDestroy {
@@ -33,11 +28,16 @@ export class JobEventsService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.subscriber.on('pmessage', (_pattern: string, _channel: string, message: string) => {
+      let event;
       try {
-        this.emitLocal(JSON.parse(message) as JobEvent);
+        event = JobEventSchema.safeParse(JSON.parse(message));
       } catch (error) {
         this.logger.warn({ error: (error as Error).message }, 'Dropped an unreadable job event');
+        return;
       }
+      // A replica of another version may speak a newer event: its subscribers are told by that replica.
+      if (event.success) this.emitLocal(event.data);
+      else this.logger.warn({ issues: event.error.issues }, 'Dropped a job event that matches no JobEvent');
     });
     await this.subscriber.psubscribe(`${this.pattern}*`);
   }
@@ -55,7 +55,7 @@ export class JobEventsService implements OnModuleInit, OnModuleDestroy {
       );
   }
 
-  emitLocal(event: JobEvent): void {
+  private emitLocal(event: JobEvent): void {
     this.local.emit(event.data.jobId, event);
   }
 

@@ -1,25 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
+import {
+  type JobEvent,
+  isFinalJobEvent,
+  jobEndEvent,
+  jobProgressEvent,
+  jobStatusEvent,
+} from '@cineweave/contracts';
 import type { Request, Response } from 'express';
-import type { QueueStanding } from '@cineweave/contracts';
 import { JobsService, type JobScope } from '../jobs/jobs.service.ts';
 import { QueueStandings } from '../jobs/queue-standing.service.ts';
-import { type JobEvent, JobEventsService } from './job-events.service.ts';
+import { JobEventsService } from './job-events.service.ts';
 
 const KEEPALIVE_MS = 15_000;
 /** How often a queued job's stream looks whether its place in the queue moved. */
 export const QUEUE_POSITION_POLL_MS = 2_000;
-const FINAL_EVENTS = new Set(['completed', 'failed']);
-
-/** A queued job's status event: its place, why it waits and that said in words. */
-function queuedStatus(jobId: string, standing: QueueStanding) {
-  return {
-    jobId,
-    status: 'queued',
-    queuePosition: standing.position,
-    queueReason: standing.reason,
-    message: standing.message,
-  };
-}
 
 /**
  * `GET /v1/jobs/:id/events` as Server-Sent Events. It subscribes before reading the job, so
@@ -89,7 +83,7 @@ export class JobStreamService {
           if (closed || status !== 'queued' || !next) return;
           if (next.position === standing?.position && next.reason === standing.reason) return;
           standing = next;
-          send({ type: 'status', data: queuedStatus(jobId, next) });
+          send(jobStatusEvent(jobId, 'queued', next));
         })
         .catch((error: Error) =>
           this.logger.warn({ jobId, error: error.message }, 'Could not read a queue position'),
@@ -102,49 +96,17 @@ export class JobStreamService {
 
     const send = (event: JobEvent) => {
       if (closed) return;
-      if (event.type === 'status' && typeof event.data['status'] === 'string') {
-        status = event.data['status'] as typeof status;
-      }
+      if (event.type === 'status') status = event.data.status;
       response.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
-      if (FINAL_EVENTS.has(event.type)) close();
+      if (isFinalJobEvent(event)) close();
     };
 
-    const view = this.jobs.view(job);
-    send({
-      type: 'status',
-      data: standing ? queuedStatus(jobId, standing) : { jobId, status: job.status, queuePosition: null },
-    });
+    send(jobStatusEvent(jobId, job.status, standing));
     if (job.status === 'running') {
       const progress = await this.jobs.currentProgress(job);
-      if (progress) {
-        send({
-          type: 'progress',
-          data: { jobId, ...progress, etaSeconds: progress.etaSeconds ?? null, queuePosition: null },
-        });
-      }
-    } else if (job.status === 'succeeded') {
-      send({
-        type: 'completed',
-        data: {
-          jobId,
-          status: 'succeeded',
-          creditsCharged: view.creditsCharged ?? 0,
-          videoUrl: view.videoUrl ?? '',
-          thumbnailUrl: view.thumbnailUrl ?? '',
-        },
-      });
+      if (progress) send(jobProgressEvent(jobId, progress));
     } else if (job.status !== 'queued') {
-      send({
-        type: 'failed',
-        data: {
-          jobId,
-          status: job.status,
-          reason:
-            job.failure_reason ??
-            (job.status === 'expired' ? 'The outputs expired.' : 'The job did not complete.'),
-          creditsReleased: job.status === 'expired' ? 0 : job.credits_reserved,
-        },
-      });
+      send(jobEndEvent(this.jobs.view(job)));
     }
     live = send;
     for (const event of buffered.splice(0)) send(event);

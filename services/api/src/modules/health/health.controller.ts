@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { LivenessSchema, ReadinessSchema } from '@cineweave/contracts';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { Public } from '../../core/auth/auth.decorators.ts';
@@ -11,13 +11,6 @@ import { StorageService } from '../../core/storage/storage.service.ts';
 import { HealthRepository } from './health.repository.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
-
-const LivenessSchema = z.object({ status: z.literal('ok') });
-/** 200 when every check says `ok`; 503 with the same shape, naming what failed, otherwise. */
-const ReadinessSchema = z.object({
-  status: z.enum(['ready', 'not ready']),
-  checks: z.object({ postgres: z.string(), redis: z.string(), s3: z.string() }),
-});
 
 function within<T>(promise: Promise<T>, what: string): Promise<T> {
   return Promise.race([

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.ts';
-import { CreditsModule } from '../credits/credits.module.ts';
+import { LedgerModule } from '../credits/ledger.module.ts';
 import { EventsModule } from '../events/events.module.ts';
 import { ModerationModule } from '../moderation/moderation.module.ts';
+import { PlansModule } from '../plans/plans.module.ts';
 import { WebhooksModule } from '../webhooks/webhooks.module.ts';
 import { JobStreamService } from '../events/job-stream.service.ts';
 import { AdmissionService } from './admission.service.ts';
@@ -20,7 +21,7 @@ import { SettlementService } from './settlement.service.ts';
 import { WorkQueueListener } from './work-queue.listener.ts';
 
 @Module({
-  imports: [AccountsModule, CreditsModule, EventsModule, ModerationModule, WebhooksModule],
+  imports: [AccountsModule, LedgerModule, PlansModule, EventsModule, ModerationModule, WebhooksModule],
   controllers: [JobsController],
   providers: [
     AdmissionService,

@@ -6,6 +6,7 @@ import {
   type JobView,
   type Page,
   cancelSignalKey,
+  jobProgressEvent,
 } from '@cineweave/contracts';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -206,18 +207,7 @@ export class JobsService {
 
   /** Progress from the worker: shown live, and stored coarsely for late readers. */
   async recordProgress(jobId: string, progress: JobProgress): Promise<void> {
-    this.events.emitLocal({
-      type: 'progress',
-      data: {
-        jobId,
-        ...(progress.stage ? { stage: progress.stage } : {}),
-        step: progress.step,
-        totalSteps: progress.totalSteps,
-        percent: progress.percent,
-        etaSeconds: progress.etaSeconds ?? null,
-        queuePosition: null,
-      },
-    });
+    await this.events.publish(jobProgressEvent(jobId, progress));
   }
 
   async persistProgress(jobId: string, progress: JobProgress): Promise<void> {

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type JobResult, isFinishedStatus } from '@cineweave/contracts';
+import { type JobResult, isFinishedStatus, jobEndEvent } from '@cineweave/contracts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { Database, type Sql } from '../../core/database/database.ts';
 import { LedgerRepository } from '../credits/ledger.repository.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { ModerationService } from '../moderation/moderation.service.ts';
-import type { JobRow } from './job-row.ts';
+import { type JobRow, toJobView } from './job-row.ts';
 import { returningRows } from '../../core/database/returning.ts';
 
 export type SettleOutcome = 'settled' | 'duplicate' | 'stale' | 'unknown-job';
@@ -171,30 +171,9 @@ export class SettlementService {
         (job.gpu_seconds * this.config.env.GPU_HOURLY_COST_USD) / 3600,
       );
     }
-    if (ending.status === 'succeeded') {
-      this.metrics.creditsCaptured.inc(job.credits_reserved);
-      void this.events.publish({
-        type: 'completed',
-        data: {
-          jobId: job.id,
-          status: 'succeeded',
-          creditsCharged: job.credits_reserved,
-          videoUrl: `/v1/jobs/${job.id}/video`,
-          thumbnailUrl: `/v1/jobs/${job.id}/thumbnail`,
-        },
-      });
-    } else {
-      this.metrics.creditsReleased.inc(job.credits_reserved);
-      void this.events.publish({
-        type: 'failed',
-        data: {
-          jobId: job.id,
-          status: ending.status,
-          reason: ending.reason,
-          creditsReleased: job.credits_reserved,
-        },
-      });
-    }
+    if (ending.status === 'succeeded') this.metrics.creditsCaptured.inc(job.credits_reserved);
+    else this.metrics.creditsReleased.inc(job.credits_reserved);
+    void this.events.publish(jobEndEvent(toJobView(job, this.config.env.RETENTION_HOURS)));
     this.logger.log({ jobId: job.id, status: job.status, credits: job.credits_reserved }, 'Settled job');
   }
 }

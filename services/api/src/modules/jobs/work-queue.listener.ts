@@ -7,8 +7,9 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobProgressSchema, type VideoJobPayload } from '@cineweave/contracts';
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
+import type { QueueEvent } from '../../core/queue/queue-event-group.ts';
 import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { JobsService } from './jobs.service.ts';
 import { SettlementService } from './settlement.service.ts';
@@ -17,10 +18,12 @@ import { SettlementService } from './settlement.service.ts';
 const DISCOVER_MS = 5_000;
 
 /**
- * Watches every model's work-queue event stream: `active` marks a job running, `progress` feeds
- * SSE, and a job BullMQ gave up on (its attempts spent on crashed workers) fails and releases.
- * A replica watches the queues it sends to, and those of every model with unfinished jobs in
- * Postgres (another replica may have admitted them; this one may hold their SSE subscribers).
+ * Applies every model's work-queue events: `active` marks a job running, `progress` is stored and
+ * sent to SSE subscribers, and a job BullMQ gave up on (its attempts spent on crashed workers)
+ * fails and releases. Each event reaches one replica only (WorkQueues reads the events streams
+ * as one consumer group), which publishes what it changed to every replica's subscribers.
+ * A replica consumes the queues it sends to, and those of every model with unfinished jobs in
+ * Postgres (another replica may have admitted them and be gone).
  */
 @Injectable()
 export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,7 +38,7 @@ export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, 
   ) {}
 
   onModuleInit(): void {
-    this.queues.onWatch((_model, queue, events) => this.follow(queue, events));
+    this.queues.onEvent((_model, queue, event) => this.apply(queue, event));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -59,12 +62,21 @@ export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, 
     for (const { model } of rows) await this.queues.watch(model);
   }
 
-  private follow(queue: Queue, events: QueueEvents): void {
-    events.on('active', (args) => void this.onActive(args));
-    events.on('waiting', (args) => void this.onWaiting(args));
-    events.on('delayed', (args) => void this.onDelayed(args));
-    events.on('progress', (args) => void this.onProgress(args));
-    events.on('failed', (args) => void this.onFailed(queue, args));
+  /** Handlers catch their own errors: what they could not apply, the reconciler repairs. */
+  private async apply(queue: Queue, { event, jobId, fields }: QueueEvent): Promise<void> {
+    if (!jobId) return;
+    switch (event) {
+      case 'active':
+        return this.onActive({ jobId });
+      case 'waiting':
+        return this.onWaiting({ jobId, ...(fields['prev'] ? { prev: fields['prev'] } : {}) });
+      case 'delayed':
+        return this.onDelayed({ jobId });
+      case 'progress':
+        return this.onProgress({ jobId, data: parseJson(fields['data']) });
+      case 'failed':
+        return this.onFailed(queue, { jobId, failedReason: fields['failedReason'] ?? '' });
+    }
   }
 
   async onActive({ jobId }: { jobId: string }): Promise<void> {
@@ -121,5 +133,14 @@ export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, 
 
   private warn(jobId: string, event: string, error: Error): void {
     this.logger.warn({ jobId, event, error: error.message }, 'Could not apply a work-queue event');
+  }
+}
+
+/** BullMQ writes progress data as JSON text; anything unreadable is refused by the schema after. */
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

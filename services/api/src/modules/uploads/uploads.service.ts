@@ -1,14 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
-import { returningRows } from '../../core/database/returning.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import type { Account } from '../accounts/accounts.service.ts';
 import { fetchImage, ImageFetchError } from './image-fetcher.ts';
 import { inspectAndReencode, MAX_UPLOAD_BYTES } from './image-inspection.ts';
+import { UploadsRepository } from './uploads.repository.ts';
 
 export interface UploadView {
   id: string;
@@ -22,7 +20,7 @@ export class UploadsService {
   private readonly logger = new Logger(UploadsService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly uploads: UploadsRepository,
     private readonly storage: StorageService,
     private readonly config: AppConfig,
   ) {}
@@ -73,15 +71,7 @@ export class UploadsService {
    * refused submission leaves no trace. A row some job already points at is kept.
    */
   async discard(uploadId: string): Promise<void> {
-    const removed = returningRows<{ object_key: string }>(
-      await this.db.query(
-        `DELETE FROM uploads u WHERE u.id = $1
-            AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.image_upload_id = u.id)
-          RETURNING object_key`,
-        [uploadId],
-      ),
-    );
-    await this.storage.remove(removed.map((row) => row.object_key));
+    await this.storage.remove(await this.uploads.deleteUnreferenced(uploadId));
   }
 
   private async store(
@@ -93,11 +83,16 @@ export class UploadsService {
     const key = `uploads/${accountId}/${id}.png`;
     const sha256 = createHash('sha256').update(image.png).digest('hex');
     await this.storage.put(key, image.png, 'image/png');
-    await this.db.query(
-      `INSERT INTO uploads (id, account_id, object_key, content_type, width, height, size_bytes, sha256, source_url)
-       VALUES ($1, $2, $3, 'image/png', $4, $5, $6, $7, $8)`,
-      [id, accountId, key, image.width, image.height, image.png.length, sha256, sourceUrl],
-    );
+    await this.uploads.insert({
+      id,
+      accountId,
+      objectKey: key,
+      width: image.width,
+      height: image.height,
+      sizeBytes: image.png.length,
+      sha256,
+      sourceUrl,
+    });
     return { id, width: image.width, height: image.height, sha256 };
   }
 }

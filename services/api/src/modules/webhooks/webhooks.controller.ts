@@ -2,12 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CreateWebhookRequestSchema,
-  listOf,
-  pageOf,
   RotateWebhookSecretRequestSchema,
   UpdateWebhookRequestSchema,
   UuidSchema,
+  WebhookDeliveryPageSchema,
   WebhookDeliveryViewSchema,
+  WebhookEndpointListSchema,
   WebhookEndpointViewSchema,
   WebhookEndpointWithSecretSchema,
 } from '@cineweave/contracts';
@@ -48,7 +48,7 @@ export class WebhooksController {
 
   @Get()
   @ApiOperation({ summary: 'List your webhook endpoints' })
-  @RespondsWith(listOf(WebhookEndpointViewSchema))
+  @RespondsWith(WebhookEndpointListSchema)
   list(@CurrentPrincipal() principal: Principal) {
     return this.webhooks.list(principal.userId);
   }
@@ -112,7 +112,7 @@ export class WebhooksController {
 
   @Get(':id/deliveries')
   @ApiOperation({ summary: "An endpoint's delivery log" })
-  @RespondsWith(pageOf(WebhookDeliveryViewSchema))
+  @RespondsWith(WebhookDeliveryPageSchema)
   deliveries(
     @CurrentPrincipal() principal: Principal,
     @Param() params: EndpointParams,

@@ -1,38 +1,40 @@
 import { Injectable, inject } from '@angular/core';
 import type {
+  AdminJobView,
+  AdminStats,
+  AdminUser,
+  ApiKeyView,
   AuditAction,
   AuditEntryView,
+  CreatedApiKey,
   CreateJobRequest,
+  CreateWebhookRequest,
+  CreditsSummary,
+  GrantCreditsRequest,
+  JobStatus,
+  JobView,
+  LedgerItem,
+  List,
+  ListedPlan,
+  Me,
+  ModelList,
+  ModelView,
   ModerationDecisionView,
   ModerationPolicy,
   ModerationPolicyView,
-  CreateWebhookRequest,
-  JobStatus,
+  Page,
+  PublicConfig,
+  Quote,
+  RenderPreset,
   Resolution,
   UpdateWebhookRequest,
+  UploadView,
+  UserInit,
   WebhookDeliveryView,
   WebhookEndpointView,
   WebhookEndpointWithSecret,
 } from '@cineweave/contracts';
 import { ApiClient } from './api-client';
-import type {
-  AdminStats,
-  AdminUser,
-  ApiKey,
-  CreatedApiKey,
-  CreditsSummary,
-  GrantCreditsRequest,
-  Job,
-  LedgerEntry,
-  Me,
-  Page,
-  ListedPlan,
-  PublicConfig,
-  ModelView,
-  Quote,
-  RenderPreset,
-  Upload,
-} from './api-types';
 
 export type ModerationPolicyInput = ModerationPolicy;
 
@@ -61,12 +63,10 @@ export class CineweaveApi {
   }
 
   async plans(): Promise<ListedPlan[]> {
-    return listItems(
-      await this.client.get<ListedPlan[] | Page<ListedPlan>>('/v1/plans', { anonymous: true }),
-    );
+    return (await this.client.get<List<ListedPlan>>('/v1/plans', { anonymous: true })).items;
   }
 
-  initUser(): Promise<unknown> {
+  initUser(): Promise<UserInit> {
     return this.client.post('/v1/users/init');
   }
 
@@ -78,7 +78,7 @@ export class CineweaveApi {
     return this.client.get('/v1/credits');
   }
 
-  ledger(cursor?: string | null, limit = 20): Promise<Page<LedgerEntry>> {
+  ledger(cursor?: string | null, limit = 20): Promise<Page<LedgerItem>> {
     return this.client.get('/v1/credits/ledger', { query: { cursor, limit } });
   }
 
@@ -97,35 +97,35 @@ export class CineweaveApi {
 
   /** The install's model catalog with live availability. */
   async models(): Promise<ModelView[]> {
-    return (await this.client.get<{ items: ModelView[] }>('/v1/models')).items;
+    return (await this.client.get<ModelList>('/v1/models')).items;
   }
 
-  upload(file: File): Promise<Upload> {
+  upload(file: File): Promise<UploadView> {
     const form = new FormData();
     form.append('file', file, file.name);
     return this.client.post('/v1/uploads', form);
   }
 
-  createJob(request: CreateJobRequest, idempotencyKey: string): Promise<Job> {
+  createJob(request: CreateJobRequest, idempotencyKey: string): Promise<JobView> {
     return this.client.post('/v1/jobs', request, { headers: { 'idempotency-key': idempotencyKey } });
   }
 
-  jobs(query: JobListQuery = {}): Promise<Page<Job>> {
+  jobs(query: JobListQuery = {}): Promise<Page<JobView>> {
     return this.client.get('/v1/jobs', {
       query: { status: query.status, cursor: query.cursor, limit: query.limit ?? 24 },
     });
   }
 
-  job(id: string): Promise<Job> {
+  job(id: string): Promise<JobView> {
     return this.client.get(`/v1/jobs/${encodeURIComponent(id)}`);
   }
 
-  cancelJob(id: string): Promise<Job> {
+  cancelJob(id: string): Promise<JobView> {
     return this.client.post(`/v1/jobs/${encodeURIComponent(id)}/cancel`);
   }
 
-  async apiKeys(): Promise<ApiKey[]> {
-    return listItems(await this.client.get<ApiKey[] | Page<ApiKey>>('/v1/api-keys'));
+  async apiKeys(): Promise<ApiKeyView[]> {
+    return (await this.client.get<List<ApiKeyView>>('/v1/api-keys')).items;
   }
 
   createApiKey(name: string): Promise<CreatedApiKey> {
@@ -137,7 +137,7 @@ export class CineweaveApi {
   }
 
   async webhooks(): Promise<WebhookEndpointView[]> {
-    return (await this.client.get<{ items: WebhookEndpointView[] }>('/v1/webhooks')).items;
+    return (await this.client.get<List<WebhookEndpointView>>('/v1/webhooks')).items;
   }
 
   createWebhook(request: CreateWebhookRequest): Promise<WebhookEndpointWithSecret> {
@@ -176,11 +176,11 @@ export class CineweaveApi {
     return this.client.get('/v1/admin/users', { query: { cursor, search, limit: 50 } });
   }
 
-  grantCredits(request: GrantCreditsRequest): Promise<unknown> {
+  grantCredits(request: GrantCreditsRequest): Promise<CreditsSummary> {
     return this.client.post('/v1/admin/credits/grant', request);
   }
 
-  adminJobs(query: JobListQuery = {}): Promise<Page<Job>> {
+  adminJobs(query: JobListQuery = {}): Promise<Page<AdminJobView>> {
     return this.client.get('/v1/admin/jobs', {
       query: { status: query.status, cursor: query.cursor, limit: query.limit ?? 50 },
     });
@@ -214,9 +214,4 @@ export class CineweaveApi {
       as: 'text',
     });
   }
-}
-
-/** Lists come back as a bare array or as a page; the portal only needs the items. */
-function listItems<T>(value: T[] | Page<T>): T[] {
-  return Array.isArray(value) ? value : (value?.items ?? []);
 }

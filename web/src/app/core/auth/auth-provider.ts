@@ -1,4 +1,4 @@
-import type { AuthMode } from '../api/api-types';
+import type { AuthMode } from '@cineweave/contracts';
 
 /** One way of signing in (dev, Clerk, OIDC): where the bearer token for the API comes from. */
 export interface AuthProvider {

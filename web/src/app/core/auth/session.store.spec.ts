@@ -1,4 +1,5 @@
 import { TestBed } from '@angular/core/testing';
+import type { UserInit } from '@cineweave/contracts';
 import { ApiError } from '../api/api-error';
 import { CineweaveApi } from '../api/cineweave-api';
 import { AuthTokens } from './auth-tokens';
@@ -25,6 +26,13 @@ const profile = (id: string, role: 'user' | 'admin') => ({
   credits: { balance: 100, reserved: 0, available: 100, plan: 'free' as const },
 });
 
+/** The answer of `POST /v1/users/init` for an account that already existed. */
+const initialised = (id: string, role: 'user' | 'admin'): UserInit => ({
+  created: false,
+  user: { id, role },
+  credits: { balance: 100, reserved: 0, available: 100, plan: 'free' },
+});
+
 describe(SessionStore.name, () => {
   beforeEach(() => localStorage.clear());
 
@@ -38,7 +46,7 @@ describe(SessionStore.name, () => {
   });
 
   it('should initialise the account and read the profile when signing in with a dev user', async () => {
-    const initUser = vi.fn(async () => ({}));
+    const initUser = vi.fn(async () => initialised('root', 'admin'));
     const { session, tokens } = setup({
       config: devConfig,
       initUser,
@@ -58,7 +66,7 @@ describe(SessionStore.name, () => {
     localStorage.setItem('cineweave.dev-session', JSON.stringify({ userId: 'alice', admin: false }));
     const { session } = setup({
       config: devConfig,
-      initUser: async () => ({}),
+      initUser: async () => initialised('alice', 'user'),
       me: async () => profile('alice', 'user'),
     });
 
@@ -99,7 +107,7 @@ describe(SessionStore.name, () => {
   it('should forget the dev session when signing out', async () => {
     const { session } = setup({
       config: devConfig,
-      initUser: async () => ({}),
+      initUser: async () => initialised('alice', 'user'),
       me: async () => profile('alice', 'user'),
     });
     await session.start();

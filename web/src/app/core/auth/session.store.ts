@@ -1,6 +1,6 @@
 import { Injectable, Injector, computed, inject, signal } from '@angular/core';
+import type { Me } from '@cineweave/contracts';
 import { errorMessage } from '../api/api-error';
-import type { Me } from '../api/api-types';
 import { CineweaveApi } from '../api/cineweave-api';
 import { PlatformConfigStore } from '../config/platform-config.store';
 import type { AuthProvider } from './auth-provider';

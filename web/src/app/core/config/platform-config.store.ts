@@ -1,6 +1,6 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
+import type { PublicConfig } from '@cineweave/contracts';
 import { errorMessage } from '../api/api-error';
-import type { PublicConfig } from '../api/api-types';
 import { CineweaveApi } from '../api/cineweave-api';
 
 /** `GET /v1/config`: the sign-in mode and public settings, learnt at start instead of at build time. */

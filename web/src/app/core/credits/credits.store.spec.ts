@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import type { CreditsSummary } from '../api/api-types';
+import type { CreditsSummary } from '@cineweave/contracts';
 import { CineweaveApi } from '../api/cineweave-api';
 import { CREDITS_POLL_MS, CreditsStore } from './credits.store';
 

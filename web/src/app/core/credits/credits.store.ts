@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import type { CreditsSummary } from '@cineweave/contracts';
 import { errorMessage } from '../api/api-error';
-import type { CreditsSummary } from '../api/api-types';
 import { CineweaveApi } from '../api/cineweave-api';
 
 /**

@@ -1,4 +1,4 @@
-import type { JobStatus, Resolution } from '../api/api-types';
+import type { JobStatus, Resolution } from '@cineweave/contracts';
 
 const numberFormat = new Intl.NumberFormat('en-GB');
 

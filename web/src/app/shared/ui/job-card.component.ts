@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { Job } from '../../core/api/api-types';
+import type { JobView } from '@cineweave/contracts';
 import { MediaUrls } from '../../core/api/media-urls';
 import { formatRelativeTime, resolutionLabel } from '../../core/format/format';
 import { IconComponent, type IconName } from './icon.component';
@@ -67,7 +67,7 @@ import { StatusBadgeComponent } from './status-badge.component';
 })
 export class JobCardComponent {
   private readonly media = inject(MediaUrls);
-  readonly job = input.required<Job>();
+  readonly job = input.required<JobView>();
   protected readonly thumbnail = signal<string | null>(null);
   protected readonly active = computed(
     () => this.job().status === 'queued' || this.job().status === 'running',

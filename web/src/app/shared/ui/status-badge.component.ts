@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import type { JobStatus } from '../../core/api/api-types';
+import type { JobStatus } from '@cineweave/contracts';
 import { STATUS_LABELS } from '../../core/format/format';
 
 const TONES: Record<JobStatus, string> = {

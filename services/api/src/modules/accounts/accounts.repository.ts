@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import type { PlanId } from '@cineweave/contracts';
+import { Database, type Sql } from '../../core/database/database.ts';
+
+/** An account as the API uses it: its plan and its cached credit totals. */
+export interface Account {
+  id: string;
+  userId: string;
+  planId: PlanId;
+  balance: number;
+  reserved: number;
+  activeJobs: number;
+  createdAt: string;
+}
+
+/** An account's plan as a monthly grant or a payment sees it. */
+export interface AccountPlan {
+  planId: PlanId;
+  monthlyCredits: number;
+  /** Set while a plan bought online runs; null on plans granted monthly. */
+  planPaidUntil: Date | null;
+}
+
+interface AccountRow {
+  id: string;
+  user_id: string;
+  plan_id: PlanId;
+  balance: number;
+  reserved: number;
+  active_jobs: number;
+  created_at: Date;
+}
+
+function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    planId: row.plan_id,
+    balance: row.balance,
+    reserved: row.reserved,
+    activeJobs: row.active_jobs,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** Owns the SQL of `users` and `accounts` (the cached totals move with the ledger: LedgerRepository). */
+@Injectable()
+export class AccountsRepository {
+  constructor(private readonly db: Database) {}
+
+  async findByUser(userId: string, sql: Sql = this.db): Promise<Account | null> {
+    const rows = await sql.query<AccountRow>(`SELECT * FROM accounts WHERE user_id = $1`, [userId]);
+    return rows.length > 0 ? toAccount(rows[0]) : null;
+  }
+
+  /**
+   * The user and their account on the free plan, unless the account exists: then null. Answers
+   * the new account's id and the free plan's monthly credits (its sign-up grant).
+   */
+  async createOnFreePlan(
+    userId: string,
+    email: string | null,
+    sql: Sql = this.db,
+  ): Promise<{ id: string; monthlyCredits: number } | null> {
+    await sql.query(`INSERT INTO users (id, email) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [
+      userId,
+      email,
+    ]);
+    const rows = await sql.query<{ id: string; monthly_credits: number }>(
+      `INSERT INTO accounts (user_id, plan_id) VALUES ($1, 'free')
+       ON CONFLICT (user_id) DO NOTHING
+       RETURNING id, (SELECT monthly_credits FROM plans WHERE id = 'free') AS monthly_credits`,
+      [userId],
+    );
+    return rows.length > 0 ? { id: rows[0].id, monthlyCredits: rows[0].monthly_credits } : null;
+  }
+
+  /** Locks the account's row for the caller's transaction and answers its balance. */
+  async lockBalance(accountId: string, sql: Sql): Promise<{ balance: number; reserved: number }> {
+    const [row] = await sql.query<{ balance: number; reserved: number }>(
+      `SELECT balance, reserved FROM accounts WHERE id = $1 FOR UPDATE`,
+      [accountId],
+    );
+    return { balance: Number(row.balance), reserved: Number(row.reserved) };
+  }
+
+  /** Locks the account's row for the caller's transaction and answers its plan, or null if there is none. */
+  async lockPlan(accountId: string, sql: Sql): Promise<AccountPlan | null> {
+    const [row] = await sql.query<{ plan_id: PlanId; monthly_credits: number; plan_paid_until: Date | null }>(
+      `SELECT a.plan_id, p.monthly_credits, a.plan_paid_until
+         FROM accounts a JOIN plans p ON p.id = a.plan_id WHERE a.id = $1 FOR UPDATE OF a`,
+      [accountId],
+    );
+    return row
+      ? { planId: row.plan_id, monthlyCredits: row.monthly_credits, planPaidUntil: row.plan_paid_until }
+      : null;
+  }
+
+  /** The account's plan and until when it is paid (null: granted monthly). */
+  async plan(accountId: string, sql: Sql = this.db): Promise<{ planId: PlanId; planPaidUntil: Date | null }> {
+    const [row] = await sql.query<{ plan_id: PlanId; plan_paid_until: Date | null }>(
+      `SELECT plan_id, plan_paid_until FROM accounts WHERE id = $1`,
+      [accountId],
+    );
+    return { planId: row.plan_id, planPaidUntil: row.plan_paid_until };
+  }
+
+  /**
+   * A month of `planId` bought: buying the plan the account already holds extends it; any other
+   * plan starts a fresh month now.
+   */
+  async buyPlanMonth(accountId: string, planId: string, sql: Sql = this.db): Promise<void> {
+    await sql.execute(
+      `UPDATE accounts
+          SET plan_paid_until = CASE WHEN plan_id = $2 AND plan_paid_until > now()
+                                     THEN plan_paid_until + interval '1 month'
+                                     ELSE now() + interval '1 month' END,
+              plan_id = $2, updated_at = now()
+        WHERE id = $1`,
+      [accountId, planId],
+    );
+  }
+
+  /** Bought plans whose month ended by `now` fall back to free; answers each account and the plan it had. */
+  async lapsePaidPlans(now: Date, sql: Sql = this.db): Promise<{ accountId: string; planId: PlanId }[]> {
+    const rows = await sql.query<{ id: string; plan_id: PlanId }>(
+      `UPDATE accounts a SET plan_id = 'free', plan_paid_until = NULL, updated_at = now()
+         FROM accounts old WHERE old.id = a.id
+          AND a.plan_paid_until IS NOT NULL AND a.plan_paid_until <= $1 RETURNING a.id, old.plan_id`,
+      [now],
+    );
+    return rows.map((row) => ({ accountId: row.id, planId: row.plan_id }));
+  }
+
+  /**
+   * Accounts owed `period`'s monthly grant (ledger reference `monthly:{account}:{period}`): on a
+   * plan with monthly credits, not bought online, created before the month began, not granted yet.
+   */
+  async dueForMonthlyGrant(now: Date, period: string, sql: Sql = this.db): Promise<string[]> {
+    const rows = await sql.query<{ id: string }>(
+      `SELECT a.id FROM accounts a JOIN plans p ON p.id = a.plan_id
+        WHERE p.monthly_credits > 0 AND a.plan_paid_until IS NULL
+          AND a.created_at < date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+          AND NOT EXISTS (SELECT 1 FROM credit_ledger l WHERE l.kind = 'grant' AND l.reference = 'monthly:' || a.id || ':' || $2)`,
+      [now, period],
+    );
+    return rows.map((row) => row.id);
+  }
+}
