@@ -179,6 +179,8 @@ export const MAINTENANCE_JOB_NAMES = {
   expireOutputs: 'expire-outputs',
   /** Deletes uploaded images past RETENTION_HOURS that no job needs (RETENTION_SWEEP_SECONDS). */
   expireUploads: 'expire-uploads',
+  /** Deletes webhook deliveries finished more than RETENTION_HOURS ago (RETENTION_SWEEP_SECONDS). */
+  expireWebhookDeliveries: 'expire-webhook-deliveries',
   /** Lapses ended paid months and grants each plan's monthly credits (hourly). */
   monthlyGrants: 'monthly-grants',
 } as const;

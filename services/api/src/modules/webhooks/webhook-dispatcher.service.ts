@@ -4,12 +4,14 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  type OnModuleInit,
 } from '@nestjs/common';
-import { WEBHOOK_QUEUE } from '@cineweave/contracts';
+import { MAINTENANCE_JOB_NAMES, WEBHOOK_QUEUE } from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { Database } from '../../core/database/database.ts';
+import { Scheduler } from '../../core/scheduling/scheduler.ts';
 import { DELIVER_JOB, type DeliverJobData, deliverJobOptions } from './delivery-schedule.ts';
 import { type NewDelivery, type WebhookEndpoint, type WebhookEvent, messageIdOf } from './webhook-rows.ts';
 import { WebhooksRepository } from './webhooks.repository.ts';
@@ -24,11 +26,11 @@ export type JobEventRenderer = (snapshot: Record<string, unknown>) => unknown;
  * listening endpoint, plus one to the job's own `webhookUrl`, in the transaction that deletes
  * the events; then schedules their first attempt. A crash between the commit and the queue is
  * repaired by the sweep, which schedules any pending delivery whose attempt is overdue (an
- * attempt already queued has the same job id, so nothing is sent twice by it). The sweep also
- * deletes finished deliveries older than the retention period.
+ * attempt already queued has the same job id, so nothing is sent twice by it). Finished
+ * deliveries older than the retention period are deleted by a periodic task, once per cluster.
  */
 @Injectable()
-export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WebhookDispatcher implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
@@ -41,6 +43,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     private readonly repository: WebhooksRepository,
     @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<DeliverJobData>,
     private readonly config: AppConfig,
+    private readonly scheduler: Scheduler,
   ) {}
 
   /**
@@ -55,6 +58,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     if (!this.jobRenderer)
       throw new Error('No renderer of job events was registered (JobsModule renders them)');
     return this.jobRenderer(snapshot);
+  }
+
+  onModuleInit(): void {
+    this.scheduler.register({
+      name: MAINTENANCE_JOB_NAMES.expireWebhookDeliveries,
+      every: this.config.env.RETENTION_SWEEP_SECONDS * 1000,
+      run: () => this.expire(),
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -86,7 +97,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     // The sweep is cheap but needs no sub-second cadence.
     if (this.ticks++ % 10 === 0) {
       await this.sweep();
-      if (this.config.env.BACKGROUND_TASKS) await this.expire();
     }
   }
 
