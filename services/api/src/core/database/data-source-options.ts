@@ -9,6 +9,7 @@ import { Webhooks1764900000000 } from './migrations/1764900000000-webhooks.ts';
 import { Trust1765000000000 } from './migrations/1765000000000-trust.ts';
 import { ProgressStage1765100000000 } from './migrations/1765100000000-progress-stage.ts';
 import { JobPreset1765170000000 } from './migrations/1765170000000-job-preset.ts';
+import { DropDispatchStamps1765200000000 } from './migrations/1765200000000-drop-dispatch-stamps.ts';
 
 /** Every migration, in order. Listed explicitly: the compiled ESM build has no glob loader. */
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   Trust1765000000000,
   ProgressStage1765100000000,
   JobPreset1765170000000,
+  DropDispatchStamps1765200000000,
 ];
 
 export interface DatabaseSettings {

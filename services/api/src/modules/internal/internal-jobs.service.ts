@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { InternalCreateJobRequestSchema, QueueStats } from '@cineweave/contracts';
-import type { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { AdmissionService } from '../jobs/admission.service.ts';
-import type { JobRow } from '../jobs/job-row.ts';
+import type { Job } from '../jobs/job-row.ts';
+import { JobsRepository } from '../jobs/jobs.repository.ts';
 import { ModelAdmission } from '../models/model-admission.service.ts';
 import { UploadsService } from '../uploads/uploads.service.ts';
 
@@ -15,7 +14,7 @@ export class InternalJobsService {
   private readonly logger = new Logger(InternalJobsService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly jobs: JobsRepository,
     private readonly admission: AdmissionService,
     private readonly accounts: AccountsService,
     private readonly uploads: UploadsService,
@@ -29,8 +28,8 @@ export class InternalJobsService {
    */
   async submit(
     body: z.output<typeof InternalCreateJobRequestSchema>,
-  ): Promise<{ job: JobRow; created: boolean }> {
-    const existing = await this.admission.findByExternalRef(body.uid);
+  ): Promise<{ job: Job; created: boolean }> {
+    const existing = await this.jobs.findByExternalRef(body.uid);
     if (existing) return { job: existing, created: false };
     const { spec } = body;
     // Checked before any image is fetched: a job the model cannot render downloads nothing.
@@ -82,7 +81,7 @@ export class InternalJobsService {
     } catch (error) {
       // Two submissions of one uid at the same moment: the unique index lets one win.
       if ((error as { constraint?: string }).constraint === 'jobs_external_ref') {
-        const winner = await this.admission.findByExternalRef(body.uid);
+        const winner = await this.jobs.findByExternalRef(body.uid);
         if (winner) return { job: winner, created: false };
       }
       throw error;
@@ -102,11 +101,6 @@ export class InternalJobsService {
 
   async queueStats(): Promise<QueueStats> {
     // Postgres knows the model of every unfinished job; BullMQ only knows counts per queue.
-    const rows: { model: string; waiting: number; active: number }[] = await this.db.query(
-      `SELECT model, count(*) FILTER (WHERE status = 'queued')::int AS waiting,
-              count(*) FILTER (WHERE status = 'running')::int AS active
-         FROM jobs WHERE status IN ('queued', 'running') GROUP BY model ORDER BY model`,
-    );
-    return { models: rows };
+    return { models: await this.jobs.loadByModel() };
   }
 }

@@ -6,6 +6,7 @@ import {
   JobViewSchema,
   QueueStatsSchema,
   type QueueStats,
+  isActiveStatus,
 } from '@cineweave/contracts';
 import type { Response } from 'express';
 import { InternalOnly } from '../../core/auth/auth.decorators.ts';
@@ -14,7 +15,7 @@ import { zodDto } from '../../core/http/zod-dto.ts';
 import { PRESIGN_SECONDS, StorageService } from '../../core/storage/storage.service.ts';
 import { InternalJobsService } from './internal-jobs.service.ts';
 import { JobIdParams } from '../jobs/jobs.dto.ts';
-import type { JobRow } from '../jobs/job-row.ts';
+import type { Job } from '../jobs/job-row.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
 import { QueueStandings } from '../jobs/queue-standing.service.ts';
 
@@ -75,12 +76,12 @@ export class InternalController {
    * The operator copies these into the VideoJob's status and reads them again before `expiresAt`.
    * The expiry is taken before signing, so it is never later than the links' own.
    */
-  private async downloads(job: JobRow) {
-    if (job.status !== 'succeeded' || !job.video_key || !job.thumbnail_key) return {};
+  private async downloads(job: Job) {
+    if (job.status !== 'succeeded' || !job.videoKey || !job.thumbnailKey) return {};
     const expiresAt = new Date(Date.now() + PRESIGN_SECONDS * 1000).toISOString();
     const [video, thumbnail] = await Promise.all([
-      this.storage.presignGet(job.video_key),
-      this.storage.presignGet(job.thumbnail_key),
+      this.storage.presignGet(job.videoKey),
+      this.storage.presignGet(job.thumbnailKey),
     ]);
     return { downloads: { video, thumbnail, expiresAt } };
   }
@@ -92,7 +93,7 @@ export class InternalController {
   async cancel(@Param() params: JobIdParams) {
     const job = await this.jobs.get(params.id, {});
     // Cancelling a finished job is a no-op here: the operator calls this while deleting a CR.
-    if (job.status !== 'queued' && job.status !== 'running') return this.jobs.view(job);
+    if (!isActiveStatus(job.status)) return this.jobs.view(job);
     return this.jobs.view(
       await this.jobs.cancelAsOther(params.id, { type: 'system', id: 'system:operator' }),
     );

@@ -1,6 +1,4 @@
-import type { PoolClient } from 'pg';
-import type { DataSource } from 'typeorm';
-import { inTransaction, runPrepared } from '../../core/database/prepared.ts';
+import type { Database, Sql } from '../../core/database/database.ts';
 import {
   ADMISSION_STATEMENT,
   ADMISSION_STATEMENT_NAME,
@@ -42,7 +40,7 @@ export class AdmissionBatcher {
   private inFlight = 0;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     /** Told the size of every batch written (for the batch-size histogram). */
     private readonly observeBatch: (size: number) => void = () => undefined,
     /**
@@ -93,15 +91,16 @@ export class AdmissionBatcher {
     let rows: (AdmissionRow & { requested_id: string })[];
     try {
       const parameters = admissionParameters(batch.map((waiting) => waiting.values));
-      rows = await runPrepared<AdmissionRow & { requested_id: string }>(
-        this.db,
-        ADMISSION_STATEMENT_NAME,
-        ADMISSION_STATEMENT,
-        parameters,
-      ).catch((error: { code?: string }) => {
-        if (error?.code !== CHECK_VIOLATION) throw error;
-        return this.writeLocked(batch, parameters);
-      });
+      rows = await this.db
+        .prepared<AdmissionRow & { requested_id: string }>(
+          ADMISSION_STATEMENT_NAME,
+          ADMISSION_STATEMENT,
+          parameters,
+        )
+        .catch((error: { code?: string }) => {
+          if (error?.code !== CHECK_VIOLATION) throw error;
+          return this.writeLocked(batch, parameters);
+        });
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);
       // Nothing of the batch was written (one statement): admit each alone, so only the
@@ -123,7 +122,7 @@ export class AdmissionBatcher {
     parameters: unknown[],
   ): Promise<(AdmissionRow & { requested_id: string })[]> {
     const accounts = batch.map((waiting) => waiting.values.accountId);
-    return inTransaction(this.db, (client) => admitLocked(client, accounts, parameters));
+    return this.db.transaction((tx) => admitLocked(tx, accounts, parameters));
   }
 }
 
@@ -137,15 +136,14 @@ export class AdmissionBatcher {
  * The batcher pays these extra round trips only after such a race; the idempotent path always.
  */
 export async function admitLocked(
-  client: PoolClient,
+  tx: Sql,
   accountIds: string[],
   parameters: unknown[],
 ): Promise<(AdmissionRow & { requested_id: string })[]> {
-  await client.query(`SELECT id FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+  await tx.query(`SELECT id FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
     [...new Set(accountIds)],
   ]);
-  return runPrepared<AdmissionRow & { requested_id: string }>(
-    client,
+  return tx.prepared<AdmissionRow & { requested_id: string }>(
     ADMISSION_STATEMENT_NAME,
     ADMISSION_STATEMENT,
     parameters,

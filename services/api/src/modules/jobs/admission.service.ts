@@ -1,18 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { type AdmittedJobParameters, workQueueName } from '@cineweave/contracts';
 import { randomInt, randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
+import { Database, type Sql } from '../../core/database/database.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { ModerationService } from '../moderation/moderation.service.ts';
 import { PlansService } from '../plans/plans.service.ts';
-import type { PoolClient } from 'pg';
 import { AdmissionBatcher, type AdmissionRow, admitLocked } from './admission-batcher.ts';
 import { type AdmissionValues, admissionParameters } from './admission-statement.ts';
-import type { JobRow } from './job-row.ts';
+import { type Job, type JobRow, jobFromRow } from './job-row.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
 
 export interface AdmissionRequest {
@@ -46,7 +44,7 @@ export class AdmissionService {
   private readonly batcher: AdmissionBatcher;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly accounts: AccountsService,
     private readonly plans: PlansService,
     private readonly relay: OutboxRelay,
@@ -58,7 +56,7 @@ export class AdmissionService {
   }
 
   /** Admits a job, batched with other accounts' admissions. */
-  async admit(request: AdmissionRequest): Promise<JobRow> {
+  async admit(request: AdmissionRequest): Promise<Job> {
     return this.write(await this.prepare(request));
   }
 
@@ -107,32 +105,26 @@ export class AdmissionService {
   }
 
   /**
-   * Writes a prepared admission. With `client`, inside the caller's transaction (the
+   * Writes a prepared admission. With `tx`, inside the caller's transaction (the
    * Idempotency-Key is bound to the job in it), which must commit before the job exists;
    * otherwise batched with other accounts' admissions.
    */
-  async write(values: AdmissionValues, client?: PoolClient): Promise<JobRow> {
-    const admitted = client
-      ? (await admitLocked(client, [values.accountId], admissionParameters([values])))[0]
+  async write(values: AdmissionValues, tx?: Sql): Promise<Job> {
+    const admitted = tx
+      ? (await admitLocked(tx, [values.accountId], admissionParameters([values])))[0]
       : await this.batcher.admit(values);
     if (!admitted) throw new Error(`Account ${values.accountId} disappeared during admission`);
     if (!admitted.id) this.refuse(admitted, values.credits);
-    const row = admitted as JobRow;
+    const job = jobFromRow(admitted as JobRow);
 
-    this.metrics.jobsCreated.inc({ model: row.model, source: row.source });
+    this.metrics.jobsCreated.inc({ model: job.model, source: job.source });
     this.metrics.creditsReserved.inc(values.credits);
     this.relay.nudge();
     this.logger.log(
-      { jobId: values.jobId, accountId: row.account_id, credits: values.credits },
+      { jobId: values.jobId, accountId: job.accountId, credits: values.credits },
       'Admitted job',
     );
-    return row;
-  }
-
-  /** The job a VideoJob uid already created, if any: the operator's retries land here. */
-  async findByExternalRef(externalRef: string): Promise<JobRow | null> {
-    const rows: JobRow[] = await this.db.query(`SELECT * FROM jobs WHERE external_ref = $1`, [externalRef]);
-    return rows[0] ?? null;
+    return job;
   }
 
   /** Why an admission statement inserted nothing, from the account as it locked it. */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { JobParameters } from '@cineweave/contracts';
-import type { PoolClient } from 'pg';
 import type { Principal } from '../../core/auth/principal.ts';
 import { ModelAdmission } from '../models/model-admission.service.ts';
 import { AdmissionService } from './admission.service.ts';
@@ -57,9 +56,9 @@ export class JobSubmissionService {
     // Reads (account, image) happen before the transaction, which then holds one connection only.
     const values = await this.admission.prepare(request);
     // The key and the job commit in one transaction: a key is either absent or bound to its job.
-    const answer = await this.idempotency.run(principal.userId, key, hash, async (client: PoolClient) => ({
+    const answer = await this.idempotency.run(principal.userId, key, hash, async (tx) => ({
       status: 202,
-      body: viewOf(await this.admission.write(values, client)),
+      body: viewOf(await this.admission.write(values, tx)),
     }));
     // The job became visible to the outbox relay only at that commit.
     if (!answer.replayed && answer.status === 202) this.relay.nudge();

@@ -2,9 +2,9 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { JobStatus } from '@cineweave/contracts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service.ts';
-import { type JobRow, toJobView } from './job-row.ts';
+import { type JobRow, jobFromRow, toJobView } from './job-row.ts';
 
-const TIMESTAMP_COLUMNS = ['cancel_requested_at', 'enqueued_at', 'started_at', 'finished_at', 'created_at'];
+const TIMESTAMP_COLUMNS = ['cancel_requested_at', 'started_at', 'finished_at', 'created_at'];
 
 /** A job row from the trigger's `to_jsonb(NEW)` snapshot: timestamps come back as strings. */
 function jobRowFromSnapshot(data: Record<string, unknown>): JobRow {
@@ -30,7 +30,7 @@ export class JobWebhookPayloads implements OnModuleInit {
 
   onModuleInit(): void {
     this.dispatcher.renderJobEventsWith((snapshot) =>
-      toJobView(jobRowFromSnapshot(snapshot), this.config.env.RETENTION_HOURS),
+      toJobView(jobFromRow(jobRowFromSnapshot(snapshot)), this.config.env.RETENTION_HOURS),
     );
   }
 }

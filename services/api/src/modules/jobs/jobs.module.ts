@@ -7,6 +7,7 @@ import { PlansModule } from '../plans/plans.module.ts';
 import { WebhooksModule } from '../webhooks/webhooks.module.ts';
 import { JobStreamService } from '../events/job-stream.service.ts';
 import { AdmissionService } from './admission.service.ts';
+import { IdempotencyRepository } from './idempotency.repository.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { JobSubmissionService } from './job-submission.service.ts';
 import { JobWebhookPayloads } from './job-webhook-payloads.ts';
@@ -14,17 +15,28 @@ import { JobsController } from './jobs.controller.ts';
 import { JobsService } from './jobs.service.ts';
 import { LegacyQueueMigration } from './legacy-queue-migration.service.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
+import { OutboxRepository } from './outbox.repository.ts';
 import { QueueStandings } from './queue-standing.service.ts';
 import { ReconcilerService } from './reconciler.service.ts';
 import { ResultsProcessor } from './results.processor.ts';
 import { SettlementService } from './settlement.service.ts';
 import { WorkQueueListener } from './work-queue.listener.ts';
+import { JobStateModule } from './state/job-state.module.ts';
 
 @Module({
-  imports: [AccountsModule, LedgerModule, PlansModule, EventsModule, ModerationModule, WebhooksModule],
+  imports: [
+    AccountsModule,
+    LedgerModule,
+    PlansModule,
+    EventsModule,
+    JobStateModule,
+    ModerationModule,
+    WebhooksModule,
+  ],
   controllers: [JobsController],
   providers: [
     AdmissionService,
+    IdempotencyRepository,
     IdempotencyService,
     JobSubmissionService,
     JobWebhookPayloads,
@@ -32,6 +44,7 @@ import { WorkQueueListener } from './work-queue.listener.ts';
     JobStreamService,
     LegacyQueueMigration,
     OutboxRelay,
+    OutboxRepository,
     ReconcilerService,
     QueueStandings,
     ResultsProcessor,
@@ -39,6 +52,7 @@ import { WorkQueueListener } from './work-queue.listener.ts';
     WorkQueueListener,
   ],
   exports: [
+    JobStateModule,
     AdmissionService,
     LegacyQueueMigration,
     JobSubmissionService,

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
   type JobProgress,
   type JobStatus,
@@ -9,7 +8,6 @@ import {
   jobProgressEvent,
 } from '@cineweave/contracts';
 import type { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { TimestampCursorSchema, decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
@@ -17,9 +15,10 @@ import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { REDIS } from '../../core/redis/redis.module.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
-import { type JobRow, toJobView } from './job-row.ts';
+import { type Job, toJobView } from './job-row.ts';
+import { JobsRepository } from './jobs.repository.ts';
 import { SettlementService } from './settlement.service.ts';
-import { returningRows } from '../../core/database/returning.ts';
+import { JobTransitions } from './state/job-transitions.ts';
 import { type AuditActor, AuditService } from '../audit/audit.service.ts';
 
 /** A running job's cancel flag outlives any plausible step; the worker polls it between steps. */
@@ -37,10 +36,11 @@ export class JobsService {
   private readonly logger = new Logger(JobsService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: JobsRepository,
     private readonly queues: WorkQueues,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly settlement: SettlementService,
+    private readonly transitions: JobTransitions,
     private readonly events: JobEventsService,
     private readonly storage: StorageService,
     private readonly config: AppConfig,
@@ -51,14 +51,14 @@ export class JobsService {
    * A cancel by someone other than the job's owner (the operator, an admin): the cancel, then its
    * audit row. Owners cancelling their own jobs are not audited.
    */
-  async cancelAsOther(jobId: string, actor: AuditActor): Promise<JobRow> {
+  async cancelAsOther(jobId: string, actor: AuditActor): Promise<Job> {
     const before = await this.get(jobId, {});
     const after = await this.cancel(jobId, {});
-    if (actor.id !== before.user_id) {
+    if (actor.id !== before.userId) {
       await this.audit.record({
         action: 'job.cancelled-by-other',
         target: { type: 'job', id: jobId },
-        before: { status: before.status, owner: before.user_id },
+        before: { status: before.status, owner: before.userId },
         after: { status: after.status, cancelRequested: true },
         actor,
       });
@@ -66,18 +66,15 @@ export class JobsService {
     return after;
   }
 
-  view(row: JobRow): JobView {
-    return toJobView(row, this.config.env.RETENTION_HOURS);
+  view(job: Job): JobView {
+    return toJobView(job, this.config.env.RETENTION_HOURS);
   }
 
   /** Another account's job is "not found", never "forbidden": its existence is not confirmed. */
-  async get(jobId: string, scope: JobScope): Promise<JobRow> {
-    const rows: JobRow[] = await this.db.query(
-      `SELECT * FROM jobs WHERE id = $1 AND ($2::uuid IS NULL OR account_id = $2::uuid)`,
-      [jobId, scope.accountId ?? null],
-    );
-    if (rows.length === 0) throw new DomainError('NOT_FOUND', `Job ${jobId} was not found.`);
-    return rows[0];
+  async get(jobId: string, scope: JobScope): Promise<Job> {
+    const job = await this.repository.find(jobId, scope);
+    if (!job) throw new DomainError('NOT_FOUND', `Job ${jobId} was not found.`);
+    return job;
   }
 
   async list(
@@ -86,28 +83,18 @@ export class JobsService {
     options: { withOwner?: boolean } = {},
   ): Promise<Page<JobView & { userId?: string }>> {
     const after = decodeCursor(filter.cursor, CursorSchema);
-    const rows: JobRow[] = await this.db.query(
-      `SELECT * FROM jobs
-        WHERE ($1::uuid IS NULL OR account_id = $1::uuid)
-          AND ($2::text IS NULL OR status = $2::text)
-          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
-        ORDER BY created_at DESC, id DESC
-        LIMIT $5`,
-      [
-        scope.accountId ?? null,
-        filter.status ?? null,
-        after?.[0] ?? null,
-        after?.[1] ?? null,
-        filter.limit + 1,
-      ],
-    );
+    const rows = await this.repository.page(scope, {
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(after ? { after: [after[0], after[1]] as const } : {}),
+      limit: filter.limit + 1,
+    });
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
       items: page.map((row) =>
-        options.withOwner ? { ...this.view(row), userId: row.user_id } : this.view(row),
+        options.withOwner ? { ...this.view(row), userId: row.userId } : this.view(row),
       ),
-      nextCursor: rows.length > filter.limit ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+      nextCursor: rows.length > filter.limit ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
     };
   }
 
@@ -115,7 +102,7 @@ export class JobsService {
    * A queued job is cancelled at once and its reservation released; a running one gets the
    * cancel signal and settles when the worker reports `cancelled` (or finishes first).
    */
-  async cancel(jobId: string, scope: JobScope): Promise<JobRow> {
+  async cancel(jobId: string, scope: JobScope): Promise<Job> {
     const job = await this.get(jobId, scope);
     if (job.status === 'queued') {
       const outcome = await this.settlement.finish(jobId, {
@@ -135,10 +122,7 @@ export class JobsService {
         `Job ${jobId} is ${job.status}; only queued or running jobs can be cancelled.`,
       );
     }
-    await this.db.query(
-      `UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, now()), updated_at = now() WHERE id = $1`,
-      [jobId],
-    );
+    await this.repository.markCancelRequested(jobId);
     await this.sendCancelSignal(jobId);
     return this.get(jobId, scope);
   }
@@ -164,7 +148,7 @@ export class JobsService {
         `The outputs of job ${jobId} were deleted after ${this.config.env.RETENTION_HOURS} hours.`,
       );
     }
-    const key = which === 'video' ? job.video_key : job.thumbnail_key;
+    const key = which === 'video' ? job.videoKey : job.thumbnailKey;
     if (job.status !== 'succeeded' || !key) {
       throw new DomainError(
         'INVALID_STATE',
@@ -179,28 +163,14 @@ export class JobsService {
 
   /** A worker took the job (BullMQ `active`). */
   async markRunning(jobId: string): Promise<void> {
-    const rows = returningRows<{ id: string }>(
-      await this.db.query(
-        `UPDATE jobs SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
-        WHERE id = $1 AND status = 'queued' RETURNING id`,
-        [jobId],
-      ),
-    );
-    if (rows.length > 0) {
+    if (await this.transitions.start(jobId)) {
       await this.events.publish({ type: 'status', data: { jobId, status: 'running', queuePosition: null } });
     }
   }
 
   /** The worker handed the job back (or BullMQ retries it): `running -> queued`. */
   async markRequeued(jobId: string): Promise<void> {
-    const rows = returningRows<{ id: string }>(
-      await this.db.query(
-        `UPDATE jobs SET status = 'queued', progress_percent = 0, progress_stage = NULL, updated_at = now()
-          WHERE id = $1 AND status = 'running' RETURNING id`,
-        [jobId],
-      ),
-    );
-    if (rows.length > 0) {
+    if (await this.transitions.handBack(jobId)) {
       await this.events.publish({ type: 'status', data: { jobId, status: 'queued', queuePosition: null } });
     }
   }
@@ -211,28 +181,20 @@ export class JobsService {
   }
 
   async persistProgress(jobId: string, progress: JobProgress): Promise<void> {
-    await this.db.query(
-      `UPDATE jobs SET progress_percent = $2, progress_stage = $3,
-              status = CASE WHEN status = 'queued' THEN 'running' ELSE status END,
-              started_at = coalesce(started_at, now())
-        WHERE id = $1 AND status IN ('queued', 'running')`,
-      [jobId, progress.percent, progress.stage ?? null],
-    );
+    await this.transitions.recordProgress(jobId, {
+      percent: progress.percent,
+      stage: progress.stage ?? null,
+    });
   }
 
   /** Jobs queued ahead of this one (same model), for the portal's "n in line". */
-  async queuePosition(job: JobRow): Promise<number | null> {
+  async queuePosition(job: Job): Promise<number | null> {
     if (job.status !== 'queued') return null;
-    const rows: { ahead: number }[] = await this.db.query(
-      `SELECT count(*)::int AS ahead FROM jobs
-        WHERE status = 'queued' AND model = $1 AND (priority > $2 OR (priority = $2 AND created_at < $3))`,
-      [job.model, job.priority, job.created_at],
-    );
-    return rows[0].ahead;
+    return this.repository.countQueuedAhead(job);
   }
 
   /** The BullMQ progress of a running job, for a subscriber who joins mid-way. */
-  async currentProgress(job: Pick<JobRow, 'id' | 'model'>): Promise<JobProgress | null> {
+  async currentProgress(job: Pick<Job, 'id' | 'model'>): Promise<JobProgress | null> {
     // A subscriber of a job whose model this replica did not follow yet gets its next events too.
     await this.queues.watch(job.model).catch(() => undefined);
     const entry = await this.queues

@@ -1,11 +1,18 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JOB_NAMES, QUEUE_NAMES, type VideoJobPayload, generateJobOptions } from '@cineweave/contracts';
+import {
+  JOB_NAMES,
+  QUEUE_NAMES,
+  type VideoJobPayload,
+  generateJobOptions,
+  isActiveStatus,
+} from '@cineweave/contracts';
 import { type Job, Queue, type RedisOptions } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { redisOptions } from '../../core/redis/redis.ts';
+import { JobsRepository } from './jobs.repository.ts';
 
 /** States in which a job of the old queue waits for a worker (no worker holds it). */
 const WAITING_STATES = ['waiting', 'prioritized', 'delayed'] as const;
@@ -41,6 +48,7 @@ export class LegacyQueueMigration implements OnApplicationBootstrap, OnApplicati
     @InjectDataSource() private readonly db: DataSource,
     private readonly queues: WorkQueues,
     private readonly config: AppConfig,
+    private readonly jobs: JobsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -122,14 +130,10 @@ export class LegacyQueueMigration implements OnApplicationBootstrap, OnApplicati
     report: LegacyMigrationReport,
   ): Promise<'moved' | 'dropped' | 'skipped'> {
     const id = entry.id as string;
-    const rows: { status: string; model: string; priority: number }[] = await this.db.query(
-      `SELECT status, model, priority FROM jobs WHERE id = $1`,
-      [id],
-    );
+    const row = await this.jobs.find(id);
     // 0: an old worker holds it (BullMQ will not remove a locked job).
     if ((await legacy.remove(id)) !== 1) return 'skipped';
-    const row = rows[0];
-    if (!row || (row.status !== 'queued' && row.status !== 'running')) {
+    if (!row || !isActiveStatus(row.status)) {
       report.dropped.push(id);
       return 'dropped';
     }

@@ -4,31 +4,15 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { API_METRICS, JOB_NAMES, type VideoJobPayload, generateJobOptions } from '@cineweave/contracts';
-import type { DataSource } from 'typeorm';
+import { API_METRICS, JOB_NAMES, generateJobOptions } from '@cineweave/contracts';
 import { AppConfig } from '../../core/config/app-config.ts';
-import { inTransaction, runPrepared } from '../../core/database/prepared.ts';
+import { Database } from '../../core/database/database.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { WorkQueues } from '../../core/queue/work-queues.ts';
+import { OutboxRepository } from './outbox.repository.ts';
 
 const BATCH = 200;
 const BATCH_WINDOW_MS = 20;
-
-/**
- * Claims the oldest rows no other replica holds and deletes them in the same statement; the
- * transaction around it commits only after BullMQ has the jobs, so a crash or a Redis error
- * puts the rows back. One statement instead of select-then-mark keeps the relay to three round
- * trips per batch.
- */
-const CLAIM_BATCH = `WITH claimed AS (
-  DELETE FROM outbox
-   WHERE id IN (SELECT id FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-  RETURNING id, job_id, payload
-)
-SELECT c.job_id, c.payload, j.priority, j.status
-  FROM claimed c LEFT JOIN jobs j ON j.id = c.job_id
- ORDER BY c.id`;
 
 /**
  * Moves committed outbox rows into BullMQ. Admission nudges it right after commit (so a job
@@ -46,7 +30,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private stopped = false;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly outbox: OutboxRepository,
     private readonly queues: WorkQueues,
     metrics: MetricsService,
     private readonly config: AppConfig,
@@ -110,13 +95,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async drainOnce(): Promise<number> {
-    const sent = await inTransaction(this.db, async (client) => {
-      const rows = await runPrepared<{
-        job_id: string;
-        payload: VideoJobPayload;
-        priority: number | null;
-        status: string | null;
-      }>(client, 'outbox-claim', CLAIM_BATCH, [BATCH]);
+    const sent = await this.db.transaction(async (tx) => {
+      const rows = await this.outbox.claim(BATCH, tx);
       // A job cancelled before its row was relayed never reaches a worker.
       const live = rows.filter((row) => row.status === 'queued');
       const byModel = Map.groupBy(live, (row) => row.payload.model);
@@ -127,7 +107,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           group.map((row) => ({
             name: JOB_NAMES.generate,
             data: row.payload,
-            opts: generateJobOptions({ id: row.job_id, priority: row.priority ?? 50 }),
+            opts: generateJobOptions({ id: row.jobId, priority: row.priority ?? 50 }),
           })),
         );
       }
@@ -140,9 +120,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Seconds the oldest pending row has waited (the outbox-lag gauge). */
   async lagSeconds(): Promise<number> {
-    const rows: { lag: number | null }[] = await this.db.query(
-      `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS lag FROM outbox WHERE dispatched_at IS NULL`,
-    );
-    return rows[0]?.lag ?? 0;
+    return this.outbox.lagSeconds();
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { QueueStanding } from '@cineweave/contracts';
 import { WorkerDirectory } from '../models/worker-directory.service.ts';
-import type { JobRow } from './job-row.ts';
+import type { Job } from './job-row.ts';
 import { JobsService } from './jobs.service.ts';
 import { queueStandingOf } from './queue-standing.ts';
 
@@ -14,7 +14,7 @@ export class QueueStandings {
   ) {}
 
   /** Null for a job that is not queued. */
-  async of(job: JobRow): Promise<QueueStanding | null> {
+  async of(job: Job): Promise<QueueStanding | null> {
     const position = await this.jobs.queuePosition(job);
     if (position === null) return null;
     return queueStandingOf(job.model, position, await this.workers.workers());

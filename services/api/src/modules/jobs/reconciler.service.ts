@@ -1,6 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
   API_METRICS,
   JobResultSchema,
@@ -12,15 +11,18 @@ import {
 } from '@cineweave/contracts';
 import { type Job, type Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { WorkQueues } from '../../core/queue/work-queues.ts';
-import { type JobRow, toPayload } from './job-row.ts';
+import { type Job as JobRecord, toPayload } from './job-row.ts';
+import { JobsRepository } from './jobs.repository.ts';
+import { IdempotencyRepository } from './idempotency.repository.ts';
+import { OutboxRepository } from './outbox.repository.ts';
 import { LegacyQueueMigration } from './legacy-queue-migration.service.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
 import { SettlementService } from './settlement.service.ts';
 import { JobsService } from './jobs.service.ts';
-import { returningRows } from '../../core/database/returning.ts';
+import { Database } from '../../core/database/database.ts';
+import { JobTransitions } from './state/job-transitions.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { Scheduler } from '../../core/scheduling/scheduler.ts';
 
@@ -38,8 +40,8 @@ export interface ReconcileReport {
 
 /**
  * Postgres is the truth, Redis only carries work. Every RECONCILE_INTERVAL_SECONDS, on one
- * replica of the cluster (the scheduler's tick): re-enqueue unfinished jobs whose queue entry vanished (Redis flushed, or
- * restarted without persistence) under a new attempt token, and fail jobs whose reservation
+ * replica of the cluster (the scheduler's tick): re-enqueue unfinished jobs whose queue entry
+ * vanished (Redis flushed, or restarted without persistence) under a new attempt token, and fail jobs whose reservation
  * outlived RESERVATION_TIMEOUT_MINUTES, releasing their credits.
  */
 @Injectable()
@@ -47,7 +49,6 @@ export class ReconcilerService implements OnModuleInit {
   private readonly logger = new Logger(ReconcilerService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly queues: WorkQueues,
     @InjectQueue(QUEUE_NAMES.videoResults) private readonly results: Queue,
     private readonly settlement: SettlementService,
@@ -56,13 +57,18 @@ export class ReconcilerService implements OnModuleInit {
     private readonly legacy: LegacyQueueMigration,
     private readonly config: AppConfig,
     metrics: MetricsService,
+    private readonly database: Database,
+    private readonly transitions: JobTransitions,
+    private readonly jobRecords: JobsRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly idempotencyKeys: IdempotencyRepository,
     private readonly scheduler: Scheduler,
   ) {
     // Every replica answers it at scrape time, so the alert never reads a stale value.
     metrics.gauge({
       name: API_METRICS.oldestUnsettledReservation,
       help: 'Age in seconds of the oldest reservation not yet captured or released (0 when none).',
-      collect: async (gauge) => gauge.set(await this.oldestReservationSeconds()),
+      collect: async (gauge) => gauge.set(await this.jobRecords.oldestActiveAgeSeconds()),
     });
   }
 
@@ -93,29 +99,14 @@ export class ReconcilerService implements OnModuleInit {
     return report;
   }
 
-  /** A reservation lives exactly as long as its job is queued or running. */
-  private async oldestReservationSeconds(): Promise<number> {
-    const [row] = (await this.db.query(
-      `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS seconds
-         FROM jobs WHERE status IN ('queued', 'running')`,
-    )) as { seconds: number }[];
-    return Number(row?.seconds ?? 0);
-  }
-
-  /** Relayed outbox rows and idempotency keys past their 24 h window serve nobody. */
+  /** Idempotency keys past their 24 h window serve nobody. */
   private async pruneHousekeeping(): Promise<void> {
-    // Rows relayed before the relay deleted what it sent (it used to mark them dispatched).
-    await this.db.query(`DELETE FROM outbox WHERE dispatched_at < now() - interval '1 day'`);
-    await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '25 hours'`);
+    await this.idempotencyKeys.prune();
   }
 
   private async timeOut(report: ReconcileReport): Promise<void> {
     const minutes = this.config.env.RESERVATION_TIMEOUT_MINUTES;
-    const rows: { id: string; model: string }[] = await this.db.query(
-      `SELECT id, model FROM jobs WHERE status IN ('queued', 'running')
-          AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT ${BATCH}`,
-      [minutes * 60],
-    );
+    const rows = await this.jobRecords.activeAdmittedBefore(minutes * 60, BATCH);
     for (const { id, model } of rows) {
       const outcome = await this.settlement.finish(id, {
         status: 'failed',
@@ -133,14 +124,7 @@ export class ReconcilerService implements OnModuleInit {
   }
 
   private async requeueLost(report: ReconcileReport, graceSeconds: number): Promise<void> {
-    const rows: JobRow[] = await this.db.query(
-      // Relayed jobs are those without an outbox row; the grace covers a relay batch in flight.
-      `SELECT * FROM jobs j WHERE status IN ('queued', 'running')
-          AND updated_at < now() - make_interval(secs => $1)
-          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = j.id AND o.dispatched_at IS NULL)
-        ORDER BY created_at LIMIT ${BATCH}`,
-      [graceSeconds],
-    );
+    const rows = await this.jobRecords.relayedAndIdleFor(graceSeconds, BATCH);
     for (const row of rows) {
       const entry = await this.findEntry(row);
       if (entry) {
@@ -148,22 +132,14 @@ export class ReconcilerService implements OnModuleInit {
         continue;
       }
       // Lost with Redis: a new attempt token makes any result of the lost attempt stale.
-      const requeued = await this.db.transaction(async (tx) => {
-        const updated = returningRows<JobRow>(
-          await tx.query(
-            `UPDATE jobs SET status = 'queued', attempt_token = $2, attempts = attempts + 1,
-                  progress_percent = 0, progress_stage = NULL, updated_at = now()
-            WHERE id = $1 AND status IN ('queued', 'running') AND attempt_token = $3
-            RETURNING *`,
-            [row.id, randomUUID(), row.attempt_token],
-          ),
-        );
-        if (updated.length === 0) return false;
-        await tx.query(`INSERT INTO outbox (topic, job_id, payload) VALUES ($1, $2, $3::jsonb)`, [
-          workQueueName(row.model),
+      const requeued = await this.database.transaction(async (tx) => {
+        const updated = await this.transitions.requeueLostAttempt(
           row.id,
-          JSON.stringify(toPayload(updated[0])),
-        ]);
+          { current: row.attemptToken, next: randomUUID() },
+          tx,
+        );
+        if (!updated) return false;
+        await this.outbox.add(workQueueName(row.model), toPayload(updated), tx);
         return true;
       });
       if (requeued) report.requeued.push(row.id);
@@ -178,7 +154,7 @@ export class ReconcilerService implements OnModuleInit {
    * means the worker published a result: settle from it if it never was (Postgres was away).
    */
   private async settleFinishedEntry(
-    row: JobRow,
+    row: JobRecord,
     entry: NonNullable<Awaited<ReturnType<Queue['getJob']>>>,
     report: ReconcileReport,
   ): Promise<void> {
@@ -197,7 +173,7 @@ export class ReconcilerService implements OnModuleInit {
       return;
     }
     if (state !== 'completed') return;
-    const result = await this.results.getJob(resultJobId(row.id, row.attempt_token));
+    const result = await this.results.getJob(resultJobId(row.id, row.attemptToken));
     if (!result) return;
     const parsed = JobResultSchema.safeParse(result.data);
     if (!parsed.success) return;
@@ -209,7 +185,7 @@ export class ReconcilerService implements OnModuleInit {
    * The job's entry in its model's queue or, for a job admitted before per-model queues that an
    * old worker still holds, in the old single queue (so it is not rendered a second time).
    */
-  private async findEntry(row: JobRow): Promise<Job | undefined> {
+  private async findEntry(row: JobRecord): Promise<Job | undefined> {
     const queues: Queue[] = [this.queues.forModel(row.model), this.legacy.legacyQueue()];
     for (const queue of queues) {
       const entry = (await queue.getJob(row.id)) as Job | undefined;

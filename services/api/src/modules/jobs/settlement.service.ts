@@ -6,8 +6,9 @@ import { Database, type Sql } from '../../core/database/database.ts';
 import { LedgerRepository } from '../credits/ledger.repository.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { ModerationService } from '../moderation/moderation.service.ts';
-import { type JobRow, toJobView } from './job-row.ts';
-import { returningRows } from '../../core/database/returning.ts';
+import { type Job, toJobView } from './job-row.ts';
+import { JobsRepository } from './jobs.repository.ts';
+import { JobTransitions } from './state/job-transitions.ts';
 
 export type SettleOutcome = 'settled' | 'duplicate' | 'stale' | 'unknown-job';
 
@@ -35,6 +36,8 @@ export class SettlementService {
 
   constructor(
     private readonly db: Database,
+    private readonly jobs: JobsRepository,
+    private readonly transitions: JobTransitions,
     private readonly ledger: LedgerRepository,
     private readonly events: JobEventsService,
     private readonly metrics: MetricsService,
@@ -80,20 +83,19 @@ export class SettlementService {
     jobId: string,
     ending: Ending,
     attemptToken: string | undefined,
-  ): Promise<{ kind: 'settled'; job: JobRow } | { kind: Exclude<SettleOutcome, 'settled'> }> {
-    const rows: JobRow[] = await tx.query(`SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [jobId]);
-    const job = rows[0];
+  ): Promise<{ kind: 'settled'; job: Job } | { kind: Exclude<SettleOutcome, 'settled'> }> {
+    const job = await this.jobs.lock(jobId, tx);
     if (!job) return { kind: 'unknown-job' };
     if (isFinishedStatus(job.status)) return { kind: 'duplicate' };
-    if (attemptToken !== undefined && attemptToken !== job.attempt_token) return { kind: 'stale' };
+    if (attemptToken !== undefined && attemptToken !== job.attemptToken) return { kind: 'stale' };
 
-    const credits = job.credits_reserved;
+    const credits = job.creditsReserved;
     if (ending.status === 'succeeded') {
       const { result } = ending;
       await this.ledger.record(
         [
           {
-            accountId: job.account_id,
+            accountId: job.accountId,
             kind: 'capture',
             amount: -credits,
             reservedDelta: -credits,
@@ -105,33 +107,29 @@ export class SettlementService {
         ],
         tx,
       );
-      const updated = returningRows<JobRow>(
-        await tx.query(
-          `UPDATE jobs SET status = 'succeeded', credits_charged = $2, video_key = $3, thumbnail_key = $4,
-                output_duration_seconds = $5, frames = $6, model_hash = $7, gpu_seconds = $8, worker_id = $9,
-                content_credentials = $10,
-                progress_percent = 100, started_at = coalesce(started_at, now()), finished_at = now(), updated_at = now()
-          WHERE id = $1 RETURNING *`,
-          [
-            jobId,
-            credits,
-            result.videoKey,
-            result.thumbnailKey,
-            result.durationSeconds,
-            result.frames,
-            result.modelHash,
-            result.gpuSeconds,
-            result.workerId ?? null,
-            result.contentCredentials ? JSON.stringify(result.contentCredentials) : null,
-          ],
-        ),
+      // A result can overtake the worker's `active` event: the job ran, so it passes through running.
+      if (job.status === 'queued') await this.transitions.start(jobId, tx);
+      const updated = await this.transitions.succeed(
+        jobId,
+        {
+          creditsCharged: credits,
+          videoKey: result.videoKey,
+          thumbnailKey: result.thumbnailKey,
+          durationSeconds: result.durationSeconds,
+          frames: result.frames,
+          modelHash: result.modelHash,
+          gpuSeconds: result.gpuSeconds,
+          workerId: result.workerId ?? null,
+          contentCredentials: result.contentCredentials ?? null,
+        },
+        tx,
       );
-      return { kind: 'settled', job: updated[0] };
+      return settled(updated, job, ending);
     }
     await this.ledger.record(
       [
         {
-          accountId: job.account_id,
+          accountId: job.accountId,
           kind: 'release',
           amount: 0,
           reservedDelta: -credits,
@@ -146,34 +144,41 @@ export class SettlementService {
     if (ending.status === 'failed' && ending.contentPolicy) {
       await this.moderation.recordOutputRefusal(
         tx,
-        { id: job.id, userId: job.user_id, accountId: job.account_id },
+        { id: job.id, userId: job.userId, accountId: job.accountId },
         ending.contentPolicy,
         ending.reason,
       );
     }
-    const updated = returningRows<JobRow>(
-      await tx.query(
-        `UPDATE jobs SET status = $2, credits_charged = 0, failure_reason = $3, gpu_seconds = $4, worker_id = $5,
-              finished_at = now(), updated_at = now()
-        WHERE id = $1 RETURNING *`,
-        [jobId, ending.status, ending.reason, ending.gpuSeconds ?? null, ending.workerId ?? null],
-      ),
+    const updated = await this.transitions.end(
+      jobId,
+      ending.status,
+      { reason: ending.reason, gpuSeconds: ending.gpuSeconds ?? null, workerId: ending.workerId ?? null },
+      tx,
     );
-    return { kind: 'settled', job: updated[0] };
+    return settled(updated, job, ending);
   }
 
-  private afterCommit(job: JobRow, ending: Ending): void {
+  private afterCommit(job: Job, ending: Ending): void {
     this.metrics.jobsFinished.inc({ status: job.status });
-    if (job.gpu_seconds) {
-      this.metrics.gpuSeconds.inc({ model: job.model }, job.gpu_seconds);
+    if (job.gpuSeconds) {
+      this.metrics.gpuSeconds.inc({ model: job.model }, job.gpuSeconds);
       this.metrics.gpuCost.inc(
         { model: job.model },
-        (job.gpu_seconds * this.config.env.GPU_HOURLY_COST_USD) / 3600,
+        (job.gpuSeconds * this.config.env.GPU_HOURLY_COST_USD) / 3600,
       );
     }
-    if (ending.status === 'succeeded') this.metrics.creditsCaptured.inc(job.credits_reserved);
-    else this.metrics.creditsReleased.inc(job.credits_reserved);
+    if (ending.status === 'succeeded') this.metrics.creditsCaptured.inc(job.creditsReserved);
+    else this.metrics.creditsReleased.inc(job.creditsReserved);
     void this.events.publish(jobEndEvent(toJobView(job, this.config.env.RETENTION_HOURS)));
-    this.logger.log({ jobId: job.id, status: job.status, credits: job.credits_reserved }, 'Settled job');
+    this.logger.log({ jobId: job.id, status: job.status, credits: job.creditsReserved }, 'Settled job');
   }
+}
+
+/**
+ * The row under FOR UPDATE was active, so its move cannot miss; if it did, the transaction must
+ * not commit a ledger move without its status.
+ */
+function settled(updated: Job | null, job: Job, ending: Ending): { kind: 'settled'; job: Job } {
+  if (!updated) throw new Error(`Job ${job.id} could not go from ${job.status} to ${ending.status}.`);
+  return { kind: 'settled', job: updated };
 }

@@ -5,12 +5,11 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { JobProgressSchema, type VideoJobPayload } from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
-import type { DataSource } from 'typeorm';
 import type { QueueEvent } from '../../core/queue/queue-event-group.ts';
 import { WorkQueues } from '../../core/queue/work-queues.ts';
+import { JobsRepository } from './jobs.repository.ts';
 import { JobsService } from './jobs.service.ts';
 import { SettlementService } from './settlement.service.ts';
 
@@ -34,7 +33,7 @@ export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, 
     private readonly jobs: JobsService,
     private readonly settlement: SettlementService,
     private readonly queues: WorkQueues,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly jobRecords: JobsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -56,10 +55,7 @@ export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   private async discover(): Promise<void> {
-    const rows: { model: string }[] = await this.db.query(
-      `SELECT DISTINCT model FROM jobs WHERE status IN ('queued', 'running')`,
-    );
-    for (const { model } of rows) await this.queues.watch(model);
+    for (const model of await this.jobRecords.activeModels()) await this.queues.watch(model);
   }
 
   /** Handlers catch their own errors: what they could not apply, the reconciler repairs. */

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.ts';
+import { JobStateModule } from '../jobs/state/job-state.module.ts';
 import { RetentionService } from './retention.service.ts';
 
-@Module({ imports: [EventsModule], providers: [RetentionService], exports: [RetentionService] })
+@Module({
+  imports: [EventsModule, JobStateModule],
+  providers: [RetentionService],
+  exports: [RetentionService],
+})
 export class RetentionModule {}

@@ -7,13 +7,16 @@ import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { Scheduler } from '../../core/scheduling/scheduler.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
+import { Database } from '../../core/database/database.ts';
 import { returningRows } from '../../core/database/returning.ts';
+import { type JobOutputKeys, JobsRepository } from '../jobs/jobs.repository.ts';
+import { ACTIVE_STATUS_SQL, JobTransitions } from '../jobs/state/job-transitions.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { currentRequest } from '../audit/request-context.ts';
 
 const BATCH = 200;
 /** A queued or running job that needs upload `u`, by its id or by its object key (an operator's s3Key). */
-const IN_USE = `SELECT 1 FROM jobs j WHERE j.status IN ('queued', 'running')
+const IN_USE = `SELECT 1 FROM jobs j WHERE j.status IN ${ACTIVE_STATUS_SQL}
                    AND (j.image_upload_id = u.id OR j.image_key = u.object_key)`;
 
 /**
@@ -35,6 +38,9 @@ export class RetentionService implements OnModuleInit {
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly database: Database,
+    private readonly transitions: JobTransitions,
+    private readonly jobs: JobsRepository,
     private readonly scheduler: Scheduler,
   ) {}
 
@@ -51,12 +57,7 @@ export class RetentionService implements OnModuleInit {
 
   async sweep(now: Date = new Date()): Promise<string[]> {
     const cutoff = new Date(now.getTime() - this.config.env.RETENTION_HOURS * 3_600_000);
-    const rows: { id: string; video_key: string | null; thumbnail_key: string | null }[] =
-      await this.db.query(
-        `SELECT id, video_key, thumbnail_key FROM jobs WHERE status = 'succeeded' AND finished_at < $1
-        ORDER BY finished_at LIMIT ${BATCH}`,
-        [cutoff],
-      );
+    const rows = await this.jobs.outputsFinishedBefore(cutoff, BATCH);
     return this.expire(rows);
   }
 
@@ -65,29 +66,20 @@ export class RetentionService implements OnModuleInit {
    * Returns false when the job has no outputs to delete (not succeeded, or already expired).
    */
   async expireNow(jobId: string): Promise<boolean> {
-    const rows: { id: string; video_key: string | null; thumbnail_key: string | null }[] =
-      await this.db.query(
-        `SELECT id, video_key, thumbnail_key FROM jobs WHERE id = $1 AND status = 'succeeded'`,
-        [jobId],
-      );
+    const rows = await this.jobs.outputsOf(jobId);
     return (await this.expire(rows)).length > 0;
   }
 
   /** Objects first, then the rows: if S3 fails nothing is marked, and the next attempt retries. */
-  private async expire(
-    rows: { id: string; video_key: string | null; thumbnail_key: string | null }[],
-  ): Promise<string[]> {
+  private async expire(rows: JobOutputKeys[]): Promise<string[]> {
     if (rows.length === 0) return [];
     await this.storage.remove(
-      rows.flatMap((row) => [row.video_key, row.thumbnail_key].filter((key): key is string => !!key)),
+      rows.flatMap((row) => [row.videoKey, row.thumbnailKey].filter((key): key is string => !!key)),
     );
-    const expired = await this.db.transaction(async (tx) => {
-      const marked = returningRows<{ id: string }>(
-        await tx.query(
-          `UPDATE jobs SET status = 'expired', expired_at = now(), updated_at = now()
-          WHERE id = ANY($1::uuid[]) AND status = 'succeeded' RETURNING id`,
-          [rows.map((row) => row.id)],
-        ),
+    const expired = await this.database.transaction(async (tx) => {
+      const marked = await this.transitions.expire(
+        rows.map((row) => row.id),
+        tx,
       );
       for (const { id } of marked) {
         const row = rows.find((candidate) => candidate.id === id);
@@ -95,7 +87,7 @@ export class RetentionService implements OnModuleInit {
           {
             action: 'retention.deleted',
             target: { type: 'job-outputs', id },
-            before: { status: 'succeeded', objects: [row?.video_key, row?.thumbnail_key].filter(Boolean) },
+            before: { status: 'succeeded', objects: [row?.videoKey, row?.thumbnailKey].filter(Boolean) },
             after: { status: 'expired' },
             // A sweep is the system; DELETE /v1/videos/{id} is its caller (from the request).
             ...(currentRequest() ? {} : { actor: { type: 'system' as const, id: 'system:retention' } }),

@@ -93,7 +93,7 @@ export class VideosService {
     let cursor: string | undefined;
     if (query.after) {
       const after = await this.jobs.get(query.after, { accountId: account.id });
-      cursor = encodeCursor([after.created_at.toISOString(), after.id]);
+      cursor = encodeCursor([after.createdAt.toISOString(), after.id]);
     }
     const page = await this.jobs.list({ accountId: account.id }, { cursor, limit: query.limit });
     const data = page.items.map(toOpenAiVideo);
@@ -115,7 +115,7 @@ export class VideosService {
     const job = await this.jobs.get(id, { accountId: account.id });
     // Same checks and messages as the job's own links (410 once retention deleted the outputs).
     await this.jobs.outputUrl(id, { accountId: account.id }, variant);
-    const key = variant === 'video' ? job.video_key! : job.thumbnail_key!;
+    const key = variant === 'video' ? job.videoKey! : job.thumbnailKey!;
     const object = await this.storage.read(key);
     return {
       ...object,

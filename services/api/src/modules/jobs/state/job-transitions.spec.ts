@@ -117,7 +117,7 @@ describe(JobTransitions.name, () => {
     );
     const again = await transitions.recordProgress(jobId, { percent: 20, stage: 'denoise' });
     expect(again?.status).toBe('running');
-    expect(again?.progress_percent).toBe(20);
+    expect(again?.progressPercent).toBe(20);
     const done = await jobIn('succeeded');
     expect(await transitions.recordProgress(done, { percent: 30, stage: 'denoise' })).toBeNull();
     expect((await statusOf(done)).status).toBe('succeeded');
@@ -133,7 +133,7 @@ describe(JobTransitions.name, () => {
     ).toBeNull();
     const next = randomUUID();
     const requeued = await transitions.requeueLostAttempt(jobId, { current, next });
-    expect(requeued).toMatchObject({ status: 'queued', attempt_token: next, attempts: 2 });
+    expect(requeued).toMatchObject({ status: 'queued', attemptToken: next, attempts: 2 });
     // A queued job whose entry was lost stays queued, under a new attempt again.
     expect(
       (await transitions.requeueLostAttempt(jobId, { current: next, next: randomUUID() }))?.attempts,

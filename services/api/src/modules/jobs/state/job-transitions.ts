@@ -9,7 +9,7 @@ import {
 } from '@cineweave/contracts';
 import { Database, type Sql } from '../../../core/database/database.ts';
 import { DomainError } from '../../../core/errors/domain-error.ts';
-import { JOB_ROW_COLUMNS, type JobRow } from '../job-row.ts';
+import { JOB_ROW_COLUMNS, type Job, type JobRow, jobFromRow } from '../job-row.ts';
 
 /** A status change the contracts' transition table does not allow. */
 export class ForbiddenJobTransition extends DomainError {
@@ -91,13 +91,13 @@ export class JobTransitions {
     to: JobStatus,
     options: { from?: JobStatus } = {},
     sql: Sql = this.db,
-  ): Promise<JobRow | null> {
+  ): Promise<Job | null> {
     const [row] = await this.write(sql, { to, ids: [jobId], set: 'updated_at = now()', ...options });
     return row ?? null;
   }
 
   /** A worker took the job: `queued -> running`. */
-  async start(jobId: string, sql: Sql = this.db): Promise<JobRow | null> {
+  async start(jobId: string, sql: Sql = this.db): Promise<Job | null> {
     const [row] = await this.write(sql, {
       to: 'running',
       ids: [jobId],
@@ -107,7 +107,7 @@ export class JobTransitions {
   }
 
   /** The worker handed the job back (shutdown, or a crash BullMQ retries): `running -> queued`. */
-  async handBack(jobId: string, sql: Sql = this.db): Promise<JobRow | null> {
+  async handBack(jobId: string, sql: Sql = this.db): Promise<Job | null> {
     const [row] = await this.write(sql, {
       to: 'queued',
       ids: [jobId],
@@ -125,7 +125,7 @@ export class JobTransitions {
     jobId: string,
     progress: { percent: number; stage: JobStage | null },
     sql: Sql = this.db,
-  ): Promise<JobRow | null> {
+  ): Promise<Job | null> {
     const [row] = await this.write(sql, {
       to: 'running',
       ids: [jobId],
@@ -144,7 +144,7 @@ export class JobTransitions {
     jobId: string,
     attempt: { current: string; next: string },
     sql: Sql = this.db,
-  ): Promise<JobRow | null> {
+  ): Promise<Job | null> {
     const [row] = await this.write(sql, {
       to: 'queued',
       ids: [jobId],
@@ -158,7 +158,7 @@ export class JobTransitions {
   }
 
   /** The worker delivered: `running -> succeeded`, with its outputs. */
-  async succeed(jobId: string, outputs: JobOutputs, sql: Sql = this.db): Promise<JobRow | null> {
+  async succeed(jobId: string, outputs: JobOutputs, sql: Sql = this.db): Promise<Job | null> {
     const [row] = await this.write(sql, {
       to: 'succeeded',
       ids: [jobId],
@@ -186,7 +186,7 @@ export class JobTransitions {
     to: 'failed' | 'cancelled',
     failure: JobFailure,
     sql: Sql = this.db,
-  ): Promise<JobRow | null> {
+  ): Promise<Job | null> {
     const [row] = await this.write(sql, {
       to,
       ids: [jobId],
@@ -198,7 +198,7 @@ export class JobTransitions {
   }
 
   /** Retention deleted the outputs: `succeeded -> expired`. */
-  async expire(jobIds: readonly string[], sql: Sql = this.db): Promise<JobRow[]> {
+  async expire(jobIds: readonly string[], sql: Sql = this.db): Promise<Job[]> {
     if (jobIds.length === 0) return [];
     return this.write(sql, {
       to: 'expired',
@@ -207,7 +207,7 @@ export class JobTransitions {
     });
   }
 
-  private async write(sql: Sql, move: Move): Promise<JobRow[]> {
+  private async write(sql: Sql, move: Move): Promise<Job[]> {
     if (move.from !== undefined && !canTransition(move.from, move.to)) {
       throw new ForbiddenJobTransition(move.from, move.to);
     }
@@ -218,11 +218,12 @@ export class JobTransitions {
     const values = [move.ids, move.to, ...(move.values ?? [])];
     const attempt =
       move.attemptToken === undefined ? '' : ` AND attempt_token = $${values.push(move.attemptToken)}`;
-    return sql.query<JobRow>(
+    const rows = await sql.query<JobRow>(
       `UPDATE jobs SET status = $2, ${move.set}
         WHERE id = ANY($1::uuid[]) AND status IN ${sqlStatusList(guard)}${attempt}
         RETURNING ${JOB_ROW_COLUMNS}`,
       values,
     );
+    return rows.map(jobFromRow);
   }
 }
