@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/core/config/app-config.ts';
-import { Scheduler } from '../src/core/scheduling/scheduler.ts';
+import { Scheduler, dueAtOf } from '../src/core/scheduling/scheduler.ts';
 import { INTERNAL_TOKEN, REDIS_URL, sleep } from './support/harness.ts';
 
 const EVERY_MS = 400;
@@ -76,10 +76,39 @@ describe(Scheduler.name, () => {
     }
   });
 
+  it('should remove the schedule of a task no release has any more when a replica starts', async () => {
+    const queue = new Queue(MAINTENANCE_QUEUE, { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+    try {
+      await queue.upsertJobScheduler('retired-task', { every: 60_000 }, { name: 'retired-task' });
+      const scheduler = replica(prefix);
+      scheduler.register({ name: MAINTENANCE_JOB_NAMES.monthlyGrants, every: 60_000, run: async () => 0 });
+      await scheduler.start();
+      started.push(scheduler);
+      expect((await queue.getJobSchedulers()).map((entry) => entry.key)).toEqual([
+        MAINTENANCE_JOB_NAMES.monthlyGrants,
+      ]);
+    } finally {
+      await queue.close();
+    }
+  });
+
   it('should refuse a second task under a name when one is registered', () => {
     const scheduler = replica(prefix);
     const task = { name: MAINTENANCE_JOB_NAMES.monthlyGrants, every: EVERY_MS, run: async () => 0 };
     scheduler.register(task);
     expect(() => scheduler.register(task)).toThrow('Periodic task monthly-grants is registered twice');
+  });
+});
+
+describe(dueAtOf.name, () => {
+  it("should read a scheduler's tick from its job id when the job was created at the tick before", () => {
+    const due = Date.parse('2026-12-01T03:00:00Z');
+    const created = Date.parse('2026-11-01T03:00:04Z');
+    expect(dueAtOf({ id: `repeat:export-usage:${due}`, timestamp: created })).toEqual(new Date(due));
+  });
+
+  it('should take the timestamp of a job added by hand when its id is not a tick', () => {
+    const at = Date.parse('2026-12-01T03:00:00Z');
+    expect(dueAtOf({ id: '7', timestamp: at })).toEqual(new Date(at));
   });
 });

@@ -183,5 +183,7 @@ export const MAINTENANCE_JOB_NAMES = {
   expireWebhookDeliveries: 'expire-webhook-deliveries',
   /** Lapses ended paid months and grants each plan's monthly credits (hourly). */
   monthlyGrants: 'monthly-grants',
+  /** Writes each account's usage CSV for the month before (03:00 UTC on the 1st). */
+  exportUsage: 'export-usage',
 } as const;
 export type MaintenanceJobName = (typeof MAINTENANCE_JOB_NAMES)[keyof typeof MAINTENANCE_JOB_NAMES];

@@ -4,16 +4,37 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { MAINTENANCE_QUEUE, type MaintenanceJobName } from '@cineweave/contracts';
+import { MAINTENANCE_JOB_NAMES, MAINTENANCE_QUEUE, type MaintenanceJobName } from '@cineweave/contracts';
 import { type Job, Queue, type RedisOptions, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config.ts';
 import { redisOptions } from '../redis/redis.ts';
 
-/** A piece of maintenance that runs every `every` milliseconds, once per cluster. */
-export interface PeriodicTask {
+/** A piece of maintenance that runs once per cluster on each tick of its schedule. */
+export type PeriodicTask = {
   name: MaintenanceJobName;
-  every: number;
-  run(): Promise<unknown>;
+  /** `dueAt` is when the tick was due, however late a replica takes it. */
+  run(dueAt: Date): Promise<unknown>;
+  /** Retries of a failed tick, for a task whose next tick is far off; by default none. */
+  retry?: { attempts: number; backoffMs: number };
+} & (
+  | {
+      /** Milliseconds between ticks; the first tick of a new schedule runs at once. */
+      every: number;
+    }
+  | {
+      /** A cron pattern, in UTC. */
+      pattern: string;
+    }
+);
+
+/**
+ * When a tick was due. A scheduler's job is created when the previous tick starts (its
+ * `timestamp` is then, not when it is due): the due time is in its id, `repeat:<name>:<millis>`.
+ * A job added by hand is due at its `timestamp`.
+ */
+export function dueAtOf(job: Pick<Job, 'id' | 'timestamp'>): Date {
+  const millis = job.id?.startsWith('repeat:') ? Number(job.id.slice(job.id.lastIndexOf(':') + 1)) : NaN;
+  return new Date(Number.isFinite(millis) ? millis : job.timestamp);
 }
 
 /**
@@ -54,18 +75,28 @@ export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutd
     const prefix = this.config.env.QUEUE_PREFIX;
     this.queue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
     this.queue.on('error', (error) => this.logger.warn({ error: error.message }, 'Maintenance queue error'));
+    // A task a release retired would otherwise fail every tick, forever.
+    const known = new Set<string>(Object.values(MAINTENANCE_JOB_NAMES));
+    for (const scheduler of await this.queue.getJobSchedulers()) {
+      if (!known.has(scheduler.key)) await this.queue.removeJobScheduler(scheduler.key);
+    }
     for (const task of this.tasks.values()) {
       await this.queue.upsertJobScheduler(
         task.name,
-        { every: task.every },
+        'every' in task ? { every: task.every } : { pattern: task.pattern, tz: 'UTC' },
         {
           name: task.name,
-          // A failed tick is not retried: the next tick does the same work anyway.
-          opts: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 50 } },
+          opts: {
+            // Unless the task asks: the next tick does the same work anyway.
+            attempts: task.retry?.attempts ?? 1,
+            ...(task.retry ? { backoff: { type: 'exponential', delay: task.retry.backoffMs } } : {}),
+            removeOnComplete: true,
+            removeOnFail: { count: 50 },
+          },
         },
       );
     }
-    this.worker = new Worker(MAINTENANCE_QUEUE, (job: Job) => this.runTask(job.name), {
+    this.worker = new Worker(MAINTENANCE_QUEUE, (job: Job) => this.runTask(job), {
       connection,
       prefix,
       // Each task on its own: a long retention sweep does not hold up the reconciler.
@@ -79,11 +110,11 @@ export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutd
     );
   }
 
-  private async runTask(name: string): Promise<void> {
-    const task = this.tasks.get(name);
-    // A schedule an older or differently configured replica upserted, that this one cannot run.
-    if (!task) throw new Error(`No periodic task named ${name} on this replica`);
-    await task.run();
+  private async runTask(job: Job): Promise<void> {
+    const task = this.tasks.get(job.name);
+    // A schedule a differently configured replica upserted, that this one cannot run.
+    if (!task) throw new Error(`No periodic task named ${job.name} on this replica`);
+    await task.run(dueAtOf(job));
   }
 
   /** Lets a running task finish before the connections it uses close (in onApplicationShutdown). */
