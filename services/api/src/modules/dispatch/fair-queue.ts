@@ -117,10 +117,11 @@ class TeamQueue<J> implements HeapSlot {
  *   is its finish, above `V`), and a pick takes the smallest start, so `V` never goes back.
  * - A team that was idle does not bank credit: it restarts at `max(finish, V)`, never below `V`.
  *   Without this, a team back from a quiet week would own every worker until its tag caught up.
- * - A team that just became backlogged has start `V`, no more than any other backlogged team, and
- *   wins ties against teams already backlogged at `V` (they took their start before it). So however
- *   many jobs another team holds, it is picked by the next free worker: another team's backlog
- *   delays it by at most the time until a worker frees up, at most one job's duration.
+ * - A team that just became backlogged has start `V`, no more than any other backlogged team. A
+ *   team picked since `V` was reached has moved past it; only one not picked since can tie, and
+ *   ties go to the earlier start. So however many jobs another team holds, at most one of them goes
+ *   before the newcomer: its backlog delays the newcomer by at most one job's duration once a
+ *   worker frees up.
  * - Between two continuously backlogged teams i and j, over any run of picks, the GPU-seconds
  *   charged satisfy |W_i / w_i - W_j / w_j| <= c_i / w_i + c_j / w_j, where c is a team's largest
  *   job (the SFQ bound): shares follow the weights to within one job per team, whatever the backlog.
