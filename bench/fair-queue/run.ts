@@ -85,7 +85,14 @@ for (const scenario of scenarios) {
   console.log(`\n## ${scenario.title} (seed ${seed})\n`);
   console.log(`Weighted fair queueing (simulated in ${elapsed.toFixed(0)} ms):\n`);
   console.log(formatOutcome(fair));
-  console.log(`\nWorst share off its weight share: ${(worst * 100).toFixed(1)} % (relative).`);
+  const spellMinutes = fair.contendedSeconds / fair.contendedSpells / 60;
+  console.log(
+    `\nWorst share off its weight share: ${(worst * 100).toFixed(1)} % (relative), ` +
+      `over ${fair.contendedSpells} spells of ${spellMinutes.toFixed(0)} min on average` +
+      (spellMinutes < 10
+        ? ': spells this short blur the shares by up to a job per worker (see README).'
+        : '.'),
+  );
   console.log('\nFirst in, first out, same arrivals:\n');
   console.log(formatOutcome(fifo));
 }
