@@ -1,32 +1,12 @@
 import { Injectable, inject } from '@angular/core';
-import {
-  JobCompletedEventSchema,
-  JobFailedEventSchema,
-  JobProgressEventSchema,
-  JobStatusEventSchema,
-  type JobCompletedEvent,
-  type JobFailedEvent,
-  type JobProgressEvent,
-  type JobStatusEvent,
-} from '@cineweave/contracts';
+import { type JobEvent, JobEventSchema } from '@cineweave/contracts';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { Observable } from 'rxjs';
 import { ApiClient, FETCH } from '../api/api-client';
 import { ApiError } from '../api/api-error';
 
-export type JobEvent =
-  | { type: 'status'; data: JobStatusEvent }
-  | { type: 'progress'; data: JobProgressEvent }
-  | { type: 'completed'; data: JobCompletedEvent }
-  | { type: 'failed'; data: JobFailedEvent };
-
-const SCHEMAS = {
-  status: JobStatusEventSchema,
-  progress: JobProgressEventSchema,
-  completed: JobCompletedEventSchema,
-  failed: JobFailedEventSchema,
-} as const;
+export type { JobEvent } from '@cineweave/contracts';
 
 /** Reconnection delays; the stream resumes with Last-Event-ID and the API replays the current state. */
 export const RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000];
@@ -139,16 +119,15 @@ export class JobEventStream {
 
 /** A known event with a payload matching its contract, or null (unknown events are skipped). */
 export function toJobEvent(raw: EventSourceMessage): JobEvent | null {
-  if (!raw.event || !Object.hasOwn(SCHEMAS, raw.event)) return null;
-  const type = raw.event as keyof typeof SCHEMAS;
+  if (!raw.event) return null;
   let json: unknown;
   try {
     json = JSON.parse(raw.data);
   } catch {
     return null;
   }
-  const parsed = SCHEMAS[type].safeParse(json);
-  return parsed.success ? ({ type, data: parsed.data } as JobEvent) : null;
+  const parsed = JobEventSchema.safeParse({ type: raw.event, data: json });
+  return parsed.success ? parsed.data : null;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
