@@ -39,6 +39,15 @@ const OVERRIDES: Record<string, Schema> = {
   'payments.provider': { enum: ['none', 'truelayer'] },
   'payments.truelayer.environment': { enum: ['sandbox', 'production'] },
   'payments.truelayer.creditOn': { enum: ['settled', 'executed'] },
+  // The API checks the whole table at start-up (PricingTableSchema); here, its shape.
+  'pricing.table': {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      creditsPerSecond: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+      minimumCredits: { type: 'integer', minimum: 0 },
+    },
+  },
   'moderation.failMode': { enum: ['open', 'closed'] },
   'moderation.classifier.url': { type: 'string', anyOf: [{ maxLength: 0 }, { pattern: '^https?://' }] },
   // The API's own bounds for MODERATION_TIMEOUT_MS.

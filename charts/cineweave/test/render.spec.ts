@@ -1,4 +1,4 @@
-import { WorkerPoolSpecSchema } from '@cineweave/contracts';
+import { PricingTableSchema, WorkerPoolSpecSchema } from '@cineweave/contracts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -233,8 +233,19 @@ describe('helm template', () => {
     });
     expect(Object.keys(credentials?.['stringData'] as object)).toContain('MODERATION_CLASSIFIER_TOKEN');
 
+    // Its own price table, mounted where PRICING_TABLE_FILE points; the default install has none.
+    expect(apiConfig(selling)['PRICING_TABLE_FILE']).toBe('/etc/cineweave/pricing/pricing.json');
+    const pricing = byKind(selling, 'ConfigMap').find((object) => object.metadata.name.endsWith('-pricing'));
+    expect(
+      PricingTableSchema.parse(JSON.parse((pricing?.['data'] as Record<string, string>)['pricing.json'])),
+    ).toEqual({
+      creditsPerSecond: { '1280x704': 12, '704x1280': 12, '640x352': 4, '352x640': 4 },
+      minimumCredits: 2,
+    });
+
     const free = await renderChart('default-values.yaml');
     expect(apiConfig(free)['PAYMENTS_PROVIDER']).toBe('none');
+    expect(apiConfig(free)['PRICING_TABLE_FILE']).toBeUndefined();
     expect(apiConfig(free)).toMatchObject({ MODERATION_FAIL_MODE: 'closed', MODERATION_TIMEOUT_MS: '3000' });
     expect(Object.keys(apiConfig(free))).not.toContain('MODERATION_CLASSIFIER_URL');
     expect(

@@ -16,6 +16,7 @@ import { loggerOptions } from './core/logging/logger-options.ts';
 import { MetricsModule } from './core/metrics/metrics.module.ts';
 import { QueueModule } from './core/queue/queue.module.ts';
 import { RedisModule } from './core/redis/redis.module.ts';
+import { SchedulingModule } from './core/scheduling/scheduling.module.ts';
 import { StorageModule } from './core/storage/storage.module.ts';
 import { AccountsModule } from './modules/accounts/accounts.module.ts';
 import { CreditsModule } from './modules/credits/credits.module.ts';
@@ -47,6 +48,7 @@ export class AppModule {
         StorageModule,
         QueueModule,
         MetricsModule,
+        SchedulingModule,
         AuditModule,
         ModelsModule,
         AccountsModule,

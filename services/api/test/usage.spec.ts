@@ -1,13 +1,14 @@
+import { MAINTENANCE_JOB_NAMES, MAINTENANCE_QUEUE } from '@cineweave/contracts';
 import { Queue } from 'bullmq';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppConfig } from '../src/core/config/app-config.ts';
+import { Scheduler } from '../src/core/scheduling/scheduler.ts';
 import { StorageService } from '../src/core/storage/storage.service.ts';
 import {
   MONTHLY_PATTERN,
-  USAGE_EXPORT_QUEUE,
   UsageExportService,
   usageExportKey,
 } from '../src/modules/usage/usage-export.service.ts';
@@ -149,21 +150,60 @@ describe('usage', () => {
     if (field) expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
-  it("should write each account's month to the bucket, once per cluster however many replicas schedule it", async () => {
-    const replicas = [0, 1].map(
-      () => new UsageExportService(h.app.get(UsageService), h.app.get(StorageService), h.app.get(AppConfig)),
-    );
-    const queue = new Queue(USAGE_EXPORT_QUEUE, {
+  it("should remove the old usage-exports queue's schedule when a replica with background tasks starts", async () => {
+    const legacy = new Queue('usage-exports', {
       connection: { host: '127.0.0.1', port: 6379 },
       prefix: h.queuePrefix,
     });
     try {
-      for (const replica of replicas) await replica.schedule();
-      const schedulers = await queue.getJobSchedulers();
-      expect(schedulers).toEqual([expect.objectContaining({ pattern: MONTHLY_PATTERN, tz: 'UTC' })]);
+      await legacy.upsertJobScheduler(
+        'monthly-usage-export',
+        { pattern: MONTHLY_PATTERN, tz: 'UTC' },
+        { name: 'export-month' },
+      );
+      const config = new AppConfig({ ...h.config.env, BACKGROUND_TASKS: true }, h.config.catalog);
+      const replica = new UsageExportService(
+        h.app.get(UsageService),
+        h.app.get(StorageService),
+        new Scheduler(config),
+        config,
+      );
+      await replica.onApplicationBootstrap();
+      expect(await legacy.getJobSchedulers()).toEqual([]);
+      expect(await legacy.getDelayedCount()).toBe(0);
+    } finally {
+      await legacy.close();
+    }
+  });
+
+  it("should write each account's month to the bucket, once per cluster however many replicas schedule it", async () => {
+    // Two replicas' schedulers, each with its own UsageExportService registered.
+    const schedulers = [0, 1].map(() => new Scheduler(h.app.get(AppConfig)));
+    const replicas = schedulers.map((scheduler) => {
+      const replica = new UsageExportService(
+        h.app.get(UsageService),
+        h.app.get(StorageService),
+        scheduler,
+        h.app.get(AppConfig),
+      );
+      replica.onModuleInit();
+      return replica;
+    });
+    const queue = new Queue(MAINTENANCE_QUEUE, {
+      connection: { host: '127.0.0.1', port: 6379 },
+      prefix: h.queuePrefix,
+    });
+    try {
+      for (const scheduler of schedulers) await scheduler.start();
+      const schedules = await queue.getJobSchedulers();
+      expect(schedules).toEqual([expect.objectContaining({ pattern: MONTHLY_PATTERN, tz: 'UTC' })]);
 
       // A run due on 1 December exports November.
-      await queue.add('export-month', {}, { timestamp: Date.parse('2026-12-01T03:00:00Z') });
+      await queue.add(
+        MAINTENANCE_JOB_NAMES.exportUsage,
+        {},
+        { timestamp: Date.parse('2026-12-01T03:00:00Z') },
+      );
       await eventually(async () => (await queue.getJobCounts('completed')).completed === 1, 15_000);
       const storage = h.app.get(StorageService);
       const accounts = (
@@ -181,7 +221,7 @@ describe('usage', () => {
       // October's job is in no November file, and nothing else was written.
       expect(await replicas[0]!.exportMonth('2026-10')).toHaveLength(1);
     } finally {
-      for (const replica of replicas) await replica.onApplicationShutdown();
+      for (const scheduler of schedulers) await scheduler.beforeApplicationShutdown();
       await queue.obliterate({ force: true });
       await queue.close();
     }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { JobProgress } from '../queue/queues.ts';
 import { type JobStatus, JobStatusSchema } from './job-status.ts';
 import { QueueReasonSchema, type QueueStanding } from './queue-reason.ts';
 
@@ -112,8 +111,14 @@ export function jobStatusEvent(
   };
 }
 
-/** A worker's progress report, as its subscribers see it. */
-export function jobProgressEvent(jobId: string, progress: JobProgress): JobEvent {
+/**
+ * A worker's progress report (`JobProgress` on the work queue, spelled out here so the queue
+ * contract, which builds on these events' stages, is not imported back), as subscribers see it.
+ */
+export function jobProgressEvent(
+  jobId: string,
+  progress: { stage?: JobStage; step: number; totalSteps: number; percent: number; etaSeconds?: number },
+): JobEvent {
   return {
     type: 'progress',
     data: {

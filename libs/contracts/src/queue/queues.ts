@@ -164,3 +164,26 @@ export function outputKeys(accountId: string, jobId: string): { video: string; t
   const prefix = `outputs/${accountId}/${jobId}`;
   return { video: `${prefix}/video.mp4`, thumbnail: `${prefix}/thumbnail.webp` };
 }
+
+/**
+ * The API's periodic maintenance: one BullMQ job scheduler per task on this queue, so each tick
+ * is one job that exactly one API replica takes, however many replicas there are.
+ */
+export const MAINTENANCE_QUEUE = 'maintenance';
+
+/** The maintenance tasks: each is its job scheduler's id and its jobs' name. */
+export const MAINTENANCE_JOB_NAMES = {
+  /** Re-enqueues lost jobs and fails timed-out ones (RECONCILE_INTERVAL_SECONDS). */
+  reconcileJobs: 'reconcile-jobs',
+  /** Deletes outputs past RETENTION_HOURS (RETENTION_SWEEP_SECONDS). */
+  expireOutputs: 'expire-outputs',
+  /** Deletes uploaded images past RETENTION_HOURS that no job needs (RETENTION_SWEEP_SECONDS). */
+  expireUploads: 'expire-uploads',
+  /** Deletes webhook deliveries finished more than RETENTION_HOURS ago (RETENTION_SWEEP_SECONDS). */
+  expireWebhookDeliveries: 'expire-webhook-deliveries',
+  /** Lapses ended paid months and grants each plan's monthly credits (hourly). */
+  monthlyGrants: 'monthly-grants',
+  /** Writes each account's usage CSV for the month before (03:00 UTC on the 1st). */
+  exportUsage: 'export-usage',
+} as const;
+export type MaintenanceJobName = (typeof MAINTENANCE_JOB_NAMES)[keyof typeof MAINTENANCE_JOB_NAMES];

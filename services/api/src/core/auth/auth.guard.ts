@@ -1,7 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
-import { AuditService } from '../../modules/audit/audit.service.ts';
 import { AppConfig } from '../config/app-config.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { RateLimiter } from '../http/rate-limiter.ts';
@@ -10,6 +9,7 @@ import { API_KEY_PREFIX } from './api-key-hash.ts';
 import { ACCESS_KEY, type Access } from './auth.decorators.ts';
 import type { AuthenticatedRequest } from './current-principal.decorator.ts';
 import type { Principal } from './principal.ts';
+import { SignInRecorder } from './sign-in-recorder.ts';
 import { type TokenVerifier, tokenVerifierFor, unauthenticated } from './token-verifiers.ts';
 
 /**
@@ -28,7 +28,7 @@ export class AuthGuard implements CanActivate {
     private readonly config: AppConfig,
     private readonly rateLimiter: RateLimiter,
     private readonly apiKeys: ApiKeyDirectory,
-    private readonly audit: AuditService,
+    private readonly signIns: SignInRecorder,
   ) {
     this.verifier = tokenVerifierFor(config.env);
     this.admins = new Set(config.env.ADMIN_USER_IDS);
@@ -63,7 +63,7 @@ export class AuthGuard implements CanActivate {
     }
     request.principal = principal;
     // An admin's first request of a session is their sign-in (audit log).
-    await this.audit.noteAdminRequest(principal, token);
+    await this.signIns.noteAdminRequest(principal, token);
     return true;
   }
 

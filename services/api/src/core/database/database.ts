@@ -23,9 +23,16 @@ export interface Sql {
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
 }
 
-/** The statements of `Sql`, run on the pool or on one checked-out connection alike. */
+/**
+ * The statements of `Sql`, run on the pool or on one checked-out connection alike. (No parameter
+ * properties in this file: the audit:verify CLI runs it from source under Node's type stripping.)
+ */
 abstract class Statements {
-  protected constructor(private readonly client: Pool | PoolClient) {}
+  private readonly client: Pool | PoolClient;
+
+  protected constructor(client: Pool | PoolClient) {
+    this.client = client;
+  }
 
   async query<T extends QueryResultRow>(text: string, values?: readonly unknown[]): Promise<T[]> {
     return (await this.client.query<T>(text, values as unknown[] | undefined)).rows;
@@ -57,8 +64,11 @@ export class Transaction extends Statements implements Sql {
 
 /** The API's one way to Postgres: the pg pool, its statements and its transactions. */
 export class Database extends Statements implements Sql {
-  constructor(readonly pool: Pool) {
+  readonly pool: Pool;
+
+  constructor(pool: Pool) {
     super(pool);
+    this.pool = pool;
   }
 
   /**

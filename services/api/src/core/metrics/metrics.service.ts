@@ -55,32 +55,29 @@ export class MetricsService {
     labelNames: ['model'] as const,
     registers: [this.registry],
   });
-  readonly queueWaiting = new Gauge({
-    name: API_METRICS.queueWaiting,
-    help: 'Jobs waiting in the work queue.',
-    labelNames: ['queue'] as const,
-    registers: [this.registry],
-  });
-  readonly queueActive = new Gauge({
-    name: API_METRICS.queueActive,
-    help: 'Jobs being worked on.',
-    labelNames: ['queue'] as const,
-    registers: [this.registry],
-  });
-  readonly outboxLag = new Gauge({
-    name: API_METRICS.outboxLag,
-    help: 'Age in seconds of the oldest outbox row not yet moved to the queue (0 when empty).',
-    registers: [this.registry],
-  });
-
-  readonly oldestUnsettledReservation = new Gauge({
-    name: API_METRICS.oldestUnsettledReservation,
-    help: 'Age in seconds of the oldest reservation not yet captured or released (0 when none).',
-    registers: [this.registry],
-  });
-
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'cineweave_api_' });
+  }
+
+  /**
+   * A gauge its owner refreshes at scrape time: prom-client calls `collect` before reading it. A
+   * refresh that fails (Redis or Postgres away) keeps the last value, so the rest of /metrics is
+   * still served.
+   */
+  gauge<L extends string = never>(config: {
+    name: string;
+    help: string;
+    labelNames?: readonly L[];
+    collect: (gauge: Gauge<L>) => Promise<void>;
+  }): Gauge<L> {
+    const { collect, ...definition } = config;
+    return new Gauge<L>({
+      ...definition,
+      registers: [this.registry],
+      async collect() {
+        await collect(this).catch(() => undefined);
+      },
+    });
   }
 
   private credits(name: string, help: string): Counter<string> {

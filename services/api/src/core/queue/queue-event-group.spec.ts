@@ -79,7 +79,10 @@ describe(QueueEventGroup.name, () => {
 
     const survivor = await join(stream, 'survivor', 200);
     await until(() => survivor.length === 2);
-    expect(survivor.map((event) => event.jobId)).toEqual(['taken-by-the-dead', 'also-taken-by-the-dead']);
+    expect(survivor.map(({ jobId, claimed }) => ({ jobId, claimed }))).toEqual([
+      { jobId: 'taken-by-the-dead', claimed: true },
+      { jobId: 'also-taken-by-the-dead', claimed: true },
+    ]);
     expect(await redis.xpending(stream, GROUP)).toEqual([0, null, null, null]);
   });
 
@@ -90,7 +93,9 @@ describe(QueueEventGroup.name, () => {
     await add(stream, 'after');
     await until(() => handled.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(handled.map((event) => event.jobId)).toEqual(['after']);
+    expect(handled.map(({ jobId, claimed }) => ({ jobId, claimed }))).toEqual([
+      { jobId: 'after', claimed: false },
+    ]);
   });
 });
 
@@ -101,6 +106,7 @@ describe(toQueueEvent.name, () => {
       event: 'progress',
       jobId: 'j',
       fields: { event: 'progress', jobId: 'j', data: '{"step":1}' },
+      claimed: false,
     });
   });
 });

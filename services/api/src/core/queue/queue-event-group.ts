@@ -8,6 +8,8 @@ export interface QueueEvent {
   event: string;
   jobId?: string;
   fields: Readonly<Record<string, string>>;
+  /** Taken over from a replica that died holding it: it may be long overtaken by later events. */
+  claimed: boolean;
 }
 
 export interface QueueEventGroupOptions {
@@ -110,10 +112,15 @@ export class QueueEventGroup {
   private async handleAll(
     entries: readonly (readonly [string, string[] | null])[],
     handle: (event: QueueEvent) => Promise<void>,
+    claimed = false,
   ): Promise<void> {
     for (const [id, flat] of entries) {
       // An entry trimmed from the stream while pending comes back without fields: nothing to apply.
-      if (flat) await handle(toQueueEvent(id, flat)).catch((error: Error) => this.options.onError(error));
+      if (flat) {
+        await handle({ ...toQueueEvent(id, flat), claimed }).catch((error: Error) =>
+          this.options.onError(error),
+        );
+      }
       await this.options.redis.xack(this.options.stream, this.options.group, id);
     }
   }
@@ -136,7 +143,7 @@ export class QueueEventGroup {
         BATCH,
       )) as [string, [string, string[] | null][], ...unknown[]];
       this.claimCursor = next;
-      await this.handleAll(entries, handle);
+      await this.handleAll(entries, handle, true);
       if (next === '0-0') break;
     }
     const consumers = (await redis.xinfo('CONSUMERS', stream, group)) as unknown[][];
@@ -161,7 +168,13 @@ export class QueueEventGroup {
 export function toQueueEvent(id: string, flat: readonly string[]): QueueEvent {
   const fields: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]] = flat[i + 1];
-  return { id, event: fields['event'] ?? '', ...(fields['jobId'] ? { jobId: fields['jobId'] } : {}), fields };
+  return {
+    id,
+    event: fields['event'] ?? '',
+    ...(fields['jobId'] ? { jobId: fields['jobId'] } : {}),
+    fields,
+    claimed: false,
+  };
 }
 
 function toRecord(flat: readonly unknown[]): Record<string, unknown> {

@@ -1,12 +1,15 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { workQueueName } from '@cineweave/contracts';
+import { API_METRICS, workQueueName } from '@cineweave/contracts';
 import { Queue, type RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppConfig } from '../config/app-config.ts';
+import { MetricsService } from '../metrics/metrics.service.ts';
 import { redisOptions } from '../redis/redis.ts';
 import { type QueueEvent, QueueEventGroup } from './queue-event-group.ts';
+
+type QueueCounts = Record<'waiting' | 'prioritized' | 'delayed' | 'active', number>;
 
 /** Applies one event of a model's work queue; called on exactly one replica per event. */
 export type WorkQueueEventHandler = (model: string, queue: Queue, event: QueueEvent) => Promise<void>;
@@ -41,8 +44,31 @@ export class WorkQueues implements OnApplicationShutdown {
   /** This replica's name in the consumer groups. */
   private readonly consumer = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private closed = false;
+  private counting: Promise<Map<string, QueueCounts>> | undefined;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    // One series per model queue this replica follows (every model with unfinished jobs).
+    metrics.gauge({
+      name: API_METRICS.queueWaiting,
+      help: 'Jobs waiting in the work queue.',
+      labelNames: ['queue'],
+      collect: async (gauge) => {
+        for (const [queue, counts] of await this.counts()) {
+          gauge.set({ queue }, counts.waiting + counts.prioritized + counts.delayed);
+        }
+      },
+    });
+    metrics.gauge({
+      name: API_METRICS.queueActive,
+      help: 'Jobs being worked on.',
+      labelNames: ['queue'],
+      collect: async (gauge) => {
+        for (const [queue, counts] of await this.counts()) gauge.set({ queue }, counts.active);
+      },
+    });
     this.connection = redisOptions(config.env.REDIS_URL) as RedisOptions;
     this.redis = new Redis({
       ...redisOptions(config.env.REDIS_URL),
@@ -108,6 +134,31 @@ export class WorkQueues implements OnApplicationShutdown {
   /** Sets the one handler of work-queue events: an event is acknowledged once it settled, so it has one owner. */
   onEvent(handler: WorkQueueEventHandler): void {
     this.setHandler(handler);
+  }
+
+  /** Both queue gauges collect in one scrape: they share one read of the counts. */
+  private counts(): Promise<Map<string, QueueCounts>> {
+    this.counting ??= this.readCounts().finally(() => (this.counting = undefined));
+    return this.counting;
+  }
+
+  /** Job counts of every work queue this replica has opened, by queue name. */
+  private async readCounts(): Promise<Map<string, QueueCounts>> {
+    const entries = await Promise.all(
+      this.models().map(async (model) => {
+        const counts = await this.forModel(model).getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+        return [
+          workQueueName(model),
+          {
+            waiting: counts['waiting'] ?? 0,
+            prioritized: counts['prioritized'] ?? 0,
+            delayed: counts['delayed'] ?? 0,
+            active: counts['active'] ?? 0,
+          },
+        ] as const;
+      }),
+    );
+    return new Map(entries);
   }
 
   /** Models whose queue this replica has opened. */

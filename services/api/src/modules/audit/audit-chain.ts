@@ -84,7 +84,7 @@ export type ChainCheck =
  * removed, inserted or re-hashed), or a gap in `seq` (a row removed at the end of a page).
  */
 export async function verifyChain(
-  pageAfter: (seq: number, limit: number) => Promise<StoredAuditRow[]>,
+  pageAfter: (seq: number, limit: number) => Promise<(AuditRowContent & { hash: string })[]>,
   pageSize = 1000,
 ): Promise<ChainCheck> {
   let previousHash = GENESIS_HASH;
@@ -93,14 +93,15 @@ export async function verifyChain(
   for (;;) {
     const page = await pageAfter(previousSeq, pageSize);
     for (const row of page) {
-      const seq = Number(row.seq);
+      const seq = row.seq;
       if (seq !== previousSeq + 1) {
         return { ok: false, rows, seq, problem: `row ${previousSeq + 1} is missing (next is ${seq})` };
       }
-      if (row.prev_hash !== previousHash) {
+      if (row.prevHash !== previousHash) {
         return { ok: false, rows, seq, problem: `row ${seq} does not follow row ${previousSeq}'s hash` };
       }
-      if (hashAuditRow(contentOf(row)) !== row.hash) {
+      const { hash, ...content } = row;
+      if (hashAuditRow(content) !== hash) {
         return { ok: false, rows, seq, problem: `row ${seq} was changed after it was written` };
       }
       previousHash = row.hash;

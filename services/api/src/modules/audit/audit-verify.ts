@@ -3,7 +3,9 @@
  * broken link. Exit 0 intact, 1 broken, 2 could not check. Reads DATABASE_URL only.
  */
 import pg from 'pg';
-import { type StoredAuditRow, verifyChain } from './audit-chain.ts';
+import { Database } from '../../core/database/database.ts';
+import { verifyChain } from './audit-chain.ts';
+import { AuditRepository } from './audit.repository.ts';
 
 async function main(): Promise<number> {
   const url = process.env.DATABASE_URL;
@@ -11,16 +13,10 @@ async function main(): Promise<number> {
     process.stderr.write('DATABASE_URL is not set; it names the database whose audit log to check.\n');
     return 2;
   }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
-    const result = await verifyChain(async (seq, limit) => {
-      const { rows } = await client.query<StoredAuditRow>(
-        `SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
-        [seq, limit],
-      );
-      return rows;
-    });
+    const log = new AuditRepository(new Database(pool));
+    const result = await verifyChain((seq, limit) => log.after(seq, limit));
     if (result.ok) {
       process.stdout.write(`Audit log intact: ${result.rows} rows, head ${result.head}\n`);
       return 0;
@@ -30,7 +26,7 @@ async function main(): Promise<number> {
     );
     return 1;
   } finally {
-    await client.end();
+    await pool.end();
   }
 }
 

@@ -1,4 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { SignInRecorder } from '../../core/auth/sign-in-recorder.ts';
+import { Database } from '../../core/database/database.ts';
+import { AuditRepository } from './audit.repository.ts';
 import { AuditController } from './audit.controller.ts';
 import { AuditService } from './audit.service.ts';
 
@@ -6,7 +9,11 @@ import { AuditService } from './audit.service.ts';
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditService],
-  exports: [AuditService],
+  providers: [
+    AuditService,
+    { provide: AuditRepository, inject: [Database], useFactory: (db: Database) => new AuditRepository(db) },
+    { provide: SignInRecorder, useExisting: AuditService },
+  ],
+  exports: [AuditService, SignInRecorder],
 })
 export class AuditModule {}

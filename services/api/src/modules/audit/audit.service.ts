@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { AuditAction, AuditEntryView, AuditQuery } from '@cineweave/contracts';
 import { stringify } from 'csv-stringify/sync';
 import { createHash, randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { Sql } from '../../core/database/database.ts';
+import type { EntityManager } from 'typeorm';
+import { Database, type Sql } from '../../core/database/database.ts';
 import type { Principal } from '../../core/auth/principal.ts';
+import type { SignInRecorder } from '../../core/auth/sign-in-recorder.ts';
 import { decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
 import { z } from 'zod';
-import { type AuditRowContent, GENESIS_HASH, type StoredAuditRow, hashAuditRow } from './audit-chain.ts';
+import { type AuditRowContent, GENESIS_HASH, hashAuditRow } from './audit-chain.ts';
+import { type AuditEntry, AuditRepository } from './audit.repository.ts';
 import { currentRequest } from './request-context.ts';
 
 /** Who did it: a person (session), an API key's owner, or the platform itself (`system:<part>`). */
@@ -26,8 +27,6 @@ export interface AuditEvent {
   actor?: AuditActor;
 }
 
-/** One advisory lock key for the whole chain: writers queue on it, so the chain has one head. */
-const CHAIN_LOCK = 0x6175_6469; // "audi"
 const SEEN_SESSIONS_MAX = 10_000;
 
 export const actorOf = (principal: Principal): AuditActor => ({
@@ -40,27 +39,25 @@ export const actorOf = (principal: Principal): AuditActor => ({
  * has one, so the row and the change commit together (or neither does).
  */
 @Injectable()
-export class AuditService {
+export class AuditService implements SignInRecorder {
   private readonly seenSessions = new Set<string>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    private readonly db: Database,
+    private readonly log: AuditRepository,
+  ) {}
 
   async record(event: AuditEvent, tx?: EntityManager | Sql): Promise<void> {
     if (!tx) return this.db.transaction((own) => this.record(event, own));
-    // TRANSITIONAL: a TypeORM EntityManager or a Database transaction (Sql); both answer these
-    // statements with their rows.
-    const sql = tx as EntityManager;
+    // TRANSITIONAL: a caller's TypeORM EntityManager answers these statements as a Sql does.
+    const sql = tx as Sql;
     const request = currentRequest();
     const actor =
       event.actor ??
       (request?.principal ? actorOf(request.principal) : { type: 'system' as const, id: 'system:api' });
-    await sql.query(`SELECT pg_advisory_xact_lock($1)`, [CHAIN_LOCK]);
-    const [head] = (await sql.query(`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`)) as {
-      seq: string;
-      hash: string;
-    }[];
+    const head = await this.log.lockHead(sql);
     const content: AuditRowContent = {
-      seq: head ? Number(head.seq) + 1 : 1,
+      seq: head ? head.seq + 1 : 1,
       id: randomUUID(),
       organizationId: null,
       // Millisecond precision: what a JS Date holds, so the stored time hashes the same when read back.
@@ -76,28 +73,7 @@ export class AuditService {
       sourceAddress: request?.ip ?? null,
       prevHash: head?.hash ?? GENESIS_HASH,
     };
-    await sql.query(
-      `INSERT INTO audit_log (seq, id, organization_id, occurred_at, actor_type, actor_id, action, target_type,
-         target_id, before, after, request_id, source_address, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14, $15)`,
-      [
-        content.seq,
-        content.id,
-        content.organizationId,
-        content.occurredAt,
-        content.actorType,
-        content.actorId,
-        content.action,
-        content.targetType,
-        content.targetId,
-        content.before === null ? null : JSON.stringify(content.before),
-        content.after === null ? null : JSON.stringify(content.after),
-        content.requestId,
-        content.sourceAddress,
-        content.prevHash,
-        hashAuditRow(content),
-      ],
-    );
+    await this.log.append({ ...content, hash: hashAuditRow(content) }, sql);
   }
 
   /**
@@ -112,11 +88,7 @@ export class AuditService {
       .digest('hex');
     if (this.seenSessions.has(key)) return;
     await this.db.transaction(async (tx) => {
-      const inserted = (await tx.query(
-        `INSERT INTO admin_sessions_seen (session_key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING session_key`,
-        [key],
-      )) as unknown[];
-      if (inserted.length > 0) {
+      if (await this.log.markSessionSeen(key, tx)) {
         await this.record(
           {
             action: 'admin.signed-in',
@@ -146,48 +118,41 @@ export class AuditService {
 
   async list(query: AuditQuery): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
     const after = decodeCursor(query.cursor, z.object({ seq: z.int() }));
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (query.action) add('action = ?', query.action);
-    if (query.actorId) add('actor_id = ?', query.actorId);
-    if (query.targetId) add('target_id = ?', query.targetId);
-    if (query.from) add('occurred_at >= ?', query.from);
-    if (query.to) add('occurred_at < ?', query.to);
-    if (after) add('seq < ?', after.seq);
-    params.push(query.limit + 1);
-    const rows = (await this.db.query(
-      `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY seq DESC LIMIT $${params.length}`,
-      params,
-    )) as StoredAuditRow[];
+    const rows = await this.log.page(
+      {
+        ...(query.action ? { action: query.action } : {}),
+        ...(query.actorId ? { actorId: query.actorId } : {}),
+        ...(query.targetId ? { targetId: query.targetId } : {}),
+        ...(query.from ? { from: query.from } : {}),
+        ...(query.to ? { to: query.to } : {}),
+        ...(after ? { beforeSeq: after.seq } : {}),
+      },
+      query.limit + 1,
+    );
     const page = rows.slice(0, query.limit);
     return {
       items: page.map(viewOf),
-      nextCursor: rows.length > query.limit ? encodeCursor({ seq: Number(page.at(-1)!.seq) }) : null,
+      nextCursor: rows.length > query.limit ? encodeCursor({ seq: page.at(-1)!.seq }) : null,
     };
   }
 }
 
-function viewOf(row: StoredAuditRow): AuditEntryView {
+function viewOf(entry: AuditEntry): AuditEntryView {
   return {
-    seq: Number(row.seq),
-    id: row.id,
-    occurredAt: row.occurred_at.toISOString(),
-    actorType: row.actor_type,
-    actorId: row.actor_id,
-    action: row.action as AuditAction,
-    targetType: row.target_type,
-    targetId: row.target_id,
-    before: row.before ?? null,
-    after: row.after ?? null,
-    requestId: row.request_id,
-    sourceAddress: row.source_address,
-    prevHash: row.prev_hash,
-    hash: row.hash,
+    seq: entry.seq,
+    id: entry.id,
+    occurredAt: entry.occurredAt.toISOString(),
+    actorType: entry.actorType,
+    actorId: entry.actorId,
+    action: entry.action as AuditAction,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    requestId: entry.requestId,
+    sourceAddress: entry.sourceAddress,
+    prevHash: entry.prevHash,
+    hash: entry.hash,
   };
 }
 

@@ -1,11 +1,13 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { MAINTENANCE_JOB_NAMES } from '@cineweave/contracts';
 import { Database } from '../../core/database/database.ts';
-import { AppConfig } from '../../core/config/app-config.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
+import { Scheduler } from '../../core/scheduling/scheduler.ts';
 import { AccountsRepository } from '../accounts/accounts.repository.ts';
 import { LedgerRepository } from '../credits/ledger.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
 
+/** Hourly: a new month's grants arrive within the hour, and a failed run is retried as soon. */
 const INTERVAL_MS = 60 * 60_000;
 const UNIQUE_VIOLATION = '23505';
 
@@ -24,32 +26,24 @@ export const monthlyGrantReference = (accountId: string, period: string) => `mon
  * month's credits). A bought plan whose month ran out falls back to free first.
  */
 @Injectable()
-export class MonthlyGrantsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MonthlyGrantsService implements OnModuleInit {
   private readonly logger = new Logger(MonthlyGrantsService.name);
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
     private readonly accounts: AccountsRepository,
     private readonly ledger: LedgerRepository,
     private readonly metrics: MetricsService,
-    private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly scheduler: Scheduler,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (!this.config.env.BACKGROUND_TASKS) return;
-    const run = () =>
-      void this.run().catch((error: Error) =>
-        this.logger.warn({ error: error.message }, 'Monthly grants failed; retrying next hour'),
-      );
-    this.timer = setInterval(run, INTERVAL_MS);
-    this.timer.unref();
-    run();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onModuleInit(): void {
+    this.scheduler.register({
+      name: MAINTENANCE_JOB_NAMES.monthlyGrants,
+      every: INTERVAL_MS,
+      run: () => this.run(),
+    });
   }
 
   async run(now: Date = new Date()): Promise<{ lapsed: number; granted: number }> {

@@ -1,17 +1,14 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { LivenessSchema, ReadinessSchema, workQueueName } from '@cineweave/contracts';
+import { LivenessSchema, ReadinessSchema } from '@cineweave/contracts';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
 import { Public } from '../../core/auth/auth.decorators.ts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
-import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { REDIS } from '../../core/redis/redis.module.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
-import { OutboxRelay } from '../jobs/outbox-relay.service.ts';
+import { HealthRepository } from './health.repository.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -29,12 +26,10 @@ function within<T>(promise: Promise<T>, what: string): Promise<T> {
 @Controller()
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly postgres: HealthRepository,
     @Inject(REDIS) private readonly redis: Redis,
-    private readonly queues: WorkQueues,
     private readonly storage: StorageService,
     private readonly metrics: MetricsService,
-    private readonly relay: OutboxRelay,
   ) {}
 
   /** The process is alive (liveness): no dependency is checked, so a database blip restarts nothing. */
@@ -51,7 +46,7 @@ export class HealthController {
   @RespondsWith(ReadinessSchema)
   async ready(@Res({ passthrough: true }) response: Response) {
     const checks = await Promise.allSettled([
-      within(this.db.query('SELECT 1'), 'Postgres'),
+      within(this.postgres.ping(), 'Postgres'),
       within(this.redis.ping(), 'Redis'),
       within(this.storage.ensureBucket(), 'S3'),
     ]);
@@ -67,28 +62,11 @@ export class HealthController {
     return { status: ready ? 'ready' : 'not ready', checks: status };
   }
 
+  /** Each gauge's owner refreshes it as the registry reads it (prom-client `collect`). */
   @Get('metrics')
   @ApiExcludeEndpoint()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async scrape(): Promise<string> {
-    await Promise.allSettled([this.refreshQueueGauges(), this.relay.lagSeconds()]);
+  scrape(): Promise<string> {
     return this.metrics.registry.metrics();
-  }
-
-  /** One series per model queue this replica follows (every model with unfinished jobs). */
-  private async refreshQueueGauges(): Promise<void> {
-    await Promise.all(
-      this.queues.models().map(async (model) => {
-        const queue = workQueueName(model);
-        const counts = await this.queues
-          .forModel(model)
-          .getJobCounts('waiting', 'prioritized', 'delayed', 'active');
-        this.metrics.queueWaiting.set(
-          { queue },
-          (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0) + (counts['delayed'] ?? 0),
-        );
-        this.metrics.queueActive.set({ queue }, counts['active'] ?? 0);
-      }),
-    );
   }
 }

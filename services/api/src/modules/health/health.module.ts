@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { JobsModule } from '../jobs/jobs.module.ts';
 import { HealthController } from './health.controller.ts';
+import { HealthRepository } from './health.repository.ts';
 
-@Module({ imports: [JobsModule], controllers: [HealthController] })
+@Module({ controllers: [HealthController], providers: [HealthRepository] })
 export class HealthModule {}

@@ -10,6 +10,7 @@ import { AdmissionService } from './admission.service.ts';
 import { IdempotencyRepository } from './idempotency.repository.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { JobSubmissionService } from './job-submission.service.ts';
+import { JobWebhookPayloads } from './job-webhook-payloads.ts';
 import { JobsController } from './jobs.controller.ts';
 import { JobsService } from './jobs.service.ts';
 import { LegacyQueueMigration } from './legacy-queue-migration.service.ts';
@@ -38,6 +39,7 @@ import { JobStateModule } from './state/job-state.module.ts';
     IdempotencyRepository,
     IdempotencyService,
     JobSubmissionService,
+    JobWebhookPayloads,
     JobsService,
     JobStreamService,
     LegacyQueueMigration,

@@ -6,6 +6,7 @@ import {
   type Page,
   cancelSignalKey,
   jobProgressEvent,
+  jobStatusEvent,
 } from '@cineweave/contracts';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../../core/config/app-config.ts';
@@ -164,14 +165,14 @@ export class JobsService {
   /** A worker took the job (BullMQ `active`). */
   async markRunning(jobId: string): Promise<void> {
     if (await this.transitions.start(jobId)) {
-      await this.events.publish({ type: 'status', data: { jobId, status: 'running', queuePosition: null } });
+      await this.events.publish(jobStatusEvent(jobId, 'running'));
     }
   }
 
   /** The worker handed the job back (or BullMQ retries it): `running -> queued`. */
   async markRequeued(jobId: string): Promise<void> {
     if (await this.transitions.handBack(jobId)) {
-      await this.events.publish({ type: 'status', data: { jobId, status: 'queued', queuePosition: null } });
+      await this.events.publish(jobStatusEvent(jobId, 'queued'));
     }
   }
 

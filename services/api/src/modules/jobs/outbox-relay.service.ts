@@ -4,7 +4,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { JOB_NAMES, generateJobOptions } from '@cineweave/contracts';
+import { API_METRICS, JOB_NAMES, generateJobOptions } from '@cineweave/contracts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { Database, type Sql } from '../../core/database/database.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
@@ -35,9 +35,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly outbox: OutboxRepository,
     private readonly jobs: JobsRepository,
     private readonly queues: WorkQueues,
-    private readonly metrics: MetricsService,
+    metrics: MetricsService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    metrics.gauge({
+      name: API_METRICS.outboxLag,
+      help: 'Age in seconds of the oldest outbox row not yet moved to the queue (0 when empty).',
+      collect: async (gauge) => gauge.set(await this.lagSeconds()),
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.nudge(), this.config.env.OUTBOX_POLL_MS);
@@ -137,10 +143,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** Seconds the oldest pending row has waited; feeds the outbox-lag gauge. */
+  /** Seconds the oldest pending row has waited (the outbox-lag gauge). */
   async lagSeconds(): Promise<number> {
-    const lag = await this.outbox.lagSeconds();
-    this.metrics.outboxLag.set(lag);
-    return lag;
+    return this.outbox.lagSeconds();
   }
 }

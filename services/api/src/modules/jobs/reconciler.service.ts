@@ -1,8 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
+  API_METRICS,
   JobResultSchema,
+  MAINTENANCE_JOB_NAMES,
   type VideoJobPayload,
   QUEUE_NAMES,
   resultJobId,
@@ -10,7 +11,6 @@ import {
 } from '@cineweave/contracts';
 import { type Job, type Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { type Job as JobRecord, toPayload } from './job-row.ts';
@@ -24,6 +24,7 @@ import { JobsService } from './jobs.service.ts';
 import { Database } from '../../core/database/database.ts';
 import { JobTransitions } from './state/job-transitions.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
+import { Scheduler } from '../../core/scheduling/scheduler.ts';
 
 /** A queue entry younger than this may still be on its way; leave it alone. */
 const GRACE_SECONDS = 60;
@@ -38,18 +39,16 @@ export interface ReconcileReport {
 }
 
 /**
- * Postgres is the truth, Redis only carries work. Periodically (one replica at a time, by
- * advisory lock): re-enqueue unfinished jobs whose queue entry vanished (Redis flushed, or
- * restarted without persistence) under a new attempt token, and fail jobs whose reservation
+ * Postgres is the truth, Redis only carries work. Every RECONCILE_INTERVAL_SECONDS, on one
+ * replica of the cluster (the scheduler's tick): re-enqueue unfinished jobs whose queue entry
+ * vanished (Redis flushed, or restarted without persistence) under a new attempt token, and fail jobs whose reservation
  * outlived RESERVATION_TIMEOUT_MINUTES, releasing their credits.
  */
 @Injectable()
-export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReconcilerService implements OnModuleInit {
   private readonly logger = new Logger(ReconcilerService.name);
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly queues: WorkQueues,
     @InjectQueue(QUEUE_NAMES.videoResults) private readonly results: Queue,
     private readonly settlement: SettlementService,
@@ -57,51 +56,37 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly relay: OutboxRelay,
     private readonly legacy: LegacyQueueMigration,
     private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
+    metrics: MetricsService,
     private readonly database: Database,
     private readonly transitions: JobTransitions,
     private readonly jobRecords: JobsRepository,
     private readonly outbox: OutboxRepository,
     private readonly idempotencyKeys: IdempotencyRepository,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.env.BACKGROUND_TASKS) return;
-    this.timer = setInterval(() => {
-      this.reconcile().catch((error: Error) =>
-        this.logger.warn({ error: error.message }, 'Reconcile pass failed'),
-      );
-    }, this.config.env.RECONCILE_INTERVAL_SECONDS * 1000);
-    this.timer.unref();
+    private readonly scheduler: Scheduler,
+  ) {
+    // Every replica answers it at scrape time, so the alert never reads a stale value.
+    metrics.gauge({
+      name: API_METRICS.oldestUnsettledReservation,
+      help: 'Age in seconds of the oldest reservation not yet captured or released (0 when none).',
+      collect: async (gauge) => gauge.set(await this.jobRecords.oldestActiveAgeSeconds()),
+    });
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onModuleInit(): void {
+    this.scheduler.register({
+      name: MAINTENANCE_JOB_NAMES.reconcileJobs,
+      every: this.config.env.RECONCILE_INTERVAL_SECONDS * 1000,
+      run: () => this.reconcile(),
+    });
   }
 
   async reconcile(options: { graceSeconds?: number } = {}): Promise<ReconcileReport> {
     const report: ReconcileReport = { requeued: [], timedOut: [], failedInQueue: [], settledFromResult: [] };
-    // Every replica reports it (not only the lock holder), so the alert sees no stale values.
-    await this.measureOldestReservation();
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(727275) AS locked`)) as {
-        locked: boolean;
-      }[];
-      if (!locked) return report;
-      try {
-        // Jobs an old worker handed back to the single pre-upgrade queue move to their model's.
-        await this.legacy.migrate();
-        await this.timeOut(report);
-        await this.requeueLost(report, options.graceSeconds ?? GRACE_SECONDS);
-        await this.pruneHousekeeping();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(727275)`);
-      }
-    } finally {
-      await runner.release();
-    }
+    // Jobs an old worker handed back to the single pre-upgrade queue move to their model's.
+    await this.legacy.migrate();
+    await this.timeOut(report);
+    await this.requeueLost(report, options.graceSeconds ?? GRACE_SECONDS);
+    await this.pruneHousekeeping();
     if (
       report.requeued.length +
         report.timedOut.length +
@@ -112,11 +97,6 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       this.logger.log(report, 'Reconciled jobs');
     }
     return report;
-  }
-
-  /** A reservation lives exactly as long as its job is queued or running. */
-  private async measureOldestReservation(): Promise<void> {
-    this.metrics.oldestUnsettledReservation.set(await this.jobRecords.oldestActiveAgeSeconds());
   }
 
   /** Idempotency keys past their 24 h window serve nobody. */

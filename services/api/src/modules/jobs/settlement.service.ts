@@ -144,7 +144,7 @@ export class SettlementService {
     if (ending.status === 'failed' && ending.contentPolicy) {
       await this.moderation.recordOutputRefusal(
         tx,
-        { id: job.id, user_id: job.userId, account_id: job.accountId },
+        { id: job.id, userId: job.userId, accountId: job.accountId },
         ending.contentPolicy,
         ending.reason,
       );

@@ -59,8 +59,11 @@ export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   /** Handlers catch their own errors: what they could not apply, the reconciler repairs. */
-  private async apply(queue: Queue, { event, jobId, fields }: QueueEvent): Promise<void> {
+  private async apply(queue: Queue, { event, jobId, fields, claimed }: QueueEvent): Promise<void> {
     if (!jobId) return;
+    // Progress a dead replica left unapplied is at least half a minute old: later reports (or the
+    // ending) have overtaken it, and applying it would move the bar back.
+    if (claimed && event === 'progress') return;
     switch (event) {
       case 'active':
         return this.onActive({ jobId });

@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { ModerationFailMode, ModerationPolicy, ModerationPolicyView } from '@cineweave/contracts';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
+import { Database } from '../../core/database/database.ts';
 import { AuditService } from '../audit/audit.service.ts';
-
-interface PolicyRow {
-  terms: string[];
-  patterns: string[];
-  fail_mode: ModerationFailMode | null;
-  updated_at: Date;
-}
+import { ModerationRepository, type StoredModerationPolicy } from './moderation.repository.ts';
 
 /** How long a replica trusts its copy of the policy; an admin's change reaches every replica within it. */
 const POLICY_TTL_MS = 5_000;
@@ -22,26 +15,24 @@ const POLICY_TTL_MS = 5_000;
  */
 @Injectable()
 export class ModerationPolicyService {
-  private cached: { at: number; row: PolicyRow | null } | null = null;
+  private cached: { at: number; stored: StoredModerationPolicy | null } | null = null;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly policies: ModerationRepository,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
   ) {}
 
   async current(): Promise<{ policy: ModerationPolicy; failMode: ModerationFailMode }> {
     if (!this.cached || Date.now() - this.cached.at > POLICY_TTL_MS) {
-      const rows = (await this.db.query(
-        `SELECT terms, patterns, fail_mode, updated_at FROM moderation_policies WHERE organization_id IS NULL`,
-      )) as PolicyRow[];
-      this.cached = { at: Date.now(), row: rows[0] ?? null };
+      this.cached = { at: Date.now(), stored: await this.policies.installPolicy() };
     }
-    const row = this.cached.row;
+    const stored = this.cached.stored;
     const policy: ModerationPolicy = {
-      terms: row?.terms ?? [],
-      patterns: row?.patterns ?? [],
-      failMode: row?.fail_mode ?? null,
+      terms: stored?.terms ?? [],
+      patterns: stored?.patterns ?? [],
+      failMode: stored?.failMode ?? null,
     };
     return { policy, failMode: policy.failMode ?? this.config.env.MODERATION_FAIL_MODE };
   }
@@ -53,20 +44,14 @@ export class ModerationPolicyService {
       ...policy,
       effectiveFailMode: failMode,
       classifierConfigured: this.config.env.MODERATION_CLASSIFIER_URL !== undefined,
-      updatedAt: this.cached!.row?.updated_at.toISOString() ?? null,
+      updatedAt: this.cached!.stored?.updatedAt.toISOString() ?? null,
     };
   }
 
   async update(policy: ModerationPolicy, actor: string): Promise<ModerationPolicyView> {
     const before = await this.view();
     await this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO moderation_policies (organization_id, terms, patterns, fail_mode, updated_by)
-         VALUES (NULL, $1, $2, $3, $4)
-         ON CONFLICT ((coalesce(organization_id, '00000000-0000-0000-0000-000000000000'::uuid)))
-         DO UPDATE SET terms = $1, patterns = $2, fail_mode = $3, updated_by = $4, updated_at = now()`,
-        [policy.terms, policy.patterns, policy.failMode, actor],
-      );
+      await this.policies.saveInstallPolicy(policy, actor, tx);
       await this.audit.record(
         {
           action: 'moderation.policy-changed',

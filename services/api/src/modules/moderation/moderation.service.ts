@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { ModerationDecisionView } from '@cineweave/contracts';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { Sql } from '../../core/database/database.ts';
+import type { EntityManager } from 'typeorm';
+import { Database, type Sql } from '../../core/database/database.ts';
 import { z } from 'zod';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
@@ -11,6 +10,7 @@ import { StorageService } from '../../core/storage/storage.service.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { HttpClassifierProvider } from './http-classifier.ts';
 import { ModerationPolicyService } from './moderation-policy.service.ts';
+import { type ModerationOutcome, ModerationRepository } from './moderation.repository.ts';
 import {
   type ModerationInput,
   type ModerationProvider,
@@ -27,8 +27,6 @@ export interface ModerationSubject {
   imageKey?: string | null;
 }
 
-type Outcome = 'refused' | 'allowed-on-error' | 'refused-on-error';
-
 /**
  * The policy step of admission, before anything is reserved: the built-in term/pattern list,
  * then the external classifier when one is configured. A refusal is recorded (decision row and
@@ -40,7 +38,8 @@ export class ModerationService {
   private readonly classifier: HttpClassifierProvider | null;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly repository: ModerationRepository,
     private readonly policies: ModerationPolicyService,
     private readonly storage: StorageService,
     private readonly audit: AuditService,
@@ -102,59 +101,42 @@ export class ModerationService {
     limit: number,
   ): Promise<{ items: ModerationDecisionView[]; nextCursor: string | null }> {
     const after = decodeCursor(cursor, z.object({ t: z.string(), id: z.uuid() }));
-    const rows = (await this.db.query(
-      `SELECT * FROM moderation_decisions
-        WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid))
-        ORDER BY created_at DESC, id DESC LIMIT $3`,
-      [after?.t ?? null, after?.id ?? null, limit + 1],
-    )) as {
-      id: string;
-      stage: 'input' | 'output';
-      outcome: Outcome;
-      provider: string;
-      categories: string[];
-      user_id: string | null;
-      job_id: string | null;
-      detail: string | null;
-      created_at: Date;
-    }[];
+    const rows = await this.repository.decisions(after && { createdAt: after.t, id: after.id }, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map((row) => ({
-        id: row.id,
-        stage: row.stage,
-        outcome: row.outcome,
-        provider: row.provider,
-        categories: row.categories,
-        userId: row.user_id,
-        jobId: row.job_id,
-        detail: row.detail,
-        createdAt: row.created_at.toISOString(),
-      })),
+      items: page.map((decision) => ({ ...decision, createdAt: decision.createdAt.toISOString() })),
       nextCursor:
-        rows.length > limit && last ? encodeCursor({ t: last.created_at.toISOString(), id: last.id }) : null,
+        rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
     };
   }
 
   /** The worker's output check refused a job's video: its decision and audit rows, in the settlement's transaction. */
   async recordOutputRefusal(
     tx: EntityManager | Sql,
-    job: { id: string; user_id: string; account_id: string },
+    job: { id: string; userId: string; accountId: string },
     refusal: { outcome: 'refused' | 'refused-on-error'; categories: string[] },
     reason: string,
   ): Promise<void> {
     // TRANSITIONAL: settlement's transaction is a Database one (Sql) or a TypeORM EntityManager.
-    const [row] = (await (tx as EntityManager).query(
-      `INSERT INTO moderation_decisions (stage, outcome, provider, categories, user_id, account_id, job_id, detail)
-       VALUES ('output', $1, 'classifier', $2, $3, $4, $5, $6) RETURNING id`,
-      [refusal.outcome, refusal.categories, job.user_id, job.account_id, job.id, reason],
-    )) as { id: string }[];
+    const decisionId = await this.repository.recordDecision(
+      {
+        stage: 'output',
+        outcome: refusal.outcome,
+        provider: 'classifier',
+        categories: refusal.categories,
+        userId: job.userId,
+        accountId: job.accountId,
+        jobId: job.id,
+        detail: reason,
+      },
+      tx as Sql,
+    );
     await this.audit.record(
       {
         action: 'moderation.refused',
         target: { type: 'job', id: job.id },
-        after: { decisionId: row.id, stage: 'output', ...refusal },
+        after: { decisionId, stage: 'output', ...refusal },
         actor: { type: 'system', id: 'system:gpu-worker' },
       },
       tx,
@@ -164,23 +146,30 @@ export class ModerationService {
   /** Records a decision; refusals also go to the audit log, in the same transaction. */
   private async decide(
     subject: ModerationSubject,
-    outcome: Outcome,
+    outcome: ModerationOutcome,
     provider: string,
     categories: string[],
     detail: string | null,
   ): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const [row] = (await tx.query(
-        `INSERT INTO moderation_decisions (stage, outcome, provider, categories, user_id, account_id, detail)
-         VALUES ('input', $1, $2, $3, $4, $5, $6) RETURNING id`,
-        [outcome, provider, categories, subject.userId, subject.accountId, detail],
-      )) as { id: string }[];
+      const decisionId = await this.repository.recordDecision(
+        {
+          stage: 'input',
+          outcome,
+          provider,
+          categories,
+          userId: subject.userId,
+          accountId: subject.accountId,
+          detail,
+        },
+        tx,
+      );
       if (outcome === 'allowed-on-error') return;
       await this.audit.record(
         {
           action: 'moderation.refused',
           target: { type: 'user', id: subject.userId },
-          after: { decisionId: row.id, stage: 'input', outcome, provider, categories },
+          after: { decisionId, stage: 'input', outcome, provider, categories },
         },
         tx,
       );

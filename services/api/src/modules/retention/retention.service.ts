@@ -1,8 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { MAINTENANCE_JOB_NAMES } from '@cineweave/contracts';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
+import { Scheduler } from '../../core/scheduling/scheduler.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { Database } from '../../core/database/database.ts';
@@ -26,9 +28,8 @@ const IN_USE = `SELECT 1 FROM jobs j WHERE j.status IN ${ACTIVE_STATUS_SQL}
  * new and retries the update, so no job claims outputs that are gone.
  */
 @Injectable()
-export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RetentionService implements OnModuleInit {
   private readonly logger = new Logger(RetentionService.name);
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -40,23 +41,18 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly database: Database,
     private readonly transitions: JobTransitions,
     private readonly jobs: JobsRepository,
+    private readonly scheduler: Scheduler,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (!this.config.env.BACKGROUND_TASKS) return;
-    this.timer = setInterval(() => {
-      this.sweep().catch((error: Error) =>
-        this.logger.warn({ error: error.message }, 'Retention sweep failed'),
-      );
-      this.sweepUploads().catch((error: Error) =>
-        this.logger.warn({ error: error.message }, 'Upload retention sweep failed'),
-      );
-    }, this.config.env.RETENTION_SWEEP_SECONDS * 1000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  /** Outputs and uploads as two tasks, so one failing does not stop the other. */
+  onModuleInit(): void {
+    const every = this.config.env.RETENTION_SWEEP_SECONDS * 1000;
+    this.scheduler.register({ name: MAINTENANCE_JOB_NAMES.expireOutputs, every, run: () => this.sweep() });
+    this.scheduler.register({
+      name: MAINTENANCE_JOB_NAMES.expireUploads,
+      every,
+      run: () => this.sweepUploads(),
+    });
   }
 
   async sweep(now: Date = new Date()): Promise<string[]> {

@@ -1,14 +1,13 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, type RedisOptions, Worker } from 'bullmq';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { MAINTENANCE_JOB_NAMES } from '@cineweave/contracts';
+import { Queue, type RedisOptions } from 'bullmq';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { redisOptions } from '../../core/redis/redis.ts';
+import { Scheduler } from '../../core/scheduling/scheduler.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { usageCsv } from './usage-report.ts';
 import { UsageService } from './usage.service.ts';
 
-/** The queue the monthly export runs through; API replicas compete for its jobs. */
-export const USAGE_EXPORT_QUEUE = 'usage-exports';
-const SCHEDULER_ID = 'monthly-usage-export';
 /** 03:00 UTC on the 1st: the month before is complete and its late results have settled. */
 export const MONTHLY_PATTERN = '0 3 1 * *';
 
@@ -21,51 +20,48 @@ export function previousMonth(at: Date): string {
 }
 
 /**
- * Writes each account's usage CSV for the previous month to the bucket. A BullMQ job scheduler
- * fires it once per cluster (the scheduler is one Redis key, upserted by every replica; one
- * replica's worker takes each run); the files are overwritten whole, so a rerun is harmless.
+ * Writes each account's usage CSV for the previous month to the bucket, once per cluster (a
+ * periodic task of the scheduler); the files are overwritten whole, so a rerun is harmless.
  */
 @Injectable()
-export class UsageExportService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class UsageExportService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(UsageExportService.name);
-  private queue: Queue | undefined;
-  private worker: Worker | undefined;
 
   constructor(
     private readonly usage: UsageService,
     private readonly storage: StorageService,
+    private readonly scheduler: Scheduler,
     private readonly config: AppConfig,
   ) {}
 
+  onModuleInit(): void {
+    this.scheduler.register({
+      name: MAINTENANCE_JOB_NAMES.exportUsage,
+      pattern: MONTHLY_PATTERN,
+      // A month's files are worth retrying for: the next run is a month away.
+      retry: { attempts: 5, backoffMs: 60_000 },
+      // The month comes from when the run was due, so a run taken late still exports the right one.
+      run: (dueAt) => this.exportMonth(previousMonth(dueAt)),
+    });
+  }
+
+  /**
+   * Releases before the scheduler ran the export on a queue of its own: its schedule would leave
+   * one job there a month that nothing takes. (Can go once no install upgrades from them.)
+   */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.env.BACKGROUND_TASKS) return;
-    await this.schedule();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
-    await this.queue?.close();
-  }
-
-  /** Registers the monthly run and this replica's share of the work. */
-  async schedule(): Promise<void> {
-    const connection = redisOptions(this.config.env.REDIS_URL) as RedisOptions;
-    const prefix = this.config.env.QUEUE_PREFIX;
-    this.queue = new Queue(USAGE_EXPORT_QUEUE, { connection, prefix });
-    await this.queue.upsertJobScheduler(
-      SCHEDULER_ID,
-      { pattern: MONTHLY_PATTERN, tz: 'UTC' },
-      { name: 'export-month', opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } } },
-    );
-    this.worker = new Worker(
-      USAGE_EXPORT_QUEUE,
-      // The month comes from when the run was due, so a run taken late still exports the right one.
-      async (job) => this.exportMonth(previousMonth(new Date(job.timestamp))),
-      { connection, prefix, concurrency: 1 },
-    );
-    this.worker.on('failed', (job, error) =>
-      this.logger.warn({ error: error.message, attempts: job?.attemptsMade }, 'Usage export failed'),
-    );
+    const legacy = new Queue('usage-exports', {
+      connection: redisOptions(this.config.env.REDIS_URL) as RedisOptions,
+      prefix: this.config.env.QUEUE_PREFIX,
+    });
+    try {
+      if ((await legacy.getJobSchedulers()).length > 0) await legacy.obliterate({ force: true });
+    } catch (error) {
+      this.logger.warn({ error: (error as Error).message }, 'Could not remove the old usage-exports queue');
+    } finally {
+      await legacy.close();
+    }
   }
 
   /** `month` as `YYYY-MM`; returns the keys written. */

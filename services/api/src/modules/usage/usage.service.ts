@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { UsageReport, UsageRow } from '@cineweave/contracts';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
+import { UsageRepository } from './usage.repository.ts';
 
 const DEFAULT_DAYS = 30;
 
@@ -19,7 +18,7 @@ const round = (value: number, places: number) => Math.round(value * 10 ** places
 @Injectable()
 export class UsageService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: UsageRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -32,36 +31,20 @@ export class UsageService {
     const to = range.to ?? dayOf(now);
     const from =
       range.from ?? dayOf(new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * 86_400_000));
-    const rows: {
-      day: string;
-      account_id: string;
-      user_id: string;
-      model: string;
-      jobs: number;
-      gpu_seconds: number;
-      credits: number;
-    }[] = await this.db.query(
-      `SELECT to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, account_id, user_id, model,
-              count(*)::int AS jobs, coalesce(sum(gpu_seconds), 0)::float8 AS gpu_seconds,
-              coalesce(sum(credits_charged), 0)::int AS credits
-         FROM jobs
-        WHERE finished_at >= $1::date AND finished_at < $2::date + 1
-          AND ($3::uuid IS NULL OR account_id = $3::uuid)
-          AND ($4::text IS NULL OR user_id = $4::text)
-        GROUP BY 1, 2, 3, 4
-        ORDER BY 1, 3, 4`,
-      [from, to, scope.accountId, scope.userId ?? null],
+    const rows = await this.repository.totals(
+      { from, to },
+      { accountId: scope.accountId, userId: scope.userId ?? null },
     );
     const hourly = this.config.env.GPU_HOURLY_COST_USD;
     const items: UsageRow[] = rows.map((row) => ({
       day: row.day,
-      userId: row.user_id,
-      accountId: row.account_id,
+      userId: row.userId,
+      accountId: row.accountId,
       model: row.model,
       jobs: row.jobs,
-      gpuSeconds: round(row.gpu_seconds, 3),
+      gpuSeconds: round(row.gpuSeconds, 3),
       credits: row.credits,
-      costUsd: round((row.gpu_seconds * hourly) / 3600, 4),
+      costUsd: round((row.gpuSeconds * hourly) / 3600, 4),
     }));
     const sum = (pick: (row: UsageRow) => number) => items.reduce((total, row) => total + pick(row), 0);
     return {
@@ -86,11 +69,7 @@ export class UsageService {
   }
 
   /** Accounts with any job finished in `[from, to]`, for the monthly export. */
-  async accountsWithUsage(from: string, to: string): Promise<string[]> {
-    const rows: { account_id: string }[] = await this.db.query(
-      `SELECT DISTINCT account_id FROM jobs WHERE finished_at >= $1::date AND finished_at < $2::date + 1`,
-      [from, to],
-    );
-    return rows.map((row) => row.account_id);
+  accountsWithUsage(from: string, to: string): Promise<string[]> {
+    return this.repository.accountsWithUsage(from, to);
   }
 }

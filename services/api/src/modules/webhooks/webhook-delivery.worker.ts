@@ -6,20 +6,19 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { WEBHOOK_QUEUE } from '@cineweave/contracts';
 import { DelayedError, type Job, type Queue, type RedisOptions, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
-import { returningRows } from '../../core/database/returning.ts';
+import { Database } from '../../core/database/database.ts';
 import { REDIS } from '../../core/redis/redis.module.ts';
 import { redisOptions } from '../../core/redis/redis.ts';
 import { DELIVER_JOB, type DeliverJobData, deliverJobOptions, nextRetryDelay } from './delivery-schedule.ts';
 import { type SendOutcome, sendWebhook } from './webhook-sender.ts';
 import { signMessage } from './webhook-signing.ts';
-import { type DeliveryRow, type EndpointRow, signingSecrets } from './webhook-rows.ts';
+import { type WebhookDelivery, type WebhookEndpoint, signingSecrets } from './webhook-rows.ts';
+import { type AttemptOutcome, WebhooksRepository } from './webhooks.repository.ts';
 
 /** How long a delivery waits before asking again for one of its endpoint's busy slots. */
 const SLOT_RETRY_MS = 250;
@@ -37,7 +36,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   private worker: Worker<DeliverJobData> | undefined;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly repository: WebhooksRepository,
     @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<DeliverJobData>,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
@@ -61,21 +61,14 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   private async process(job: Job<DeliverJobData>, token: string | undefined): Promise<void> {
     if (job.name !== DELIVER_JOB) throw new Error(`No handler for ${WEBHOOK_QUEUE} job "${job.name}"`);
     const { deliveryId, attempt } = job.data;
-    const rows: (DeliveryRow & { endpoint: EndpointRow })[] = await this.db.query(
-      `SELECT d.*, to_jsonb(e) AS endpoint FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-        WHERE d.id = $1`,
-      [deliveryId],
-    );
-    const delivery = rows[0];
+    const found = await this.repository.deliveryWithEndpoint(deliveryId);
     // Deleted, finished, or an attempt the row has moved past: nothing to do.
-    if (!delivery || delivery.status !== 'pending' || delivery.attempts !== attempt - 1) return;
-    const endpoint = delivery.endpoint;
+    if (!found || found.delivery.status !== 'pending' || found.delivery.attempts !== attempt - 1) return;
+    const { delivery, endpoint } = found;
     if (!endpoint.enabled) {
-      await this.db.query(
-        `UPDATE webhook_deliveries SET status = 'failed', finished_at = now(), next_attempt_at = NULL,
-                last_error = 'The endpoint is disabled; redeliver once it is enabled again.'
-          WHERE id = $1 AND status = 'pending'`,
-        [deliveryId],
+      await this.repository.failPending(
+        deliveryId,
+        'The endpoint is disabled; redeliver once it is enabled again.',
       );
       return;
     }
@@ -83,7 +76,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     // An endpoint's URL may have been changed since the event: send to where it points now.
     const target = endpoint.kind === 'endpoint' && endpoint.url ? endpoint.url : delivery.url;
     if (target !== delivery.url) {
-      await this.db.query(`UPDATE webhook_deliveries SET url = $2 WHERE id = $1`, [deliveryId, target]);
+      await this.repository.retarget(deliveryId, target);
     }
     const slot = await this.takeSlot(endpoint.id);
     if (!slot) {
@@ -94,14 +87,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     const at = new Date();
     try {
       const message = signMessage(
-        delivery.message_id,
+        delivery.messageId,
         JSON.stringify(delivery.payload),
-        signingSecrets({
-          ...endpoint,
-          previous_secret_expires_at: endpoint.previous_secret_expires_at
-            ? new Date(endpoint.previous_secret_expires_at)
-            : null,
-        }),
+        signingSecrets(endpoint),
         at,
       );
       outcome = await sendWebhook(target, message, {
@@ -115,8 +103,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   }
 
   private async record(
-    delivery: DeliveryRow,
-    endpoint: EndpointRow,
+    delivery: WebhookDelivery,
+    endpoint: WebhookEndpoint,
     attempt: number,
     at: Date,
     outcome: SendOutcome,
@@ -124,71 +112,36 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     const env = this.config.env;
     const retryIn = outcome.succeeded
       ? null
-      : nextRetryDelay(attempt, new Date(delivery.created_at), {
+      : nextRetryDelay(attempt, delivery.createdAt, {
           baseMs: env.WEBHOOK_BACKOFF_BASE_MS,
           maxMs: env.WEBHOOK_BACKOFF_MAX_MS,
           windowMs: env.WEBHOOK_RETRY_WINDOW_SECONDS * 1000,
         });
+    const logged: AttemptOutcome = { at, ...outcome };
     const disabledNow = await this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO webhook_delivery_attempts (delivery_id, attempt, at, response_status, latency_ms, response_body, error, succeeded)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-        [
-          delivery.id,
-          attempt,
-          at,
-          outcome.responseStatus,
-          outcome.latencyMs,
-          outcome.responseBody,
-          outcome.error,
-          outcome.succeeded,
-        ],
-      );
+      await this.repository.insertAttempt(delivery.id, attempt, logged, tx);
       // Only per-endpoint URLs count towards disabling: a bad per-job URL must not silence the rest.
       const counted = endpoint.kind === 'endpoint';
       let disabled = false;
       if (outcome.succeeded) {
-        if (counted)
-          await tx.query(`UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id = $1`, [
-            endpoint.id,
-          ]);
+        if (counted) await this.repository.resetFailures(endpoint.id, tx);
       } else if (counted) {
-        const updated = returningRows<{ enabled: boolean }>(
-          await tx.query(
-            `UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1,
-                  enabled = enabled AND consecutive_failures + 1 < $2,
-                  disabled_at = CASE WHEN enabled AND consecutive_failures + 1 >= $2 THEN now() ELSE disabled_at END,
-                  disabled_reason = CASE WHEN enabled AND consecutive_failures + 1 >= $2 THEN $3 ELSE disabled_reason END,
-                  updated_at = now()
-            WHERE id = $1 RETURNING consecutive_failures, enabled`,
-            [
-              endpoint.id,
-              env.WEBHOOK_DISABLE_AFTER_FAILURES,
-              `Disabled automatically after ${env.WEBHOOK_DISABLE_AFTER_FAILURES} failed attempts in a row (last: ${outcome.error ?? 'no answer'}). Fix the receiver, then enable the endpoint again.`,
-            ],
-          ),
+        const updated = await this.repository.countFailure(
+          endpoint.id,
+          env.WEBHOOK_DISABLE_AFTER_FAILURES,
+          `Disabled automatically after ${env.WEBHOOK_DISABLE_AFTER_FAILURES} failed attempts in a row (last: ${outcome.error ?? 'no answer'}). Fix the receiver, then enable the endpoint again.`,
+          tx,
         );
-        disabled = updated[0]?.enabled === false && endpoint.enabled;
+        disabled = updated?.enabled === false && endpoint.enabled;
       }
       const finalFailure = !outcome.succeeded && (retryIn === null || disabled);
-      await tx.query(
-        `UPDATE webhook_deliveries
-            SET attempts = $2, last_response_status = $3, last_latency_ms = $4, last_response_body = $5, last_error = $6,
-                status = CASE WHEN $7 THEN 'succeeded' WHEN $8 THEN 'failed' ELSE 'pending' END,
-                finished_at = CASE WHEN $7 OR $8 THEN now() END,
-                next_attempt_at = CASE WHEN $7 OR $8 THEN NULL ELSE now() + make_interval(secs => $9) END
-          WHERE id = $1 AND status = 'pending' AND attempts = $2 - 1`,
-        [
-          delivery.id,
-          attempt,
-          outcome.responseStatus,
-          outcome.latencyMs,
-          outcome.responseBody,
-          outcome.error,
-          outcome.succeeded,
-          finalFailure,
-          (retryIn ?? 0) / 1000,
-        ],
+      await this.repository.settleAttempt(
+        delivery.id,
+        attempt,
+        logged,
+        finalFailure,
+        (retryIn ?? 0) / 1000,
+        tx,
       );
       return disabled;
     });

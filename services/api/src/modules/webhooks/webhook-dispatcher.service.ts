@@ -4,61 +4,69 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  type OnModuleInit,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type JobStatus, WEBHOOK_QUEUE, type WebhookEventType } from '@cineweave/contracts';
+import { MAINTENANCE_JOB_NAMES, WEBHOOK_QUEUE } from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
-import { returningRows } from '../../core/database/returning.ts';
-import { type JobRow, jobFromRow, toJobView } from '../jobs/job-row.ts';
+import { Database } from '../../core/database/database.ts';
+import { Scheduler } from '../../core/scheduling/scheduler.ts';
 import { DELIVER_JOB, type DeliverJobData, deliverJobOptions } from './delivery-schedule.ts';
-import { type EndpointRow, messageIdOf } from './webhook-rows.ts';
+import { type NewDelivery, type WebhookEndpoint, type WebhookEvent, messageIdOf } from './webhook-rows.ts';
+import { WebhooksRepository } from './webhooks.repository.ts';
 
 const BATCH = 200;
 
-interface EventRow {
-  id: string;
-  account_id: string;
-  type: WebhookEventType;
-  job_id: string | null;
-  data: Record<string, unknown>;
-  created_at: Date;
-}
-
-/** A delivery row about to be written, and the first attempt to schedule for it. */
-export interface NewDelivery {
-  id: string;
-  endpointId: string;
-  messageId: string;
-  eventType: string;
-  url: string;
-  jobId: string | null;
-  payload: unknown;
-}
+/** The `data` of a job event's message, from the job row's `to_jsonb` snapshot the trigger took. */
+export type JobEventRenderer = (snapshot: Record<string, unknown>) => unknown;
 
 /**
  * Turns committed webhook events (written by the database triggers) into deliveries: one per
  * listening endpoint, plus one to the job's own `webhookUrl`, in the transaction that deletes
  * the events; then schedules their first attempt. A crash between the commit and the queue is
  * repaired by the sweep, which schedules any pending delivery whose attempt is overdue (an
- * attempt already queued has the same job id, so nothing is sent twice by it). The sweep also
- * deletes finished deliveries older than the retention period.
+ * attempt already queued has the same job id, so nothing is sent twice by it). Finished
+ * deliveries older than the retention period are deleted by a periodic task, once per cluster.
  */
 @Injectable()
-export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WebhookDispatcher implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
   private stopped = false;
   private ticks = 0;
+  private jobRenderer: JobEventRenderer | undefined;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly repository: WebhooksRepository,
     @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<DeliverJobData>,
     private readonly config: AppConfig,
+    private readonly scheduler: Scheduler,
   ) {}
+
+  /**
+   * How a job event's payload is rendered from the job row's snapshot: the jobs module says (it
+   * owns the job's view), so webhooks need not know what a job looks like.
+   */
+  renderJobEventsWith(renderer: JobEventRenderer): void {
+    this.jobRenderer = renderer;
+  }
+
+  private renderJob(snapshot: Record<string, unknown>): unknown {
+    if (!this.jobRenderer)
+      throw new Error('No renderer of job events was registered (JobsModule renders them)');
+    return this.jobRenderer(snapshot);
+  }
+
+  onModuleInit(): void {
+    this.scheduler.register({
+      name: MAINTENANCE_JOB_NAMES.expireWebhookDeliveries,
+      every: this.config.env.RETENTION_SWEEP_SECONDS * 1000,
+      run: () => this.expire(),
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.tick(), this.config.env.WEBHOOK_POLL_MS);
@@ -89,30 +97,20 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     // The sweep is cheap but needs no sub-second cadence.
     if (this.ticks++ % 10 === 0) {
       await this.sweep();
-      if (this.config.env.BACKGROUND_TASKS) await this.expire();
     }
   }
 
   /** Fans out one batch of events; returns how many events it took. */
   async dispatchOnce(): Promise<number> {
     const { events, deliveries } = await this.db.transaction(async (tx) => {
-      const events = returningRows<EventRow>(
-        await tx.query(
-          `DELETE FROM webhook_events
-            WHERE id IN (SELECT id FROM webhook_events ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING id, account_id, type, job_id, data, created_at`,
-          [BATCH],
-        ),
-      );
+      const events = await this.repository.takeEvents(BATCH, tx);
       if (events.length === 0) return { events, deliveries: [] };
-      const endpoints: EndpointRow[] = await tx.query(
-        `SELECT * FROM webhook_endpoints WHERE account_id = ANY ($1::uuid[]) AND enabled`,
-        [[...new Set(events.map((event) => event.account_id))]],
+      const endpoints = await this.repository.enabledEndpointsOf(
+        [...new Set(events.map((event) => event.accountId))],
+        tx,
       );
-      const deliveries = events
-        .sort((a, b) => Number(a.id) - Number(b.id))
-        .flatMap((event) => this.deliveriesFor(event, endpoints));
-      await insertDeliveries(tx, deliveries);
+      const deliveries = events.flatMap((event) => this.deliveriesFor(event, endpoints));
+      await this.repository.insertDeliveries(deliveries, tx);
       return { events, deliveries };
     });
     await this.schedule(deliveries.map((delivery) => delivery.id));
@@ -125,11 +123,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     return events.length;
   }
 
-  private deliveriesFor(event: EventRow, endpoints: EndpointRow[]): NewDelivery[] {
-    const mine = endpoints.filter((endpoint) => endpoint.account_id === event.account_id);
-    const targets: { endpoint: EndpointRow; url: string }[] = [];
+  private deliveriesFor(event: WebhookEvent, endpoints: WebhookEndpoint[]): NewDelivery[] {
+    const mine = endpoints.filter((endpoint) => endpoint.accountId === event.accountId);
+    const targets: { endpoint: WebhookEndpoint; url: string }[] = [];
     for (const endpoint of mine) {
-      if (endpoint.kind !== 'endpoint' || !endpoint.url || !endpoint.event_types.includes(event.type))
+      if (endpoint.kind !== 'endpoint' || !endpoint.url || !endpoint.eventTypes.includes(event.type))
         continue;
       if (event.type === 'credits.low') {
         // The trigger fired because some threshold was crossed; send only to those whose was.
@@ -137,14 +135,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           available: number;
           previousAvailable: number;
         };
-        if (!(
-          available < endpoint.credits_low_threshold && previousAvailable >= endpoint.credits_low_threshold
-        ))
+        if (!(available < endpoint.creditsLowThreshold && previousAvailable >= endpoint.creditsLowThreshold))
           continue;
       }
       targets.push({ endpoint, url: endpoint.url });
     }
-    const jobUrl = event.job_id ? (event.data.webhook_url as string | null) : null;
+    // The job row's snapshot, as the trigger took it.
+    const jobUrl = event.jobId ? (event.data.webhook_url as string | null) : null;
     const jobUrls = mine.find((endpoint) => endpoint.kind === 'job-urls');
     if (jobUrl && jobUrls) targets.push({ endpoint: jobUrls, url: jobUrl });
 
@@ -156,19 +153,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         messageId: messageIdOf(id),
         eventType: event.type,
         url,
-        jobId: event.job_id,
+        jobId: event.jobId,
         payload: {
           type: event.type,
-          timestamp: event.created_at.toISOString(),
+          timestamp: event.createdAt.toISOString(),
           data:
             event.type === 'credits.low'
               ? {
                   balance: event.data.balance,
                   reserved: event.data.reserved,
                   available: event.data.available,
-                  threshold: endpoint.credits_low_threshold,
+                  threshold: endpoint.creditsLowThreshold,
                 }
-              : toJobView(jobFromRow(jobRowFromSnapshot(event.data)), this.config.env.RETENTION_HOURS),
+              : this.renderJob(event.data),
         },
       };
     });
@@ -191,14 +188,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
    * a no-op.
    */
   async sweep(): Promise<void> {
-    const overdue: { id: string; attempts: number }[] = await this.db.query(
-      `SELECT id, attempts FROM webhook_deliveries
-        WHERE status = 'pending' AND next_attempt_at < now() - make_interval(secs => $1)
-        ORDER BY next_attempt_at LIMIT 500`,
-      [
-        Math.max(5, (this.config.env.WEBHOOK_POLL_MS * 10) / 1000) +
-          this.config.env.WEBHOOK_TIMEOUT_MS / 1000,
-      ],
+    const overdue = await this.repository.overdueDeliveries(
+      Math.max(5, (this.config.env.WEBHOOK_POLL_MS * 10) / 1000) + this.config.env.WEBHOOK_TIMEOUT_MS / 1000,
+      500,
     );
     if (overdue.length === 0) return;
     await this.queue.addBulk(
@@ -211,10 +203,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   /** The delivery log is kept for RETENTION_HOURS after a delivery ends. */
   async expire(): Promise<void> {
-    await this.db.query(
-      `DELETE FROM webhook_deliveries WHERE status <> 'pending' AND finished_at < now() - make_interval(hours => $1)`,
-      [this.config.env.RETENTION_HOURS],
-    );
+    await this.repository.deleteFinishedBefore(this.config.env.RETENTION_HOURS);
   }
 
   /** Dispatch everything committed so far (tests and shutdown paths). */
@@ -224,41 +213,4 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       /* drain */
     }
   }
-}
-
-/** Writes new deliveries; their first attempt is due now. */
-export async function insertDeliveries(
-  tx: { query: (sql: string, parameters: unknown[]) => Promise<unknown> },
-  deliveries: NewDelivery[],
-): Promise<void> {
-  if (deliveries.length === 0) return;
-  const column = <T>(pick: (delivery: NewDelivery) => T) => deliveries.map(pick);
-  await tx.query(
-    `INSERT INTO webhook_deliveries (id, endpoint_id, message_id, event_type, url, job_id, payload, next_attempt_at)
-     SELECT d.id, d.endpoint_id, d.message_id, d.event_type, d.url, d.job_id, d.payload, now()
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[])
-         AS d(id, endpoint_id, message_id, event_type, url, job_id, payload)`,
-    [
-      column((d) => d.id),
-      column((d) => d.endpointId),
-      column((d) => d.messageId),
-      column((d) => d.eventType),
-      column((d) => d.url),
-      column((d) => d.jobId),
-      column((d) => JSON.stringify(d.payload)),
-    ],
-  );
-}
-
-const TIMESTAMP_COLUMNS = ['cancel_requested_at', 'started_at', 'finished_at', 'created_at'];
-
-/** A job row from the trigger's `to_jsonb(NEW)` snapshot: timestamps come back as strings. */
-function jobRowFromSnapshot(data: Record<string, unknown>): JobRow {
-  const row: Record<string, unknown> = { ...data };
-  for (const column of TIMESTAMP_COLUMNS) {
-    const value = row[column];
-    row[column] = typeof value === 'string' ? new Date(value) : null;
-  }
-  row.status = data.status as JobStatus;
-  return row as unknown as JobRow;
 }

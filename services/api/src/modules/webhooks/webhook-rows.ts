@@ -5,119 +5,144 @@ import type {
   WebhookEventType,
 } from '@cineweave/contracts';
 
-/** A `webhook_endpoints` row as pg returns it. */
-export interface EndpointRow {
+/** A webhook endpoint: a URL with its event filter, or an account's per-job URL identity. */
+export interface WebhookEndpoint {
   id: string;
-  account_id: string | null;
-  team_id: string | null;
+  accountId: string | null;
+  teamId: string | null;
   kind: 'endpoint' | 'job-urls';
   url: string | null;
   description: string;
-  event_types: WebhookEventType[];
-  credits_low_threshold: number;
+  eventTypes: WebhookEventType[];
+  creditsLowThreshold: number;
   enabled: boolean;
-  disabled_reason: string | null;
-  disabled_at: Date | null;
-  consecutive_failures: number;
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  consecutiveFailures: number;
   secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: Date | null;
-  created_at: Date;
+  previousSecret: string | null;
+  previousSecretExpiresAt: Date | null;
+  createdAt: Date;
 }
 
-export interface DeliveryRow {
+/** One message to one URL, and where its attempts stand. */
+export interface WebhookDelivery {
   id: string;
-  endpoint_id: string;
-  message_id: string;
-  event_type: WebhookDeliveryView['eventType'];
+  endpointId: string;
+  messageId: string;
+  eventType: WebhookDeliveryView['eventType'];
   url: string;
-  job_id: string | null;
+  jobId: string | null;
   payload: unknown;
   status: WebhookDeliveryView['status'];
   attempts: number;
-  next_attempt_at: Date | null;
-  last_response_status: number | null;
-  last_latency_ms: number | null;
-  last_response_body: string | null;
-  last_error: string | null;
-  created_at: Date;
-  finished_at: Date | null;
+  nextAttemptAt: Date | null;
+  lastResponseStatus: number | null;
+  lastLatencyMs: number | null;
+  lastResponseBody: string | null;
+  lastError: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
 }
 
-export interface AttemptRow {
-  delivery_id: string;
+export interface WebhookAttempt {
+  deliveryId: string;
   attempt: number;
   at: Date;
-  response_status: number | null;
-  latency_ms: number;
-  response_body: string | null;
+  responseStatus: number | null;
+  latencyMs: number;
+  responseBody: string | null;
   error: string | null;
   succeeded: boolean;
 }
 
+/**
+ * A committed event the database triggers wrote: a job's status change (`data` is the job row's
+ * `to_jsonb` snapshot, with its webhook_url) or an account crossing a credits-low threshold.
+ */
+export interface WebhookEvent {
+  id: string;
+  accountId: string;
+  type: WebhookEventType;
+  jobId: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** A delivery row about to be written, and the first attempt to schedule for it. */
+export interface NewDelivery {
+  id: string;
+  endpointId: string;
+  messageId: string;
+  eventType: string;
+  url: string;
+  jobId: string | null;
+  payload: unknown;
+}
+
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function toEndpointView(row: EndpointRow): WebhookEndpointView {
+export function toEndpointView(endpoint: WebhookEndpoint): WebhookEndpointView {
   return {
-    id: row.id,
-    kind: row.kind,
-    url: row.url,
-    description: row.description,
-    eventTypes: row.event_types,
-    creditsLowThreshold: row.credits_low_threshold,
-    enabled: row.enabled,
-    disabledReason: row.disabled_reason,
-    disabledAt: iso(row.disabled_at),
-    consecutiveFailures: row.consecutive_failures,
+    id: endpoint.id,
+    kind: endpoint.kind,
+    url: endpoint.url,
+    description: endpoint.description,
+    eventTypes: endpoint.eventTypes,
+    creditsLowThreshold: endpoint.creditsLowThreshold,
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.disabledReason,
+    disabledAt: iso(endpoint.disabledAt),
+    consecutiveFailures: endpoint.consecutiveFailures,
     previousSecretExpiresAt:
-      row.previous_secret_expires_at && row.previous_secret_expires_at > new Date()
-        ? row.previous_secret_expires_at.toISOString()
+      endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > new Date()
+        ? endpoint.previousSecretExpiresAt.toISOString()
         : null,
-    createdAt: row.created_at.toISOString(),
+    createdAt: endpoint.createdAt.toISOString(),
   };
 }
 
-export function toAttemptView(row: AttemptRow): WebhookAttemptView {
+export function toAttemptView(attempt: WebhookAttempt): WebhookAttemptView {
   return {
-    attempt: row.attempt,
-    at: row.at.toISOString(),
-    responseStatus: row.response_status,
-    latencyMs: row.latency_ms,
-    responseBody: row.response_body,
-    error: row.error,
-    succeeded: row.succeeded,
+    attempt: attempt.attempt,
+    at: attempt.at.toISOString(),
+    responseStatus: attempt.responseStatus,
+    latencyMs: attempt.latencyMs,
+    responseBody: attempt.responseBody,
+    error: attempt.error,
+    succeeded: attempt.succeeded,
   };
 }
 
-export function toDeliveryView(row: DeliveryRow, attempts: AttemptRow[]): WebhookDeliveryView {
+export function toDeliveryView(delivery: WebhookDelivery, attempts: WebhookAttempt[]): WebhookDeliveryView {
   return {
-    id: row.id,
-    endpointId: row.endpoint_id,
-    messageId: row.message_id,
-    eventType: row.event_type,
-    url: row.url,
-    jobId: row.job_id,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null,
-    lastResponseStatus: row.last_response_status,
-    lastLatencyMs: row.last_latency_ms,
-    lastResponseBody: row.last_response_body,
-    lastError: row.last_error,
-    createdAt: row.created_at.toISOString(),
-    finishedAt: iso(row.finished_at),
+    id: delivery.id,
+    endpointId: delivery.endpointId,
+    messageId: delivery.messageId,
+    eventType: delivery.eventType,
+    url: delivery.url,
+    jobId: delivery.jobId,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    nextAttemptAt: delivery.status === 'pending' ? iso(delivery.nextAttemptAt) : null,
+    lastResponseStatus: delivery.lastResponseStatus,
+    lastLatencyMs: delivery.lastLatencyMs,
+    lastResponseBody: delivery.lastResponseBody,
+    lastError: delivery.lastError,
+    createdAt: delivery.createdAt.toISOString(),
+    finishedAt: iso(delivery.finishedAt),
     attemptLog: attempts.map(toAttemptView),
   };
 }
 
 /** The secrets that sign now: the current one, and the previous one until its overlap ends. */
 export function signingSecrets(
-  row: Pick<EndpointRow, 'secret' | 'previous_secret' | 'previous_secret_expires_at'>,
+  endpoint: Pick<WebhookEndpoint, 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>,
   now = new Date(),
 ): string[] {
-  return row.previous_secret && row.previous_secret_expires_at && row.previous_secret_expires_at > now
-    ? [row.secret, row.previous_secret]
-    : [row.secret];
+  return endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now
+    ? [endpoint.secret, endpoint.previousSecret]
+    : [endpoint.secret];
 }
 
 /** A `webhook-id`: the same on every retry and redelivery of one message. */

@@ -5,6 +5,7 @@ import { AccountsModule } from '../accounts/accounts.module.ts';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker.ts';
 import { WebhookDispatcher } from './webhook-dispatcher.service.ts';
 import { WebhooksController } from './webhooks.controller.ts';
+import { WebhooksRepository } from './webhooks.repository.ts';
 import { WebhooksService } from './webhooks.service.ts';
 
 /**
@@ -14,7 +15,7 @@ import { WebhooksService } from './webhooks.service.ts';
 @Module({
   imports: [AccountsModule, BullModule.registerQueue({ name: WEBHOOK_QUEUE })],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookDispatcher, WebhookDeliveryWorker],
+  providers: [WebhooksService, WebhookDispatcher, WebhookDeliveryWorker, WebhooksRepository],
   exports: [WebhooksService, WebhookDispatcher],
 })
 export class WebhooksModule {}

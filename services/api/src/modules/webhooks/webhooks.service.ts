@@ -1,6 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
   type CreateWebhookRequestSchema,
   type RotateWebhookSecretRequestSchema,
@@ -13,25 +12,23 @@ import {
 } from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { AppConfig } from '../../core/config/app-config.ts';
-import { returningRows } from '../../core/database/returning.ts';
+import { Database, type Sql } from '../../core/database/database.ts';
 import { DomainError, notFound } from '../../core/errors/domain-error.ts';
 import { decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
 import { PrivateAddressError, checkHostAllowed } from '../../core/net/address-guard.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { DELIVER_JOB, type DeliverJobData, deliverJobOptions } from './delivery-schedule.ts';
-import { insertDeliveries } from './webhook-dispatcher.service.ts';
 import { generateWebhookSecret } from './webhook-signing.ts';
 import {
-  type AttemptRow,
-  type DeliveryRow,
-  type EndpointRow,
+  type NewDelivery,
+  type WebhookEndpoint,
   messageIdOf,
   toDeliveryView,
   toEndpointView,
 } from './webhook-rows.ts';
+import { WebhooksRepository } from './webhooks.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
 
 const MAX_ENDPOINTS_PER_ACCOUNT = 20;
@@ -48,7 +45,8 @@ export class WebhooksService {
   private readonly logger = new Logger(WebhooksService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly repository: WebhooksRepository,
     @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<DeliverJobData>,
     private readonly accounts: AccountsService,
     private readonly config: AppConfig,
@@ -58,24 +56,24 @@ export class WebhooksService {
   /** Runs a change to an endpoint and its audit row in one transaction. */
   private async audited(
     action: 'webhook-endpoint.created' | 'webhook-endpoint.changed' | 'webhook-endpoint.deleted',
-    before: EndpointRow | null,
-    change: (tx: EntityManager) => Promise<EndpointRow[]>,
-  ): Promise<EndpointRow[]> {
+    before: WebhookEndpoint | null,
+    change: (tx: Sql) => Promise<WebhookEndpoint | null>,
+  ): Promise<WebhookEndpoint | null> {
     return this.db.transaction(async (tx) => {
-      const rows = await change(tx);
-      const target = rows[0] ?? before;
+      const after = await change(tx);
+      const target = after ?? before;
       if (target) {
         await this.audit.record(
           {
             action,
             target: { type: 'webhook-endpoint', id: target.id },
             before: before ? toEndpointView(before) : null,
-            after: rows[0] ? toEndpointView(rows[0]) : null,
+            after: after ? toEndpointView(after) : null,
           },
           tx,
         );
       }
-      return rows;
+      return after;
     });
   }
 
@@ -85,56 +83,53 @@ export class WebhooksService {
   ): Promise<WebhookEndpointWithSecret> {
     const account = (await this.accounts.ensureAccount(userId)).account;
     await this.checkTarget(body.url, 'url');
-    const [{ count }]: { count: number }[] = await this.db.query(
-      `SELECT count(*)::int AS count FROM webhook_endpoints WHERE account_id = $1 AND kind = 'endpoint'`,
-      [account.id],
-    );
-    if (count >= MAX_ENDPOINTS_PER_ACCOUNT) {
+    if ((await this.repository.countEndpoints(account.id)) >= MAX_ENDPOINTS_PER_ACCOUNT) {
       throw new DomainError(
         'CONFLICT',
         `You already have ${MAX_ENDPOINTS_PER_ACCOUNT} webhook endpoints; delete one first.`,
       );
     }
     const secret = generateWebhookSecret();
-    const rows = await this.audited('webhook-endpoint.created', null, (tx) =>
-      tx.query(
-        `INSERT INTO webhook_endpoints (account_id, kind, url, description, event_types, credits_low_threshold, secret)
-         VALUES ($1, 'endpoint', $2, $3, $4, $5, $6) RETURNING *`,
-        [account.id, body.url, body.description, body.eventTypes, body.creditsLowThreshold, secret],
+    const endpoint = (await this.audited('webhook-endpoint.created', null, (tx) =>
+      this.repository.insertEndpoint(
+        {
+          accountId: account.id,
+          url: body.url,
+          description: body.description,
+          eventTypes: body.eventTypes,
+          creditsLowThreshold: body.creditsLowThreshold,
+          secret,
+        },
+        tx,
       ),
-    );
-    this.logger.log({ endpointId: rows[0].id, accountId: account.id }, 'Created a webhook endpoint');
-    return { ...toEndpointView(rows[0]), secret };
+    ))!;
+    this.logger.log({ endpointId: endpoint.id, accountId: account.id }, 'Created a webhook endpoint');
+    return { ...toEndpointView(endpoint), secret };
   }
 
   /** The signing identity of per-job `webhookUrl`s; created once per account. */
   async createJobUrls(userId: string): Promise<WebhookEndpointWithSecret> {
     const account = (await this.accounts.ensureAccount(userId)).account;
     const secret = generateWebhookSecret();
-    const rows = await this.audited('webhook-endpoint.created', null, (tx) =>
-      tx.query(
-        `INSERT INTO webhook_endpoints (account_id, kind, description, event_types, secret)
-         VALUES ($1, 'job-urls', 'Per-job webhook URLs', $2, $3)
-         ON CONFLICT (account_id) WHERE kind = 'job-urls' DO NOTHING RETURNING *`,
-        [account.id, WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith('job.')), secret],
+    const endpoint = await this.audited('webhook-endpoint.created', null, (tx) =>
+      this.repository.insertJobUrls(
+        account.id,
+        WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith('job.')),
+        secret,
+        tx,
       ),
     );
-    if (rows.length === 0) {
+    if (!endpoint) {
       throw new DomainError(
         'CONFLICT',
         'Per-job webhook URLs already have a signing secret; rotate it (POST /v1/webhooks/{id}/rotate-secret) to see a new one.',
       );
     }
-    return { ...toEndpointView(rows[0]), secret };
+    return { ...toEndpointView(endpoint), secret };
   }
 
   async list(userId: string): Promise<{ items: WebhookEndpointView[] }> {
-    const rows: EndpointRow[] = await this.db.query(
-      `SELECT e.* FROM webhook_endpoints e JOIN accounts a ON a.id = e.account_id
-        WHERE a.user_id = $1 ORDER BY e.created_at, e.id`,
-      [userId],
-    );
-    return { items: rows.map(toEndpointView) };
+    return { items: (await this.repository.endpointsOfUser(userId)).map(toEndpointView) };
   }
 
   async get(userId: string, id: string): Promise<WebhookEndpointView> {
@@ -160,37 +155,29 @@ export class WebhooksService {
       );
     }
     if (body.url !== undefined) await this.checkTarget(body.url, 'url');
-    const rows = await this.audited('webhook-endpoint.changed', current, async (tx) =>
-      returningRows<EndpointRow>(
-        await tx.query(
-          `UPDATE webhook_endpoints
-            SET url = coalesce($2, url), description = coalesce($3, description),
-                event_types = coalesce($4, event_types), credits_low_threshold = coalesce($5, credits_low_threshold),
-                enabled = coalesce($6, enabled),
-                consecutive_failures = CASE WHEN $6 THEN 0 ELSE consecutive_failures END,
-                disabled_reason = CASE WHEN $6 THEN NULL WHEN $6 = false THEN 'Disabled by you.' ELSE disabled_reason END,
-                disabled_at = CASE WHEN $6 THEN NULL WHEN $6 = false THEN coalesce(disabled_at, now()) ELSE disabled_at END,
-                updated_at = now()
-          WHERE id = $1 RETURNING *`,
-          [
-            id,
-            body.url ?? null,
-            body.description ?? null,
-            body.eventTypes ?? null,
-            body.creditsLowThreshold ?? null,
-            body.enabled ?? null,
-          ],
-        ),
+    const updated = await this.audited('webhook-endpoint.changed', current, (tx) =>
+      this.repository.updateEndpoint(
+        id,
+        {
+          ...(body.url !== undefined ? { url: body.url } : {}),
+          ...(body.description !== undefined ? { description: body.description } : {}),
+          ...(body.eventTypes !== undefined ? { eventTypes: body.eventTypes } : {}),
+          ...(body.creditsLowThreshold !== undefined
+            ? { creditsLowThreshold: body.creditsLowThreshold }
+            : {}),
+          ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+        },
+        tx,
       ),
     );
-    return toEndpointView(rows[0]);
+    return toEndpointView(updated!);
   }
 
   async remove(userId: string, id: string): Promise<void> {
     const current = await this.endpoint(userId, id);
     await this.audited('webhook-endpoint.deleted', current, async (tx) => {
-      await tx.query(`DELETE FROM webhook_endpoints WHERE id = $1`, [id]);
-      return [];
+      await this.repository.deleteEndpoint(id, tx);
+      return null;
     });
   }
 
@@ -205,19 +192,10 @@ export class WebhooksService {
   ): Promise<WebhookEndpointWithSecret> {
     const current = await this.endpoint(userId, id);
     const secret = generateWebhookSecret();
-    const rows = await this.audited('webhook-endpoint.changed', current, async (tx) =>
-      returningRows<EndpointRow>(
-        await tx.query(
-          `UPDATE webhook_endpoints
-            SET previous_secret = CASE WHEN $3 > 0 THEN secret END,
-                previous_secret_expires_at = CASE WHEN $3 > 0 THEN now() + make_interval(secs => $3) END,
-                secret = $2, updated_at = now()
-          WHERE id = $1 RETURNING *`,
-          [id, secret, body.overlapSeconds],
-        ),
-      ),
+    const rotated = await this.audited('webhook-endpoint.changed', current, (tx) =>
+      this.repository.rotateSecret(id, secret, body.overlapSeconds, tx),
     );
-    return { ...toEndpointView(rows[0]), secret };
+    return { ...toEndpointView(rotated!), secret };
   }
 
   async deliveries(
@@ -227,19 +205,18 @@ export class WebhooksService {
   ): Promise<{ items: WebhookDeliveryView[]; nextCursor: string | null }> {
     await this.endpoint(userId, id);
     const after = decodeCursor(page.cursor, DeliveryCursorSchema);
-    const rows: DeliveryRow[] = await this.db.query(
-      `SELECT * FROM webhook_deliveries
-        WHERE endpoint_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
-        ORDER BY created_at DESC, id DESC LIMIT $4`,
-      [id, after?.[0] ?? null, after?.[1] ?? null, page.limit + 1],
+    const deliveries = await this.repository.deliveriesOf(
+      id,
+      after && { createdAt: after[0], id: after[1] },
+      page.limit + 1,
     );
-    const shown = rows.slice(0, page.limit);
-    const attempts = await this.attemptsOf(shown.map((row) => row.id));
+    const shown = deliveries.slice(0, page.limit);
+    const attempts = await this.repository.attemptsOf(shown.map((delivery) => delivery.id));
     const last = shown.at(-1);
     return {
-      items: shown.map((row) => toDeliveryView(row, attempts.get(row.id) ?? [])),
+      items: shown.map((delivery) => toDeliveryView(delivery, attempts.get(delivery.id) ?? [])),
       nextCursor:
-        rows.length > page.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+        deliveries.length > page.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
     };
   }
 
@@ -247,21 +224,17 @@ export class WebhooksService {
   async redeliver(userId: string, id: string, deliveryId: string): Promise<WebhookDeliveryView> {
     const endpoint = await this.endpoint(userId, id);
     this.requireEnabled(endpoint);
-    const rows: DeliveryRow[] = await this.db.query(
-      `SELECT * FROM webhook_deliveries WHERE id = $1 AND endpoint_id = $2`,
-      [deliveryId, id],
-    );
-    const original = rows[0];
+    const original = await this.repository.deliveryOfEndpoint(id, deliveryId);
     if (!original) throw notFound(`Delivery ${deliveryId}`);
     // The URL the message goes to now: the endpoint's current one (a per-job URL stays the job's).
     const url = endpoint.kind === 'endpoint' && endpoint.url ? endpoint.url : original.url;
     return this.enqueueNew({
       id: randomUUID(),
       endpointId: id,
-      messageId: original.message_id,
-      eventType: original.event_type,
+      messageId: original.messageId,
+      eventType: original.eventType,
       url,
-      jobId: original.job_id,
+      jobId: original.jobId,
       payload: original.payload,
     });
   }
@@ -298,12 +271,7 @@ export class WebhooksService {
    */
   async checkJobWebhookUrl(userId: string, url: string): Promise<void> {
     await this.checkTarget(url, 'webhookUrl');
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT e.id FROM webhook_endpoints e JOIN accounts a ON a.id = e.account_id
-        WHERE a.user_id = $1 AND e.kind = 'job-urls' AND e.enabled`,
-      [userId],
-    );
-    if (rows.length === 0) {
+    if (!(await this.repository.hasEnabledJobUrls(userId))) {
       throw new DomainError(
         'UNPROCESSABLE',
         'A job webhookUrl is signed with your per-job signing secret, which does not exist yet (or is disabled): create it with POST /v1/webhooks/job-urls first.',
@@ -328,19 +296,17 @@ export class WebhooksService {
     }
   }
 
-  private requireEnabled(endpoint: EndpointRow): void {
+  private requireEnabled(endpoint: WebhookEndpoint): void {
     if (!endpoint.enabled) {
       throw new DomainError(
         'INVALID_STATE',
-        `The endpoint is disabled${endpoint.disabled_reason ? ` (${endpoint.disabled_reason})` : ''}; enable it first (PATCH with {"enabled": true}).`,
+        `The endpoint is disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}; enable it first (PATCH with {"enabled": true}).`,
       );
     }
   }
 
-  private async enqueueNew(
-    delivery: Parameters<typeof insertDeliveries>[1][number],
-  ): Promise<WebhookDeliveryView> {
-    await insertDeliveries(this.db, [delivery]);
+  private async enqueueNew(delivery: NewDelivery): Promise<WebhookDeliveryView> {
+    await this.repository.insertDeliveries([delivery]);
     const data = { deliveryId: delivery.id, attempt: 1 };
     // If Redis is away the row stays pending and the dispatcher's sweep schedules it.
     await this.queue
@@ -351,30 +317,12 @@ export class WebhooksService {
           'Could not queue a webhook delivery',
         ),
       );
-    const rows: DeliveryRow[] = await this.db.query(`SELECT * FROM webhook_deliveries WHERE id = $1`, [
-      delivery.id,
-    ]);
-    return toDeliveryView(rows[0], []);
+    return toDeliveryView((await this.repository.delivery(delivery.id))!, []);
   }
 
-  private async attemptsOf(deliveryIds: string[]): Promise<Map<string, AttemptRow[]>> {
-    const byDelivery = new Map<string, AttemptRow[]>();
-    if (deliveryIds.length === 0) return byDelivery;
-    const rows: AttemptRow[] = await this.db.query(
-      `SELECT * FROM webhook_delivery_attempts WHERE delivery_id = ANY ($1::uuid[]) ORDER BY attempt`,
-      [deliveryIds],
-    );
-    for (const row of rows)
-      byDelivery.set(row.delivery_id, [...(byDelivery.get(row.delivery_id) ?? []), row]);
-    return byDelivery;
-  }
-
-  private async endpoint(userId: string, id: string): Promise<EndpointRow> {
-    const rows: EndpointRow[] = await this.db.query(
-      `SELECT e.* FROM webhook_endpoints e JOIN accounts a ON a.id = e.account_id WHERE e.id = $1 AND a.user_id = $2`,
-      [id, userId],
-    );
-    if (!rows[0]) throw notFound(`Webhook endpoint ${id}`);
-    return rows[0];
+  private async endpoint(userId: string, id: string): Promise<WebhookEndpoint> {
+    const endpoint = await this.repository.endpointOfUser(userId, id);
+    if (!endpoint) throw notFound(`Webhook endpoint ${id}`);
+    return endpoint;
   }
 }
