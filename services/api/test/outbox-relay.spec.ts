@@ -58,4 +58,29 @@ describe('outbox relay', () => {
     expect(await h.jobsQueue.getJob(job.id)).toBeUndefined();
     await checkInvariants(h.db);
   });
+
+  it('should take back a job cancelled between the claim of its row and its add to the queue', async () => {
+    const queue = h.app.get(WorkQueues).forModel(DEFAULT_MODEL_ID);
+    const addBulk = queue.addBulk.bind(queue);
+    let cancelled: Promise<unknown> | undefined;
+    // The cancel commits after the relay read the job as queued and removes a queue entry that
+    // does not exist yet; only then does the relay's add reach Redis.
+    const spy = vi.spyOn(queue, 'addBulk').mockImplementation(async (jobs) => {
+      const jobId = jobs[0]?.opts?.jobId;
+      cancelled ??= request(h.server).post(`/v1/jobs/${jobId}/cancel`).set('Authorization', dev('tess'));
+      await cancelled;
+      return addBulk(jobs);
+    });
+    const job = (
+      await request(h.server).post('/v1/jobs').set('Authorization', dev('tess')).send(DRAFT).expect(202)
+    ).body as { id: string };
+    await eventually(async () => spy.mock.calls.length > 0);
+    await h.app.get(OutboxRelay).flush();
+    spy.mockRestore();
+
+    expect((await cancelled)?.valueOf()).toMatchObject({ status: 200 });
+    expect(await pending(job.id)).toBe(0);
+    expect(await h.jobsQueue.getJob(job.id)).toBeUndefined();
+    await checkInvariants(h.db);
+  });
 });

@@ -1,38 +1,35 @@
 import type { RenderPreset, VideoJobPayload } from '@cineweave/contracts';
 import { LEDGER_MOVE_COLUMNS, ledgerMoves } from '../credits/ledger-moves.ts';
-import { JOB_ROW_COLUMNS } from './job-row.ts';
+import { JOB_ROW_COLUMNS, type Job, type RenderSettings, toPayload } from './job-row.ts';
 
 /** What one admission writes; each field becomes an element of one of ADMISSION_STATEMENT's array parameters. */
-export interface AdmissionValues {
-  jobId: string;
-  accountId: string;
-  userId: string;
-  source: 'api' | 'internal';
-  externalRef: string | null;
-  prompt: string;
-  negativePrompt: string | null;
-  imageUploadId: string | null;
-  imageKey: string | null;
-  imageSha256: string | null;
-  resolution: VideoJobPayload['resolution'];
-  durationSeconds: number;
-  fps: number;
-  seed: number;
-  steps: number;
-  guidanceScale: number;
-  model: string;
-  preset: RenderPreset;
-  priority: number;
-  /** The price: reserved now, captured or released when the job ends. */
-  credits: number;
-  attemptToken: string;
-  /** The queue the outbox row is for; its payload is derived from the fields above (payloadOf). */
-  topic: string;
-  /** MAX_ACTIVE_JOBS_PER_USER: the limit of plans without their own. */
-  defaultActiveJobLimit: number;
-  /** The job's own webhook URL (every job.* event also goes there). */
-  webhookUrl: string | null;
-}
+export type AdmissionValues = RenderSettings &
+  Pick<
+    Job,
+    | 'accountId'
+    | 'userId'
+    | 'source'
+    | 'externalRef'
+    | 'prompt'
+    | 'negativePrompt'
+    | 'imageUploadId'
+    | 'imageKey'
+    | 'imageSha256'
+    | 'priority'
+    | 'attemptToken'
+  > & {
+    jobId: string;
+    /** New jobs always have one (null only on jobs admitted before presets existed). */
+    preset: RenderPreset;
+    /** The price: reserved now, captured or released when the job ends. */
+    credits: number;
+    /** The queue the outbox row is for; its payload is derived from the fields above (payloadOf). */
+    topic: string;
+    /** MAX_ACTIVE_JOBS_PER_USER: the limit of plans without their own. */
+    defaultActiveJobLimit: number;
+    /** The job's own webhook URL (every job.* event also goes there). */
+    webhookUrl: string | null;
+  };
 
 export const ADMISSION_STATEMENT_NAME = 'admit-jobs';
 
@@ -82,23 +79,8 @@ SELECT r.job_id AS requested_id, acct.balance AS acct_balance, acct.reserved AS 
   FROM req r JOIN acct ON acct.id = r.account_id LEFT JOIN job ON job.id = r.job_id`;
 
 /** What the worker is sent for an admitted job: the fields it renders from, as admitted. */
-function payloadOf(v: AdmissionValues): VideoJobPayload {
-  return {
-    jobId: v.jobId,
-    accountId: v.accountId,
-    attemptToken: v.attemptToken,
-    prompt: v.prompt,
-    ...(v.negativePrompt ? { negativePrompt: v.negativePrompt } : {}),
-    ...(v.imageKey ? { imageKey: v.imageKey } : {}),
-    resolution: v.resolution,
-    durationSeconds: v.durationSeconds,
-    fps: v.fps,
-    seed: v.seed,
-    steps: v.steps,
-    guidanceScale: v.guidanceScale,
-    model: v.model,
-    preset: v.preset,
-  };
+function payloadOf(values: AdmissionValues): VideoJobPayload {
+  return toPayload({ ...values, id: values.jobId });
 }
 
 /** The parameters of ADMISSION_STATEMENT: one array per column, in request order. */

@@ -154,13 +154,7 @@ export function toJobView(job: Job, retentionHours: number): JobView {
     negativePrompt: job.negativePrompt,
     imageUploadId: job.imageUploadId,
     imageSha256: job.imageSha256,
-    resolution: job.resolution,
-    durationSeconds: job.durationSeconds,
-    fps: job.fps,
-    seed: job.seed,
-    steps: job.steps,
-    guidanceScale: job.guidanceScale,
-    model: job.model,
+    ...renderSettings(job),
     preset: job.preset,
     priority: job.priority,
     creditsReserved: job.creditsReserved,
@@ -184,15 +178,18 @@ export function toJobView(job: Job, retentionHours: number): JobView {
   };
 }
 
-/** What the worker receives: everything resolved, so the job replays exactly. */
-export function toPayload(job: Job): VideoJobPayload {
+/** How the video is rendered: the settings a job's view, its payload and its admission share. */
+export type RenderSettings = Pick<
+  Job,
+  'resolution' | 'durationSeconds' | 'fps' | 'seed' | 'steps' | 'guidanceScale' | 'model'
+>;
+
+/** What the worker is sent of a job (at admission, or again on a requeue). */
+export type PayloadSource = RenderSettings &
+  Pick<Job, 'id' | 'accountId' | 'attemptToken' | 'prompt' | 'negativePrompt' | 'imageKey' | 'preset'>;
+
+function renderSettings(job: RenderSettings): RenderSettings {
   return {
-    jobId: job.id,
-    accountId: job.accountId,
-    attemptToken: job.attemptToken,
-    prompt: job.prompt,
-    ...(job.negativePrompt ? { negativePrompt: job.negativePrompt } : {}),
-    ...(job.imageKey ? { imageKey: job.imageKey } : {}),
     resolution: job.resolution,
     durationSeconds: job.durationSeconds,
     fps: job.fps,
@@ -200,6 +197,19 @@ export function toPayload(job: Job): VideoJobPayload {
     steps: job.steps,
     guidanceScale: job.guidanceScale,
     model: job.model,
+  };
+}
+
+/** What the worker receives: everything resolved, so the job replays exactly. */
+export function toPayload(job: PayloadSource): VideoJobPayload {
+  return {
+    jobId: job.id,
+    accountId: job.accountId,
+    attemptToken: job.attemptToken,
+    prompt: job.prompt,
+    ...(job.negativePrompt ? { negativePrompt: job.negativePrompt } : {}),
+    ...(job.imageKey ? { imageKey: job.imageKey } : {}),
+    ...renderSettings(job),
     ...(job.preset ? { preset: job.preset } : {}),
   };
 }

@@ -125,6 +125,15 @@ export class JobsRepository {
     return rows.map(jobFromRow);
   }
 
+  /** Those of `jobIds` that are no longer active (they ended). */
+  async endedAmong(jobIds: readonly string[], sql: Sql = this.db): Promise<string[]> {
+    const rows = await sql.query<{ id: string }>(
+      `SELECT id FROM jobs WHERE id = ANY($1::uuid[]) AND status NOT IN ${ACTIVE_STATUS_SQL}`,
+      [jobIds],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Models with unfinished jobs. */
   async activeModels(): Promise<string[]> {
     const rows = await this.db.query<{ model: string }>(

@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
   JOB_NAMES,
   QUEUE_NAMES,
@@ -8,8 +7,8 @@ import {
   isActiveStatus,
 } from '@cineweave/contracts';
 import { type Job, Queue, type RedisOptions } from 'bullmq';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
+import { Database } from '../../core/database/database.ts';
 import { WorkQueues } from '../../core/queue/work-queues.ts';
 import { redisOptions } from '../../core/redis/redis.ts';
 import { JobsRepository } from './jobs.repository.ts';
@@ -45,7 +44,7 @@ export class LegacyQueueMigration implements OnApplicationBootstrap, OnApplicati
   private legacy: Queue | undefined;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly queues: WorkQueues,
     private readonly config: AppConfig,
     private readonly jobs: JobsRepository,
@@ -78,22 +77,14 @@ export class LegacyQueueMigration implements OnApplicationBootstrap, OnApplicati
     const legacy = this.legacyQueue();
     const counts = await legacy.getJobCounts(...WAITING_STATES);
     if (Object.values(counts).every((count) => count === 0)) return report;
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS locked`)) as {
-        locked: boolean;
-      }[];
+    // The lock lives as long as this transaction, which writes nothing: it only holds the lock.
+    await this.db.transaction(async (tx) => {
+      const [{ locked }] = await tx.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS locked`,
+      );
       // Another replica is moving them right now.
-      if (!locked) return report;
-      try {
-        await this.moveAll(legacy, report);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`);
-      }
-    } finally {
-      await runner.release();
-    }
+      if (locked) await this.moveAll(legacy, report);
+    });
     if (report.moved.length + report.dropped.length > 0) {
       this.logger.log(
         { moved: report.moved.length, dropped: report.dropped.length },

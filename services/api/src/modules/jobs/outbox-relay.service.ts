@@ -6,10 +6,11 @@ import {
 } from '@nestjs/common';
 import { API_METRICS, JOB_NAMES, generateJobOptions } from '@cineweave/contracts';
 import { AppConfig } from '../../core/config/app-config.ts';
-import { Database } from '../../core/database/database.ts';
+import { Database, type Sql } from '../../core/database/database.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { WorkQueues } from '../../core/queue/work-queues.ts';
-import { OutboxRepository } from './outbox.repository.ts';
+import { JobsRepository } from './jobs.repository.ts';
+import { type ClaimedEntry, OutboxRepository } from './outbox.repository.ts';
 
 const BATCH = 200;
 const BATCH_WINDOW_MS = 20;
@@ -32,6 +33,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly db: Database,
     private readonly outbox: OutboxRepository,
+    private readonly jobs: JobsRepository,
     private readonly queues: WorkQueues,
     metrics: MetricsService,
     private readonly config: AppConfig,
@@ -111,11 +113,34 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           })),
         );
       }
+      await this.withdrawEnded(live, tx);
       // Commit (and so delete the claimed rows) only once Redis has the jobs.
       return rows.length;
     });
     if (sent > 0) this.logger.debug({ count: sent }, 'Relayed outbox rows');
     return sent;
+  }
+
+  /**
+   * A job that ended between the claim and the add (cancelled, timed out) had its queue entry
+   * removed before there was one: remove it now. Whichever of the two looks second finds the
+   * entry, since the ending's removal follows its commit and this check follows the add.
+   */
+  private async withdrawEnded(sent: ClaimedEntry[], tx: Sql): Promise<void> {
+    if (sent.length === 0) return;
+    const ended = new Set(
+      await this.jobs.endedAmong(
+        sent.map((row) => row.jobId),
+        tx,
+      ),
+    );
+    for (const row of sent.filter((candidate) => ended.has(candidate.jobId))) {
+      // A worker holding it already gets the cancel signal; BullMQ will not remove it then.
+      await this.queues
+        .forModel(row.payload.model)
+        .remove(row.jobId)
+        .catch(() => 0);
+    }
   }
 
   /** Seconds the oldest pending row has waited (the outbox-lag gauge). */

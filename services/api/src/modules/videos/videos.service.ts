@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   CreateJobRequestSchema,
   fieldErrors,
+  isActiveStatus,
   type JobParameters,
   type OpenAiVideo,
   type OpenAiVideoCreateRequestSchema,
@@ -130,7 +131,7 @@ export class VideosService {
    */
   async remove(account: Account, id: string): Promise<void> {
     const job = await this.jobs.get(id, { accountId: account.id });
-    if (job.status === 'queued' || job.status === 'running') {
+    if (isActiveStatus(job.status)) {
       await this.jobs.cancel(id, { accountId: account.id });
     } else if (job.status === 'succeeded') {
       await this.retention.expireNow(id);

@@ -1,12 +1,11 @@
 import { JOB_STATUSES, type JobStatus, allowedTransitions, canTransition } from '@cineweave/contracts';
+import { createDatabase, dropDatabase } from '@cineweave/test-support';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../../core/database/database.ts';
 import { runMigrations } from '../../../core/database/run-migrations.ts';
 import { ForbiddenJobTransition, JobTransitions, statusesLeadingTo } from './job-transitions.ts';
-
-const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const PAIRS = JOB_STATUSES.flatMap((from) => JOB_STATUSES.map((to) => [from, to] as [JobStatus, JobStatus]));
 const ALLOWED = PAIRS.filter(([from, to]) => canTransition(from, to));
@@ -36,10 +35,7 @@ describe(JobTransitions.name, () => {
   }
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
+    await createDatabase(database);
     const url = `postgres://postgres@127.0.0.1:5432/${database}`;
     await runMigrations(url);
     pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -54,10 +50,7 @@ describe(JobTransitions.name, () => {
 
   afterAll(async () => {
     await pool?.end();
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase(database);
   });
 
   it('should cover every pair of statuses with the table', () => {

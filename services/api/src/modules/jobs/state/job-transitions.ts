@@ -60,7 +60,6 @@ export interface JobFailure {
 
 interface Move {
   to: JobStatus;
-  ids: readonly string[];
   /** Assignments besides `status`, with placeholders from $3 on (values in `values`). */
   set: string;
   values?: readonly unknown[];
@@ -77,8 +76,8 @@ interface Move {
  * the SQL guard of a move to `to` is the set of statuses the table lets a job leave for `to`, so a
  * racing writer (a duplicate result, a late event, another replica) finds its guard unmatched and
  * changes nothing; a caller that names the state it expects and asks for a move the table
- * forbids gets a ForbiddenJobTransition naming both states. Each method answers the rows it
- * changed (empty when the guard did not match) and runs on `sql`: the pool, or a caller's open
+ * forbids gets a ForbiddenJobTransition naming both states. Each method answers the job as it
+ * changed it (null, or none, when the guard did not match) and runs on `sql`: the pool, or a caller's open
  * transaction (settlement moves the status and the ledger in one).
  */
 @Injectable()
@@ -92,28 +91,23 @@ export class JobTransitions {
     options: { from?: JobStatus } = {},
     sql: Sql = this.db,
   ): Promise<Job | null> {
-    const [row] = await this.write(sql, { to, ids: [jobId], set: 'updated_at = now()', ...options });
-    return row ?? null;
+    return this.one(sql, jobId, { to, set: 'updated_at = now()', ...options });
   }
 
   /** A worker took the job: `queued -> running`. */
   async start(jobId: string, sql: Sql = this.db): Promise<Job | null> {
-    const [row] = await this.write(sql, {
+    return this.one(sql, jobId, {
       to: 'running',
-      ids: [jobId],
       set: 'started_at = coalesce(started_at, now()), updated_at = now()',
     });
-    return row ?? null;
   }
 
   /** The worker handed the job back (shutdown, or a crash BullMQ retries): `running -> queued`. */
   async handBack(jobId: string, sql: Sql = this.db): Promise<Job | null> {
-    const [row] = await this.write(sql, {
+    return this.one(sql, jobId, {
       to: 'queued',
-      ids: [jobId],
       set: 'progress_percent = 0, progress_stage = NULL, updated_at = now()',
     });
-    return row ?? null;
   }
 
   /**
@@ -126,14 +120,12 @@ export class JobTransitions {
     progress: { percent: number; stage: JobStage | null },
     sql: Sql = this.db,
   ): Promise<Job | null> {
-    const [row] = await this.write(sql, {
+    return this.one(sql, jobId, {
       to: 'running',
-      ids: [jobId],
       orStay: true,
       set: 'progress_percent = $3, progress_stage = $4, started_at = coalesce(started_at, now())',
       values: [progress.percent, progress.stage],
     });
-    return row ?? null;
   }
 
   /**
@@ -145,23 +137,20 @@ export class JobTransitions {
     attempt: { current: string; next: string },
     sql: Sql = this.db,
   ): Promise<Job | null> {
-    const [row] = await this.write(sql, {
+    return this.one(sql, jobId, {
       to: 'queued',
-      ids: [jobId],
       orStay: true,
       attemptToken: attempt.current,
       set: `attempt_token = $3, attempts = attempts + 1, progress_percent = 0, progress_stage = NULL,
             updated_at = now()`,
       values: [attempt.next],
     });
-    return row ?? null;
   }
 
   /** The worker delivered: `running -> succeeded`, with its outputs. */
   async succeed(jobId: string, outputs: JobOutputs, sql: Sql = this.db): Promise<Job | null> {
-    const [row] = await this.write(sql, {
+    return this.one(sql, jobId, {
       to: 'succeeded',
-      ids: [jobId],
       set: `credits_charged = $3, video_key = $4, thumbnail_key = $5, output_duration_seconds = $6, frames = $7,
             model_hash = $8, gpu_seconds = $9, worker_id = $10, content_credentials = $11, progress_percent = 100,
             started_at = coalesce(started_at, now()), finished_at = now(), updated_at = now()`,
@@ -177,7 +166,6 @@ export class JobTransitions {
         outputs.contentCredentials ? JSON.stringify(outputs.contentCredentials) : null,
       ],
     });
-    return row ?? null;
   }
 
   /** The job ended without a video: failed (worker, timeout) or cancelled; nothing is charged. */
@@ -187,27 +175,29 @@ export class JobTransitions {
     failure: JobFailure,
     sql: Sql = this.db,
   ): Promise<Job | null> {
-    const [row] = await this.write(sql, {
+    return this.one(sql, jobId, {
       to,
-      ids: [jobId],
       set: `credits_charged = 0, failure_reason = $3, gpu_seconds = $4, worker_id = $5, finished_at = now(),
             updated_at = now()`,
       values: [failure.reason, failure.gpuSeconds, failure.workerId],
     });
-    return row ?? null;
   }
 
   /** Retention deleted the outputs: `succeeded -> expired`. */
   async expire(jobIds: readonly string[], sql: Sql = this.db): Promise<Job[]> {
     if (jobIds.length === 0) return [];
-    return this.write(sql, {
+    return this.write(sql, jobIds, {
       to: 'expired',
-      ids: jobIds,
       set: 'expired_at = now(), updated_at = now()',
     });
   }
 
-  private async write(sql: Sql, move: Move): Promise<Job[]> {
+  private async one(sql: Sql, jobId: string, move: Move): Promise<Job | null> {
+    const [job] = await this.write(sql, [jobId], move);
+    return job ?? null;
+  }
+
+  private async write(sql: Sql, ids: readonly string[], move: Move): Promise<Job[]> {
     if (move.from !== undefined && !canTransition(move.from, move.to)) {
       throw new ForbiddenJobTransition(move.from, move.to);
     }
@@ -215,7 +205,7 @@ export class JobTransitions {
       move.from !== undefined
         ? [move.from]
         : [...statusesLeadingTo(move.to), ...(move.orStay ? [move.to] : [])];
-    const values = [move.ids, move.to, ...(move.values ?? [])];
+    const values = [ids, move.to, ...(move.values ?? [])];
     const attempt =
       move.attemptToken === undefined ? '' : ` AND attempt_token = $${values.push(move.attemptToken)}`;
     const rows = await sql.query<JobRow>(
