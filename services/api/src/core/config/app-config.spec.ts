@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './app-config.ts';
+import { configProblems, loadConfig } from './app-config.ts';
 
 const VALID = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/cw',
@@ -16,16 +16,6 @@ const VALID = {
   NODE_ENV: 'development',
   INTERNAL_TOKEN: 'internal-token-0123456789',
 };
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe(loadConfig.name, () => {
   it('should apply the documented defaults when only the required variables are set', () => {
@@ -51,7 +41,7 @@ describe(loadConfig.name, () => {
       true,
     );
     expect(
-      problemsOf({ ...VALID, IMAGE_FETCH_ALLOW_PRIVATE: 'yes', IMAGE_FETCH_MAX_REDIRECTS: '50' }),
+      configProblems({ ...VALID, IMAGE_FETCH_ALLOW_PRIVATE: 'yes', IMAGE_FETCH_MAX_REDIRECTS: '50' }),
     ).toEqual([
       'IMAGE_FETCH_ALLOW_PRIVATE: must be true or false',
       expect.stringMatching(/^IMAGE_FETCH_MAX_REDIRECTS: /),
@@ -59,7 +49,7 @@ describe(loadConfig.name, () => {
   });
 
   it('should list every problem at once when several variables are wrong', () => {
-    const problems = problemsOf({
+    const problems = configProblems({
       ...VALID,
       DATABASE_URL: 'nope',
       PORT: '99999',
@@ -75,25 +65,25 @@ describe(loadConfig.name, () => {
   });
 
   it('should refuse dev auth when NODE_ENV is production', () => {
-    expect(problemsOf({ ...VALID, NODE_ENV: 'production' })).toEqual([
+    expect(configProblems({ ...VALID, NODE_ENV: 'production' })).toEqual([
       expect.stringMatching(/^AUTH_MODE: dev .* refused unless NODE_ENV is development or test/),
     ]);
   });
 
   it('should require the Clerk key and parties when AUTH_MODE is clerk', () => {
-    const problems = problemsOf({ ...VALID, AUTH_MODE: 'clerk' });
+    const problems = configProblems({ ...VALID, AUTH_MODE: 'clerk' });
     expect(problems.join('\n')).toContain('CLERK_JWT_KEY');
     expect(problems.join('\n')).toContain('CLERK_AUTHORIZED_PARTIES');
     expect(problems.join('\n')).toContain('CLERK_ISSUER');
   });
 
   it('should require issuer, audience and JWKS when AUTH_MODE is oidc', () => {
-    const problems = problemsOf({ ...VALID, AUTH_MODE: 'oidc' });
+    const problems = configProblems({ ...VALID, AUTH_MODE: 'oidc' });
     expect(problems).toHaveLength(3);
   });
 
   it('should never echo a secret value when a variable is invalid', () => {
-    const problems = problemsOf({ ...VALID, INTERNAL_TOKEN: 'short-secret' });
+    const problems = configProblems({ ...VALID, INTERNAL_TOKEN: 'short-secret' });
     expect(problems.join('\n')).not.toContain('short-secret');
     expect(problems[0]).toMatch(/^INTERNAL_TOKEN: must be at least 16 characters/);
   });
@@ -136,19 +126,19 @@ describe('PRICING_TABLE_FILE', () => {
     ],
     ['it is not JSON', '{ creditsPerSecond: ', /JSON/],
   ])('should stop the start naming PRICING_TABLE_FILE when %s', (_, content, detail) => {
-    const problems = problemsOf({ ...VALID, PRICING_TABLE_FILE: file('bad.json', content) });
+    const problems = configProblems({ ...VALID, PRICING_TABLE_FILE: file('bad.json', content) });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^PRICING_TABLE_FILE: is not a valid price table: /);
     expect(problems[0]).toMatch(detail);
   });
 
   it('should stop the start naming PRICING_TABLE_FILE when the file is missing', () => {
-    const problems = problemsOf({ ...VALID, PRICING_TABLE_FILE: join(dir, 'missing.json') });
+    const problems = configProblems({ ...VALID, PRICING_TABLE_FILE: join(dir, 'missing.json') });
     expect(problems).toEqual([expect.stringMatching(/^PRICING_TABLE_FILE: .*ENOENT/)]);
   });
 
   it('should list a bad price table beside a bad model catalog', () => {
-    const problems = problemsOf({
+    const problems = configProblems({
       ...VALID,
       PRICING_TABLE_FILE: file('bad-table.json', '[]'),
       MODEL_CATALOG_FILE: file('bad-catalog.json', '{}'),

@@ -55,6 +55,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   return new AppConfig(result.data, catalog, pricing);
 }
 
+/** Every problem `loadConfig` would refuse `source` for (none: it starts). */
+export function configProblems(source: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(source);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
 /** What is wrong with a JSON file that failed to read, parse or validate. */
 function fileProblem(error: unknown): string {
   return error instanceof z.ZodError

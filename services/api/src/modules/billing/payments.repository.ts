@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PaymentStatus } from '@cineweave/contracts';
 import { Database, type Sql } from '../../core/database/database.ts';
+import { camelized } from '../../core/database/camelized.ts';
 
 export interface Payment {
   id: string;
@@ -47,21 +48,7 @@ interface PaymentRow {
 }
 
 function toPayment(row: PaymentRow): Payment {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    provider: row.provider,
-    providerPaymentId: row.provider_payment_id,
-    status: row.status,
-    productKind: row.product_kind,
-    productId: row.product_id,
-    amountMinor: row.amount_minor,
-    currency: row.currency,
-    credits: row.credits,
-    failureReason: row.failure_reason,
-    settledAt: row.settled_at,
-    createdAt: row.created_at,
-  };
+  return camelized(row);
 }
 
 /** Owns the SQL of `payments` and `payment_webhook_events`. */

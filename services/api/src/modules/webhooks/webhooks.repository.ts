@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { WebhookEventType } from '@cineweave/contracts';
 import { Database, type Sql } from '../../core/database/database.ts';
+import { camelized } from '../../core/database/camelized.ts';
 import type {
   NewDelivery,
   WebhookAttempt,
@@ -64,57 +65,19 @@ const dateOf = (value: Date | string | null): Date | null =>
 
 function endpointOf(row: EndpointRow): WebhookEndpoint {
   return {
-    id: row.id,
-    accountId: row.account_id,
-    teamId: row.team_id,
-    kind: row.kind,
-    url: row.url,
-    description: row.description,
-    eventTypes: row.event_types,
-    creditsLowThreshold: row.credits_low_threshold,
-    enabled: row.enabled,
-    disabledReason: row.disabled_reason,
+    ...camelized(row),
     disabledAt: dateOf(row.disabled_at),
-    consecutiveFailures: row.consecutive_failures,
-    secret: row.secret,
-    previousSecret: row.previous_secret,
     previousSecretExpiresAt: dateOf(row.previous_secret_expires_at),
     createdAt: dateOf(row.created_at)!,
   };
 }
 
 function deliveryOf(row: DeliveryRow): WebhookDelivery {
-  return {
-    id: row.id,
-    endpointId: row.endpoint_id,
-    messageId: row.message_id,
-    eventType: row.event_type,
-    url: row.url,
-    jobId: row.job_id,
-    payload: row.payload,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastResponseStatus: row.last_response_status,
-    lastLatencyMs: row.last_latency_ms,
-    lastResponseBody: row.last_response_body,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    finishedAt: row.finished_at,
-  };
+  return camelized(row);
 }
 
 function attemptOf(row: AttemptRow): WebhookAttempt {
-  return {
-    deliveryId: row.delivery_id,
-    attempt: row.attempt,
-    at: row.at,
-    responseStatus: row.response_status,
-    latencyMs: row.latency_ms,
-    responseBody: row.response_body,
-    error: row.error,
-    succeeded: row.succeeded,
-  };
+  return camelized(row);
 }
 
 /** What an endpoint change sets; an absent field keeps its value. */

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../core/config/app-config.ts';
+import { configProblems, loadConfig } from '../../../core/config/app-config.ts';
 import { trueLayerSettings } from './truelayer-settings.ts';
 
 const BASE = {
@@ -30,23 +30,13 @@ const TRUELAYER = {
   TRUELAYER_RETURN_URI: 'https://portal.example.com/account/billing/return',
 };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
-
 describe(trueLayerSettings.name, () => {
   it('should keep payments off and ask for nothing when PAYMENTS_PROVIDER is unset', () => {
     expect(loadConfig(BASE).env.PAYMENTS_PROVIDER).toBe('none');
   });
 
   it('should list every missing TrueLayer variable at once when payments are on', () => {
-    const problems = problemsOf({ ...BASE, PAYMENTS_PROVIDER: 'truelayer' });
+    const problems = configProblems({ ...BASE, PAYMENTS_PROVIDER: 'truelayer' });
     expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
       'TRUELAYER_CLIENT_ID',
       'TRUELAYER_CLIENT_SECRET',
@@ -59,7 +49,7 @@ describe(trueLayerSettings.name, () => {
 
   it('should refuse a signing key on another curve without echoing it', () => {
     const key = pem('prime256v1');
-    const problems = problemsOf({ ...BASE, ...TRUELAYER, TRUELAYER_SIGNING_PRIVATE_KEY: key });
+    const problems = configProblems({ ...BASE, ...TRUELAYER, TRUELAYER_SIGNING_PRIVATE_KEY: key });
     expect(problems).toEqual([expect.stringMatching(/^TRUELAYER_SIGNING_PRIVATE_KEY: must be an EC P-521/)]);
     expect(problems.join('\n')).not.toContain(key.split('\n')[1]);
   });
