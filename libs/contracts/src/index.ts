@@ -2,6 +2,7 @@ export * from './jobs/job-status.ts';
 export * from './jobs/job-parameters.ts';
 export * from './jobs/job-events.ts';
 export * from './jobs/queue-reason.ts';
+export * from './jobs/job-priority-class.ts';
 export * from './jobs/content-credentials.ts';
 export * from './queue/queues.ts';
 export * from './queue/job-options.ts';
