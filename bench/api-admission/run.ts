@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as IORedis from 'ioredis';
 import type * as Pg from 'pg';
-import type * as AdmissionStatement from '../../services/api/src/modules/jobs/admission-statement.ts';
+import type * as AdmissionStatement from '../../services/api/src/modules/jobs/admission/admission-statement.ts';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<AutocannonResult>;

@@ -7,16 +7,6 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 
-/**
- * Pairs of modules whose imports of each other are still allowed while the i16 renovation
- * breaks them (both directions are left out of the module graph).
- * TODO: removed by the i16 jobs/money merges.
- */
-const KNOWN_MODULE_CYCLES: [string, string][] = [
-  ['modules/accounts', 'modules/credits'],
-  ['modules/events', 'modules/jobs'],
-];
-
 /** `modules/jobs/jobs.service.ts` → `modules/jobs`; a file directly under src is its own module. */
 function moduleOf(file: string): string {
   const parts = file.split('/');
@@ -67,7 +57,6 @@ const result = await madge(join(root, 'src'), {
 });
 
 const fileCycles = result.circular();
-const known = new Set(KNOWN_MODULE_CYCLES.flatMap(([a, b]) => [`${a} ${b}`, `${b} ${a}`]));
 const modules = new Map<string, Set<string>>();
 for (const [file, imports] of Object.entries(result.obj())) {
   const from = moduleOf(file);
@@ -75,7 +64,7 @@ for (const [file, imports] of Object.entries(result.obj())) {
   modules.set(from, edges);
   for (const imported of imports) {
     const to = moduleOf(imported);
-    if (to !== from && !known.has(`${from} ${to}`)) edges.add(to);
+    if (to !== from) edges.add(to);
   }
 }
 const moduleCycles = cycles(modules);
@@ -83,7 +72,4 @@ const moduleCycles = cycles(modules);
 for (const cycle of fileCycles) console.error(`File cycle: ${[...cycle, cycle[0]].join(' → ')}`);
 for (const cycle of moduleCycles) console.error(`Module cycle: ${cycle.join(' ↔ ')}`);
 if (fileCycles.length + moduleCycles.length > 0) process.exit(1);
-console.log(
-  `No import cycle among ${Object.keys(result.obj()).length} files and ${modules.size} modules` +
-    (KNOWN_MODULE_CYCLES.length > 0 ? ` (${KNOWN_MODULE_CYCLES.length} known module cycles allowed)` : ''),
-);
+console.log(`No import cycle among ${Object.keys(result.obj()).length} files and ${modules.size} modules`);

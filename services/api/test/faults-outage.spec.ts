@@ -1,7 +1,7 @@
 import { TcpProxy } from '@cineweave/test-support';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ReconcilerService } from '../src/modules/jobs/reconciler.service.ts';
+import { ReconcilerService } from '../src/modules/jobs/dispatch/reconciler.service.ts';
 import {
   FakeGpuWorker,
   type Harness,

@@ -3,7 +3,7 @@ import { Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReconcilerService } from '../src/modules/jobs/reconciler.service.ts';
+import { ReconcilerService } from '../src/modules/jobs/dispatch/reconciler.service.ts';
 import { type Harness, checkInvariants, dev, eventually, sleep, startHarness } from './support/harness.ts';
 
 const SMALL_JOB = { prompt: 'a heron in the reeds', resolution: '640x352', durationSeconds: 1 };

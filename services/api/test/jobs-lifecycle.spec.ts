@@ -2,7 +2,7 @@ import { cancelSignalKey } from '@cineweave/contracts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageService } from '../src/core/storage/storage.service.ts';
-import { ReconcilerService } from '../src/modules/jobs/reconciler.service.ts';
+import { ReconcilerService } from '../src/modules/jobs/dispatch/reconciler.service.ts';
 import { RetentionService } from '../src/modules/retention/retention.service.ts';
 import {
   FakeGpuWorker,

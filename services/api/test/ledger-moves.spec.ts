@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../src/core/database/database.ts';
-import { LedgerRepository } from '../src/modules/credits/ledger.repository.ts';
+import { LedgerRepository } from '../src/modules/ledger/ledger.repository.ts';
 import { type Harness, checkInvariants, dev, startHarness } from './support/harness.ts';
 
 describe(LedgerRepository.name, () => {

@@ -2,7 +2,7 @@ import { DEFAULT_MODEL_ID } from '@cineweave/contracts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WorkQueues } from '../src/core/queue/work-queues.ts';
-import { OutboxRelay } from '../src/modules/jobs/outbox-relay.service.ts';
+import { OutboxRelay } from '../src/modules/jobs/dispatch/outbox-relay.service.ts';
 import { type Harness, checkInvariants, dev, eventually, startHarness } from './support/harness.ts';
 
 const DRAFT = { prompt: 'a lighthouse at dusk', resolution: '640x352', durationSeconds: 1 };

@@ -13,8 +13,8 @@ import { Queue } from 'bullmq';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkQueues } from '../src/core/queue/work-queues.ts';
-import { LegacyQueueMigration } from '../src/modules/jobs/legacy-queue-migration.service.ts';
-import { ReconcilerService } from '../src/modules/jobs/reconciler.service.ts';
+import { LegacyQueueMigration } from '../src/modules/jobs/dispatch/legacy-queue-migration.service.ts';
+import { ReconcilerService } from '../src/modules/jobs/dispatch/reconciler.service.ts';
 import {
   FakeGpuWorker,
   type Harness,

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app.factory.ts';
 import { WORK_EVENTS_GROUP, WorkQueues } from '../src/core/queue/work-queues.ts';
-import { SettlementService } from '../src/modules/jobs/settlement.service.ts';
+import { SettlementService } from '../src/modules/jobs/settlement/settlement.service.ts';
 import { type Harness, checkInvariants, dev, eventually, sleep, startHarness } from './support/harness.ts';
 import { openSse } from './support/sse.ts';
 

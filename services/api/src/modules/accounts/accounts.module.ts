@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { LedgerModule } from '../credits/ledger.module.ts';
+import { LedgerModule } from '../ledger/ledger.module.ts';
 import { AccountsRepository } from './accounts.repository.ts';
 import { AccountsService } from './accounts.service.ts';
 import { UsersController } from './users.controller.ts';

@@ -6,7 +6,7 @@ import { DomainError } from '../../core/errors/domain-error.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { AuditService } from '../audit/audit.service.ts';
-import { LedgerRepository } from '../credits/ledger.repository.ts';
+import { LedgerRepository } from '../ledger/ledger.repository.ts';
 import { type Account, AccountsRepository } from './accounts.repository.ts';
 
 export type { Account } from './accounts.repository.ts';

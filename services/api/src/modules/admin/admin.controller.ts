@@ -20,7 +20,7 @@ import { AccountsService } from '../accounts/accounts.service.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
 import { AdminService } from './admin.service.ts';
 import { actorOf } from '../audit/audit.service.ts';
-import { JobIdParams } from '../jobs/jobs.dto.ts';
+import { JobIdParams } from '../jobs/http/jobs.dto.ts';
 
 class PageQuery extends zodDto(z.strictObject(PageQueryFields)) {}
 class AdminJobsQuery extends zodDto(

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../../core/config/app-config.ts';
 import { AccountsModule } from '../accounts/accounts.module.ts';
-import { LedgerModule } from '../credits/ledger.module.ts';
+import { LedgerModule } from '../ledger/ledger.module.ts';
 import { PlansModule } from '../plans/plans.module.ts';
 import { BillingController } from './billing.controller.ts';
 import { CatalogueService } from './catalogue.service.ts';

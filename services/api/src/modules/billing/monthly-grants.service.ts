@@ -4,7 +4,7 @@ import { Database } from '../../core/database/database.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { Scheduler } from '../../core/scheduling/scheduler.ts';
 import { AccountsRepository } from '../accounts/accounts.repository.ts';
-import { LedgerRepository } from '../credits/ledger.repository.ts';
+import { LedgerRepository } from '../ledger/ledger.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
 
 /** Hourly: a new month's grants arrive within the hour, and a failed run is retried as soon. */

@@ -16,7 +16,7 @@ import { notFound } from '../../core/errors/domain-error.ts';
 import { TimestampCursorSchema, decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { type Account, AccountsRepository } from '../accounts/accounts.repository.ts';
-import { LedgerRepository } from '../credits/ledger.repository.ts';
+import { LedgerRepository } from '../ledger/ledger.repository.ts';
 import { CatalogueService } from './catalogue.service.ts';
 import { movesForward, toPaymentView } from './payment-view.ts';
 import { type Payment, PaymentsRepository } from './payments.repository.ts';

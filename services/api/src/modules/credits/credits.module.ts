@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.ts';
 import { CreditsController } from './credits.controller.ts';
 import { CreditsService } from './credits.service.ts';
-import { LedgerModule } from './ledger.module.ts';
+import { LedgerModule } from '../ledger/ledger.module.ts';
 
 /** `/v1/credits`: the caller's balance and ledger pages. */
 @Module({

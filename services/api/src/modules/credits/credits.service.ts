@@ -3,7 +3,7 @@ import type { LedgerItem, Page } from '@cineweave/contracts';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
 import type { Account } from '../accounts/accounts.repository.ts';
-import { LedgerRepository } from './ledger.repository.ts';
+import { LedgerRepository } from '../ledger/ledger.repository.ts';
 
 @Injectable()
 export class CreditsService {

@@ -3,7 +3,7 @@ import type { InternalCreateJobRequestSchema, QueueStats } from '@cineweave/cont
 import type { z } from 'zod';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
-import { AdmissionService } from '../jobs/admission.service.ts';
+import { AdmissionService } from '../jobs/admission/admission.service.ts';
 import type { Job } from '../jobs/job-row.ts';
 import { JobsRepository } from '../jobs/jobs.repository.ts';
 import { ModelAdmission } from '../models/model-admission.service.ts';

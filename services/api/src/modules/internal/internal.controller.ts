@@ -14,10 +14,10 @@ import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { PRESIGN_SECONDS, StorageService } from '../../core/storage/storage.service.ts';
 import { InternalJobsService } from './internal-jobs.service.ts';
-import { JobIdParams } from '../jobs/jobs.dto.ts';
+import { JobIdParams } from '../jobs/http/jobs.dto.ts';
 import type { Job } from '../jobs/job-row.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
-import { QueueStandings } from '../jobs/queue-standing.service.ts';
+import { QueueStandings } from '../jobs/dispatch/queue-standing.service.ts';
 
 class InternalCreateJobDto extends zodDto(InternalCreateJobRequestSchema) {}
 

@@ -18,7 +18,7 @@ import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { type Job, toJobView } from './job-row.ts';
 import { JobsRepository } from './jobs.repository.ts';
-import { SettlementService } from './settlement.service.ts';
+import { SettlementService } from './settlement/settlement.service.ts';
 import { JobTransitions } from './state/job-transitions.ts';
 import { type AuditActor, AuditService } from '../audit/audit.service.ts';
 

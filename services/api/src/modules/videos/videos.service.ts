@@ -15,7 +15,7 @@ import { DomainError } from '../../core/errors/domain-error.ts';
 import { encodeCursor } from '../../core/http/cursor.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { type Account, AccountsService } from '../accounts/accounts.service.ts';
-import { JobSubmissionService, type SubmitAnswer } from '../jobs/job-submission.service.ts';
+import { JobSubmissionService, type SubmitAnswer } from '../jobs/admission/job-submission.service.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
 import { RetentionService } from '../retention/retention.service.ts';
 import { UploadsService } from '../uploads/uploads.service.ts';

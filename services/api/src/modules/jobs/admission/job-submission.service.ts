@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { JobParameters } from '@cineweave/contracts';
-import type { Principal } from '../../core/auth/principal.ts';
-import { ModelAdmission } from '../models/model-admission.service.ts';
+import type { Principal } from '../../../core/auth/principal.ts';
+import { ModelAdmission } from '../../models/model-admission.service.ts';
 import { AdmissionService } from './admission.service.ts';
 import { IdempotencyService } from './idempotency.service.ts';
-import { JobsService } from './jobs.service.ts';
-import { OutboxRelay } from './outbox-relay.service.ts';
-import { WebhooksService } from '../webhooks/webhooks.service.ts';
+import { JobsService } from '../jobs.service.ts';
+import { OutboxRelay } from '../dispatch/outbox-relay.service.ts';
+import { WebhooksService } from '../../webhooks/webhooks.service.ts';
 
 export interface SubmitAnswer {
   status: number;

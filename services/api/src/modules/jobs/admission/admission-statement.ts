@@ -1,6 +1,6 @@
 import type { RenderPreset, VideoJobPayload } from '@cineweave/contracts';
-import { LEDGER_MOVE_COLUMNS, ledgerMoves } from '../credits/ledger-moves.ts';
-import { JOB_ROW_COLUMNS, type Job, type RenderSettings, toPayload } from './job-row.ts';
+import { LEDGER_MOVE_COLUMNS, ledgerMoves } from '../../ledger/ledger-moves.ts';
+import { JOB_ROW_COLUMNS, type Job, type RenderSettings, toPayload } from '../job-row.ts';
 
 /** What one admission writes; each field becomes an element of one of ADMISSION_STATEMENT's array parameters. */
 export type AdmissionValues = RenderSettings &

@@ -5,11 +5,11 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { API_METRICS, JOB_NAMES, generateJobOptions } from '@cineweave/contracts';
-import { AppConfig } from '../../core/config/app-config.ts';
-import { Database, type Sql } from '../../core/database/database.ts';
-import { MetricsService } from '../../core/metrics/metrics.service.ts';
-import { WorkQueues } from '../../core/queue/work-queues.ts';
-import { JobsRepository } from './jobs.repository.ts';
+import { AppConfig } from '../../../core/config/app-config.ts';
+import { Database, type Sql } from '../../../core/database/database.ts';
+import { MetricsService } from '../../../core/metrics/metrics.service.ts';
+import { WorkQueues } from '../../../core/queue/work-queues.ts';
+import { JobsRepository } from '../jobs.repository.ts';
 import { type ClaimedEntry, OutboxRepository } from './outbox.repository.ts';
 
 const BATCH = 200;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, type Sql } from '../../core/database/database.ts';
+import { Database, type Sql } from '../../../core/database/database.ts';
 
 /** Keys are kept 24 h, as Stripe does; after that the same key starts afresh. */
 const KEY_LIFETIME = '24 hours';

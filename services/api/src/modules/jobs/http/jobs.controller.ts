@@ -2,16 +2,16 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CreateJobRequestSchema, JobPageSchema, JobViewSchema, OutputLinkSchema } from '@cineweave/contracts';
 import type { Request, Response } from 'express';
-import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
-import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
-import type { Principal } from '../../core/auth/principal.ts';
-import { CurrentAccount } from '../accounts/current-account.decorator.ts';
-import type { Account } from '../accounts/accounts.service.ts';
-import { JobStreamService } from '../events/job-stream.service.ts';
+import { AcceptsJson, RespondsWith } from '../../../core/http/responds-with.ts';
+import { CurrentPrincipal } from '../../../core/auth/current-principal.decorator.ts';
+import type { Principal } from '../../../core/auth/principal.ts';
+import { CurrentAccount } from '../../accounts/current-account.decorator.ts';
+import type { Account } from '../../accounts/accounts.service.ts';
+import { JobStreamService } from './job-stream.service.ts';
 import { CreateJobDto, JobIdParams, ListJobsQuery, VideoLinkQuery } from './jobs.dto.ts';
-import { JobSubmissionService } from './job-submission.service.ts';
-import { JobsService } from './jobs.service.ts';
-import { QueueStandings } from './queue-standing.service.ts';
+import { JobSubmissionService } from '../admission/job-submission.service.ts';
+import { JobsService } from '../jobs.service.ts';
+import { QueueStandings } from '../dispatch/queue-standing.service.ts';
 
 @ApiTags('jobs')
 @ApiBearerAuth()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../core/errors/domain-error.ts';
+import { DomainError } from '../../../core/errors/domain-error.ts';
 import { IdempotencyService, canonicalJson } from './idempotency.service.ts';
 
 describe(IdempotencyService.name, () => {

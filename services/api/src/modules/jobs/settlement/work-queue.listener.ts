@@ -7,10 +7,10 @@ import {
 } from '@nestjs/common';
 import { JobProgressSchema, type VideoJobPayload } from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
-import type { QueueEvent } from '../../core/queue/queue-event-group.ts';
-import { WorkQueues } from '../../core/queue/work-queues.ts';
-import { JobsRepository } from './jobs.repository.ts';
-import { JobsService } from './jobs.service.ts';
+import type { QueueEvent } from '../../../core/queue/queue-event-group.ts';
+import { WorkQueues } from '../../../core/queue/work-queues.ts';
+import { JobsRepository } from '../jobs.repository.ts';
+import { JobsService } from '../jobs.service.ts';
 import { SettlementService } from './settlement.service.ts';
 
 /** How often a replica looks for models with unfinished jobs whose queue it does not watch yet. */

@@ -11,20 +11,20 @@ import {
 } from '@cineweave/contracts';
 import { type Job, type Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { AppConfig } from '../../core/config/app-config.ts';
-import { WorkQueues } from '../../core/queue/work-queues.ts';
-import { type Job as JobRecord, toPayload } from './job-row.ts';
-import { JobsRepository } from './jobs.repository.ts';
-import { IdempotencyRepository } from './idempotency.repository.ts';
+import { AppConfig } from '../../../core/config/app-config.ts';
+import { WorkQueues } from '../../../core/queue/work-queues.ts';
+import { type Job as JobRecord, toPayload } from '../job-row.ts';
+import { JobsRepository } from '../jobs.repository.ts';
+import { IdempotencyRepository } from '../admission/idempotency.repository.ts';
 import { OutboxRepository } from './outbox.repository.ts';
 import { LegacyQueueMigration } from './legacy-queue-migration.service.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
-import { SettlementService } from './settlement.service.ts';
-import { JobsService } from './jobs.service.ts';
-import { Database } from '../../core/database/database.ts';
-import { JobTransitions } from './state/job-transitions.ts';
-import { MetricsService } from '../../core/metrics/metrics.service.ts';
-import { Scheduler } from '../../core/scheduling/scheduler.ts';
+import { SettlementService } from '../settlement/settlement.service.ts';
+import { JobsService } from '../jobs.service.ts';
+import { Database } from '../../../core/database/database.ts';
+import { JobTransitions } from '../state/job-transitions.ts';
+import { MetricsService } from '../../../core/metrics/metrics.service.ts';
+import { Scheduler } from '../../../core/scheduling/scheduler.ts';
 
 /** A queue entry younger than this may still be on its way; leave it alone. */
 const GRACE_SECONDS = 60;

@@ -1,7 +1,7 @@
 import { CreateJobRequestSchema, JobStatusSchema, UuidSchema } from '@cineweave/contracts';
 import { z } from 'zod';
-import { PageQueryFields } from '../../core/http/cursor.ts';
-import { zodDto } from '../../core/http/zod-dto.ts';
+import { PageQueryFields } from '../../../core/http/cursor.ts';
+import { zodDto } from '../../../core/http/zod-dto.ts';
 
 export class CreateJobDto extends zodDto(CreateJobRequestSchema) {}
 export class JobIdParams extends zodDto(z.strictObject({ id: UuidSchema })) {}

@@ -7,11 +7,11 @@ import {
   isActiveStatus,
 } from '@cineweave/contracts';
 import { type Job, Queue, type RedisOptions } from 'bullmq';
-import { AppConfig } from '../../core/config/app-config.ts';
-import { Database } from '../../core/database/database.ts';
-import { WorkQueues } from '../../core/queue/work-queues.ts';
-import { redisOptions } from '../../core/redis/redis.ts';
-import { JobsRepository } from './jobs.repository.ts';
+import { AppConfig } from '../../../core/config/app-config.ts';
+import { Database } from '../../../core/database/database.ts';
+import { WorkQueues } from '../../../core/queue/work-queues.ts';
+import { redisOptions } from '../../../core/redis/redis.ts';
+import { JobsRepository } from '../jobs.repository.ts';
 
 /** States in which a job of the old queue waits for a worker (no worker holds it). */
 const WAITING_STATES = ['waiting', 'prioritized', 'delayed'] as const;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { JobStatus, VideoJobPayload } from '@cineweave/contracts';
-import { Database, type Sql } from '../../core/database/database.ts';
+import { Database, type Sql } from '../../../core/database/database.ts';
 
 /** A claimed outbox row with what the relay needs of its job (null fields: the job is gone). */
 export interface ClaimedEntry {

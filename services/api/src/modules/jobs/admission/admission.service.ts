@@ -1,19 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type AdmittedJobParameters, workQueueName } from '@cineweave/contracts';
 import { randomInt, randomUUID } from 'node:crypto';
-import { AppConfig } from '../../core/config/app-config.ts';
-import { Database, type Sql } from '../../core/database/database.ts';
-import { DomainError } from '../../core/errors/domain-error.ts';
-import { MetricsService } from '../../core/metrics/metrics.service.ts';
-import { AccountsService } from '../accounts/accounts.service.ts';
-import { ModerationService } from '../moderation/moderation.service.ts';
-import { PlansService } from '../plans/plans.service.ts';
+import { AppConfig } from '../../../core/config/app-config.ts';
+import { Database, type Sql } from '../../../core/database/database.ts';
+import { DomainError } from '../../../core/errors/domain-error.ts';
+import { MetricsService } from '../../../core/metrics/metrics.service.ts';
+import { AccountsService } from '../../accounts/accounts.service.ts';
+import { ModerationService } from '../../moderation/moderation.service.ts';
+import { PlansService } from '../../plans/plans.service.ts';
 import { AdmissionBatcher, type AdmissionRow, admitLocked } from './admission-batcher.ts';
 import { type AdmissionValues, admissionParameters } from './admission-statement.ts';
-import { UploadsRepository } from '../uploads/uploads.repository.ts';
-import { type Job, type JobRow, jobFromRow } from './job-row.ts';
-import { JobsRepository } from './jobs.repository.ts';
-import { OutboxRelay } from './outbox-relay.service.ts';
+import { UploadsRepository } from '../../uploads/uploads.repository.ts';
+import { type Job, type JobRow, jobFromRow } from '../job-row.ts';
+import { JobsRepository } from '../jobs.repository.ts';
+import { OutboxRelay } from '../dispatch/outbox-relay.service.ts';
 
 export interface AdmissionRequest {
   userId: string;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { QueueStanding } from '@cineweave/contracts';
-import { WorkerDirectory } from '../models/worker-directory.service.ts';
-import type { Job } from './job-row.ts';
-import { JobsService } from './jobs.service.ts';
+import { WorkerDirectory } from '../../models/worker-directory.service.ts';
+import type { Job } from '../job-row.ts';
+import { JobsService } from '../jobs.service.ts';
 import { queueStandingOf } from './queue-standing.ts';
 
 /** Where a queued job stands and why it waits: its place in its model's queue and the live workers. */

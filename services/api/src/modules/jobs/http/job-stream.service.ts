@@ -7,9 +7,9 @@ import {
   jobStatusEvent,
 } from '@cineweave/contracts';
 import type { Request, Response } from 'express';
-import { JobsService, type JobScope } from '../jobs/jobs.service.ts';
-import { QueueStandings } from '../jobs/queue-standing.service.ts';
-import { JobEventsService } from './job-events.service.ts';
+import { JobsService, type JobScope } from '../jobs.service.ts';
+import { QueueStandings } from '../dispatch/queue-standing.service.ts';
+import { JobEventsService } from '../../events/job-events.service.ts';
 
 const KEEPALIVE_MS = 15_000;
 /** How often a queued job's stream looks whether its place in the queue moved. */

@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type JobResult, isFinishedStatus, jobEndEvent } from '@cineweave/contracts';
-import { AppConfig } from '../../core/config/app-config.ts';
-import { MetricsService } from '../../core/metrics/metrics.service.ts';
-import { Database, type Sql } from '../../core/database/database.ts';
-import { LedgerRepository } from '../credits/ledger.repository.ts';
-import { JobEventsService } from '../events/job-events.service.ts';
-import { ModerationService } from '../moderation/moderation.service.ts';
-import { type Job, toJobView } from './job-row.ts';
-import { JobsRepository } from './jobs.repository.ts';
-import { JobTransitions } from './state/job-transitions.ts';
+import { AppConfig } from '../../../core/config/app-config.ts';
+import { MetricsService } from '../../../core/metrics/metrics.service.ts';
+import { Database, type Sql } from '../../../core/database/database.ts';
+import { LedgerRepository } from '../../ledger/ledger.repository.ts';
+import { JobEventsService } from '../../events/job-events.service.ts';
+import { ModerationService } from '../../moderation/moderation.service.ts';
+import { type Job, toJobView } from '../job-row.ts';
+import { JobsRepository } from '../jobs.repository.ts';
+import { JobTransitions } from '../state/job-transitions.ts';
 
 export type SettleOutcome = 'settled' | 'duplicate' | 'stale' | 'unknown-job';
 

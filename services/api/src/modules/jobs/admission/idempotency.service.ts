@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { Database, type Transaction } from '../../core/database/database.ts';
-import { DomainError } from '../../core/errors/domain-error.ts';
-import { problem } from '../../core/errors/problem.ts';
+import { Database, type Transaction } from '../../../core/database/database.ts';
+import { DomainError } from '../../../core/errors/domain-error.ts';
+import { problem } from '../../../core/errors/problem.ts';
 import { IdempotencyRepository } from './idempotency.repository.ts';
 
 export interface StoredResponse {

@@ -1,11 +1,11 @@
-import type { Database, Sql } from '../../core/database/database.ts';
+import type { Database, Sql } from '../../../core/database/database.ts';
 import {
   ADMISSION_STATEMENT,
   ADMISSION_STATEMENT_NAME,
   type AdmissionValues,
   admissionParameters,
 } from './admission-statement.ts';
-import type { JobRow } from './job-row.ts';
+import type { JobRow } from '../job-row.ts';
 
 /** The account as the admission statement locked it, and the job if it was admitted. */
 export type AdmissionRow = Partial<JobRow> & {
