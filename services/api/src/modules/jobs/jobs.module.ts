@@ -4,6 +4,7 @@ import { LedgerModule } from '../ledger/ledger.module.ts';
 import { EventsModule } from '../events/events.module.ts';
 import { ModerationModule } from '../moderation/moderation.module.ts';
 import { PlansModule } from '../plans/plans.module.ts';
+import { UploadsModule } from '../uploads/uploads.module.ts';
 import { WebhooksModule } from '../webhooks/webhooks.module.ts';
 import { JobStreamService } from './http/job-stream.service.ts';
 import { AdmissionService } from './admission/admission.service.ts';
@@ -31,6 +32,7 @@ import { JobStateModule } from './state/job-state.module.ts';
     EventsModule,
     JobStateModule,
     ModerationModule,
+    UploadsModule,
     WebhooksModule,
   ],
   controllers: [JobsController],

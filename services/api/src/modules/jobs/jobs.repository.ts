@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { JobStatus } from '@cineweave/contracts';
 import { Database, type Sql } from '../../core/database/database.ts';
 import { JOB_ROW_COLUMNS, type Job, type JobRow, jobFromRow } from './job-row.ts';
-import { ACTIVE_STATUS_SQL } from './state/job-transitions.ts';
+import { ACTIVE_STATUS_SQL } from '../../core/database/job-status-sql.ts';
 
 /** The outputs retention deletes, and the job they belong to. */
 export interface JobOutputKeys {
@@ -72,6 +72,15 @@ export class JobsRepository {
       ],
     );
     return rows.map(jobFromRow);
+  }
+
+  /** Whether `objectKey` is one of the account's job outputs (a video or a thumbnail). */
+  async ownsOutput(accountId: string, objectKey: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM jobs WHERE account_id = $1 AND (video_key = $2 OR thumbnail_key = $2) LIMIT 1`,
+      [accountId, objectKey],
+    );
+    return rows.length > 0;
   }
 
   /** Records that someone asked to cancel the job (the first request's time is kept). */

@@ -1,24 +1,18 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MAINTENANCE_JOB_NAMES } from '@cineweave/contracts';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import { Scheduler } from '../../core/scheduling/scheduler.ts';
 import { StorageService } from '../../core/storage/storage.service.ts';
 import { JobEventsService } from '../events/job-events.service.ts';
 import { Database } from '../../core/database/database.ts';
-import { returningRows } from '../../core/database/returning.ts';
 import { type JobOutputKeys, JobsRepository } from '../jobs/jobs.repository.ts';
-import { ACTIVE_STATUS_SQL, JobTransitions } from '../jobs/state/job-transitions.ts';
+import { JobTransitions } from '../jobs/state/job-transitions.ts';
+import { UploadsRepository } from '../uploads/uploads.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { currentRequest } from '../audit/request-context.ts';
 
 const BATCH = 200;
-/** A queued or running job that needs upload `u`, by its id or by its object key (an operator's s3Key). */
-const IN_USE = `SELECT 1 FROM jobs j WHERE j.status IN ${ACTIVE_STATUS_SQL}
-                   AND (j.image_upload_id = u.id OR j.image_key = u.object_key)`;
-
 /**
  * Deletes outputs older than RETENTION_HOURS and, separately, uploaded input images older than
  * RETENTION_HOURS that no queued or running job needs.
@@ -32,15 +26,15 @@ export class RetentionService implements OnModuleInit {
   private readonly logger = new Logger(RetentionService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly storage: StorageService,
     private readonly events: JobEventsService,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
-    private readonly database: Database,
+    private readonly db: Database,
     private readonly transitions: JobTransitions,
     private readonly jobs: JobsRepository,
+    private readonly uploads: UploadsRepository,
     private readonly scheduler: Scheduler,
   ) {}
 
@@ -76,7 +70,7 @@ export class RetentionService implements OnModuleInit {
     await this.storage.remove(
       rows.flatMap((row) => [row.videoKey, row.thumbnailKey].filter((key): key is string => !!key)),
     );
-    const expired = await this.database.transaction(async (tx) => {
+    const expired = await this.db.transaction(async (tx) => {
       const marked = await this.transitions.expire(
         rows.map((row) => row.id),
         tx,
@@ -123,37 +117,22 @@ export class RetentionService implements OnModuleInit {
   async sweepUploads(now: Date = new Date()): Promise<string[]> {
     const cutoff = new Date(now.getTime() - this.config.env.RETENTION_HOURS * 3_600_000);
     const deleted = await this.db.transaction(async (tx) => {
-      // In-use uploads are left out here already, so a backlog of them cannot fill every batch;
-      // the check that counts is the one below, made after the locks are held.
-      const candidates: { id: string }[] = await tx.query(
-        `SELECT u.id FROM uploads u
-          WHERE u.deleted_at IS NULL AND u.created_at < $1 AND NOT EXISTS (${IN_USE})
-          ORDER BY u.created_at LIMIT ${BATCH} FOR UPDATE OF u SKIP LOCKED`,
-        [cutoff],
-      );
+      const candidates = await this.uploads.lockPastRetention(cutoff, BATCH, tx);
       if (candidates.length === 0) return [];
-      const marked = returningRows<{ id: string; object_key: string }>(
-        await tx.query(
-          `UPDATE uploads u SET deleted_at = now()
-            WHERE u.id = ANY($1::uuid[])
-              AND NOT EXISTS (${IN_USE})
-          RETURNING u.id, u.object_key`,
-          [candidates.map((row) => row.id)],
-        ),
-      );
+      const marked = await this.uploads.markDeletedUnlessInUse(candidates, tx);
       for (const row of marked) {
         await this.audit.record(
           {
             action: 'retention.deleted',
             target: { type: 'upload', id: row.id },
-            before: { objects: [row.object_key] },
+            before: { objects: [row.objectKey] },
             after: { deleted: true },
             actor: { type: 'system', id: 'system:retention' },
           },
           tx,
         );
       }
-      await this.storage.remove(marked.map((row) => row.object_key));
+      await this.storage.remove(marked.map((row) => row.objectKey));
       return marked.map((row) => row.id);
     });
     if (deleted.length > 0) this.logger.log({ count: deleted.length }, 'Deleted uploads past retention');

@@ -8,6 +8,6 @@ import { UploadsService } from './uploads.service.ts';
   imports: [AccountsModule],
   controllers: [UploadsController],
   providers: [UploadsService, UploadsRepository],
-  exports: [UploadsService],
+  exports: [UploadsService, UploadsRepository],
 })
 export class UploadsModule {}

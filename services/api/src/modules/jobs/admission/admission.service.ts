@@ -10,7 +10,9 @@ import { ModerationService } from '../../moderation/moderation.service.ts';
 import { PlansService } from '../../plans/plans.service.ts';
 import { AdmissionBatcher, type AdmissionRow, admitLocked } from './admission-batcher.ts';
 import { type AdmissionValues, admissionParameters } from './admission-statement.ts';
+import { UploadsRepository } from '../../uploads/uploads.repository.ts';
 import { type Job, type JobRow, jobFromRow } from '../job-row.ts';
+import { JobsRepository } from '../jobs.repository.ts';
 import { OutboxRelay } from '../dispatch/outbox-relay.service.ts';
 
 export interface AdmissionRequest {
@@ -51,6 +53,8 @@ export class AdmissionService {
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
     private readonly moderation: ModerationService,
+    private readonly uploads: UploadsRepository,
+    private readonly jobs: JobsRepository,
   ) {
     this.batcher = new AdmissionBatcher(db, (size) => metrics.admissionBatchSize.observe(size));
   }
@@ -171,21 +175,15 @@ export class AdmissionService {
     accountId: string,
     key: string,
   ): Promise<{ key: string | null; sha256: string | null }> {
-    const rows: { sha256: string | null }[] = await this.db.query(
-      `SELECT sha256 FROM uploads WHERE account_id = $1 AND object_key = $2
-       UNION ALL
-       SELECT NULL FROM jobs WHERE account_id = $1 AND (video_key = $2 OR thumbnail_key = $2)
-       LIMIT 1`,
-      [accountId, key],
-    );
-    if (rows.length === 0) {
+    const uploaded = await this.uploads.sha256ByObjectKey(accountId, key);
+    if (uploaded === null && !(await this.jobs.ownsOutput(accountId, key))) {
       throw new DomainError(
         'UNPROCESSABLE',
         "spec.image.s3Key does not name one of this account's uploads or outputs; upload the image first.",
         [{ field: 'spec.image.s3Key', message: "is not one of this account's uploads or outputs" }],
       );
     }
-    return { key, sha256: rows[0].sha256 };
+    return { key, sha256: uploaded };
   }
 
   private async resolveImage(
@@ -195,17 +193,14 @@ export class AdmissionService {
   ): Promise<{ key: string | null; sha256: string | null }> {
     if (imageKey) return this.resolveOwnKey(accountId, imageKey);
     if (!uploadId) return { key: null, sha256: null };
-    const rows: { object_key: string; sha256: string }[] = await this.db.query(
-      `SELECT object_key, sha256 FROM uploads WHERE id = $1 AND account_id = $2`,
-      [uploadId, accountId],
-    );
-    if (rows.length === 0) {
+    const upload = await this.uploads.findOwned(uploadId, accountId);
+    if (!upload) {
       throw new DomainError(
         'UNPROCESSABLE',
         'imageUploadId does not name one of your uploads; upload the image first.',
         [{ field: 'imageUploadId', message: 'is not one of your uploads' }],
       );
     }
-    return { key: rows[0].object_key, sha256: rows[0].sha256 };
+    return { key: upload.objectKey, sha256: upload.sha256 };
   }
 }

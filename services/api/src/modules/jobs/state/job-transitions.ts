@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import {
-  ACTIVE_JOB_STATUSES,
   type ContentCredentialsSummary,
   JOB_STATUSES,
   type JobStage,
@@ -8,6 +7,7 @@ import {
   canTransition,
 } from '@cineweave/contracts';
 import { Database, type Sql } from '../../../core/database/database.ts';
+import { sqlStatusList } from '../../../core/database/job-status-sql.ts';
 import { DomainError } from '../../../core/errors/domain-error.ts';
 import { JOB_ROW_COLUMNS, type Job, type JobRow, jobFromRow } from '../job-row.ts';
 
@@ -26,17 +26,6 @@ export class ForbiddenJobTransition extends DomainError {
 export function statusesLeadingTo(to: JobStatus): JobStatus[] {
   return JOB_STATUSES.filter((from) => canTransition(from, to));
 }
-
-/**
- * A status list as SQL text, for predicates that must stay constants (the planner matches them to
- * the partial indexes on `status`). Only ever given statuses from the contracts, never input.
- */
-export function sqlStatusList(statuses: readonly JobStatus[]): string {
-  return `(${statuses.map((status) => `'${status}'`).join(', ')})`;
-}
-
-/** `status IN ('queued', 'running')`, from ACTIVE_JOB_STATUSES: a job holding a reservation. */
-export const ACTIVE_STATUS_SQL = sqlStatusList(ACTIVE_JOB_STATUSES);
 
 /** What a worker's successful result stores on its job. */
 export interface JobOutputs {
