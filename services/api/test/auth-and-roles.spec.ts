@@ -1,7 +1,7 @@
 import { SignJWT, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { Database } from '../src/core/database/database.ts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
@@ -54,7 +54,9 @@ describe('auth, roles and the ledger role (dev mode)', () => {
   });
 
   it('should run the API as the application role when it serves requests', async () => {
-    const [{ current_user }] = await h.app.get(DataSource).query('SELECT current_user');
+    const [{ current_user }] = await h.app
+      .get(Database)
+      .query<{ current_user: string }>('SELECT current_user');
     expect(current_user).toBe('cineweave_app');
   });
 

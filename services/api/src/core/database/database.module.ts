@@ -1,16 +1,18 @@
-import { Global, Logger, Module } from '@nestjs/common';
-import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
 import { AppConfig } from '../config/app-config.ts';
 import { Database } from './database.ts';
-import { dataSourceOptions } from './data-source-options.ts';
-import { poolOf } from './prepared.ts';
 import { runMigrations } from './run-migrations.ts';
 
+/**
+ * The API's Postgres: one pg pool, shared by every repository through `Database`. Migrations
+ * (TypeORM's runner, only at start-up when DB_MIGRATE is set) run before the pool is handed out.
+ */
 @Global()
 @Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
+  providers: [
+    {
+      provide: Database,
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
         const { DATABASE_URL, DB_MIGRATE, DB_POOL_SIZE, DB_APP_ROLE } = config.env;
@@ -18,22 +20,29 @@ import { runMigrations } from './run-migrations.ts';
           const applied = await runMigrations(DATABASE_URL);
           new Logger('Database').log({ applied }, 'Migrations applied');
         }
-        return dataSourceOptions({
-          url: DATABASE_URL,
-          poolSize: DB_POOL_SIZE,
-          role: DB_APP_ROLE === 'none' ? null : DB_APP_ROLE,
+        const pool = new Pool({
+          connectionString: DATABASE_URL,
+          max: DB_POOL_SIZE,
+          // `-c role=` makes every pooled connection act as the application role from its first
+          // statement: no window in which a query runs with the owner's rights.
+          ...(DB_APP_ROLE === 'none' ? {} : { options: `-c role=${DB_APP_ROLE}` }),
+          application_name: 'cineweave-api',
         });
+        // An idle connection that breaks (Postgres restarted) emits `error` on the pool; without a
+        // listener that would kill the process. The pool drops the client; the next query reconnects.
+        pool.on('error', (error) =>
+          new Logger('Database').warn({ error: error.message }, 'An idle Postgres connection broke'),
+        );
+        return new Database(pool);
       },
-    }),
-  ],
-  providers: [
-    {
-      provide: Database,
-      inject: [getDataSourceToken()],
-      // TRANSITIONAL: shares TypeORM's pool until every service has moved to repositories.
-      useFactory: (dataSource: DataSource) => new Database(poolOf(dataSource)),
     },
   ],
   exports: [Database],
 })
-export class DatabaseModule {}
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(Database) private readonly db: Database) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.pool.end();
+  }
+}

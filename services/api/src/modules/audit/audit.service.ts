@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { AuditAction, AuditEntryView, AuditQuery } from '@cineweave/contracts';
 import { stringify } from 'csv-stringify/sync';
 import { createHash, randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { Database, type Sql } from '../../core/database/database.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import type { SignInRecorder } from '../../core/auth/sign-in-recorder.ts';
@@ -47,10 +46,8 @@ export class AuditService implements SignInRecorder {
     private readonly log: AuditRepository,
   ) {}
 
-  async record(event: AuditEvent, tx?: EntityManager | Sql): Promise<void> {
-    if (!tx) return this.db.transaction((own) => this.record(event, own));
-    // TRANSITIONAL: a caller's TypeORM EntityManager answers these statements as a Sql does.
-    const sql = tx as Sql;
+  async record(event: AuditEvent, sql?: Sql): Promise<void> {
+    if (!sql) return this.db.transaction((own) => this.record(event, own));
     const request = currentRequest();
     const actor =
       event.actor ??

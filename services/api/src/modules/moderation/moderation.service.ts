@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ModerationDecisionView } from '@cineweave/contracts';
-import type { EntityManager } from 'typeorm';
 import { Database, type Sql } from '../../core/database/database.ts';
 import { z } from 'zod';
 import { AppConfig } from '../../core/config/app-config.ts';
@@ -113,12 +112,11 @@ export class ModerationService {
 
   /** The worker's output check refused a job's video: its decision and audit rows, in the settlement's transaction. */
   async recordOutputRefusal(
-    tx: EntityManager | Sql,
+    tx: Sql,
     job: { id: string; userId: string; accountId: string },
     refusal: { outcome: 'refused' | 'refused-on-error'; categories: string[] },
     reason: string,
   ): Promise<void> {
-    // TRANSITIONAL: settlement's transaction is a Database one (Sql) or a TypeORM EntityManager.
     const decisionId = await this.repository.recordDecision(
       {
         stage: 'output',
@@ -130,7 +128,7 @@ export class ModerationService {
         jobId: job.id,
         detail: reason,
       },
-      tx as Sql,
+      tx,
     );
     await this.audit.record(
       {
