@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as IORedis from 'ioredis';
 import type * as Pg from 'pg';
-import type * as AdmissionStatement from '../../services/api/src/modules/jobs/admission/admission-statement.ts';
+import type * as AdmissionStatement from '../../services/api/src/modules/jobs/admission/admission.repository.ts';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<AutocannonResult>;
@@ -176,7 +176,7 @@ function cpuPerAdmission(
  */
 async function replayAdmissionStatement(seconds: number): Promise<{ perSecond: number; p99: number }> {
   const statement = (await import(
-    join(root, 'services/api/dist/modules/jobs/admission-statement.js')
+    join(root, 'services/api/dist/modules/jobs/admission/admission.repository.js')
   )) as typeof AdmissionStatement;
   const owner = new pg.Client({ connectionString: `${PG}/${apiDb}` });
   await owner.connect();

@@ -57,6 +57,18 @@ export class Transaction extends Statements implements Sql {
     super(client);
   }
 
+  /**
+   * Takes the advisory lock `key` for this transaction if nobody holds it (false if someone does):
+   * released at commit or rollback, and with the session should the process die.
+   */
+  async tryAdvisoryLock(key: number): Promise<boolean> {
+    const [{ locked }] = await this.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_xact_lock($1) AS locked',
+      [key],
+    );
+    return locked;
+  }
+
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return work(this);
   }

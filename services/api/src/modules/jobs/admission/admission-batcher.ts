@@ -1,19 +1,11 @@
-import type { Database, Sql } from '../../../core/database/database.ts';
+import type { Database } from '../../../core/database/database.ts';
 import {
-  ADMISSION_STATEMENT,
-  ADMISSION_STATEMENT_NAME,
+  type AdmissionRow,
   type AdmissionValues,
   admissionParameters,
-} from './admission-statement.ts';
-import type { JobRow } from '../job-row.ts';
-
-/** The account as the admission statement locked it, and the job if it was admitted. */
-export type AdmissionRow = Partial<JobRow> & {
-  acct_balance: number;
-  acct_reserved: number;
-  acct_active_jobs: number;
-  acct_job_limit: number;
-};
+  admit,
+  admitLocked,
+} from './admission.repository.ts';
 
 interface Waiting {
   values: AdmissionValues;
@@ -91,16 +83,10 @@ export class AdmissionBatcher {
     let rows: (AdmissionRow & { requested_id: string })[];
     try {
       const parameters = admissionParameters(batch.map((waiting) => waiting.values));
-      rows = await this.db
-        .prepared<AdmissionRow & { requested_id: string }>(
-          ADMISSION_STATEMENT_NAME,
-          ADMISSION_STATEMENT,
-          parameters,
-        )
-        .catch((error: { code?: string }) => {
-          if (error?.code !== CHECK_VIOLATION) throw error;
-          return this.writeLocked(batch, parameters);
-        });
+      rows = await admit(this.db, parameters).catch((error: { code?: string }) => {
+        if (error?.code !== CHECK_VIOLATION) throw error;
+        return this.writeLocked(batch, parameters);
+      });
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);
       // Nothing of the batch was written (one statement): admit each alone, so only the
@@ -124,28 +110,4 @@ export class AdmissionBatcher {
     const accounts = batch.map((waiting) => waiting.values.accountId);
     return this.db.transaction((tx) => admitLocked(tx, accounts, parameters));
   }
-}
-
-/**
- * The admission statement inside the caller's transaction, after locking its accounts in a
- * statement of their own. Within one statement, the UPDATE of the account totals works from the
- * statement's snapshot: when a concurrent grant or capture commits between that snapshot and the
- * row lock, the new totals can break accounts_available_not_negative although the locked row
- * passed the check. With the rows locked first, the statement's snapshot already holds their
- * latest values, so its check and its totals agree: a correct admission or refusal (202/402).
- * The batcher pays these extra round trips only after such a race; the idempotent path always.
- */
-export async function admitLocked(
-  tx: Sql,
-  accountIds: string[],
-  parameters: unknown[],
-): Promise<(AdmissionRow & { requested_id: string })[]> {
-  await tx.query(`SELECT id FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
-    [...new Set(accountIds)],
-  ]);
-  return tx.prepared<AdmissionRow & { requested_id: string }>(
-    ADMISSION_STATEMENT_NAME,
-    ADMISSION_STATEMENT,
-    parameters,
-  );
 }

@@ -8,8 +8,13 @@ import { MetricsService } from '../../../core/metrics/metrics.service.ts';
 import { AccountsService } from '../../accounts/accounts.service.ts';
 import { ModerationService } from '../../moderation/moderation.service.ts';
 import { PlansService } from '../../plans/plans.service.ts';
-import { AdmissionBatcher, type AdmissionRow, admitLocked } from './admission-batcher.ts';
-import { type AdmissionValues, admissionParameters } from './admission-statement.ts';
+import { AdmissionBatcher } from './admission-batcher.ts';
+import {
+  type AdmissionRow,
+  type AdmissionValues,
+  admissionParameters,
+  admitLocked,
+} from './admission.repository.ts';
 import { UploadsRepository } from '../../uploads/uploads.repository.ts';
 import { type Job, type JobRow, jobFromRow } from '../job-row.ts';
 import { JobsRepository } from '../jobs.repository.ts';

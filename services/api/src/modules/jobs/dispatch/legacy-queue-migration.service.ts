@@ -79,11 +79,8 @@ export class LegacyQueueMigration implements OnApplicationBootstrap, OnApplicati
     if (Object.values(counts).every((count) => count === 0)) return report;
     // The lock lives as long as this transaction, which writes nothing: it only holds the lock.
     await this.db.transaction(async (tx) => {
-      const [{ locked }] = await tx.query<{ locked: boolean }>(
-        `SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS locked`,
-      );
       // Another replica is moving them right now.
-      if (locked) await this.moveAll(legacy, report);
+      if (await tx.tryAdvisoryLock(LOCK_KEY)) await this.moveAll(legacy, report);
     });
     if (report.moved.length + report.dropped.length > 0) {
       this.logger.log(

@@ -1,6 +1,7 @@
 import type { RenderPreset, VideoJobPayload } from '@cineweave/contracts';
 import { LEDGER_MOVE_COLUMNS, ledgerMoves } from '../../ledger/ledger-moves.ts';
-import { JOB_ROW_COLUMNS, type Job, type RenderSettings, toPayload } from '../job-row.ts';
+import type { Sql } from '../../../core/database/database.ts';
+import { JOB_ROW_COLUMNS, type Job, type JobRow, type RenderSettings, toPayload } from '../job-row.ts';
 
 /** What one admission writes; each field becomes an element of one of ADMISSION_STATEMENT's array parameters. */
 export type AdmissionValues = RenderSettings &
@@ -114,4 +115,41 @@ export function admissionParameters(batch: AdmissionValues[]): unknown[] {
     column((v) => v.webhookUrl),
     column((v) => v.preset),
   ];
+}
+
+/** The account as the admission statement locked it, and the job if it was admitted. */
+export type AdmissionRow = Partial<JobRow> & {
+  acct_balance: number;
+  acct_reserved: number;
+  acct_active_jobs: number;
+  acct_job_limit: number;
+};
+
+/** Admits a batch of prepared admissions in the one statement: a row per request. */
+export function admit(sql: Sql, parameters: unknown[]): Promise<(AdmissionRow & { requested_id: string })[]> {
+  return sql.prepared<AdmissionRow & { requested_id: string }>(
+    ADMISSION_STATEMENT_NAME,
+    ADMISSION_STATEMENT,
+    parameters,
+  );
+}
+
+/**
+ * The admission statement inside the caller's transaction, after locking its accounts in a
+ * statement of their own. Within one statement, the UPDATE of the account totals works from the
+ * statement's snapshot: when a concurrent grant or capture commits between that snapshot and the
+ * row lock, the new totals can break accounts_available_not_negative although the locked row
+ * passed the check. With the rows locked first, the statement's snapshot already holds their
+ * latest values, so its check and its totals agree: a correct admission or refusal (202/402).
+ * The batcher pays these extra round trips only after such a race; the idempotent path always.
+ */
+export async function admitLocked(
+  tx: Sql,
+  accountIds: string[],
+  parameters: unknown[],
+): Promise<(AdmissionRow & { requested_id: string })[]> {
+  await tx.query(`SELECT id FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+    [...new Set(accountIds)],
+  ]);
+  return admit(tx, parameters);
 }
