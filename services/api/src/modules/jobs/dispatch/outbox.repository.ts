@@ -14,7 +14,10 @@ export interface ClaimedEntry {
  * Claims the oldest rows no other replica holds and deletes them in the same statement; the
  * transaction around it commits only after BullMQ has the jobs, so a crash or a Redis error
  * puts the rows back. One statement instead of select-then-mark keeps the relay to three round
- * trips per batch.
+ * trips per batch. Each claimed row looks its job up by primary key: as a plain join, the
+ * prepared statement's generic plan hashed a sequential scan of all of `jobs` on every batch
+ * (auto_explain under bench/api-admission), which doubled Postgres's CPU per admission.
+ * The LIMIT keeps the planner from turning the lookup back into that join.
  */
 const CLAIM_BATCH = `WITH claimed AS (
   DELETE FROM outbox
@@ -22,7 +25,8 @@ const CLAIM_BATCH = `WITH claimed AS (
   RETURNING id, job_id, payload
 )
 SELECT c.job_id, c.payload, j.priority, j.status
-  FROM claimed c LEFT JOIN jobs j ON j.id = c.job_id
+  FROM claimed c
+  LEFT JOIN LATERAL (SELECT priority, status FROM jobs WHERE jobs.id = c.job_id LIMIT 1) j ON true
  ORDER BY c.id`;
 
 /** The outbox: jobs committed for their work queue and not yet sent there (admission writes its own rows). */
