@@ -111,6 +111,10 @@ describe(JobTransitions.name, () => {
     const again = await transitions.recordProgress(jobId, { percent: 20, stage: 'denoise' });
     expect(again?.status).toBe('running');
     expect(again?.progressPercent).toBe(20);
+    // A report overtaken by a later one (another replica applied it first) does not move the bar back.
+    await transitions.recordProgress(jobId, { percent: 90, stage: 'encode' });
+    const late = await transitions.recordProgress(jobId, { percent: 60, stage: 'decode' });
+    expect(late).toMatchObject({ status: 'running', progressPercent: 90, progressStage: 'encode' });
     const done = await jobIn('succeeded');
     expect(await transitions.recordProgress(done, { percent: 30, stage: 'denoise' })).toBeNull();
     expect((await statusOf(done)).status).toBe('succeeded');

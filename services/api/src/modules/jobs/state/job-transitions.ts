@@ -103,6 +103,8 @@ export class JobTransitions {
    * Progress from the worker, stored coarsely for late readers. A report is proof the job runs:
    * a queued job (its `active` event not seen yet) becomes running. Leaves `updated_at` alone:
    * the reconciler's grace counts from the last change of state, not from the last report.
+   * An attempt's percent only grows, but two reports a few milliseconds apart may be applied by
+   * two replicas in either order: the older one, arriving second, must not move the bar back.
    */
   async recordProgress(
     jobId: string,
@@ -112,7 +114,8 @@ export class JobTransitions {
     return this.one(sql, jobId, {
       to: 'running',
       orStay: true,
-      set: 'progress_percent = $3, progress_stage = $4, started_at = coalesce(started_at, now())',
+      set: `progress_stage = CASE WHEN $3 >= progress_percent THEN $4 ELSE progress_stage END,
+            progress_percent = GREATEST(progress_percent, $3), started_at = coalesce(started_at, now())`,
       values: [progress.percent, progress.stage],
     });
   }
