@@ -131,16 +131,24 @@ describe('kubectl against the test API server', { timeout: 30_000 }, () => {
       ...VIDEOJOB,
       ns,
       'columns',
-      { status: { phase: 'Queued', progress: 0, queuePosition: 2, model: 'wan2.2-ti2v-5b' } },
+      {
+        status: {
+          phase: 'Queued',
+          progress: 0,
+          queuePosition: 2,
+          queueEtaSeconds: 540,
+          model: 'wan2.2-ti2v-5b',
+        },
+      },
       'status',
     );
 
     const result = await kubectl.run(['get', 'vj', '-n', ns]);
     expect(result.code).toBe(0);
     const [header, row] = result.stdout.trim().split('\n');
-    expect(header.split(/\s+/)).toEqual(['NAME', 'PHASE', 'PROGRESS', 'POSITION', 'MODEL', 'AGE']);
-    expect(row.split(/\s+/).slice(0, 5)).toEqual(['columns', 'Queued', '0', '2', 'wan2.2-ti2v-5b']);
-    expect(row.split(/\s+/)[5]).toMatch(/^\d+s$/);
+    expect(header.split(/\s+/)).toEqual(['NAME', 'PHASE', 'PROGRESS', 'POSITION', 'ETA', 'MODEL', 'AGE']);
+    expect(row.split(/\s+/).slice(0, 6)).toEqual(['columns', 'Queued', '0', '2', '540', 'wan2.2-ti2v-5b']);
+    expect(row.split(/\s+/)[6]).toMatch(/^\d+s$/);
 
     const wide = await kubectl.run(['get', 'videojobs.cineweave.io', '-n', ns, '-o', 'wide']);
     expect(wide.stdout.split('\n')[0]).toContain('JOB');
@@ -156,7 +164,7 @@ describe('kubectl against the test API server', { timeout: 30_000 }, () => {
 
     server.patchObject(...VIDEOJOB, ns, 'watched', { status: { phase: 'Running', progress: 64 } }, 'status');
     const output = await watch.waitForOutput(/^watched\s+Running\s+64\s/m);
-    expect(output.split('\n')[0]).toMatch(/^NAME\s+PHASE\s+PROGRESS\s+POSITION\s+MODEL\s+AGE/);
+    expect(output.split('\n')[0]).toMatch(/^NAME\s+PHASE\s+PROGRESS\s+POSITION\s+ETA\s+MODEL\s+AGE/);
     watch.kill();
   });
 

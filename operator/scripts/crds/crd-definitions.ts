@@ -184,6 +184,12 @@ export function videoJobCrd(): CustomResourceDefinition {
         description: 'Jobs ahead of this one while Queued.',
       },
       {
+        name: 'ETA',
+        type: 'integer',
+        jsonPath: '.status.queueEtaSeconds',
+        description: 'While Queued: estimated seconds until the video is done.',
+      },
+      {
         // The model the API chose, not spec.model: a spec that names none still has one.
         name: 'Model',
         type: 'string',

@@ -69,6 +69,7 @@ describe('CRDs', () => {
       'Phase',
       'Progress',
       'Position',
+      'ETA',
       'Model',
       'Age',
     ]);

@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/core/config/app-config.ts';
 import { type Harness, dev, eventually, startHarness } from './support/harness.ts';
 import { openSse } from './support/sse.ts';
+import { durationText } from '../src/modules/jobs/dispatch/queue-standing.ts';
 
 // The catalog, live availability from worker heartbeats, and admission against both: on real
 // Postgres and Redis, heartbeats written the way a worker writes them (contracts' key and schema).
@@ -227,10 +228,17 @@ describe('models', () => {
     await announce({ workerId: 'tiny-start', model: 'wan2.2-tiny-test', ready: true });
     await eventually(async () => reasons().includes('WaitingForWorker'));
     expect(reasons()).toEqual(['ModelUnavailable', 'ScalingUp', 'WaitingForWorker']);
+    // No job of the model has finished here: the estimate is the catalog's typical time.
+    const typical = DEFAULT_MODEL_CATALOG.find((entry) => entry.id === 'wan2.2-tiny-test')!.typicalSeconds;
     expect((await view()).queue).toEqual({
       position: 0,
       reason: 'WaitingForWorker',
-      message: 'It is next; 1 ready worker of wan2.2-tiny-test will take it as soon as one is free.',
+      message: `It is next; 1 ready worker of wan2.2-tiny-test will take it as soon as one is free. Done in about ${durationText(typical)} (estimated from recent jobs).`,
+      etaSeconds: typical,
+    });
+    expect(stream.events.at(-1)?.data).toMatchObject({
+      queueReason: 'WaitingForWorker',
+      queueEtaSeconds: typical,
     });
     stream.close();
     await request(h.server).post(`/v1/jobs/${jobId}/cancel`).set('Authorization', dev('why')).expect(200);

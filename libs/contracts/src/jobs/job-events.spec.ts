@@ -119,6 +119,7 @@ describe('JobEventSchema', () => {
       position: 2,
       reason: 'WaitingForWorker' as const,
       message: 'Waiting for a free worker',
+      etaSeconds: 480,
     };
     const event = { type: 'completed', data: jobStatusEvent(jobId, 'queued', standing).data };
     expect(JobEventSchema.safeParse(event).success).toBe(false);

@@ -12,6 +12,8 @@ export const JobStatusEventSchema = z.strictObject({
   queuePosition: z.int().min(0).nullable(),
   /** Why a queued job waits; `message` then says it in words. Absent from older API replicas. */
   queueReason: QueueReasonSchema.nullable().optional(),
+  /** The queued job's estimated seconds until done (see QueueStandingSchema); absent from older API replicas. */
+  queueEtaSeconds: z.int().min(0).nullable().optional(),
   message: z.string().optional(),
 });
 
@@ -106,6 +108,7 @@ export function jobStatusEvent(
       status,
       queuePosition: standing.position,
       queueReason: standing.reason,
+      queueEtaSeconds: standing.etaSeconds,
       message: standing.message,
     },
   };

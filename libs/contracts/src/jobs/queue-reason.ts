@@ -24,5 +24,11 @@ export const QueueStandingSchema = z.object({
   position: z.int().min(0),
   reason: QueueReasonSchema,
   message: z.string(),
+  /**
+   * An estimate of the seconds until the job is done: the model's recent render time (the median
+   * of its last finished jobs, else the catalog's typical time) for each round of the ready
+   * workers before it and its own. Null while no worker of the model is ready.
+   */
+  etaSeconds: z.int().min(0).nullable(),
 });
 export type QueueStanding = z.infer<typeof QueueStandingSchema>;

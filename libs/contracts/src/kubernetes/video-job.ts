@@ -125,6 +125,13 @@ export const VideoJobStatusSchema = z.strictObject({
   phase: VideoJobPhaseSchema.optional().describe('Where the job is in its life.'),
   progress: z.int().min(0).max(100).optional().describe('Rendering progress in percent.'),
   queuePosition: z.int().min(0).optional().describe('Jobs ahead of this one while Queued.'),
+  queueEtaSeconds: z
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      "While Queued: estimated seconds until the video is done, from the model's recent render times.",
+    ),
   jobId: UuidSchema.optional().describe('Id of the job in the CineWeave API.'),
   model: z
     .string()

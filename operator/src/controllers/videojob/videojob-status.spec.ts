@@ -57,10 +57,17 @@ describe(statusFromJob.name, () => {
     const message = '3 jobs are ahead of it; no worker of wan2.2-ti2v-5b is running.';
     const status = statusFromJob(
       undefined,
-      { ...job, queue: { position: 3, reason: 'ModelUnavailable', message } },
+      { ...job, queue: { position: 3, reason: 'ModelUnavailable', message, etaSeconds: null } },
       context,
     );
     expect(status.message).toBe(`Queued: ${message}`);
+    expect(status.queueEtaSeconds).toBeUndefined();
+    const waiting = statusFromJob(
+      undefined,
+      { ...job, queue: { position: 3, reason: 'WaitingForWorker', message, etaSeconds: 960 } },
+      context,
+    );
+    expect(waiting).toMatchObject({ queuePosition: 3, queueEtaSeconds: 960 });
     expect(status.conditions?.find((c) => c.type === 'Complete')).toMatchObject({
       status: 'False',
       reason: 'ModelUnavailable',

@@ -108,6 +108,7 @@ export function statusFromJob(
   if (job.status === 'queued' && job.queuePosition !== null && job.queuePosition !== undefined) {
     status.queuePosition = job.queuePosition;
   }
+  if (job.status === 'queued' && job.queue?.etaSeconds != null) status.queueEtaSeconds = job.queue.etaSeconds;
   if (job.creditsCharged !== null) status.creditsCharged = job.creditsCharged;
   if (job.gpuSeconds !== null) status.gpuSeconds = job.gpuSeconds;
   if (job.startedAt) status.startTime = job.startedAt;

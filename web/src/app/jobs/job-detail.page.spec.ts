@@ -53,7 +53,12 @@ describe(JobDetailPage.name, () => {
     const { element, push } = await setup({
       ...aJob({
         status: 'queued',
-        queue: { position: 0, reason: 'ModelUnavailable', message: 'It is next; no worker of m is running.' },
+        queue: {
+          position: 0,
+          reason: 'ModelUnavailable',
+          message: 'It is next; no worker of m is running.',
+          etaSeconds: null,
+        },
       }),
       queuePosition: 0,
     });

@@ -22,10 +22,16 @@ describe('applyJobEvent', () => {
         status: 'queued',
         queuePosition: 2,
         queueReason: 'WaitingForWorker',
+        queueEtaSeconds: 720,
         message: 'two ahead',
       },
     });
-    expect(waiting.queue).toEqual({ position: 2, reason: 'WaitingForWorker', message: 'two ahead' });
+    expect(waiting.queue).toEqual({
+      position: 2,
+      reason: 'WaitingForWorker',
+      message: 'two ahead',
+      etaSeconds: 720,
+    });
     const running = applyJobEvent(waiting, {
       type: 'status',
       data: { jobId: ID, status: 'running', queuePosition: null },

@@ -63,5 +63,10 @@ export function applyJobEvent(job: LiveJob, event: JobEvent): LiveJob {
 /** A queued job's standing, when the status event says why it waits (an older API says nothing). */
 function queueStandingOf(data: JobStatusEvent): QueueStanding | undefined {
   if (data.status !== 'queued' || !data.queueReason) return undefined;
-  return { position: data.queuePosition ?? 0, reason: data.queueReason, message: data.message ?? '' };
+  return {
+    position: data.queuePosition ?? 0,
+    reason: data.queueReason,
+    message: data.message ?? '',
+    etaSeconds: data.queueEtaSeconds ?? null,
+  };
 }

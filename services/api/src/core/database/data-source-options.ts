@@ -10,6 +10,7 @@ import { Trust1765000000000 } from './migrations/1765000000000-trust.ts';
 import { ProgressStage1765100000000 } from './migrations/1765100000000-progress-stage.ts';
 import { JobPreset1765170000000 } from './migrations/1765170000000-job-preset.ts';
 import { DropDispatchStamps1765200000000 } from './migrations/1765200000000-drop-dispatch-stamps.ts';
+import { ModelRenderTimes1765300000000 } from './migrations/1765300000000-model-render-times.ts';
 
 /** Every migration, in order. Listed explicitly: the compiled ESM build has no glob loader. */
 export const MIGRATIONS = [
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   ProgressStage1765100000000,
   JobPreset1765170000000,
   DropDispatchStamps1765200000000,
+  ModelRenderTimes1765300000000,
 ];
 
 export interface DatabaseSettings {

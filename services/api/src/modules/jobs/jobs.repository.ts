@@ -101,6 +101,21 @@ export class JobsRepository {
     return row.ahead;
   }
 
+  /**
+   * The median wall time (start to finish, encode and upload included) of the model's last
+   * `sample` succeeded jobs; null before it has any. Walks `jobs_model_recent`.
+   */
+  async recentRenderSeconds(model: string, sample = 20): Promise<number | null> {
+    const [row] = await this.db.query<{ seconds: number | null }>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds)::float8 AS seconds
+         FROM (SELECT EXTRACT(EPOCH FROM finished_at - started_at) AS seconds FROM jobs
+                WHERE status = 'succeeded' AND model = $1 AND started_at IS NOT NULL
+                ORDER BY finished_at DESC LIMIT $2) recent`,
+      [model, sample],
+    );
+    return row?.seconds ?? null;
+  }
+
   /** Seconds since the oldest active job was admitted (0 without any): its reservation's age. */
   async oldestActiveAgeSeconds(): Promise<number> {
     const [row] = await this.db.query<{ seconds: number }>(

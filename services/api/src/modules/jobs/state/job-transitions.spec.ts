@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../../core/database/database.ts';
 import { runMigrations } from '../../../core/database/run-migrations.ts';
+import { JobsRepository } from '../jobs.repository.ts';
 import { ForbiddenJobTransition, JobTransitions, statusesLeadingTo } from './job-transitions.ts';
 
 const PAIRS = JOB_STATUSES.flatMap((from) => JOB_STATUSES.map((to) => [from, to] as [JobStatus, JobStatus]));
@@ -147,5 +148,23 @@ describe(JobTransitions.name, () => {
       }),
     ).rejects.toThrow('roll back');
     expect((await statusOf(jobId)).status).toBe('running');
+  });
+
+  // The jobs repository's read for queue estimates, on the same fixture (jobs put in place by hand).
+  it("should give a model's median render time over its last succeeded jobs, and null before it has any", async () => {
+    const repository = new JobsRepository(new Database(pool));
+    expect(await repository.recentRenderSeconds('wan-1.3b')).toBeNull();
+    for (const [index, seconds] of [100, 40, 60, 3000].entries()) {
+      const id = await jobIn('succeeded');
+      // The oldest (3000 s) falls outside a sample of three.
+      await pool.query(
+        `UPDATE jobs SET started_at = now() - make_interval(secs => $2::float8 + $3::float8), finished_at = now() - make_interval(secs => $3::float8)
+          WHERE id = $1`,
+        [id, seconds, index * 10],
+      );
+    }
+    expect(await repository.recentRenderSeconds('wan-1.3b', 3)).toBeCloseTo(60, 3);
+    expect(await repository.recentRenderSeconds('wan-1.3b')).toBeCloseTo(80, 3);
+    expect(await repository.recentRenderSeconds('another-model')).toBeNull();
   });
 });
