@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PlanId } from '@cineweave/contracts';
 import { Database, type Sql } from '../../core/database/database.ts';
+import { camelized } from '../../core/database/camelized.ts';
 
 /** An account as the API uses it: its plan and its cached credit totals. */
 export interface Account {
@@ -32,15 +33,7 @@ interface AccountRow {
 }
 
 function toAccount(row: AccountRow): Account {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    planId: row.plan_id,
-    balance: row.balance,
-    reserved: row.reserved,
-    activeJobs: row.active_jobs,
-    createdAt: row.created_at.toISOString(),
-  };
+  return { ...camelized(row), createdAt: row.created_at.toISOString() };
 }
 
 /** Owns the SQL of `users` and `accounts` (the cached totals move with the ledger: LedgerRepository). */

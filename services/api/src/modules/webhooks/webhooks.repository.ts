@@ -91,14 +91,7 @@ export interface EndpointChange {
 }
 
 /** What an attempt changed, recorded in one statement per table by `recordAttempt`. */
-export interface AttemptOutcome {
-  at: Date;
-  responseStatus: number | null;
-  latencyMs: number;
-  responseBody: string | null;
-  error: string | null;
-  succeeded: boolean;
-}
+export type AttemptOutcome = Omit<WebhookAttempt, 'deliveryId' | 'attempt'>;
 
 /**
  * Webhook endpoints, the events the database triggers write (webhook_events), deliveries and
