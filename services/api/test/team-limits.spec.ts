@@ -347,6 +347,22 @@ describe('team limits at admission', () => {
     await checkInvariants(h.db);
   });
 
+  it('should admit a retry with the same Idempotency-Key once an admin raised the quota that refused it', async () => {
+    const teamId = await createTeam('Retrying', ['retry-a'], 1000, { monthlyCreditQuota: 5 });
+    const withKey = () => submit('retry-a', teamId).set('Idempotency-Key', 'render-the-kite-once');
+    const refused = await withKey().expect(402);
+    expect(refused.body.limit).toMatchObject({ name: 'monthly-credit-quota', value: 5, used: 0 });
+    await setLimits(teamId, { monthlyCreditQuota: 50 });
+    // The refusal described the team at that moment; the key was left free, not bound to it.
+    const admitted = await withKey().expect(202);
+    expect(admitted.headers['idempotent-replayed']).toBeUndefined();
+    const replayed = await withKey().expect(202);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.body.id).toBe(admitted.body.id);
+    expect(await committed(teamId)).toBe(10);
+    await checkInvariants(h.db);
+  });
+
   it("should not let a concurrent admission of the team that commits while admission waits for the team's lock pass the quota", async () => {
     const teamId = await createTeam('Race', ['race-a', 'race-b'], 1000, { monthlyCreditQuota: 20 });
     await submit('race-a', teamId).expect(202);
