@@ -42,6 +42,7 @@ export class JobSubmissionService {
     const request = {
       userId: principal.userId,
       teamId: team.id,
+      teamHasMonthlyLimits: team.monthlyCreditQuota !== null || team.memberMonthlyCap !== null,
       params: checked.params,
       source: 'api' as const,
     };
