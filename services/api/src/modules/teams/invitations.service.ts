@@ -162,13 +162,13 @@ export class InvitationsService {
     await this.accounts.ensureAccount(principal.userId, principal.email);
     // The token's address, else the one stored at first sign-in (both came from the identity provider).
     const callerEmail = principal.email ?? (await this.users.emailOf(principal.userId));
-    await this.db.transaction(async (tx) => {
+    const teamId = await this.db.transaction(async (tx) => {
       const invitation = await this.invitations.byTokenHash(hashInvitationToken(token), true, tx);
       if (!invitation) throw unknownLink();
       const team = `team "${invitation.teamName}"`;
       switch (invitationStatus(invitation)) {
         case 'accepted':
-          if (invitation.acceptedBy === principal.userId) return;
+          if (invitation.acceptedBy === principal.userId) return invitation.teamId;
           throw new DomainError(
             'CONFLICT',
             `This invitation to ${team} was already accepted by someone else.`,
@@ -215,9 +215,9 @@ export class InvitationsService {
         },
         tx,
       );
+      return invitation.teamId;
     });
-    const accepted = await this.invitations.byTokenHash(hashInvitationToken(token), false);
-    return this.teams.summary(principal.userId, accepted!.teamId);
+    return this.teams.summary(principal.userId, teamId);
   }
 
   /**

@@ -223,8 +223,10 @@ export class TeamsRepository {
   /** Every team in creation order after `after` (exclusive), at most `limit`. */
   adminPage(after: [string, string] | null, limit: number, sql: Sql = this.db): Promise<AdminTeamRow[]> {
     return this.adminRows(
-      `($1::timestamptz IS NULL OR (a.created_at, a.id) > ($1::timestamptz, $2::uuid))
-        ORDER BY a.created_at, a.id LIMIT $3`,
+      // The cursor holds a JS Date (milliseconds); Postgres keeps microseconds. Both sides of the
+      // keyset compare at milliseconds, or rows within one millisecond would repeat across pages.
+      `($1::timestamptz IS NULL OR (date_trunc('milliseconds', a.created_at), a.id) > ($1::timestamptz, $2::uuid))
+        ORDER BY date_trunc('milliseconds', a.created_at), a.id LIMIT $3`,
       [after?.[0] ?? null, after?.[1] ?? null, limit],
       sql,
     );
