@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Sql } from '../../core/database/database.ts';
+import { teamNameSql } from '../../core/database/team-name-sql.ts';
 
 /** A bucket's size as Postgres reads it (`date_bin`, `generate_series`). */
 export type BucketInterval = '1 hour' | '1 day';
@@ -34,12 +35,6 @@ export interface CreditsMoved {
   toppedUp: number;
   captured: number;
 }
-
-/**
- * How a team is named in reports. A team is its `accounts` row; until accounts carry a name of
- * their own, a personal team is named after its person (email, else user id).
- */
-const TEAM_NAME_SQL = `coalesce(u.email, a.user_id)`;
 
 /**
  * The admin overview's time series, read from jobs and the ledger (which other modules own and
@@ -136,7 +131,7 @@ export class AdminTimeseriesRepository {
   async teamNames(ids: string[], sql: Sql = this.db): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     const rows = await sql.query<{ id: string; name: string }>(
-      `SELECT a.id, ${TEAM_NAME_SQL} AS name
+      `SELECT a.id, ${teamNameSql('a', 'u')} AS name
          FROM accounts a LEFT JOIN users u ON u.id = a.user_id
         WHERE a.id = ANY($1::uuid[])`,
       [ids],
