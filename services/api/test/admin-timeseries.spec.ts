@@ -11,8 +11,17 @@ describe('GET /v1/admin/timeseries', () => {
   let h: Harness;
   const team: Record<string, string> = {};
 
-  async function addTeam(userId: string, email: string | null): Promise<string> {
+  /** `userId`'s personal team, or with `organizationTeam` a team of an organization that `userId` works in. */
+  async function addTeam(userId: string, email: string | null, organizationTeam?: string): Promise<string> {
     await h.db.query(`INSERT INTO users (id, email) VALUES ($1, $2)`, [userId, email]);
+    if (organizationTeam) {
+      const { rows } = await h.db.query(
+        `WITH org AS (INSERT INTO organizations (name) VALUES ('Acme') RETURNING id)
+         INSERT INTO accounts (name, organization_id, plan_id, balance) SELECT $1, id, 'free', 0 FROM org RETURNING id`,
+        [organizationTeam],
+      );
+      return (team[userId] = rows[0].id as string);
+    }
     const { rows } = await h.db.query(
       `INSERT INTO accounts (user_id, plan_id, balance) VALUES ($1, 'free', 0) RETURNING id`,
       [userId],
@@ -60,9 +69,11 @@ describe('GET /v1/admin/timeseries', () => {
   beforeAll(async () => {
     // 3.6 USD per GPU-hour: a GPU-second costs a tenth of a cent.
     h = await startHarness('timeseries', { GPU_HOURLY_COST_USD: '3.6' });
-    // Seven teams, so two fall into "other"; ana has no email and is named by her user id.
+    // Seven teams, so two fall into "other". Personal teams say whose they are (ana has no email:
+    // her user id); eve works in an organization's team, which goes by its own name.
     await addTeam('ana', null);
-    for (const name of ['ben', 'cy', 'dee', 'eve', 'fay', 'gus']) await addTeam(name, `${name}@example.com`);
+    for (const name of ['ben', 'cy', 'dee', 'fay', 'gus']) await addTeam(name, `${name}@example.com`);
+    await addTeam('eve', 'eve@example.com', 'Design team');
 
     // The hours of 2 November: created, started, finished.
     await job(
@@ -153,11 +164,11 @@ describe('GET /v1/admin/timeseries', () => {
     const { body } = await admin(`?from=${at('00:00:00')}&to=${at('05:30:00')}`).expect(200);
     expect(body.gpuHourlyCostUsd).toBe(3.6);
     expect(body.teams).toEqual([
-      { id: team['ana'], name: 'ana' },
-      { id: team['ben'], name: 'ben@example.com' },
-      { id: team['cy'], name: 'cy@example.com' },
-      { id: team['dee'], name: 'dee@example.com' },
-      { id: team['eve'], name: 'eve@example.com' },
+      { id: team['ana'], name: 'Personal (ana)' },
+      { id: team['ben'], name: 'Personal (ben@example.com)' },
+      { id: team['cy'], name: 'Personal (cy@example.com)' },
+      { id: team['dee'], name: 'Personal (dee@example.com)' },
+      { id: team['eve'], name: 'Design team' },
       { id: 'other', name: 'Other teams' },
     ]);
     expect(body.gpuByDay).toEqual([
@@ -201,7 +212,7 @@ describe('GET /v1/admin/timeseries', () => {
       { day: DAY, granted: 1500, toppedUp: 300, captured: 80 },
     ]);
     // fay's failed job of 1 November puts her first over these three days.
-    expect(body.teams[0]).toEqual({ id: team['fay'], name: 'fay@example.com' });
+    expect(body.teams[0]).toEqual({ id: team['fay'], name: 'Personal (fay@example.com)' });
     expect(
       body.gpuByDay.map(
         (day: { byTeam: Record<string, { gpuSeconds: number }> }) => day.byTeam[team['fay']!]!.gpuSeconds,

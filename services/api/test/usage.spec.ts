@@ -107,7 +107,7 @@ describe('usage', () => {
       expect.objectContaining({
         ChargePeriodStart: '2026-11-02T00:00:00.000Z',
         ChargePeriodEnd: '2026-11-03T00:00:00.000Z',
-        SubAccountName: 'ana',
+        SubAccountName: 'Personal (ana)',
         x_UserId: 'ana',
         ConsumedQuantity: '60',
         BilledCost: '0.06',
@@ -137,7 +137,7 @@ describe('usage', () => {
     const [benTeam] = (await h.db.query(`SELECT id FROM accounts WHERE user_id = 'ben'`)).rows as {
       id: string;
     }[];
-    // A team is named after its person until it has a name of its own.
+    // A personal team says whose it is.
     await h.db.query(`UPDATE users SET email = 'ben@example.com' WHERE id = 'ben'`);
     const json = await request(h.server)
       .get(`/v1/admin/usage?from=2026-10-01&to=2026-11-30&team=${benTeam!.id}`)
@@ -147,7 +147,7 @@ describe('usage', () => {
       expect.objectContaining({
         day: '2026-11-02',
         accountId: benTeam!.id,
-        teamName: 'ben@example.com',
+        teamName: 'Personal (ben@example.com)',
         userId: 'ben',
       }),
     ]);
@@ -158,7 +158,7 @@ describe('usage', () => {
     expect(parse(csv.text, { columns: true })).toEqual([
       expect.objectContaining({
         SubAccountId: benTeam!.id,
-        SubAccountName: 'ben@example.com',
+        SubAccountName: 'Personal (ben@example.com)',
         x_UserId: 'ben',
         ConsumedQuantity: '200',
       }),
@@ -169,8 +169,8 @@ describe('usage', () => {
       .set('Authorization', dev('root', true))
       .expect(200);
     expect(all.body.items.map((row: { teamName: string }) => row.teamName)).toEqual([
-      'ana',
-      'ben@example.com',
+      'Personal (ana)',
+      'Personal (ben@example.com)',
     ]);
     await h.db.query(`UPDATE users SET email = NULL WHERE id = 'ben'`);
   });
