@@ -26,6 +26,7 @@ export * from './api/credit-views.ts';
 export * from './api/admin-views.ts';
 export * from './api/openai-videos.ts';
 export * from './api/usage.ts';
+export * from './api/admin-timeseries.ts';
 export * from './api/health.ts';
 export * from './webhooks/webhooks.ts';
 export * from './trust/moderation.ts';
