@@ -26,6 +26,7 @@ import {
   eventually,
   startHarness,
 } from './support/harness.ts';
+import { teamWithMembers } from './support/teams.ts';
 
 /** Job bodies by price with the default pricing (credits per second × seconds). */
 const PRICED: Record<number, { prompt: string; resolution: string; durationSeconds: number }> = {
@@ -363,6 +364,41 @@ describe('team limits at admission', () => {
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     expect(replayed.body.id).toBe(admitted.body.id);
     expect(await committed(teamId)).toBe(10);
+    await checkInvariants(h.db);
+  });
+
+  it('should refuse a team made and limited through the API with the figures its team page shows', async () => {
+    const teamId = await teamWithMembers(h, 'page-owner', 'Page Team', { member: 'page-member' }, 1000);
+    const limited = await request(h.server)
+      .patch(`/v1/teams/${teamId}/limits`)
+      .set('Authorization', dev('page-owner'))
+      .send({ monthlyCreditQuota: 25, memberMonthlyCap: 15 })
+      .expect(200);
+    expect(limited.body.limits).toEqual({
+      activeJobLimit: null,
+      monthlyCreditQuota: 25,
+      memberMonthlyCap: 15,
+    });
+    await submit('page-member', teamId).expect(202);
+    const capped = await submit('page-member', teamId).expect(402);
+    expect(capped.body.limit).toMatchObject({ name: 'member-monthly-cap', value: 15, used: 10 });
+    await submit('page-owner', teamId).expect(202);
+    const refused = await submit('page-owner', teamId).expect(402);
+    expect(refused.body.limit).toMatchObject({ name: 'monthly-credit-quota', value: 25, used: 20 });
+
+    const page = await request(h.server)
+      .get(`/v1/teams/${teamId}`)
+      .set('Authorization', dev('page-owner'))
+      .expect(200);
+    expect(page.body.month).toMatchObject({ credits: 20, resetsAt: refused.body.limit.resetsAt });
+    const members = await request(h.server)
+      .get(`/v1/teams/${teamId}/members`)
+      .set('Authorization', dev('page-owner'))
+      .expect(200);
+    const thisMonthOf = (user: string) =>
+      (members.body.items as { userId: string; creditsThisMonth: number }[]).find((m) => m.userId === user)
+        ?.creditsThisMonth;
+    expect([thisMonthOf('page-member'), thisMonthOf('page-owner')]).toEqual([10, 10]);
     await checkInvariants(h.db);
   });
 
