@@ -19,6 +19,7 @@ import {
   DEFAULT_MODEL_ID,
   JOB_NAMES,
   QUEUE_NAMES,
+  TEAM_HEADER,
   cancelSignalKey,
   workQueueName,
 } from '@cineweave/contracts';
@@ -115,7 +116,8 @@ export class RealApi {
     this.cleanups = cleanups;
   }
 
-  static async start(suite: string): Promise<RealApi> {
+  /** `env` overrides the API's settings (e.g. MAX_ACTIVE_JOBS_PER_USER). */
+  static async start(suite: string, env: Record<string, string> = {}): Promise<RealApi> {
     const database = `cw_${suite}_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: ADMIN_URL });
     await admin.connect();
@@ -147,6 +149,7 @@ export class RealApi {
         INTERNAL_TOKEN,
         RATE_LIMIT_PER_MINUTE: '100000',
         OUTBOX_POLL_MS: '200',
+        ...env,
       },
       db,
       [
@@ -219,11 +222,38 @@ export class RealApi {
       throw new Error(`users/init for ${userId} answered ${response.status}: ${await response.text()}`);
   }
 
-  async credits(userId: string): Promise<CreditsSummary> {
+  /** The credits of the user's default team, or of `teamId` (one of theirs) as the portal asks for them. */
+  async credits(userId: string, teamId?: string): Promise<CreditsSummary> {
     const response = await fetch(`${this.url}/v1/credits`, {
-      headers: { Authorization: `Bearer dev:${userId}` },
+      headers: { Authorization: `Bearer dev:${userId}`, ...(teamId ? { [TEAM_HEADER]: teamId } : {}) },
     });
     return CreditsSummarySchema.parse(await response.json());
+  }
+
+  /**
+   * A team of its own organization on the free plan, owned by `ownerId` (signed in already), with
+   * `credits` granted through the ledger. Made in SQL: the team routes are not the operator's subject.
+   */
+  async createTeam(name: string, ownerId: string, credits: number): Promise<string> {
+    const organization = await this.db.query<{ id: string }>(
+      `INSERT INTO organizations (name, created_by) VALUES ($1, $2) RETURNING id`,
+      [name, ownerId],
+    );
+    const team = await this.db.query<{ id: string }>(
+      `INSERT INTO accounts (name, organization_id, plan_id, balance) VALUES ($1, $2, 'free', $3) RETURNING id`,
+      [name, organization.rows[0].id, credits],
+    );
+    const teamId = team.rows[0].id;
+    await this.db.query(
+      `INSERT INTO team_members (team_id, user_id, role, source) VALUES ($1, $2, 'owner', 'manual')`,
+      [teamId, ownerId],
+    );
+    await this.db.query(
+      `INSERT INTO credit_ledger (account_id, kind, amount, reference, reason, actor)
+       VALUES ($1, 'grant', $2, $3, 'e2e team grant', 'system')`,
+      [teamId, credits, `e2e:${teamId}`],
+    );
+    return teamId;
   }
 
   async ledgerKinds(jobId: string): Promise<string[]> {
