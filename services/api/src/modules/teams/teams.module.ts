@@ -8,7 +8,6 @@ import { InvitationsService } from './invitations.service.ts';
 import { MembersController } from './members.controller.ts';
 import { MembersRepository } from './members.repository.ts';
 import { MembersService } from './members.service.ts';
-import { TeamAccess } from './team-access.ts';
 import { TeamsController } from './teams.controller.ts';
 import { TeamsRepository } from './teams.repository.ts';
 import { TeamsService } from './teams.service.ts';
@@ -18,7 +17,6 @@ import { TeamsService } from './teams.service.ts';
   imports: [AccountsModule],
   controllers: [TeamsController, MembersController, InvitationsController, AdminTeamsController],
   providers: [
-    TeamAccess,
     TeamsRepository,
     MembersRepository,
     InvitationsRepository,
