@@ -231,29 +231,38 @@ export class RealApi {
   }
 
   /**
-   * A team of its own organization on the free plan, owned by `ownerId` (signed in already), with
-   * `credits` granted through the ledger. Made in SQL: the team routes are not the operator's subject.
+   * A team owned by `ownerId` (signed in already), made as its owner and an admin would in the
+   * portal: created, granted `credits`, and given `limits`. Answers its id.
    */
-  async createTeam(name: string, ownerId: string, credits: number): Promise<string> {
-    const organization = await this.db.query<{ id: string }>(
-      `INSERT INTO organizations (name, created_by) VALUES ($1, $2) RETURNING id`,
-      [name, ownerId],
-    );
-    const team = await this.db.query<{ id: string }>(
-      `INSERT INTO accounts (name, organization_id, plan_id, balance) VALUES ($1, $2, 'free', $3) RETURNING id`,
-      [name, organization.rows[0].id, credits],
-    );
-    const teamId = team.rows[0].id;
-    await this.db.query(
-      `INSERT INTO team_members (team_id, user_id, role, source) VALUES ($1, $2, 'owner', 'manual')`,
-      [teamId, ownerId],
-    );
-    await this.db.query(
-      `INSERT INTO credit_ledger (account_id, kind, amount, reference, reason, actor)
-       VALUES ($1, 'grant', $2, $3, 'e2e team grant', 'system')`,
-      [teamId, credits, `e2e:${teamId}`],
-    );
-    return teamId;
+  async createTeam(
+    name: string,
+    ownerId: string,
+    credits: number,
+    limits: Record<string, number | null> = {},
+  ): Promise<string> {
+    const { id } = (await this.call('POST', '/v1/teams', ownerId, { name })) as { id: string };
+    await this.call('POST', `/v1/admin/teams/${id}/credits`, 'e2e-admin:admin', {
+      amount: credits,
+      reason: 'e2e team grant',
+    });
+    if (Object.keys(limits).length > 0) await this.setLimits(id, ownerId, limits);
+    return id;
+  }
+
+  /** `PATCH /v1/teams/:id/limits` as an owner or admin of the team. */
+  async setLimits(teamId: string, userId: string, limits: Record<string, number | null>): Promise<void> {
+    await this.call('PATCH', `/v1/teams/${teamId}/limits`, userId, limits);
+  }
+
+  private async call(method: string, path: string, userId: string, body: unknown): Promise<unknown> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer dev:${userId}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok)
+      throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+    return response.json();
   }
 
   async ledgerKinds(jobId: string): Promise<string[]> {

@@ -31,11 +31,10 @@ describe('Namespaces mapped to teams, end to end with the real API, Postgres, Re
 
   beforeAll(async () => {
     await buildApi();
-    // One active job per team (plans without a limit of their own take this default).
-    api = await RealApi.start('opteams', { MAX_ACTIVE_JOBS_PER_USER: '1' });
+    api = await RealApi.start('opteams');
     await api.initUser(OWNER);
-    // 20 credits on the free plan.
-    teamId = await api.createTeam('Studio', OWNER, 20);
+    // 20 credits and one job at a time.
+    teamId = await api.createTeam('Studio', OWNER, 20, { activeJobLimit: 1 });
     worker = new QueueWorker(api);
     server = await KubeApiServer.start();
     client = clientFor(server);
@@ -47,7 +46,8 @@ describe('Namespaces mapped to teams, end to end with the real API, Postgres, Re
       client,
       apiUrl: api.url,
       token: INTERNAL_TOKEN,
-      // The API asks for 30 s after an active-job refusal; the test looks again every second.
+      // The API asks for 30 s after an active-job refusal and a quota waits for the month's end;
+      // the test looks again every second.
       holdTimings: { retryMs: 300, recheckMaxMs: 1_000 },
     }));
   }, 300_000);
@@ -168,6 +168,33 @@ describe('Namespaces mapped to teams, end to end with the real API, Postgres, Re
     expect(events[0].note).toContain(
       `kubectl annotate namespace legacy cineweave.io/team=${personalTeam} && kubectl annotate namespace legacy cineweave.io/account-`,
     );
+    await render(admitted);
+  }, 60_000);
+  it('should hold a VideoJob over the monthly quota as Queued/QuotaExhausted, and submit it once an admin raises the quota', async () => {
+    // Three 3-credit jobs rendered so far this month; a quota of 9 leaves nothing for the next.
+    await api.setLimits(teamId, OWNER, { monthlyCreditQuota: 9 });
+    const created = await apply('over-quota', 'studio');
+    const held = await eventually(
+      () => read('over-quota', 'studio'),
+      (vj) => condition(vj, 'Queued')?.reason === 'QuotaExhausted',
+      'Queued=QuotaExhausted',
+    );
+    expect(held.status?.phase).toBe('Pending');
+    expect(condition(held, 'Queued')?.status).toBe('True');
+    expect(held.status?.message).toContain(
+      `team ${teamId} has committed 9 of its monthly credit quota of 9 (monthly-credit-quota)`,
+    );
+    const resetsAt = /It resets at (\S+);/.exec(held.status?.message ?? '')?.[1] ?? '';
+    expect(new Date(resetsAt).getUTCDate()).toBe(1);
+    expect(Date.parse(resetsAt)).toBeGreaterThan(Date.now());
+    expect(await jobRow(created.metadata.uid)).toEqual([]);
+
+    await api.setLimits(teamId, OWNER, { monthlyCreditQuota: 100 });
+    const admitted = await accepted('over-quota', 'studio', 20_000);
+    expect(condition(admitted, 'Queued')?.status).toBe('True');
+    expect(await jobRow(admitted.metadata.uid)).toEqual([
+      { account_id: teamId, user_id: 'kubernetes:studio' },
+    ]);
     await render(admitted);
   }, 60_000);
 });

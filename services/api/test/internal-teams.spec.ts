@@ -7,27 +7,19 @@ import { type Harness, INTERNAL_TOKEN, checkInvariants, dev, startHarness } from
 const SPEC = { prompt: 'a fox in the snow', resolution: '640x352', durationSeconds: 1 };
 const OWNER = 'team-owner';
 
-/** A team with `credits` granted, owned by `owner` (made in SQL: the team routes are not this suite's subject). */
+/** A team owned by `owner`, made as its owner and an admin would: created and granted `credits`. */
 async function createTeam(h: Harness, name: string, owner: string, credits: number): Promise<string> {
-  const organization = await h.db.query<{ id: string }>(
-    `INSERT INTO organizations (name, created_by) VALUES ($1, $2) RETURNING id`,
-    [name, owner],
-  );
-  const team = await h.db.query<{ id: string }>(
-    `INSERT INTO accounts (name, organization_id, plan_id, balance) VALUES ($1, $2, 'free', $3) RETURNING id`,
-    [name, organization.rows[0].id, credits],
-  );
-  const teamId = team.rows[0].id;
-  await h.db.query(
-    `INSERT INTO team_members (team_id, user_id, role, source) VALUES ($1, $2, 'owner', 'manual')`,
-    [teamId, owner],
-  );
-  await h.db.query(
-    `INSERT INTO credit_ledger (account_id, kind, amount, reference, reason, actor)
-     VALUES ($1, 'grant', $2, $3, 'test grant', 'system')`,
-    [teamId, credits, `test:${teamId}`],
-  );
-  return teamId;
+  const team = await request(h.server)
+    .post('/v1/teams')
+    .set('Authorization', dev(owner))
+    .send({ name })
+    .expect(201);
+  await request(h.server)
+    .post(`/v1/admin/teams/${team.body.id}/credits`)
+    .set('Authorization', dev('internal-admin', true))
+    .send({ amount: credits, reason: 'test grant' })
+    .expect(200);
+  return team.body.id;
 }
 
 describe('internal job submission charged to a team (namespace → team)', () => {
@@ -127,5 +119,29 @@ describe('internal job submission charged to a team (namespace → team)', () =>
     const response = await internalGet('/internal/v1/users/nobody-here/personal-team').expect(404);
     expect(response.body.detail).toContain('nobody-here');
     await request(h.server).get(`/internal/v1/users/${OWNER}/personal-team`).expect(401);
+  });
+  it("should count each namespace as one submitter against the team's per-member monthly cap", async () => {
+    const capped = await createTeam(h, 'Capped', OWNER, 50);
+    const price = (
+      await submit({ uid: randomUUID(), teamId: capped, namespace: 'capped-a', spec: SPEC }).expect(202)
+    ).body.creditsReserved as number;
+    await request(h.server)
+      .patch(`/v1/teams/${capped}/limits`)
+      .set('Authorization', dev(OWNER))
+      .send({ memberMonthlyCap: price, activeJobLimit: 10 })
+      .expect(200);
+    const refused = await submit({
+      uid: randomUUID(),
+      teamId: capped,
+      namespace: 'capped-a',
+      spec: SPEC,
+    }).expect(402);
+    expect(refused.body).toMatchObject({
+      code: 'QUOTA_EXHAUSTED',
+      limit: { name: 'member-monthly-cap', teamId: capped, value: price, used: price },
+    });
+    // Another namespace of the same team is another submitter, with a cap of its own.
+    await submit({ uid: randomUUID(), teamId: capped, namespace: 'capped-b', spec: SPEC }).expect(202);
+    await checkInvariants(h.db);
   });
 });

@@ -35,7 +35,8 @@ export const ACCOUNT_ANNOTATION = 'cineweave.io/account';
 
 /**
  * The user id jobs submitted from a team-annotated namespace are recorded under (`jobs.user_id`):
- * a service identity per namespace, created on first use, never a member of any team.
+ * a service identity per namespace, created on first use, never a member of any team (a team's
+ * per-member monthly cap counts each namespace as one submitter).
  */
 export function namespaceIdentity(namespace: string): string {
   return `kubernetes:${namespace}`;

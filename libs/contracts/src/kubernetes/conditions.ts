@@ -68,9 +68,9 @@ export const CONDITION_REASONS = {
   unknownTeam: 'UnknownTeam',
   /** The namespace still uses the deprecated cineweave.io/account annotation (a Warning event). */
   deprecatedAnnotation: 'DeprecatedAccountAnnotation',
-  /** Held: the team runs as many jobs as its active-job limit allows. */
+  /** Held: the team runs as many jobs as its active-job limit allows (a QUEUE_REASONS value). */
   teamLimit: 'TeamLimit',
-  /** Held: the team's monthly credit quota (or the member's monthly cap) is used up until it resets. */
+  /** Held: the team's monthly credit quota (or the member's monthly cap) is used up until it resets (a QUEUE_REASONS value). */
   quotaExhausted: 'QuotaExhausted',
   /** Complete=False while the job waits in its model's queue. */
   queued: 'Queued',

@@ -60,7 +60,7 @@ describe(holdFor.name, () => {
       now,
       timings,
     );
-    expect(cap?.message).toContain('a member of team');
+    expect(cap?.message).toContain('one member of team');
     expect(cap?.message).toContain('(member-monthly-cap)');
   });
 

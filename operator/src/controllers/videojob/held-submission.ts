@@ -83,7 +83,7 @@ function limitSentence(limit: LimitRefusal): string {
     case 'monthly-credit-quota':
       return `team ${limit.teamId} has committed ${limit.used} of its monthly credit quota of ${limit.value} (monthly-credit-quota)`;
     case 'member-monthly-cap':
-      return `the submitter has committed ${limit.used} of the ${limit.value} credits a member of team ${limit.teamId} may use per month (member-monthly-cap)`;
+      return `the submitter (for a VideoJob, its namespace) has committed ${limit.used} of the ${limit.value} credits one member of team ${limit.teamId} may use per month (member-monthly-cap)`;
     case 'active-jobs':
       return `team ${limit.teamId} has ${limit.used} of its ${limit.value} active jobs queued or running (active-jobs)`;
   }

@@ -5,7 +5,8 @@ import { Database, type Sql } from '../../core/database/database.ts';
  * The `users` rows that stand for a Kubernetes namespace (`kubernetes:<namespace>`): jobs a
  * VideoJob submits for a team-annotated namespace are recorded under them (`jobs.user_id` must
  * name a user). They are never made members of a team, have no account of their own and no
- * email; a per-member monthly cap therefore never applies to them, only the team's own limits.
+ * email. Admission counts commitments per `jobs.user_id`, so a team's per-member monthly cap
+ * treats each namespace as one submitter.
  */
 @Injectable()
 export class ServiceIdentitiesRepository {
