@@ -7,8 +7,18 @@ import { z } from 'zod';
  *   waiting for its engine).
  * - `ModelUnavailable`: no worker of its model is alive. It waits (it is never handed to another
  *   model's worker) until one starts: a WorkerPool of the model with work waiting scales up.
+ * - `TeamLimit`: not admitted yet: its team runs as many jobs as its active-job limit allows
+ *   (a VideoJob's `Queued` condition while the operator retries the submission).
+ * - `QuotaExhausted`: not admitted yet: its team's monthly credit quota (or the submitter's
+ *   monthly cap) is used up until it resets (likewise a VideoJob's `Queued` condition).
  */
-export const QUEUE_REASONS = ['WaitingForWorker', 'ScalingUp', 'ModelUnavailable'] as const;
+export const QUEUE_REASONS = [
+  'WaitingForWorker',
+  'ScalingUp',
+  'ModelUnavailable',
+  'TeamLimit',
+  'QuotaExhausted',
+] as const;
 export const QueueReasonSchema = z.enum(QUEUE_REASONS);
 export type QueueReason = z.infer<typeof QueueReasonSchema>;
 
@@ -17,6 +27,8 @@ export const QUEUE_REASON_LABELS: Record<QueueReason, string> = {
   WaitingForWorker: 'Waiting for a free worker',
   ScalingUp: 'A worker is starting',
   ModelUnavailable: 'No worker serves this model yet',
+  TeamLimit: "Held by the team's active-job limit",
+  QuotaExhausted: "Held until the team's monthly credits reset",
 };
 
 /** Where a queued job stands: jobs ahead of it in its model's queue, why it waits, and the sentence people read. */
