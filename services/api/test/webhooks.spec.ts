@@ -1,10 +1,11 @@
-import { WEBHOOK_EVENT_TYPES, WebhookMessageSchema } from '@cineweave/contracts';
+import { TEAM_HEADER, WEBHOOK_EVENT_TYPES, WebhookMessageSchema } from '@cineweave/contracts';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher.service.ts';
 import { signMessage } from '../src/modules/webhooks/webhook-signing.ts';
 import { FakeGpuWorker, type Harness, dev, eventually, startHarness } from './support/harness.ts';
+import { makeTeam } from './support/team-fixture.ts';
 import { type ReceivedWebhook, WebhookReceiver } from './support/webhook-receiver.ts';
 
 const DRAFT = { prompt: 'a lantern drifting down a river', resolution: '640x352', durationSeconds: 1 };
@@ -385,6 +386,90 @@ describe('webhooks', () => {
       .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
     expect(messages.map((m) => m.type)).toEqual(['job.queued', 'job.cancelled']);
     expect(messages[1].data).toEqual((await api('kim').get(`/v1/jobs/${job.id}`)).body);
+    await h.jobsQueue.drain(true);
+  });
+
+  it("should send a team's job events to the team's endpoints, which only its admins configure", async () => {
+    for (const user of ['tess', 'mo', 'vic', 'otto']) await api(user).get('/v1/me').expect(200);
+    const team = await makeTeam(h, {
+      name: 'Grading',
+      members: [
+        ['tess', 'owner'],
+        ['mo', 'member'],
+        ['vic', 'viewer'],
+      ],
+      credits: 500,
+    });
+    const other = await makeTeam(h, { name: 'Sound', members: [['otto', 'owner']] });
+    const inTeam = (user: string, id = team) => ({
+      post: (path: string, body?: object) => api(user).post(path, body).set(TEAM_HEADER, id),
+      get: (path: string) => api(user).get(path).set(TEAM_HEADER, id),
+      patch: (path: string, body: object) => api(user).patch(path, body).set(TEAM_HEADER, id),
+    });
+    const hooks = await receiver();
+    const jobEvents = WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith('job.'));
+
+    // Configuring endpoints and reading deliveries is an admin's job: a viewer and a member are refused.
+    const refused = await inTeam('vic')
+      .post('/v1/webhooks', { url: hooks.url(), eventTypes: jobEvents })
+      .expect(403);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    await inTeam('mo').post('/v1/webhooks', { url: hooks.url(), eventTypes: jobEvents }).expect(403);
+    await inTeam('vic').get('/v1/webhooks').expect(403);
+    const endpoint = await inTeam('tess')
+      .post('/v1/webhooks', { url: hooks.url(), eventTypes: jobEvents })
+      .expect(201);
+    const identity = await inTeam('tess').post('/v1/webhooks/job-urls').expect(201);
+    expect(
+      (await inTeam('tess').get('/v1/webhooks').expect(200)).body.items.map((e: { id: string }) => e.id),
+    ).toEqual([endpoint.body.id, identity.body.id]);
+    // Her personal team is another team: its list does not show the team's endpoints.
+    expect((await api('tess').get('/v1/webhooks').expect(200)).body.items).toEqual([]);
+
+    // A member (not the owner) submits for the team: the team's endpoint hears it, signed with its secret.
+    const job = (
+      await inTeam('mo')
+        .post('/v1/jobs', { ...DRAFT, webhookUrl: hooks.url('/job') })
+        .expect(202)
+    ).body;
+    const charged = await h.db.query(`SELECT account_id, user_id FROM jobs WHERE id = $1`, [job.id]);
+    expect(charged.rows[0]).toEqual({ account_id: team, user_id: 'mo' });
+    await inTeam('mo').post(`/v1/jobs/${job.id}/cancel`).expect(200);
+    await eventually(async () => hooks.received.length === 4);
+    const verifiedWith = (secret: string) =>
+      hooks.received.flatMap((hook) => {
+        try {
+          return [verify(secret, hook)];
+        } catch {
+          return [];
+        }
+      });
+    // Two messages signed with the endpoint's secret, two with the team's per-job secret.
+    expect(
+      verifiedWith(endpoint.body.secret)
+        .map((m) => m.type)
+        .sort(),
+    ).toEqual(['job.cancelled', 'job.queued']);
+    expect(
+      verifiedWith(identity.body.secret)
+        .map((m) => m.type)
+        .sort(),
+    ).toEqual(['job.cancelled', 'job.queued']);
+    expect(verifiedWith(endpoint.body.secret)[0].data).toMatchObject({ id: job.id });
+    // The per-job secret is the team's: a job of Mo's personal team has none to be signed with.
+    const personal = await api('mo')
+      .post('/v1/jobs', { ...DRAFT, webhookUrl: hooks.url('/job') })
+      .expect(422);
+    expect(personal.body.errors[0].field).toBe('webhookUrl');
+
+    // Another team's endpoint is not found, whatever the caller's role there.
+    const theirs = await inTeam('otto', other)
+      .post('/v1/webhooks', { url: hooks.url(), eventTypes: jobEvents })
+      .expect(201);
+    await inTeam('tess').get(`/v1/webhooks/${theirs.body.id}`).expect(404);
+    await inTeam('tess').patch(`/v1/webhooks/${theirs.body.id}`, { enabled: false }).expect(404);
+    await inTeam('tess').get(`/v1/webhooks/${theirs.body.id}/deliveries`).expect(404);
+    await inTeam('tess', other).get('/v1/webhooks').expect(404);
     await h.jobsQueue.drain(true);
   });
 });
