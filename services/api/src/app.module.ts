@@ -33,7 +33,7 @@ import { ModelsModule } from './modules/models/models.module.ts';
 import { RetentionModule } from './modules/retention/retention.module.ts';
 import { UploadsModule } from './modules/uploads/uploads.module.ts';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.ts';
-import { SsoModule } from './modules/teams/sso/sso.module.ts';
+import { TeamsModule } from './modules/teams/teams.module.ts';
 
 @Module({})
 export class AppModule {
@@ -53,7 +53,6 @@ export class AppModule {
         AuditModule,
         ModelsModule,
         AccountsModule,
-        SsoModule,
         CreditsModule,
         PlansModule,
         JobsModule,
@@ -68,6 +67,7 @@ export class AppModule {
         UsageModule,
         BillingModule.forRoot(config),
         WebhooksModule,
+        TeamsModule,
       ],
       providers: [
         RateLimiter,

@@ -23,16 +23,19 @@ async function membershipsOf(h: Harness, userId: string) {
   return Object.fromEntries(rows.map((row) => [row.team_id, { role: row.role, source: row.source }]));
 }
 
-async function auditOf(h: Harness, teamId: string) {
+async function auditOf(h: Harness, teamId: string, userId?: string) {
   const { rows } = await h.db.query<{
     action: string;
     actor_id: string;
     actor_type: string;
     before: unknown;
     after: unknown;
-  }>(`SELECT action, actor_type, actor_id, before, after FROM audit_log WHERE target_id = $1 ORDER BY seq`, [
-    teamId,
-  ]);
+  }>(
+    `SELECT action, actor_type, actor_id, before, after FROM audit_log
+      WHERE target_type = 'team-member' AND target_id LIKE $1 || ':%' AND ($2::text IS NULL OR target_id = $1 || ':' || $2)
+      ORDER BY seq`,
+    [teamId, userId ?? null],
+  );
   return rows;
 }
 
@@ -112,7 +115,7 @@ describe('SSO groups → team membership (OIDC)', () => {
         actor_type: 'system',
         actor_id: 'system:sso',
         before: null,
-        after: { userId: 'ann@corp', role: 'member', source: 'sso' },
+        after: { teamId: editors, userId: 'ann@corp', role: 'member', source: 'sso' },
       },
     ]);
     // The personal team is there too, and stays the default.
@@ -130,8 +133,8 @@ describe('SSO groups → team membership (OIDC)', () => {
     expect(changes).toEqual([
       expect.objectContaining({
         actor_id: 'system:sso',
-        before: { userId: 'bo@corp', role: 'admin', source: 'sso' },
-        after: { userId: 'bo@corp', role: 'member', source: 'sso' },
+        before: { teamId: editors, userId: 'bo@corp', role: 'admin', source: 'sso' },
+        after: { teamId: editors, userId: 'bo@corp', role: 'member', source: 'sso' },
       }),
     ]);
   });
@@ -164,9 +167,8 @@ describe('SSO groups → team membership (OIDC)', () => {
     await signIn(200, h.server, 'fay@corp', ['editors']);
     await signIn(200, h.server, 'fay@corp', undefined);
     expect(await membershipsOf(h, 'fay@corp')).toEqual({ [studio]: { role: 'viewer', source: 'manual' } });
-    const removed = (await auditOf(h, editors)).filter(
-      (row) =>
-        row.action === 'team.member-removed' && (row.before as { userId: string }).userId === 'fay@corp',
+    const removed = (await auditOf(h, editors, 'fay@corp')).filter(
+      (row) => row.action === 'team.member-removed',
     );
     expect(removed).toHaveLength(2);
   });

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher.service.ts';
 import { signMessage } from '../src/modules/webhooks/webhook-signing.ts';
 import { FakeGpuWorker, type Harness, dev, eventually, startHarness } from './support/harness.ts';
-import { makeTeam } from './support/team-fixture.ts';
 import { type ReceivedWebhook, WebhookReceiver } from './support/webhook-receiver.ts';
 
 const DRAFT = { prompt: 'a lantern drifting down a river', resolution: '640x352', durationSeconds: 1 };
@@ -390,17 +389,19 @@ describe('webhooks', () => {
   });
 
   it("should send a team's job events to the team's endpoints, which only its admins configure", async () => {
-    for (const user of ['tess', 'mo', 'vic', 'otto']) await api(user).get('/v1/me').expect(200);
-    const team = await makeTeam(h, {
-      name: 'Grading',
-      members: [
-        ['tess', 'owner'],
-        ['mo', 'member'],
-        ['vic', 'viewer'],
-      ],
-      credits: 500,
-    });
-    const other = await makeTeam(h, { name: 'Sound', members: [['otto', 'owner']] });
+    // The team as its owner makes it: created, members invited by link, credits granted by an admin.
+    const team = (await api('tess').post('/v1/teams', { name: 'Grading' }).expect(201)).body.id as string;
+    for (const [user, role] of [
+      ['mo', 'member'],
+      ['vic', 'viewer'],
+    ]) {
+      const invitation = await api('tess').post(`/v1/teams/${team}/invitations`, { role }).expect(201);
+      await api(user).post(`/v1/invitations/${invitation.body.token}/accept`).expect(200);
+    }
+    await api('root-admin')
+      .post(`/v1/admin/teams/${team}/credits`, { amount: 500, reason: 'Grading budget' })
+      .expect(200);
+    const other = (await api('otto').post('/v1/teams', { name: 'Sound' }).expect(201)).body.id as string;
     const inTeam = (user: string, id = team) => ({
       post: (path: string, body?: object) => api(user).post(path, body).set(TEAM_HEADER, id),
       get: (path: string) => api(user).get(path).set(TEAM_HEADER, id),

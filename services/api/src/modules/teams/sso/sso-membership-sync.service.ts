@@ -119,7 +119,8 @@ export class SsoMembershipSync extends GroupMembershipSync {
       this.audit.record(
         {
           action,
-          target: { type: 'team', id: teamId },
+          // The shape the team routes record member changes in, so one filter finds both.
+          target: { type: 'team-member', id: `${teamId}:${userId}` },
           before,
           after,
           actor: SSO_ACTOR,
@@ -129,7 +130,7 @@ export class SsoMembershipSync extends GroupMembershipSync {
       );
     for (const { teamId, role } of plan.add) {
       if (!(await this.repository.add(teamId, userId, role, tx))) continue;
-      await record('team.member-added', teamId, null, { userId, role, source: 'sso' });
+      await record('team.member-added', teamId, null, { teamId, userId, role, source: 'sso' });
       done.add.push({ teamId, role });
     }
     for (const change of plan.change) {
@@ -138,15 +139,15 @@ export class SsoMembershipSync extends GroupMembershipSync {
       await record(
         'team.member-role-changed',
         change.teamId,
-        { userId, role: change.from, source: 'sso' },
-        { userId, role: change.to, source: 'sso' },
+        { teamId: change.teamId, userId, role: change.from, source: 'sso' },
+        { teamId: change.teamId, userId, role: change.to, source: 'sso' },
       );
       done.change.push(change);
     }
     for (const { teamId, role } of plan.remove) {
       if (role === 'owner' && !(await this.keepsAnOwner(teamId, userId, tx))) continue;
       if (!(await this.repository.remove(teamId, userId, tx))) continue;
-      await record('team.member-removed', teamId, { userId, role, source: 'sso' }, null);
+      await record('team.member-removed', teamId, { teamId, userId, role, source: 'sso' }, null);
       done.remove.push({ teamId, role });
     }
     return done;

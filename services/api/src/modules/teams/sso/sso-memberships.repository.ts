@@ -58,16 +58,16 @@ export class SsoMembershipsRepository {
   }
 
   /**
-   * Whether the team keeps an owner without `userId`. The owners' rows are locked, so a
-   * concurrent change that takes the same locks cannot leave the team ownerless between the
-   * check and the change.
+   * Whether the team keeps an owner without `userId`. Every membership of the team is locked, in
+   * the order the team routes lock them (MembersRepository.lockAll), so a member change made at
+   * the same moment runs before or after this one and the team is never left without an owner.
    */
   async hasOtherOwner(teamId: string, userId: string, sql: Sql): Promise<boolean> {
-    const rows = await sql.query<{ user_id: string }>(
-      `SELECT user_id FROM team_members WHERE team_id = $1 AND role = 'owner' FOR UPDATE`,
+    const rows = await sql.query<{ user_id: string; role: TeamRole }>(
+      `SELECT user_id, role FROM team_members WHERE team_id = $1 ORDER BY user_id FOR UPDATE`,
       [teamId],
     );
-    return rows.some((row) => row.user_id !== userId);
+    return rows.some((row) => row.role === 'owner' && row.user_id !== userId);
   }
 
   async add(teamId: string, userId: string, role: TeamRole, sql: Sql): Promise<boolean> {
