@@ -111,6 +111,25 @@ describe(InvitationsService.name, () => {
     await checkInvariants(h.db);
   });
 
+  it('should let exactly one of two people accepting one link at the same moment in', async () => {
+    const teamId = await teamWithMembers(h, 'race-owner', 'Race team', {}, 0);
+    const { token } = (await invite('race-owner', teamId).expect(201)).body as { token: string };
+    const answers = await Promise.all(
+      ['race-one', 'race-two'].map((user) =>
+        request(h.server).post(`/v1/invitations/${token}/accept`).set('Authorization', dev(user)),
+      ),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    const { rows } = await h.db.query(
+      `SELECT user_id FROM team_members WHERE team_id = $1 AND source = 'invitation'`,
+      [teamId],
+    );
+    const invitation = await h.db.query(`SELECT accepted_by FROM team_invitations WHERE team_id = $1`, [
+      teamId,
+    ]);
+    expect(rows).toEqual([{ user_id: invitation.rows[0].accepted_by }]);
+  });
+
   it('should refuse an invitation bound to an email address to anyone signed in with another', async () => {
     const teamId = await teamWithMembers(h, 'mail-owner', 'Mail team', {}, 0);
     const created = await invite('mail-owner', teamId, { email: 'Editor@Example.com' }).expect(201);

@@ -192,6 +192,26 @@ describe(MembersService.name, () => {
     await checkInvariants(h.db);
   });
 
+  it('should let an API key act on its own team only, and stop once its person leaves the team', async () => {
+    const teamId = await teamWithMembers(h, 'key-owner', 'Keyed team', { admin: 'key-admin' }, 0);
+    const other = await teamWithMembers(h, 'key-admin', 'Admin own team', {}, 0);
+    const created = await request(h.server)
+      .post('/v1/api-keys')
+      .set(asMember('key-admin', teamId))
+      .send({ name: 'team script' })
+      .expect(201);
+    const key = `Bearer ${created.body.key as string}`;
+    await request(h.server).get(`/v1/teams/${teamId}`).set('Authorization', key).expect(200);
+    const elsewhere = await request(h.server).get(`/v1/teams/${other}`).set('Authorization', key).expect(403);
+    expect(elsewhere.body.detail).toMatch(/This API key acts for team .* only/);
+    await request(h.server)
+      .delete(`/v1/teams/${teamId}/members/key-admin`)
+      .set('Authorization', dev('key-owner'))
+      .expect(204);
+    await request(h.server).get(`/v1/teams/${teamId}`).set('Authorization', key).expect(404);
+    await request(h.server).get('/v1/credits').set('Authorization', key).expect(404);
+  });
+
   it('should let install admins list teams, grant to a team and set its plan, audited', async () => {
     const teamId = await teamWithMembers(h, 'adm-owner', 'Granted team', { member: 'adm-member' }, 0);
     const granted = await request(h.server)

@@ -1,7 +1,7 @@
 import { TEAM_HEADER } from '@cineweave/contracts';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TeamAccess } from '../src/modules/teams/team-access.ts';
+import { TeamAccess } from '../src/modules/accounts/team-access.ts';
 import { type Harness, checkInvariants, dev, startHarness } from './support/harness.ts';
 import { png } from './support/images.ts';
 import { asMember, teamWithMembers } from './support/teams.ts';

@@ -16,7 +16,7 @@ import { AuditService } from '../audit/audit.service.ts';
 import { hashInvitationToken, invitationStatus, newInvitationToken } from './invitation-token.ts';
 import { type InvitationRow, InvitationsRepository } from './invitations.repository.ts';
 import { MembersRepository } from './members.repository.ts';
-import { TeamAccess, requireTeamRole } from './team-access.ts';
+import { TeamAccess, requireTeamRole } from '../accounts/team-access.ts';
 import { TeamsService } from './teams.service.ts';
 
 function viewOf(invitation: InvitationRow): TeamInvitationView {

@@ -7,7 +7,7 @@ import type { CallerTeam } from '../accounts/accounts.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { type Membership, MembersRepository } from './members.repository.ts';
 import { quotaMonth } from './quota-month.ts';
-import { TeamAccess, requireTeamRole } from './team-access.ts';
+import { TeamAccess, requireTeamRole } from '../accounts/team-access.ts';
 import { TeamsRepository } from './teams.repository.ts';
 
 const memberNotFound = (userId: string, team: { name: string }) =>

@@ -8,7 +8,6 @@ import { InvitationsService } from './invitations.service.ts';
 import { MembersController } from './members.controller.ts';
 import { MembersRepository } from './members.repository.ts';
 import { MembersService } from './members.service.ts';
-import { TeamAccess } from './team-access.ts';
 import { TeamsController } from './teams.controller.ts';
 import { TeamsRepository } from './teams.repository.ts';
 import { TeamsService } from './teams.service.ts';
@@ -20,7 +19,6 @@ import { SsoModule } from './sso/sso.module.ts';
   imports: [AccountsModule, SsoModule],
   controllers: [TeamsController, MembersController, InvitationsController, AdminTeamsController],
   providers: [
-    TeamAccess,
     TeamsRepository,
     MembersRepository,
     InvitationsRepository,

@@ -14,7 +14,7 @@ import { AccountsService } from '../accounts/accounts.service.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { MembersRepository } from './members.repository.ts';
 import { quotaMonth } from './quota-month.ts';
-import { TeamAccess, requireTeamRole, teamNotFound } from './team-access.ts';
+import { TeamAccess, requireTeamRole, teamNotFound } from '../accounts/team-access.ts';
 import { type LockedTeam, type TeamSummaryRow, TeamsRepository } from './teams.repository.ts';
 
 export function summaryOf(row: TeamSummaryRow): TeamSummary {
