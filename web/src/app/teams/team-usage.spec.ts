@@ -1,10 +1,11 @@
 import type { UsageReport } from '@cineweave/contracts';
-import { dayLabel, monthToDate, usagePerDay } from './team-usage';
+import { dayLabel, monthToDate, usagePanel, usagePerDay } from './team-usage';
 
 const row = (day: string, userId: string, jobs: number, credits: number) => ({
   day,
   userId,
   accountId: '00000000-0000-4000-8000-0000000000a2',
+  teamName: 'Trailer studio',
   model: 'wan2.2-ti2v-5b',
   jobs,
   gpuSeconds: 1,
@@ -36,5 +37,28 @@ describe('team usage', () => {
 
   it('should label a day by its UTC date', () => {
     expect(dayLabel('2026-12-07')).toBe('7 Dec');
+  });
+
+  it('should chart jobs and credits per day with the same numbers in its table', () => {
+    const panel = usagePanel(
+      [
+        { day: '2026-12-01', jobs: 1, credits: 1200 },
+        { day: '2026-12-02', jobs: 0, credits: 0 },
+      ],
+      'December 2026',
+    );
+
+    expect(panel.labels).toEqual(['1 Dec', '2 Dec']);
+    expect(panel.series.map((series) => [series.label, series.data, series.axis ?? 'y'])).toEqual([
+      ['Jobs', [1, 0], 'y'],
+      ['Credits', [1200, 0], 'y1'],
+    ]);
+    expect(panel.description).toBe(
+      'Finished jobs and the credits they were charged per day (UTC), 1 Dec to 2 Dec: 1 job, 1,200 credits in total.',
+    );
+    expect(panel.table.rows).toEqual([
+      { label: '1 Dec', cells: ['1', '1,200'] },
+      { label: '2 Dec', cells: ['0', '0'] },
+    ]);
   });
 });

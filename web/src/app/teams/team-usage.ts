@@ -1,5 +1,7 @@
 import type { UsageReport } from '@cineweave/contracts';
+import type { ChartPanel } from '../admin/charts/chart-panel';
 import type { UsageRange } from '../core/api/cineweave-api';
+import { formatNumber } from '../core/format/format';
 
 const DAY_MS = 86_400_000;
 const day = (date: Date) => date.toISOString().slice(0, 10);
@@ -46,4 +48,37 @@ export function dayLabel(isoDay: string): string {
     month: 'short',
     timeZone: 'UTC',
   });
+}
+
+/**
+ * The team's month as a panel for the admin area's chart component (reused here: Chart.js bars
+ * with the same numbers in a table): finished jobs per day on the left axis, their credits on the
+ * right one.
+ */
+export function usagePanel(days: readonly UsageDay[], month: string): ChartPanel {
+  const labels = days.map((entry) => dayLabel(entry.day));
+  const jobs = days.reduce((sum, entry) => sum + entry.jobs, 0);
+  const credits = days.reduce((sum, entry) => sum + entry.credits, 0);
+  const span = labels.length ? `${labels[0]} to ${labels[labels.length - 1]}` : month;
+  return {
+    id: 'team-usage',
+    title: 'Jobs and credits per day',
+    description: `Finished jobs and the credits they were charged per day (UTC), ${span}: ${formatNumber(jobs)} ${jobs === 1 ? 'job' : 'jobs'}, ${formatNumber(credits)} ${credits === 1 ? 'credit' : 'credits'} in total.`,
+    kind: 'bar',
+    stacked: false,
+    labels,
+    series: [
+      { label: 'Jobs', data: days.map((entry) => entry.jobs), color: '#8b5cf6' },
+      { label: 'Credits', data: days.map((entry) => entry.credits), color: '#3b82f6', axis: 'y1' },
+    ],
+    axes: { y: 'Jobs', y1: 'Credits' },
+    table: {
+      caption: `Jobs and credits per day in ${month}`,
+      columns: ['Day', 'Jobs', 'Credits'],
+      rows: days.map((entry, index) => ({
+        label: labels[index],
+        cells: [formatNumber(entry.jobs), formatNumber(entry.credits)],
+      })),
+    },
+  };
 }

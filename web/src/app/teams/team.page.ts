@@ -11,19 +11,19 @@ import {
 import { Router, RouterLink } from '@angular/router';
 import { TEAM_ROLES, type TeamMemberView, type TeamRole } from '@cineweave/contracts';
 import { formatCredits, formatDateTime, formatNumber } from '../core/format/format';
-import { BarChartComponent, type ChartSeries } from '../shared/charts/bar-chart.component';
+import { ChartComponent } from '../admin/charts/chart.component';
 import { AlertComponent } from '../shared/ui/alert.component';
 import { SpinnerComponent } from '../shared/ui/spinner.component';
 import { LIMIT_FIELDS, type LimitInputs, limitInputs } from './team-limits';
 import { INVITATION_STATUS_LABELS, ROLE_HINTS, ROLE_LABELS } from './team-labels';
 import { TeamPageStore } from './team-page.store';
-import { dayLabel } from './team-usage';
+import { usagePanel } from './team-usage';
 import { TeamsStore } from './teams.store';
 
 /** /teams/:id: the team's credits, limits, members, invitations and usage this month. */
 @Component({
   selector: 'cw-team-page',
-  imports: [RouterLink, AlertComponent, SpinnerComponent, BarChartComponent],
+  imports: [RouterLink, AlertComponent, SpinnerComponent, ChartComponent],
   providers: [TeamPageStore],
   templateUrl: './team.page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -62,17 +62,14 @@ export class TeamPage {
   protected readonly grantableRoles = computed(() =>
     this.roles.filter((role) => role !== 'owner' || this.store.isOwner()),
   );
-  protected readonly chartLabels = computed(() => this.store.usageDays().map((entry) => dayLabel(entry.day)));
-  protected readonly chartSeries = computed<ChartSeries[]>(() => [
-    { label: 'Jobs', values: this.store.usageDays().map((entry) => entry.jobs) },
-    { label: 'Credits', values: this.store.usageDays().map((entry) => entry.credits) },
-  ]);
   protected readonly monthName = computed(() => {
     const start = this.store.team()?.month.periodStart;
     return start
       ? new Date(start).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
       : 'this month';
   });
+
+  protected readonly usageChart = computed(() => usagePanel(this.store.usageDays(), this.monthName()));
 
   constructor() {
     effect(() => {

@@ -121,9 +121,25 @@ export class AccountsService {
     };
   }
 
-  /** Admin grant: a positive amount credits, a negative one is an `adjust` that cannot overdraw. */
+  /** Admin grant to a person's personal team (the route from before teams): see `grantToTeam`. */
   async grant(userId: string, amount: number, reason: string, actor: string): Promise<CreditsSummary> {
     const target = await this.requireByUser(userId);
+    return this.grantToTeam(target.id, amount, reason, actor, { userId });
+  }
+
+  /**
+   * Admin grant to a team: a positive amount credits, a negative one is an `adjust` that cannot
+   * overdraw. `context` is added to the audit row (the user a by-user grant named).
+   */
+  async grantToTeam(
+    teamId: string,
+    amount: number,
+    reason: string,
+    actor: string,
+    context: Record<string, unknown> = {},
+  ): Promise<CreditsSummary> {
+    const target = await this.repository.findById(teamId);
+    if (!target) throw new DomainError('NOT_FOUND', `Team ${teamId} was not found.`);
     try {
       await this.db.transaction(async (tx) => {
         const locked = await this.repository.lockBalance(target.id, tx);
@@ -131,8 +147,9 @@ export class AccountsService {
           {
             action: amount >= 0 ? 'credits.granted' : 'credits.adjusted',
             target: { type: 'account', id: target.id },
-            before: { userId, balance: locked.balance },
-            after: { userId, balance: locked.balance + amount, amount, reason },
+            before: { ...context, balance: locked.balance },
+            after: { ...context, balance: locked.balance + amount, amount, reason },
+            organizationId: target.organizationId,
           },
           tx,
         );
@@ -151,7 +168,8 @@ export class AccountsService {
       throw error;
     }
     if (amount > 0) this.metrics.creditsGranted.inc(amount);
-    return this.summary(await this.requireByUser(userId));
+    const after = await this.repository.findById(teamId);
+    return this.summary(after ?? target);
   }
 
   activeJobLimit(planLimit: number | null): number {

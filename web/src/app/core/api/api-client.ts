@@ -1,8 +1,7 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
-import { TEAM_HEADER } from '@cineweave/contracts';
 import { AuthTokens } from '../auth/auth-tokens';
 import { RUNTIME_CONFIG } from '../config/runtime-config';
-import { ActingTeam } from '../teams/acting-team';
+import { ActingTeam, TEAM_HEADER } from '../teams/acting-team';
 import { ApiError } from './api-error';
 
 /** `fetch`, injectable so tests hand in a fake and the SSE reader shares the same one. */

@@ -1,10 +1,10 @@
 import { TestBed } from '@angular/core/testing';
-import { TEAM_HEADER } from '@cineweave/contracts';
+import { TEAM_HEADER as CONTRACT_TEAM_HEADER } from '@cineweave/contracts';
 import { ApiClient, FETCH } from '../api/api-client';
 import { AuthTokens } from '../auth/auth-tokens';
 import { RUNTIME_CONFIG } from '../config/runtime-config';
 import { aTeam, PERSONAL_ID, STUDIO_ID, studio } from '../../teams/teams.fixture';
-import { ACTING_TEAM_KEY, ActingTeam } from './acting-team';
+import { ACTING_TEAM_KEY, ActingTeam, TEAM_HEADER } from './acting-team';
 
 function setup(fetchFn: typeof fetch) {
   TestBed.configureTestingModule({
@@ -27,6 +27,10 @@ const sentTeam = (fetchFn: ReturnType<typeof vi.fn<typeof fetch>>, call: number)
 
 describe(ActingTeam.name, () => {
   beforeEach(() => localStorage.clear());
+
+  it("should send the contracts' team header", () => {
+    expect(TEAM_HEADER).toBe(CONTRACT_TEAM_HEADER);
+  });
 
   it('should send the chosen team with every call and none with calls about the person', async () => {
     const fetchFn = vi.fn<typeof fetch>(async () => Response.json({ items: [] }));

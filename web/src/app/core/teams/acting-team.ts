@@ -1,6 +1,13 @@
 import { Injectable, computed, signal } from '@angular/core';
 import type { TeamSummary } from '@cineweave/contracts';
 
+/**
+ * The contracts' TEAM_HEADER, spelled here because importing any value from the contracts package
+ * pulls zod and every schema into the initial bundle (they are lazy today: only pages that
+ * validate import them). acting-team.spec.ts holds the two equal.
+ */
+export const TEAM_HEADER = 'x-cineweave-team';
+
 /** Where the chosen team is kept between visits (one browser, one choice; cleared on sign-out). */
 export const ACTING_TEAM_KEY = 'cineweave.team';
 
