@@ -7,8 +7,17 @@ import { z } from 'zod';
  *   waiting for its engine).
  * - `ModelUnavailable`: no worker of its model is alive. It waits (it is never handed to another
  *   model's worker) until one starts: a WorkerPool of the model with work waiting scales up.
+ * - `TeamLimit`: held before admission: the team already has as many jobs queued or running as
+ *   its limit allows (said of a VideoJob the operator holds; an admitted job never has it).
+ * - `QuotaExhausted`: held before admission: the team's credits for the month are spent.
  */
-export const QUEUE_REASONS = ['WaitingForWorker', 'ScalingUp', 'ModelUnavailable'] as const;
+export const QUEUE_REASONS = [
+  'WaitingForWorker',
+  'ScalingUp',
+  'ModelUnavailable',
+  'TeamLimit',
+  'QuotaExhausted',
+] as const;
 export const QueueReasonSchema = z.enum(QUEUE_REASONS);
 export type QueueReason = z.infer<typeof QueueReasonSchema>;
 
@@ -17,11 +26,22 @@ export const QUEUE_REASON_LABELS: Record<QueueReason, string> = {
   WaitingForWorker: 'Waiting for a free worker',
   ScalingUp: 'A worker is starting',
   ModelUnavailable: 'No worker serves this model yet',
+  TeamLimit: 'The team has as many jobs in flight as its limit allows',
+  QuotaExhausted: 'The team’s monthly credits are spent',
 };
 
-/** Where a queued job stands: jobs ahead of it in its model's queue, why it waits, and the sentence people read. */
+/**
+ * Where a queued job stands: jobs ahead of it in its model's queue, why it waits, and the sentence
+ * people read. The queue is shared between teams by weighted fair queueing, so "ahead" is the fair
+ * order (the dispatcher's), not the order of admission. Other teams appear only as counts.
+ */
 export const QueueStandingSchema = z.object({
+  /** Jobs a worker of the model takes before this one, every team's. */
   position: z.int().min(0),
+  /** Of those, how many are the job's own team's. */
+  teamJobsAhead: z.int().min(0),
+  /** How many other teams have at least one job ahead of it. */
+  teamsAhead: z.int().min(0),
   reason: QueueReasonSchema,
   message: z.string(),
   /**

@@ -11,6 +11,8 @@ import { ProgressStage1765100000000 } from './migrations/1765100000000-progress-
 import { JobPreset1765170000000 } from './migrations/1765170000000-job-preset.ts';
 import { DropDispatchStamps1765200000000 } from './migrations/1765200000000-drop-dispatch-stamps.ts';
 import { ModelRenderTimes1765300000000 } from './migrations/1765300000000-model-render-times.ts';
+import { PlanQueueWeight1765420000000 } from './migrations/1765420000000-plan-queue-weight.ts';
+import { OutboxHeld1765420000001 } from './migrations/1765420000001-outbox-held.ts';
 
 /** Every migration, in order. Listed explicitly: the compiled ESM build has no glob loader. */
 export const MIGRATIONS = [
@@ -26,6 +28,8 @@ export const MIGRATIONS = [
   JobPreset1765170000000,
   DropDispatchStamps1765200000000,
   ModelRenderTimes1765300000000,
+  PlanQueueWeight1765420000000,
+  OutboxHeld1765420000001,
 ];
 
 export interface DatabaseSettings {
