@@ -31,3 +31,4 @@ export * from './webhooks/webhooks.ts';
 export * from './trust/moderation.ts';
 export * from './trust/audit.ts';
 export * from './models/model-catalog.ts';
+export * from './teams/teams.ts';

@@ -16,12 +16,25 @@ describe(CallerAccountPipe.name, () => {
   });
 
   it('should resolve the account once per request when a request asks for it several times', async () => {
-    const req = { principal: { userId: 'asked-twice', role: 'user' as const, via: 'dev' as const } };
-    const first = pipe.transform(req as never);
-    const second = pipe.transform(req as never);
-    expect(second).toBe(first);
-    const account = await first;
-    expect(account).toMatchObject({ userId: 'asked-twice', planId: 'free', balance: 100, reserved: 0 });
+    const req = {
+      principal: { userId: 'asked-twice', role: 'user' as const, via: 'dev' as const },
+      headers: {},
+    } as { account?: Promise<unknown> };
+    const first = pipe.transform({ request: req, needs: 'viewer' } as never);
+    const shared = req.account;
+    const second = pipe.transform({ request: req, needs: 'member' } as never);
+    expect(req.account).toBe(shared);
+    const [account, again] = await Promise.all([first, second]);
+    expect(again).toEqual(account);
+    expect(account).toMatchObject({
+      userId: 'asked-twice',
+      planId: 'free',
+      balance: 100,
+      reserved: 0,
+      personal: true,
+      role: 'owner',
+      isDefault: true,
+    });
     const { rows } = await h.db.query(
       `SELECT count(*)::int AS n FROM accounts WHERE user_id = 'asked-twice'`,
     );
@@ -45,7 +58,9 @@ describe(CallerAccountPipe.name, () => {
     await checkInvariants(h.db);
   });
 
-  it('should refuse a handler without authentication rather than guess an account', () => {
-    expect(() => pipe.transform({} as never)).toThrow(/without authentication/);
+  it('should refuse a handler without authentication rather than guess an account', async () => {
+    await expect(pipe.transform({ request: {}, needs: 'viewer' } as never)).rejects.toThrow(
+      /without authentication/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CreditsSummarySchema, PlanIdSchema } from '../plans/plans.ts';
+import { TeamRoleSchema } from '../teams/teams.ts';
 import { listOf } from './page.ts';
 
 export const AUTH_MODES = ['dev', 'clerk', 'oidc'] as const;
@@ -35,7 +36,9 @@ export const MeSchema = z.object({
     /** `session` (portal token) or `api-key`; absent where the principal does not say. */
     authenticatedBy: z.string().optional(),
   }),
+  /** The team this call acted for (the team header, the API key's team, or the default team): its account. */
   account: z.object({ id: z.uuid(), plan: PlanIdSchema, createdAt: z.iso.datetime({ offset: true }) }),
+  team: z.object({ id: z.uuid(), name: z.string(), personal: z.boolean(), role: TeamRoleSchema }),
   credits: CreditsSummarySchema,
 });
 export type Me = z.infer<typeof MeSchema>;
@@ -51,6 +54,8 @@ export type UserInit = z.infer<typeof UserInitSchema>;
 /** An API key as listed: never the key itself, only the prefix that identifies it. */
 export const ApiKeyViewSchema = z.object({
   id: z.uuid(),
+  /** The team the key acts for: its calls are that team's, within the person's role there. */
+  teamId: z.uuid(),
   name: z.string(),
   prefix: z.string(),
   createdAt: z.iso.datetime({ offset: true }),

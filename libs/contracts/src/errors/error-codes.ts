@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LimitRefusalSchema } from '../teams/teams.ts';
 
 /**
  * Every domain error the platform reports, with the HTTP status and the problem+json title
@@ -10,6 +11,8 @@ export const ERROR_CODES = {
   MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   INSUFFICIENT_CREDITS: { status: 402, title: 'Not enough credits' },
+  /** A team's monthly credit quota or a member's monthly cap is used up; `limit` says which and when it resets. */
+  QUOTA_EXHAUSTED: { status: 402, title: 'A monthly credit limit is used up' },
   FORBIDDEN: { status: 403, title: 'Not allowed' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
@@ -58,6 +61,8 @@ export const ProblemDetailsSchema = z.object({
   errors: z.array(FieldErrorSchema).default([]),
   /** CONTENT_POLICY only: the policy categories the input was flagged for. */
   categories: z.array(z.string()).optional(),
+  /** QUOTA_EXHAUSTED and ACTIVE_JOB_LIMIT: the team limit that refused, its value, use and reset. */
+  limit: LimitRefusalSchema.optional(),
 });
 export type ProblemDetails = z.infer<typeof ProblemDetailsSchema>;
 

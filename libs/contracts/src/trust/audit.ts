@@ -18,6 +18,15 @@ export const AUDIT_ACTIONS = [
   'moderation.policy-changed',
   'job.cancelled-by-other',
   'retention.deleted',
+  'team.created',
+  'team.member-added',
+  'team.member-role-changed',
+  'team.member-removed',
+  'team.invitation-created',
+  'team.invitation-accepted',
+  'team.invitation-revoked',
+  'team.limits-changed',
+  'team.default-changed',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

@@ -8,12 +8,15 @@ function setup(api: Partial<CineweaveApi>) {
   return TestBed.inject(AccountStore);
 }
 
+const TEAM = '00000000-0000-4000-8000-000000000001';
+
 describe(AccountStore.name, () => {
   it('should show the secret once and list the key without it when a key is created', async () => {
     const store = setup({
       apiKeys: async () => [],
       createApiKey: async (name: string) => ({
         id: 'k1',
+        teamId: TEAM,
         name,
         key: 'cw_secret',
         prefix: 'cw_secr',
@@ -27,7 +30,14 @@ describe(AccountStore.name, () => {
 
     expect(store.created()?.key).toBe('cw_secret');
     expect(store.keys()).toEqual([
-      { id: 'k1', name: 'ci runner', prefix: 'cw_secr', createdAt: '2026-01-01T00:00:00Z', lastUsedAt: null },
+      {
+        id: 'k1',
+        teamId: TEAM,
+        name: 'ci runner',
+        prefix: 'cw_secr',
+        createdAt: '2026-01-01T00:00:00Z',
+        lastUsedAt: null,
+      },
     ]);
     store.dismissCreated();
     expect(store.created()).toBeNull();
@@ -46,8 +56,8 @@ describe(AccountStore.name, () => {
   it('should remove a key from the list when it is revoked', async () => {
     const store = setup({
       apiKeys: async () => [
-        { id: 'k1', name: 'a', prefix: 'cw_k1', createdAt: '', lastUsedAt: null },
-        { id: 'k2', name: 'b', prefix: 'cw_k2', createdAt: '', lastUsedAt: null },
+        { id: 'k1', teamId: TEAM, name: 'a', prefix: 'cw_k1', createdAt: '', lastUsedAt: null },
+        { id: 'k2', teamId: TEAM, name: 'b', prefix: 'cw_k2', createdAt: '', lastUsedAt: null },
       ],
       revokeApiKey: async () => undefined,
     });
@@ -60,7 +70,9 @@ describe(AccountStore.name, () => {
 
   it('should keep the key and explain when revoking fails', async () => {
     const store = setup({
-      apiKeys: async () => [{ id: 'k1', name: 'a', prefix: 'cw_k1', createdAt: '', lastUsedAt: null }],
+      apiKeys: async () => [
+        { id: 'k1', teamId: TEAM, name: 'a', prefix: 'cw_k1', createdAt: '', lastUsedAt: null },
+      ],
       revokeApiKey: async () => {
         throw new ApiError(404, null, 'This API key no longer exists.');
       },

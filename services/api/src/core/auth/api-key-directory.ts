@@ -5,6 +5,12 @@ import { REDIS } from '../redis/redis.module.ts';
 import { hashApiKey } from './api-key-hash.ts';
 import { ApiKeysRepository } from './api-keys.repository.ts';
 
+/** Whose a key is: a person, acting for one team. */
+export interface ApiKeyOwner {
+  userId: string;
+  teamId: string;
+}
+
 /** How long a looked-up key is trusted without asking Postgres again. */
 const TRUST_MS = 10_000;
 /** "Last used" to the minute is enough, and spares a write on every scripted request. */
@@ -12,7 +18,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 const MAX_ENTRIES = 50_000;
 
 interface KnownKey {
-  userId: string;
+  owner: ApiKeyOwner;
   trustedUntil: number;
   lastUsedWrittenAt: number;
 }
@@ -54,14 +60,14 @@ export class ApiKeyDirectory implements OnModuleInit, OnApplicationShutdown {
     await this.subscriber?.quit().catch(() => undefined);
   }
 
-  /** The user an active key belongs to, or null when it is unknown or revoked. */
-  async userOf(key: string): Promise<string | null> {
+  /** The person an active key belongs to and the team it acts for, or null when it is unknown or revoked. */
+  async ownerOf(key: string): Promise<ApiKeyOwner | null> {
     const hash = hashApiKey(key);
     const now = Date.now();
     const cached = this.known.get(hash);
     if (cached && cached.trustedUntil > now) {
       this.touch(hash, cached, now);
-      return cached.userId;
+      return cached.owner;
     }
     const found = await this.keys.findActiveByHash(hash);
     if (!found) {
@@ -69,14 +75,14 @@ export class ApiKeyDirectory implements OnModuleInit, OnApplicationShutdown {
       return null;
     }
     const entry: KnownKey = {
-      userId: found.userId,
+      owner: { userId: found.userId, teamId: found.teamId },
       trustedUntil: now + TRUST_MS,
       lastUsedWrittenAt: found.lastUsedAt?.getTime() ?? 0,
     };
     if (this.known.size >= MAX_ENTRIES) this.known.clear();
     this.known.set(hash, entry);
     this.touch(hash, entry, now);
-    return entry.userId;
+    return entry.owner;
   }
 
   /** After a key is revoked in Postgres: every replica stops accepting it now. */

@@ -4,6 +4,8 @@ import { Database, type Sql } from '../database/database.ts';
 /** An active API key as its owner sees it; the key itself is never stored, only its hash. */
 export interface ApiKey {
   id: string;
+  /** The team the key acts for. */
+  teamId: string;
   name: string;
   prefix: string;
   createdAt: Date;
@@ -19,13 +21,15 @@ export class ApiKeysRepository {
   constructor(private readonly db: Database) {}
 
   /** The owner of an active key, by its hash: prepared, as it runs for every uncached key on the busiest path. */
-  async findActiveByHash(hash: string): Promise<{ userId: string; lastUsedAt: Date | null } | null> {
-    const [row] = await this.db.prepared<{ user_id: string; last_used_at: Date | null }>(
+  async findActiveByHash(
+    hash: string,
+  ): Promise<{ userId: string; teamId: string; lastUsedAt: Date | null } | null> {
+    const [row] = await this.db.prepared<{ user_id: string; team_id: string; last_used_at: Date | null }>(
       'api-key-lookup',
-      `SELECT user_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+      `SELECT user_id, team_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
       [hash],
     );
-    return row ? { userId: row.user_id, lastUsedAt: row.last_used_at } : null;
+    return row ? { userId: row.user_id, teamId: row.team_id, lastUsedAt: row.last_used_at } : null;
   }
 
   async touch(hash: string): Promise<void> {
@@ -41,12 +45,12 @@ export class ApiKeysRepository {
   }
 
   async insert(
-    key: { userId: string; name: string; prefix: string; hash: string },
+    key: { userId: string; teamId: string; name: string; prefix: string; hash: string },
     sql: Sql = this.db,
   ): Promise<{ id: string; createdAt: Date }> {
     const [row] = await sql.query<{ id: string; created_at: Date }>(
-      `INSERT INTO api_keys (user_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
-      [key.userId, key.name, key.prefix, key.hash],
+      `INSERT INTO api_keys (user_id, team_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
+      [key.userId, key.teamId, key.name, key.prefix, key.hash],
     );
     return { id: row.id, createdAt: row.created_at };
   }
@@ -55,17 +59,19 @@ export class ApiKeysRepository {
   async listActive(userId: string, sql: Sql = this.db): Promise<ApiKey[]> {
     const rows = await sql.query<{
       id: string;
+      team_id: string;
       name: string;
       prefix: string;
       created_at: Date;
       last_used_at: Date | null;
     }>(
-      `SELECT id, name, prefix, created_at, last_used_at FROM api_keys
+      `SELECT id, team_id, name, prefix, created_at, last_used_at FROM api_keys
         WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC`,
       [userId],
     );
     return rows.map((row) => ({
       id: row.id,
+      teamId: row.team_id,
       name: row.name,
       prefix: row.prefix,
       createdAt: row.created_at,

@@ -69,9 +69,10 @@ export class AuthGuard implements CanActivate {
 
   private async authenticate(token: string): Promise<Principal> {
     if (token.startsWith(API_KEY_PREFIX)) {
-      const userId = await this.apiKeys.userOf(token);
-      if (userId === null) throw unauthenticated('The API key is unknown or revoked.');
-      return { userId, role: this.admins.has(userId) ? 'admin' : 'user', via: 'api-key' };
+      const owner = await this.apiKeys.ownerOf(token);
+      if (owner === null) throw unauthenticated('The API key is unknown or revoked.');
+      const { userId, teamId } = owner;
+      return { userId, role: this.admins.has(userId) ? 'admin' : 'user', via: 'api-key', teamId };
     }
     const identity = await this.verifier.verify(token);
     return {

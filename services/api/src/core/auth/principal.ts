@@ -6,6 +6,10 @@ export interface Principal {
   role: Role;
   via: 'dev' | 'clerk' | 'oidc' | 'api-key';
   email?: string;
+  /** An API key acts for one team only (set for `api-key`). */
+  teamId?: string;
+  /** The identity provider's group/organization claim, when SSO_GROUPS_CLAIM is configured (membership sync). */
+  groups?: string[];
 }
 
 /** What a verified token says, before roles from configuration are applied. */

@@ -1,17 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import type { PlanId } from '@cineweave/contracts';
+import type { PlanId, TeamRole } from '@cineweave/contracts';
 import { Database, type Sql } from '../../core/database/database.ts';
 import { camelized } from '../../core/database/camelized.ts';
 
-/** An account as the API uses it: its plan and its cached credit totals. */
+/**
+ * A team's account: its plan, cached credit totals and limits. Every team has exactly one (see
+ * migration 1765400000000-teams): a personal team's `userId` is its person, other teams have none.
+ */
 export interface Account {
   id: string;
-  userId: string;
+  userId: string | null;
+  name: string;
+  personal: boolean;
+  organizationId: string | null;
   planId: PlanId;
   balance: number;
   reserved: number;
   activeJobs: number;
+  activeJobLimit: number | null;
+  monthlyCreditQuota: number | null;
+  memberMonthlyCap: number | null;
   createdAt: string;
+}
+
+/** The team a request acts for, with the caller's role in it. */
+export interface CallerTeam extends Account {
+  role: TeamRole;
+  isDefault: boolean;
 }
 
 /** An account's plan as a monthly grant or a payment sees it. */
@@ -24,13 +39,22 @@ export interface AccountPlan {
 
 interface AccountRow {
   id: string;
-  user_id: string;
+  user_id: string | null;
+  name: string;
+  personal: boolean;
+  organization_id: string | null;
   plan_id: PlanId;
   balance: number;
   reserved: number;
   active_jobs: number;
+  active_job_limit: number | null;
+  monthly_credit_quota: number | null;
+  member_monthly_cap: number | null;
   created_at: Date;
 }
+
+const ACCOUNT_COLUMNS = `a.id, a.user_id, a.name, a.personal, a.organization_id, a.plan_id, a.balance, a.reserved,
+  a.active_jobs, a.active_job_limit, a.monthly_credit_quota, a.member_monthly_cap, a.created_at`;
 
 function toAccount(row: AccountRow): Account {
   return { ...camelized(row), createdAt: row.created_at.toISOString() };
@@ -41,9 +65,43 @@ function toAccount(row: AccountRow): Account {
 export class AccountsRepository {
   constructor(private readonly db: Database) {}
 
+  /** A person's personal team. */
   async findByUser(userId: string, sql: Sql = this.db): Promise<Account | null> {
-    const rows = await sql.query<AccountRow>(`SELECT * FROM accounts WHERE user_id = $1`, [userId]);
+    const rows = await sql.query<AccountRow>(
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.user_id = $1`,
+      [userId],
+    );
     return rows.length > 0 ? toAccount(rows[0]) : null;
+  }
+
+  async findById(teamId: string, sql: Sql = this.db): Promise<Account | null> {
+    const rows = await sql.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1`, [
+      teamId,
+    ]);
+    return rows.length > 0 ? toAccount(rows[0]) : null;
+  }
+
+  /**
+   * The team `userId` acts for and their role in it: `teamId` when given, else their default
+   * team, else their personal team. Null when they are not a member of it (or do not exist yet).
+   * One statement: it runs on every authenticated request.
+   */
+  async forMember(userId: string, teamId: string | null, sql: Sql = this.db): Promise<CallerTeam | null> {
+    const rows = await sql.query<AccountRow & { role: TeamRole; is_default: boolean }>(
+      `WITH caller AS (
+         SELECT coalesce(
+                  (SELECT d.team_id FROM team_members d WHERE d.team_id = u.default_team_id AND d.user_id = u.id),
+                  (SELECT p.id FROM accounts p WHERE p.user_id = u.id)) AS default_team
+           FROM users u WHERE u.id = $1)
+       SELECT ${ACCOUNT_COLUMNS}, m.role, (a.id = caller.default_team) AS is_default
+         FROM caller
+         JOIN team_members m ON m.user_id = $1 AND m.team_id = coalesce($2::uuid, caller.default_team)
+         JOIN accounts a ON a.id = m.team_id`,
+      [userId, teamId],
+    );
+    if (rows.length === 0) return null;
+    const { role, is_default: isDefault, ...account } = rows[0];
+    return { ...toAccount(account), role, isDefault };
   }
 
   /**

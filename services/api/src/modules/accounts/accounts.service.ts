@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { CreditsSummary } from '@cineweave/contracts';
+import { type CreditsSummary, TEAM_HEADER, type TeamRole, teamRoleAtLeast } from '@cineweave/contracts';
+import { z } from 'zod';
 import { Database } from '../../core/database/database.ts';
 import { AppConfig } from '../../core/config/app-config.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
@@ -7,9 +8,11 @@ import { MetricsService } from '../../core/metrics/metrics.service.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { LedgerRepository } from '../ledger/ledger.repository.ts';
-import { type Account, AccountsRepository } from './accounts.repository.ts';
+import { type Account, AccountsRepository, type CallerTeam } from './accounts.repository.ts';
 
-export type { Account } from './accounts.repository.ts';
+export type { Account, CallerTeam } from './accounts.repository.ts';
+
+const TeamIdSchema = z.uuid();
 
 @Injectable()
 export class AccountsService {
@@ -62,9 +65,41 @@ export class AccountsService {
     return this.repository.findByUser(userId);
   }
 
-  /** The caller's account, created on first use so that a fresh sign-in can act at once. */
-  async forPrincipal(principal: Principal): Promise<Account> {
-    return (await this.ensureAccount(principal.userId, principal.email)).account;
+  /**
+   * The team the caller acts for: `named` (the team header) when given, else the API key's team,
+   * else their default team. A first call creates their user and personal team so that a fresh
+   * sign-in can act at once. A team they are not in is a 404, as if it did not exist.
+   */
+  async forPrincipal(principal: Principal, named: string | null = null): Promise<CallerTeam> {
+    if (named !== null && !TeamIdSchema.safeParse(named).success) {
+      throw new DomainError('VALIDATION_FAILED', `The ${TEAM_HEADER} header must be a team id (a UUID).`, [
+        { field: TEAM_HEADER, message: 'must be a UUID' },
+      ]);
+    }
+    if (principal.teamId && named !== null && named !== principal.teamId) {
+      throw new DomainError(
+        'FORBIDDEN',
+        `This API key acts for team ${principal.teamId} only; make a key in team ${named} to act there.`,
+      );
+    }
+    const teamId = named ?? principal.teamId ?? null;
+    const found = await this.repository.forMember(principal.userId, teamId);
+    if (found) return found;
+    if (teamId === null) {
+      await this.ensureAccount(principal.userId, principal.email);
+      const personal = await this.repository.forMember(principal.userId, null);
+      if (personal) return personal;
+    }
+    throw new DomainError('NOT_FOUND', `Team ${teamId} was not found among your teams.`);
+  }
+
+  /** Refuses (403) a caller whose role in the team is below `needs`. */
+  requireRole(team: CallerTeam, needs: TeamRole): void {
+    if (teamRoleAtLeast(team.role, needs)) return;
+    throw new DomainError(
+      'FORBIDDEN',
+      `Your role in team "${team.name}" is ${team.role}; this needs ${needs} or above. Ask an owner or admin of the team.`,
+    );
   }
 
   async requireByUser(userId: string): Promise<Account> {

@@ -1,29 +1,43 @@
 import { type ExecutionContext, Injectable, type PipeTransform, createParamDecorator } from '@nestjs/common';
+import { TEAM_HEADER, type TeamRole } from '@cineweave/contracts';
 import type { AuthenticatedRequest } from '../../core/auth/current-principal.decorator.ts';
-import { type Account, AccountsService } from './accounts.service.ts';
+import { type CallerTeam, AccountsService } from './accounts.service.ts';
 
-type AccountRequest = AuthenticatedRequest & { account?: Promise<Account> };
+type AccountRequest = AuthenticatedRequest & { account?: Promise<CallerTeam> };
 
-const CallerRequest = createParamDecorator((_: unknown, context: ExecutionContext): AccountRequest =>
-  context.switchToHttp().getRequest<AccountRequest>(),
-);
+interface CallerAndNeed {
+  request: AccountRequest;
+  needs: TeamRole;
+}
+
+const CallerRequest = createParamDecorator((needs: TeamRole, context: ExecutionContext): CallerAndNeed => ({
+  request: context.switchToHttp().getRequest<AccountRequest>(),
+  needs,
+}));
 
 /**
- * Resolves the caller's account (created on first use, so a fresh sign-in can act at once) once
- * per request: the promise stays on the request, so a second `@CurrentAccount()` or a later
- * reader shares it.
+ * Resolves the team the caller acts for (the `X-CineWeave-Team` header, else the API key's team,
+ * else their default team; a fresh sign-in gets a personal team at once) once per request, and
+ * checks the route's role: the promise stays on the request, so a second `@CurrentAccount()`
+ * shares it.
  */
 @Injectable()
-export class CallerAccountPipe implements PipeTransform<AccountRequest, Promise<Account>> {
+export class CallerAccountPipe implements PipeTransform<CallerAndNeed, Promise<CallerTeam>> {
   constructor(private readonly accounts: AccountsService) {}
 
-  transform(request: AccountRequest): Promise<Account> {
+  async transform({ request, needs }: CallerAndNeed): Promise<CallerTeam> {
     const { principal } = request;
     if (!principal) throw new Error('CurrentAccount used on a route without authentication');
-    request.account ??= this.accounts.forPrincipal(principal);
-    return request.account;
+    const header = request.headers[TEAM_HEADER];
+    request.account ??= this.accounts.forPrincipal(principal, typeof header === 'string' ? header : null);
+    const team = await request.account;
+    this.accounts.requireRole(team, needs);
+    return team;
   }
 }
 
-/** The caller's account, as a handler parameter. Its module must import AccountsModule. */
-export const CurrentAccount = () => CallerRequest(CallerAccountPipe);
+/**
+ * The caller's team account, as a handler parameter, after checking that their role in it is at
+ * least `needs` (default `viewer`: any member). Its module must import AccountsModule.
+ */
+export const CurrentAccount = (needs: TeamRole = 'viewer') => CallerRequest(needs, CallerAccountPipe);

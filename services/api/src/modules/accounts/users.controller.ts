@@ -4,7 +4,7 @@ import { MeSchema, UserInitSchema } from '@cineweave/contracts';
 import { RespondsWith } from '../../core/http/responds-with.ts';
 import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
 import type { Principal } from '../../core/auth/principal.ts';
-import { type Account, AccountsService } from './accounts.service.ts';
+import { AccountsService, type CallerTeam } from './accounts.service.ts';
 import { CurrentAccount } from './current-account.decorator.ts';
 
 @ApiTags('users')
@@ -30,7 +30,7 @@ export class UsersController {
   @Get('me')
   @ApiOperation({ summary: 'Who you are, how you signed in, and your credits' })
   @RespondsWith(MeSchema)
-  me(@CurrentPrincipal() principal: Principal, @CurrentAccount() account: Account) {
+  me(@CurrentPrincipal() principal: Principal, @CurrentAccount() account: CallerTeam) {
     return {
       user: {
         id: principal.userId,
@@ -39,6 +39,7 @@ export class UsersController {
         authenticatedBy: principal.via,
       },
       account: { id: account.id, plan: account.planId, createdAt: account.createdAt },
+      team: { id: account.id, name: account.name, personal: account.personal, role: account.role },
       credits: this.accounts.summary(account),
     };
   }

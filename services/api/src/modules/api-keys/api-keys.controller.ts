@@ -7,6 +7,8 @@ import type { Principal } from '../../core/auth/principal.ts';
 import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { ApiKeysService } from './api-keys.service.ts';
+import { type Account } from '../accounts/accounts.service.ts';
+import { CurrentAccount } from '../accounts/current-account.decorator.ts';
 
 class CreateApiKeyDto extends zodDto(
   z.strictObject({
@@ -34,8 +36,13 @@ export class ApiKeysController {
   @HttpCode(201)
   @RespondsWith(CreatedApiKeySchema, 201, 'The key: shown in this answer only, never again')
   @AcceptsJson(CreateApiKeyDto.zodSchema, { name: 'nightly render pipeline' })
-  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto) {
-    return this.keys.create(principal.userId, body.name);
+  create(
+    @CurrentPrincipal() principal: Principal,
+    // The key acts in the team the request names (header), else the caller's default team.
+    @CurrentAccount() team: Account,
+    @Body() body: CreateApiKeyDto,
+  ) {
+    return this.keys.create(principal.userId, team, body.name);
   }
 
   @Get()

@@ -4,11 +4,12 @@ import { ApiKeysRepository } from '../../core/auth/api-keys.repository.ts';
 import { Database } from '../../core/database/database.ts';
 import { generateApiKey } from '../../core/auth/api-key-hash.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
-import { AccountsService } from '../accounts/accounts.service.ts';
+import type { Account } from '../accounts/accounts.service.ts';
 import { AuditService } from '../audit/audit.service.ts';
 
 export interface ApiKeyView {
   id: string;
+  teamId: string;
   name: string;
   prefix: string;
   createdAt: string;
@@ -22,25 +23,27 @@ export class ApiKeysService {
   constructor(
     private readonly db: Database,
     private readonly keys: ApiKeysRepository,
-    private readonly accounts: AccountsService,
     private readonly directory: ApiKeyDirectory,
     private readonly audit: AuditService,
   ) {}
 
-  /** The key itself is returned here and never again: only its hash is stored. */
-  async create(userId: string, name: string): Promise<ApiKeyView & { key: string }> {
-    await this.accounts.ensureAccount(userId);
+  /**
+   * A key for `userId` acting in `team` (the route checked they are in it). The key itself is
+   * returned here and never again: only its hash is stored.
+   */
+  async create(userId: string, team: Account, name: string): Promise<ApiKeyView & { key: string }> {
+    const teamId = team.id;
     if ((await this.keys.countActive(userId)) >= MAX_KEYS_PER_USER) {
       throw new DomainError('CONFLICT', `You already have ${MAX_KEYS_PER_USER} API keys; revoke one first.`);
     }
     const { key, hash, prefix } = generateApiKey();
     const created = await this.db.transaction(async (tx) => {
-      const inserted = await this.keys.insert({ userId, name, prefix, hash }, tx);
+      const inserted = await this.keys.insert({ userId, teamId, name, prefix, hash }, tx);
       await this.audit.record(
         {
           action: 'api-key.created',
           target: { type: 'api-key', id: inserted.id },
-          after: { userId, name, prefix },
+          after: { userId, teamId, name, prefix },
         },
         tx,
       );
@@ -48,6 +51,7 @@ export class ApiKeysService {
     });
     return {
       id: created.id,
+      teamId,
       name,
       prefix,
       key,

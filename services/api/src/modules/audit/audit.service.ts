@@ -24,6 +24,8 @@ export interface AuditEvent {
   after?: unknown;
   /** Defaults to the caller of the current request, else `system:api`. */
   actor?: AuditActor;
+  /** The organization the change happened in (team events), so a later per-organization view can filter. */
+  organizationId?: string | null;
 }
 
 const SEEN_SESSIONS_MAX = 10_000;
@@ -56,7 +58,7 @@ export class AuditService implements SignInRecorder {
     const content: AuditRowContent = {
       seq: head ? head.seq + 1 : 1,
       id: randomUUID(),
-      organizationId: null,
+      organizationId: event.organizationId ?? null,
       // Millisecond precision: what a JS Date holds, so the stored time hashes the same when read back.
       occurredAt: new Date(),
       actorType: actor.type,

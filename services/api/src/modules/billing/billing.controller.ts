@@ -49,7 +49,8 @@ export class BillingController {
   @RespondsWith(CheckoutResponseSchema, 201, "The pending payment and the provider's hosted payment page")
   checkout(
     @CurrentPrincipal() principal: Principal,
-    @CurrentAccount() account: Account,
+    // Paying for the team is billing: owners only.
+    @CurrentAccount('owner') account: Account,
     @Body() body: CheckoutDto,
   ) {
     return this.payments.checkout(account, principal, body);
@@ -58,14 +59,14 @@ export class BillingController {
   @Get('payments')
   @ApiOperation({ summary: 'List your payments' })
   @RespondsWith(PaymentPageSchema)
-  list(@CurrentAccount() account: Account, @Query() query: PaymentsQueryDto) {
+  list(@CurrentAccount('owner') account: Account, @Query() query: PaymentsQueryDto) {
     return this.payments.list(account, query.cursor, query.limit);
   }
 
   @Get('payments/:id')
   @ApiOperation({ summary: 'Get a payment and whether it settled' })
   @RespondsWith(PaymentViewSchema)
-  get(@CurrentAccount() account: Account, @Param() params: PaymentParamsDto) {
+  get(@CurrentAccount('owner') account: Account, @Param() params: PaymentParamsDto) {
     return this.payments.get(account, params.id);
   }
 }

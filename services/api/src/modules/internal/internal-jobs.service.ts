@@ -48,17 +48,17 @@ export class InternalJobsService {
       },
       spec.image !== undefined,
     );
+    // The team first: an unknown one is a 404 before anything is fetched.
+    const account = await this.accounts.findByUser(body.userId);
+    if (!account) {
+      throw new DomainError(
+        'NOT_FOUND',
+        `No account belongs to user ${body.userId}; they must sign in once first.`,
+      );
+    }
     let imageUploadId = spec.image && 'uploadId' in spec.image ? spec.image.uploadId : undefined;
     let downloaded: string | undefined;
     if (spec.image && 'url' in spec.image) {
-      // The account first: an unknown user is a 404 before anything is fetched.
-      const account = await this.accounts.findByUser(body.userId);
-      if (!account) {
-        throw new DomainError(
-          'NOT_FOUND',
-          `No account belongs to user ${body.userId}; they must sign in once first.`,
-        );
-      }
       downloaded = (await this.uploads.createFromUrl(account, spec.image.url, 'spec.image.url')).id;
       imageUploadId = downloaded;
     }
@@ -66,6 +66,7 @@ export class InternalJobsService {
     try {
       const job = await this.admission.admit({
         userId: body.userId,
+        teamId: account.id,
         params: {
           ...checked.params,
           ...(imageUploadId !== undefined ? { imageUploadId } : {}),
@@ -74,7 +75,6 @@ export class InternalJobsService {
         ...(spec.image && 's3Key' in spec.image ? { imageKey: spec.image.s3Key } : {}),
         source: 'internal',
         externalRef: body.uid,
-        createAccount: false,
       });
       admitted = true;
       return { job, created: true };

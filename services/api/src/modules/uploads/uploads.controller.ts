@@ -43,7 +43,7 @@ export class UploadsController {
       limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1024 },
     }),
   )
-  async create(@CurrentAccount() account: Account, @UploadedFile() file: UploadedImage | undefined) {
+  async create(@CurrentAccount('member') account: Account, @UploadedFile() file: UploadedImage | undefined) {
     if (!file) {
       throw new DomainError(
         'VALIDATION_FAILED',

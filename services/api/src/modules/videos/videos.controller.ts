@@ -78,6 +78,7 @@ export class VideosController {
   @RespondsWith(OpenAiVideoSchema, 200, 'The video, queued, with its credits reserved')
   async create(
     @CurrentPrincipal() principal: Principal,
+    @CurrentAccount('member') team: Account,
     @Body() body: CreateVideoDto,
     @UploadedFile() file: { buffer: Buffer } | undefined,
     @Req() request: Request,
@@ -90,6 +91,7 @@ export class VideosController {
     };
     const answer = await this.videos.create(
       principal,
+      team,
       body,
       file?.buffer,
       fingerprint,
@@ -146,7 +148,7 @@ export class VideosController {
     200,
     'Cancelled with its credits released, or its finished outputs deleted',
   )
-  async remove(@CurrentAccount() account: Account, @Param() params: VideoIdParams) {
+  async remove(@CurrentAccount('member') account: Account, @Param() params: VideoIdParams) {
     await this.videos.remove(account, params.id);
     return { id: params.id, object: 'video.deleted' as const, deleted: true as const };
   }

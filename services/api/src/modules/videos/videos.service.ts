@@ -40,8 +40,10 @@ export class VideosService {
     private readonly storage: StorageService,
   ) {}
 
+  /** Charged to `team` (the route checked the caller is a member or above). */
   async create(
     principal: Principal,
+    team: Account,
     request: CreateVideo,
     image: Buffer | undefined,
     fingerprint: unknown,
@@ -54,7 +56,7 @@ export class VideosService {
         [{ field: 'input_reference', message: 'is given twice' }],
       );
     }
-    const imageUploadId = await this.imageUpload(principal, request, image);
+    const imageUploadId = await this.imageUpload(team, request, image);
     const parsed = CreateJobRequestSchema.safeParse({
       prompt: request.prompt,
       ...(request.negative_prompt !== undefined ? { negativePrompt: request.negative_prompt } : {}),
@@ -78,6 +80,7 @@ export class VideosService {
     const params: JobParameters = parsed.data;
     const answer = await this.submission.submit(
       principal,
+      team,
       params,
       { route: 'POST /v1/videos', request: fingerprint },
       idempotencyKey,
@@ -139,13 +142,12 @@ export class VideosService {
   }
 
   private async imageUpload(
-    principal: Principal,
+    account: Account,
     request: CreateVideo,
     image: Buffer | undefined,
   ): Promise<string | undefined> {
     const reference = request.input_reference;
     if (!image && !reference?.image_url) return reference?.file_id;
-    const { account } = await this.accounts.ensureAccount(principal.userId, principal.email);
     if (image) return (await this.uploads.create(account, image)).id;
     const url = reference!.image_url!;
     const data = DATA_URL.exec(url);

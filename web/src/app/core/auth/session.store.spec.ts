@@ -23,6 +23,12 @@ const profile = (id: string, role: 'user' | 'admin') => ({
     plan: 'free' as const,
     createdAt: '2026-01-01T00:00:00Z',
   },
+  team: {
+    id: '00000000-0000-4000-8000-000000000001',
+    name: 'Personal',
+    personal: true,
+    role: 'owner' as const,
+  },
   credits: { balance: 100, reserved: 0, available: 100, plan: 'free' as const },
 });
 

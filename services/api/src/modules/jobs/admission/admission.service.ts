@@ -5,7 +5,6 @@ import { AppConfig } from '../../../core/config/app-config.ts';
 import { Database, type Sql } from '../../../core/database/database.ts';
 import { DomainError } from '../../../core/errors/domain-error.ts';
 import { MetricsService } from '../../../core/metrics/metrics.service.ts';
-import { AccountsService } from '../../accounts/accounts.service.ts';
 import { ModerationService } from '../../moderation/moderation.service.ts';
 import { PlansService } from '../../plans/plans.service.ts';
 import { AdmissionBatcher } from './admission-batcher.ts';
@@ -21,8 +20,10 @@ import { JobsRepository } from '../jobs.repository.ts';
 import { OutboxRelay } from '../dispatch/outbox-relay.service.ts';
 
 export interface AdmissionRequest {
+  /** The member who submits it (their per-member cap applies). */
   userId: string;
-  email?: string;
+  /** The team the job is charged to; the caller's membership and role are already checked. */
+  teamId: string;
   /** Checked against the model catalog first (ModelAdmission.check): the model's defaults applied. */
   params: AdmittedJobParameters & { priority?: number };
   /**
@@ -32,11 +33,7 @@ export interface AdmissionRequest {
   imageKey?: string;
   source: 'api' | 'internal';
   externalRef?: string;
-  /** Create the account on first use (portal users) or insist it exists (operator). */
-  createAccount: boolean;
 }
-
-const ACCOUNT_CACHE_SIZE = 100_000;
 
 /**
  * Admission, in one transaction (one statement, shared with other accounts' admissions under load:
@@ -47,12 +44,10 @@ const ACCOUNT_CACHE_SIZE = 100_000;
 @Injectable()
 export class AdmissionService {
   private readonly logger = new Logger(AdmissionService.name);
-  private readonly accountIds = new Map<string, string>();
   private readonly batcher: AdmissionBatcher;
 
   constructor(
     private readonly db: Database,
-    private readonly accounts: AccountsService,
     private readonly plans: PlansService,
     private readonly relay: OutboxRelay,
     private readonly metrics: MetricsService,
@@ -81,7 +76,7 @@ export class AdmissionService {
     const seed = params.seed ?? randomInt(0, 2 ** 32);
     const priority = params.priority ?? 50;
 
-    const accountId = await this.accountIdOf(request);
+    const accountId = request.teamId;
     const image = await this.resolveImage(accountId, params.imageUploadId, request.imageKey);
     // The content policy, before anything is reserved: a refusal costs nothing (issue 21).
     await this.moderation.check({ userId: request.userId, accountId, ...params, imageKey: image.key });
@@ -151,28 +146,6 @@ export class AdmissionService {
       'INSUFFICIENT_CREDITS',
       `This job costs ${price} credits and ${available} are available; choose a shorter or smaller video, or add credits.`,
     );
-  }
-
-  /**
-   * The account of a user. The mapping never changes once made, so it is remembered; a portal
-   * user's account is created on first use, the operator's must already exist.
-   */
-  private async accountIdOf(request: AdmissionRequest): Promise<string> {
-    const known = this.accountIds.get(request.userId);
-    if (known) return known;
-    let account = await this.accounts.findByUser(request.userId);
-    if (!account) {
-      if (!request.createAccount) {
-        throw new DomainError(
-          'NOT_FOUND',
-          `No account belongs to user ${request.userId}; they must sign in once first.`,
-        );
-      }
-      account = (await this.accounts.ensureAccount(request.userId, request.email)).account;
-    }
-    if (this.accountIds.size >= ACCOUNT_CACHE_SIZE) this.accountIds.clear();
-    this.accountIds.set(request.userId, account.id);
-    return account.id;
   }
 
   /** An object key, if it is one of the account's uploads or job outputs. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { JobParameters } from '@cineweave/contracts';
 import type { Principal } from '../../../core/auth/principal.ts';
+import type { Account } from '../../accounts/accounts.service.ts';
 import { ModelAdmission } from '../../models/model-admission.service.ts';
 import { AdmissionService } from './admission.service.ts';
 import { IdempotencyService } from './idempotency.service.ts';
@@ -26,8 +27,10 @@ export class JobSubmissionService {
     private readonly models: ModelAdmission,
   ) {}
 
+  /** Charged to `team`, whose membership and role (member or above) the route has checked. */
   async submit(
     principal: Principal,
+    team: Account,
     params: JobParameters,
     rawBody: unknown,
     key?: string,
@@ -38,10 +41,9 @@ export class JobSubmissionService {
     if (params.webhookUrl) await this.webhooks.checkJobWebhookUrl(principal.userId, params.webhookUrl);
     const request = {
       userId: principal.userId,
-      ...(principal.email ? { email: principal.email } : {}),
+      teamId: team.id,
       params: checked.params,
       source: 'api' as const,
-      createAccount: true,
     };
     // Said in the answer when no ready worker serves the model yet: the job waits for one.
     const viewOf = (row: Parameters<JobsService['view']>[0]) => {

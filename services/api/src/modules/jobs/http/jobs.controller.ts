@@ -40,13 +40,15 @@ export class JobsController {
   })
   async create(
     @CurrentPrincipal() principal: Principal,
+    // Spending the team's credits needs member or above: a viewer only watches.
+    @CurrentAccount('member') team: Account,
     @Body() body: CreateJobDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
     // Read from the request rather than with @Headers(), which would list the header a second time in /docs.
     const idempotencyKey = request.header('idempotency-key');
-    const answer = await this.submission.submit(principal, body, request.body, idempotencyKey);
+    const answer = await this.submission.submit(principal, team, body, request.body, idempotencyKey);
     response.status(answer.status);
     if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
     if (answer.status >= 400) response.type('application/problem+json');
@@ -73,7 +75,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Cancel a queued or running job; its reservation is released' })
   @HttpCode(200)
   @RespondsWith(JobViewSchema, 200, 'The job, cancelled (or as it was, if it had already finished)')
-  async cancel(@CurrentAccount() account: Account, @Param() params: JobIdParams) {
+  async cancel(@CurrentAccount('member') account: Account, @Param() params: JobIdParams) {
     return this.jobs.view(await this.jobs.cancel(params.id, { accountId: account.id }));
   }
 
