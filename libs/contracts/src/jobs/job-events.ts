@@ -113,8 +113,8 @@ export function jobStatusEvent(
       queuePosition: standing.position,
       queueReason: standing.reason,
       queueEtaSeconds: standing.etaSeconds,
-      queueTeamJobsAhead: standing.teamJobsAhead,
-      queueTeamsAhead: standing.teamsAhead,
+      ...(standing.teamJobsAhead !== undefined && { queueTeamJobsAhead: standing.teamJobsAhead }),
+      ...(standing.teamsAhead !== undefined && { queueTeamsAhead: standing.teamsAhead }),
       message: standing.message,
     },
   };

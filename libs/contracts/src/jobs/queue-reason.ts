@@ -38,10 +38,10 @@ export const QUEUE_REASON_LABELS: Record<QueueReason, string> = {
 export const QueueStandingSchema = z.object({
   /** Jobs a worker of the model takes before this one, every team's. */
   position: z.int().min(0),
-  /** Of those, how many are the job's own team's. */
-  teamJobsAhead: z.int().min(0),
-  /** How many other teams have at least one job ahead of it. */
-  teamsAhead: z.int().min(0),
+  /** Of those, how many are the job's own team's. Absent from API replicas older than fair queueing. */
+  teamJobsAhead: z.int().min(0).optional(),
+  /** How many other teams have at least one job ahead of it. Absent from older API replicas. */
+  teamsAhead: z.int().min(0).optional(),
   reason: QueueReasonSchema,
   message: z.string(),
   /**

@@ -33,10 +33,16 @@ const BATCH_WINDOW_MS = 20;
 const BOOKKEEPING_MS = 1_000;
 /** Plan weights are read again this often (a plan change takes effect within it). */
 const WEIGHTS_MS = 60_000;
-/** Waiting jobs cancelled or timed out are taken out of the fair queues this often. */
-const SWEEP_MS = 5_000;
-/** The published order is rewritten at least this often (it expires when nobody rewrites it). */
-const REPUBLISH_MS = 10_000;
+/**
+ * Waiting jobs cancelled or timed out are taken out of the fair queues this often (until then
+ * they still count in the places of the jobs behind them; a pick skips them anyway).
+ */
+const SWEEP_MS = 2_000;
+/**
+ * The published order is rewritten at least this often even when this replica changed nothing:
+ * a worker taking a job, or a cancel removing one from BullMQ, moves everyone behind it.
+ */
+const REPUBLISH_MS = 1_000;
 
 /**
  * Weighted fair queueing between teams, wired into dispatch (issue #19). Admitted jobs are taken
@@ -99,6 +105,8 @@ export class FairDispatcher implements OnApplicationBootstrap, BeforeApplication
   /** Dispatch soon: new jobs were admitted, or a worker took or finished one. Calls coalesce. */
   nudge(): void {
     if (this.stopped) return;
+    // Whatever prompted it (an admission, a worker's event, a cancel) may have moved someone's place.
+    this.orderDirty = true;
     if (this.running) {
       this.again = true;
       return;
