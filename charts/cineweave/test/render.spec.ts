@@ -303,6 +303,7 @@ describe('helm template', () => {
         'RETENTION_HOURS',
         'GPU_HOURLY_COST_USD',
         'CORS_ORIGINS',
+        'PORTAL_URL',
         'NODE_ENV',
         'LOG_LEVEL',
       ]),

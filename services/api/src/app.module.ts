@@ -33,6 +33,7 @@ import { ModelsModule } from './modules/models/models.module.ts';
 import { RetentionModule } from './modules/retention/retention.module.ts';
 import { UploadsModule } from './modules/uploads/uploads.module.ts';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.ts';
+import { TeamsModule } from './modules/teams/teams.module.ts';
 
 @Module({})
 export class AppModule {
@@ -66,6 +67,7 @@ export class AppModule {
         UsageModule,
         BillingModule.forRoot(config),
         WebhooksModule,
+        TeamsModule,
       ],
       providers: [
         RateLimiter,

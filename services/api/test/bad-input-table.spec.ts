@@ -54,6 +54,7 @@ const USER_ROUTES: [Case['method'], string][] = [
   ['post', '/v1/admin/credits/grant'],
   ['get', '/v1/admin/jobs'],
   ['get', '/v1/admin/stats'],
+  ['get', '/v1/admin/timeseries'],
 ];
 const INTERNAL_ROUTES: [Case['method'], string][] = [
   ['post', '/internal/v1/jobs'],

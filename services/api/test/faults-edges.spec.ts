@@ -97,8 +97,9 @@ describe('faults: tenancy and abandoned streams', () => {
           }),
       ),
     );
-    // Let every handler finish its set-up, then count what reaches Postgres while idle.
-    await sleep(1_500);
+    // Count what reaches Postgres while idle. On a loaded machine the handlers' set-up can still be
+    // running after a fixed pause, so take the quietest of a few windows: set-up work fades from
+    // one window to the next, a leaked poller (0.5/s each) does not.
     const commits = async () => {
       await h.db.query(`SELECT pg_stat_clear_snapshot()`);
       const r = await h.db.query(
@@ -106,11 +107,15 @@ describe('faults: tenancy and abandoned streams', () => {
       );
       return Number(r.rows[0].n);
     };
-    const start = await commits();
-    await sleep(4_000);
-    const perSecond = ((await commits()) - start) / 4;
+    const limit = HANG_UPS * 0.5 * 0.3;
+    let perSecond = Number.POSITIVE_INFINITY;
+    for (let window = 0; window < 8 && perSecond >= limit; window++) {
+      const start = await commits();
+      await sleep(2_000);
+      perSecond = Math.min(perSecond, ((await commits()) - start) / 2);
+    }
     console.info(`after ${HANG_UPS} hang-ups: ${perSecond.toFixed(1)} idle transactions/s`);
     // The outbox relay's sweep (every 200 ms here) is the idle load; a leaked poller each adds 0.5/s.
-    expect(perSecond).toBeLessThan(HANG_UPS * 0.5 * 0.3);
+    expect(perSecond).toBeLessThan(limit);
   }, 60_000);
 });

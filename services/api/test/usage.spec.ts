@@ -107,7 +107,8 @@ describe('usage', () => {
       expect.objectContaining({
         ChargePeriodStart: '2026-11-02T00:00:00.000Z',
         ChargePeriodEnd: '2026-11-03T00:00:00.000Z',
-        SubAccountName: 'ana',
+        SubAccountName: 'Personal (ana)',
+        x_UserId: 'ana',
         ConsumedQuantity: '60',
         BilledCost: '0.06',
         x_Jobs: '2',
@@ -132,6 +133,56 @@ describe('usage', () => {
     await request(h.server).get('/v1/admin/usage').set('Authorization', dev('ana')).expect(403);
   });
 
+  it("should give admins one team's usage with ?team=, naming the team on each row and CSV line", async () => {
+    const [benTeam] = (await h.db.query(`SELECT id FROM accounts WHERE user_id = 'ben'`)).rows as {
+      id: string;
+    }[];
+    // A personal team says whose it is.
+    await h.db.query(`UPDATE users SET email = 'ben@example.com' WHERE id = 'ben'`);
+    const json = await request(h.server)
+      .get(`/v1/admin/usage?from=2026-10-01&to=2026-11-30&team=${benTeam!.id}`)
+      .set('Authorization', dev('root', true))
+      .expect(200);
+    expect(json.body.items).toEqual([
+      expect.objectContaining({
+        day: '2026-11-02',
+        accountId: benTeam!.id,
+        teamName: 'Personal (ben@example.com)',
+        userId: 'ben',
+      }),
+    ]);
+    const csv = await request(h.server)
+      .get(`/v1/admin/usage?from=2026-10-01&to=2026-11-30&team=${benTeam!.id}&format=csv`)
+      .set('Authorization', dev('root', true))
+      .expect(200);
+    expect(parse(csv.text, { columns: true })).toEqual([
+      expect.objectContaining({
+        SubAccountId: benTeam!.id,
+        SubAccountName: 'Personal (ben@example.com)',
+        x_UserId: 'ben',
+        ConsumedQuantity: '200',
+      }),
+    ]);
+    // Every team's rows name their own team.
+    const all = await request(h.server)
+      .get('/v1/admin/usage?from=2026-11-02&to=2026-11-02')
+      .set('Authorization', dev('root', true))
+      .expect(200);
+    expect(all.body.items.map((row: { teamName: string }) => row.teamName)).toEqual([
+      'Personal (ana)',
+      'Personal (ben@example.com)',
+    ]);
+    await h.db.query(`UPDATE users SET email = NULL WHERE id = 'ben'`);
+  });
+
+  it('should answer 400 naming team for a team id that is not a UUID, from an admin too', async () => {
+    const response = await request(h.server)
+      .get('/v1/admin/usage?team=ben')
+      .set('Authorization', dev('root', true))
+      .expect(400);
+    expect(response.body.errors).toEqual([expect.objectContaining({ field: 'team' })]);
+  });
+
   it.each([
     ['from=2026-13-01', 'from'],
     ['from=2026-02-30', 'from'],
@@ -140,7 +191,9 @@ describe('usage', () => {
     ['from=2025-01-01&to=2026-11-01', 'to'],
     ['format=xlsx', 'format'],
     ['userId=ben', 'userId'],
-    ['team=a', ''],
+    ['team=a', 'team'],
+    ['team=5b0c4f5e-3d1c-4a57-9f0e-0a1b2c3d4e5f', 'team'],
+    ['unknown=1', ''],
   ])('should answer 400 for %s', async (query, field) => {
     const response = await request(h.server)
       .get(`/v1/usage?${query}`)

@@ -18,7 +18,7 @@ function dayField(field: string) {
 }
 
 /**
- * `GET /v1/usage` (and `/v1/admin/usage`): finished jobs per UTC day, person and model, over
+ * `GET /v1/usage` (and `/v1/admin/usage`): finished jobs per UTC day, team, person and model, over
  * `[from, to]` inclusive (at most a year; by default the last 30 days). `format=csv` answers the
  * FOCUS-named CSV that the monthly export writes.
  */
@@ -29,6 +29,8 @@ export const UsageQuerySchema = z
     format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).default('json'),
     /** Admins only: one person's usage. */
     userId: z.string().min(1).max(128).optional(),
+    /** Admins only: one team's usage (the team's id); `GET /v1/usage` is the caller's team's already. */
+    team: z.uuid({ error: 'team must be a team id (a UUID)' }).optional(),
   })
   .refine((query) => !query.from || !query.to || query.from <= query.to, {
     error: 'from must not be after to',
@@ -41,11 +43,13 @@ export const UsageQuerySchema = z
   );
 export type UsageQuery = z.input<typeof UsageQuerySchema>;
 
-/** One day × person × model. Jobs count when they finish (succeeded, failed, cancelled). */
+/** One day × team × person × model. Jobs count when they finish (succeeded, failed, cancelled). */
 export const UsageRowSchema = z.object({
   day: z.string().regex(DAY),
   userId: z.string(),
+  /** The team charged (its credit pool is this account). */
   accountId: z.uuid(),
+  teamName: z.string(),
   model: z.string(),
   jobs: z.int().min(0),
   gpuSeconds: z.number().min(0),

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'job.cancelled-by-other',
   'retention.deleted',
   'team.created',
+  'team.renamed',
   'team.member-added',
   'team.member-role-changed',
   'team.member-removed',

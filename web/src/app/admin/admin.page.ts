@@ -7,10 +7,18 @@ import { EmptyStateComponent } from '../shared/ui/empty-state.component';
 import { SpinnerComponent } from '../shared/ui/spinner.component';
 import { StatusBadgeComponent } from '../shared/ui/status-badge.component';
 import { AdminStore } from './admin.store';
+import { AdminChartsComponent } from './charts/admin-charts.component';
 
 @Component({
   selector: 'cw-admin-page',
-  imports: [RouterLink, AlertComponent, EmptyStateComponent, SpinnerComponent, StatusBadgeComponent],
+  imports: [
+    RouterLink,
+    AdminChartsComponent,
+    AlertComponent,
+    EmptyStateComponent,
+    SpinnerComponent,
+    StatusBadgeComponent,
+  ],
   providers: [AdminStore],
   templateUrl: './admin.page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -152,6 +152,11 @@ export const EnvSchema = z
     WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(1000),
     GPU_HOURLY_COST_USD: z.coerce.number().min(0).default(2.5),
     CORS_ORIGINS: csv,
+    /**
+     * The portal's origin, for links the API hands out (team invitations: `{PORTAL_URL}/invite/{token}`).
+     * Empty: the first CORS origin, else a path on the API's own origin (portal and API behind one ingress).
+     */
+    PORTAL_URL: url('https://cineweave.example.com').or(z.literal('')).default(''),
     /** A reservation older than this fails the job and releases its credits. */
     RESERVATION_TIMEOUT_MINUTES: z.coerce.number().positive().default(180),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().default(30),

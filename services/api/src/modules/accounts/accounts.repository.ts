@@ -74,6 +74,12 @@ export class AccountsRepository {
     return rows.length > 0 ? toAccount(rows[0]) : null;
   }
 
+  /** The address the person's identity provider last gave (null: none, e.g. dev sign-in). */
+  async emailOf(userId: string, sql: Sql = this.db): Promise<string | null> {
+    const rows = await sql.query<{ email: string | null }>(`SELECT email FROM users WHERE id = $1`, [userId]);
+    return rows[0]?.email ?? null;
+  }
+
   async findById(teamId: string, sql: Sql = this.db): Promise<Account | null> {
     const rows = await sql.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1`, [
       teamId,

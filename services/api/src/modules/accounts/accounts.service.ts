@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type CreditsSummary, TEAM_HEADER, type TeamRole, teamRoleAtLeast } from '@cineweave/contracts';
+import { type CreditsSummary, TEAM_HEADER } from '@cineweave/contracts';
 import { z } from 'zod';
 import { Database } from '../../core/database/database.ts';
 import { AppConfig } from '../../core/config/app-config.ts';
@@ -9,6 +9,7 @@ import type { Principal } from '../../core/auth/principal.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { LedgerRepository } from '../ledger/ledger.repository.ts';
 import { type Account, AccountsRepository, type CallerTeam } from './accounts.repository.ts';
+import { requireKeyTeam, teamNotFound } from './team-access.ts';
 
 export type { Account, CallerTeam } from './accounts.repository.ts';
 
@@ -76,12 +77,7 @@ export class AccountsService {
         { field: TEAM_HEADER, message: 'must be a UUID' },
       ]);
     }
-    if (principal.teamId && named !== null && named !== principal.teamId) {
-      throw new DomainError(
-        'FORBIDDEN',
-        `This API key acts for team ${principal.teamId} only; make a key in team ${named} to act there.`,
-      );
-    }
+    if (named !== null) requireKeyTeam(principal, named);
     const teamId = named ?? principal.teamId ?? null;
     const found = await this.repository.forMember(principal.userId, teamId);
     if (found) return found;
@@ -90,16 +86,7 @@ export class AccountsService {
       const personal = await this.repository.forMember(principal.userId, null);
       if (personal) return personal;
     }
-    throw new DomainError('NOT_FOUND', `Team ${teamId} was not found among your teams.`);
-  }
-
-  /** Refuses (403) a caller whose role in the team is below `needs`. */
-  requireRole(team: CallerTeam, needs: TeamRole): void {
-    if (teamRoleAtLeast(team.role, needs)) return;
-    throw new DomainError(
-      'FORBIDDEN',
-      `Your role in team "${team.name}" is ${team.role}; this needs ${needs} or above. Ask an owner or admin of the team.`,
-    );
+    throw teamNotFound(String(teamId));
   }
 
   async requireByUser(userId: string): Promise<Account> {
@@ -121,9 +108,25 @@ export class AccountsService {
     };
   }
 
-  /** Admin grant: a positive amount credits, a negative one is an `adjust` that cannot overdraw. */
+  /** Admin grant to a person's personal team (the route from before teams): see `grantToTeam`. */
   async grant(userId: string, amount: number, reason: string, actor: string): Promise<CreditsSummary> {
     const target = await this.requireByUser(userId);
+    return this.grantToTeam(target.id, amount, reason, actor, { userId });
+  }
+
+  /**
+   * Admin grant to a team: a positive amount credits, a negative one is an `adjust` that cannot
+   * overdraw. `context` is added to the audit row (the user a by-user grant named).
+   */
+  async grantToTeam(
+    teamId: string,
+    amount: number,
+    reason: string,
+    actor: string,
+    context: Record<string, unknown> = {},
+  ): Promise<CreditsSummary> {
+    const target = await this.repository.findById(teamId);
+    if (!target) throw new DomainError('NOT_FOUND', `Team ${teamId} was not found.`);
     try {
       await this.db.transaction(async (tx) => {
         const locked = await this.repository.lockBalance(target.id, tx);
@@ -131,8 +134,9 @@ export class AccountsService {
           {
             action: amount >= 0 ? 'credits.granted' : 'credits.adjusted',
             target: { type: 'account', id: target.id },
-            before: { userId, balance: locked.balance },
-            after: { userId, balance: locked.balance + amount, amount, reason },
+            before: { ...context, balance: locked.balance },
+            after: { ...context, balance: locked.balance + amount, amount, reason },
+            organizationId: target.organizationId,
           },
           tx,
         );
@@ -151,7 +155,8 @@ export class AccountsService {
       throw error;
     }
     if (amount > 0) this.metrics.creditsGranted.inc(amount);
-    return this.summary(await this.requireByUser(userId));
+    const after = await this.repository.findById(teamId);
+    return this.summary(after ?? target);
   }
 
   activeJobLimit(planLimit: number | null): number {

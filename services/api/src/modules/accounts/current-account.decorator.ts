@@ -2,6 +2,7 @@ import { type ExecutionContext, Injectable, type PipeTransform, createParamDecor
 import { TEAM_HEADER, type TeamRole } from '@cineweave/contracts';
 import type { AuthenticatedRequest } from '../../core/auth/current-principal.decorator.ts';
 import { type CallerTeam, AccountsService } from './accounts.service.ts';
+import { requireTeamRole } from './team-access.ts';
 
 type AccountRequest = AuthenticatedRequest & { account?: Promise<CallerTeam> };
 
@@ -31,7 +32,7 @@ export class CallerAccountPipe implements PipeTransform<CallerAndNeed, Promise<C
     const header = request.headers[TEAM_HEADER];
     request.account ??= this.accounts.forPrincipal(principal, typeof header === 'string' ? header : null);
     const team = await request.account;
-    this.accounts.requireRole(team, needs);
+    requireTeamRole(team, team.role, needs);
     return team;
   }
 }

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AdminJobPageSchema,
   AdminStatsSchema,
+  AdminTimeseriesQuerySchema,
+  AdminTimeseriesSchema,
   AdminUserPageSchema,
   CreditsSummarySchema,
   GrantCreditsRequestSchema,
@@ -18,6 +20,7 @@ import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
+import { AdminTimeseriesService } from './admin-timeseries.service.ts';
 import { AdminService } from './admin.service.ts';
 import { actorOf } from '../audit/audit.service.ts';
 import { JobIdParams } from '../jobs/http/jobs.dto.ts';
@@ -27,6 +30,7 @@ class AdminJobsQuery extends zodDto(
   z.strictObject({ ...PageQueryFields, status: JobStatusSchema.optional() }),
 ) {}
 class GrantDto extends zodDto(GrantCreditsRequestSchema) {}
+class TimeseriesQuery extends zodDto(AdminTimeseriesQuerySchema) {}
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -37,6 +41,7 @@ export class AdminController {
     private readonly admin: AdminService,
     private readonly accounts: AccountsService,
     private readonly jobs: JobsService,
+    private readonly timeseries: AdminTimeseriesService,
   ) {}
 
   @Get('users')
@@ -81,5 +86,15 @@ export class AdminController {
   @RespondsWith(AdminStatsSchema)
   stats() {
     return this.admin.stats();
+  }
+
+  @Get('timeseries')
+  @ApiOperation({
+    summary:
+      'Jobs per bucket by status, queue depth and wait p95, GPU time and cost per day by team, credits per day (admin)',
+  })
+  @RespondsWith(AdminTimeseriesSchema)
+  series(@Query() query: TimeseriesQuery) {
+    return this.timeseries.timeseries(query);
   }
 }

@@ -18,6 +18,7 @@ export const USAGE_CSV_COLUMNS = [
   'ConsumedUnit',
   'BilledCost',
   'BillingCurrency',
+  'x_UserId',
   'x_Jobs',
   'x_Credits',
 ] as const;
@@ -31,18 +32,20 @@ function csvRow(row: UsageRow): Record<(typeof USAGE_CSV_COLUMNS)[number], strin
     ServiceCategory: 'AI and Machine Learning',
     ServiceName: 'CineWeave video generation',
     SubAccountId: row.accountId,
-    SubAccountName: row.userId,
+    // FOCUS's sub-account is the team charged; the person who ran the jobs is a column of its own.
+    SubAccountName: row.teamName,
     SkuId: row.model,
     ConsumedQuantity: row.gpuSeconds,
     ConsumedUnit: 'GPU-Seconds',
     BilledCost: row.costUsd,
     BillingCurrency: 'USD',
+    x_UserId: row.userId,
     x_Jobs: row.jobs,
     x_Credits: row.credits,
   };
 }
 
-/** The report as CSV: a header line, then one line per day, person and model (RFC 4180 quoting). */
+/** The report as CSV: a header line, then one line per day, team, person and model (RFC 4180 quoting). */
 export function usageCsv(report: UsageReport): string {
   return stringify(report.items.map(csvRow), { header: true, columns: [...USAGE_CSV_COLUMNS] });
 }

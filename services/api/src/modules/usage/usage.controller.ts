@@ -25,9 +25,9 @@ const CSV_ANSWER = {
 export class UsageController {
   constructor(private readonly usage: UsageService) {}
 
-  /** The caller's own finished jobs per day and model. */
+  /** The finished jobs charged to the caller's account (their team) per day, person and model. */
   @Get('usage')
-  @ApiOperation({ summary: 'Your usage per day and model, as JSON or CSV' })
+  @ApiOperation({ summary: "Your team's usage per day, person and model, as JSON or CSV" })
   @RespondsWith(UsageReportSchema)
   @ApiResponse(CSV_ANSWER)
   async own(
@@ -40,18 +40,26 @@ export class UsageController {
         { field: 'userId', message: 'is for admins only' },
       ]);
     }
+    // The caller's account is their team's credit pool: this report is their team's already.
+    if (query.team !== undefined) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        "team is for admins: GET /v1/usage reports the team you are working in; switch teams to see another's",
+        [{ field: 'team', message: 'is for admins only' }],
+      );
+    }
     return this.answer({ accountId: account.id }, query, response);
   }
 
-  /** Every account's usage, or one person's with `userId`. */
+  /** Every team's usage, or one team's with `team`, or one person's with `userId`. */
   @Get('admin/usage')
-  @ApiOperation({ summary: "Everyone's usage per day, person and model, as JSON or CSV (admin)" })
+  @ApiOperation({ summary: "Every team's usage per day, person and model, as JSON or CSV (admin)" })
   @AdminOnly()
   @RespondsWith(UsageReportSchema)
   @ApiResponse(CSV_ANSWER)
   async all(@Query() query: UsageQueryDto, @Res({ passthrough: true }) response: Response) {
     return this.answer(
-      { accountId: null, ...(query.userId ? { userId: query.userId } : {}) },
+      { accountId: query.team ?? null, ...(query.userId ? { userId: query.userId } : {}) },
       query,
       response,
     );

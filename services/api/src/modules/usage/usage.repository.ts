@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Sql } from '../../core/database/database.ts';
+import { teamNameSql } from '../../core/database/team-name-sql.ts';
 
-/** Finished jobs of one UTC day, person and model, summed. */
+/** Finished jobs of one UTC day, team, person and model, summed. */
 export interface UsageTotals {
   /** `YYYY-MM-DD` (UTC). */
   day: string;
+  /** The team charged: jobs are charged to an account, which is a team's credit pool. */
   accountId: string;
+  teamName: string;
   userId: string;
   model: string;
   jobs: number;
@@ -18,7 +21,7 @@ export interface UsageTotals {
 export class UsageRepository {
   constructor(private readonly db: Database) {}
 
-  /** `from`/`to` are inclusive UTC days; a null account or user means every one. */
+  /** `from`/`to` are inclusive UTC days; a null account (team) or user means every one. */
   async totals(
     range: { from: string; to: string },
     scope: { accountId: string | null; userId: string | null },
@@ -27,26 +30,31 @@ export class UsageRepository {
     const rows = await sql.query<{
       day: string;
       account_id: string;
+      team_name: string;
       user_id: string;
       model: string;
       jobs: number;
       gpu_seconds: number;
       credits: number;
     }>(
-      `SELECT to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, account_id, user_id, model,
-              count(*)::int AS jobs, coalesce(sum(gpu_seconds), 0)::float8 AS gpu_seconds,
-              coalesce(sum(credits_charged), 0)::int AS credits
-         FROM jobs
-        WHERE finished_at >= $1::date AND finished_at < $2::date + 1
-          AND ($3::uuid IS NULL OR account_id = $3::uuid)
-          AND ($4::text IS NULL OR user_id = $4::text)
-        GROUP BY 1, 2, 3, 4
-        ORDER BY 1, 3, 4`,
+      `SELECT to_char(j.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, j.account_id,
+              ${teamNameSql('a', 'u')} AS team_name, j.user_id, j.model,
+              count(*)::int AS jobs, coalesce(sum(j.gpu_seconds), 0)::float8 AS gpu_seconds,
+              coalesce(sum(j.credits_charged), 0)::int AS credits
+         FROM jobs j
+         JOIN accounts a ON a.id = j.account_id
+         LEFT JOIN users u ON u.id = a.user_id
+        WHERE j.finished_at >= $1::date AND j.finished_at < $2::date + 1
+          AND ($3::uuid IS NULL OR j.account_id = $3::uuid)
+          AND ($4::text IS NULL OR j.user_id = $4::text)
+        GROUP BY 1, 2, 3, 4, 5
+        ORDER BY 1, 3, 2, 4, 5`,
       [range.from, range.to, scope.accountId, scope.userId],
     );
     return rows.map((row) => ({
       day: row.day,
       accountId: row.account_id,
+      teamName: row.team_name,
       userId: row.user_id,
       model: row.model,
       jobs: row.jobs,

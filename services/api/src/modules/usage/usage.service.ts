@@ -6,7 +6,7 @@ import { UsageRepository } from './usage.repository.ts';
 const DEFAULT_DAYS = 30;
 
 export interface UsageScope {
-  /** null: every account (admins). */
+  /** The team's account; null: every team (admins). */
   accountId: string | null;
   userId?: string;
 }
@@ -14,7 +14,10 @@ export interface UsageScope {
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
 const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
 
-/** Finished jobs summed per UTC day, person and model: what `/v1/usage` and the monthly export report. */
+/**
+ * Finished jobs summed per UTC day, team, person and model: what `/v1/usage` and the monthly
+ * export report.
+ */
 @Injectable()
 export class UsageService {
   constructor(
@@ -40,6 +43,7 @@ export class UsageService {
       day: row.day,
       userId: row.userId,
       accountId: row.accountId,
+      teamName: row.teamName,
       model: row.model,
       jobs: row.jobs,
       gpuSeconds: round(row.gpuSeconds, 3),

@@ -2,6 +2,7 @@ import { Injectable, inject } from '@angular/core';
 import type {
   AdminJobView,
   AdminStats,
+  AdminTimeseries,
   AdminUser,
   ApiKeyView,
   AuditAction,
@@ -13,6 +14,7 @@ import type {
   GrantCreditsRequest,
   JobStatus,
   JobView,
+  TimeseriesBucket,
   LedgerItem,
   List,
   ListedPlan,
@@ -45,6 +47,20 @@ export interface AuditFilters {
   targetId?: string | null;
   from?: string | null;
   to?: string | null;
+}
+
+/** The admin charts' range: `from`/`to` ISO date-times (the API defaults to the last week up to now). */
+export interface TimeseriesQuery {
+  bucket: TimeseriesBucket;
+  from?: string | null;
+  to?: string | null;
+}
+
+/** A usage CSV's range (inclusive UTC days) and, optionally, the one team it is for. */
+export interface UsageCsvQuery {
+  from: string;
+  to: string;
+  team?: string | null;
 }
 
 export interface JobListQuery {
@@ -210,6 +226,19 @@ export class CineweaveApi {
   adminAuditCsv(filters: AuditFilters): Promise<string> {
     return this.client.get('/v1/admin/audit', {
       query: { ...filters, format: 'csv' },
+      headers: { accept: 'text/csv, application/problem+json' },
+      as: 'text',
+    });
+  }
+
+  adminTimeseries(query: TimeseriesQuery): Promise<AdminTimeseries> {
+    return this.client.get('/v1/admin/timeseries', { query: { ...query } });
+  }
+
+  /** Every team's (or one team's) usage per day, person and model, as the API's FOCUS-named CSV. */
+  adminUsageCsv(query: UsageCsvQuery): Promise<string> {
+    return this.client.get('/v1/admin/usage', {
+      query: { ...query, format: 'csv' },
       headers: { accept: 'text/csv, application/problem+json' },
       as: 'text',
     });

@@ -26,6 +26,8 @@ const MAX_BATCH = 64;
  * goes alone at once, so batching never adds waiting. A batch holds at most one admission per
  * account (the statement checks each against its own account's totals); if a batch fails (one
  * request breaking a constraint), its requests are admitted one by one so only that one fails.
+ * Requests of teams with monthly limits that a concurrent write to their team overtook while the
+ * statement waited for the lock (`acct_stale`) go again with their rows locked first.
  */
 export class AdmissionBatcher {
   private pending: Waiting[] = [];
@@ -78,28 +80,39 @@ export class AdmissionBatcher {
     return batch;
   }
 
-  private async run(batch: Waiting[]): Promise<void> {
+  /**
+   * One statement for `batch`. `locked`: with its accounts locked by a statement of their own
+   * first (admitLocked), for requests whose first statement could not decide them.
+   */
+  private async run(batch: Waiting[], locked = false): Promise<void> {
     this.observeBatch(batch.length);
     let rows: (AdmissionRow & { requested_id: string })[];
     try {
       const parameters = admissionParameters(batch.map((waiting) => waiting.values));
-      rows = await admit(this.db, parameters).catch((error: { code?: string }) => {
-        if (error?.code !== CHECK_VIOLATION) throw error;
-        return this.writeLocked(batch, parameters);
-      });
+      rows = locked
+        ? await this.writeLocked(batch, parameters)
+        : await admit(this.db, parameters).catch((error: { code?: string }) => {
+            if (error?.code !== CHECK_VIOLATION) throw error;
+            return this.writeLocked(batch, parameters);
+          });
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);
       // Nothing of the batch was written (one statement): admit each alone, so only the
       // request at fault gets the error.
-      await Promise.all(batch.map((waiting) => this.run([waiting])));
+      await Promise.all(batch.map((waiting) => this.run([waiting], locked)));
       return;
     }
     const byRequest = new Map(rows.map((row) => [row.requested_id, row]));
+    const stale: Waiting[] = [];
     for (const waiting of batch) {
       const row = byRequest.get(waiting.values.jobId);
-      if (row) waiting.resolve(row);
-      else waiting.reject(new Error(`Account ${waiting.values.accountId} disappeared during admission`));
+      if (!row) waiting.reject(new Error(`Account ${waiting.values.accountId} disappeared during admission`));
+      // Its team's monthly sums were older than its row lock (a concurrent admission or settlement
+      // of that team committed meanwhile; see ADMISSION_STATEMENT): nothing of it was written.
+      else if (row.acct_stale && !locked) stale.push(waiting);
+      else waiting.resolve(row);
     }
+    if (stale.length > 0) await this.run(stale, true);
   }
 
   /** The statement again, after locking its accounts in a statement of their own (admitLocked). */

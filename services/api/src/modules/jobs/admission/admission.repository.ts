@@ -1,5 +1,6 @@
 import type { RenderPreset, VideoJobPayload } from '@cineweave/contracts';
 import { LEDGER_MOVE_COLUMNS, ledgerMoves } from '../../ledger/ledger-moves.ts';
+import { JOB_COMMITTED_CREDITS_SQL, quotaMonth } from '../../teams/quota-month.ts';
 import type { Sql } from '../../../core/database/database.ts';
 import { JOB_ROW_COLUMNS, type Job, type JobRow, type RenderSettings, toPayload } from '../job-row.ts';
 
@@ -26,7 +27,7 @@ export type AdmissionValues = RenderSettings &
     credits: number;
     /** The queue the outbox row is for; its payload is derived from the fields above (payloadOf). */
     topic: string;
-    /** MAX_ACTIVE_JOBS_PER_USER: the limit of plans without their own. */
+    /** MAX_ACTIVE_JOBS_PER_USER: the active-job limit of a team whose team and plan have none. */
     defaultActiveJobLimit: number;
     /** The job's own webhook URL (every job.* event also goes there). */
     webhookUrl: string | null;
@@ -35,13 +36,40 @@ export type AdmissionValues = RenderSettings &
 export const ADMISSION_STATEMENT_NAME = 'admit-jobs';
 
 /**
+ * What the team (and the submitting member) committed in the quota month: the sums of
+ * JOB_COMMITTED_CREDITS_SQL over the team's jobs created since `month_start` (index
+ * jobs_team_month), computed only for a team with a monthly quota or member cap. The condition on
+ * the team's limits refers only to the outer row, so Postgres plans it as a one-time filter: a
+ * team without monthly limits does not touch `jobs` at all (the hot path stays one lock and the
+ * inserts).
+ */
+const MONTH_USAGE = `LEFT JOIN LATERAL (
+    SELECT coalesce(sum(${JOB_COMMITTED_CREDITS_SQL}), 0)::bigint AS team_used,
+           coalesce(sum(${JOB_COMMITTED_CREDITS_SQL}) FILTER (WHERE j.user_id = r.user_id), 0)::bigint AS member_used
+      FROM jobs j
+     WHERE (acct.quota IS NOT NULL OR acct.member_cap IS NOT NULL)
+       AND j.account_id = acct.id AND j.created_at >= $26::timestamptz
+  ) used ON true`;
+
+/**
  * Admission as one statement, so one round trip and one implicit transaction, for one account
  * or several at once (at most one admission per account): lock the accounts in id order (two
  * statements never wait on each other in a circle), check each admission against its own
- * account's active-job limit and available credits, and only for those that pass insert the job,
- * its reserve (the ledger move shared with settlement: `ledgerMoves`) and the outbox row. It answers one row per
- * request, matched by `requested_id`: the account as locked (acct_*) and the job, whose columns
- * are null when the account could not admit it.
+ * team's limits (see `checked`) and available credits, and only for those that pass insert the
+ * job, its reserve (the ledger move shared with settlement: `ledgerMoves`) and the outbox row. It
+ * answers one row per request, matched by `requested_id`: the account as locked (acct_*), what
+ * its team and member committed this month, and the job, whose columns are null when the account
+ * could not admit it.
+ *
+ * The active-job limit is the team's, else its plan's, else MAX_ACTIVE_JOBS_PER_USER ($23).
+ * The monthly sums are read from the statement's snapshot, which may predate the row lock: a
+ * concurrent admission or settlement of the same team that committed while this statement
+ * waited for the lock is missing from them (the locked row itself is the newest version). Every
+ * such change also rewrites the account row (its totals), so a locked row whose version (ctid)
+ * differs from the one the snapshot sees means the sums may be stale: the request is then
+ * marked `stale` and admits nothing, and the caller runs it again with the rows locked before the
+ * statement (admitLocked), whose snapshot then holds every commit. Only teams with a monthly
+ * limit pay for this check.
  */
 export const ADMISSION_STATEMENT = `WITH req AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
@@ -52,14 +80,27 @@ export const ADMISSION_STATEMENT = `WITH req AS (
          image_sha256, resolution, duration_seconds, fps, seed, steps, guidance_scale, model, priority, credits,
          attempt_token, topic, payload, webhook_url, preset)
 ), acct AS (
-  SELECT a.id, a.balance, a.reserved, a.active_jobs, coalesce(p.active_job_limit, $23::int) AS job_limit
+  SELECT a.id, a.name, a.personal, a.balance, a.reserved, a.active_jobs,
+         coalesce(a.active_job_limit, p.active_job_limit, $23::int) AS job_limit,
+         a.monthly_credit_quota AS quota, a.member_monthly_cap AS member_cap, a.ctid AS locked_version
     FROM accounts a JOIN plans p ON p.id = a.plan_id
    WHERE a.id IN (SELECT account_id FROM req)
    ORDER BY a.id
      FOR UPDATE OF a
+), checked AS (
+  SELECT r.job_id, r.credits, acct.*, used.team_used, used.member_used,
+         CASE WHEN acct.quota IS NULL AND acct.member_cap IS NULL THEN false
+              ELSE acct.locked_version IS DISTINCT FROM (SELECT s.ctid FROM accounts s WHERE s.id = acct.id)
+         END AS stale
+    FROM req r JOIN acct ON acct.id = r.account_id
+  ${MONTH_USAGE}
 ), admitted AS (
-  SELECT r.* FROM req r JOIN acct ON acct.id = r.account_id
-   WHERE acct.active_jobs < acct.job_limit AND acct.balance - acct.reserved >= r.credits
+  SELECT r.* FROM req r JOIN checked c ON c.job_id = r.job_id
+   WHERE NOT c.stale
+     AND (c.quota IS NULL OR c.team_used + r.credits <= c.quota)
+     AND (c.member_cap IS NULL OR c.member_used + r.credits <= c.member_cap)
+     AND c.balance - c.reserved >= r.credits
+     AND c.active_jobs < c.job_limit
 ), job AS (
   INSERT INTO jobs (id, account_id, user_id, status, source, external_ref, prompt, negative_prompt,
                     image_upload_id, image_key, image_sha256, resolution, duration_seconds, fps, seed,
@@ -75,17 +116,23 @@ export const ADMISSION_STATEMENT = `WITH req AS (
 ), ${ledgerMoves('reserve')}, outbox AS (
   INSERT INTO outbox (topic, job_id, payload) SELECT r.topic, r.job_id, r.payload FROM admitted r
 )
-SELECT r.job_id AS requested_id, acct.balance AS acct_balance, acct.reserved AS acct_reserved,
-       acct.active_jobs AS acct_active_jobs, acct.job_limit AS acct_job_limit, job.*
-  FROM req r JOIN acct ON acct.id = r.account_id LEFT JOIN job ON job.id = r.job_id`;
+SELECT c.job_id AS requested_id, c.id AS acct_id, c.name AS acct_name, c.personal AS acct_personal,
+       c.balance AS acct_balance, c.reserved AS acct_reserved, c.active_jobs AS acct_active_jobs,
+       c.job_limit AS acct_job_limit, c.quota AS acct_quota, c.member_cap AS acct_member_cap,
+       c.team_used::int AS acct_team_used, c.member_used::int AS acct_member_used, c.stale AS acct_stale,
+       $26::timestamptz AS quota_month_start, job.*
+  FROM checked c LEFT JOIN job ON job.id = c.job_id`;
 
 /** What the worker is sent for an admitted job: the fields it renders from, as admitted. */
 function payloadOf(values: AdmissionValues): VideoJobPayload {
   return toPayload({ ...values, id: values.jobId });
 }
 
-/** The parameters of ADMISSION_STATEMENT: one array per column, in request order. */
-export function admissionParameters(batch: AdmissionValues[]): unknown[] {
+/**
+ * The parameters of ADMISSION_STATEMENT: one array per column, in request order, and the start
+ * of the quota month at `now` (one for the batch: its admissions are written at one moment).
+ */
+export function admissionParameters(batch: AdmissionValues[], now: Date = new Date()): unknown[] {
   const column = <T>(pick: (values: AdmissionValues) => T) => batch.map(pick);
   return [
     column((v) => v.jobId),
@@ -114,15 +161,28 @@ export function admissionParameters(batch: AdmissionValues[]): unknown[] {
     batch[0].defaultActiveJobLimit,
     column((v) => v.webhookUrl),
     column((v) => v.preset),
+    quotaMonth(now).start,
   ];
 }
 
 /** The account as the admission statement locked it, and the job if it was admitted. */
 export type AdmissionRow = Partial<JobRow> & {
+  acct_id: string;
+  acct_name: string;
+  acct_personal: boolean;
   acct_balance: number;
   acct_reserved: number;
   acct_active_jobs: number;
+  /** The active-job limit in force: the team's, else its plan's, else the default. */
   acct_job_limit: number;
+  acct_quota: number | null;
+  acct_member_cap: number | null;
+  /** Committed this quota month by the team, and by the submitting member (0 without monthly limits). */
+  acct_team_used: number;
+  acct_member_used: number;
+  /** The monthly sums may predate the lock: nothing was admitted; run it again locked first. */
+  acct_stale: boolean;
+  quota_month_start: Date;
 };
 
 /** Admits a batch of prepared admissions in the one statement: a row per request. */

@@ -16,6 +16,7 @@ import {
 } from './admission.repository.ts';
 import { UploadsRepository } from '../../uploads/uploads.repository.ts';
 import { type Job, type JobRow, jobFromRow } from '../job-row.ts';
+import { admissionRefusal } from './admission-refusal.ts';
 import { JobsRepository } from '../jobs.repository.ts';
 import { OutboxRelay } from '../dispatch/outbox-relay.service.ts';
 
@@ -37,8 +38,8 @@ export interface AdmissionRequest {
 
 /**
  * Admission, in one transaction (one statement, shared with other accounts' admissions under load:
- * AdmissionBatcher): lock the account row, check the active-job limit and the available credits,
- * then insert the job, its reserve ledger row, the account's new totals and the outbox row together. A job never exists without its reservation, nor a reservation
+ * AdmissionBatcher): lock the team's account row, check the team's limits (monthly credit quota,
+ * the member's monthly cap, the active-job limit) and the available credits, then insert the job, its reserve ledger row, the account's new totals and the outbox row together. A job never exists without its reservation, nor a reservation
  * without its job; the queue learns about the job only from the committed outbox.
  */
 @Injectable()
@@ -131,20 +132,15 @@ export class AdmissionService {
     return job;
   }
 
-  /** Why an admission statement inserted nothing, from the account as it locked it. */
+  /** Why an admission statement inserted nothing (the order of checks: admissionRefusal). */
   private refuse(state: AdmissionRow, price: number): never {
-    if (state.acct_active_jobs >= state.acct_job_limit) {
-      throw new DomainError(
-        'ACTIVE_JOB_LIMIT',
-        `You already have ${state.acct_active_jobs} jobs queued or running, your plan's limit; wait for one to finish.`,
-        [],
-        { 'Retry-After': '30' },
-      );
+    if (state.acct_stale) {
+      // admitLocked locks before its statement's snapshot, so its monthly sums are never stale.
+      throw new Error(`Admission of account ${state.acct_id} saw stale monthly sums with its row locked`);
     }
-    const available = state.acct_balance - state.acct_reserved;
-    throw new DomainError(
-      'INSUFFICIENT_CREDITS',
-      `This job costs ${price} credits and ${available} are available; choose a shorter or smaller video, or add credits.`,
+    throw (
+      admissionRefusal(state, price) ??
+      new Error(`Admission of account ${state.acct_id} refused a job that no check of the locked row refuses`)
     );
   }
 

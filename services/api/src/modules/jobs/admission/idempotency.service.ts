@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ErrorCode } from '@cineweave/contracts';
 import { createHash } from 'node:crypto';
 import { Database, type Transaction } from '../../../core/database/database.ts';
 import { DomainError } from '../../../core/errors/domain-error.ts';
@@ -14,9 +15,21 @@ export interface StoredResponse {
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
+ * Refusals that describe the team at that moment, not the request: too many active jobs (429
+ * with Retry-After), a monthly quota or cap used up, credits short. Replaying them would answer a
+ * retry made after the condition passed (a job ended, a quota raised, credits added) with the old
+ * refusal, so they leave the key free, like a 5xx; the key still admits at most one job.
+ */
+const MOMENTARY_REFUSALS = new Set<ErrorCode>([
+  'ACTIVE_JOB_LIMIT',
+  'QUOTA_EXHAUSTED',
+  'INSUFFICIENT_CREDITS',
+]);
+
+/**
  * `Idempotency-Key` with Stripe's semantics, scoped per user: the same key and body replay the
  * first answer (errors included), the same key with another body is a 422, and a key whose first
- * request is still running is a 409. Only a 5xx leaves the key free to retry.
+ * request is still running is a 409. A 5xx and the momentary refusals leave the key free to retry.
  */
 @Injectable()
 export class IdempotencyService {
@@ -62,9 +75,15 @@ export class IdempotencyService {
         outcome = await work(tx);
       } catch (error) {
         // A 4xx is an answer, kept for replays; anything else rolls the key back with the work.
-        if (!(error instanceof DomainError) || error.status >= 500) throw error;
+        if (!(error instanceof DomainError) || error.status >= 500 || MOMENTARY_REFUSALS.has(error.code)) {
+          throw error;
+        }
         refusal = error;
-        outcome = { status: error.status, body: problem(error.code, error.detail, error.errors) };
+        // The body as the filter sends it, extension members (e.g. `limit`) included.
+        outcome = {
+          status: error.status,
+          body: { ...problem(error.code, error.detail, error.errors), ...error.extensions },
+        };
       }
       await this.keys.complete(userId, key, outcome, tx);
       return { outcome, refusal };
