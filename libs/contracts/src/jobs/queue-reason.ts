@@ -31,9 +31,18 @@ export const QUEUE_REASON_LABELS: Record<QueueReason, string> = {
   QuotaExhausted: "Held until the team's monthly credits reset",
 };
 
-/** Where a queued job stands: jobs ahead of it in its model's queue, why it waits, and the sentence people read. */
+/**
+ * Where a queued job stands: jobs ahead of it in its model's queue, why it waits, and the sentence
+ * people read. The queue is shared between teams by weighted fair queueing, so "ahead" is the fair
+ * order (the dispatcher's), not the order of admission. Other teams appear only as counts.
+ */
 export const QueueStandingSchema = z.object({
+  /** Jobs a worker of the model takes before this one, every team's. */
   position: z.int().min(0),
+  /** Of those, how many are the job's own team's. Absent from API replicas older than fair queueing. */
+  teamJobsAhead: z.int().min(0).optional(),
+  /** How many other teams have at least one job ahead of it. Absent from older API replicas. */
+  teamsAhead: z.int().min(0).optional(),
   reason: QueueReasonSchema,
   message: z.string(),
   /**

@@ -67,6 +67,7 @@ export class JobDetailPage {
   protected readonly resolutionLabel = resolutionLabel;
   protected readonly statusLabels = STATUS_LABELS;
   protected readonly queueReasonLabel = (queue: QueueStanding) => QUEUE_REASON_LABELS[queue.reason];
+  protected readonly teamsAheadText = teamsAheadText;
 
   /** "Decoding…", "Encoding…", "Uploading…": what the worker is doing, not only how far it is. */
   protected readonly stageText = computed(() => {
@@ -117,4 +118,19 @@ export class JobDetailPage {
       // Clipboard refused (insecure origin): the seed is on screen to copy by hand.
     }
   }
+}
+
+/**
+ * "4 jobs of 2 other teams ahead, and 1 of your team's": whose work is in front, from the fair
+ * order the API reports. Other teams are only ever counts. Empty when nothing is ahead.
+ */
+export function teamsAheadText(queue: QueueStanding): string {
+  // An API older than fair queueing reports neither count: say nothing rather than guess.
+  if (queue.teamJobsAhead === undefined || queue.teamsAhead === undefined) return '';
+  const others = queue.position - queue.teamJobsAhead;
+  const own = queue.teamJobsAhead === 0 ? '' : `${queue.teamJobsAhead} of your team's`;
+  if (others === 0) return own ? `${own} ahead` : '';
+  const teams = `${queue.teamsAhead} other team${queue.teamsAhead === 1 ? '' : 's'}`;
+  const theirs = `${others} job${others === 1 ? '' : 's'} of ${teams} ahead`;
+  return own ? `${theirs}, and ${own}` : theirs;
 }

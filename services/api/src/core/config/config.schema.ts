@@ -182,6 +182,12 @@ export const EnvSchema = z
     RESERVATION_TIMEOUT_MINUTES: z.coerce.number().positive().default(180),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
+    /**
+     * Jobs the fair dispatcher keeps waiting in a model's BullMQ queue beyond one per idle worker:
+     * more hides the dispatcher's round trip from a worker that just finished, and is what a team
+     * that just submitted may have to wait behind (issue #19: fair queueing).
+     */
+    DISPATCH_BUFFER_PER_MODEL: z.coerce.number().int().min(0).default(1),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     MAX_JSON_BODY_BYTES: z.coerce
       .number()
