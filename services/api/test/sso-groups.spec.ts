@@ -10,7 +10,6 @@ import { createApp } from '../src/app.factory.ts';
 import { AppConfig, ConfigError, loadConfig } from '../src/core/config/app-config.ts';
 import { parseSsoTeamMappings } from '../src/core/config/sso-team-mappings.ts';
 import { type Harness, checkInvariants, startHarness } from './support/harness.ts';
-import { makeTeam } from './support/team-fixture.ts';
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -39,22 +38,37 @@ async function auditOf(h: Harness, teamId: string, userId?: string) {
   return rows;
 }
 
+/**
+ * Another API process on the suite's database and Redis, started with `mappings`: what an admin
+ * does after making the teams the mappings name (their ids exist only then).
+ */
+async function startApiWith(h: Harness, mappings: unknown, apps: INestApplication[]): Promise<Server> {
+  const parsed = parseSsoTeamMappings(JSON.stringify(mappings));
+  expect(parsed.problems).toEqual([]);
+  const config = new AppConfig(
+    { ...h.config.env, SSO_TEAM_MAPPINGS: parsed.mappings },
+    h.config.catalog,
+    h.config.pricing,
+  );
+  const app = await createApp(config, { logs: false });
+  apps.push(app);
+  await app.listen(0, '127.0.0.1');
+  return app.getHttpServer() as Server;
+}
+
 describe('SSO groups → team membership (OIDC)', () => {
   const issuer = 'https://idp.cineweave.test/';
   const audience = 'cineweave-api';
-  const editors = randomUUID();
-  const studio = randomUUID();
-  const solo = randomUUID();
-  const MAPPINGS = [
-    { group: 'editors', teamId: editors, role: 'member' },
-    { group: 'leads', teamId: editors, role: 'admin' },
-    { group: 'studio', teamId: studio, role: 'admin' },
-    { group: 'solo-owners', teamId: solo, role: 'owner' },
-  ];
+  let editors: string;
+  let studio: string;
+  let solo: string;
+  let MAPPINGS: { group: string; teamId: string; role: string }[];
   let h: Harness;
   let key: CryptoKey;
   let jwks: Server;
-  let second: INestApplication | undefined;
+  /** The API restarted with SSO_TEAM_MAPPINGS, as an admin does once the teams exist. */
+  let server: Server;
+  const apps: INestApplication[] = [];
 
   const token = (sub: string, claims: Record<string, unknown> = {}) =>
     new SignJWT({
@@ -68,6 +82,8 @@ describe('SSO groups → team membership (OIDC)', () => {
     })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .sign(key);
+  const bearer = async (sub: string, groups: unknown = []) => `Bearer ${await token(sub, { groups })}`;
+  const startWith = (mappings: unknown) => startApiWith(h, mappings, apps);
   /** One request of a fresh session carrying `groups` (none: no claim), acting for `team`; answers `status`. */
   const signIn = async (status: number, server: Server, sub: string, groups: unknown, team?: string) => {
     const call = request(server)
@@ -92,21 +108,33 @@ describe('SSO groups → team membership (OIDC)', () => {
       OIDC_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
       OIDC_ALGORITHMS: 'RS256',
       SSO_GROUPS_CLAIM: 'groups',
-      SSO_TEAM_MAPPINGS: JSON.stringify(MAPPINGS),
     });
-    // The teams exist before anyone signs in, as an admin would have made them.
-    await makeTeam(h, { id: editors, name: 'Editors' });
-    await makeTeam(h, { id: studio, name: 'Studio' });
-    await makeTeam(h, { id: solo, name: 'Solo' });
+    // Olga makes the teams through the team routes; then the API restarts with the mappings to them.
+    const create = async (name: string) =>
+      (
+        await request(h.server)
+          .post('/v1/teams')
+          .set('Authorization', await bearer('olga@corp'))
+          .send({ name })
+          .expect(201)
+      ).body.id as string;
+    [editors, studio, solo] = [await create('Editors'), await create('Studio'), await create('Solo')];
+    MAPPINGS = [
+      { group: 'editors', teamId: editors, role: 'member' },
+      { group: 'leads', teamId: editors, role: 'admin' },
+      { group: 'studio', teamId: studio, role: 'admin' },
+      { group: 'solo-owners', teamId: solo, role: 'owner' },
+    ];
+    server = await startWith(MAPPINGS);
   });
   afterAll(async () => {
-    await second?.close();
+    for (const app of apps) await app.close();
     await h?.close();
     await new Promise((resolve) => jwks.close(resolve));
   });
 
   it('should make a person a member with the mapped role at sign-in when their token has the group', async () => {
-    const me = await signIn(200, h.server, 'ann@corp', ['editors'], editors);
+    const me = await signIn(200, server, 'ann@corp', ['editors'], editors);
     expect(me.body.team).toMatchObject({ id: editors, name: 'Editors', personal: false, role: 'member' });
     expect(await membershipsOf(h, 'ann@corp')).toEqual({ [editors]: { role: 'member', source: 'sso' } });
     expect(await auditOf(h, editors)).toEqual([
@@ -119,15 +147,15 @@ describe('SSO groups → team membership (OIDC)', () => {
       },
     ]);
     // The personal team is there too, and stays the default.
-    const personal = await signIn(200, h.server, 'ann@corp', ['editors']);
+    const personal = await signIn(200, server, 'ann@corp', ['editors']);
     expect(personal.body.team).toMatchObject({ personal: true, role: 'owner' });
     await checkInvariants(h.db);
   });
 
   it('should take the strongest role when several groups map to one team, and follow a group change', async () => {
-    await signIn(200, h.server, 'bo@corp', ['editors', 'leads'], editors);
+    await signIn(200, server, 'bo@corp', ['editors', 'leads'], editors);
     expect(await membershipsOf(h, 'bo@corp')).toEqual({ [editors]: { role: 'admin', source: 'sso' } });
-    await signIn(200, h.server, 'bo@corp', ['editors'], editors);
+    await signIn(200, server, 'bo@corp', ['editors'], editors);
     expect(await membershipsOf(h, 'bo@corp')).toEqual({ [editors]: { role: 'member', source: 'sso' } });
     const changes = (await auditOf(h, editors)).filter((row) => row.action === 'team.member-role-changed');
     expect(changes).toEqual([
@@ -140,33 +168,44 @@ describe('SSO groups → team membership (OIDC)', () => {
   });
 
   it('should ignore groups no mapping names, and read a space- or comma-separated claim', async () => {
-    await signIn(200, h.server, 'cy@corp', ['marketing', 'everyone', 'studio'], studio);
+    await signIn(200, server, 'cy@corp', ['marketing', 'everyone', 'studio'], studio);
     expect(await membershipsOf(h, 'cy@corp')).toEqual({ [studio]: { role: 'admin', source: 'sso' } });
-    await signIn(200, h.server, 'dee@corp', 'marketing editors,studio', editors);
+    await signIn(200, server, 'dee@corp', 'marketing editors,studio', editors);
     expect(await membershipsOf(h, 'dee@corp')).toEqual({
       [editors]: { role: 'member', source: 'sso' },
       [studio]: { role: 'admin', source: 'sso' },
     });
-    await signIn(200, h.server, 'eli@corp', ['marketing']);
+    await signIn(200, server, 'eli@corp', ['marketing']);
     expect(await membershipsOf(h, 'eli@corp')).toEqual({});
   });
 
-  it('should remove an sso membership when the group is gone, and keep a manual one with or without the group', async () => {
-    await signIn(200, h.server, 'fay@corp', ['editors', 'studio'], editors);
-    // An admin of Studio adds her by hand too: a manual membership is the team's own decision.
-    await h.db.query(
-      `UPDATE team_members SET source = 'manual', role = 'viewer' WHERE team_id = $1 AND user_id = $2`,
-      [studio, 'fay@corp'],
-    );
-    await signIn(404, h.server, 'fay@corp', [], editors);
-    expect(await membershipsOf(h, 'fay@corp')).toEqual({ [studio]: { role: 'viewer', source: 'manual' } });
-    // With the group back, the manual membership is kept as it is, not raised to the mapped admin.
-    await signIn(200, h.server, 'fay@corp', ['studio'], studio);
-    expect(await membershipsOf(h, 'fay@corp')).toEqual({ [studio]: { role: 'viewer', source: 'manual' } });
-    // A token without the claim at all has no groups: the sso memberships go, the manual one stays.
-    await signIn(200, h.server, 'fay@corp', ['editors']);
-    await signIn(200, h.server, 'fay@corp', undefined);
-    expect(await membershipsOf(h, 'fay@corp')).toEqual({ [studio]: { role: 'viewer', source: 'manual' } });
+  it('should remove an sso membership when the group is gone, and keep an invited one with or without the group', async () => {
+    // Olga invites her to Studio as a viewer: a membership the team decided on, not the provider.
+    const invitation = await request(server)
+      .post(`/v1/teams/${studio}/invitations`)
+      .set('Authorization', await bearer('olga@corp'))
+      .send({ role: 'viewer' })
+      .expect(201);
+    await request(server)
+      .post(`/v1/invitations/${invitation.body.token}/accept`)
+      .set('Authorization', await bearer('fay@corp'))
+      .expect(200);
+    const invited = { [studio]: { role: 'viewer', source: 'invitation' } };
+    // Both groups: Editors is added, Studio stays the invited viewer, not raised to the mapped admin.
+    await signIn(200, server, 'fay@corp', ['editors', 'studio'], editors);
+    expect(await membershipsOf(h, 'fay@corp')).toEqual({
+      ...invited,
+      [editors]: { role: 'member', source: 'sso' },
+    });
+    // No groups: the sso membership goes, the invited one stays without its group.
+    await signIn(404, server, 'fay@corp', [], editors);
+    expect(await membershipsOf(h, 'fay@corp')).toEqual(invited);
+    expect((await signIn(200, server, 'fay@corp', ['studio'], studio)).body.team.role).toBe('viewer');
+    expect(await membershipsOf(h, 'fay@corp')).toEqual(invited);
+    // A token without the claim at all has no groups: the sso memberships go, the invited one stays.
+    await signIn(200, server, 'fay@corp', ['editors']);
+    await signIn(200, server, 'fay@corp', undefined);
+    expect(await membershipsOf(h, 'fay@corp')).toEqual(invited);
     const removed = (await auditOf(h, editors, 'fay@corp')).filter(
       (row) => row.action === 'team.member-removed',
     );
@@ -174,34 +213,36 @@ describe('SSO groups → team membership (OIDC)', () => {
   });
 
   it("should never remove or demote a team's last owner, and apply it once another owner exists", async () => {
-    await signIn(200, h.server, 'gus@corp', ['solo-owners'], solo);
+    await signIn(200, server, 'gus@corp', ['solo-owners'], solo);
     expect(await membershipsOf(h, 'gus@corp')).toEqual({ [solo]: { role: 'owner', source: 'sso' } });
-    await signIn(200, h.server, 'gus@corp', []);
+    // Olga, who made the team, leaves it: Gus is its only owner now.
+    await request(server)
+      .delete(`/v1/teams/${solo}/members/olga@corp`)
+      .set('Authorization', await bearer('olga@corp'))
+      .expect(204);
+    await signIn(200, server, 'gus@corp', []);
     expect(await membershipsOf(h, 'gus@corp')).toEqual({ [solo]: { role: 'owner', source: 'sso' } });
-    await signIn(200, h.server, 'hal@corp', []);
-    await h.db.query(
-      `INSERT INTO team_members (team_id, user_id, role, source) VALUES ($1, 'hal@corp', 'owner', 'manual')`,
-      [solo],
-    );
-    await signIn(200, h.server, 'gus@corp', []);
+    // Once he has made Hal an owner, his sign-in without the group takes the team away.
+    const invitation = await request(server)
+      .post(`/v1/teams/${solo}/invitations`)
+      .set('Authorization', await bearer('gus@corp'))
+      .send({ role: 'owner' })
+      .expect(201);
+    await request(server)
+      .post(`/v1/invitations/${invitation.body.token}/accept`)
+      .set('Authorization', await bearer('hal@corp'))
+      .expect(200);
+    await signIn(200, server, 'gus@corp', []);
     expect(await membershipsOf(h, 'gus@corp')).toEqual({});
   });
 
   it('should change the role of sso members when the mapping changes and the API restarts with it', async () => {
-    await signIn(200, h.server, 'ivy@corp', ['studio'], studio);
+    await signIn(200, server, 'ivy@corp', ['studio'], studio);
     expect(await membershipsOf(h, 'ivy@corp')).toEqual({ [studio]: { role: 'admin', source: 'sso' } });
     const remapped = MAPPINGS.map((mapping) =>
       mapping.group === 'studio' ? { ...mapping, role: 'viewer' } : mapping,
     );
-    const { mappings } = parseSsoTeamMappings(JSON.stringify(remapped));
-    const restarted = new AppConfig(
-      { ...h.config.env, SSO_TEAM_MAPPINGS: mappings },
-      h.config.catalog,
-      h.config.pricing,
-    );
-    second = await createApp(restarted, { logs: false });
-    await second.listen(0, '127.0.0.1');
-    const me = await signIn(200, second.getHttpServer() as Server, 'ivy@corp', ['studio'], studio);
+    const me = await signIn(200, await startWith(remapped), 'ivy@corp', ['studio'], studio);
     expect(me.body.team.role).toBe('viewer');
     expect(await membershipsOf(h, 'ivy@corp')).toEqual({ [studio]: { role: 'viewer', source: 'sso' } });
   });
@@ -265,13 +306,15 @@ describe('SSO groups → team membership (OIDC)', () => {
 describe('SSO groups → team membership (Clerk organizations)', () => {
   const party = 'http://localhost:4200';
   const issuer = 'https://clerk.cineweave.test';
-  const acme = randomUUID();
+  let acme: string;
   let h: Harness;
   let key: CryptoKey;
+  let server: Server;
+  const apps: INestApplication[] = [];
 
-  const token = (claims: Record<string, unknown>) =>
+  const token = (claims: Record<string, unknown>, sub = 'user_clerk7') =>
     new SignJWT({
-      sub: 'user_clerk7',
+      sub,
       azp: party,
       iss: issuer,
       iat: now() - 5,
@@ -284,7 +327,7 @@ describe('SSO groups → team membership (Clerk organizations)', () => {
       .sign(key);
   /** `GET /v1/me` acting for Acme in a fresh session whose token carries `claims`; answers `status`. */
   const me = async (status: number, claims: Record<string, unknown>) =>
-    request(h.server)
+    request(server)
       .get('/v1/me')
       .set('Authorization', `Bearer ${await token(claims)}`)
       .set(TEAM_HEADER, acme)
@@ -300,14 +343,24 @@ describe('SSO groups → team membership (Clerk organizations)', () => {
       CLERK_PUBLISHABLE_KEY: 'pk_test_abc',
       CLERK_ISSUER: issuer,
       SSO_GROUPS_CLAIM: 'organization',
-      SSO_TEAM_MAPPINGS: JSON.stringify([
+    });
+    const team = await request(h.server)
+      .post('/v1/teams')
+      .set('Authorization', `Bearer ${await token({ v: 2 }, 'user_clerk_owner')}`)
+      .send({ name: 'Acme' })
+      .expect(201);
+    acme = team.body.id;
+    server = await startApiWith(
+      h,
+      [
         { group: 'acme', teamId: acme, role: 'member' },
         { group: 'acme:admin', teamId: acme, role: 'admin' },
-      ]),
-    });
-    await makeTeam(h, { id: acme, name: 'Acme' });
+      ],
+      apps,
+    );
   });
   afterAll(async () => {
+    for (const app of apps) await app.close();
     await h?.close();
   });
 
