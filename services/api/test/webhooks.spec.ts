@@ -390,7 +390,8 @@ describe('webhooks', () => {
 
   it("should send a team's job events to the team's endpoints, which only its admins configure", async () => {
     // The team as its owner makes it: created, members invited by link, credits granted by an admin.
-    const team = (await api('tess').post('/v1/teams', { name: 'Grading' }).expect(201)).body.id as string;
+    const created = await api('tess').post('/v1/teams', { name: 'Grading' }).expect(201);
+    const team = created.body.id as string;
     for (const [user, role] of [
       ['mo', 'member'],
       ['vic', 'viewer'],
@@ -421,6 +422,12 @@ describe('webhooks', () => {
       .post('/v1/webhooks', { url: hooks.url(), eventTypes: jobEvents })
       .expect(201);
     const identity = await inTeam('tess').post('/v1/webhooks/job-urls').expect(201);
+    // Audited as a change in the team's organization.
+    const audited = await h.db.query(
+      `SELECT organization_id FROM audit_log WHERE action = 'webhook-endpoint.created' AND target_id = $1`,
+      [endpoint.body.id],
+    );
+    expect(audited.rows).toEqual([{ organization_id: created.body.organization.id }]);
     expect(
       (await inTeam('tess').get('/v1/webhooks').expect(200)).body.items.map((e: { id: string }) => e.id),
     ).toEqual([endpoint.body.id, identity.body.id]);

@@ -48,14 +48,14 @@ export class WebhooksController {
     eventTypes: ['job.succeeded', 'job.failed'],
   })
   create(@CurrentAccount('admin') team: CallerTeam, @Body() dto: CreateWebhookDto) {
-    return this.webhooks.create(team.id, dto);
+    return this.webhooks.create(team, dto);
   }
 
   @Get()
   @ApiOperation({ summary: "List the team's webhook endpoints" })
   @RespondsWith(WebhookEndpointListSchema)
   list(@CurrentAccount('admin') team: CallerTeam) {
-    return this.webhooks.list(team.id);
+    return this.webhooks.list(team);
   }
 
   /** The signing identity of per-job `webhookUrl`s (its secret is answered once). */
@@ -68,14 +68,14 @@ export class WebhooksController {
     'The secret that signs per-job webhookUrl deliveries, shown this once',
   )
   createJobUrls(@CurrentAccount('admin') team: CallerTeam) {
-    return this.webhooks.createJobUrls(team.id);
+    return this.webhooks.createJobUrls(team);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a webhook endpoint' })
   @RespondsWith(WebhookEndpointViewSchema)
   get(@CurrentAccount('admin') team: CallerTeam, @Param() params: EndpointParams) {
-    return this.webhooks.get(team.id, params.id);
+    return this.webhooks.get(team, params.id);
   }
 
   @Patch(':id')
@@ -87,7 +87,7 @@ export class WebhooksController {
     @Param() params: EndpointParams,
     @Body() dto: UpdateWebhookDto,
   ) {
-    return this.webhooks.update(team.id, params.id, dto);
+    return this.webhooks.update(team, params.id, dto);
   }
 
   @Delete(':id')
@@ -95,7 +95,7 @@ export class WebhooksController {
   @HttpCode(204)
   @ApiResponse({ status: 204, description: 'Deleted: nothing more is sent to it' })
   async remove(@CurrentAccount('admin') team: CallerTeam, @Param() params: EndpointParams) {
-    await this.webhooks.remove(team.id, params.id);
+    await this.webhooks.remove(team, params.id);
   }
 
   @Post(':id/rotate-secret')
@@ -112,7 +112,7 @@ export class WebhooksController {
     @Param() params: EndpointParams,
     @Body() dto: RotateSecretDto,
   ) {
-    return this.webhooks.rotateSecret(team.id, params.id, dto);
+    return this.webhooks.rotateSecret(team, params.id, dto);
   }
 
   @Get(':id/deliveries')
@@ -123,7 +123,7 @@ export class WebhooksController {
     @Param() params: EndpointParams,
     @Query() query: DeliveriesQuery,
   ) {
-    return this.webhooks.deliveries(team.id, params.id, query);
+    return this.webhooks.deliveries(team, params.id, query);
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')
@@ -131,7 +131,7 @@ export class WebhooksController {
   @HttpCode(202)
   @RespondsWith(WebhookDeliveryViewSchema, 202, 'The delivery, queued again with the same webhook-id')
   redeliver(@CurrentAccount('admin') team: CallerTeam, @Param() params: DeliveryParams) {
-    return this.webhooks.redeliver(team.id, params.id, params.deliveryId);
+    return this.webhooks.redeliver(team, params.id, params.deliveryId);
   }
 
   @Post(':id/test')
@@ -139,6 +139,6 @@ export class WebhooksController {
   @HttpCode(202)
   @RespondsWith(WebhookDeliveryViewSchema, 202, 'A webhook.test delivery, queued')
   test(@CurrentAccount('admin') team: CallerTeam, @Param() params: EndpointParams) {
-    return this.webhooks.sendTest(team.id, params.id);
+    return this.webhooks.sendTest(team, params.id);
   }
 }

@@ -32,6 +32,12 @@ import { AuditService } from '../audit/audit.service.ts';
 
 const MAX_ENDPOINTS_PER_ACCOUNT = 20;
 
+/** The team whose endpoints a call works on: the route resolved it and checked the caller's role. */
+export interface WebhookTeam {
+  id: string;
+  organizationId: string | null;
+}
+
 const DeliveryCursorSchema = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
 
 /**
@@ -51,8 +57,9 @@ export class WebhooksService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Runs a change to an endpoint and its audit row in one transaction. */
+  /** Runs a change to an endpoint and its audit row (in the team's organization) in one transaction. */
   private async audited(
+    team: WebhookTeam,
     action: 'webhook-endpoint.created' | 'webhook-endpoint.changed' | 'webhook-endpoint.deleted',
     before: WebhookEndpoint | null,
     change: (tx: Sql) => Promise<WebhookEndpoint | null>,
@@ -67,6 +74,7 @@ export class WebhooksService {
             target: { type: 'webhook-endpoint', id: target.id },
             before: before ? toEndpointView(before) : null,
             after: after ? toEndpointView(after) : null,
+            organizationId: team.organizationId,
           },
           tx,
         );
@@ -76,21 +84,21 @@ export class WebhooksService {
   }
 
   async create(
-    teamId: string,
+    team: WebhookTeam,
     body: z.output<typeof CreateWebhookRequestSchema>,
   ): Promise<WebhookEndpointWithSecret> {
     await this.checkTarget(body.url, 'url');
-    if ((await this.repository.countEndpoints(teamId)) >= MAX_ENDPOINTS_PER_ACCOUNT) {
+    if ((await this.repository.countEndpoints(team.id)) >= MAX_ENDPOINTS_PER_ACCOUNT) {
       throw new DomainError(
         'CONFLICT',
         `This team already has ${MAX_ENDPOINTS_PER_ACCOUNT} webhook endpoints; delete one first.`,
       );
     }
     const secret = generateWebhookSecret();
-    const endpoint = (await this.audited('webhook-endpoint.created', null, (tx) =>
+    const endpoint = (await this.audited(team, 'webhook-endpoint.created', null, (tx) =>
       this.repository.insertEndpoint(
         {
-          accountId: teamId,
+          accountId: team.id,
           url: body.url,
           description: body.description,
           eventTypes: body.eventTypes,
@@ -100,16 +108,16 @@ export class WebhooksService {
         tx,
       ),
     ))!;
-    this.logger.log({ endpointId: endpoint.id, accountId: teamId }, 'Created a webhook endpoint');
+    this.logger.log({ endpointId: endpoint.id, accountId: team.id }, 'Created a webhook endpoint');
     return { ...toEndpointView(endpoint), secret };
   }
 
   /** The signing identity of per-job `webhookUrl`s; created once per team. */
-  async createJobUrls(teamId: string): Promise<WebhookEndpointWithSecret> {
+  async createJobUrls(team: WebhookTeam): Promise<WebhookEndpointWithSecret> {
     const secret = generateWebhookSecret();
-    const endpoint = await this.audited('webhook-endpoint.created', null, (tx) =>
+    const endpoint = await this.audited(team, 'webhook-endpoint.created', null, (tx) =>
       this.repository.insertJobUrls(
-        teamId,
+        team.id,
         WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith('job.')),
         secret,
         tx,
@@ -124,20 +132,20 @@ export class WebhooksService {
     return { ...toEndpointView(endpoint), secret };
   }
 
-  async list(teamId: string): Promise<{ items: WebhookEndpointView[] }> {
-    return { items: (await this.repository.endpointsOf(teamId)).map(toEndpointView) };
+  async list(team: WebhookTeam): Promise<{ items: WebhookEndpointView[] }> {
+    return { items: (await this.repository.endpointsOf(team.id)).map(toEndpointView) };
   }
 
-  async get(teamId: string, id: string): Promise<WebhookEndpointView> {
-    return toEndpointView(await this.endpoint(teamId, id));
+  async get(team: WebhookTeam, id: string): Promise<WebhookEndpointView> {
+    return toEndpointView(await this.endpoint(team.id, id));
   }
 
   async update(
-    teamId: string,
+    team: WebhookTeam,
     id: string,
     body: z.output<typeof UpdateWebhookRequestSchema>,
   ): Promise<WebhookEndpointView> {
-    const current = await this.endpoint(teamId, id);
+    const current = await this.endpoint(team.id, id);
     if (current.kind === 'job-urls' && (body.url !== undefined || body.eventTypes !== undefined)) {
       throw new DomainError(
         'UNPROCESSABLE',
@@ -151,7 +159,7 @@ export class WebhooksService {
       );
     }
     if (body.url !== undefined) await this.checkTarget(body.url, 'url');
-    const updated = await this.audited('webhook-endpoint.changed', current, (tx) =>
+    const updated = await this.audited(team, 'webhook-endpoint.changed', current, (tx) =>
       this.repository.updateEndpoint(
         id,
         {
@@ -169,9 +177,9 @@ export class WebhooksService {
     return toEndpointView(updated!);
   }
 
-  async remove(teamId: string, id: string): Promise<void> {
-    const current = await this.endpoint(teamId, id);
-    await this.audited('webhook-endpoint.deleted', current, async (tx) => {
+  async remove(team: WebhookTeam, id: string): Promise<void> {
+    const current = await this.endpoint(team.id, id);
+    await this.audited(team, 'webhook-endpoint.deleted', current, async (tx) => {
       await this.repository.deleteEndpoint(id, tx);
       return null;
     });
@@ -182,24 +190,24 @@ export class WebhooksService {
    * for `overlapSeconds`, so receivers can switch without a window of refused messages.
    */
   async rotateSecret(
-    teamId: string,
+    team: WebhookTeam,
     id: string,
     body: z.output<typeof RotateWebhookSecretRequestSchema>,
   ): Promise<WebhookEndpointWithSecret> {
-    const current = await this.endpoint(teamId, id);
+    const current = await this.endpoint(team.id, id);
     const secret = generateWebhookSecret();
-    const rotated = await this.audited('webhook-endpoint.changed', current, (tx) =>
+    const rotated = await this.audited(team, 'webhook-endpoint.changed', current, (tx) =>
       this.repository.rotateSecret(id, secret, body.overlapSeconds, tx),
     );
     return { ...toEndpointView(rotated!), secret };
   }
 
   async deliveries(
-    teamId: string,
+    team: WebhookTeam,
     id: string,
     page: { cursor?: string; limit: number },
   ): Promise<{ items: WebhookDeliveryView[]; nextCursor: string | null }> {
-    await this.endpoint(teamId, id);
+    await this.endpoint(team.id, id);
     const after = decodeCursor(page.cursor, DeliveryCursorSchema);
     const deliveries = await this.repository.deliveriesOf(
       id,
@@ -217,8 +225,8 @@ export class WebhooksService {
   }
 
   /** Sends a delivery's message again, with the same `webhook-id`, as a new delivery with its own log. */
-  async redeliver(teamId: string, id: string, deliveryId: string): Promise<WebhookDeliveryView> {
-    const endpoint = await this.endpoint(teamId, id);
+  async redeliver(team: WebhookTeam, id: string, deliveryId: string): Promise<WebhookDeliveryView> {
+    const endpoint = await this.endpoint(team.id, id);
     this.requireEnabled(endpoint);
     const original = await this.repository.deliveryOfEndpoint(id, deliveryId);
     if (!original) throw notFound(`Delivery ${deliveryId}`);
@@ -236,8 +244,8 @@ export class WebhooksService {
   }
 
   /** A `webhook.test` message through the real delivery path. */
-  async sendTest(teamId: string, id: string): Promise<WebhookDeliveryView> {
-    const endpoint = await this.endpoint(teamId, id);
+  async sendTest(team: WebhookTeam, id: string): Promise<WebhookDeliveryView> {
+    const endpoint = await this.endpoint(team.id, id);
     this.requireEnabled(endpoint);
     if (!endpoint.url) {
       throw new DomainError(
