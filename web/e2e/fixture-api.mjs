@@ -315,6 +315,21 @@ export function createFixtureApi({ assetBase = '', authMode = 'dev' } = {}) {
       });
       return res.end();
     }
+    // The person's teams (the header's switcher): their personal team only.
+    if (path === '/v1/teams')
+      return send(200, {
+        items: [
+          {
+            id: '00000000-0000-4000-8000-000000000001',
+            name: 'Personal',
+            personal: true,
+            organization: null,
+            plan: data.credits.plan,
+            role: 'owner',
+            isDefault: true,
+          },
+        ],
+      });
     if (path === '/v1/credits') return send(200, data.credits);
     if (path === '/v1/credits/ledger') return send(200, { items: data.ledger, nextCursor: null });
     if (path === '/v1/pricing/quote') {

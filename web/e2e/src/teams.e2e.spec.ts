@@ -93,7 +93,13 @@ describe('Teams in Chromium (real API)', () => {
           .poll(async () => (await other.getByTestId('current-team').textContent())?.trim())
           .toBe(teamName);
 
-        // The member creates a video from the dashboard: it is charged to the team.
+        // The dashboard is the team's now: its name, its credits.
+      expect(await other.getByTestId('dashboard-team').textContent()).toContain(teamName);
+      await expect
+        .poll(async () => (await other.getByTestId('credits-available').textContent())?.trim())
+        .toBe('500');
+
+      // The member creates a video from the dashboard: it is charged to the team.
         await other.locator('#quick-prompt').fill('A paper boat drifting down a rainy street');
         const create = other.getByRole('button', { name: /^Create/ });
         await expect.poll(() => create.isEnabled(), { timeout: 10_000 }).toBe(true);
@@ -136,16 +142,15 @@ describe('Teams in Chromium (real API)', () => {
         await chart.locator('canvas').waitFor();
         expect(await chart.locator('canvas').count()).toBe(1);
         // Chart.js drew on it: the canvas has been sized to its box and is not blank.
-        await expect
-          .poll(() =>
-            chart.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
-              const context = canvas.getContext('2d');
-              if (!context || canvas.width === 0) return false;
-              const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
-              return pixels.some((value, index) => index % 4 === 3 && value > 0);
-            }),
-          )
-          .toBe(true);
+        const canvasState = () =>
+          chart.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+            const context = canvas.getContext('2d');
+            if (!context || canvas.width === 0) return `not sized: ${canvas.width}x${canvas.height}`;
+            const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+            const drawn = pixels.some((value, index) => index % 4 === 3 && value > 0);
+            return drawn ? 'drawn' : `blank ${canvas.width}x${canvas.height}`;
+          });
+        await expect.poll(canvasState, { timeout: 10_000 }).toBe('drawn');
         expect(await usage.getByTestId('usage-totals').textContent()).toContain(`${charged} credit`);
         await chart.locator('details > summary').click();
         const today = new Date().toLocaleDateString('en-GB', {
