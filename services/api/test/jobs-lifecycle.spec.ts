@@ -22,7 +22,11 @@ describe('job lifecycle', () => {
   let worker: FakeGpuWorker;
 
   beforeAll(async () => {
-    h = await startHarness('life', { MAX_ACTIVE_JOBS_PER_USER: '3' });
+    // A deep dispatch buffer: these cases empty BullMQ between them (drainQueue) so that no job is
+    // left for the next one's take(). With the default shallow buffer, jobs earlier cases left
+    // queued would wait in the fair queue and reach BullMQ after the drain (fair-dispatch.spec.ts
+    // covers the shallow queue).
+    h = await startHarness('life', { MAX_ACTIVE_JOBS_PER_USER: '3', DISPATCH_BUFFER_PER_MODEL: '1000' });
     worker = new FakeGpuWorker(h);
   });
   afterAll(async () => {

@@ -232,6 +232,8 @@ describe('models', () => {
     const typical = DEFAULT_MODEL_CATALOG.find((entry) => entry.id === 'wan2.2-tiny-test')!.typicalSeconds;
     expect((await view()).queue).toEqual({
       position: 0,
+      teamJobsAhead: 0,
+      teamsAhead: 0,
       reason: 'WaitingForWorker',
       message: `It is next; 1 ready worker of wan2.2-tiny-test will take it as soon as one is free. Done in about ${durationText(typical)} (estimated from recent jobs).`,
       etaSeconds: typical,

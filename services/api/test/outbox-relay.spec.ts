@@ -10,8 +10,10 @@ const DRAFT = { prompt: 'a lighthouse at dusk', resolution: '640x352', durationS
 describe('outbox relay', () => {
   let h: Harness;
   beforeAll(async () => {
-    // A long poll interval: the test decides when the relay runs after the failure.
-    h = await startHarness('relay', { OUTBOX_POLL_MS: '600000' });
+    // A long poll interval: the test decides when the relay runs after the failure. A deep
+    // dispatch buffer: these cases are about the hand-over to BullMQ, which the fair dispatcher
+    // otherwise holds back while a job already waits there for a worker (fair-dispatch.spec.ts).
+    h = await startHarness('relay', { OUTBOX_POLL_MS: '600000', DISPATCH_BUFFER_PER_MODEL: '100' });
   });
   afterAll(async () => {
     vi.restoreAllMocks();

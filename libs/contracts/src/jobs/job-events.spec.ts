@@ -113,10 +113,30 @@ describe(jobProgressEvent.name, () => {
   });
 });
 
+describe(jobStatusEvent.name, () => {
+  it('should carry the teams ahead as counts while the job is queued', () => {
+    const standing = {
+      position: 3,
+      teamJobsAhead: 1,
+      teamsAhead: 2,
+      reason: 'WaitingForWorker' as const,
+      message: '3 jobs are ahead of it',
+      etaSeconds: 240,
+    };
+    expect(JobEventSchema.parse(jobStatusEvent(jobId, 'queued', standing)).data).toMatchObject({
+      queuePosition: 3,
+      queueTeamJobsAhead: 1,
+      queueTeamsAhead: 2,
+    });
+  });
+});
+
 describe('JobEventSchema', () => {
   it('should refuse a payload that does not match its event type', () => {
     const standing = {
       position: 2,
+      teamJobsAhead: 0,
+      teamsAhead: 1,
       reason: 'WaitingForWorker' as const,
       message: 'Waiting for a free worker',
       etaSeconds: 480,

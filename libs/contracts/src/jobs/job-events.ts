@@ -14,6 +14,10 @@ export const JobStatusEventSchema = z.strictObject({
   queueReason: QueueReasonSchema.nullable().optional(),
   /** The queued job's estimated seconds until done (see QueueStandingSchema); absent from older API replicas. */
   queueEtaSeconds: z.int().min(0).nullable().optional(),
+  /** Of the jobs ahead, the job's own team's (see QueueStandingSchema); absent from older API replicas. */
+  queueTeamJobsAhead: z.int().min(0).optional(),
+  /** Other teams with a job ahead (a count, never who); absent from older API replicas. */
+  queueTeamsAhead: z.int().min(0).optional(),
   message: z.string().optional(),
 });
 
@@ -109,6 +113,8 @@ export function jobStatusEvent(
       queuePosition: standing.position,
       queueReason: standing.reason,
       queueEtaSeconds: standing.etaSeconds,
+      ...(standing.teamJobsAhead !== undefined && { queueTeamJobsAhead: standing.teamJobsAhead }),
+      ...(standing.teamsAhead !== undefined && { queueTeamsAhead: standing.teamsAhead }),
       message: standing.message,
     },
   };

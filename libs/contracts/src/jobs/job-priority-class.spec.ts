@@ -3,6 +3,7 @@ import {
   DEFAULT_JOB_PRIORITY_CLASS,
   JOB_PRIORITY_CLASSES,
   JobPriorityClassSchema,
+  priorityClassOf,
 } from './job-priority-class.ts';
 
 describe('JobPriorityClassSchema', () => {
@@ -17,5 +18,19 @@ describe('JobPriorityClassSchema', () => {
 
   it.each(['HIGH', 'urgent', '', 1, null])('should reject %j', (value) => {
     expect(JobPriorityClassSchema.safeParse(value).success).toBe(false);
+  });
+});
+
+describe('priorityClassOf', () => {
+  it.each([
+    [100, 'high'],
+    [67, 'high'],
+    [66, 'normal'],
+    [50, 'normal'],
+    [34, 'normal'],
+    [33, 'batch'],
+    [0, 'batch'],
+  ] as const)('should map priority %i to %s', (priority, priorityClass) => {
+    expect(priorityClassOf(priority)).toBe(priorityClass);
   });
 });

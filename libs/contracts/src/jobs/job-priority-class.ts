@@ -15,3 +15,14 @@ export const JobPriorityClassSchema = z.enum(JOB_PRIORITY_CLASSES);
 export type JobPriorityClass = z.infer<typeof JobPriorityClassSchema>;
 
 export const DEFAULT_JOB_PRIORITY_CLASS: JobPriorityClass = 'normal';
+
+/**
+ * The class of a job from its numeric `priority` (0-100, default 50: the API's and the VideoJob's
+ * field). The one mapping between the two: thirds, so the default sits in `normal` and the ends
+ * of the scale mean what they say. Like the class, it only orders a team's own jobs.
+ */
+export function priorityClassOf(priority: number): JobPriorityClass {
+  if (priority >= 67) return 'high';
+  if (priority <= 33) return 'batch';
+  return 'normal';
+}

@@ -7,8 +7,18 @@ import { z } from 'zod';
  *   waiting for its engine).
  * - `ModelUnavailable`: no worker of its model is alive. It waits (it is never handed to another
  *   model's worker) until one starts: a WorkerPool of the model with work waiting scales up.
+ * - `TeamLimit`: not admitted yet: its team runs as many jobs as its active-job limit allows
+ *   (a VideoJob's `Queued` condition while the operator retries the submission).
+ * - `QuotaExhausted`: not admitted yet: its team's monthly credit quota (or the submitter's
+ *   monthly cap) is used up until it resets (likewise a VideoJob's `Queued` condition).
  */
-export const QUEUE_REASONS = ['WaitingForWorker', 'ScalingUp', 'ModelUnavailable'] as const;
+export const QUEUE_REASONS = [
+  'WaitingForWorker',
+  'ScalingUp',
+  'ModelUnavailable',
+  'TeamLimit',
+  'QuotaExhausted',
+] as const;
 export const QueueReasonSchema = z.enum(QUEUE_REASONS);
 export type QueueReason = z.infer<typeof QueueReasonSchema>;
 
@@ -17,11 +27,22 @@ export const QUEUE_REASON_LABELS: Record<QueueReason, string> = {
   WaitingForWorker: 'Waiting for a free worker',
   ScalingUp: 'A worker is starting',
   ModelUnavailable: 'No worker serves this model yet',
+  TeamLimit: "Held by the team's active-job limit",
+  QuotaExhausted: "Held until the team's monthly credits reset",
 };
 
-/** Where a queued job stands: jobs ahead of it in its model's queue, why it waits, and the sentence people read. */
+/**
+ * Where a queued job stands: jobs ahead of it in its model's queue, why it waits, and the sentence
+ * people read. The queue is shared between teams by weighted fair queueing, so "ahead" is the fair
+ * order (the dispatcher's), not the order of admission. Other teams appear only as counts.
+ */
 export const QueueStandingSchema = z.object({
+  /** Jobs a worker of the model takes before this one, every team's. */
   position: z.int().min(0),
+  /** Of those, how many are the job's own team's. Absent from API replicas older than fair queueing. */
+  teamJobsAhead: z.int().min(0).optional(),
+  /** How many other teams have at least one job ahead of it. Absent from older API replicas. */
+  teamsAhead: z.int().min(0).optional(),
   reason: QueueReasonSchema,
   message: z.string(),
   /**

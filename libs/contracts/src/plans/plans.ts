@@ -14,6 +14,11 @@ export const PlanSchema = z.object({
   /** Monthly price in minor units (pence); null where the plan is not sold online. */
   priceMinor: z.int().min(0).nullable(),
   currency: z.literal('GBP'),
+  /**
+   * The team's weight in each model's fair queue: between teams that all have jobs waiting, GPU
+   * time is shared in proportion to it (free 1, starter 2, pro 4, enterprise 8).
+   */
+  queueWeight: z.number().positive(),
 });
 export type Plan = z.infer<typeof PlanSchema>;
 

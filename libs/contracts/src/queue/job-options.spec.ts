@@ -15,6 +15,10 @@ describe(generateJobOptions.name, () => {
     expect(high).toBeLessThan(low);
     expect(high).toBeGreaterThan(0);
   });
+
+  it('should leave BullMQ’s priority out when the dispatcher already ordered the jobs', () => {
+    expect(generateJobOptions({ id: 'a' })).not.toHaveProperty('priority');
+  });
 });
 
 describe(resultJobOptions.name, () => {

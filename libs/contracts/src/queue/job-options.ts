@@ -19,9 +19,10 @@ export const GENERATE_ATTEMPTS = 3;
 /**
  * Every BullMQ option of a `generate` job, in one place: the API's producers (outbox relay,
  * reconciler, legacy-queue upgrade) all add through it.
- * `priority` is the VideoJob priority (0-100, higher runs sooner).
+ * `priority` is the VideoJob priority (0-100, higher runs sooner). The fair dispatcher leaves it
+ * out: it adds jobs in the order it decided, and BullMQ's priorities would reorder them.
  */
-export function generateJobOptions(job: { id: string; priority: number }): QueueJobOptions {
+export function generateJobOptions(job: { id: string; priority?: number }): QueueJobOptions {
   return {
     // The job's own id: the outbox relay and the reconciler may both add the same job, and BullMQ
     // ignores an add whose id already exists, so duplicates collapse instead of rendering twice.
@@ -32,7 +33,7 @@ export function generateJobOptions(job: { id: string; priority: number }): Queue
     // A crash loop should not burn through the attempts in seconds.
     backoff: { type: 'exponential', delay: 15_000 },
     // BullMQ runs lower numbers first and treats 0 as "no priority"; map 100 -> 1 ... 0 -> 101.
-    priority: 101 - Math.max(0, Math.min(100, job.priority)),
+    ...(job.priority === undefined ? {} : { priority: 101 - Math.max(0, Math.min(100, job.priority)) }),
     // Finished entries stay a day so the reconciler can tell "finished, result in flight" from
     // "lost with Redis"; beyond that Postgres has the history.
     removeOnComplete: { age: 24 * 3600, count: 50_000 },

@@ -55,6 +55,8 @@ describe(JobDetailPage.name, () => {
         status: 'queued',
         queue: {
           position: 0,
+          teamJobsAhead: 0,
+          teamsAhead: 0,
           reason: 'ModelUnavailable',
           message: 'It is next; no worker of m is running.',
           etaSeconds: null,
@@ -83,6 +85,52 @@ describe(JobDetailPage.name, () => {
     expect(text(element.querySelector('[data-testid="queue-message"]'))).toBe(
       'It is next; a worker of m is starting (loading the model).',
     );
+  });
+
+  it('should say how many jobs of how many other teams are ahead, and update it from the stream', async () => {
+    const { element, push } = await setup({
+      ...aJob({
+        status: 'queued',
+        queue: {
+          position: 5,
+          teamJobsAhead: 1,
+          teamsAhead: 2,
+          reason: 'WaitingForWorker',
+          message: '5 jobs are ahead of it.',
+          etaSeconds: 600,
+        },
+      }),
+      queuePosition: 5,
+    });
+    expect(text(element.querySelector('[data-testid="queue-teams"]'))).toBe(
+      "4 jobs of 2 other teams ahead, and 1 of your team's",
+    );
+
+    await push({
+      type: 'status',
+      data: {
+        jobId: ID,
+        status: 'queued',
+        queuePosition: 1,
+        queueReason: 'WaitingForWorker',
+        queueTeamJobsAhead: 0,
+        queueTeamsAhead: 1,
+        message: '1 job is ahead of it.',
+      },
+    });
+    expect(text(element.querySelector('[data-testid="queue-teams"]'))).toBe('1 job of 1 other team ahead');
+
+    await push({
+      type: 'status',
+      data: {
+        jobId: ID,
+        status: 'queued',
+        queuePosition: 0,
+        queueReason: 'WaitingForWorker',
+        message: 'Next.',
+      },
+    });
+    expect(element.querySelector('[data-testid="queue-teams"]')).toBeNull();
   });
 
   it('should move the progress bar with step and ETA when progress events arrive', async () => {

@@ -19,6 +19,7 @@ import {
   resolutionLabel,
   STATUS_LABELS,
 } from '../core/format/format';
+import { ActingTeam } from '../core/teams/acting-team';
 import { AlertComponent } from '../shared/ui/alert.component';
 import { EmptyStateComponent } from '../shared/ui/empty-state.component';
 import { IconComponent } from '../shared/ui/icon.component';
@@ -51,6 +52,12 @@ export class JobDetailPage {
 
   readonly id = input.required<string>();
 
+  /**
+   * The team the job was charged to. The API answers a job only to calls acting for the team it
+   * was charged to, and this page is re-created when the team changes, so it is the team in force.
+   */
+  protected readonly team = inject(ActingTeam).current;
+
   protected readonly confirmingCancel = signal(false);
   protected readonly copied = signal(false);
   protected readonly formatCredits = formatCredits;
@@ -60,6 +67,7 @@ export class JobDetailPage {
   protected readonly resolutionLabel = resolutionLabel;
   protected readonly statusLabels = STATUS_LABELS;
   protected readonly queueReasonLabel = (queue: QueueStanding) => QUEUE_REASON_LABELS[queue.reason];
+  protected readonly teamsAheadText = teamsAheadText;
 
   /** "Decoding…", "Encoding…", "Uploading…": what the worker is doing, not only how far it is. */
   protected readonly stageText = computed(() => {
@@ -110,4 +118,19 @@ export class JobDetailPage {
       // Clipboard refused (insecure origin): the seed is on screen to copy by hand.
     }
   }
+}
+
+/**
+ * "4 jobs of 2 other teams ahead, and 1 of your team's": whose work is in front, from the fair
+ * order the API reports. Other teams are only ever counts. Empty when nothing is ahead.
+ */
+export function teamsAheadText(queue: QueueStanding): string {
+  // An API older than fair queueing reports neither count: say nothing rather than guess.
+  if (queue.teamJobsAhead === undefined || queue.teamsAhead === undefined) return '';
+  const others = queue.position - queue.teamJobsAhead;
+  const own = queue.teamJobsAhead === 0 ? '' : `${queue.teamJobsAhead} of your team's`;
+  if (others === 0) return own ? `${own} ahead` : '';
+  const teams = `${queue.teamsAhead} other team${queue.teamsAhead === 1 ? '' : 's'}`;
+  const theirs = `${others} job${others === 1 ? '' : 's'} of ${teams} ahead`;
+  return own ? `${theirs}, and ${own}` : theirs;
 }

@@ -23,11 +23,15 @@ describe('applyJobEvent', () => {
         queuePosition: 2,
         queueReason: 'WaitingForWorker',
         queueEtaSeconds: 720,
+        queueTeamJobsAhead: 1,
+        queueTeamsAhead: 1,
         message: 'two ahead',
       },
     });
     expect(waiting.queue).toEqual({
       position: 2,
+      teamJobsAhead: 1,
+      teamsAhead: 1,
       reason: 'WaitingForWorker',
       message: 'two ahead',
       etaSeconds: 720,

@@ -65,6 +65,8 @@ function queueStandingOf(data: JobStatusEvent): QueueStanding | undefined {
   if (data.status !== 'queued' || !data.queueReason) return undefined;
   return {
     position: data.queuePosition ?? 0,
+    ...(data.queueTeamJobsAhead !== undefined && { teamJobsAhead: data.queueTeamJobsAhead }),
+    ...(data.queueTeamsAhead !== undefined && { teamsAhead: data.queueTeamsAhead }),
     reason: data.queueReason,
     message: data.message ?? '',
     etaSeconds: data.queueEtaSeconds ?? null,

@@ -13,6 +13,7 @@ import { LandingPage } from './landing.page';
 const SEEDED: ListedPlan[] = [
   {
     id: 'free',
+    queueWeight: 1,
     name: 'Free',
     monthlyCredits: 100,
     activeJobLimit: null,
@@ -22,6 +23,7 @@ const SEEDED: ListedPlan[] = [
   },
   {
     id: 'starter',
+    queueWeight: 2,
     name: 'Starter',
     monthlyCredits: 1000,
     activeJobLimit: 5,
@@ -31,6 +33,7 @@ const SEEDED: ListedPlan[] = [
   },
   {
     id: 'enterprise',
+    queueWeight: 8,
     name: 'Enterprise',
     monthlyCredits: 50000,
     activeJobLimit: 50,

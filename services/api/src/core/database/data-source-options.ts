@@ -12,6 +12,8 @@ import { JobPreset1765170000000 } from './migrations/1765170000000-job-preset.ts
 import { DropDispatchStamps1765200000000 } from './migrations/1765200000000-drop-dispatch-stamps.ts';
 import { ModelRenderTimes1765300000000 } from './migrations/1765300000000-model-render-times.ts';
 import { Teams1765400000000 } from './migrations/1765400000000-teams.ts';
+import { PlanQueueWeight1765420000000 } from './migrations/1765420000000-plan-queue-weight.ts';
+import { OutboxHeld1765420000001 } from './migrations/1765420000001-outbox-held.ts';
 
 /** Every migration, in order. Listed explicitly: the compiled ESM build has no glob loader. */
 export const MIGRATIONS = [
@@ -28,6 +30,8 @@ export const MIGRATIONS = [
   DropDispatchStamps1765200000000,
   ModelRenderTimes1765300000000,
   Teams1765400000000,
+  PlanQueueWeight1765420000000,
+  OutboxHeld1765420000001,
 ];
 
 export interface DatabaseSettings {

@@ -341,4 +341,30 @@ describe(FairQueue.name, () => {
       expect(() => new FairQueue().enqueue(job('j1', 'studio', 'normal', seconds))).toThrow(RangeError);
     });
   });
+
+  describe('order', () => {
+    it('should list the waiting jobs in the order next() hands them out, leaving the queue unchanged', () => {
+      const random = seededRandom(19);
+      const queue = new FairQueue();
+      queue.setWeight('team-b', 2);
+      queue.setWeight('team-c', 3);
+      for (let step = 0; step < 300; step++) {
+        const teamId = ['team-a', 'team-b', 'team-c'][Math.floor(random() * 3)];
+        queue.enqueue(
+          job(`job-${step}`, teamId, (['high', 'normal', 'batch'] as const)[step % 3], 1 + random() * 99),
+        );
+        if (step % 7 === 0) queue.remove(`job-${step - 3}`);
+        if (random() < 0.3) take(queue);
+      }
+      const settledTeam = take(queue);
+      queue.settle(settledTeam.job.teamId, settledTeam.chargedGpuSeconds, 500);
+      const size = queue.size;
+
+      const previewed = queue.order().map((waiting) => waiting.id);
+
+      expect(queue.size).toBe(size);
+      expect(previewed).toHaveLength(size);
+      expect(previewed).toEqual(drain(queue));
+    });
+  });
 });

@@ -70,6 +70,22 @@ class Lane<J> {
     this.items = [];
     this.head = 0;
   }
+
+  /** The jobs not cancelled, first to last. */
+  *live(): Generator<J> {
+    for (let i = this.head; i < this.items.length; i++) {
+      if (!this.items[i].cancelled) yield this.items[i].job;
+    }
+  }
+}
+
+/** A team's state copied for `FairQueue.order`, which replays picks without touching the queue. */
+interface Replay<J> extends HeapSlot {
+  readonly jobs: J[];
+  readonly weight: number;
+  next: number;
+  start: number;
+  order: number;
 }
 
 /**
@@ -233,6 +249,45 @@ export class FairQueue<J extends FairQueueJob = FairQueueJob> {
       this.backlogged.remove(team);
     }
     return { job, chargedGpuSeconds: job.expectedGpuSeconds, virtualStart };
+  }
+
+  /**
+   * The waiting jobs in the order `next()` would hand them out if nothing else arrived or ended:
+   * the picks replayed on a copy, so the queue itself is unchanged. What a waiting job's owner is
+   * told about its place in line (the first of the list goes to the next free worker).
+   * O(n log t) for n jobs of t teams.
+   */
+  order(): J[] {
+    let counter = this.orderCounter;
+    const replay = new IndexedMinHeap<Replay<J>>(
+      (a, b) => a.start < b.start || (a.start === b.start && a.order < b.order),
+    );
+    for (const team of this.teams.values()) {
+      if (team.waiting === 0) continue;
+      const jobs: J[] = [];
+      for (const lane of team.lanes) jobs.push(...lane.live());
+      replay.push({
+        heapIndex: -1,
+        jobs,
+        weight: team.weight,
+        next: 0,
+        start: team.start,
+        order: team.order,
+      });
+    }
+    const ordered: J[] = [];
+    for (let team = replay.peek(); team; team = replay.peek()) {
+      const job = team.jobs[team.next++];
+      ordered.push(job);
+      if (team.next < team.jobs.length) {
+        team.start += job.expectedGpuSeconds / team.weight;
+        team.order = ++counter;
+        replay.update(team);
+      } else {
+        replay.remove(team);
+      }
+    }
+    return ordered;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.ts';
+import { DispatchModule } from '../dispatch/dispatch.module.ts';
 import { LedgerModule } from '../ledger/ledger.module.ts';
 import { EventsModule } from '../events/events.module.ts';
 import { ModerationModule } from '../moderation/moderation.module.ts';
@@ -27,6 +28,7 @@ import { JobStateModule } from './state/job-state.module.ts';
 @Module({
   imports: [
     AccountsModule,
+    DispatchModule,
     LedgerModule,
     PlansModule,
     EventsModule,

@@ -91,29 +91,21 @@ export class JobsRepository {
     );
   }
 
-  /** Queued jobs of the same model that a worker takes before this one. */
-  async countQueuedAhead(job: Pick<Job, 'model' | 'priority' | 'createdAt'>): Promise<number> {
-    const [row] = await this.db.query<{ ahead: number }>(
-      `SELECT count(*)::int AS ahead FROM jobs
-        WHERE status = 'queued' AND model = $1 AND (priority > $2 OR (priority = $2 AND created_at < $3))`,
-      [job.model, job.priority, job.createdAt],
-    );
-    return row.ahead;
-  }
-
   /**
-   * The median wall time (start to finish, encode and upload included) of the model's last
-   * `sample` succeeded jobs; null before it has any. Walks `jobs_model_recent`.
+   * Queued jobs of the same model admitted before this one, with how many are its own team's and
+   * how many other teams they belong to: the standing of a job the fair dispatcher has not placed.
    */
-  async recentRenderSeconds(model: string, sample = 20): Promise<number | null> {
-    const [row] = await this.db.query<{ seconds: number | null }>(
-      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds)::float8 AS seconds
-         FROM (SELECT EXTRACT(EPOCH FROM finished_at - started_at) AS seconds FROM jobs
-                WHERE status = 'succeeded' AND model = $1 AND started_at IS NOT NULL
-                ORDER BY finished_at DESC LIMIT $2) recent`,
-      [model, sample],
+  async queuedAhead(
+    job: Pick<Job, 'model' | 'accountId' | 'createdAt'>,
+  ): Promise<{ position: number; teamJobsAhead: number; teamsAhead: number }> {
+    const [row] = await this.db.query<{ position: number; own: number; teams: number }>(
+      `SELECT count(*)::int AS position,
+              count(*) FILTER (WHERE account_id = $2)::int AS own,
+              count(DISTINCT account_id) FILTER (WHERE account_id <> $2)::int AS teams
+         FROM jobs WHERE status = 'queued' AND model = $1 AND created_at < $3`,
+      [job.model, job.accountId, job.createdAt],
     );
-    return row?.seconds ?? null;
+    return { position: row.position, teamJobsAhead: row.own, teamsAhead: row.teams };
   }
 
   /** Seconds since the oldest active job was admitted (0 without any): its reservation's age. */
@@ -135,8 +127,9 @@ export class JobsRepository {
   }
 
   /**
-   * Active jobs unchanged for `seconds` that the outbox no longer holds (relayed jobs have no
-   * outbox row; the grace covers a relay batch in flight): candidates for a lost queue entry.
+   * Active jobs unchanged for `seconds` that the outbox no longer holds (a job's row goes when the
+   * fair dispatcher puts it in BullMQ, so a job still waiting for its team's turn keeps one; the
+   * grace covers an add in flight): candidates for a lost queue entry.
    */
   async relayedAndIdleFor(seconds: number, limit: number): Promise<Job[]> {
     const rows = await this.db.query<JobRow>(

@@ -188,12 +188,6 @@ export class JobsService {
     });
   }
 
-  /** Jobs queued ahead of this one (same model), for the portal's "n in line". */
-  async queuePosition(job: Job): Promise<number | null> {
-    if (job.status !== 'queued') return null;
-    return this.repository.countQueuedAhead(job);
-  }
-
   /** The BullMQ progress of a running job, for a subscriber who joins mid-way. */
   async currentProgress(job: Pick<Job, 'id' | 'model'>): Promise<JobProgress | null> {
     // A subscriber of a job whose model this replica did not follow yet gets its next events too.

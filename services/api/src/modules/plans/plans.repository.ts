@@ -16,6 +16,7 @@ export class PlansRepository {
       active_job_limit: number | null;
       price_minor: number | null;
       currency: 'GBP';
+      queue_weight: number;
     }>(`SELECT * FROM plans ORDER BY sort_order`);
     return rows.map((row) => ({
       id: row.id,
@@ -24,6 +25,7 @@ export class PlansRepository {
       activeJobLimit: row.active_job_limit,
       priceMinor: row.price_minor,
       currency: row.currency,
+      queueWeight: row.queue_weight,
     }));
   }
 }

@@ -1,48 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import type { QueueStanding } from '@cineweave/contracts';
-import { AppConfig } from '../../../core/config/app-config.ts';
+import { FairStandingsStore } from '../../dispatch/fair-standings.store.ts';
+import { RenderTimes } from '../../dispatch/render-times.ts';
 import { WorkerDirectory } from '../../models/worker-directory.service.ts';
 import type { Job } from '../job-row.ts';
 import { JobsRepository } from '../jobs.repository.ts';
-import { JobsService } from '../jobs.service.ts';
 import { queueStandingOf } from './queue-standing.ts';
 
-/** A model's render time is read again at most this often: every waiting job's stream asks. */
-const RENDER_TIME_CACHE_MS = 30_000;
-
-/** Where a queued job stands and why it waits: its place in its model's queue and the live workers. */
+/**
+ * Where a queued job stands and why it waits: its place in its model's fair order (as the
+ * dispatching replica published it) and the live workers. A job the dispatcher has not placed yet
+ * (admitted a moment ago, or no replica dispatches right now) is counted from Postgres instead:
+ * every queued job of the model admitted before it, which is what the fair order becomes once
+ * the other teams' jobs have run.
+ */
 @Injectable()
 export class QueueStandings {
-  private readonly renderTimes = new Map<string, { at: number; seconds: Promise<number> }>();
-
   constructor(
-    private readonly jobs: JobsService,
     private readonly records: JobsRepository,
+    private readonly standings: FairStandingsStore,
     private readonly workers: WorkerDirectory,
-    private readonly config: AppConfig,
+    private readonly renderTimes: RenderTimes,
   ) {}
 
   /** Null for a job that is not queued. */
   async of(job: Job): Promise<QueueStanding | null> {
-    const position = await this.jobs.queuePosition(job);
-    if (position === null) return null;
-    const [workers, renderSeconds] = await Promise.all([
+    if (job.status !== 'queued') return null;
+    const [place, workers, renderSeconds] = await Promise.all([
+      this.standings.read(job.model, job.id).then(
+        (fair) => fair ?? this.records.queuedAhead(job),
+        // Redis away: Postgres still knows.
+        () => this.records.queuedAhead(job),
+      ),
       this.workers.workers(),
-      this.renderSeconds(job.model),
+      this.renderTimes.seconds(job.model),
     ]);
-    return queueStandingOf(job.model, position, workers, renderSeconds);
-  }
-
-  /** The model's recent median render time; before it has finished jobs, its catalog entry's typical time. */
-  private renderSeconds(model: string): Promise<number> {
-    const now = Date.now();
-    const cached = this.renderTimes.get(model);
-    if (cached && now - cached.at < RENDER_TIME_CACHE_MS) return cached.seconds;
-    const typical = this.config.catalog.find((entry) => entry.id === model)?.typicalSeconds ?? 60;
-    const seconds = this.records.recentRenderSeconds(model).then((measured) => measured ?? typical);
-    this.renderTimes.set(model, { at: now, seconds });
-    // A failed read is not remembered: the next caller tries again.
-    seconds.catch(() => this.renderTimes.delete(model));
-    return seconds;
+    return queueStandingOf(job.model, place, workers, renderSeconds);
   }
 }

@@ -1,21 +1,31 @@
 import type { QueueReason, QueueStanding, WorkerHeartbeat } from '@cineweave/contracts';
 
+/** A waiting job's place in its model's queue: jobs ahead, its own team's among them, other teams. */
+export interface QueuePlace {
+  position: number;
+  teamJobsAhead: number;
+  teamsAhead: number;
+}
+
 /**
- * Why a queued job of `model` waits, from the workers alive now. A worker that announced itself but
+ * Why a queued job of `model` waits, from its place in the fair order and the workers alive now. A worker that announced itself but
  * is not ready says why (loading weights, waiting for its engine): that reason is passed on, so
  * "starting" is not a guess. With ready workers, the estimate counts the rounds they need for the
  * jobs ahead and this one, at `renderSeconds` a job (an estimate, and said to be one).
  */
 export function queueStandingOf(
   model: string,
-  position: number,
+  place: QueuePlace,
   workers: readonly WorkerHeartbeat[],
   renderSeconds: number,
 ): QueueStanding {
   const own = workers.filter((worker) => worker.model === model);
   const ready = own.filter((worker) => worker.ready);
+  const { position, teamJobsAhead, teamsAhead } = place;
   const ahead =
-    position === 0 ? 'It is next' : `${position} job${position === 1 ? ' is' : 's are'} ahead of it`;
+    position === 0
+      ? 'It is next'
+      : `${position} job${position === 1 ? ' is' : 's are'} ahead of it${whose(place)}`;
   let reason: QueueReason;
   let message: string;
   let etaSeconds: number | null = null;
@@ -31,7 +41,16 @@ export function queueStandingOf(
     reason = 'ModelUnavailable';
     message = `${ahead}; no worker of ${model} is running. The job waits for one (a WorkerPool of this model scales up when work waits); it is never given to another model's worker.`;
   }
-  return { position, reason, message, etaSeconds };
+  return { position, teamJobsAhead, teamsAhead, reason, message, etaSeconds };
+}
+
+/** " (2 of your team's, 3 of 2 other teams)": whose jobs are ahead, never which teams. */
+function whose({ position, teamJobsAhead, teamsAhead }: QueuePlace): string {
+  const others = position - teamJobsAhead;
+  const parts: string[] = [];
+  if (teamJobsAhead > 0) parts.push(`${teamJobsAhead} of your team's`);
+  if (others > 0) parts.push(`${others} of ${teamsAhead} other team${teamsAhead === 1 ? '' : 's'}`);
+  return ` (${parts.join(', ')})`;
 }
 
 /** "45 s", "4 min", "2 h 5 min": as precise as an estimate deserves. */

@@ -123,6 +123,12 @@ export class ReconcilerService implements OnModuleInit {
     }
   }
 
+  /**
+   * Active jobs with neither an outbox row nor a queue entry. A job waiting in the fair
+   * dispatcher's memory still has its outbox row (it goes only once the job is in BullMQ), so it is
+   * never taken for lost here, however long its team's turn takes; a dispatcher that dies leaves
+   * the rows to the next one, which rebuilds from them.
+   */
   private async requeueLost(report: ReconcileReport, graceSeconds: number): Promise<void> {
     const rows = await this.jobRecords.relayedAndIdleFor(graceSeconds, BATCH);
     for (const row of rows) {

@@ -81,7 +81,13 @@ export class JobStreamService {
         .of(job)
         .then((next) => {
           if (closed || status !== 'queued' || !next) return;
-          if (next.position === standing?.position && next.reason === standing.reason) return;
+          if (
+            next.position === standing?.position &&
+            next.teamsAhead === standing.teamsAhead &&
+            next.reason === standing.reason
+          ) {
+            return;
+          }
           standing = next;
           send(jobStatusEvent(jobId, 'queued', next));
         })

@@ -9,9 +9,13 @@ import { JobProgressSchema, type VideoJobPayload } from '@cineweave/contracts';
 import type { Queue } from 'bullmq';
 import type { QueueEvent } from '../../../core/queue/queue-event-group.ts';
 import { WorkQueues } from '../../../core/queue/work-queues.ts';
+import { FairDispatcher } from '../../dispatch/fair-dispatcher.service.ts';
 import { JobsRepository } from '../jobs.repository.ts';
 import { JobsService } from '../jobs.service.ts';
 import { SettlementService } from './settlement.service.ts';
+
+/** Work-queue events after which a worker may be free, or the queue shorter. */
+const TOP_UP_EVENTS = new Set(['active', 'completed', 'failed', 'removed']);
 
 /** How often a replica looks for models with unfinished jobs whose queue it does not watch yet. */
 const DISCOVER_MS = 5_000;
@@ -34,6 +38,7 @@ export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, 
     private readonly settlement: SettlementService,
     private readonly queues: WorkQueues,
     private readonly jobRecords: JobsRepository,
+    private readonly dispatcher: FairDispatcher,
   ) {}
 
   onModuleInit(): void {
@@ -59,7 +64,17 @@ export class WorkQueueListener implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   /** Handlers catch their own errors: what they could not apply, the reconciler repairs. */
-  private async apply(queue: Queue, { event, jobId, fields, claimed }: QueueEvent): Promise<void> {
+  private async apply(queue: Queue, event: QueueEvent): Promise<void> {
+    await this.applyToJob(queue, event);
+    // A worker took, finished or handed back a job: the fair dispatcher tops the queue up now
+    // rather than at its next tick (on another replica, that tick does it).
+    // A plain `waiting` is the dispatcher's own add; one with `prev` is a job handed back.
+    if (TOP_UP_EVENTS.has(event.event) || (event.event === 'waiting' && event.fields['prev'])) {
+      this.dispatcher.nudge();
+    }
+  }
+
+  private async applyToJob(queue: Queue, { event, jobId, fields, claimed }: QueueEvent): Promise<void> {
     if (!jobId) return;
     // Progress a dead replica left unapplied is at least half a minute old: later reports (or the
     // ending) have overtaken it, and applying it would move the bar back.

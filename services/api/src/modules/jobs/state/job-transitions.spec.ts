@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../../core/database/database.ts';
 import { runMigrations } from '../../../core/database/run-migrations.ts';
-import { JobsRepository } from '../jobs.repository.ts';
+import { FairDispatchRepository } from '../../dispatch/fair-dispatch.repository.ts';
 import { ForbiddenJobTransition, JobTransitions, statusesLeadingTo } from './job-transitions.ts';
 
 const PAIRS = JOB_STATUSES.flatMap((from) => JOB_STATUSES.map((to) => [from, to] as [JobStatus, JobStatus]));
@@ -150,9 +150,9 @@ describe(JobTransitions.name, () => {
     expect((await statusOf(jobId)).status).toBe('running');
   });
 
-  // The jobs repository's read for queue estimates, on the same fixture (jobs put in place by hand).
+  // The read behind queue estimates and fair-queue charges, on the same fixture (jobs put in place by hand).
   it("should give a model's median render time over its last succeeded jobs, and null before it has any", async () => {
-    const repository = new JobsRepository(new Database(pool));
+    const repository = new FairDispatchRepository(new Database(pool));
     expect(await repository.recentRenderSeconds('wan-1.3b')).toBeNull();
     for (const [index, seconds] of [100, 40, 60, 3000].entries()) {
       const id = await jobIn('succeeded');
