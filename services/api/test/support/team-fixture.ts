@@ -36,18 +36,16 @@ export async function makeTeam(
     ]);
   }
   if (options.credits) {
-    await h.app
-      .get(LedgerRepository, { strict: false })
-      .record([
-        {
-          accountId: id,
-          kind: 'grant',
-          amount: options.credits,
-          reference: `test:${id}`,
-          reason: 'Test credits',
-          actor: 'system',
-        },
-      ]);
+    await h.app.get(LedgerRepository, { strict: false }).record([
+      {
+        accountId: id,
+        kind: 'grant',
+        amount: options.credits,
+        reference: `test:${id}`,
+        reason: 'Test credits',
+        actor: 'system',
+      },
+    ]);
   }
   return id;
 }
