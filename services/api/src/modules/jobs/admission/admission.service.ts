@@ -39,8 +39,10 @@ export interface AdmissionRequest {
 /**
  * Admission, in one transaction (one statement, shared with other accounts' admissions under load:
  * AdmissionBatcher): lock the team's account row, check the team's limits (monthly credit quota,
- * the member's monthly cap, the active-job limit) and the available credits, then insert the job, its reserve ledger row, the account's new totals and the outbox row together. A job never exists without its reservation, nor a reservation
- * without its job; the queue learns about the job only from the committed outbox.
+ * the member's monthly cap, the active-job limit; order of refusals: admission-refusal.ts) and the
+ * available credits, then insert the job, its reserve ledger row, the account's new totals and the
+ * outbox row together. A job never exists without its reservation, nor a reservation without its
+ * job; the queue learns about the job only from the committed outbox.
  */
 @Injectable()
 export class AdmissionService {
