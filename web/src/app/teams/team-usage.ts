@@ -1,5 +1,5 @@
 import type { UsageReport } from '@cineweave/contracts';
-import type { ChartPanel } from '../admin/charts/chart-panel';
+import type { ChartPanel } from '../shared/charts/chart-panel';
 import type { UsageRange } from '../core/api/cineweave-api';
 import { formatNumber } from '../core/format/format';
 

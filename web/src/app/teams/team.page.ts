@@ -11,7 +11,7 @@ import {
 import { Router, RouterLink } from '@angular/router';
 import { TEAM_ROLES, type TeamMemberView, type TeamRole } from '@cineweave/contracts';
 import { formatCredits, formatDateTime, formatNumber } from '../core/format/format';
-import { ChartComponent } from '../admin/charts/chart.component';
+import { ChartComponent } from '../shared/charts/chart.component';
 import { AlertComponent } from '../shared/ui/alert.component';
 import { SpinnerComponent } from '../shared/ui/spinner.component';
 import { LIMIT_FIELDS, type LimitInputs, limitInputs } from './team-limits';

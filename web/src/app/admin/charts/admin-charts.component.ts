@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { AlertComponent } from '../../shared/ui/alert.component';
 import { SpinnerComponent } from '../../shared/ui/spinner.component';
-import { ChartComponent } from './chart.component';
+import { ChartComponent } from '../../shared/charts/chart.component';
 import { RANGE_PRESETS, type RangePreset, TimeseriesStore } from './timeseries.store';
 
 /**

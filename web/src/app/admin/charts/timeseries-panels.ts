@@ -1,6 +1,6 @@
 import { type AdminTimeseries, JOB_STATUSES, type JobStatus } from '@cineweave/contracts';
 import { STATUS_LABELS, formatDuration, formatNumber } from '../../core/format/format';
-import type { ChartPanel } from './chart-panel';
+import type { ChartPanel } from '../../shared/charts/chart-panel';
 
 /** Colours of the status badges (status-badge.component.ts), as canvas colours. */
 const STATUS_COLORS: Record<JobStatus, string> = {

@@ -1,8 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import { text } from '../../testing/fake-api';
 import { ChartComponent, chartConfig } from './chart.component';
-import { gpuPanel, queuePanel } from './timeseries-panels';
-import { aTimeseries } from './timeseries.fixture';
+import { gpuPanel, queuePanel } from '../../admin/charts/timeseries-panels';
+import { aTimeseries } from '../../admin/charts/timeseries.fixture';
 
 describe(ChartComponent.name, () => {
   // jsdom has no canvas: the component must leave the chart out and keep the table, which is what
