@@ -661,7 +661,7 @@ describe('team limits at admission', () => {
         const month = await committed(teamId);
         expect(month).toBe(committedBefore + admitted.length * scenario.price);
         const { rows } = await h.db.query(
-          `SELECT a.active_jobs, coalesce(a.active_job_limit, p.active_job_limit, 1000) AS job_limit,
+          `SELECT a.active_jobs, least(a.active_job_limit, coalesce(p.active_job_limit, 1000)) AS job_limit,
                   a.monthly_credit_quota AS quota, a.member_monthly_cap AS cap,
                   (SELECT coalesce(sum(reserved_delta), 0)::int FROM credit_ledger l WHERE l.account_id = a.id) AS ledger_reserved,
                   (SELECT coalesce(sum(j.credits_reserved), 0)::int FROM jobs j

@@ -48,7 +48,7 @@ export const TeamListSchema = listOf(TeamSummarySchema);
 
 /** Per-team limits; null means "no team-specific limit" (the plan's active-job limit still applies). */
 export const TeamLimitsSchema = z.object({
-  /** Jobs queued or running at once; null: the plan's limit. */
+  /** Jobs queued or running at once, within the plan's limit (a higher value does not raise it); null: the plan's limit. */
   activeJobLimit: z.int().min(1).max(10_000).nullable(),
   /** Credits the team may commit per calendar month (UTC); null: no quota. */
   monthlyCreditQuota: z.int().min(0).max(1_000_000_000).nullable(),

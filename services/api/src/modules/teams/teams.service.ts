@@ -106,8 +106,11 @@ export class TeamsService {
       isDefault: team.isDefault,
       createdAt: team.createdAt,
       limits,
-      effectiveActiveJobLimit:
-        team.activeJobLimit ?? facts.planActiveJobLimit ?? this.config.env.MAX_ACTIVE_JOBS_PER_USER,
+      // The plan's limit (else the install's default) is a ceiling the team's own limit can only narrow.
+      effectiveActiveJobLimit: Math.min(
+        team.activeJobLimit ?? Number.POSITIVE_INFINITY,
+        facts.planActiveJobLimit ?? this.config.env.MAX_ACTIVE_JOBS_PER_USER,
+      ),
       credits: this.accounts.summary(team),
       month: {
         periodStart: month.start.toISOString(),

@@ -86,7 +86,8 @@ function admissionStatement(monthly: boolean): string {
          attempt_token, topic, payload, webhook_url, preset)
 ), acct AS (
   SELECT a.id, a.name, a.personal, a.balance, a.reserved, a.active_jobs,
-         coalesce(a.active_job_limit, p.active_job_limit, $23::int) AS job_limit,
+         -- The plan (else the install's default) is the ceiling a team's own limit narrows; least() skips a null.
+         least(a.active_job_limit, coalesce(p.active_job_limit, $23::int)) AS job_limit,
          a.monthly_credit_quota AS quota, a.member_monthly_cap AS member_cap
     FROM accounts a JOIN plans p ON p.id = a.plan_id
    WHERE a.id IN (SELECT account_id FROM req)
