@@ -25,7 +25,7 @@ import { loadKubeConfig } from '../../operator/src/kube/load-kube-config.ts';
 import { RESOURCES, resourcePath } from '../../operator/src/kube/resource-paths.ts';
 import { createLogger } from '../../operator/src/observability/logger.ts';
 import { Informer } from '../../operator/src/runtime/informer.ts';
-import { StubApi } from '../../operator/test/controllers-stub-api.ts';
+import { STUB_TEAM, StubApi } from '../../operator/test/controllers-stub-api.ts';
 import { KubeApiServer } from '../../operator/test/kube-api-server/kube-api-server.ts';
 
 const { values } = parseArgs({
@@ -88,7 +88,7 @@ const api = await StubApi.start();
 await client.create(resourcePath(RESOURCES.namespaces), {
   apiVersion: 'v1',
   kind: 'Namespace',
-  metadata: { name: NS, annotations: { 'cineweave.io/account': 'user-1' } },
+  metadata: { name: NS, annotations: { 'cineweave.io/team': STUB_TEAM } },
 });
 
 const metricsPort = await freePort();

@@ -79,8 +79,11 @@ forward=$!
 for _ in $(seq 1 30); do curl -fsS http://127.0.0.1:13000/health >/dev/null 2>&1 && break; sleep 1; done
 curl -fsS -X POST -H "Authorization: Bearer dev:$user" http://127.0.0.1:13000/v1/users/init
 echo
+# The user's personal team pays for the namespace's VideoJobs (GET /v1/me names it).
+team_id=$(curl -fsS -H "Authorization: Bearer dev:$user" http://127.0.0.1:13000/v1/me |
+  node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).team.id))')
 kubectl create namespace "$team" --dry-run=client -o yaml | kubectl apply -f -
-kubectl annotate namespace "$team" --overwrite "cineweave.io/account=$user"
+kubectl annotate namespace "$team" --overwrite "cineweave.io/team=$team_id"
 
 step "Tiny test model into the workers' model volume, one CPU worker"
 claim=$(kubectl get pvc -n "$namespace" -o name | grep -m1 models | cut -d/ -f2)

@@ -6,7 +6,7 @@ const DEV_USER_ID = /^[A-Za-z0-9_.@-]{1,128}$/;
 
 export interface LocalDeveloper {
   userId: string;
-  /** The namespace kubectl applies to, annotated with `userId` as its owning account. */
+  /** The namespace kubectl applies to, bound to `userId`'s personal team. */
   namespace: string;
 }
 
@@ -22,16 +22,19 @@ export function localDeveloper(chosen = process.env.CINEWEAVE_LOCAL_USER): Local
 
 /**
  * Creates the developer's user and free account, as their first sign-in would, so the operator can
- * submit VideoJobs for them before they ever open the portal. Idempotent.
+ * submit VideoJobs for them before they ever open the portal. Idempotent. Answers the id of their
+ * personal team, which the local namespace is bound to.
  */
-export async function ensureAccount(apiUrl: string, userId: string): Promise<void> {
-  const response = await fetch(`${apiUrl}/v1/users/init`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer dev:${userId}` },
-  });
+export async function ensureAccount(apiUrl: string, userId: string): Promise<string> {
+  const headers = { Authorization: `Bearer dev:${userId}` };
+  const response = await fetch(`${apiUrl}/v1/users/init`, { method: 'POST', headers });
   if (!response.ok) {
     throw new Error(
       `Could not create the account of ${userId}: HTTP ${response.status} ${await response.text()}`,
     );
   }
+  const me = await fetch(`${apiUrl}/v1/me`, { headers });
+  if (!me.ok) throw new Error(`Could not read the team of ${userId}: HTTP ${me.status} ${await me.text()}`);
+  const { team } = (await me.json()) as { team: { id: string } };
+  return team.id;
 }

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { runLogged } from './build.ts';
 import { ensureAccount, localDeveloper } from './developer.ts';
-import { startKubernetes, type LocalKubernetes } from './kubernetes.ts';
+import { bindNamespace, startKubernetes, type LocalKubernetes } from './kubernetes.ts';
 import { parseOptions, USAGE, type UpOptions } from './options.ts';
 import { freePort, pickPort } from './ports.ts';
 import { startPostgres, type RunningService } from './postgres.ts';
@@ -31,6 +31,8 @@ const infrastructure: RunningService[] = [];
 const processes: ManagedProcess[] = [];
 const supervisors: Supervisor[] = [];
 let kubernetes: LocalKubernetes | undefined;
+/** The developer's personal team, which the local namespace is bound to. */
+let teamId: string | undefined;
 let stopping = false;
 
 /** A path as short as it can be said from where the user stands. */
@@ -124,7 +126,6 @@ async function main(options: UpOptions): Promise<void> {
       logFile: logOf('kubernetes'),
       verbose: options.verbose,
       namespace: developer.namespace,
-      account: developer.userId,
     });
     up('Kubernetes', `${kubernetes.url} (test API server, objects kept in memory)`);
   }
@@ -208,7 +209,10 @@ async function main(options: UpOptions): Promise<void> {
         shown,
       }),
     );
-    if (spec.project === 'api') await ensureAccount(spec.readyUrl.replace(/\/ready$/, ''), developer.userId);
+    if (spec.project === 'api') {
+      teamId = await ensureAccount(spec.readyUrl.replace(/\/ready$/, ''), developer.userId);
+      if (kubernetes) await bindNamespace(kubernetes.url, kubernetes.namespace, teamId);
+    }
     up(spec.project, `${spec.describe}   log: ${shown(managed.logFile)}`);
   });
   await Promise.all(readiness);
@@ -219,7 +223,9 @@ async function main(options: UpOptions): Promise<void> {
   say(`  API docs    http://127.0.0.1:${ports.api}/docs`);
   if (kubernetes) {
     say(`  kubectl     export KUBECONFIG=${kubernetes.kubeconfig}`);
-    say(`              namespace ${kubernetes.namespace} → account ${developer.userId}`);
+    say(
+      `              namespace ${kubernetes.namespace} → team ${teamId ?? '?'} (${developer.userId}'s personal team)`,
+    );
   }
   say(`  Logs        ${shown(logsDir)}/   (npm run up -- --verbose streams them here)`);
   say('Ctrl-C stops the stack; jobs, credits and videos are kept for the next start.');

@@ -57,6 +57,10 @@ const operator = new Operator({
   resyncMs: config.RESYNC_SECONDS * 1000,
   jobPollMs: config.JOB_POLL_SECONDS * 1000,
   poolPollMs: config.POOL_POLL_SECONDS * 1000,
+  holdTimings: {
+    retryMs: config.HELD_RETRY_SECONDS * 1000,
+    recheckMaxMs: Math.max(config.HELD_RECHECK_MAX_SECONDS, config.HELD_RETRY_SECONDS) * 1000,
+  },
   template: {
     image: config.WORKER_IMAGE,
     imagePullPolicy: config.WORKER_IMAGE_PULL_POLICY,

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { CineweaveApiClient } from './cineweave-api/cineweave-api-client.ts';
 import { EventRecorder } from './controllers/event-recorder.ts';
 import { specOrDeletionChanged } from './controllers/predicates.ts';
+import type { HoldTimings } from './controllers/videojob/held-submission.ts';
+import { bindingChanged } from './controllers/videojob/namespace-binding.ts';
 import type { VideoJob } from './controllers/videojob/videojob-controller.ts';
 import { VIDEOJOB_RESOURCE, VideoJobController } from './controllers/videojob/videojob-controller.ts';
 import type { BusyProbe } from './controllers/workerpool/pod-busy-probe.ts';
@@ -43,6 +45,8 @@ export interface OperatorOptions {
   observeReconcile?: (kind: string, result: string, seconds: number) => void;
   /** How long before expiry the presigned links in a VideoJob's status are replaced. */
   linkRefreshMarginMs?: number;
+  /** When VideoJobs held by a team limit are submitted again (tests shorten it). */
+  holdTimings?: HoldTimings;
   /** Backoff of failed reconciles (tests shorten it). */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -80,6 +84,7 @@ class ControllerSet {
       apiUrl: options.apiUrl,
       pollMs: options.jobPollMs,
       linkRefreshMarginMs: options.linkRefreshMarginMs,
+      ...(options.holdTimings ? { holdTimings: options.holdTimings } : {}),
     });
     const poolController = new WorkerPoolController({
       client,
@@ -100,6 +105,16 @@ class ControllerSet {
 
     this.videoJobs.onChange((key, type, object, previous) => {
       if (specOrDeletionChanged(type, object, previous)) this.videoJobQueue.add(key);
+    });
+    // A namespace annotated with a team (or re-annotated): its VideoJobs waiting for one go now.
+    this.namespaceCache.onChange((_key, type, object, previous) => {
+      if (type !== 'ADDED' && type !== 'MODIFIED') return;
+      if (!bindingChanged(previous?.metadata.annotations, object.metadata.annotations)) return;
+      for (const vj of this.videoJobs.list()) {
+        if (vj.metadata.namespace === object.metadata.name && !vj.status?.jobId) {
+          this.videoJobQueue.add(keyOf(vj));
+        }
+      }
     });
     // Our own status writes need no reconcile; spec changes and deletions do (the poll covers the rest).
     this.pools.onChange((key, type, object, previous) => {

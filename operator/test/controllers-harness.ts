@@ -30,12 +30,27 @@ export function testLogger(): Logger {
   return createLogger(process.env.OPERATOR_TEST_LOG ?? 'silent');
 }
 
-export async function createNamespace(client: KubeClient, name: string, account?: string): Promise<void> {
+/** A namespace; a string binds it the legacy way (`cineweave.io/account`), an object sets these annotations. */
+export async function createNamespace(
+  client: KubeClient,
+  name: string,
+  binding?: string | Record<string, string>,
+): Promise<void> {
+  const annotations = typeof binding === 'string' ? { 'cineweave.io/account': binding } : binding;
   await client.create(resourcePath(RESOURCES.namespaces), {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name, ...(account ? { annotations: { 'cineweave.io/account': account } } : {}) },
+    metadata: { name, ...(annotations ? { annotations } : {}) },
   });
+}
+
+/** Sets (a string) or removes (null) annotations of a namespace, as `kubectl annotate` does. */
+export async function annotateNamespace(
+  client: KubeClient,
+  name: string,
+  annotations: Record<string, string | null>,
+): Promise<void> {
+  await client.mergePatch(resourcePath(RESOURCES.namespaces, undefined, name), { metadata: { annotations } });
 }
 
 export interface TestOperatorOptions extends Partial<OperatorOptions> {

@@ -6,7 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { InternalJobView } from '@cineweave/contracts';
+import type { InternalCreateJobRequest, InternalJobView, LimitRefusal } from '@cineweave/contracts';
+
+/** The team the stub knows, and the personal team of its one user. */
+export const STUB_TEAM = '7d3c2b1a-0f9e-4d8c-b7a6-5e4d3c2b1a09';
+export const STUB_PERSONAL_TEAM = '1a2b3c4d-5e6f-4a0b-8c1d-2e3f4a5b6c7d';
 
 export class StubApi {
   readonly jobs = new Map<string, InternalJobView>();
@@ -14,9 +18,13 @@ export class StubApi {
   readonly calls: string[] = [];
   readonly cancels: string[] = [];
   users = new Set<string>(['user-1']);
+  teams = new Set<string>([STUB_TEAM]);
+  /** Every submission body, in order (retries included). */
+  readonly submissions: InternalCreateJobRequest[] = [];
   /** Answer every request with this status (e.g. 503) while set. */
   down: number | undefined;
-  refuseWith: { status: number; code: string; detail: string } | undefined;
+  refuseWith:
+    { status: number; code: string; detail: string; limit?: LimitRefusal; retryAfter?: number } | undefined;
   backlog = new Map<string, { waiting: number; active: number }>();
   /** While set, a succeeded job's GET carries presigned links that live this long, signed anew each time. */
   linkLifetimeMs: number | undefined;
@@ -32,8 +40,10 @@ export class StubApi {
       request.on('end', () => {
         const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined;
         const [status, payload] = stub.handle(request.method ?? 'GET', request.url ?? '/', body);
+        const retryAfter = status >= 400 ? stub.refuseWith?.retryAfter : undefined;
         response.writeHead(status, {
           'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json',
+          ...(retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {}),
         });
         response.end(JSON.stringify(payload));
       });
@@ -54,8 +64,11 @@ export class StubApi {
     this.jobs.set(jobId, { ...job, ...patch });
   }
 
-  private problem(status: number, code: string, detail: string): [number, unknown] {
-    return [status, { type: 'about:blank', title: code, status, detail, code, errors: [] }];
+  private problem(status: number, code: string, detail: string, limit?: LimitRefusal): [number, unknown] {
+    return [
+      status,
+      { type: 'about:blank', title: code, status, detail, code, errors: [], ...(limit && { limit }) },
+    ];
   }
 
   private handle(method: string, url: string, body: unknown): [number, unknown] {
@@ -64,14 +77,30 @@ export class StubApi {
     if (method === 'GET' && url === '/internal/v1/queues/stats') {
       return [200, { models: [...this.backlog].map(([model, counts]) => ({ model, ...counts })) }];
     }
+    const personal = /^\/internal\/v1\/users\/([^/]+)\/personal-team$/.exec(url);
+    if (method === 'GET' && personal) {
+      const userId = decodeURIComponent(personal[1]);
+      if (!this.users.has(userId)) return this.problem(404, 'NOT_FOUND', `No account for user ${userId}.`);
+      return [200, { teamId: STUB_PERSONAL_TEAM, name: 'Personal' }];
+    }
     if (method === 'POST' && url === '/internal/v1/jobs') {
-      const request = body as { uid: string; userId: string; spec: Record<string, unknown> };
+      const request = body as InternalCreateJobRequest & { spec: Record<string, unknown> };
+      this.submissions.push(request);
       const existing = this.byUid.get(request.uid);
       if (existing) return [200, this.jobs.get(existing)];
-      if (!this.users.has(request.userId))
+      // As the API's schema: exactly one of teamId (with namespace) and userId.
+      if ((request.teamId === undefined) === (request.userId === undefined))
+        return this.problem(400, 'VALIDATION_FAILED', 'give exactly one of teamId and userId');
+      if (request.teamId !== undefined && !request.namespace)
+        return this.problem(400, 'VALIDATION_FAILED', 'namespace is required with teamId');
+      if (request.teamId !== undefined && !this.teams.has(request.teamId))
+        return this.problem(404, 'NOT_FOUND', `Team ${request.teamId} does not exist.`);
+      if (request.userId !== undefined && !this.users.has(request.userId))
         return this.problem(404, 'NOT_FOUND', `No account for user ${request.userId}.`);
-      if (this.refuseWith)
-        return this.problem(this.refuseWith.status, this.refuseWith.code, this.refuseWith.detail);
+      if (this.refuseWith) {
+        const { status, code, detail, limit } = this.refuseWith;
+        return this.problem(status, code, detail, limit);
+      }
       const id = randomUUID();
       const job: InternalJobView = {
         id,

@@ -8,6 +8,7 @@ import type { KubeObject } from '../src/kube/kube-object.ts';
 import { RESOURCES, resourcePath } from '../src/kube/resource-paths.ts';
 import type { Operator } from '../src/operator.ts';
 import {
+  annotateNamespace,
   clientFor,
   createNamespace,
   eventually,
@@ -17,7 +18,7 @@ import {
 } from './controllers-harness.ts';
 import type { RbacCall } from './controllers-permissions.ts';
 import { notPermitted, recordCalls } from './controllers-permissions.ts';
-import { StubApi } from './controllers-stub-api.ts';
+import { STUB_PERSONAL_TEAM, STUB_TEAM, StubApi } from './controllers-stub-api.ts';
 import { HealthServer } from '../src/observability/health-server.ts';
 import type { OperatorMetrics } from '../src/observability/operator-metrics.ts';
 
@@ -36,8 +37,13 @@ describe('VideoJobController against the test API server', () => {
     server = await KubeApiServer.start({ historyLimit: 1_000 });
     client = clientFor(server);
     api = await StubApi.start();
-    await createNamespace(client, NS, 'user-1');
-    await createNamespace(client, 'no-account');
+    await createNamespace(client, NS, { 'cineweave.io/team': STUB_TEAM });
+    await createNamespace(client, 'legacy', 'user-1');
+    await createNamespace(client, 'no-team');
+    await createNamespace(client, 'wrong-team', {
+      'cineweave.io/team': '00000000-0000-4000-8000-000000000000',
+    });
+    await createNamespace(client, 'typo-team', { 'cineweave.io/team': 'studio' });
     await createNamespace(client, 'stranger', 'user-unknown');
     const operatorClient = clientFor(server);
     calls = recordCalls(operatorClient);
@@ -46,6 +52,7 @@ describe('VideoJobController against the test API server', () => {
       apiUrl: api.url,
       token: 'x'.repeat(32),
       linkRefreshMarginMs: 2_000,
+      holdTimings: { retryMs: 200, recheckMaxMs: 800 },
     }));
   });
 
@@ -180,18 +187,162 @@ describe('VideoJobController against the test API server', () => {
     expect(api.calls.slice(before).filter((call) => call.startsWith('POST'))).toEqual([]);
   });
 
-  it('should fail with NoAccount when the namespace has no account annotation', async () => {
-    await apply('orphan', {}, 'no-account');
-    const failed = await eventually(
-      () => read('orphan', 'no-account'),
-      (vj) => vj.status?.phase === 'Failed',
-      'Failed',
+  const eventsAbout = async (name: string, namespace = NS) =>
+    (await client.list(resourcePath(RESOURCES.events, namespace))).items.filter(
+      (event) => (event.regarding as { name?: string } | undefined)?.name === name,
     );
-    expect(condition(failed, 'Failed')?.reason).toBe('NoAccount');
-    expect(condition(failed, 'Accepted')).toMatchObject({ status: 'False', reason: 'NoAccount' });
+  const submissionsOf = (uid: string | undefined) => api.submissions.filter((body) => body.uid === uid);
+
+  it("should submit with the namespace's team and mirror the queue standing into the Queued condition", async () => {
+    const created = await apply('charged');
+    const accepted = await eventually(
+      () => read('charged'),
+      (vj) => condition(vj, 'Accepted')?.status === 'True',
+      'Accepted',
+    );
+    expect(submissionsOf(created.metadata.uid)).toEqual([
+      expect.objectContaining({ teamId: STUB_TEAM, namespace: NS }),
+    ]);
+    expect(submissionsOf(created.metadata.uid)[0].userId).toBeUndefined();
+    expect(condition(accepted, 'Queued')).toMatchObject({ status: 'True', reason: 'Admitted' });
+    expect(condition(accepted, 'Complete')).toMatchObject({ status: 'False', reason: 'Queued' });
+    const jobId = accepted.status?.jobId ?? '';
+    const message = 'A worker of wan2.2-ti2v-5b is starting; 2 jobs are ahead of it.';
+    api.setStatus(jobId, {
+      queuePosition: 2,
+      queue: { position: 2, reason: 'ScalingUp', message, etaSeconds: 90 },
+    });
+    const scaling = await eventually(
+      () => read('charged'),
+      (vj) => condition(vj, 'Queued')?.reason === 'ScalingUp',
+      'Queued=ScalingUp',
+    );
+    expect(condition(scaling, 'Queued')?.message).toBe(`Queued: ${message}`);
+    expect(scaling.status).toMatchObject({ phase: 'Queued', queuePosition: 2, queueEtaSeconds: 90 });
+    api.setStatus(jobId, { status: 'running', progress: 5, queue: undefined });
+    const running = await eventually(
+      () => read('charged'),
+      (vj) => vj.status?.phase === 'Running',
+      'Running',
+    );
+    expect(condition(running, 'Queued')).toMatchObject({ status: 'False', reason: 'Running' });
+    expect(running.status?.queuePosition).toBeUndefined();
   });
 
-  it('should fail with NoAccount when the API knows no such user', async () => {
+  it('should hold a VideoJob of a namespace bound to no team, say which annotation to add, and submit it once added', async () => {
+    const created = await apply('orphan', {}, 'no-team');
+    const waiting = await eventually(
+      () => read('orphan', 'no-team'),
+      (vj) => condition(vj, 'Accepted')?.reason === 'NamespaceHasNoTeam',
+      'NamespaceHasNoTeam',
+    );
+    expect(waiting.status?.phase).toBe('Pending');
+    expect(condition(waiting, 'Accepted')?.status).toBe('False');
+    expect(condition(waiting, 'Failed')).toBeUndefined();
+    expect(waiting.status?.message).toContain(
+      'kubectl annotate namespace no-team cineweave.io/team=<team id>',
+    );
+    const warnings = await eventually(
+      () => eventsAbout('orphan', 'no-team'),
+      (events) => events.some((event) => event.reason === 'NamespaceHasNoTeam'),
+      'Warning event',
+    );
+    expect(warnings.find((event) => event.reason === 'NamespaceHasNoTeam')?.type).toBe('Warning');
+    // Not retried on a timer: nothing is submitted and the status is not rewritten while it waits.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const still = await read('orphan', 'no-team');
+    expect(still.metadata.resourceVersion).toBe(waiting.metadata.resourceVersion);
+    expect(submissionsOf(created.metadata.uid)).toEqual([]);
+
+    await annotateNamespace(client, 'no-team', { 'cineweave.io/team': STUB_TEAM });
+    const accepted = await eventually(
+      () => read('orphan', 'no-team'),
+      (vj) => condition(vj, 'Accepted')?.status === 'True',
+      'Accepted after the annotation',
+    );
+    expect(accepted.status?.phase).toBe('Queued');
+    expect(submissionsOf(created.metadata.uid)).toEqual([
+      expect.objectContaining({ teamId: STUB_TEAM, namespace: 'no-team' }),
+    ]);
+  }, 20_000);
+
+  it('should hold with UnknownTeam when the annotated team does not exist or is no team id, without retrying', async () => {
+    const created = await apply('misdirected', {}, 'wrong-team');
+    const unknown = await eventually(
+      () => read('misdirected', 'wrong-team'),
+      (vj) => condition(vj, 'Accepted')?.reason === 'UnknownTeam',
+      'UnknownTeam',
+    );
+    expect(unknown.status?.phase).toBe('Pending');
+    expect(unknown.status?.message).toContain('knows no team 00000000-0000-4000-8000-000000000000');
+    expect(unknown.status?.message).toContain('kubectl annotate --overwrite namespace wrong-team');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(submissionsOf(created.metadata.uid)).toHaveLength(1);
+
+    const typo = await apply('typo', {}, 'typo-team');
+    const malformed = await eventually(
+      () => read('typo', 'typo-team'),
+      (vj) => condition(vj, 'Accepted')?.reason === 'UnknownTeam',
+      'UnknownTeam (malformed)',
+    );
+    expect(malformed.status?.message).toContain('"studio" is not a team id');
+    expect(submissionsOf(typo.metadata.uid)).toEqual([]);
+
+    await annotateNamespace(client, 'wrong-team', { 'cineweave.io/team': STUB_TEAM });
+    await eventually(
+      () => read('misdirected', 'wrong-team'),
+      (vj) => condition(vj, 'Accepted')?.status === 'True',
+      'Accepted after the fix',
+    );
+  });
+
+  it('should keep a namespace with only the legacy account annotation working and warn with the team id to set', async () => {
+    const created = await apply('old-style', {}, 'legacy');
+    await eventually(
+      () => read('old-style', 'legacy'),
+      (vj) => condition(vj, 'Accepted')?.status === 'True',
+      'Accepted',
+    );
+    expect(submissionsOf(created.metadata.uid)).toEqual([expect.objectContaining({ userId: 'user-1' })]);
+    expect(submissionsOf(created.metadata.uid)[0].teamId).toBeUndefined();
+    const command = `kubectl annotate namespace legacy cineweave.io/team=${STUB_PERSONAL_TEAM} && kubectl annotate namespace legacy cineweave.io/account-`;
+    const onJob = await eventually(
+      () => eventsAbout('old-style', 'legacy'),
+      (events) => events.some((event) => event.reason === 'DeprecatedAccountAnnotation'),
+      'Warning on the VideoJob',
+    );
+    const warning = onJob.find((event) => event.reason === 'DeprecatedAccountAnnotation');
+    expect(warning?.type).toBe('Warning');
+    expect(warning?.note).toContain(command);
+    // On the Namespace too, in `default` as upstream keeps events of cluster-scoped objects.
+    const onNamespace = await eventually(
+      async () =>
+        (await client.list(resourcePath(RESOURCES.events, 'default'))).items.filter(
+          (event) => (event.regarding as { kind?: string } | undefined)?.kind === 'Namespace',
+        ),
+      (events) => events.length > 0,
+      'Warning on the Namespace',
+    );
+    expect(onNamespace[0]).toMatchObject({
+      type: 'Warning',
+      reason: 'DeprecatedAccountAnnotation',
+      regarding: { kind: 'Namespace', name: 'legacy' },
+    });
+    expect((onNamespace[0].regarding as { namespace?: string }).namespace).toBeUndefined();
+    // Once per namespace (an hour): a second VideoJob warns on itself only.
+    await apply('old-style-2', {}, 'legacy');
+    await eventually(
+      () => eventsAbout('old-style-2', 'legacy'),
+      (events) => events.some((event) => event.reason === 'DeprecatedAccountAnnotation'),
+      'Warning on the second VideoJob',
+    );
+    const namespaceWarnings = (await client.list(resourcePath(RESOURCES.events, 'default'))).items.filter(
+      (event) => (event.regarding as { kind?: string } | undefined)?.kind === 'Namespace',
+    );
+    expect(namespaceWarnings).toHaveLength(1);
+  }, 20_000);
+
+  it('should fail with NoAccount when the legacy annotation names a user the API does not know', async () => {
     await apply('lost', {}, 'stranger');
     const failed = await eventually(
       () => read('lost', 'stranger'),
@@ -202,20 +353,99 @@ describe('VideoJobController against the test API server', () => {
     expect(failed.status?.message).toContain('user-unknown');
   });
 
-  it('should fail with InsufficientCredits when the API answers 402', async () => {
+  it('should hold a VideoJob refused by the monthly quota as Queued/QuotaExhausted, retry, and submit it once the limit frees', async () => {
+    const resetsAt = '2099-01-01T00:00:00.000Z';
+    api.refuseWith = {
+      status: 402,
+      code: 'QUOTA_EXHAUSTED',
+      detail: "The team's monthly credit quota is used up.",
+      limit: { name: 'monthly-credit-quota', teamId: STUB_TEAM, value: 500, used: 495, resetsAt },
+    };
+    const created = await apply('over-quota');
+    const held = await eventually(
+      () => read('over-quota'),
+      (vj) => condition(vj, 'Queued')?.reason === 'QuotaExhausted',
+      'Queued=QuotaExhausted',
+    );
+    expect(held.status?.phase).toBe('Pending');
+    expect(held.status?.jobId).toBeUndefined();
+    expect(condition(held, 'Queued')?.status).toBe('True');
+    expect(condition(held, 'Accepted')).toMatchObject({ status: 'False', reason: 'QuotaExhausted' });
+    expect(condition(held, 'Failed')).toBeUndefined();
+    expect(held.status?.message).toContain('monthly credit quota of 500 (monthly-credit-quota)');
+    expect(held.status?.message).toContain(`It resets at ${resetsAt}`);
+    // Re-checked at most every recheckMaxMs (800 ms here) though the reset is far away.
+    await eventually(
+      () => submissionsOf(created.metadata.uid).length,
+      (tries) => tries >= 2,
+      'a second try',
+      5_000,
+    );
+    const events = await eventsAbout('over-quota');
+    expect(events.filter((event) => event.reason === 'QuotaExhausted')).toHaveLength(1);
+
+    api.refuseWith = undefined;
+    const admitted = await eventually(
+      () => read('over-quota'),
+      (vj) => condition(vj, 'Accepted')?.status === 'True',
+      'Accepted once the quota freed',
+      5_000,
+    );
+    expect(admitted.status?.phase).toBe('Queued');
+    expect(condition(admitted, 'Queued')).toMatchObject({ status: 'True', reason: 'Admitted' });
+    // Queued since the hold began.
+    expect(condition(admitted, 'Queued')?.lastTransitionTime).toBe(
+      condition(held, 'Queued')?.lastTransitionTime,
+    );
+  });
+
+  it('should hold a VideoJob refused by the active-job limit as TeamLimit and retry after Retry-After', async () => {
+    api.refuseWith = {
+      status: 429,
+      code: 'ACTIVE_JOB_LIMIT',
+      detail: 'Too many active jobs.',
+      limit: { name: 'active-jobs', teamId: STUB_TEAM, value: 2, used: 2 },
+      retryAfter: 0.3,
+    };
+    await apply('busy-team');
+    const held = await eventually(
+      () => read('busy-team'),
+      (vj) => condition(vj, 'Queued')?.reason === 'TeamLimit',
+      'Queued=TeamLimit',
+    );
+    expect(held.status?.message).toBe(
+      `Held by the team's active-job limit (active-jobs): team ${STUB_TEAM} has 2 of its 2 active jobs queued or running. Submitted again every 1 s until one finishes.`,
+    );
+    api.refuseWith = undefined;
+    await eventually(
+      () => read('busy-team'),
+      (vj) => condition(vj, 'Accepted')?.status === 'True',
+      'Accepted once a slot freed',
+      5_000,
+    );
+  });
+
+  it('should hold a VideoJob the team lacks credits for, then submit it once credits allow', async () => {
     api.refuseWith = {
       status: 402,
       code: 'INSUFFICIENT_CREDITS',
       detail: 'The job costs 10 credits; 0 are available.',
     };
     await apply('broke');
-    const failed = await eventually(
+    const held = await eventually(
       () => read('broke'),
-      (vj) => vj.status?.phase === 'Failed',
-      'Failed',
+      (vj) => condition(vj, 'Queued')?.reason === 'InsufficientCredits',
+      'Queued=InsufficientCredits',
     );
-    expect(condition(failed, 'Failed')?.reason).toBe('InsufficientCredits');
-    expect(failed.status?.message).toContain('0 are available');
+    expect(held.status?.phase).toBe('Pending');
+    expect(held.status?.message).toContain('0 are available');
+    api.refuseWith = undefined;
+    await eventually(
+      () => read('broke'),
+      (vj) => condition(vj, 'Accepted')?.status === 'True',
+      'Accepted once credits allow',
+      5_000,
+    );
   });
 
   it('should stay Pending with ApiUnavailable and never fail when the API is down, then submit once it is back', async () => {

@@ -19,6 +19,7 @@ import {
   DEFAULT_MODEL_ID,
   JOB_NAMES,
   QUEUE_NAMES,
+  TEAM_HEADER,
   cancelSignalKey,
   workQueueName,
 } from '@cineweave/contracts';
@@ -115,7 +116,8 @@ export class RealApi {
     this.cleanups = cleanups;
   }
 
-  static async start(suite: string): Promise<RealApi> {
+  /** `env` overrides the API's settings (e.g. MAX_ACTIVE_JOBS_PER_USER). */
+  static async start(suite: string, env: Record<string, string> = {}): Promise<RealApi> {
     const database = `cw_${suite}_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: ADMIN_URL });
     await admin.connect();
@@ -147,6 +149,7 @@ export class RealApi {
         INTERNAL_TOKEN,
         RATE_LIMIT_PER_MINUTE: '100000',
         OUTBOX_POLL_MS: '200',
+        ...env,
       },
       db,
       [
@@ -219,11 +222,47 @@ export class RealApi {
       throw new Error(`users/init for ${userId} answered ${response.status}: ${await response.text()}`);
   }
 
-  async credits(userId: string): Promise<CreditsSummary> {
+  /** The credits of the user's default team, or of `teamId` (one of theirs) as the portal asks for them. */
+  async credits(userId: string, teamId?: string): Promise<CreditsSummary> {
     const response = await fetch(`${this.url}/v1/credits`, {
-      headers: { Authorization: `Bearer dev:${userId}` },
+      headers: { Authorization: `Bearer dev:${userId}`, ...(teamId ? { [TEAM_HEADER]: teamId } : {}) },
     });
     return CreditsSummarySchema.parse(await response.json());
+  }
+
+  /**
+   * A team owned by `ownerId` (signed in already), made as its owner and an admin would in the
+   * portal: created, granted `credits`, and given `limits`. Answers its id.
+   */
+  async createTeam(
+    name: string,
+    ownerId: string,
+    credits: number,
+    limits: Record<string, number | null> = {},
+  ): Promise<string> {
+    const { id } = (await this.call('POST', '/v1/teams', ownerId, { name })) as { id: string };
+    await this.call('POST', `/v1/admin/teams/${id}/credits`, 'e2e-admin:admin', {
+      amount: credits,
+      reason: 'e2e team grant',
+    });
+    if (Object.keys(limits).length > 0) await this.setLimits(id, ownerId, limits);
+    return id;
+  }
+
+  /** `PATCH /v1/teams/:id/limits` as an owner or admin of the team. */
+  async setLimits(teamId: string, userId: string, limits: Record<string, number | null>): Promise<void> {
+    await this.call('PATCH', `/v1/teams/${teamId}/limits`, userId, limits);
+  }
+
+  private async call(method: string, path: string, userId: string, body: unknown): Promise<unknown> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer dev:${userId}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok)
+      throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+    return response.json();
   }
 
   async ledgerKinds(jobId: string): Promise<string[]> {

@@ -25,6 +25,68 @@ const now = Date.now();
 const ago = (minutes) => new Date(now - minutes * 60_000).toISOString();
 const id = (n) => `6f1c1f9e-8f0a-4b8e-9d55-0a4a7c2b9e${String(n).padStart(2, '0')}`;
 
+/** A week of made-up activity for the admin charts, in the shape of GET /v1/admin/timeseries. */
+function timeseries(bucket) {
+  const size = bucket === 'day' ? 86_400_000 : 3_600_000;
+  const count = bucket === 'day' ? 30 : 7 * 24 + 1;
+  const end = Math.floor(now / size) * size + size;
+  const from = end - count * size;
+  const wave = (i, scale) => Math.max(0, Math.round(scale * (1 + Math.sin(i / 5)) + ((i * 7) % 3)));
+  const starts = Array.from({ length: count }, (_, i) => new Date(from + i * size).toISOString());
+  const dayCount = Math.ceil((end - Math.floor(from / 86_400_000) * 86_400_000) / 86_400_000);
+  const days = Array.from({ length: dayCount }, (_, i) =>
+    new Date(Math.floor(from / 86_400_000) * 86_400_000 + i * 86_400_000).toISOString().slice(0, 10),
+  );
+  const teams = [
+    { id: '0b7c4f5e-3d1c-4a57-9f0e-0a1b2c3d4e5f', name: 'Design team' },
+    { id: '1c8d5a6f-4e2d-4b68-8a1f-1b2c3d4e5f60', name: 'Personal (alice@example.com)' },
+    { id: 'other', name: 'Other teams' },
+  ];
+  const hourly = 2.5;
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(end).toISOString(),
+    bucket,
+    gpuHourlyCostUsd: hourly,
+    jobs: starts.map((at, i) => ({
+      at,
+      byStatus: {
+        queued: i === count - 1 ? 3 : 0,
+        running: i === count - 1 ? 2 : 0,
+        succeeded: wave(i, 4),
+        failed: i % 11 === 0 ? 1 : 0,
+        cancelled: i % 17 === 0 ? 1 : 0,
+        expired: 0,
+      },
+    })),
+    queue: starts.map((at, i) => ({
+      at,
+      depth: wave(i + 3, 2),
+      started: wave(i, 4),
+      waitP95Seconds: wave(i, 4) ? 20 + wave(i, 30) : null,
+    })),
+    teams,
+    gpuByDay: days.map((day, i) => ({
+      day,
+      byTeam: Object.fromEntries(
+        teams.map((team, t) => {
+          const seconds = (3 - t) * 900 + wave(i + t, 400);
+          return [
+            team.id,
+            { gpuSeconds: seconds, costUsd: Math.round(((seconds * hourly) / 3600) * 10_000) / 10_000 },
+          ];
+        }),
+      ),
+    })),
+    credits: days.map((day, i) => ({
+      day,
+      granted: i % 7 === 0 ? 2000 : 0,
+      toppedUp: i % 3 === 0 ? 500 : 0,
+      captured: 300 + wave(i, 150),
+    })),
+  };
+}
+
 export function fixtures() {
   const job = (n, status, prompt, extra = {}) => ({
     id: id(n),
@@ -253,6 +315,21 @@ export function createFixtureApi({ assetBase = '', authMode = 'dev' } = {}) {
       });
       return res.end();
     }
+    // The person's teams (the header's switcher): their personal team only.
+    if (path === '/v1/teams')
+      return send(200, {
+        items: [
+          {
+            id: '00000000-0000-4000-8000-000000000001',
+            name: 'Personal',
+            personal: true,
+            organization: null,
+            plan: data.credits.plan,
+            role: 'owner',
+            isDefault: true,
+          },
+        ],
+      });
     if (path === '/v1/credits') return send(200, data.credits);
     if (path === '/v1/credits/ledger') return send(200, { items: data.ledger, nextCursor: null });
     if (path === '/v1/pricing/quote') {
@@ -306,6 +383,14 @@ export function createFixtureApi({ assetBase = '', authMode = 'dev' } = {}) {
     if (path === '/v1/admin/users') return send(200, { items: data.adminUsers, nextCursor: null });
     if (path === '/v1/admin/jobs') return send(200, { items: data.jobs, nextCursor: null });
     if (path === '/v1/admin/stats') return send(200, data.adminStats);
+    if (path === '/v1/admin/timeseries')
+      return send(200, timeseries(url.searchParams.get('bucket') ?? 'hour'));
+    if (path === '/v1/admin/usage') {
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'access-control-allow-origin': '*' });
+      return res.end(
+        'ChargePeriodStart,ChargePeriodEnd,SubAccountId,SubAccountName,x_UserId,ConsumedQuantity\n',
+      );
+    }
     if (path === '/v1/admin/credits/grant') return send(200, {});
     return send(404, {
       type: 'about:blank',

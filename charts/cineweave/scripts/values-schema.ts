@@ -36,6 +36,24 @@ const OVERRIDES: Record<string, Schema> = {
     type: 'array',
     items: { enum: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] },
   },
+  // The API's own rules for SSO_GROUPS_CLAIM and SSO_TEAM_MAPPINGS (it checks them again at start-up).
+  'auth.sso.groupsClaim': { type: 'string', pattern: '^([A-Za-z_][A-Za-z0-9_:./-]{0,199})?$' },
+  'auth.sso.teamMappings': {
+    type: 'array',
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['group', 'teamId', 'role'],
+      properties: {
+        group: { type: 'string', minLength: 1, maxLength: 256 },
+        teamId: {
+          type: 'string',
+          pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+        },
+        role: { enum: ['owner', 'admin', 'member', 'viewer'] },
+      },
+    },
+  },
   'payments.provider': { enum: ['none', 'truelayer'] },
   'payments.truelayer.environment': { enum: ['sandbox', 'production'] },
   'payments.truelayer.creditOn': { enum: ['settled', 'executed'] },

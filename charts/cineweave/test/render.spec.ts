@@ -192,6 +192,22 @@ describe('helm template', () => {
     expect((externalConfig?.['data'] as Record<string, string>)['S3_PUBLIC_ENDPOINT']).toBe('');
   });
 
+  it('should hand auth.sso to the API as SSO_GROUPS_CLAIM and SSO_TEAM_MAPPINGS JSON', async () => {
+    const apiConfig = (objects: KubeObject[]) =>
+      byKind(objects, 'ConfigMap').find((object) => object.metadata.name.endsWith('-api'))?.[
+        'data'
+      ] as Record<string, string>;
+    const mapped = apiConfig(await renderChart('external-services-values.yaml'));
+    expect(mapped['SSO_GROUPS_CLAIM']).toBe('organization');
+    expect(JSON.parse(mapped['SSO_TEAM_MAPPINGS'])).toEqual([
+      { group: 'acme', teamId: '6f1c2a8e-4b7d-4e0a-9c3f-1d2e3f4a5b6c', role: 'member' },
+      { group: 'acme:admin', teamId: '6f1c2a8e-4b7d-4e0a-9c3f-1d2e3f4a5b6c', role: 'admin' },
+    ]);
+    const unmapped = apiConfig(await renderChart('default-values.yaml'));
+    expect(unmapped['SSO_GROUPS_CLAIM']).toBe('');
+    expect(unmapped['SSO_TEAM_MAPPINGS']).toBe('[]');
+  });
+
   it('should configure TrueLayer payments from payments.truelayer, with its secrets in a Secret', async () => {
     const apiConfig = (objects: KubeObject[]) =>
       byKind(objects, 'ConfigMap').find((object) => object.metadata.name.endsWith('-api'))?.[

@@ -1,23 +1,45 @@
 import type {
   InternalCreateJobRequest,
   InternalJobView,
+  InternalPersonalTeam,
   JobView,
+  LimitRefusal,
   ProblemDetails,
   QueueStats,
 } from '@cineweave/contracts';
-import { InternalJobViewSchema, JobViewSchema, QueueStatsSchema } from '@cineweave/contracts';
+import {
+  InternalJobViewSchema,
+  InternalPersonalTeamSchema,
+  JobViewSchema,
+  LimitRefusalSchema,
+  QueueStatsSchema,
+} from '@cineweave/contracts';
 
-/** The API refused the request (4xx): it will refuse it again, so the caller must not retry. */
+/**
+ * The API refused the request (4xx): the same request is refused again until something changes
+ * (a team limit frees, a namespace annotation is fixed), so the caller decides when to retry.
+ */
 export class ApiRefusal extends Error {
   readonly status: number;
   readonly code: string | undefined;
   readonly detail: string;
+  /** ACTIVE_JOB_LIMIT and QUOTA_EXHAUSTED: the team limit that refused (problem extension `limit`). */
+  readonly limit: LimitRefusal | undefined;
+  /** The Retry-After header, in milliseconds, when the API sent one in seconds. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(status: number, code: string | undefined, detail: string) {
+  constructor(
+    status: number,
+    code: string | undefined,
+    detail: string,
+    extra: { limit?: LimitRefusal; retryAfterMs?: number } = {},
+  ) {
     super(`The CineWeave API refused the request (${status}${code ? ` ${code}` : ''}): ${detail}`);
     this.status = status;
     this.code = code;
     this.detail = detail;
+    this.limit = extra.limit;
+    this.retryAfterMs = extra.retryAfterMs;
     this.name = 'ApiRefusal';
   }
 }
@@ -64,12 +86,22 @@ export class CineweaveApiClient {
     );
   }
 
+  /** The personal team of a user named by the deprecated `cineweave.io/account` annotation. */
+  async personalTeam(userId: string): Promise<InternalPersonalTeam> {
+    return InternalPersonalTeamSchema.parse(
+      await this.call('GET', `/internal/v1/users/${encodeURIComponent(userId)}/personal-team`),
+    );
+  }
+
   async queueStats(): Promise<QueueStats> {
     return QueueStatsSchema.parse(await this.call('GET', '/internal/v1/queues/stats'));
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    this.observer?.(`${method} ${path.replace(/[0-9a-f-]{36}/g, ':id')}`);
+    // Route labels stay few: ids (and user ids) are replaced by placeholders.
+    this.observer?.(
+      `${method} ${path.replace(/[0-9a-f-]{36}/g, ':id').replace(/\/users\/[^/]+\//, '/users/:userId/')}`,
+    );
     let response: Response;
     try {
       response = await fetch(new URL(path, this.baseUrl), {
@@ -108,7 +140,13 @@ export class CineweaveApiClient {
         `The CineWeave API rejected the operator's token (${response.status}): check INTERNAL_TOKEN matches the API's.`,
       );
     }
-    throw new ApiRefusal(response.status, problem.code, detail);
+    // A malformed extension is ignored rather than fatal: the refusal itself still stands.
+    const limit = LimitRefusalSchema.safeParse(problem.limit);
+    const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
+    throw new ApiRefusal(response.status, problem.code, detail, {
+      ...(limit.success ? { limit: limit.data } : {}),
+      ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+    });
   }
 }
 

@@ -41,6 +41,10 @@ export const EnvSchema = z
     RESYNC_SECONDS: positiveInt(300),
     /** How often an unfinished VideoJob's API job is read again. */
     JOB_POLL_SECONDS: z.coerce.number().positive().default(5),
+    /** How often a VideoJob held by its team's active-job limit (and, at first, by credits) is submitted again. */
+    HELD_RETRY_SECONDS: z.coerce.number().positive().default(30),
+    /** The longest wait between two tries of a held VideoJob (a monthly quota waits for its reset, re-checked this often). */
+    HELD_RECHECK_MAX_SECONDS: z.coerce.number().positive().default(600),
     /** How often a WorkerPool reads the queue stats. */
     POOL_POLL_SECONDS: z.coerce.number().positive().default(15),
     /** Worker Deployment template. */

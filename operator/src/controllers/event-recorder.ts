@@ -51,7 +51,8 @@ export class EventRecorder {
         apiVersion: object.apiVersion,
         kind: object.kind,
         name: object.metadata.name,
-        namespace,
+        // Empty for a cluster-scoped object (a Namespace), whose events upstream keeps in `default`.
+        namespace: object.metadata.namespace,
         uid: object.metadata.uid,
         resourceVersion: object.metadata.resourceVersion,
       },

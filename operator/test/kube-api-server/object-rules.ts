@@ -60,6 +60,9 @@ export class ObjectRules {
   validate(type: ResourceType, object: KubeObject, previous?: KubeObject): StatusCause[] {
     const causes = validateMetadata(type, object);
     if (!type.schema) causes.push(...BUILTINS.check(groupVersion(type), type.kind, object, false).causes);
+    if (type.kind === 'Event' && (type.group === '' || type.group === 'events.k8s.io')) {
+      causes.push(...validateEventNamespace(type, object));
+    }
     if (type.group === 'apiextensions.k8s.io' && type.kind === 'CustomResourceDefinition') {
       causes.push(...validateCustomResourceDefinition(object));
     }
@@ -130,6 +133,36 @@ function validateMetadata(type: ResourceType, object: KubeObject): StatusCause[]
     }
   }
   return causes;
+}
+
+/**
+ * Where an Event may live, as kube-apiserver's legacyValidateEvent has it
+ * (pkg/apis/core/validation/events.go, run for core/v1 and events.k8s.io/v1 alike): an Event about
+ * a namespaced object lives in that object's namespace; one about a cluster-scoped object (a
+ * Namespace, a Node) lives in `default` (or `kube-system`) when it has an eventTime, and in
+ * `default` or no namespace when it is an old-style Event without one.
+ */
+function validateEventNamespace(type: ResourceType, object: KubeObject): StatusCause[] {
+  const about = (type.group === 'events.k8s.io' ? object.regarding : object.involvedObject) as
+    { namespace?: string } | undefined;
+  const aboutNamespace = about?.namespace ?? '';
+  const namespace = object.metadata.namespace ?? '';
+  const allowed =
+    aboutNamespace !== ''
+      ? object.eventTime !== undefined && object.eventTime !== null
+        ? true
+        : namespace === aboutNamespace
+      : object.eventTime !== undefined && object.eventTime !== null
+        ? namespace === 'default' || namespace === 'kube-system'
+        : namespace === '' || namespace === 'default';
+  if (allowed) return [];
+  return [
+    {
+      reason: 'FieldValueInvalid',
+      field: 'involvedObject.namespace',
+      message: `Invalid value: "${aboutNamespace}": does not match event.namespace`,
+    },
+  ];
 }
 
 export function generateName(prefix: string): string {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, dev, startHarness } from './support/harness.ts';
+import { type Harness, FakeGpuWorker, dev, eventually, startHarness } from './support/harness.ts';
 
 const ZERO = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, expired: 0 };
 const DAY = '2026-11-02';
@@ -241,6 +241,34 @@ describe('GET /v1/admin/timeseries', () => {
     expect(response.headers['content-type']).toContain('application/problem+json');
     if (field) expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     if (detail) expect(response.body.detail).toContain(detail);
+  });
+
+  it('should count a job admitted and settled through the API, and its credits, in the current hour and day', async () => {
+    const worker = new FakeGpuWorker(h);
+    try {
+      await request(h.server)
+        .post('/v1/jobs')
+        .set('Authorization', dev('hal'))
+        .send({ prompt: 'a harbour at dawn', resolution: '640x352', durationSeconds: 1, fps: 8 })
+        .expect(202);
+      await worker.succeed(await worker.take(), { gpuSeconds: 36 });
+      await eventually(async () => {
+        const { rows } = await h.db.query(`SELECT status FROM jobs WHERE user_id = 'hal'`);
+        return rows[0]?.status === 'succeeded';
+      });
+      const { body } = await admin('?bucket=hour').expect(200);
+      const now = body.jobs.at(-1);
+      expect(now.byStatus.succeeded).toBe(1);
+      expect(body.queue.reduce((sum: number, bucket: { started: number }) => sum + bucket.started, 0)).toBe(
+        1,
+      );
+      expect(body.credits.at(-1)).toMatchObject({ captured: expect.any(Number) });
+      expect(body.credits.at(-1).captured).toBeGreaterThan(0);
+      const hal = body.teams.find((t: { name: string }) => t.name === 'Personal (hal)');
+      expect(body.gpuByDay.at(-1).byTeam[hal.id]).toEqual({ gpuSeconds: 36, costUsd: 0.036 });
+    } finally {
+      await worker.close();
+    }
   });
 
   it('should refuse anyone but an admin', async () => {

@@ -11,6 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.factory.ts';
 import {
   ADMISSION_STATEMENT,
+  ADMISSION_STATEMENT_NAME,
+  MONTHLY_ADMISSION_STATEMENT,
   type AdmissionValues,
   admissionParameters,
 } from '../src/modules/jobs/admission/admission.repository.ts';
@@ -18,11 +20,13 @@ import { JOB_COMMITTED_CREDITS_SQL } from '../src/modules/teams/quota-month.ts';
 import {
   FakeGpuWorker,
   type Harness,
+  INTERNAL_TOKEN,
   checkInvariants,
   dev,
   eventually,
   startHarness,
 } from './support/harness.ts';
+import { teamWithMembers } from './support/teams.ts';
 
 /** Job bodies by price with the default pricing (credits per second × seconds). */
 const PRICED: Record<number, { prompt: string; resolution: string; durationSeconds: number }> = {
@@ -363,6 +367,41 @@ describe('team limits at admission', () => {
     await checkInvariants(h.db);
   });
 
+  it('should refuse a team made and limited through the API with the figures its team page shows', async () => {
+    const teamId = await teamWithMembers(h, 'page-owner', 'Page Team', { member: 'page-member' }, 1000);
+    const limited = await request(h.server)
+      .patch(`/v1/teams/${teamId}/limits`)
+      .set('Authorization', dev('page-owner'))
+      .send({ monthlyCreditQuota: 25, memberMonthlyCap: 15 })
+      .expect(200);
+    expect(limited.body.limits).toEqual({
+      activeJobLimit: null,
+      monthlyCreditQuota: 25,
+      memberMonthlyCap: 15,
+    });
+    await submit('page-member', teamId).expect(202);
+    const capped = await submit('page-member', teamId).expect(402);
+    expect(capped.body.limit).toMatchObject({ name: 'member-monthly-cap', value: 15, used: 10 });
+    await submit('page-owner', teamId).expect(202);
+    const refused = await submit('page-owner', teamId).expect(402);
+    expect(refused.body.limit).toMatchObject({ name: 'monthly-credit-quota', value: 25, used: 20 });
+
+    const page = await request(h.server)
+      .get(`/v1/teams/${teamId}`)
+      .set('Authorization', dev('page-owner'))
+      .expect(200);
+    expect(page.body.month).toMatchObject({ credits: 20, resetsAt: refused.body.limit.resetsAt });
+    const members = await request(h.server)
+      .get(`/v1/teams/${teamId}/members`)
+      .set('Authorization', dev('page-owner'))
+      .expect(200);
+    const thisMonthOf = (user: string) =>
+      (members.body.items as { userId: string; creditsThisMonth: number }[]).find((m) => m.userId === user)
+        ?.creditsThisMonth;
+    expect([thisMonthOf('page-member'), thisMonthOf('page-owner')]).toEqual([10, 10]);
+    await checkInvariants(h.db);
+  });
+
   it("should not let a concurrent admission of the team that commits while admission waits for the team's lock pass the quota", async () => {
     const teamId = await createTeam('Race', ['race-a', 'race-b'], 1000, { monthlyCreditQuota: 20 });
     await submit('race-a', teamId).expect(202);
@@ -371,24 +410,25 @@ describe('team limits at admission', () => {
     try {
       await holder.query('BEGIN');
       await holder.query(`SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE`, [teamId]);
-      // The API's admission statement takes its snapshot now (10 committed), then waits for the lock.
+      // The API's admission waits for the team's lock (10 committed so far).
       const pending = submit('race-b', teamId).then((answer) => answer);
       await eventually(async () => {
         const { rows } = await h.db.query(
           `SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'WITH req AS%'`,
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
         );
         return rows[0].n === 1;
       });
       // Another admission of the team (another replica, or the idempotent path) commits meanwhile.
       await holder.query({
-        text: ADMISSION_STATEMENT,
+        text: MONTHLY_ADMISSION_STATEMENT,
         values: admissionParameters([admissionValues(teamId, 'race-a', 10)]),
       });
       await holder.query('COMMIT');
 
       const answer = await pending;
 
+      // Its sums include the job committed while it waited: summed after the lock, not before.
       expect(answer.status).toBe(402);
       expect(answer.body.limit).toMatchObject({ name: 'monthly-credit-quota', value: 20, used: 20 });
       expect(await committed(teamId)).toBe(20);
@@ -398,19 +438,71 @@ describe('team limits at admission', () => {
     }
   });
 
-  it('should not read jobs in the admission of a team without monthly limits, and read them with one', async () => {
-    const plain = await createTeam('Plain', ['plain-a'], 100);
+  it('should leave a team with monthly limits to the locked monthly statement when the hot one meets it', async () => {
+    const teamId = await createTeam('Unannounced', ['unannounced-a'], 1000, { monthlyCreditQuota: 10 });
+    // The hot statement does not sum the month: it writes nothing and says so.
+    const { rows } = await h.db.query(
+      ADMISSION_STATEMENT,
+      admissionParameters([admissionValues(teamId, 'unannounced-a', 10)]),
+    );
+    expect(rows).toEqual([expect.objectContaining({ acct_monthly_unchecked: true, id: null })]);
+    expect(await accountOf(teamId)).toMatchObject({ reserved: 0, active_jobs: 0 });
+    // The operator's route does not say whether the team has monthly limits: the hot statement finds out.
+    const internal = (uid: string) =>
+      request(h.server)
+        .post('/internal/v1/jobs')
+        .set('Authorization', `Bearer ${INTERNAL_TOKEN}`)
+        .send({ uid, userId: 'quota-bot', spec: PRICED[10] });
+    await init('quota-bot');
+    const personal = await h.db.query<{ id: string }>(`SELECT id FROM accounts WHERE user_id = 'quota-bot'`);
+    await setLimits(personal.rows[0].id, { monthlyCreditQuota: 15 });
+    await internal('vj-quota-1').expect(202);
+    const refused = await internal('vj-quota-2').expect(402);
+    expect(refused.body.limit).toMatchObject({
+      name: 'monthly-credit-quota',
+      teamId: personal.rows[0].id,
+      value: 15,
+      used: 10,
+    });
+    expect(refused.body.detail).toMatch(
+      /^Your personal team has committed 10 of its monthly quota of 15 credits/,
+    );
+    await checkInvariants(h.db);
+  });
+
+  it('should keep the hot admission statement on a generic plan and out of jobs', async () => {
+    const plain = await createTeam('Plain', ['plain-a'], 1000);
     const limited = await createTeam('Limited', ['limited-a'], 100, { memberMonthlyCap: 50 });
-    /** How often the statement's plan scanned `jobs` (its insert into jobs aside). */
-    const jobScans = async (teamId: string, user: string): Promise<number> => {
-      const client = await h.db.connect();
+    // Postgres tries custom plans for a prepared statement's first five executions, then keeps the
+    // generic one unless it estimates it dearer; replanning every admission cost more than the check.
+    const client = new pg.Client({ connectionString: h.databaseUrl });
+    await client.connect();
+    try {
+      for (let i = 0; i < 8; i++) {
+        await client.query({
+          name: ADMISSION_STATEMENT_NAME,
+          text: ADMISSION_STATEMENT,
+          values: admissionParameters([admissionValues(plain, 'plain-a', 10)]),
+        });
+      }
+      const { rows } = await client.query(
+        `SELECT generic_plans::int AS generic FROM pg_prepared_statements WHERE name = $1`,
+        [ADMISSION_STATEMENT_NAME],
+      );
+      expect(rows[0].generic).toBeGreaterThan(0);
+    } finally {
+      await client.end();
+    }
+    /** How often a statement's plan scanned `jobs` (its insert into jobs aside). */
+    const jobScans = async (statement: string, teamId: string, user: string): Promise<number> => {
+      const db = await h.db.connect();
       try {
-        await client.query('BEGIN');
-        const { rows } = await client.query(
-          `EXPLAIN (ANALYZE, FORMAT JSON) ${ADMISSION_STATEMENT}`,
+        await db.query('BEGIN');
+        const { rows } = await db.query(
+          `EXPLAIN (ANALYZE, FORMAT JSON) ${statement}`,
           admissionParameters([admissionValues(teamId, user, 10)]),
         );
-        await client.query('ROLLBACK');
+        await db.query('ROLLBACK');
         let loops = 0;
         const visit = (node: Record<string, unknown>) => {
           if (node['Relation Name'] === 'jobs' && String(node['Node Type']).includes('Scan')) {
@@ -421,11 +513,14 @@ describe('team limits at admission', () => {
         visit(rows[0]['QUERY PLAN'][0].Plan);
         return loops;
       } finally {
-        client.release();
+        db.release();
       }
     };
-    expect(await jobScans(plain, 'plain-a')).toBe(0);
-    expect(await jobScans(limited, 'limited-a')).toBeGreaterThan(0);
+    expect(await jobScans(ADMISSION_STATEMENT, plain, 'plain-a')).toBe(0);
+    // The monthly statement reads jobs only for a team that has a monthly limit.
+    expect(await jobScans(MONTHLY_ADMISSION_STATEMENT, plain, 'plain-a')).toBe(0);
+    expect(await jobScans(MONTHLY_ADMISSION_STATEMENT, limited, 'limited-a')).toBeGreaterThan(0);
+    await checkInvariants(h.db);
   });
 
   it('should keep every limit and ledger invariant of 5 teams when 200 admissions race over two replicas', async () => {

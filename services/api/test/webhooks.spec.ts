@@ -1,4 +1,4 @@
-import { WEBHOOK_EVENT_TYPES, WebhookMessageSchema } from '@cineweave/contracts';
+import { TEAM_HEADER, WEBHOOK_EVENT_TYPES, WebhookMessageSchema } from '@cineweave/contracts';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -385,6 +385,99 @@ describe('webhooks', () => {
       .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
     expect(messages.map((m) => m.type)).toEqual(['job.queued', 'job.cancelled']);
     expect(messages[1].data).toEqual((await api('kim').get(`/v1/jobs/${job.id}`)).body);
+    await h.jobsQueue.drain(true);
+  });
+
+  it("should send a team's job events to the team's endpoints, which only its admins configure", async () => {
+    // The team as its owner makes it: created, members invited by link, credits granted by an admin.
+    const created = await api('tess').post('/v1/teams', { name: 'Grading' }).expect(201);
+    const team = created.body.id as string;
+    for (const [user, role] of [
+      ['mo', 'member'],
+      ['vic', 'viewer'],
+    ]) {
+      const invitation = await api('tess').post(`/v1/teams/${team}/invitations`, { role }).expect(201);
+      await api(user).post(`/v1/invitations/${invitation.body.token}/accept`).expect(200);
+    }
+    await api('root-admin')
+      .post(`/v1/admin/teams/${team}/credits`, { amount: 500, reason: 'Grading budget' })
+      .expect(200);
+    const other = (await api('otto').post('/v1/teams', { name: 'Sound' }).expect(201)).body.id as string;
+    const inTeam = (user: string, id = team) => ({
+      post: (path: string, body?: object) => api(user).post(path, body).set(TEAM_HEADER, id),
+      get: (path: string) => api(user).get(path).set(TEAM_HEADER, id),
+      patch: (path: string, body: object) => api(user).patch(path, body).set(TEAM_HEADER, id),
+    });
+    const hooks = await receiver();
+    const jobEvents = WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith('job.'));
+
+    // Configuring endpoints and reading deliveries is an admin's job: a viewer and a member are refused.
+    const refused = await inTeam('vic')
+      .post('/v1/webhooks', { url: hooks.url(), eventTypes: jobEvents })
+      .expect(403);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    await inTeam('mo').post('/v1/webhooks', { url: hooks.url(), eventTypes: jobEvents }).expect(403);
+    await inTeam('vic').get('/v1/webhooks').expect(403);
+    const endpoint = await inTeam('tess')
+      .post('/v1/webhooks', { url: hooks.url(), eventTypes: jobEvents })
+      .expect(201);
+    const identity = await inTeam('tess').post('/v1/webhooks/job-urls').expect(201);
+    // Audited as a change in the team's organization.
+    const audited = await h.db.query(
+      `SELECT organization_id FROM audit_log WHERE action = 'webhook-endpoint.created' AND target_id = $1`,
+      [endpoint.body.id],
+    );
+    expect(audited.rows).toEqual([{ organization_id: created.body.organization.id }]);
+    expect(
+      (await inTeam('tess').get('/v1/webhooks').expect(200)).body.items.map((e: { id: string }) => e.id),
+    ).toEqual([endpoint.body.id, identity.body.id]);
+    // Her personal team is another team: its list does not show the team's endpoints.
+    expect((await api('tess').get('/v1/webhooks').expect(200)).body.items).toEqual([]);
+
+    // A member (not the owner) submits for the team: the team's endpoint hears it, signed with its secret.
+    const job = (
+      await inTeam('mo')
+        .post('/v1/jobs', { ...DRAFT, webhookUrl: hooks.url('/job') })
+        .expect(202)
+    ).body;
+    const charged = await h.db.query(`SELECT account_id, user_id FROM jobs WHERE id = $1`, [job.id]);
+    expect(charged.rows[0]).toEqual({ account_id: team, user_id: 'mo' });
+    await inTeam('mo').post(`/v1/jobs/${job.id}/cancel`).expect(200);
+    await eventually(async () => hooks.received.length === 4);
+    const verifiedWith = (secret: string) =>
+      hooks.received.flatMap((hook) => {
+        try {
+          return [verify(secret, hook)];
+        } catch {
+          return [];
+        }
+      });
+    // Two messages signed with the endpoint's secret, two with the team's per-job secret.
+    expect(
+      verifiedWith(endpoint.body.secret)
+        .map((m) => m.type)
+        .sort(),
+    ).toEqual(['job.cancelled', 'job.queued']);
+    expect(
+      verifiedWith(identity.body.secret)
+        .map((m) => m.type)
+        .sort(),
+    ).toEqual(['job.cancelled', 'job.queued']);
+    expect(verifiedWith(endpoint.body.secret)[0].data).toMatchObject({ id: job.id });
+    // The per-job secret is the team's: a job of Mo's personal team has none to be signed with.
+    const personal = await api('mo')
+      .post('/v1/jobs', { ...DRAFT, webhookUrl: hooks.url('/job') })
+      .expect(422);
+    expect(personal.body.errors[0].field).toBe('webhookUrl');
+
+    // Another team's endpoint is not found, whatever the caller's role there.
+    const theirs = await inTeam('otto', other)
+      .post('/v1/webhooks', { url: hooks.url(), eventTypes: jobEvents })
+      .expect(201);
+    await inTeam('tess').get(`/v1/webhooks/${theirs.body.id}`).expect(404);
+    await inTeam('tess').patch(`/v1/webhooks/${theirs.body.id}`, { enabled: false }).expect(404);
+    await inTeam('tess').get(`/v1/webhooks/${theirs.body.id}/deliveries`).expect(404);
+    await inTeam('tess', other).get('/v1/webhooks').expect(404);
     await h.jobsQueue.drain(true);
   });
 });

@@ -4,7 +4,7 @@
 // by what the API says happened.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JobView, Quote } from '@cineweave/contracts';
+import type { AdminTimeseries, JobView, Quote } from '@cineweave/contracts';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -380,6 +380,68 @@ describe('CineWeave portal in Chromium (real API, CPU worker, tiny model)', () =
     } finally {
       await bobTab.context.close();
       await adminTab.context.close();
+    }
+  });
+
+  it("should draw the admin overview's activity charts, each with a table of the API's numbers", async () => {
+    const tab = await openTab(browser, stack.portalUrl);
+    try {
+      await signIn(tab.page, admin.userId, { admin: true });
+      await tab.page.goto(`${stack.portalUrl}/admin`);
+      for (const id of ['jobs', 'gpu', 'credits', 'queue']) {
+        // The charts' chunk and the API's answer come after the page: generous on a loaded machine.
+        await tab.page.getByTestId(`chart-${id}`).locator('canvas').waitFor({ timeout: 60_000 });
+      }
+      // Chart.js really painted: the jobs canvas has a size and coloured pixels, and says what it shows.
+      const jobsCanvas = tab.page.getByTestId('chart-jobs').locator('canvas');
+      await expect
+        .poll(() =>
+          jobsCanvas.evaluate((canvas: HTMLCanvasElement) => {
+            const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+            let painted = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
+            return canvas.width > 0 && canvas.height > 0 ? painted : 0;
+          }),
+        )
+        .toBeGreaterThan(1_000);
+      expect(await jobsCanvas.getAttribute('aria-label')).toMatch(
+        /^Stacked bar chart of the jobs created each hour/,
+      );
+      await screenshot(tab.page, 'admin-charts');
+
+      // The page asked for the last 7 days in hours, as the API's defaults do; nothing runs meanwhile.
+      const api = await admin.call<AdminTimeseries>('GET', '/v1/admin/timeseries');
+      const number = (cell: string) => Number(cell.replace(/,/g, ''));
+      const rowsOf = async (id: string) => {
+        const panel = tab.page.getByTestId(`chart-${id}`);
+        await panel.locator('summary').click();
+        const table = panel.getByTestId(`chart-table-${id}`);
+        await table.waitFor();
+        return table
+          .locator('tbody tr')
+          .evaluateAll((rows) =>
+            rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent!.trim())),
+          );
+      };
+
+      const jobRows = await rowsOf('jobs');
+      expect(jobRows).toHaveLength(api.jobs.length);
+      const apiJobs = api.jobs.reduce(
+        (sum, bucket) => sum + Object.values(bucket.byStatus).reduce((a, b) => a + b, 0),
+        0,
+      );
+      // Every job of the scenarios before this one is in the table.
+      expect(jobRows.reduce((sum, row) => sum + number(row.at(-1)!), 0)).toBe(apiJobs);
+
+      const creditRows = await rowsOf('credits');
+      expect(creditRows.map((row) => row.slice(1).map(number))).toEqual(
+        api.credits.map((day) => [day.granted, day.toppedUp, day.captured]),
+      );
+      // Sign-up grants of today, at least, are in today's row.
+      expect(number(creditRows.at(-1)![1]!)).toBeGreaterThan(0);
+      expect(tab.errors).toEqual([]);
+    } finally {
+      await tab.context.close();
     }
   });
 

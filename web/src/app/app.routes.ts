@@ -63,6 +63,24 @@ export const routes: Routes = [
     loadComponent: () => import('./account/account.page').then((m) => m.AccountPage),
   },
   {
+    path: 'teams/new',
+    title: 'Create a team · CineWeave',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./teams/create-team.page').then((m) => m.CreateTeamPage),
+  },
+  {
+    path: 'teams/:id',
+    title: 'Team · CineWeave',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./teams/team.page').then((m) => m.TeamPage),
+  },
+  {
+    // Open to everyone: the page itself asks a signed-out visitor to sign in, then brings them back.
+    path: 'invite/:token',
+    title: 'Team invitation · CineWeave',
+    loadComponent: () => import('./teams/invitation.page').then((m) => m.InvitationPage),
+  },
+  {
     path: 'admin/moderation',
     title: 'Moderation · CineWeave',
     canActivate: [adminGuard],

@@ -15,6 +15,28 @@ describe('InternalCreateJobRequestSchema', () => {
     expect(parsed.spec.priority).toBe(50);
   });
 
+  it('should take a team with its namespace, or a legacy user, and exactly one of them', () => {
+    const spec = { prompt: 'a cat' };
+    const teamId = '0b9d4c3e-5a61-4f7e-9c2d-8e1f0a2b3c4d';
+    expect(
+      InternalCreateJobRequestSchema.safeParse({ uid: 'a', teamId, namespace: 'team-a', spec }).success,
+    ).toBe(true);
+    const bare = InternalCreateJobRequestSchema.safeParse({ uid: 'a', teamId, spec });
+    expect(bare.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['namespace']);
+    const both = InternalCreateJobRequestSchema.safeParse({
+      uid: 'a',
+      teamId,
+      userId: 'u',
+      namespace: 'n',
+      spec,
+    });
+    expect(both.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['teamId']);
+    expect(InternalCreateJobRequestSchema.safeParse({ uid: 'a', spec }).success).toBe(false);
+    expect(
+      InternalCreateJobRequestSchema.safeParse({ uid: 'a', teamId, namespace: 'Team_A', spec }).success,
+    ).toBe(false);
+  });
+
   it('should refuse unknown fields when the operator sends them', () => {
     expect(
       InternalCreateJobRequestSchema.safeParse({ uid: 'a', userId: 'u', spec: { prompt: 'x' }, extra: 1 })

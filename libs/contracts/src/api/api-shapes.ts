@@ -49,16 +49,44 @@ export const JobViewSchema = z.object({
 });
 export type JobView = z.infer<typeof JobViewSchema>;
 
+/** A Kubernetes namespace name (RFC 1123 label), as the operator reads it from the VideoJob. */
+const NamespaceNameSchema = z
+  .string()
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name (RFC 1123 label)');
+
 /**
- * Body of `POST /internal/v1/jobs`, the operator's submission of a VideoJob: the account is
- * named by its owner's user id (the namespace annotation), `uid` is the CR's uid and doubles
- * as the idempotency key.
+ * Body of `POST /internal/v1/jobs`, the operator's submission of a VideoJob; `uid` is the CR's
+ * uid and doubles as the idempotency key. The team charged is named by one of:
+ * - `teamId` (the namespace's `cineweave.io/team` annotation) with `namespace`: the job is
+ *   recorded under the namespace's service identity `kubernetes:<namespace>`;
+ * - `userId` (the deprecated `cineweave.io/account` annotation): that person's personal team,
+ *   the job recorded under them as before teams.
  */
-export const InternalCreateJobRequestSchema = z.strictObject({
-  uid: z.string().min(1).max(128),
-  userId: z.string().min(1).max(128),
-  spec: VideoJobSpecSchema,
-});
+export const InternalCreateJobRequestSchema = z
+  .strictObject({
+    uid: z.string().min(1).max(128),
+    teamId: z.uuid('teamId must be a team id (a UUID)').optional(),
+    userId: z.string().min(1).max(128).optional(),
+    namespace: NamespaceNameSchema.optional(),
+    spec: VideoJobSpecSchema,
+  })
+  .superRefine((body, context) => {
+    if ((body.teamId === undefined) === (body.userId === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['teamId'],
+        message: 'give exactly one of teamId (cineweave.io/team) and userId (cineweave.io/account)',
+      });
+    }
+    if (body.teamId !== undefined && body.namespace === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['namespace'],
+        message: "is required with teamId: the job is recorded under the namespace's identity",
+      });
+    }
+  });
 export type InternalCreateJobRequest = z.input<typeof InternalCreateJobRequestSchema>;
 
 /** `GET /internal/v1/queues/stats`: backlog per model for the autoscaler. */

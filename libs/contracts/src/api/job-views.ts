@@ -33,3 +33,7 @@ export const InternalJobViewSchema = JobViewSchema.extend({
   downloads: JobDownloadsSchema.optional(),
 });
 export type InternalJobView = z.infer<typeof InternalJobViewSchema>;
+
+/** `GET /internal/v1/users/{userId}/personal-team`: the team a legacy `cineweave.io/account` annotation charges. */
+export const InternalPersonalTeamSchema = z.object({ teamId: z.uuid(), name: z.string() });
+export type InternalPersonalTeam = z.infer<typeof InternalPersonalTeamSchema>;

@@ -7,9 +7,10 @@ import { z } from 'zod';
  *   waiting for its engine).
  * - `ModelUnavailable`: no worker of its model is alive. It waits (it is never handed to another
  *   model's worker) until one starts: a WorkerPool of the model with work waiting scales up.
- * - `TeamLimit`: held before admission: the team already has as many jobs queued or running as
- *   its limit allows (said of a VideoJob the operator holds; an admitted job never has it).
- * - `QuotaExhausted`: held before admission: the team's credits for the month are spent.
+ * - `TeamLimit`: not admitted yet: its team runs as many jobs as its active-job limit allows
+ *   (a VideoJob's `Queued` condition while the operator retries the submission).
+ * - `QuotaExhausted`: not admitted yet: its team's monthly credit quota (or the submitter's
+ *   monthly cap) is used up until it resets (likewise a VideoJob's `Queued` condition).
  */
 export const QUEUE_REASONS = [
   'WaitingForWorker',
@@ -26,8 +27,8 @@ export const QUEUE_REASON_LABELS: Record<QueueReason, string> = {
   WaitingForWorker: 'Waiting for a free worker',
   ScalingUp: 'A worker is starting',
   ModelUnavailable: 'No worker serves this model yet',
-  TeamLimit: 'The team has as many jobs in flight as its limit allows',
-  QuotaExhausted: 'The team’s monthly credits are spent',
+  TeamLimit: "Held by the team's active-job limit",
+  QuotaExhausted: "Held until the team's monthly credits reset",
 };
 
 /**

@@ -25,8 +25,14 @@ export const VIDEOJOB_CONDITIONS = {
   accepted: 'Accepted',
   /** The video is rendered and stored (`kubectl wait --for=condition=Complete`). */
   complete: 'Complete',
-  /** The job ended without a video: bad spec, no account, no credits, render error, cancelled. */
+  /** The job ended without a video: bad spec, unknown user, render error, cancelled. */
   failed: 'Failed',
+  /**
+   * True while the job waits: held before admission by a team limit (TeamLimit, QuotaExhausted,
+   * InsufficientCredits; the operator retries) or admitted and waiting in its model's queue
+   * (WaitingForWorker, ScalingUp, ModelUnavailable). False once rendering starts or the job ends.
+   */
+  queued: 'Queued',
 } as const;
 
 export const WORKERPOOL_CONDITIONS = {
@@ -56,6 +62,20 @@ export const CONDITION_REASONS = {
   succeeded: 'Succeeded',
   invalidSpec: 'InvalidSpec',
   noAccount: 'NoAccount',
+  /** The namespace has neither the cineweave.io/team nor the legacy cineweave.io/account annotation. */
+  namespaceHasNoTeam: 'NamespaceHasNoTeam',
+  /** The namespace's cineweave.io/team annotation names no existing team. */
+  unknownTeam: 'UnknownTeam',
+  /** The namespace still uses the deprecated cineweave.io/account annotation (a Warning event). */
+  deprecatedAnnotation: 'DeprecatedAccountAnnotation',
+  /** Held: the team runs as many jobs as its active-job limit allows (a QUEUE_REASONS value). */
+  teamLimit: 'TeamLimit',
+  /** Held: the team's monthly credit quota (or the member's monthly cap) is used up until it resets (a QUEUE_REASONS value). */
+  quotaExhausted: 'QuotaExhausted',
+  /** Complete=False while the job waits in its model's queue. */
+  queued: 'Queued',
+  /** Queued=True for an admitted job when the API gives no queue standing (an older API). */
+  admitted: 'Admitted',
   insufficientCredits: 'InsufficientCredits',
   activeJobLimit: 'ActiveJobLimit',
   renderFailed: 'RenderFailed',

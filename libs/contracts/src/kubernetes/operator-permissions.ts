@@ -28,7 +28,7 @@ export const OPERATOR_PERMISSIONS: readonly OperatorPermission[] = [
   },
   // Patch only sets controller.kubernetes.io/pod-deletion-cost so busy workers go last on scale-down.
   { apiGroup: '', resource: 'pods', verbs: ['get', 'list', 'watch', 'patch'] },
-  // The cineweave.io/account annotation binds a namespace to an account.
+  // The cineweave.io/team annotation binds a namespace to a team (cineweave.io/account, deprecated, to a user).
   { apiGroup: '', resource: 'namespaces', verbs: ['get', 'list', 'watch'] },
   { apiGroup: '', resource: 'events', verbs: ['create', 'patch'] },
   { apiGroup: 'events.k8s.io', resource: 'events', verbs: ['create', 'patch'] },

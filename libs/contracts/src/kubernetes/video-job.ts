@@ -148,6 +148,6 @@ export const VideoJobStatusSchema = z.strictObject({
   conditions: z
     .array(ConditionSchema)
     .optional()
-    .describe('Accepted, Complete and Failed, in metav1.Condition shape.'),
+    .describe('Accepted, Queued, Complete and Failed, in metav1.Condition shape.'),
 });
 export type VideoJobStatus = z.infer<typeof VideoJobStatusSchema>;

@@ -1,12 +1,13 @@
 import {
+  type InternalCreateJobRequest,
   type VideoJobSpec,
   type VideoJobStatus,
-  ACCOUNT_ANNOTATION,
   API_GROUP,
   API_VERSION,
   CONDITION_REASONS,
   FINALIZER,
   VIDEOJOB,
+  VIDEOJOB_CONDITIONS,
   VideoJobSpecSchema,
   type InternalJobView,
 } from '@cineweave/contracts';
@@ -23,7 +24,18 @@ import type { Informer } from '../../runtime/informer.ts';
 import type { ReconcileResult } from '../../runtime/work-queue.ts';
 import type { EventRecorder } from '../event-recorder.ts';
 import { sameJson } from '../../kube/same-json.ts';
-import { failedStatus, isFinal, linkRefreshAt, pendingStatus, statusFromJob } from './videojob-status.ts';
+import { findCondition } from '../conditions.ts';
+import { type HoldTimings, DEFAULT_HOLD_TIMINGS, holdFor } from './held-submission.ts';
+import { LegacyAnnotationWarnings } from './legacy-annotation-warnings.ts';
+import { type NamespaceBinding, bindingOf, noTeamMessage, unknownTeamMessage } from './namespace-binding.ts';
+import {
+  failedStatus,
+  heldStatus,
+  isFinal,
+  linkRefreshAt,
+  pendingStatus,
+  statusFromJob,
+} from './videojob-status.ts';
 
 export const VIDEOJOB_RESOURCE: ResourceRef = {
   group: API_GROUP,
@@ -49,13 +61,16 @@ export interface VideoJobControllerOptions {
   linkRefreshMarginMs?: number;
   /** How long a deleted VideoJob waits for its running job to stop before letting go anyway. */
   cancelWaitMs?: number;
+  /** When a submission held by a team limit is tried again (see held-submission.ts). */
+  holdTimings?: HoldTimings;
   now?: () => Date;
 }
 
 /**
- * Reconciles one VideoJob: finalizer, spec validation, account from the namespace annotation,
- * submission with the CR uid as idempotency key, then the API job mirrored into status until it
- * ends; deletion cancels the job before the finalizer goes. Level-based: every step reads what
+ * Reconciles one VideoJob: finalizer, spec validation, the team from the namespace annotation,
+ * submission with the CR uid as idempotency key (held and retried while a team limit refuses it),
+ * then the API job mirrored into status until it ends; deletion cancels the job before the
+ * finalizer goes. Level-based: every step reads what
  * is there now and does only what is missing, so running it twice changes nothing.
  */
 export class VideoJobController {
@@ -64,10 +79,12 @@ export class VideoJobController {
   private readonly stale = new Set<string>();
 
   private readonly options: VideoJobControllerOptions;
+  private readonly legacy: LegacyAnnotationWarnings;
 
   constructor(options: VideoJobControllerOptions) {
     this.options = options;
     this.now = options.now ?? (() => new Date());
+    this.legacy = new LegacyAnnotationWarnings(options.api, options.events, options.logger, this.now);
   }
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
@@ -125,25 +142,38 @@ export class VideoJobController {
       return this.fail(vj, path, log, CONDITION_REASONS.invalidSpec, `The spec is not valid: ${detail}`);
     }
     const namespace = vj.metadata.namespace ?? 'default';
-    const userId = await this.accountOf(namespace);
-    if (!userId) {
-      return this.fail(
-        vj,
-        path,
-        log,
-        CONDITION_REASONS.noAccount,
-        `Namespace ${namespace} has no ${ACCOUNT_ANNOTATION} annotation: annotate it with the owning user's id.`,
-      );
+    const { binding, object: namespaceObject } = await this.bindingOf(namespace);
+    switch (binding.kind) {
+      case 'none':
+        return this.waitForTeam(
+          vj,
+          path,
+          log,
+          CONDITION_REASONS.namespaceHasNoTeam,
+          noTeamMessage(namespace),
+        );
+      case 'malformed':
+        return this.waitForTeam(
+          vj,
+          path,
+          log,
+          CONDITION_REASONS.unknownTeam,
+          unknownTeamMessage(namespace, binding.value, true),
+        );
+      case 'legacy':
+        if (namespaceObject) await this.legacy.warnNamespace(namespaceObject, binding.userId);
+        break;
     }
+    const request: InternalCreateJobRequest = {
+      uid: vj.metadata.uid ?? '',
+      ...(binding.kind === 'team' ? { teamId: binding.teamId, namespace } : { userId: binding.userId }),
+      spec: parsed.data as VideoJobSpec,
+    };
     let job: InternalJobView;
     try {
-      job = await this.options.api.submit({
-        uid: vj.metadata.uid ?? '',
-        userId,
-        spec: parsed.data as VideoJobSpec,
-      });
+      job = await this.options.api.submit(request);
     } catch (error) {
-      if (error instanceof ApiRefusal) return this.refused(vj, path, log, error, namespace, userId);
+      if (error instanceof ApiRefusal) return this.refused(vj, path, log, error, namespace, binding);
       if (error instanceof ApiUnavailable) {
         await this.writeStatus(
           vj,
@@ -167,6 +197,7 @@ export class VideoJobController {
       'Submit',
       `Accepted as job ${job.id}; ${job.creditsReserved} credits reserved.`,
     );
+    if (binding.kind === 'legacy') await this.legacy.warnVideoJob(written, binding.userId);
     this.recordPhaseChange(written, vj.status, next);
     // A job that already succeeded (a resubmission) is mirrored next, which fetches its links.
     return isFinal(next.phase) && next.phase !== 'Succeeded'
@@ -180,36 +211,72 @@ export class VideoJobController {
     log: Logger,
     error: ApiRefusal,
     namespace: string,
-    userId: string,
+    binding: Exclude<NamespaceBinding, { kind: 'none' | 'malformed' }>,
   ): Promise<ReconcileResult | void> {
-    switch (error.status) {
-      case 404:
-        return this.fail(
-          vj,
-          path,
-          log,
-          CONDITION_REASONS.noAccount,
-          `No CineWeave account for user ${userId} (namespace ${namespace}): ${error.detail}`,
-        );
-      case 402:
-        return this.fail(vj, path, log, CONDITION_REASONS.insufficientCredits, error.detail);
-      case 429: {
-        // The account runs as many jobs as its plan allows: wait for a slot rather than fail.
-        const next = pendingStatus(vj.status, CONDITION_REASONS.activeJobLimit, error.detail, {
-          generation: vj.metadata.generation,
-          now: this.now(),
-        });
-        await this.writeStatus(vj, path, next);
-        return { requeueAfterMs: Math.max(this.options.pollMs, 5_000) };
+    const now = this.now();
+    const queued = findCondition(vj.status?.conditions, VIDEOJOB_CONDITIONS.queued);
+    const heldSince = queued?.status === 'True' ? new Date(queued.lastTransitionTime) : undefined;
+    const hold = holdFor(error, heldSince, now, this.options.holdTimings ?? DEFAULT_HOLD_TIMINGS);
+    if (hold) {
+      const next = heldStatus(vj.status, hold.reason, hold.message, {
+        generation: vj.metadata.generation,
+        now,
+      });
+      const written = await this.writeStatus(vj, path, next);
+      if (queued?.reason !== hold.reason) {
+        log.info({ reason: hold.reason, retryInMs: hold.retryInMs }, 'Held VideoJob by a team limit');
+        this.options.events.record(written, 'Normal', hold.reason, 'Submit', hold.message);
       }
-      default:
-        return this.fail(
-          vj,
-          path,
-          log,
-          CONDITION_REASONS.invalidSpec,
-          `The API refused the job: ${error.detail}`,
-        );
+      // Spread: a team's many held VideoJobs do not all come back in the same instant.
+      return { requeueAfterMs: Math.round(hold.retryInMs * (0.9 + Math.random() * 0.2)) };
+    }
+    if (error.status === 404 && binding.kind === 'team') {
+      return this.waitForTeam(
+        vj,
+        path,
+        log,
+        CONDITION_REASONS.unknownTeam,
+        unknownTeamMessage(namespace, binding.teamId),
+      );
+    }
+    if (error.status === 404) {
+      return this.fail(
+        vj,
+        path,
+        log,
+        CONDITION_REASONS.noAccount,
+        `No CineWeave account for user ${binding.kind === 'legacy' ? binding.userId : ''} (namespace ${namespace}): ${error.detail}`,
+      );
+    }
+    return this.fail(
+      vj,
+      path,
+      log,
+      CONDITION_REASONS.invalidSpec,
+      `The API refused the job: ${error.detail}`,
+    );
+  }
+
+  /**
+   * Pending with Accepted=False and a Warning, and no retry: the namespace's annotation is what
+   * must change, and a change of the namespace reconciles its waiting VideoJobs (see Operator).
+   */
+  private async waitForTeam(
+    vj: VideoJob,
+    path: string,
+    log: Logger,
+    reason: string,
+    message: string,
+  ): Promise<void> {
+    const next = pendingStatus(vj.status, reason, message, {
+      generation: vj.metadata.generation,
+      now: this.now(),
+      leavesQueue: true,
+    });
+    const written = await this.writeStatus(vj, path, next);
+    if (findCondition(vj.status?.conditions, VIDEOJOB_CONDITIONS.accepted)?.reason !== reason) {
+      log.info({ reason }, 'VideoJob waits for its namespace to name a team');
+      this.options.events.record(written, 'Warning', reason, 'Submit', message);
     }
   }
 
@@ -379,15 +446,16 @@ export class VideoJobController {
     return this.options.client.replace<VideoJob>(`${path}/status`, { ...vj, status });
   }
 
-  private async accountOf(namespace: string): Promise<string | undefined> {
-    const cached = this.options.namespaces.get(namespace)?.metadata.annotations?.[ACCOUNT_ANNOTATION];
-    if (cached) return cached;
-    // The cache may lag an annotation made a moment ago: ask the API server before failing a job.
+  /** The namespace's binding, from the cache, else (it may lag an annotation made a moment ago) the API server. */
+  private async bindingOf(namespace: string): Promise<{ binding: NamespaceBinding; object?: KubeObject }> {
+    const cached = this.options.namespaces.get(namespace);
+    const binding = bindingOf(cached?.metadata.annotations);
+    if (cached && binding.kind !== 'none') return { binding, object: cached };
     try {
       const fresh = await this.options.client.get(resourcePath(RESOURCES.namespaces, undefined, namespace));
-      return fresh.metadata.annotations?.[ACCOUNT_ANNOTATION] || undefined;
+      return { binding: bindingOf(fresh.metadata.annotations), object: fresh };
     } catch (error) {
-      if (isKubeStatus(error, 404)) return undefined;
+      if (isKubeStatus(error, 404)) return { binding: { kind: 'none' } };
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InternalJobView } from '@cineweave/contracts';
-import { failedStatus, statusFromJob } from './videojob-status.ts';
+import { failedStatus, heldStatus, pendingStatus, statusFromJob } from './videojob-status.ts';
 
 const job: InternalJobView = {
   id: '0b6e3d4e-8a4f-4d36-9a43-4f1f2c3b7a10',
@@ -49,11 +49,12 @@ describe(statusFromJob.name, () => {
     });
     expect(status.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
       ['Accepted', 'True', 'Submitted'],
-      ['Complete', 'False', 'Pending'],
+      ['Queued', 'True', 'Admitted'],
+      ['Complete', 'False', 'Queued'],
     ]);
   });
 
-  it('should give the Complete condition the reason the job waits for, and say it in the message', () => {
+  it('should give the Queued condition the reason the job waits for, keep Complete=False Queued, and say it in the message', () => {
     const message = '3 jobs are ahead of it; no worker of wan2.2-ti2v-5b is running.';
     const status = statusFromJob(
       undefined,
@@ -68,11 +69,61 @@ describe(statusFromJob.name, () => {
       context,
     );
     expect(waiting).toMatchObject({ queuePosition: 3, queueEtaSeconds: 960 });
-    expect(status.conditions?.find((c) => c.type === 'Complete')).toMatchObject({
-      status: 'False',
+    expect(status.conditions?.find((c) => c.type === 'Queued')).toMatchObject({
+      status: 'True',
       reason: 'ModelUnavailable',
       message: `Queued: ${message}`,
     });
+    expect(status.conditions?.find((c) => c.type === 'Complete')).toMatchObject({
+      status: 'False',
+      reason: 'Queued',
+    });
+  });
+
+  it('should keep Queued True from the hold through admission, and turn it False when rendering starts', () => {
+    const heldAt = new Date('2026-01-01T00:00:00Z');
+    const held = heldStatus(undefined, 'QuotaExhausted', 'Held: quota.', { generation: 1, now: heldAt });
+    expect(held.phase).toBe('Pending');
+    expect(held.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Accepted', 'False', 'QuotaExhausted'],
+      ['Queued', 'True', 'QuotaExhausted'],
+    ]);
+    const admitted = statusFromJob(
+      held,
+      { ...job, queue: { position: 0, reason: 'WaitingForWorker', message: 'next', etaSeconds: 30 } },
+      context,
+    );
+    const queued = admitted.conditions?.find((c) => c.type === 'Queued');
+    expect(queued).toMatchObject({ status: 'True', reason: 'WaitingForWorker' });
+    // Queued since the hold began: the condition did not flip, so its transition time stays.
+    expect(queued?.lastTransitionTime).toBe(heldAt.toISOString());
+    const running = statusFromJob(admitted, { ...job, status: 'running', progress: 10 }, context);
+    expect(running.conditions?.find((c) => c.type === 'Queued')).toMatchObject({
+      status: 'False',
+      reason: 'Running',
+    });
+  });
+
+  it('should turn a held Queued condition False when the job is refused for good', () => {
+    const held = heldStatus(undefined, 'TeamLimit', 'Held.', { generation: 1, now: new Date() });
+    const waiting = pendingStatus(held, 'UnknownTeam', 'no such team', {
+      generation: 1,
+      now: new Date(),
+      leavesQueue: true,
+    });
+    expect(waiting.conditions?.find((c) => c.type === 'Queued')).toMatchObject({
+      status: 'False',
+      reason: 'UnknownTeam',
+    });
+    const outage = pendingStatus(held, 'ApiUnavailable', 'down', { generation: 1, now: new Date() });
+    expect(outage.conditions?.find((c) => c.type === 'Queued')?.status).toBe('True');
+    expect(
+      pendingStatus(undefined, 'NamespaceHasNoTeam', 'x', {
+        generation: 1,
+        now: new Date(),
+        leavesQueue: true,
+      }).conditions?.map((c) => c.type),
+    ).toEqual(['Accepted']);
   });
 
   it('should carry output, credits and Complete=True when the job succeeded', () => {

@@ -1,4 +1,5 @@
 import {
+  type Condition,
   type VideoJobPhase,
   type VideoJobStatus,
   CONDITION_REASONS,
@@ -37,7 +38,7 @@ export function linkRefreshAt(expiresAt: string, marginMs = LINK_REFRESH_MARGIN_
 
 /**
  * The VideoJob status that mirrors an API job: phase, progress, queue position, output, credits,
- * times and the Accepted/Complete/Failed conditions. Pure, so that a reconcile can compare it with
+ * times and the Accepted/Queued/Complete/Failed conditions. Pure, so that a reconcile can compare it with
  * what is stored and write only a real change.
  */
 export function statusFromJob(
@@ -62,38 +63,35 @@ export function statusFromJob(
   };
   switch (job.status) {
     case 'queued':
-    case 'running':
+      // Why it waits (WaitingForWorker, ScalingUp, ModelUnavailable) is the Queued condition's
+      // reason; Complete only says the video is not there yet.
       set(
-        VIDEOJOB_CONDITIONS.complete,
-        'False',
-        // A queued job says why it waits (WaitingForWorker, ScalingUp, ModelUnavailable) when the API knows.
-        job.status === 'queued'
-          ? (job.queue?.reason ?? CONDITION_REASONS.pending)
-          : CONDITION_REASONS.running,
+        VIDEOJOB_CONDITIONS.queued,
+        'True',
+        job.queue?.reason ?? CONDITION_REASONS.admitted,
         phaseMessage(job),
       );
+      set(VIDEOJOB_CONDITIONS.complete, 'False', CONDITION_REASONS.queued, phaseMessage(job));
+      break;
+    case 'running':
+      set(VIDEOJOB_CONDITIONS.queued, 'False', CONDITION_REASONS.running, 'A GPU worker took the job.');
+      set(VIDEOJOB_CONDITIONS.complete, 'False', CONDITION_REASONS.running, phaseMessage(job));
       break;
     case 'succeeded':
+      set(VIDEOJOB_CONDITIONS.queued, 'False', CONDITION_REASONS.succeeded, phaseMessage(job));
       set(VIDEOJOB_CONDITIONS.complete, 'True', CONDITION_REASONS.succeeded, phaseMessage(job));
       break;
     case 'expired':
       // The video was made (Complete stays as it was); only its files are gone.
       break;
     case 'failed':
-    case 'cancelled':
-      set(
-        VIDEOJOB_CONDITIONS.complete,
-        'False',
-        job.status === 'failed' ? CONDITION_REASONS.renderFailed : CONDITION_REASONS.cancelled,
-        phaseMessage(job),
-      );
-      set(
-        VIDEOJOB_CONDITIONS.failed,
-        'True',
-        job.status === 'failed' ? CONDITION_REASONS.renderFailed : CONDITION_REASONS.cancelled,
-        phaseMessage(job),
-      );
+    case 'cancelled': {
+      const reason = job.status === 'failed' ? CONDITION_REASONS.renderFailed : CONDITION_REASONS.cancelled;
+      set(VIDEOJOB_CONDITIONS.queued, 'False', reason, phaseMessage(job));
+      set(VIDEOJOB_CONDITIONS.complete, 'False', reason, phaseMessage(job));
+      set(VIDEOJOB_CONDITIONS.failed, 'True', reason, phaseMessage(job));
       break;
+    }
   }
   const status: VideoJobStatus = {
     phase,
@@ -141,7 +139,7 @@ function outputOf(current: Output | undefined, job: InternalJobView, context: St
   return { ...keys, url: fresh.video, thumbnailUrl: fresh.thumbnail, expiresAt: fresh.expiresAt };
 }
 
-/** The status of a VideoJob that ends before reaching the API (bad spec, no account, refused). */
+/** The status of a VideoJob that ends before reaching the API (bad spec, unknown user, refused). */
 export function failedStatus(
   current: VideoJobStatus | undefined,
   reason: string,
@@ -165,29 +163,73 @@ export function failedStatus(
     message,
     observedGeneration: context.generation,
     completionTime: current?.completionTime ?? context.now.toISOString(),
-    conditions,
+    conditions: leaveQueue(conditions, reason, message, context),
   };
 }
 
-/** A VideoJob waiting to be submitted (API down, active-job limit): Pending with the cause. */
+/**
+ * A VideoJob waiting to be submitted: Pending with the cause as Accepted=False. For the API being
+ * down; and for a namespace bound to no team (or an unknown one), where it is submitted once the
+ * namespace's annotation is fixed (a change of the namespace reconciles it).
+ */
 export function pendingStatus(
   current: VideoJobStatus | undefined,
   reason: string,
   message: string,
-  context: Omit<StatusContext, 'apiUrl'>,
+  context: Omit<StatusContext, 'apiUrl'> & { leavesQueue?: boolean },
 ): VideoJobStatus {
+  const conditions = setCondition(
+    current?.conditions,
+    { type: VIDEOJOB_CONDITIONS.accepted, status: 'False', reason, message },
+    context.generation,
+    context.now,
+  );
   return {
     ...current,
     phase: 'Pending',
     message,
     observedGeneration: context.generation,
+    conditions: context.leavesQueue ? leaveQueue(conditions, reason, message, context) : conditions,
+  };
+}
+
+/**
+ * A VideoJob held before admission by a team limit (TeamLimit, QuotaExhausted, InsufficientCredits):
+ * Pending, not Accepted yet, and Queued=True with the limit and when the operator tries again.
+ */
+export function heldStatus(
+  current: VideoJobStatus | undefined,
+  reason: string,
+  message: string,
+  context: Omit<StatusContext, 'apiUrl'>,
+): VideoJobStatus {
+  const pending = pendingStatus(current, reason, message, context);
+  return {
+    ...pending,
     conditions: setCondition(
-      current?.conditions,
-      { type: VIDEOJOB_CONDITIONS.accepted, status: 'False', reason, message },
+      pending.conditions,
+      { type: VIDEOJOB_CONDITIONS.queued, status: 'True', reason, message },
       context.generation,
       context.now,
     ),
   };
+}
+
+/** Queued turns False when a job that was waiting is refused for good (never added where absent). */
+function leaveQueue(
+  conditions: Condition[],
+  reason: string,
+  message: string,
+  context: Omit<StatusContext, 'apiUrl'>,
+): Condition[] {
+  const queued = conditions.find((condition) => condition.type === VIDEOJOB_CONDITIONS.queued);
+  if (queued?.status !== 'True') return conditions;
+  return setCondition(
+    conditions,
+    { type: VIDEOJOB_CONDITIONS.queued, status: 'False', reason, message },
+    context.generation,
+    context.now,
+  );
 }
 
 function phaseMessage(job: InternalJobView): string {

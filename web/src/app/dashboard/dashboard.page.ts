@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { SessionStore } from '../core/auth/session.store';
+import { ActingTeam } from '../core/teams/acting-team';
 import { CreditsStore } from '../core/credits/credits.store';
 import { formatCredits, formatNumber } from '../core/format/format';
 import { CreateStore } from '../create/create.store';
@@ -21,6 +22,8 @@ export class DashboardPage {
   protected readonly store = inject(DashboardStore);
   protected readonly credits = inject(CreditsStore);
   protected readonly session = inject(SessionStore);
+  /** Credits, videos and quick create are this team's (the page is re-created when it changes). */
+  protected readonly team = inject(ActingTeam).current;
   protected readonly quick = inject(CreateStore);
   private readonly router = inject(Router);
   protected readonly formatNumber = formatNumber;

@@ -19,6 +19,7 @@ import {
   resolutionLabel,
   STATUS_LABELS,
 } from '../core/format/format';
+import { ActingTeam } from '../core/teams/acting-team';
 import { AlertComponent } from '../shared/ui/alert.component';
 import { EmptyStateComponent } from '../shared/ui/empty-state.component';
 import { IconComponent } from '../shared/ui/icon.component';
@@ -50,6 +51,12 @@ export class JobDetailPage {
   private readonly router = inject(Router);
 
   readonly id = input.required<string>();
+
+  /**
+   * The team the job was charged to. The API answers a job only to calls acting for the team it
+   * was charged to, and this page is re-created when the team changes, so it is the team in force.
+   */
+  protected readonly team = inject(ActingTeam).current;
 
   protected readonly confirmingCancel = signal(false);
   protected readonly copied = signal(false);

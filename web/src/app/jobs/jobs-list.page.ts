@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, effect, inject, input, untracked } 
 import { Router, RouterLink } from '@angular/router';
 import { JOB_STATUSES, type JobStatus } from '@cineweave/contracts';
 import { STATUS_LABELS } from '../core/format/format';
+import { ActingTeam } from '../core/teams/acting-team';
 import { AlertComponent } from '../shared/ui/alert.component';
 import { EmptyStateComponent } from '../shared/ui/empty-state.component';
 import { InViewDirective } from '../shared/ui/in-view.directive';
@@ -24,7 +25,14 @@ import { JobsListStore } from './jobs-list.store';
     <div class="page">
       <header class="mb-6 flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
         <div>
-          <p class="eyebrow">History</p>
+          <p class="eyebrow">
+            History
+            @if (team(); as team) {
+              @if (!team.personal) {
+                · {{ team.name }}
+              }
+            }
+          </p>
           <h1 class="page-title mt-2">My videos</h1>
         </div>
         <a routerLink="/create" class="btn-primary self-start sm:self-auto">New video</a>
@@ -117,6 +125,8 @@ import { JobsListStore } from './jobs-list.store';
 export class JobsListPage {
   protected readonly store = inject(JobsListStore);
   private readonly router = inject(Router);
+  /** The gallery is this team's videos (the page is re-created when it changes). */
+  protected readonly team = inject(ActingTeam).current;
 
   /** `?status=` keeps the filter in the address, so it survives a reload and can be shared. */
   readonly status = input<string | undefined>();

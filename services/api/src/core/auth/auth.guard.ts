@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { RateLimiter } from '../http/rate-limiter.ts';
 import { ApiKeyDirectory } from './api-key-directory.ts';
+import { GroupMembershipSync } from './group-membership-sync.ts';
 import { API_KEY_PREFIX } from './api-key-hash.ts';
 import { ACCESS_KEY, type Access } from './auth.decorators.ts';
 import type { AuthenticatedRequest } from './current-principal.decorator.ts';
@@ -29,6 +30,7 @@ export class AuthGuard implements CanActivate {
     private readonly rateLimiter: RateLimiter,
     private readonly apiKeys: ApiKeyDirectory,
     private readonly signIns: SignInRecorder,
+    private readonly groupMemberships: GroupMembershipSync,
   ) {
     this.verifier = tokenVerifierFor(config.env);
     this.admins = new Set(config.env.ADMIN_USER_IDS);
@@ -64,6 +66,9 @@ export class AuthGuard implements CanActivate {
     request.principal = principal;
     // An admin's first request of a session is their sign-in (audit log).
     await this.signIns.noteAdminRequest(principal, token);
+    // Team memberships the identity provider's groups grant, synced before the route resolves a team.
+    if (principal.groups)
+      await this.groupMemberships.noteRequest({ ...principal, groups: principal.groups }, token);
     return true;
   }
 
@@ -80,6 +85,7 @@ export class AuthGuard implements CanActivate {
       role: identity.admin || this.admins.has(identity.userId) ? 'admin' : 'user',
       via: this.config.env.AUTH_MODE,
       ...(identity.email ? { email: identity.email } : {}),
+      ...(identity.groups ? { groups: identity.groups } : {}),
     };
   }
 

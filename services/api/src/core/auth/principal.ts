@@ -17,4 +17,6 @@ export interface VerifiedIdentity {
   userId: string;
   admin: boolean;
   email?: string;
+  /** The groups claim's values (sorted, unique) when SSO_GROUPS_CLAIM is set; [] when the token has none. */
+  groups?: string[];
 }

@@ -26,6 +26,7 @@ describe(ClerkTokenVerifier.name, () => {
   let key: CryptoKey;
   let otherKey: CryptoKey;
   let verifier: ClerkTokenVerifier;
+  let publicKey: string;
 
   const sign = (claims: Record<string, unknown>, signingKey = key) =>
     new SignJWT({
@@ -44,7 +45,8 @@ describe(ClerkTokenVerifier.name, () => {
     const pair = await generateKeyPair('RS256', { extractable: true });
     key = pair.privateKey;
     otherKey = (await generateKeyPair('RS256')).privateKey;
-    verifier = new ClerkTokenVerifier(await exportSPKI(pair.publicKey), [party], 'https://clerk.example.com');
+    publicKey = await exportSPKI(pair.publicKey);
+    verifier = new ClerkTokenVerifier(publicKey, [party], 'https://clerk.example.com');
   });
 
   it('should return the subject when the session token is valid', async () => {
@@ -53,6 +55,18 @@ describe(ClerkTokenVerifier.name, () => {
 
   it('should grant admin when the token carries role admin', async () => {
     await expect(verifier.verify(await sign({ role: 'admin' }))).resolves.toMatchObject({ admin: true });
+  });
+
+  it("should give the active organization as groups when SSO_GROUPS_CLAIM is Clerk's organization", async () => {
+    const withOrganization = new ClerkTokenVerifier(
+      publicKey,
+      [party],
+      'https://clerk.example.com',
+      'organization',
+    );
+    await expect(
+      withOrganization.verify(await sign({ v: 2, o: { id: 'org_9', slg: 'acme', rol: 'admin' } })),
+    ).resolves.toMatchObject({ groups: ['acme', 'acme:admin', 'org_9', 'org_9:admin'] });
   });
 
   it('should refuse when the token expired', async () => {
@@ -104,6 +118,7 @@ describe(OidcTokenVerifier.name, () => {
   let otherKey: CryptoKey;
   let server: Server;
   let verifier: OidcTokenVerifier;
+  let jwksUrl: string;
 
   const sign = (claims: Record<string, unknown> = {}, signingKey = key) =>
     new SignJWT({
@@ -128,7 +143,8 @@ describe(OidcTokenVerifier.name, () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    verifier = new OidcTokenVerifier(`http://127.0.0.1:${port}/jwks`, issuer, audience, ['RS256']);
+    jwksUrl = `http://127.0.0.1:${port}/jwks`;
+    verifier = new OidcTokenVerifier(jwksUrl, issuer, audience, ['RS256']);
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
@@ -162,6 +178,18 @@ describe(OidcTokenVerifier.name, () => {
     await expectUnauthenticated(
       verifier.verify(unsigned({ sub: 'alice@corp', iss: issuer, aud: audience, exp: now() + 60 })),
     );
+  });
+
+  it('should put the configured claim on the identity as groups, and [] when the token lacks it', async () => {
+    const withGroups = new OidcTokenVerifier(jwksUrl, issuer, audience, ['RS256'], 'groups');
+    await expect(withGroups.verify(await sign({ groups: ['studio', 'editors'] }))).resolves.toEqual({
+      userId: 'alice@corp',
+      admin: false,
+      groups: ['editors', 'studio'],
+    });
+    await expect(withGroups.verify(await sign({ roles: ['studio'] }))).resolves.toMatchObject({ groups: [] });
+    // Without SSO_GROUPS_CLAIM no groups are read at all, so no membership sync runs.
+    await expect(verifier.verify(await sign({ groups: ['studio'] }))).resolves.not.toHaveProperty('groups');
   });
 
   it('should refuse when the algorithm is not the pinned one', async () => {

@@ -2,6 +2,7 @@ import { verifyToken } from '@clerk/backend';
 import { type JWTPayload, createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Env } from '../config/config.schema.ts';
 import { DomainError } from '../errors/domain-error.ts';
+import { groupsFrom } from './groups-claim.ts';
 import type { VerifiedIdentity } from './principal.ts';
 
 export interface TokenVerifier {
@@ -12,7 +13,11 @@ const USER_ID = /^[A-Za-z0-9_.@|:-]{1,128}$/;
 
 export const unauthenticated = (detail: string) => new DomainError('UNAUTHENTICATED', detail);
 
-function identityFrom(payload: JWTPayload & { role?: unknown; email?: unknown }): VerifiedIdentity {
+function identityFrom(
+  payload: JWTPayload & { role?: unknown; email?: unknown },
+  groupsClaim: string | undefined,
+  clerk: boolean,
+): VerifiedIdentity {
   if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub)) {
     throw unauthenticated('The token has no usable subject (sub).');
   }
@@ -20,6 +25,7 @@ function identityFrom(payload: JWTPayload & { role?: unknown; email?: unknown })
     userId: payload.sub,
     admin: payload.role === 'admin',
     ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
+    ...(groupsClaim !== undefined ? { groups: groupsFrom(payload, groupsClaim, clerk) } : {}),
   };
 }
 
@@ -48,6 +54,8 @@ export class ClerkTokenVerifier implements TokenVerifier {
     private readonly authorizedParties: string[],
     /** The instance's Frontend API URL: a token another Clerk instance signed is refused. */
     private readonly issuer: string,
+    /** SSO_GROUPS_CLAIM: a claim name, or `organization` for Clerk's organization claim. */
+    private readonly groupsClaim?: string,
   ) {}
 
   async verify(token: string): Promise<VerifiedIdentity> {
@@ -68,7 +76,7 @@ export class ClerkTokenVerifier implements TokenVerifier {
     if (normalizeIssuer(payload.iss) !== normalizeIssuer(this.issuer)) {
       throw unauthenticated('The session token was issued by another Clerk instance; sign in again.');
     }
-    return identityFrom(payload);
+    return identityFrom(payload, this.groupsClaim, true);
   }
 }
 
@@ -81,6 +89,8 @@ export class OidcTokenVerifier implements TokenVerifier {
     private readonly issuer: string,
     private readonly audience: string,
     private readonly algorithms: string[],
+    /** SSO_GROUPS_CLAIM: the claim holding the person's groups, e.g. `groups`. */
+    private readonly groupsClaim?: string,
   ) {
     this.jwks = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
   }
@@ -93,7 +103,7 @@ export class OidcTokenVerifier implements TokenVerifier {
         algorithms: this.algorithms,
         requiredClaims: ['exp', 'sub'],
       });
-      return identityFrom(payload);
+      return identityFrom(payload, this.groupsClaim, false);
     } catch (error) {
       if (error instanceof DomainError) throw error;
       throw unauthenticated('The access token is not valid; sign in again.');
@@ -106,13 +116,19 @@ export function tokenVerifierFor(env: Env): TokenVerifier {
     case 'dev':
       return new DevTokenVerifier();
     case 'clerk':
-      return new ClerkTokenVerifier(env.CLERK_JWT_KEY!, env.CLERK_AUTHORIZED_PARTIES, env.CLERK_ISSUER ?? '');
+      return new ClerkTokenVerifier(
+        env.CLERK_JWT_KEY!,
+        env.CLERK_AUTHORIZED_PARTIES,
+        env.CLERK_ISSUER ?? '',
+        env.SSO_GROUPS_CLAIM,
+      );
     case 'oidc':
       return new OidcTokenVerifier(
         env.OIDC_JWKS_URL!,
         env.OIDC_ISSUER!,
         env.OIDC_AUDIENCE!,
         env.OIDC_ALGORITHMS.length > 0 ? env.OIDC_ALGORITHMS : ['RS256', 'ES256'],
+        env.SSO_GROUPS_CLAIM,
       );
   }
 }

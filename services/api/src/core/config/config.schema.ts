@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { parseCidrList } from '../net/address-guard.ts';
+import { parseSsoTeamMappings } from './sso-team-mappings.ts';
 
 const csv = z
   .string()
@@ -66,6 +67,26 @@ export const EnvSchema = z
       z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'])),
     ),
     ADMIN_USER_IDS: csv,
+    /**
+     * The token claim whose values are the person's groups, mapped to teams by SSO_TEAM_MAPPINGS at
+     * sign-in: a claim name such as `groups` (OIDC, or a Clerk session-token template claim), or
+     * `organization` with AUTH_MODE=clerk for Clerk's organization claim (v2 `o`, v1 `org_*`).
+     */
+    SSO_GROUPS_CLAIM: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_:./-]{0,199}$/, {
+        error: 'must be one claim name (letters, digits, _ : . / -), e.g. groups',
+      })
+      .optional(),
+    /** A JSON list of `{group, teamId, role}`: who is in which team with which role, by their groups. */
+    SSO_TEAM_MAPPINGS: z
+      .string()
+      .default('[]')
+      .transform((text, ctx) => {
+        const { mappings, problems } = parseSsoTeamMappings(text);
+        for (const message of problems) ctx.addIssue({ code: 'custom', message });
+        return problems.length > 0 ? z.NEVER : mappings;
+      }),
     INTERNAL_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }),
     MAX_ACTIVE_JOBS_PER_USER: z.coerce.number().int().min(1).default(5),
     RETENTION_HOURS: z.coerce.number().positive().default(24),
@@ -239,6 +260,24 @@ export const EnvSchema = z
           message: 'must be an EC P-521 private key in PEM (openssl ecparam -genkey -name secp521r1 -noout)',
         });
       }
+    }
+    if (env.SSO_GROUPS_CLAIM !== undefined && env.AUTH_MODE === 'dev') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SSO_GROUPS_CLAIM'],
+        message: 'needs AUTH_MODE=oidc or clerk: dev tokens carry no claims',
+      });
+    }
+    if (env.SSO_GROUPS_CLAIM === 'organization' && env.AUTH_MODE !== 'clerk') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SSO_GROUPS_CLAIM'],
+        message:
+          "'organization' reads Clerk's organization claim and needs AUTH_MODE=clerk; name your provider's groups claim instead",
+      });
+    }
+    if (env.SSO_TEAM_MAPPINGS.length > 0 && env.SSO_GROUPS_CLAIM === undefined) {
+      need('SSO_GROUPS_CLAIM', 'when SSO_TEAM_MAPPINGS is set (the claim holding the groups, e.g. groups)');
     }
     if (env.AUTH_MODE === 'oidc') {
       need('OIDC_ISSUER', 'when AUTH_MODE=oidc');

@@ -156,7 +156,7 @@ function viewOf(entry: AuditEntry): AuditEntryView {
 }
 
 /** The `sid` claim of a JWT, read without checking (the auth guard already verified the token). */
-function sessionIdOf(token: string): string | null {
+export function sessionIdOf(token: string): string | null {
   const payload = token.split('.')[1];
   if (!payload) return null;
   try {

@@ -1,13 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { InternalCreateJobRequestSchema, QueueStats } from '@cineweave/contracts';
+import {
+  type InternalCreateJobRequestSchema,
+  type InternalPersonalTeam,
+  type QueueStats,
+  TEAM_ANNOTATION,
+  namespaceIdentity,
+} from '@cineweave/contracts';
 import type { z } from 'zod';
 import { DomainError } from '../../core/errors/domain-error.ts';
+import { type Account, AccountsRepository } from '../accounts/accounts.repository.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { AdmissionService } from '../jobs/admission/admission.service.ts';
 import type { Job } from '../jobs/job-row.ts';
 import { JobsRepository } from '../jobs/jobs.repository.ts';
 import { ModelAdmission } from '../models/model-admission.service.ts';
 import { UploadsService } from '../uploads/uploads.service.ts';
+import { ServiceIdentitiesRepository } from './service-identities.repository.ts';
+
+type InternalCreateJob = z.output<typeof InternalCreateJobRequestSchema>;
 
 @Injectable()
 export class InternalJobsService {
@@ -17,6 +27,8 @@ export class InternalJobsService {
     private readonly jobs: JobsRepository,
     private readonly admission: AdmissionService,
     private readonly accounts: AccountsService,
+    private readonly accountRows: AccountsRepository,
+    private readonly identities: ServiceIdentitiesRepository,
     private readonly uploads: UploadsService,
     private readonly models: ModelAdmission,
   ) {}
@@ -26,9 +38,7 @@ export class InternalJobsService {
    * downloads nothing). An `image.url` is downloaded and stored as an upload of the job's account,
    * through the same checks as `POST /v1/uploads`; a refused submission removes that upload again.
    */
-  async submit(
-    body: z.output<typeof InternalCreateJobRequestSchema>,
-  ): Promise<{ job: Job; created: boolean }> {
+  async submit(body: InternalCreateJob): Promise<{ job: Job; created: boolean }> {
     const existing = await this.jobs.findByExternalRef(body.uid);
     if (existing) return { job: existing, created: false };
     const { spec } = body;
@@ -49,13 +59,7 @@ export class InternalJobsService {
       spec.image !== undefined,
     );
     // The team first: an unknown one is a 404 before anything is fetched.
-    const account = await this.accounts.findByUser(body.userId);
-    if (!account) {
-      throw new DomainError(
-        'NOT_FOUND',
-        `No account belongs to user ${body.userId}; they must sign in once first.`,
-      );
-    }
+    const { account, userId } = await this.chargedTeam(body);
     let imageUploadId = spec.image && 'uploadId' in spec.image ? spec.image.uploadId : undefined;
     let downloaded: string | undefined;
     if (spec.image && 'url' in spec.image) {
@@ -65,7 +69,7 @@ export class InternalJobsService {
     let admitted = false;
     try {
       const job = await this.admission.admit({
-        userId: body.userId,
+        userId,
         teamId: account.id,
         params: {
           ...checked.params,
@@ -97,6 +101,35 @@ export class InternalJobsService {
           );
       }
     }
+  }
+
+  /**
+   * The team a submission is charged to and the user its job is recorded under: the annotated
+   * team and the namespace's service identity, or (the deprecated account annotation) the user's
+   * personal team and the user.
+   */
+  private async chargedTeam(body: InternalCreateJob): Promise<{ account: Account; userId: string }> {
+    if (body.teamId !== undefined) {
+      const namespace = body.namespace ?? '';
+      const account = await this.accountRows.findById(body.teamId);
+      if (!account) {
+        throw new DomainError(
+          'NOT_FOUND',
+          `Team ${body.teamId} does not exist; set the ${TEAM_ANNOTATION} annotation of namespace ${namespace} to the id of an existing team.`,
+        );
+      }
+      const userId = namespaceIdentity(namespace);
+      await this.identities.ensure(userId);
+      return { account, userId };
+    }
+    const userId = body.userId ?? '';
+    return { account: await this.accounts.requireByUser(userId), userId };
+  }
+
+  /** The personal team a legacy `cineweave.io/account=<userId>` annotation charges. */
+  async personalTeam(userId: string): Promise<InternalPersonalTeam> {
+    const account = await this.accounts.requireByUser(userId);
+    return { teamId: account.id, name: account.name };
   }
 
   async queueStats(): Promise<QueueStats> {

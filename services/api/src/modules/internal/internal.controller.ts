@@ -3,12 +3,14 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   InternalCreateJobRequestSchema,
   InternalJobViewSchema,
+  InternalPersonalTeamSchema,
   JobViewSchema,
   QueueStatsSchema,
   type QueueStats,
   isActiveStatus,
 } from '@cineweave/contracts';
 import type { Response } from 'express';
+import { z } from 'zod';
 import { InternalOnly } from '../../core/auth/auth.decorators.ts';
 import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
@@ -20,6 +22,7 @@ import { JobsService } from '../jobs/jobs.service.ts';
 import { QueueStandings } from '../jobs/dispatch/queue-standing.service.ts';
 
 class InternalCreateJobDto extends zodDto(InternalCreateJobRequestSchema) {}
+class UserIdParams extends zodDto(z.strictObject({ userId: z.string().min(1).max(128) })) {}
 
 /** The operator's routes (Bearer $INTERNAL_TOKEN): it acts for any account, so no user scope. */
 @ApiTags('internal')
@@ -34,7 +37,10 @@ export class InternalController {
     private readonly standings: QueueStandings,
   ) {}
 
-  /** 202 for a new job, 200 with the existing one when the VideoJob uid was seen before. */
+  /**
+   * 202 for a new job, 200 with the existing one when the VideoJob uid was seen before. The job is
+   * charged to `teamId` (404 when no such team) or, legacy, to `userId`'s personal team.
+   */
   @Post('jobs')
   @ApiOperation({ summary: "Submit a VideoJob's job (operator)" })
   @RespondsWith(
@@ -44,7 +50,8 @@ export class InternalController {
   )
   @AcceptsJson(InternalCreateJobRequestSchema, {
     uid: '3f6c1e0a-8d2b-4c55-9e11-0b7c2a9d4e61',
-    userId: 'user_2b7Yx',
+    teamId: '0b9d4c3e-5a61-4f7e-9c2d-8e1f0a2b3c4d',
+    namespace: 'team-a',
     spec: {
       prompt: 'Paper lanterns rising over a river at night',
       resolution: '640x352',
@@ -97,6 +104,17 @@ export class InternalController {
     return this.jobs.view(
       await this.jobs.cancelAsOther(params.id, { type: 'system', id: 'system:operator' }),
     );
+  }
+
+  /**
+   * The personal team of a user, for the operator's warning on a namespace that still carries the
+   * deprecated `cineweave.io/account` annotation: it names the `cineweave.io/team` value to set.
+   */
+  @Get('users/:userId/personal-team')
+  @ApiOperation({ summary: "A user's personal team, to migrate a namespace annotation (operator)" })
+  @RespondsWith(InternalPersonalTeamSchema)
+  async personalTeam(@Param() params: UserIdParams) {
+    return this.internalJobs.personalTeam(params.userId);
   }
 
   /** Backlog per model, for the WorkerPool autoscaler. */

@@ -11,10 +11,12 @@ import { MembersService } from './members.service.ts';
 import { TeamsController } from './teams.controller.ts';
 import { TeamsRepository } from './teams.repository.ts';
 import { TeamsService } from './teams.service.ts';
+import { SsoModule } from './sso/sso.module.ts';
 
 /** Teams, their members and invitations, and what install admins do to teams (see README, "Teams"). */
 @Module({
-  imports: [AccountsModule],
+  // SsoModule: memberships from the identity provider's groups, synced by the auth guard at sign-in.
+  imports: [AccountsModule, SsoModule],
   controllers: [TeamsController, MembersController, InvitationsController, AdminTeamsController],
   providers: [
     TeamsRepository,

@@ -12,11 +12,11 @@ import {
   WebhookEndpointWithSecretSchema,
 } from '@cineweave/contracts';
 import { z } from 'zod';
-import { CurrentPrincipal } from '../../core/auth/current-principal.decorator.ts';
-import type { Principal } from '../../core/auth/principal.ts';
 import { PageQueryFields } from '../../core/http/cursor.ts';
 import { AcceptsJson, RespondsWith } from '../../core/http/responds-with.ts';
 import { zodDto } from '../../core/http/zod-dto.ts';
+import type { CallerTeam } from '../accounts/accounts.service.ts';
+import { CurrentAccount } from '../accounts/current-account.decorator.ts';
 import { WebhooksService } from './webhooks.service.ts';
 
 class CreateWebhookDto extends zodDto(CreateWebhookRequestSchema) {}
@@ -26,7 +26,12 @@ class EndpointParams extends zodDto(z.strictObject({ id: UuidSchema })) {}
 class DeliveryParams extends zodDto(z.strictObject({ id: UuidSchema, deliveryId: UuidSchema })) {}
 class DeliveriesQuery extends zodDto(z.strictObject(PageQueryFields)) {}
 
-/** Outgoing webhooks (Standard Webhooks) of the caller's account. */
+/**
+ * Outgoing webhooks (Standard Webhooks) of the team the caller acts for (X-CineWeave-Team, else
+ * the API key's team, else their default team). Endpoints belong to the team, so they outlive any
+ * one member; configuring them and reading their deliveries (payloads, receiver answers) is an
+ * admin's job, so every route needs admin or owner.
+ */
 @ApiTags('webhooks')
 @ApiBearerAuth()
 @Controller('v1/webhooks')
@@ -42,15 +47,15 @@ export class WebhooksController {
     description: 'Render notifications for the editing suite',
     eventTypes: ['job.succeeded', 'job.failed'],
   })
-  create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateWebhookDto) {
-    return this.webhooks.create(principal.userId, dto);
+  create(@CurrentAccount('admin') team: CallerTeam, @Body() dto: CreateWebhookDto) {
+    return this.webhooks.create(team, dto);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List your webhook endpoints' })
+  @ApiOperation({ summary: "List the team's webhook endpoints" })
   @RespondsWith(WebhookEndpointListSchema)
-  list(@CurrentPrincipal() principal: Principal) {
-    return this.webhooks.list(principal.userId);
+  list(@CurrentAccount('admin') team: CallerTeam) {
+    return this.webhooks.list(team);
   }
 
   /** The signing identity of per-job `webhookUrl`s (its secret is answered once). */
@@ -62,15 +67,15 @@ export class WebhooksController {
     201,
     'The secret that signs per-job webhookUrl deliveries, shown this once',
   )
-  createJobUrls(@CurrentPrincipal() principal: Principal) {
-    return this.webhooks.createJobUrls(principal.userId);
+  createJobUrls(@CurrentAccount('admin') team: CallerTeam) {
+    return this.webhooks.createJobUrls(team);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a webhook endpoint' })
   @RespondsWith(WebhookEndpointViewSchema)
-  get(@CurrentPrincipal() principal: Principal, @Param() params: EndpointParams) {
-    return this.webhooks.get(principal.userId, params.id);
+  get(@CurrentAccount('admin') team: CallerTeam, @Param() params: EndpointParams) {
+    return this.webhooks.get(team, params.id);
   }
 
   @Patch(':id')
@@ -78,19 +83,19 @@ export class WebhooksController {
   @RespondsWith(WebhookEndpointViewSchema)
   @AcceptsJson(UpdateWebhookRequestSchema, { enabled: true })
   update(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAccount('admin') team: CallerTeam,
     @Param() params: EndpointParams,
     @Body() dto: UpdateWebhookDto,
   ) {
-    return this.webhooks.update(principal.userId, params.id, dto);
+    return this.webhooks.update(team, params.id, dto);
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Delete a webhook endpoint' })
   @HttpCode(204)
   @ApiResponse({ status: 204, description: 'Deleted: nothing more is sent to it' })
-  async remove(@CurrentPrincipal() principal: Principal, @Param() params: EndpointParams) {
-    await this.webhooks.remove(principal.userId, params.id);
+  async remove(@CurrentAccount('admin') team: CallerTeam, @Param() params: EndpointParams) {
+    await this.webhooks.remove(team, params.id);
   }
 
   @Post(':id/rotate-secret')
@@ -103,37 +108,37 @@ export class WebhooksController {
   )
   @AcceptsJson(RotateWebhookSecretRequestSchema, { overlapSeconds: 86400 })
   rotate(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAccount('admin') team: CallerTeam,
     @Param() params: EndpointParams,
     @Body() dto: RotateSecretDto,
   ) {
-    return this.webhooks.rotateSecret(principal.userId, params.id, dto);
+    return this.webhooks.rotateSecret(team, params.id, dto);
   }
 
   @Get(':id/deliveries')
   @ApiOperation({ summary: "An endpoint's delivery log" })
   @RespondsWith(WebhookDeliveryPageSchema)
   deliveries(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentAccount('admin') team: CallerTeam,
     @Param() params: EndpointParams,
     @Query() query: DeliveriesQuery,
   ) {
-    return this.webhooks.deliveries(principal.userId, params.id, query);
+    return this.webhooks.deliveries(team, params.id, query);
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')
   @ApiOperation({ summary: 'Send a delivery again, with the same webhook-id' })
   @HttpCode(202)
   @RespondsWith(WebhookDeliveryViewSchema, 202, 'The delivery, queued again with the same webhook-id')
-  redeliver(@CurrentPrincipal() principal: Principal, @Param() params: DeliveryParams) {
-    return this.webhooks.redeliver(principal.userId, params.id, params.deliveryId);
+  redeliver(@CurrentAccount('admin') team: CallerTeam, @Param() params: DeliveryParams) {
+    return this.webhooks.redeliver(team, params.id, params.deliveryId);
   }
 
   @Post(':id/test')
   @ApiOperation({ summary: 'Send a webhook.test message to an endpoint' })
   @HttpCode(202)
   @RespondsWith(WebhookDeliveryViewSchema, 202, 'A webhook.test delivery, queued')
-  test(@CurrentPrincipal() principal: Principal, @Param() params: EndpointParams) {
-    return this.webhooks.sendTest(principal.userId, params.id);
+  test(@CurrentAccount('admin') team: CallerTeam, @Param() params: EndpointParams) {
+    return this.webhooks.sendTest(team, params.id);
   }
 }

@@ -95,7 +95,7 @@ export type AttemptOutcome = Omit<WebhookAttempt, 'deliveryId' | 'attempt'>;
 
 /**
  * Webhook endpoints, the events the database triggers write (webhook_events), deliveries and
- * their attempts. Endpoints are read through their account's user, so another account's
+ * their attempts. Endpoints are read by their team's account id, so another team's
  * endpoint is simply not found.
  */
 @Injectable()
@@ -154,31 +154,29 @@ export class WebhooksRepository {
     return row ? endpointOf(row) : null;
   }
 
-  /** The user's endpoints, oldest first. */
-  async endpointsOfUser(userId: string, sql: Sql = this.db): Promise<WebhookEndpoint[]> {
+  /** The team's endpoints, oldest first. */
+  async endpointsOf(accountId: string, sql: Sql = this.db): Promise<WebhookEndpoint[]> {
     const rows = await sql.query<EndpointRow>(
-      `SELECT e.* FROM webhook_endpoints e JOIN accounts a ON a.id = e.account_id
-        WHERE a.user_id = $1 ORDER BY e.created_at, e.id`,
-      [userId],
+      `SELECT * FROM webhook_endpoints WHERE account_id = $1 ORDER BY created_at, id`,
+      [accountId],
     );
     return rows.map(endpointOf);
   }
 
-  /** One of the user's endpoints, or null (also when it is another account's). */
-  async endpointOfUser(userId: string, id: string, sql: Sql = this.db): Promise<WebhookEndpoint | null> {
+  /** One of the team's endpoints, or null (also when it is another team's). */
+  async endpointOf(accountId: string, id: string, sql: Sql = this.db): Promise<WebhookEndpoint | null> {
     const [row] = await sql.query<EndpointRow>(
-      `SELECT e.* FROM webhook_endpoints e JOIN accounts a ON a.id = e.account_id WHERE e.id = $1 AND a.user_id = $2`,
-      [id, userId],
+      `SELECT * FROM webhook_endpoints WHERE id = $1 AND account_id = $2`,
+      [id, accountId],
     );
     return row ? endpointOf(row) : null;
   }
 
-  /** Whether the user has an enabled per-job URL identity (to sign job webhookUrls with). */
-  async hasEnabledJobUrls(userId: string, sql: Sql = this.db): Promise<boolean> {
+  /** Whether the team has an enabled per-job URL identity (to sign its jobs' webhookUrls with). */
+  async hasEnabledJobUrls(accountId: string, sql: Sql = this.db): Promise<boolean> {
     const rows = await sql.query(
-      `SELECT e.id FROM webhook_endpoints e JOIN accounts a ON a.id = e.account_id
-        WHERE a.user_id = $1 AND e.kind = 'job-urls' AND e.enabled`,
-      [userId],
+      `SELECT id FROM webhook_endpoints WHERE account_id = $1 AND kind = 'job-urls' AND enabled`,
+      [accountId],
     );
     return rows.length > 0;
   }

@@ -18,7 +18,6 @@ import { Database, type Sql } from '../../core/database/database.ts';
 import { DomainError, notFound } from '../../core/errors/domain-error.ts';
 import { decodeCursor, encodeCursor } from '../../core/http/cursor.ts';
 import { PrivateAddressError, checkHostAllowed } from '../../core/net/address-guard.ts';
-import { AccountsService } from '../accounts/accounts.service.ts';
 import { DELIVER_JOB, type DeliverJobData, deliverJobOptions } from './delivery-schedule.ts';
 import { generateWebhookSecret } from './webhook-signing.ts';
 import {
@@ -33,12 +32,18 @@ import { AuditService } from '../audit/audit.service.ts';
 
 const MAX_ENDPOINTS_PER_ACCOUNT = 20;
 
+/** The team whose endpoints a call works on: the route resolved it and checked the caller's role. */
+export interface WebhookTeam {
+  id: string;
+  organizationId: string | null;
+}
+
 const DeliveryCursorSchema = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
 
 /**
- * Webhook endpoints of the caller's account: create (the secret is answered once), list, change,
+ * Webhook endpoints of a team (its account): create (the secret is answered once), list, change,
  * delete, rotate the secret with an overlap, read the delivery log, redeliver, send a test.
- * Every query is scoped to the caller's account: another account's endpoint is a 404.
+ * Every query is scoped to the team the route resolved: another team's endpoint is a 404.
  */
 @Injectable()
 export class WebhooksService {
@@ -48,13 +53,13 @@ export class WebhooksService {
     private readonly db: Database,
     private readonly repository: WebhooksRepository,
     @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<DeliverJobData>,
-    private readonly accounts: AccountsService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
   ) {}
 
-  /** Runs a change to an endpoint and its audit row in one transaction. */
+  /** Runs a change to an endpoint and its audit row (in the team's organization) in one transaction. */
   private async audited(
+    team: WebhookTeam,
     action: 'webhook-endpoint.created' | 'webhook-endpoint.changed' | 'webhook-endpoint.deleted',
     before: WebhookEndpoint | null,
     change: (tx: Sql) => Promise<WebhookEndpoint | null>,
@@ -69,6 +74,7 @@ export class WebhooksService {
             target: { type: 'webhook-endpoint', id: target.id },
             before: before ? toEndpointView(before) : null,
             after: after ? toEndpointView(after) : null,
+            organizationId: team.organizationId,
           },
           tx,
         );
@@ -78,22 +84,21 @@ export class WebhooksService {
   }
 
   async create(
-    userId: string,
+    team: WebhookTeam,
     body: z.output<typeof CreateWebhookRequestSchema>,
   ): Promise<WebhookEndpointWithSecret> {
-    const account = (await this.accounts.ensureAccount(userId)).account;
     await this.checkTarget(body.url, 'url');
-    if ((await this.repository.countEndpoints(account.id)) >= MAX_ENDPOINTS_PER_ACCOUNT) {
+    if ((await this.repository.countEndpoints(team.id)) >= MAX_ENDPOINTS_PER_ACCOUNT) {
       throw new DomainError(
         'CONFLICT',
-        `You already have ${MAX_ENDPOINTS_PER_ACCOUNT} webhook endpoints; delete one first.`,
+        `This team already has ${MAX_ENDPOINTS_PER_ACCOUNT} webhook endpoints; delete one first.`,
       );
     }
     const secret = generateWebhookSecret();
-    const endpoint = (await this.audited('webhook-endpoint.created', null, (tx) =>
+    const endpoint = (await this.audited(team, 'webhook-endpoint.created', null, (tx) =>
       this.repository.insertEndpoint(
         {
-          accountId: account.id,
+          accountId: team.id,
           url: body.url,
           description: body.description,
           eventTypes: body.eventTypes,
@@ -103,17 +108,16 @@ export class WebhooksService {
         tx,
       ),
     ))!;
-    this.logger.log({ endpointId: endpoint.id, accountId: account.id }, 'Created a webhook endpoint');
+    this.logger.log({ endpointId: endpoint.id, accountId: team.id }, 'Created a webhook endpoint');
     return { ...toEndpointView(endpoint), secret };
   }
 
-  /** The signing identity of per-job `webhookUrl`s; created once per account. */
-  async createJobUrls(userId: string): Promise<WebhookEndpointWithSecret> {
-    const account = (await this.accounts.ensureAccount(userId)).account;
+  /** The signing identity of per-job `webhookUrl`s; created once per team. */
+  async createJobUrls(team: WebhookTeam): Promise<WebhookEndpointWithSecret> {
     const secret = generateWebhookSecret();
-    const endpoint = await this.audited('webhook-endpoint.created', null, (tx) =>
+    const endpoint = await this.audited(team, 'webhook-endpoint.created', null, (tx) =>
       this.repository.insertJobUrls(
-        account.id,
+        team.id,
         WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith('job.')),
         secret,
         tx,
@@ -128,20 +132,20 @@ export class WebhooksService {
     return { ...toEndpointView(endpoint), secret };
   }
 
-  async list(userId: string): Promise<{ items: WebhookEndpointView[] }> {
-    return { items: (await this.repository.endpointsOfUser(userId)).map(toEndpointView) };
+  async list(team: WebhookTeam): Promise<{ items: WebhookEndpointView[] }> {
+    return { items: (await this.repository.endpointsOf(team.id)).map(toEndpointView) };
   }
 
-  async get(userId: string, id: string): Promise<WebhookEndpointView> {
-    return toEndpointView(await this.endpoint(userId, id));
+  async get(team: WebhookTeam, id: string): Promise<WebhookEndpointView> {
+    return toEndpointView(await this.endpoint(team.id, id));
   }
 
   async update(
-    userId: string,
+    team: WebhookTeam,
     id: string,
     body: z.output<typeof UpdateWebhookRequestSchema>,
   ): Promise<WebhookEndpointView> {
-    const current = await this.endpoint(userId, id);
+    const current = await this.endpoint(team.id, id);
     if (current.kind === 'job-urls' && (body.url !== undefined || body.eventTypes !== undefined)) {
       throw new DomainError(
         'UNPROCESSABLE',
@@ -155,7 +159,7 @@ export class WebhooksService {
       );
     }
     if (body.url !== undefined) await this.checkTarget(body.url, 'url');
-    const updated = await this.audited('webhook-endpoint.changed', current, (tx) =>
+    const updated = await this.audited(team, 'webhook-endpoint.changed', current, (tx) =>
       this.repository.updateEndpoint(
         id,
         {
@@ -173,9 +177,9 @@ export class WebhooksService {
     return toEndpointView(updated!);
   }
 
-  async remove(userId: string, id: string): Promise<void> {
-    const current = await this.endpoint(userId, id);
-    await this.audited('webhook-endpoint.deleted', current, async (tx) => {
+  async remove(team: WebhookTeam, id: string): Promise<void> {
+    const current = await this.endpoint(team.id, id);
+    await this.audited(team, 'webhook-endpoint.deleted', current, async (tx) => {
       await this.repository.deleteEndpoint(id, tx);
       return null;
     });
@@ -186,24 +190,24 @@ export class WebhooksService {
    * for `overlapSeconds`, so receivers can switch without a window of refused messages.
    */
   async rotateSecret(
-    userId: string,
+    team: WebhookTeam,
     id: string,
     body: z.output<typeof RotateWebhookSecretRequestSchema>,
   ): Promise<WebhookEndpointWithSecret> {
-    const current = await this.endpoint(userId, id);
+    const current = await this.endpoint(team.id, id);
     const secret = generateWebhookSecret();
-    const rotated = await this.audited('webhook-endpoint.changed', current, (tx) =>
+    const rotated = await this.audited(team, 'webhook-endpoint.changed', current, (tx) =>
       this.repository.rotateSecret(id, secret, body.overlapSeconds, tx),
     );
     return { ...toEndpointView(rotated!), secret };
   }
 
   async deliveries(
-    userId: string,
+    team: WebhookTeam,
     id: string,
     page: { cursor?: string; limit: number },
   ): Promise<{ items: WebhookDeliveryView[]; nextCursor: string | null }> {
-    await this.endpoint(userId, id);
+    await this.endpoint(team.id, id);
     const after = decodeCursor(page.cursor, DeliveryCursorSchema);
     const deliveries = await this.repository.deliveriesOf(
       id,
@@ -221,8 +225,8 @@ export class WebhooksService {
   }
 
   /** Sends a delivery's message again, with the same `webhook-id`, as a new delivery with its own log. */
-  async redeliver(userId: string, id: string, deliveryId: string): Promise<WebhookDeliveryView> {
-    const endpoint = await this.endpoint(userId, id);
+  async redeliver(team: WebhookTeam, id: string, deliveryId: string): Promise<WebhookDeliveryView> {
+    const endpoint = await this.endpoint(team.id, id);
     this.requireEnabled(endpoint);
     const original = await this.repository.deliveryOfEndpoint(id, deliveryId);
     if (!original) throw notFound(`Delivery ${deliveryId}`);
@@ -240,8 +244,8 @@ export class WebhooksService {
   }
 
   /** A `webhook.test` message through the real delivery path. */
-  async sendTest(userId: string, id: string): Promise<WebhookDeliveryView> {
-    const endpoint = await this.endpoint(userId, id);
+  async sendTest(team: WebhookTeam, id: string): Promise<WebhookDeliveryView> {
+    const endpoint = await this.endpoint(team.id, id);
     this.requireEnabled(endpoint);
     if (!endpoint.url) {
       throw new DomainError(
@@ -266,15 +270,16 @@ export class WebhooksService {
   }
 
   /**
-   * Checks a job's `webhookUrl` at creation: the target must pass the SSRF guard, and the account
-   * needs the signing identity of per-job URLs (otherwise nobody could verify the messages).
+   * Checks a job's `webhookUrl` at creation: the target must pass the SSRF guard, and the team the
+   * job is charged to needs the signing identity of per-job URLs (otherwise nobody could verify
+   * the messages): its events are the team's, signed with the team's secret.
    */
-  async checkJobWebhookUrl(userId: string, url: string): Promise<void> {
+  async checkJobWebhookUrl(teamId: string, url: string): Promise<void> {
     await this.checkTarget(url, 'webhookUrl');
-    if (!(await this.repository.hasEnabledJobUrls(userId))) {
+    if (!(await this.repository.hasEnabledJobUrls(teamId))) {
       throw new DomainError(
         'UNPROCESSABLE',
-        'A job webhookUrl is signed with your per-job signing secret, which does not exist yet (or is disabled): create it with POST /v1/webhooks/job-urls first.',
+        "A job webhookUrl is signed with the team's per-job signing secret, which does not exist yet (or is disabled): a team admin creates it with POST /v1/webhooks/job-urls first.",
         [{ field: 'webhookUrl', message: 'needs a per-job signing secret (POST /v1/webhooks/job-urls)' }],
       );
     }
@@ -320,8 +325,8 @@ export class WebhooksService {
     return toDeliveryView((await this.repository.delivery(delivery.id))!, []);
   }
 
-  private async endpoint(userId: string, id: string): Promise<WebhookEndpoint> {
-    const endpoint = await this.repository.endpointOfUser(userId, id);
+  private async endpoint(teamId: string, id: string): Promise<WebhookEndpoint> {
+    const endpoint = await this.repository.endpointOf(teamId, id);
     if (!endpoint) throw notFound(`Webhook endpoint ${id}`);
     return endpoint;
   }

@@ -65,6 +65,8 @@ export function chartConfig(panel: ChartPanel, reducedMotion = false): ChartConf
         borderWidth: panel.kind === 'line' ? 2 : 0,
         pointRadius: panel.kind === 'line' && !dense ? 2 : 0,
         tension: 0.25,
+        // Monotone curves never swing below zero or past a point between two days.
+        cubicInterpolationMode: 'monotone' as const,
         // A null is "nothing to report" (no job started): the line breaks rather than dropping to zero.
         spanGaps: false,
       })),
@@ -92,7 +94,8 @@ export function chartConfig(panel: ChartPanel, reducedMotion = false): ChartConf
                 position: 'right' as const,
                 // One grid is enough: the right axis only labels its own ticks.
                 grid: { drawOnChartArea: false },
-                ticks: { color: INK_MUTED, callback: (v: string | number) => formatY1(+v) },
+                // Whole units: an empty axis would otherwise repeat "0 s" at fractional ticks.
+                ticks: { color: INK_MUTED, precision: 0, callback: (v: string | number) => formatY1(+v) },
               },
             }
           : {}),

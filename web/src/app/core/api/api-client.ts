@@ -1,6 +1,7 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
 import { AuthTokens } from '../auth/auth-tokens';
 import { RUNTIME_CONFIG } from '../config/runtime-config';
+import { ActingTeam, TEAM_HEADER } from '../teams/acting-team';
 import { ApiError } from './api-error';
 
 /** `fetch`, injectable so tests hand in a fake and the SSE reader shares the same one. */
@@ -20,13 +21,19 @@ export interface RequestOptions {
   anonymous?: boolean;
   /** `text`: the body as a string (a CSV export) instead of parsed JSON. */
   as?: 'json' | 'text';
+  /**
+   * The team the call acts for: left out, the team chosen in the switcher; a team id for calls
+   * about that team (its page); null for calls about the person, not a team (their list of teams).
+   */
+  team?: string | null;
 }
 
-/** Thin JSON-over-fetch client: base URL, bearer token, problem+json errors. */
+/** Thin JSON-over-fetch client: base URL, bearer token, acting team, problem+json errors. */
 @Injectable({ providedIn: 'root' })
 export class ApiClient {
   private readonly fetchFn = inject(FETCH);
   private readonly tokens = inject(AuthTokens);
+  private readonly acting = inject(ActingTeam);
   private readonly baseUrl = inject(RUNTIME_CONFIG).apiBaseUrl;
 
   url(path: string, query: Record<string, QueryValue> = {}): string {
@@ -54,17 +61,21 @@ export class ApiClient {
     return this.request<T>('DELETE', path, options);
   }
 
-  /** Headers every authenticated call carries; also used by the event stream. */
-  async authHeaders(): Promise<Record<string, string>> {
+  /** Headers every authenticated call carries (token and acting team); also used by the event stream and media. */
+  async authHeaders(team: string | null | undefined = undefined): Promise<Record<string, string>> {
     const authorization = await this.tokens.authorization();
-    return authorization ? { authorization } : {};
+    const teamId = team === undefined ? this.acting.id() : team;
+    return {
+      ...(authorization ? { authorization } : {}),
+      ...(authorization && teamId ? { [TEAM_HEADER]: teamId } : {}),
+    };
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = this.url(path, options.query);
     const headers: Record<string, string> = {
       accept: 'application/json, application/problem+json',
-      ...(options.anonymous ? {} : await this.authHeaders()),
+      ...(options.anonymous ? {} : await this.authHeaders(options.team)),
       ...options.headers,
     };
     let body: BodyInit | undefined;
@@ -85,6 +96,10 @@ export class ApiClient {
 
     if (!response.ok) {
       if (response.status === 401 && !options.anonymous) this.tokens.markExpired();
+      // Acting for the switcher's team and told "not found": perhaps the team is gone from under us.
+      // (Once: a 404 for a team we have already moved away from says nothing new.)
+      if (response.status === 404 && options.team === undefined && headers[TEAM_HEADER] === this.acting.id())
+        void this.acting.suspect();
       throw await ApiError.fromResponse(response);
     }
     if (options.as === 'text') return (await response.text()) as T;

@@ -8,10 +8,14 @@ import type {
   AuditAction,
   AuditEntryView,
   CreatedApiKey,
+  CreatedInvitation,
+  CreateInvitationRequest,
   CreateJobRequest,
+  CreateTeamRequest,
   CreateWebhookRequest,
   CreditsSummary,
   GrantCreditsRequest,
+  InvitationPreview,
   JobStatus,
   JobView,
   TimeseriesBucket,
@@ -29,8 +33,15 @@ import type {
   Quote,
   RenderPreset,
   Resolution,
+  TeamInvitationView,
+  TeamMemberView,
+  TeamRole,
+  TeamSummary,
+  TeamView,
+  UpdateTeamLimitsRequest,
   UpdateWebhookRequest,
   UploadView,
+  UsageReport,
   UserInit,
   WebhookDeliveryView,
   WebhookEndpointView,
@@ -47,6 +58,12 @@ export interface AuditFilters {
   targetId?: string | null;
   from?: string | null;
   to?: string | null;
+}
+
+/** Inclusive UTC days (`YYYY-MM-DD`) of a usage report. */
+export interface UsageRange {
+  from: string;
+  to: string;
 }
 
 /** The admin charts' range: `from`/`to` ISO date-times (the API defaults to the last week up to now). */
@@ -228,6 +245,91 @@ export class CineweaveApi {
       query: { ...filters, format: 'csv' },
       headers: { accept: 'text/csv, application/problem+json' },
       as: 'text',
+    });
+  }
+
+  // Teams. Calls about one team name it in the team header themselves (its page may show a team
+  // other than the switcher's); calls about the person (their teams, an invitation) send none.
+
+  async teams(): Promise<TeamSummary[]> {
+    return (await this.client.get<List<TeamSummary>>('/v1/teams', { team: null })).items;
+  }
+
+  createTeam(request: CreateTeamRequest): Promise<TeamSummary> {
+    return this.client.post('/v1/teams', request, { team: null });
+  }
+
+  team(id: string): Promise<TeamView> {
+    return this.client.get(`/v1/teams/${encodeURIComponent(id)}`, { team: id });
+  }
+
+  renameTeam(id: string, name: string): Promise<unknown> {
+    return this.client.patch(`/v1/teams/${encodeURIComponent(id)}`, { name }, { team: id });
+  }
+
+  updateTeamLimits(id: string, request: UpdateTeamLimitsRequest): Promise<unknown> {
+    return this.client.patch(`/v1/teams/${encodeURIComponent(id)}/limits`, request, { team: id });
+  }
+
+  async teamMembers(id: string): Promise<TeamMemberView[]> {
+    return (
+      await this.client.get<List<TeamMemberView>>(`/v1/teams/${encodeURIComponent(id)}/members`, { team: id })
+    ).items;
+  }
+
+  updateMember(id: string, userId: string, role: TeamRole): Promise<unknown> {
+    return this.client.patch(
+      `/v1/teams/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
+      { role },
+      { team: id },
+    );
+  }
+
+  removeMember(id: string, userId: string): Promise<void> {
+    return this.client.delete(`/v1/teams/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`, {
+      team: id,
+    });
+  }
+
+  async teamInvitations(id: string): Promise<TeamInvitationView[]> {
+    return (
+      await this.client.get<List<TeamInvitationView>>(`/v1/teams/${encodeURIComponent(id)}/invitations`, {
+        team: id,
+      })
+    ).items;
+  }
+
+  createInvitation(id: string, request: CreateInvitationRequest): Promise<CreatedInvitation> {
+    return this.client.post(`/v1/teams/${encodeURIComponent(id)}/invitations`, request, { team: id });
+  }
+
+  revokeInvitation(id: string, invitationId: string): Promise<void> {
+    return this.client.delete(
+      `/v1/teams/${encodeURIComponent(id)}/invitations/${encodeURIComponent(invitationId)}`,
+      { team: id },
+    );
+  }
+
+  invitation(token: string): Promise<InvitationPreview> {
+    return this.client.get(`/v1/invitations/${encodeURIComponent(token)}`, { team: null });
+  }
+
+  acceptInvitation(token: string): Promise<TeamSummary> {
+    return this.client.post(`/v1/invitations/${encodeURIComponent(token)}/accept`, undefined, { team: null });
+  }
+
+  /** A team's finished jobs per day, person and model (`GET /v1/usage` acting for the team). */
+  teamUsage(id: string, range: UsageRange): Promise<UsageReport> {
+    return this.client.get('/v1/usage', { query: { ...range }, team: id });
+  }
+
+  /** The same rows as the API's FOCUS-named CSV. */
+  teamUsageCsv(id: string, range: UsageRange): Promise<string> {
+    return this.client.get('/v1/usage', {
+      query: { ...range, format: 'csv' },
+      headers: { accept: 'text/csv, application/problem+json' },
+      as: 'text',
+      team: id,
     });
   }
 

@@ -3,6 +3,7 @@ import type { Me } from '@cineweave/contracts';
 import { errorMessage } from '../api/api-error';
 import { CineweaveApi } from '../api/cineweave-api';
 import { PlatformConfigStore } from '../config/platform-config.store';
+import { ActingTeam } from '../teams/acting-team';
 import type { AuthProvider } from './auth-provider';
 import { AuthTokens } from './auth-tokens';
 import { ClerkAuthProvider } from './clerk-auth.provider';
@@ -20,17 +21,21 @@ export class SessionStore {
   private readonly api = inject(CineweaveApi);
   private readonly platform = inject(PlatformConfigStore);
   private readonly tokens = inject(AuthTokens);
+  private readonly acting = inject(ActingTeam);
   private readonly injector = inject(Injector);
 
   private readonly statusState = signal<SessionStatus>('starting');
   private readonly meState = signal<Me | null>(null);
   private readonly errorState = signal<string | null>(null);
+  private readonly teamsErrorState = signal<string | null>(null);
   private readonly providerState = signal<AuthProvider | null>(null);
   private started: Promise<void> | null = null;
 
   readonly status = this.statusState.asReadonly();
   readonly me = this.meState.asReadonly();
   readonly error = this.errorState.asReadonly();
+  /** Why the list of the person's teams could not be read (calls then act for their default team). */
+  readonly teamsError = this.teamsErrorState.asReadonly();
   readonly provider = this.providerState.asReadonly();
   readonly signedIn = computed(() => this.statusState() === 'signed-in');
   readonly isAdmin = computed(() => this.meState()?.user.role === 'admin');
@@ -64,7 +69,24 @@ export class SessionStore {
 
   async signOut(): Promise<void> {
     await this.providerState()?.signOut();
+    this.acting.clear();
     this.signedOut();
+  }
+
+  /**
+   * Re-reads the person's teams and the profile of the team in force: after joining or creating
+   * a team, and when a call suggests the chosen team is gone. A chosen team no longer among
+   * them falls back to the default team before the profile is read (it would answer 404).
+   */
+  async reloadTeams(): Promise<void> {
+    try {
+      this.acting.reconcile(await this.api.teams());
+      this.teamsErrorState.set(null);
+    } catch (error) {
+      // Without the list a stored choice cannot be checked: act for the default team rather than fail every call.
+      this.acting.choose(null);
+      this.teamsErrorState.set(errorMessage(error));
+    }
   }
 
   private async boot(): Promise<void> {
@@ -89,7 +111,9 @@ export class SessionStore {
   private async establish(): Promise<void> {
     try {
       await this.api.initUser();
+      await this.reloadTeams();
       this.meState.set(await this.api.me());
+      this.acting.setVerifier(() => this.reloadTeams());
       this.errorState.set(null);
       this.statusState.set('signed-in');
     } catch (error) {
@@ -100,6 +124,7 @@ export class SessionStore {
   }
 
   private signedOut(): void {
+    this.acting.setVerifier(null);
     this.meState.set(null);
     this.statusState.set('signed-out');
   }

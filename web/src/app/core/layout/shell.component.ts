@@ -2,15 +2,17 @@ import { ChangeDetectionStrategy, Component, effect, inject, signal } from '@ang
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter } from 'rxjs';
 import { LogoComponent } from '../../shared/ui/logo.component';
+import { TeamSwitcherComponent } from '../../teams/team-switcher.component';
 import { SessionStore } from '../auth/session.store';
 import { AuthTokens } from '../auth/auth-tokens';
 import { CreditsStore } from '../credits/credits.store';
 import { formatNumber } from '../format/format';
+import { ActingTeam } from '../teams/acting-team';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 
 @Component({
   selector: 'cw-shell',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, LogoComponent],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, LogoComponent, TeamSwitcherComponent],
   templateUrl: './shell.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -18,6 +20,8 @@ export class ShellComponent {
   protected readonly session = inject(SessionStore);
   protected readonly credits = inject(CreditsStore);
   protected readonly tokens = inject(AuthTokens);
+  /** The page is re-created when the team in force changes, so it reloads everything for that team. */
+  protected readonly acting = inject(ActingTeam);
   private readonly router = inject(Router);
   protected readonly menuOpen = signal(false);
   protected readonly formatNumber = formatNumber;

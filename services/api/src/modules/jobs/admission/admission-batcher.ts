@@ -1,5 +1,6 @@
 import type { Database } from '../../../core/database/database.ts';
 import {
+  type AdmissionResult,
   type AdmissionRow,
   type AdmissionValues,
   admissionParameters,
@@ -26,8 +27,8 @@ const MAX_BATCH = 64;
  * goes alone at once, so batching never adds waiting. A batch holds at most one admission per
  * account (the statement checks each against its own account's totals); if a batch fails (one
  * request breaking a constraint), its requests are admitted one by one so only that one fails.
- * Requests of teams with monthly limits that a concurrent write to their team overtook while the
- * statement waited for the lock (`acct_stale`) go again with their rows locked first.
+ * Requests of teams with a monthly quota or member cap go in a transaction that locks their
+ * accounts first (admitLocked: the monthly sums must not predate the lock), batched likewise.
  */
 export class AdmissionBatcher {
   private pending: Waiting[] = [];
@@ -81,19 +82,26 @@ export class AdmissionBatcher {
   }
 
   /**
-   * One statement for `batch`. `locked`: with its accounts locked by a statement of their own
-   * first (admitLocked), for requests whose first statement could not decide them.
+   * One statement for `batch`. `locked`: in a transaction that locks its accounts first
+   * (admitLocked), as the requests of teams with monthly limits need.
    */
   private async run(batch: Waiting[], locked = false): Promise<void> {
+    const monthly = locked ? [] : batch.filter((waiting) => waiting.values.monthlyLimits);
+    if (monthly.length > 0) {
+      // Distinct accounts: the two transactions never wait on each other.
+      const hot = batch.filter((waiting) => !waiting.values.monthlyLimits);
+      await Promise.all([hot.length > 0 ? this.run(hot) : undefined, this.run(monthly, true)]);
+      return;
+    }
     this.observeBatch(batch.length);
-    let rows: (AdmissionRow & { requested_id: string })[];
+    let rows: AdmissionResult[];
     try {
-      const parameters = admissionParameters(batch.map((waiting) => waiting.values));
+      const values = batch.map((waiting) => waiting.values);
       rows = locked
-        ? await this.writeLocked(batch, parameters)
-        : await admit(this.db, parameters).catch((error: { code?: string }) => {
+        ? await this.writeLocked(values)
+        : await admit(this.db, admissionParameters(values)).catch((error: { code?: string }) => {
             if (error?.code !== CHECK_VIOLATION) throw error;
-            return this.writeLocked(batch, parameters);
+            return this.writeLocked(values);
           });
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);
@@ -103,24 +111,19 @@ export class AdmissionBatcher {
       return;
     }
     const byRequest = new Map(rows.map((row) => [row.requested_id, row]));
-    const stale: Waiting[] = [];
+    const unchecked: Waiting[] = [];
     for (const waiting of batch) {
       const row = byRequest.get(waiting.values.jobId);
       if (!row) waiting.reject(new Error(`Account ${waiting.values.accountId} disappeared during admission`));
-      // Its team's monthly sums were older than its row lock (a concurrent admission or settlement
-      // of that team committed meanwhile; see ADMISSION_STATEMENT): nothing of it was written.
-      else if (row.acct_stale && !locked) stale.push(waiting);
+      // A team with a monthly limit the request did not know of: nothing of it was written.
+      else if (row.acct_monthly_unchecked) unchecked.push(waiting);
       else waiting.resolve(row);
     }
-    if (stale.length > 0) await this.run(stale, true);
+    if (unchecked.length > 0) await this.run(unchecked, true);
   }
 
-  /** The statement again, after locking its accounts in a statement of their own (admitLocked). */
-  private writeLocked(
-    batch: Waiting[],
-    parameters: unknown[],
-  ): Promise<(AdmissionRow & { requested_id: string })[]> {
-    const accounts = batch.map((waiting) => waiting.values.accountId);
-    return this.db.transaction((tx) => admitLocked(tx, accounts, parameters));
+  /** The batch in a transaction that locks its accounts before admitting (admitLocked). */
+  private writeLocked(values: AdmissionValues[]): Promise<AdmissionResult[]> {
+    return this.db.transaction((tx) => admitLocked(tx, values));
   }
 }

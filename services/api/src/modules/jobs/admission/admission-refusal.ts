@@ -22,6 +22,11 @@ function teamPhrase(state: AdmissionRow): string {
   return state.acct_personal ? 'Your personal team' : `Team "${state.acct_name}"`;
 }
 
+/** Who can lift `what`: in a personal team, its one member (its owner) themselves. */
+function whoRaises(state: AdmissionRow, what: string): string {
+  return state.acct_personal ? `raise the ${what}` : `ask a team owner or admin to raise the ${what}`;
+}
+
 /**
  * Why the admission statement admitted nothing, from the account as it locked it: the refusal
  * for the first check that fails, or null if none does. When several fail, the one that lasts
@@ -49,7 +54,7 @@ export function admissionRefusal(state: AdmissionRow, price: number): DomainErro
     return new DomainError(
       'QUOTA_EXHAUSTED',
       `${teamPhrase(state)} has committed ${limit.used} of its monthly quota of ${limit.value} credits and this job costs ${price}; ` +
-        `the quota resets at ${resets}. Choose a shorter or smaller video, or ask a team owner or admin to raise the quota.`,
+        `the quota resets at ${resets}. Choose a shorter or smaller video, or ${whoRaises(state, 'quota')}.`,
       [],
       {},
       { limit },
@@ -67,7 +72,7 @@ export function admissionRefusal(state: AdmissionRow, price: number): DomainErro
     return new DomainError(
       'QUOTA_EXHAUSTED',
       `You have committed ${limit.used} of your monthly cap of ${limit.value} credits in ${team} and this job costs ${price}; ` +
-        `the cap resets at ${resets}. Choose a shorter or smaller video, or ask a team owner or admin to raise the cap.`,
+        `the cap resets at ${resets}. Choose a shorter or smaller video, or ${whoRaises(state, 'cap')}.`,
       [],
       {},
       { limit },
@@ -90,7 +95,7 @@ export function admissionRefusal(state: AdmissionRow, price: number): DomainErro
     return new DomainError(
       'ACTIVE_JOB_LIMIT',
       `${teamPhrase(state)} has ${limit.used} jobs queued or running, its limit; ` +
-        'wait for one to finish, or ask a team owner or admin to raise the limit.',
+        `wait for one to finish, or ${whoRaises(state, 'limit')}.`,
       [],
       { 'Retry-After': ACTIVE_LIMIT_RETRY_AFTER_SECONDS },
       { limit },

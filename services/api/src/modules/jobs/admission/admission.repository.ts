@@ -31,17 +31,21 @@ export type AdmissionValues = RenderSettings &
     defaultActiveJobLimit: number;
     /** The job's own webhook URL (every job.* event also goes there). */
     webhookUrl: string | null;
+    /**
+     * The team had a monthly quota or member cap when the request read it: admit it with the
+     * monthly statement straight away (admitLocked). Only a hint; the statements check the locked row.
+     */
+    monthlyLimits?: boolean;
   };
 
 export const ADMISSION_STATEMENT_NAME = 'admit-jobs';
+export const MONTHLY_ADMISSION_STATEMENT_NAME = 'admit-jobs-monthly';
 
 /**
  * What the team (and the submitting member) committed in the quota month: the sums of
- * JOB_COMMITTED_CREDITS_SQL over the team's jobs created since `month_start` (index
- * jobs_team_month), computed only for a team with a monthly quota or member cap. The condition on
- * the team's limits refers only to the outer row, so Postgres plans it as a one-time filter: a
- * team without monthly limits does not touch `jobs` at all (the hot path stays one lock and the
- * inserts).
+ * JOB_COMMITTED_CREDITS_SQL over the team's jobs created since the month's start ($26; index
+ * jobs_team_month), only for a team with a monthly quota or member cap (Postgres plans the
+ * condition as a one-time filter).
  */
 const MONTH_USAGE = `LEFT JOIN LATERAL (
     SELECT coalesce(sum(${JOB_COMMITTED_CREDITS_SQL}), 0)::bigint AS team_used,
@@ -55,23 +59,24 @@ const MONTH_USAGE = `LEFT JOIN LATERAL (
  * Admission as one statement, so one round trip and one implicit transaction, for one account
  * or several at once (at most one admission per account): lock the accounts in id order (two
  * statements never wait on each other in a circle), check each admission against its own
- * team's limits (see `checked`) and available credits, and only for those that pass insert the
- * job, its reserve (the ledger move shared with settlement: `ledgerMoves`) and the outbox row. It
- * answers one row per request, matched by `requested_id`: the account as locked (acct_*), what
- * its team and member committed this month, and the job, whose columns are null when the account
- * could not admit it.
+ * team's limits and available credits, and only for those that pass insert the job, its reserve
+ * (the ledger move shared with settlement: `ledgerMoves`) and the outbox row. It answers one row
+ * per request, matched by `requested_id`: the account as locked (acct_*) and the job, whose
+ * columns are null when the account could not admit it. The active-job limit is the team's, else
+ * its plan's, else MAX_ACTIVE_JOBS_PER_USER ($23).
  *
- * The active-job limit is the team's, else its plan's, else MAX_ACTIVE_JOBS_PER_USER ($23).
- * The monthly sums are read from the statement's snapshot, which may predate the row lock: a
- * concurrent admission or settlement of the same team that committed while this statement
- * waited for the lock is missing from them (the locked row itself is the newest version). Every
- * such change also rewrites the account row (its totals), so a locked row whose version (ctid)
- * differs from the one the snapshot sees means the sums may be stale: the request is then
- * marked `stale` and admits nothing, and the caller runs it again with the rows locked before the
- * statement (admitLocked), whose snapshot then holds every commit. Only teams with a monthly
- * limit pay for this check.
+ * Two variants. `monthly`: also the team's monthly quota and the member's cap (MONTH_USAGE). Its
+ * sums come from the statement's snapshot, which may predate the row lock (a concurrent admission
+ * or settlement of the team that committed while it waited for the lock would be missing), so it
+ * runs only after the rows were locked by an earlier statement of its transaction (admitLocked).
+ * The other, the hot path, does not read `jobs` at all: besides a cheaper execution, that keeps its
+ * prepared plan generic (with the sums Postgres planned it afresh on every execution, since its
+ * generic estimate for an unknown number of requests was far above the custom one's); a team that
+ * has a monthly limit after all (set since the request read it) is answered `monthly_unchecked`,
+ * with nothing written, for the monthly statement.
  */
-export const ADMISSION_STATEMENT = `WITH req AS (
+function admissionStatement(monthly: boolean): string {
+  return `WITH req AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                        $8::uuid[], $9::text[], $10::text[], $11::text[], $12::int[], $13::int[], $14::bigint[],
                        $15::int[], $16::float8[], $17::text[], $18::int[], $19::int[], $20::uuid[], $21::text[],
@@ -82,21 +87,24 @@ export const ADMISSION_STATEMENT = `WITH req AS (
 ), acct AS (
   SELECT a.id, a.name, a.personal, a.balance, a.reserved, a.active_jobs,
          coalesce(a.active_job_limit, p.active_job_limit, $23::int) AS job_limit,
-         a.monthly_credit_quota AS quota, a.member_monthly_cap AS member_cap, a.ctid AS locked_version
+         a.monthly_credit_quota AS quota, a.member_monthly_cap AS member_cap
     FROM accounts a JOIN plans p ON p.id = a.plan_id
    WHERE a.id IN (SELECT account_id FROM req)
    ORDER BY a.id
      FOR UPDATE OF a
 ), checked AS (
-  SELECT r.job_id, r.credits, acct.*, used.team_used, used.member_used,
-         CASE WHEN acct.quota IS NULL AND acct.member_cap IS NULL THEN false
-              ELSE acct.locked_version IS DISTINCT FROM (SELECT s.ctid FROM accounts s WHERE s.id = acct.id)
-         END AS stale
+  ${
+    monthly
+      ? `SELECT r.job_id, acct.*, used.team_used, used.member_used, false AS monthly_unchecked
     FROM req r JOIN acct ON acct.id = r.account_id
-  ${MONTH_USAGE}
+  ${MONTH_USAGE}`
+      : `SELECT r.job_id, acct.*, 0::bigint AS team_used, 0::bigint AS member_used,
+         (acct.quota IS NOT NULL OR acct.member_cap IS NOT NULL) AS monthly_unchecked
+    FROM req r JOIN acct ON acct.id = r.account_id`
+  }
 ), admitted AS (
   SELECT r.* FROM req r JOIN checked c ON c.job_id = r.job_id
-   WHERE NOT c.stale
+   WHERE NOT c.monthly_unchecked
      AND (c.quota IS NULL OR c.team_used + r.credits <= c.quota)
      AND (c.member_cap IS NULL OR c.member_used + r.credits <= c.member_cap)
      AND c.balance - c.reserved >= r.credits
@@ -119,9 +127,15 @@ export const ADMISSION_STATEMENT = `WITH req AS (
 SELECT c.job_id AS requested_id, c.id AS acct_id, c.name AS acct_name, c.personal AS acct_personal,
        c.balance AS acct_balance, c.reserved AS acct_reserved, c.active_jobs AS acct_active_jobs,
        c.job_limit AS acct_job_limit, c.quota AS acct_quota, c.member_cap AS acct_member_cap,
-       c.team_used::int AS acct_team_used, c.member_used::int AS acct_member_used, c.stale AS acct_stale,
-       $26::timestamptz AS quota_month_start, job.*
+       c.team_used::int AS acct_team_used, c.member_used::int AS acct_member_used,
+       c.monthly_unchecked AS acct_monthly_unchecked, $26::timestamptz AS quota_month_start, job.*
   FROM checked c LEFT JOIN job ON job.id = c.job_id`;
+}
+
+/** The hot path: every limit but the monthly ones (see admissionStatement). */
+export const ADMISSION_STATEMENT = admissionStatement(false);
+/** Every limit; only with the requests' accounts already locked (admitLocked). */
+export const MONTHLY_ADMISSION_STATEMENT = admissionStatement(true);
 
 /** What the worker is sent for an admitted job: the fields it renders from, as admitted. */
 function payloadOf(values: AdmissionValues): VideoJobPayload {
@@ -177,39 +191,46 @@ export type AdmissionRow = Partial<JobRow> & {
   acct_job_limit: number;
   acct_quota: number | null;
   acct_member_cap: number | null;
-  /** Committed this quota month by the team, and by the submitting member (0 without monthly limits). */
+  /** Committed this quota month by the team, and by the submitting member (0 unless the monthly statement summed them). */
   acct_team_used: number;
   acct_member_used: number;
-  /** The monthly sums may predate the lock: nothing was admitted; run it again locked first. */
-  acct_stale: boolean;
+  /** The hot statement met a team with a monthly limit: nothing was written; admit it with the monthly statement. */
+  acct_monthly_unchecked: boolean;
   quota_month_start: Date;
 };
 
-/** Admits a batch of prepared admissions in the one statement: a row per request. */
-export function admit(sql: Sql, parameters: unknown[]): Promise<(AdmissionRow & { requested_id: string })[]> {
-  return sql.prepared<AdmissionRow & { requested_id: string }>(
-    ADMISSION_STATEMENT_NAME,
-    ADMISSION_STATEMENT,
-    parameters,
-  );
+export type AdmissionResult = AdmissionRow & { requested_id: string };
+
+/** Admits a batch of prepared admissions in the hot statement: a row per request. */
+export function admit(sql: Sql, parameters: unknown[]): Promise<AdmissionResult[]> {
+  return sql.prepared<AdmissionResult>(ADMISSION_STATEMENT_NAME, ADMISSION_STATEMENT, parameters);
 }
 
 /**
- * The admission statement inside the caller's transaction, after locking its accounts in a
- * statement of their own. Within one statement, the UPDATE of the account totals works from the
- * statement's snapshot: when a concurrent grant or capture commits between that snapshot and the
- * row lock, the new totals can break accounts_available_not_negative although the locked row
- * passed the check. With the rows locked first, the statement's snapshot already holds their
- * latest values, so its check and its totals agree: a correct admission or refusal (202/402).
- * The batcher pays these extra round trips only after such a race; the idempotent path always.
+ * Admits a batch inside the caller's transaction, after locking its accounts in a statement of
+ * their own. With the rows locked first, each later statement's snapshot already holds their
+ * latest values and every commit that changed them, so checks and totals agree: a correct
+ * admission or refusal (202/402/429). Within one statement, the UPDATE of the account totals works
+ * from the statement's snapshot: when a concurrent grant or capture commits between that snapshot
+ * and the row lock, the new totals can break accounts_available_not_negative although the locked
+ * row passed the check; and the monthly sums would miss what committed meanwhile. So the requests
+ * of teams with monthly limits (`monthlyLimits`, or found by the hot statement) go through the
+ * monthly statement only here. The batcher pays these extra round trips only for those and after a
+ * race; the idempotent path always.
  */
-export async function admitLocked(
-  tx: Sql,
-  accountIds: string[],
-  parameters: unknown[],
-): Promise<(AdmissionRow & { requested_id: string })[]> {
+export async function admitLocked(tx: Sql, batch: AdmissionValues[]): Promise<AdmissionResult[]> {
   await tx.query(`SELECT id FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
-    [...new Set(accountIds)],
+    [...new Set(batch.map((values) => values.accountId))],
   ]);
-  return admit(tx, parameters);
+  const hot = batch.filter((values) => !values.monthlyLimits);
+  const rows = hot.length > 0 ? await admit(tx, admissionParameters(hot)) : [];
+  const unchecked = new Set(rows.filter((row) => row.acct_monthly_unchecked).map((row) => row.requested_id));
+  const monthly = batch.filter((values) => values.monthlyLimits || unchecked.has(values.jobId));
+  if (monthly.length === 0) return rows;
+  const summed = await tx.prepared<AdmissionResult>(
+    MONTHLY_ADMISSION_STATEMENT_NAME,
+    MONTHLY_ADMISSION_STATEMENT,
+    admissionParameters(monthly),
+  );
+  return [...rows.filter((row) => !row.acct_monthly_unchecked), ...summed];
 }

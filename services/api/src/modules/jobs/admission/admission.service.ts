@@ -8,12 +8,7 @@ import { MetricsService } from '../../../core/metrics/metrics.service.ts';
 import { ModerationService } from '../../moderation/moderation.service.ts';
 import { PlansService } from '../../plans/plans.service.ts';
 import { AdmissionBatcher } from './admission-batcher.ts';
-import {
-  type AdmissionRow,
-  type AdmissionValues,
-  admissionParameters,
-  admitLocked,
-} from './admission.repository.ts';
+import { type AdmissionRow, type AdmissionValues, admitLocked } from './admission.repository.ts';
 import { UploadsRepository } from '../../uploads/uploads.repository.ts';
 import { type Job, type JobRow, jobFromRow } from '../job-row.ts';
 import { admissionRefusal } from './admission-refusal.ts';
@@ -25,6 +20,11 @@ export interface AdmissionRequest {
   userId: string;
   /** The team the job is charged to; the caller's membership and role are already checked. */
   teamId: string;
+  /**
+   * The team as the request read it had a monthly credit quota or member cap: its admission goes
+   * straight to the statement that sums the month (a hint only; unknown, the hot statement finds out).
+   */
+  teamHasMonthlyLimits?: boolean;
   /** Checked against the model catalog first (ModelAdmission.check): the model's defaults applied. */
   params: AdmittedJobParameters & { priority?: number };
   /**
@@ -39,8 +39,10 @@ export interface AdmissionRequest {
 /**
  * Admission, in one transaction (one statement, shared with other accounts' admissions under load:
  * AdmissionBatcher): lock the team's account row, check the team's limits (monthly credit quota,
- * the member's monthly cap, the active-job limit) and the available credits, then insert the job, its reserve ledger row, the account's new totals and the outbox row together. A job never exists without its reservation, nor a reservation
- * without its job; the queue learns about the job only from the committed outbox.
+ * the member's monthly cap, the active-job limit; order of refusals: admission-refusal.ts) and the
+ * available credits, then insert the job, its reserve ledger row, the account's new totals and the
+ * outbox row together. A job never exists without its reservation, nor a reservation without its
+ * job; the queue learns about the job only from the committed outbox.
  */
 @Injectable()
 export class AdmissionService {
@@ -106,6 +108,7 @@ export class AdmissionService {
       topic: workQueueName(params.model),
       defaultActiveJobLimit: this.config.env.MAX_ACTIVE_JOBS_PER_USER,
       webhookUrl: params.webhookUrl ?? null,
+      monthlyLimits: request.teamHasMonthlyLimits ?? false,
     };
   }
 
@@ -115,9 +118,7 @@ export class AdmissionService {
    * otherwise batched with other accounts' admissions.
    */
   async write(values: AdmissionValues, tx?: Sql): Promise<Job> {
-    const admitted = tx
-      ? (await admitLocked(tx, [values.accountId], admissionParameters([values])))[0]
-      : await this.batcher.admit(values);
+    const admitted = tx ? (await admitLocked(tx, [values]))[0] : await this.batcher.admit(values);
     if (!admitted) throw new Error(`Account ${values.accountId} disappeared during admission`);
     if (!admitted.id) this.refuse(admitted, values.credits);
     const job = jobFromRow(admitted as JobRow);
@@ -134,9 +135,9 @@ export class AdmissionService {
 
   /** Why an admission statement inserted nothing (the order of checks: admissionRefusal). */
   private refuse(state: AdmissionRow, price: number): never {
-    if (state.acct_stale) {
-      // admitLocked locks before its statement's snapshot, so its monthly sums are never stale.
-      throw new Error(`Admission of account ${state.acct_id} saw stale monthly sums with its row locked`);
+    if (state.acct_monthly_unchecked) {
+      // admitLocked runs the monthly statement for every such request; the hot one's answer never gets here.
+      throw new Error(`Admission of account ${state.acct_id} ended with its monthly limits unchecked`);
     }
     throw (
       admissionRefusal(state, price) ??

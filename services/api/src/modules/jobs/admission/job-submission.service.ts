@@ -37,11 +37,12 @@ export class JobSubmissionService {
   ): Promise<SubmitAnswer> {
     // The model catalog first: an unknown model or a job beyond its limits is refused before anything else.
     const checked = await this.models.check(params);
-    // A per-job webhook URL must pass the address guard and have a signing secret before anything is admitted.
-    if (params.webhookUrl) await this.webhooks.checkJobWebhookUrl(principal.userId, params.webhookUrl);
+    // A per-job webhook URL must pass the address guard and have the team's signing secret before anything is admitted.
+    if (params.webhookUrl) await this.webhooks.checkJobWebhookUrl(team.id, params.webhookUrl);
     const request = {
       userId: principal.userId,
       teamId: team.id,
+      teamHasMonthlyLimits: team.monthlyCreditQuota !== null || team.memberMonthlyCap !== null,
       params: checked.params,
       source: 'api' as const,
     };
