@@ -1,5 +1,7 @@
+import { DEFAULT_MODEL_ID } from '@cineweave/contracts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FairDispatcher } from '../src/modules/dispatch/fair-dispatcher.service.ts';
 import {
   FakeGpuWorker,
   type Harness,
@@ -42,10 +44,16 @@ describe('concurrency', () => {
     const credits = await request(h.server).get('/v1/credits').set('Authorization', dev('racer')).expect(200);
     expect(credits.body).toEqual({ balance: 100, reserved: 100, available: 0, plan: 'free' });
     await checkInvariants(h.db);
-    // Every admitted job reaches the queue through the outbox, exactly once.
-    await eventually(
-      async () => (await h.jobsQueue.getJobCounts('prioritized', 'waiting')).prioritized === 10,
-    );
+    // Every admitted job reaches the fair dispatcher through the outbox, exactly once: one waits
+    // in BullMQ for a worker (the buffer), the other nine in the model's fair queue, rows kept.
+    const dispatcher = h.app.get(FairDispatcher);
+    await eventually(async () => {
+      await dispatcher.flush();
+      const counts = await h.jobsQueue.getJobCounts('prioritized', 'waiting');
+      return counts.prioritized + counts.waiting === 1 && dispatcher.waitingOf(DEFAULT_MODEL_ID) === 9;
+    });
+    const rows = await h.db.query(`SELECT count(DISTINCT job_id)::int AS n FROM outbox`);
+    expect(rows.rows[0].n).toBe(9);
     await h.jobsQueue.drain(true);
   });
 

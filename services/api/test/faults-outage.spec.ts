@@ -45,7 +45,10 @@ describe('faults: dependency outages', () => {
     redis = await new TcpProxy('127.0.0.1', 6379).start();
     h = await startHarness(
       'faults',
-      { MAX_ACTIVE_JOBS_PER_USER: '1000', DB_POOL_SIZE: '8' },
+      // A deep dispatch buffer: "every accepted job reaches the work queue" below, and the late
+      // result's worker takes the one job left after a drain. The jobs still pass through the
+      // fair dispatcher (its intake, and its rebuild from the outbox after a failed pass).
+      { MAX_ACTIVE_JOBS_PER_USER: '1000', DB_POOL_SIZE: '8', DISPATCH_BUFFER_PER_MODEL: '100000' },
       { postgresPort: postgres.port, redisPort: redis.port },
     );
   });

@@ -43,6 +43,9 @@ describe('moderation before charging (stand-in classifier over HTTP)', () => {
       MODERATION_CLASSIFIER_MODEL: 'llama-guard-4',
       MODERATION_TIMEOUT_MS: '300',
       MODERATION_FAIL_MODE: 'closed',
+      // Every admitted job straight into BullMQ, as the snapshot expects (an empty outbox): with
+      // the default shallow buffer, jobs past the first would wait in the fair queue, rows kept.
+      DISPATCH_BUFFER_PER_MODEL: '1000',
     });
     for (const user of ['painter', 'poet']) {
       await request(h.server).post('/v1/users/init').set('Authorization', dev(user)).expect(200);
