@@ -94,12 +94,12 @@ describe('Teams in Chromium (real API)', () => {
           .toBe(teamName);
 
         // The dashboard is the team's now: its name, its credits.
-      expect(await other.getByTestId('dashboard-team').textContent()).toContain(teamName);
-      await expect
-        .poll(async () => (await other.getByTestId('credits-available').textContent())?.trim())
-        .toBe('500');
+        expect(await other.getByTestId('dashboard-team').textContent()).toContain(teamName);
+        await expect
+          .poll(async () => (await other.getByTestId('credits-available').textContent())?.trim())
+          .toBe('500');
 
-      // The member creates a video from the dashboard: it is charged to the team.
+        // The member creates a video from the dashboard: it is charged to the team.
         await other.locator('#quick-prompt').fill('A paper boat drifting down a rainy street');
         const create = other.getByRole('button', { name: /^Create/ });
         await expect.poll(() => create.isEnabled(), { timeout: 10_000 }).toBe(true);
