@@ -14,6 +14,7 @@ import { ModelRenderTimes1765300000000 } from './migrations/1765300000000-model-
 import { Teams1765400000000 } from './migrations/1765400000000-teams.ts';
 import { PlanQueueWeight1765420000000 } from './migrations/1765420000000-plan-queue-weight.ts';
 import { OutboxHeld1765420000001 } from './migrations/1765420000001-outbox-held.ts';
+import { MillisecondListTimes1765460000000 } from './migrations/1765460000000-millisecond-list-times.ts';
 
 /** Every migration, in order. Listed explicitly: the compiled ESM build has no glob loader. */
 export const MIGRATIONS = [
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   Teams1765400000000,
   PlanQueueWeight1765420000000,
   OutboxHeld1765420000001,
+  MillisecondListTimes1765460000000,
 ];
 
 export interface DatabaseSettings {
