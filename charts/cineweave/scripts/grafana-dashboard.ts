@@ -61,12 +61,18 @@ const rows: { title: string; panels: Panel[] }[] = [
     panels: [
       {
         title: 'Queue',
-        description: 'Jobs waiting for a worker and jobs being rendered.',
+        description:
+          "Jobs in the work queue's shallow buffer, jobs the fair dispatcher holds for a free worker, and jobs being rendered.",
         unit: 'short',
         targets: [
           {
             expr: `sum by (queue) (${API_METRICS.queueWaiting}{${jobsQueue}})`,
             legendFormat: 'waiting {{queue}}',
+          },
+          {
+            // Every API replica reports the same Postgres count.
+            expr: `max by (queue) (${API_METRICS.fairQueueHeld}{${jobsQueue}})`,
+            legendFormat: 'held by the fair queue {{queue}}',
           },
           {
             expr: `sum by (queue) (${API_METRICS.queueActive}{${jobsQueue}})`,

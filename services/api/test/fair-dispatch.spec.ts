@@ -89,6 +89,9 @@ describe('fair dispatch between teams', () => {
     expect(await h.jobsQueue.getJob(anaJobs[0])).toBeDefined();
     // Everything not in BullMQ keeps its outbox row: 500 of ana's, and ben's.
     expect(await outboxRows(h)).toBe(501);
+    // Prometheus sees that backlog, though BullMQ's own waiting count is the one buffered job.
+    const metrics = await request(h.server).get('/metrics').expect(200);
+    expect(metrics.text).toContain(`cineweave_fair_queue_held_jobs{queue="${h.jobsQueue.name}"} 501`);
     // The reconciler does not take a job waiting for its team's turn for a lost one.
     const report = await h.app.get(ReconcilerService).reconcile({ graceSeconds: 0 });
     expect(report.requeued).toEqual([]);

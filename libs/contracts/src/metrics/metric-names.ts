@@ -15,6 +15,12 @@ export const API_METRICS = {
   creditsToppedUp: 'cineweave_credits_topped_up_total',
   queueWaiting: 'cineweave_queue_waiting_jobs',
   queueActive: 'cineweave_queue_active_jobs',
+  /**
+   * Admitted jobs the fair dispatcher holds back from their model's work queue until a worker is
+   * free (the backlog; the work queue itself keeps only a shallow buffer). From Postgres, so every
+   * replica reports the same figure: aggregate with max, not sum.
+   */
+  fairQueueHeld: 'cineweave_fair_queue_held_jobs',
   outboxLag: 'cineweave_outbox_lag_seconds',
   /** Admissions that shared one statement and commit (group admission under load). */
   admissionBatchSize: 'cineweave_admission_batch_size',

@@ -22,6 +22,17 @@ export class OutboxRelay {
       help: 'Age in seconds of the oldest outbox row no dispatcher has taken in yet (0 when none).',
       collect: async (gauge) => gauge.set(await this.lagSeconds()),
     });
+    metrics.gauge({
+      name: API_METRICS.fairQueueHeld,
+      help: 'Admitted jobs the fair dispatcher holds until a worker of their model is free (the work queue keeps only a shallow buffer).',
+      labelNames: ['queue'],
+      collect: async (gauge) => {
+        const held = await this.outbox.heldByTopic();
+        // A queue that drained must read 0, not its last figure.
+        gauge.reset();
+        for (const [queue, count] of held) gauge.set({ queue }, count);
+      },
+    });
   }
 
   /** Take new rows in soon; calls made while a pass runs coalesce into one more pass. */

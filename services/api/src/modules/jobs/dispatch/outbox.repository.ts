@@ -23,6 +23,14 @@ export class OutboxRepository {
    * Seconds the oldest row no dispatcher took in has waited (0 when none does). Rows taken in stay
    * until their job reaches BullMQ (the fair queue's backlog): that wait is the queue's, not lag.
    */
+  /** Rows a dispatcher took in whose job is not in BullMQ yet, per work queue (the fair queues' backlog). */
+  async heldByTopic(): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ topic: string; held: number }>(
+      `SELECT topic, count(*)::int AS held FROM outbox WHERE held_at IS NOT NULL GROUP BY topic`,
+    );
+    return new Map(rows.map((row) => [row.topic, row.held]));
+  }
+
   async lagSeconds(): Promise<number> {
     const [row] = await this.db.query<{ lag: number | null }>(
       `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS lag FROM outbox WHERE held_at IS NULL`,
