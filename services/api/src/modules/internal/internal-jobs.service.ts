@@ -71,6 +71,8 @@ export class InternalJobsService {
       const job = await this.admission.admit({
         userId,
         teamId: account.id,
+        // A team with a monthly quota or cap goes straight to the statement that sums the month.
+        teamHasMonthlyLimits: account.monthlyCreditQuota !== null || account.memberMonthlyCap !== null,
         params: {
           ...checked.params,
           ...(imageUploadId !== undefined ? { imageUploadId } : {}),
