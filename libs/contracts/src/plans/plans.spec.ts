@@ -10,6 +10,7 @@ describe('PlanSchema', () => {
       activeJobLimit: null,
       priceMinor: 0,
       currency: 'GBP',
+      queueWeight: 1,
     };
     expect(PlanSchema.parse(plan)).toEqual(plan);
   });
@@ -19,7 +20,9 @@ describe('PlanSchema', () => {
     ['negative credits', { monthlyCredits: -5 }],
     ['a zero job limit', { activeJobLimit: 0 }],
     ['another currency', { currency: 'USD' }],
+    ['a zero queue weight', { queueWeight: 0 }],
   ])('should reject %s', (_case, change) => {
+    // The valid plan each case changes one field of (so a failure is that field's).
     const plan = {
       id: 'pro',
       name: 'Pro',
@@ -27,6 +30,7 @@ describe('PlanSchema', () => {
       activeJobLimit: 10,
       priceMinor: 4900,
       currency: 'GBP',
+      queueWeight: 4,
       ...change,
     };
     expect(PlanSchema.safeParse(plan).success).toBe(false);
