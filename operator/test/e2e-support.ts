@@ -288,12 +288,11 @@ export class RealApi {
 export class QueueWorker {
   private readonly worker: Worker;
   private readonly token = randomUUID();
+  private readonly api: RealApi;
 
   /** Serves one model, as a real worker serves its MODEL_ID's queue only. */
-  constructor(
-    private readonly api: RealApi,
-    model: string = DEFAULT_MODEL_ID,
-  ) {
+  constructor(api: RealApi, model: string = DEFAULT_MODEL_ID) {
+    this.api = api;
     this.worker = new Worker(workQueueName(model), null, {
       connection: REDIS,
       prefix: api.queuePrefix,

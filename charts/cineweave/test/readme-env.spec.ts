@@ -69,6 +69,7 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
       'RESERVATION_TIMEOUT_MINUTES',
       'RECONCILE_INTERVAL_SECONDS',
       'OUTBOX_POLL_MS',
+      'DISPATCH_BUFFER_PER_MODEL',
       'RATE_LIMIT_PER_MINUTE',
       'MAX_JSON_BODY_BYTES',
       'BACKGROUND_TASKS',
@@ -104,6 +105,8 @@ const LEFT_AT_DEFAULT: Record<string, string> = {
       'RESYNC_SECONDS',
       'JOB_POLL_SECONDS',
       'POOL_POLL_SECONDS',
+      'HELD_RETRY_SECONDS',
+      'HELD_RECHECK_MAX_SECONDS',
     ].map((name) => [name, "the component's default; settable through api.extraEnv / operator.extraEnv"]),
   ),
 };

@@ -20,12 +20,18 @@ export class LegacyAnnotationWarnings {
   private readonly teams = new Map<string, { teamId: string | undefined; at: number }>();
   private readonly warned = new Map<string, number>();
 
-  constructor(
-    private readonly api: CineweaveApiClient,
-    private readonly events: EventRecorder,
-    private readonly logger: Logger,
-    private readonly now: () => Date,
-  ) {}
+  private readonly api: CineweaveApiClient;
+  private readonly events: EventRecorder;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+
+  // Plain fields, not parameter properties: the operator runs on Node's type stripping, which has none.
+  constructor(api: CineweaveApiClient, events: EventRecorder, logger: Logger, now: () => Date) {
+    this.api = api;
+    this.events = events;
+    this.logger = logger;
+    this.now = now;
+  }
 
   /** Warns on the Namespace (recorded in `default`, where upstream keeps events of cluster-scoped objects). */
   async warnNamespace(namespace: KubeObject, userId: string): Promise<void> {
