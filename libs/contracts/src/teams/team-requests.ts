@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GrantCreditsRequestSchema } from '../api/admin-views.ts';
 import { pageOf } from '../api/page.ts';
 import { PlanIdSchema } from '../plans/plans.ts';
 import { OrganizationRefSchema } from './teams.ts';
@@ -35,19 +36,11 @@ export const AdminTeamSchema = z.object({
 export type AdminTeam = z.infer<typeof AdminTeamSchema>;
 export const AdminTeamPageSchema = pageOf(AdminTeamSchema);
 
-/** `POST /v1/admin/teams/:id/credits`: a positive amount grants, a negative one adjusts (never overdraws). */
-export const GrantTeamCreditsRequestSchema = z.strictObject({
-  amount: z
-    .int({ error: 'amount must be a whole number of credits' })
-    .min(-1_000_000)
-    .max(1_000_000)
-    .refine((amount) => amount !== 0, { error: 'amount must not be zero' }),
-  reason: z
-    .string({ error: 'reason must be a string' })
-    .trim()
-    .min(3, { error: 'say why, in a few words' })
-    .max(500),
-});
+/**
+ * `POST /v1/admin/teams/:id/credits`: a positive amount grants, a negative one adjusts (never
+ * overdraws); the by-user grant's rules, for the team the path names.
+ */
+export const GrantTeamCreditsRequestSchema = GrantCreditsRequestSchema.omit({ userId: true });
 export type GrantTeamCreditsRequest = z.infer<typeof GrantTeamCreditsRequestSchema>;
 
 /** `PUT /v1/admin/teams/:id/plan`: plans attach to teams; an admin's plan is granted monthly, not bought. */
